@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Load test: a bare Helidon endpoint and Sluice's POST /v1/events, side by side, on this machine.
+#
+#   src/load/ingest-load.sh            # 15 s per scenario, 64 connections
+#   DURATION=30s CONNECTIONS=128 src/load/ingest-load.sh
+#
+# Needs wrk (apt-get install wrk). Sluice runs on its shipped JVM flags (conf/jvm.options), over
+# SQLite in a fresh temporary data directory, with the demo configuration (two destinations).
+# Traffic goes to 127.0.0.1 only; every run is bounded by DURATION.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+SLUICE_PORT=${SLUICE_PORT:-18080}
+BARE_PORT=${BARE_PORT:-18081}
+if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
+
+./mvnw -q -B -Pbench -DskipTests package
+DATA=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$DATA"; }
+trap cleanup EXIT
+
+"$JAVA" @conf/jvm.options -cp "target/classes:target/libs/*" dev.sluice.bench.BareServer "$BARE_PORT" >"$DATA/bare.log" 2>&1 &
+pids+=($!)
+start_ns=$(date +%s%N)
+SERVER_PORT=$SLUICE_PORT SLUICE_DATA_dash_DIR="$DATA/sluice" "$JAVA" @conf/jvm.options -jar target/sluice.jar serve >"$DATA/sluice.log" 2>&1 &
+SLUICE_PID=$!
+pids+=($SLUICE_PID)
+until curl -sf "http://127.0.0.1:$SLUICE_PORT/health/ready" >/dev/null; do sleep 0.02; done
+ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+until curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/"; do sleep 0.05; done
+
+run() { # name port batch
+  BATCH=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s src/load/events.lua "http://127.0.0.1:$2" | grep '^RESULT' | sed "s/^RESULT/$1/"
+}
+rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SLUICE_PID/status"; }
+
+echo "warm-up (discarded)"
+DURATION=5s run warmup "$SLUICE_PORT" 1 >/dev/null
+echo "scenario                     result"
+run "bare-helidon  single      " "$BARE_PORT" 1
+run "sluice        single      " "$SLUICE_PORT" 1
+echo "sluice RSS after single-event load: $(rss) MiB"
+run "bare-helidon  batch-of-100" "$BARE_PORT" 100
+run "sluice        batch-of-100" "$SLUICE_PORT" 100
+echo "sluice RSS after batch load: $(rss) MiB"
+echo "sluice startup to ready: ${ready_ms} ms (JVM start included)"
+grep -o '"msg":"event=started[^"]*"' "$DATA/sluice.log" || true

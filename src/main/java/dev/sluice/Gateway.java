@@ -1,0 +1,139 @@
+package dev.sluice;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.config.StoreSettings;
+import dev.sluice.config.TenantConfig;
+import dev.sluice.event.EventParser;
+import dev.sluice.event.ParserLimits;
+import dev.sluice.http.HttpApi;
+import dev.sluice.ingest.IngestMetrics;
+import dev.sluice.ingest.IngestPipeline;
+import dev.sluice.privacy.DataKeyring;
+import dev.sluice.privacy.IdentityHasher;
+import dev.sluice.store.GroupCommitWriter;
+import dev.sluice.store.Store;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.Stores;
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A running Sluice: store, group-commit writer, ingest pipeline and web server, built from
+ * configuration in that order and closed in the reverse order. Used by {@link Main} and by the
+ * end-to-end tests.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+
+    private final Store store;
+    private final GroupCommitWriter writer;
+    private final WebServer server;
+
+    private Gateway(Store store, GroupCommitWriter writer, WebServer server) {
+        this.store = store;
+        this.writer = writer;
+        this.server = server;
+    }
+
+    /** Boots everything and starts listening; {@code root} is the whole Helidon config. */
+    public static Gateway start(Config root, SluiceConfig config, InstantSource clock) {
+        long started = System.nanoTime();
+        createDirectories(config.dataDir());
+        DataKeyring keyring = keyring(config);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        Store store = Stores.open(storeConfig(config.store()));
+        GroupCommitWriter writer = new GroupCommitWriter(store, config.ingest().commitMaxEvents(), registry);
+        Collection<TenantConfig> tenants = config.tenants().values();
+        EventParser parser = new EventParser(new ParserLimits(config.ingest().maxEvents(), config.ingest().maxEventAge(),
+                config.ingest().maxFutureSkew(), ParserLimits.defaults().maxNestingDepth(),
+                ParserLimits.defaults().maxStringLength()), clock);
+        IngestPipeline pipeline = new IngestPipeline(parser, IdentityHasher.create(), keyring, writer,
+                new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants);
+        WebServer server = WebServer.builder()
+                .config(root.get("server"))
+                .maxPayloadSize(config.ingest().maxBodyBytes() * 2)
+                .routing(r -> HttpApi.routing(r, pipeline, tenants, config.ingest().maxBodyBytes(), registry,
+                        () -> writer.isRunning() && store.ping(), clock))
+                .build()
+                .start();
+        LOG.log(System.Logger.Level.INFO, "event=started host={0} port={1,number,#} store={2} tenants={3} startup_ms={4,number,#}",
+                config.host(), server.port(), store.kind(), tenants.size(), (System.nanoTime() - started) / 1_000_000);
+        return new Gateway(store, writer, server);
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The store, for tests and admin commands. */
+    public Store store() {
+        return store;
+    }
+
+    /** Stops accepting requests, commits what is queued, then closes the store. */
+    @Override
+    public void close() {
+        server.stop();
+        writer.close();
+        store.close();
+        LOG.log(System.Logger.Level.INFO, "event=stopped");
+    }
+
+    static StoreConfig storeConfig(StoreSettings s) {
+        return new StoreConfig(s.kind(), s.sqliteFile(), s.jdbcUrl(), s.user(), s.password().map(p -> p.text()), s.poolSize());
+    }
+
+    private static DataKeyring keyring(SluiceConfig config) {
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        if (config.generateDemoKey()) {
+            keys.put("demo", demoKey(config.dataDir().resolve("demo-data.key")));
+            return DataKeyring.of(keys, "demo");
+        }
+        config.crypto().keys().forEach((id, secret) -> keys.put(id, DataKeyring.parseKey(secret.text())));
+        return DataKeyring.of(keys, config.crypto().activeKeyId());
+    }
+
+    /**
+     * The demo's data key: generated once into the data directory (owner-only permissions).
+     * Only allowed on loopback (see {@link SluiceConfig}); real deployments mount a key.
+     */
+    private static byte[] demoKey(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key);
+                Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key));
+                try {
+                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException ignored) {
+                    // Not a POSIX file system: nothing more to restrict.
+                }
+            }
+            return DataKeyring.parseKey(Files.readString(file).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the demo data key in " + file.getParent(), e);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.sluice.cli;
+
+import dev.sluice.Gateway;
+import dev.sluice.config.ConfigLoader;
+import dev.sluice.config.Secrets;
+import dev.sluice.config.SluiceConfig;
+import io.helidon.config.Config;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code sluice serve}: runs the gateway until SIGTERM/SIGINT, then drains and exits. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the gateway (the default command).")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, description = "Configuration file (default: $SLUICE_CONFIG or conf/application.yaml).")
+    Path config;
+
+    @Override
+    public Integer call() {
+        Path file = config != null ? config
+                : Path.of(System.getenv().getOrDefault("SLUICE_CONFIG", "conf/application.yaml"));
+        Config root = ConfigLoader.load(file, Map.of());
+        SluiceConfig sluice = SluiceConfig.load(root, Secrets.system());
+        Gateway gateway = Gateway.start(root, sluice, InstantSource.system());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "sluice-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.sluice.config;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+
+/** Parses durations written as ISO-8601 ({@code PT5M}, {@code P7D}) or shorthand ({@code 5m}, {@code 7d}, {@code 30s}, {@code 250ms}). */
+final class Durations {
+    private Durations() {
+    }
+
+    static Duration parse(String key, String text) {
+        String s = text.strip();
+        try {
+            if (s.startsWith("P") || s.startsWith("p")) {
+                return Duration.parse(s.toUpperCase(java.util.Locale.ROOT));
+            }
+            int split = 0;
+            while (split < s.length() && Character.isDigit(s.charAt(split))) {
+                split++;
+            }
+            if (split == 0 || split == s.length()) {
+                throw new ConfigException(key, "expected a duration such as 7d, 5m, 30s, 250ms or PT5M");
+            }
+            long amount = Long.parseLong(s.substring(0, split));
+            return switch (s.substring(split)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                case "d" -> Duration.ofDays(amount);
+                default -> throw new ConfigException(key, "unknown duration unit; use ms, s, m, h or d");
+            };
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new ConfigException(key, "expected a duration such as 7d, 5m, 30s, 250ms or PT5M");
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.sluice.config;
+
+import io.helidon.config.Config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Sluice's typed configuration, read from the {@code sluice} node of Helidon {@link Config}
+ * (so every key can be overridden by an environment variable, e.g.
+ * {@code SLUICE_INGEST_MAX_dash_EVENTS=500}). Loading validates everything and fails with a
+ * {@link ConfigException} naming the first bad key.
+ *
+ * @param host            the address the server binds to (from {@code server.host})
+ * @param dataDir         directory for the embedded database and generated demo material
+ * @param ingest          ingest limits
+ * @param store           store selection
+ * @param crypto          data keys
+ * @param generateDemoKey generate a data key into the data directory (demo on loopback only)
+ * @param tenants         tenants by id
+ */
+public record SluiceConfig(String host,
+                           Path dataDir,
+                           IngestSettings ingest,
+                           StoreSettings store,
+                           CryptoSettings crypto,
+                           boolean generateDemoKey,
+                           Map<String, TenantConfig> tenants) {
+
+    private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
+    private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
+
+    /** Reads and validates the configuration. */
+    public static SluiceConfig load(Config root, Secrets secrets) {
+        String host = root.get("server.host").asString().orElse("127.0.0.1");
+        Config s = root.get("sluice");
+        Path dataDir = Path.of(string(s, "data-dir", "data"));
+        IngestSettings ingest = ingest(s.get("ingest"));
+        StoreSettings store = store(s.get("store"), dataDir, secrets);
+        Config c = s.get("crypto");
+        Map<String, Secret> keys = new LinkedHashMap<>();
+        for (Config key : c.get("keys").asNodeList().orElse(List.of())) {
+            keys.put(key.name(), secrets.resolve(key.key().toString(), key.asString().get()));
+        }
+        boolean generateDemoKey = c.get("generate-demo-key").asBoolean().orElse(false);
+        String activeKey = c.get("active-key").asString().orElse(keys.isEmpty() ? "demo" : keys.keySet().iterator().next());
+        if (!keys.isEmpty() && !keys.containsKey(activeKey)) {
+            throw new ConfigException("sluice.crypto.active-key", "names no key under sluice.crypto.keys");
+        }
+        if (keys.isEmpty() && !generateDemoKey) {
+            throw new ConfigException("sluice.crypto.keys", "at least one data-encryption key is required (e.g. k1: env:SLUICE_DATA_KEY)");
+        }
+        Map<String, TenantConfig> tenants = tenants(s.get("tenants"), secrets);
+        SluiceConfig config = new SluiceConfig(host, dataDir, ingest, store, new CryptoSettings(keys, activeKey),
+                generateDemoKey && keys.isEmpty(), tenants);
+        config.checkDemoOnlyOnLoopback();
+        return config;
+    }
+
+    /** Whether the server binds only to a loopback address. */
+    public boolean loopbackOnly() {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private void checkDemoOnlyOnLoopback() {
+        if (loopbackOnly()) {
+            return;
+        }
+        for (TenantConfig tenant : tenants.values()) {
+            if (tenant.demo()) {
+                throw new ConfigException("sluice.tenants." + tenant.id() + ".demo",
+                        "the demo tenant's key is public; it is allowed only when server.host is a loopback address");
+            }
+        }
+        if (generateDemoKey) {
+            throw new ConfigException("sluice.crypto.keys",
+                    "a generated demo data key is allowed only on loopback; configure a key from a secret");
+        }
+    }
+
+    private static IngestSettings ingest(Config i) {
+        return new IngestSettings(
+                positiveLong(i, "max-body-bytes", 2L * 1024 * 1024),
+                (int) positiveLong(i, "max-events", 1000),
+                duration(i, "max-event-age", Duration.ofDays(7)),
+                duration(i, "max-future-skew", Duration.ofMinutes(5)),
+                duration(i, "dedup-window", Duration.ofDays(7)),
+                (int) positiveLong(i, "commit-max-events", 4000));
+    }
+
+    private static StoreSettings store(Config st, Path dataDir, Secrets secrets) {
+        String kind = string(st, "kind", "sqlite");
+        if (!kind.equals("sqlite") && !kind.equals("postgres")) {
+            throw new ConfigException(st.get("kind").key().toString(), "must be sqlite or postgres");
+        }
+        Path sqliteFile = dataDir.resolve(string(st, "sqlite-file", "sluice.db"));
+        Config pg = st.get("postgres");
+        String url = pg.get("url").asString().orElse("");
+        if (kind.equals("postgres") && !url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException(pg.get("url").key().toString(), "a jdbc:postgresql: URL is required when store.kind is postgres");
+        }
+        Optional<Secret> password = pg.get("password").asString().asOptional()
+                .map(ref -> secrets.resolve(pg.get("password").key().toString(), ref));
+        return new StoreSettings(kind, sqliteFile, url, pg.get("user").asString().orElse(""), password,
+                (int) positiveLong(pg, "pool-size", 8));
+    }
+
+    private static Map<String, TenantConfig> tenants(Config list, Secrets secrets) {
+        Map<String, TenantConfig> tenants = new LinkedHashMap<>();
+        for (Config t : list.asNodeList().orElse(List.of())) {
+            String prefix = t.key().toString();
+            String id = required(t, "id");
+            if (!TENANT_ID.matcher(id).matches()) {
+                throw new ConfigException(prefix + ".id", "must match " + TENANT_ID.pattern());
+            }
+            if (tenants.containsKey(id)) {
+                throw new ConfigException(prefix + ".id", "duplicate tenant id");
+            }
+            List<byte[]> hashes = new ArrayList<>();
+            for (Config h : t.get("api-key-hashes").asNodeList().orElse(List.of())) {
+                String value = h.asString().orElse("").toLowerCase(Locale.ROOT);
+                if (!KEY_HASH.matcher(value).matches()) {
+                    throw new ConfigException(h.key().toString(), "must be sha256:<64 hex digits> (see `sluice apikey new`)");
+                }
+                hashes.add(java.util.HexFormat.of().parseHex(value.substring(7)));
+            }
+            if (hashes.isEmpty()) {
+                throw new ConfigException(prefix + ".api-key-hashes", "at least one API key hash is required");
+            }
+            String region = string(t, "default-region", "US");
+            if (!REGION.matcher(region).matches()) {
+                throw new ConfigException(prefix + ".default-region", "must be an ISO 3166 alpha-2 code such as US");
+            }
+            Optional<Secret> signing = t.get("signing-secret").asString().asOptional()
+                    .map(ref -> secrets.resolve(prefix + ".signing-secret", ref));
+            tenants.put(id, new TenantConfig(id, hashes, region, signing,
+                    duration(t, "signature-tolerance", Duration.ofMinutes(5)),
+                    destinations(t.get("destinations"), prefix + ".destinations"),
+                    t.get("demo").asBoolean().orElse(false)));
+        }
+        if (tenants.isEmpty()) {
+            throw new ConfigException("sluice.tenants", "at least one tenant is required");
+        }
+        return Map.copyOf(tenants);
+    }
+
+    private static List<DestinationConfig> destinations(Config list, String prefix) {
+        List<DestinationConfig> destinations = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (Config d : list.asNodeList().orElse(List.of())) {
+            String key = d.key().toString();
+            String id = required(d, "id");
+            if (!DestinationConfig.ID.matcher(id).matches()) {
+                throw new ConfigException(key + ".id", "must match " + DestinationConfig.ID.pattern());
+            }
+            if (!ids.add(id)) {
+                throw new ConfigException(key + ".id", "duplicate destination id");
+            }
+            String type = required(d, "type");
+            if (!DestinationConfig.TYPES.contains(type)) {
+                throw new ConfigException(key + ".type", "unknown destination type; known: " + sorted(DestinationConfig.TYPES));
+            }
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (Config setting : d.get("settings").asNodeList().orElse(List.of())) {
+                settings.put(setting.name(), setting.asString().orElse(""));
+            }
+            destinations.add(new DestinationConfig(id, type, settings));
+        }
+        if (destinations.isEmpty()) {
+            throw new ConfigException(prefix, "at least one destination is required");
+        }
+        return destinations;
+    }
+
+    private static String sorted(Set<String> values) {
+        return values.stream().sorted().toList().toString();
+    }
+
+    private static String required(Config node, String name) {
+        return node.get(name).asString().asOptional().filter(v -> !v.isBlank())
+                .orElseThrow(() -> new ConfigException(node.key() + "." + name, "is required"));
+    }
+
+    private static String string(Config node, String name, String fallback) {
+        return node.get(name).asString().orElse(fallback);
+    }
+
+    private static long positiveLong(Config node, String name, long fallback) {
+        Config value = node.get(name);
+        if (!value.exists()) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value.asString().get().strip());
+            if (parsed <= 0) {
+                throw new ConfigException(value.key().toString(), "must be a positive number");
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(value.key().toString(), "must be a positive number");
+        }
+    }
+
+    private static Duration duration(Config node, String name, Duration fallback) {
+        Config value = node.get(name);
+        return value.exists() ? Durations.parse(value.key().toString(), value.asString().get()) : fallback;
+    }
+}

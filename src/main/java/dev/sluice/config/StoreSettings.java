@@ -1,0 +1,18 @@
+package dev.sluice.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where events are committed.
+ *
+ * @param kind        {@code sqlite} (embedded, default) or {@code postgres}
+ * @param sqliteFile  the SQLite database file
+ * @param jdbcUrl     PostgreSQL JDBC URL
+ * @param user        PostgreSQL user
+ * @param password    PostgreSQL password, from a secret reference
+ * @param poolSize    PostgreSQL connection pool size
+ */
+public record StoreSettings(String kind, Path sqliteFile, String jdbcUrl, String user, Optional<Secret> password,
+                            int poolSize) {
+}

@@ -1,0 +1,63 @@
+package dev.sluice.http;
+
+import dev.sluice.config.TenantConfig;
+import dev.sluice.ingest.IngestPipeline;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Sluice's HTTP surface. {@link #routing} is used by the server and by tests alike.
+ *
+ * <ul>
+ *   <li>{@code POST /v1/events}: ingest (tenant credentials)</li>
+ *   <li>{@code GET /health/live}, {@code GET /health/ready}: probes, no tenant data</li>
+ *   <li>{@code GET /metrics}: Prometheus text format, no tenant data beyond tenant ids</li>
+ * </ul>
+ */
+public final class HttpApi {
+    private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
+
+    private HttpApi() {
+    }
+
+    /** Registers every route on {@code routing}. {@code ready} answers the readiness probe. */
+    public static void routing(HttpRouting.Builder routing, IngestPipeline pipeline, Collection<TenantConfig> tenants,
+                               long maxBodyBytes, PrometheusMeterRegistry registry, BooleanSupplier ready,
+                               InstantSource clock) {
+        Timer latency = Timer.builder("sluice.http.ingest.latency")
+                .description("Time from request start to answer for POST /v1/events")
+                .publishPercentileHistogram()
+                .register(registry);
+        IngestHandler ingest = new IngestHandler(new Authenticator(tenants, clock), pipeline, maxBodyBytes, latency);
+        routing.post("/v1/events", ingest)
+                .any("/v1/events", (req, res) -> {
+                    res.header(HeaderNames.ALLOW, "POST");
+                    Responses.problem(res, Problem.of(405, "method-not-allowed", "Method Not Allowed", "use POST"));
+                })
+                .get("/health/live", (req, res) -> Responses.json(res, 200, Json.object("status", "UP")))
+                .get("/health/ready", (req, res) -> {
+                    boolean up = ready.getAsBoolean();
+                    Responses.json(res, up ? 200 : 503, Json.object("status", up ? "UP" : "DOWN"));
+                })
+                .get("/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    res.send(registry.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                })
+                .any((req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not Found", "no such resource")))
+                .error(Throwable.class, (req, res, t) -> {
+                    // Only the exception type is logged: messages of unexpected exceptions may carry input.
+                    LOG.log(System.Logger.Level.ERROR, "event=unhandled_error path={0} error={1}",
+                            req.path().path(), t.getClass().getName());
+                    if (!res.isSent()) {
+                        Responses.problem(res, Problem.of(500, "internal-error", "Internal Server Error",
+                                "an unexpected error occurred; nothing was acknowledged"));
+                    }
+                });
+    }
+}

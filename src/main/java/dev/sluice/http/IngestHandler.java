@@ -1,0 +1,132 @@
+package dev.sluice.http;
+
+import dev.sluice.config.TenantConfig;
+import dev.sluice.event.FieldProblem;
+import dev.sluice.ingest.EventResult;
+import dev.sluice.ingest.IngestOutcome;
+import dev.sluice.ingest.IngestPipeline;
+import dev.sluice.store.StoreException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.Timer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * {@code POST /v1/events}. Order matters: credentials first (nothing of the body is read for an
+ * unknown caller), then media type and size, then the signature over the raw bytes, then the
+ * pipeline. A 202 is written only after the pipeline returned, i.e. after the commit.
+ */
+final class IngestHandler implements Handler {
+    private static final System.Logger LOG = System.getLogger(IngestHandler.class.getName());
+
+    private final Authenticator authenticator;
+    private final IngestPipeline pipeline;
+    private final long maxBodyBytes;
+    private final Timer latency;
+
+    IngestHandler(Authenticator authenticator, IngestPipeline pipeline, long maxBodyBytes, Timer latency) {
+        this.authenticator = authenticator;
+        this.pipeline = pipeline;
+        this.maxBodyBytes = maxBodyBytes;
+        this.latency = latency;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        long started = System.nanoTime();
+        try {
+            process(req, res);
+        } finally {
+            latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void process(ServerRequest req, ServerResponse res) {
+        Optional<TenantConfig> tenant = authenticator.tenantFor(req.headers().first(HeaderNames.AUTHORIZATION));
+        if (tenant.isEmpty()) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
+            Responses.problem(res, Problem.of(401, "unauthorized", "Unauthorized",
+                    "send a valid API key as 'Authorization: Bearer <key>'"));
+            return;
+        }
+        Optional<HttpMediaType> type = req.headers().contentType();
+        if (type.isEmpty() || !type.get().test(io.helidon.common.media.type.MediaTypes.APPLICATION_JSON)) {
+            Responses.problem(res, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                    "the body must be application/json"));
+            return;
+        }
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
+            tooLarge(res);
+            return;
+        }
+        byte[] body = readLimited(req);
+        if (body == null) {
+            tooLarge(res);
+            return;
+        }
+        if (!authenticator.signatureValid(tenant.get(), req.headers().first(SIGNATURE), body)) {
+            Responses.problem(res, Problem.of(401, "bad-signature", "Unauthorized",
+                    "this tenant requires a valid '" + Authenticator.SIGNATURE_HEADER
+                            + ": t=<unix seconds>,v1=<hex HMAC-SHA256 of t.body>' header within the tolerance window"));
+            return;
+        }
+        IngestOutcome outcome;
+        try {
+            outcome = pipeline.ingest(tenant.get(), body);
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.ERROR, "event=commit_failed tenant={0} error={1}", tenant.get().id(), e.getClass().getSimpleName());
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            Responses.problem(res, Problem.of(503, "store-unavailable", "Service Unavailable",
+                    "the events could not be committed and were not accepted; retry the same request"));
+            return;
+        }
+        switch (outcome) {
+            case IngestOutcome.Malformed m -> Responses.problem(res, Problem.of(400, "malformed-body", "Bad Request",
+                    "the body is not a JSON event or {\"events\": [...]} batch of the expected shape", List.of(m.problem())));
+            case IngestOutcome.Processed p -> answer(res, p);
+        }
+    }
+
+    private static void answer(ServerResponse res, IngestOutcome.Processed p) {
+        long accepted = p.count(EventResult.Status.ACCEPTED);
+        long duplicate = p.count(EventResult.Status.DUPLICATE);
+        long rejected = p.count(EventResult.Status.REJECTED);
+        if (accepted + duplicate > 0) {
+            Responses.json(res, 202, Json.ingestResults(p.results(), accepted, duplicate, rejected));
+            return;
+        }
+        List<FieldProblem> all = p.results().stream().flatMap(r -> r.problems().stream()).toList();
+        Responses.problem(res, Problem.of(422, "invalid-events", "Unprocessable Content",
+                "no event was accepted; see errors and results", all), p.results());
+    }
+
+    private static final io.helidon.http.HeaderName SIGNATURE = HeaderNames.create(Authenticator.SIGNATURE_HEADER);
+
+    private static void tooLarge(ServerResponse res) {
+        Responses.problem(res, Problem.of(413, "body-too-large", "Content Too Large",
+                "the body exceeds the configured limit (sluice.ingest.max-body-bytes)"));
+    }
+
+    /** Reads the body, or returns null as soon as it passes the limit. */
+    private byte[] readLimited(ServerRequest req) {
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (body.length > maxBodyBytes) {
+                return null;
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

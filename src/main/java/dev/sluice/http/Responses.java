@@ -1,0 +1,34 @@
+package dev.sluice.http;
+
+import dev.sluice.ingest.EventResult;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.List;
+
+/** Sends JSON and problem answers. */
+final class Responses {
+    static final String JSON = "application/json";
+    static final String PROBLEM_JSON = "application/problem+json";
+
+    private Responses() {
+    }
+
+    static void problem(ServerResponse res, Problem problem) {
+        problem(res, problem, List.of());
+    }
+
+    static void problem(ServerResponse res, Problem problem, List<EventResult> results) {
+        res.status(problem.status());
+        res.header(HeaderNames.CONTENT_TYPE, PROBLEM_JSON);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(Json.problem(problem, results));
+    }
+
+    static void json(ServerResponse res, int status, byte[] body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, JSON);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(body);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.sluice.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sluice.event.ConsentSignals;
+import dev.sluice.event.CustomData;
+import dev.sluice.event.Event;
+import dev.sluice.privacy.HashedIdentity;
+import dev.sluice.privacy.PiiField;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Renders the per-destination payload stored (sealed) in the outbox: the canonical event with
+ * its personal data replaced by that destination's hashes. Raw values that some platforms need
+ * unhashed (client IP, user agent, click ids) are included here, which is why the payload is
+ * only ever stored encrypted. Field order is fixed, so the same input gives the same bytes.
+ */
+final class PayloadWriter {
+    /** Version of this payload layout, first field of every payload. */
+    static final int VERSION = 1;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    byte[] write(Event event, HashedIdentity identity) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("v", VERSION);
+            g.writeStringField("event_id", event.eventId());
+            g.writeStringField("event_name", event.eventName());
+            g.writeNumberField("event_time", event.eventTime().getEpochSecond());
+            g.writeStringField("action_source", event.actionSource().wireName());
+            optional(g, "event_source_url", event.eventSourceUrl());
+            user(g, event, identity);
+            custom(g, event.custom());
+            if (!event.attribution().isEmpty()) {
+                stringMap(g, "attribution", event.attribution());
+            }
+            consent(g, event.consent());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void user(JsonGenerator g, Event event, HashedIdentity identity) throws IOException {
+        g.writeObjectFieldStart("user");
+        g.writeObjectFieldStart("hashed");
+        for (Map.Entry<PiiField, String> e : identity.hashed().entrySet()) {
+            g.writeStringField(e.getKey().jsonName(), e.getValue());
+        }
+        g.writeEndObject();
+        if (!identity.plain().isEmpty()) {
+            g.writeObjectFieldStart("plain");
+            for (Map.Entry<PiiField, String> e : identity.plain().entrySet()) {
+                g.writeStringField(e.getKey().jsonName(), e.getValue());
+            }
+            g.writeEndObject();
+        }
+        optional(g, "client_ip", event.user().clientIp());
+        optional(g, "user_agent", event.user().userAgent());
+        if (!event.user().clickIds().isEmpty()) {
+            stringMap(g, "click_ids", event.user().clickIds());
+        }
+        g.writeEndObject();
+    }
+
+    private static void custom(JsonGenerator g, CustomData custom) throws IOException {
+        if (custom.value().isEmpty() && custom.currency().isEmpty() && custom.orderId().isEmpty()
+                && custom.contentIds().isEmpty() && custom.numItems().isEmpty()) {
+            return;
+        }
+        g.writeObjectFieldStart("custom");
+        if (custom.value().isPresent()) {
+            g.writeStringField("value", custom.value().get().toPlainString());
+        }
+        optional(g, "currency", custom.currency());
+        optional(g, "order_id", custom.orderId());
+        if (!custom.contentIds().isEmpty()) {
+            g.writeArrayFieldStart("content_ids");
+            for (String id : custom.contentIds()) {
+                g.writeString(id);
+            }
+            g.writeEndArray();
+        }
+        if (custom.numItems().isPresent()) {
+            g.writeNumberField("num_items", custom.numItems().get());
+        }
+        g.writeEndObject();
+    }
+
+    private static void consent(JsonGenerator g, ConsentSignals c) throws IOException {
+        g.writeObjectFieldStart("consent");
+        flag(g, "ad_storage", c.adStorage());
+        flag(g, "ad_user_data", c.adUserData());
+        flag(g, "ad_personalization", c.adPersonalization());
+        flag(g, "analytics_storage", c.analyticsStorage());
+        optional(g, "tcf", c.tcf());
+        if (c.gpc().isPresent()) {
+            g.writeBooleanField("gpc", c.gpc().get());
+        }
+        optional(g, "us_privacy", c.usPrivacy());
+        if (c.optOut().isPresent()) {
+            g.writeBooleanField("opt_out", c.optOut().get());
+        }
+        g.writeEndObject();
+    }
+
+    private static void flag(JsonGenerator g, String name, Optional<ConsentSignals.Flag> flag) throws IOException {
+        if (flag.isPresent()) {
+            g.writeStringField(name, flag.get().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static void optional(JsonGenerator g, String name, Optional<String> value) throws IOException {
+        if (value.isPresent()) {
+            g.writeStringField(name, value.get());
+        }
+    }
+
+    private static void stringMap(JsonGenerator g, String name, Map<String, String> map) throws IOException {
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(map).entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+    }
+}

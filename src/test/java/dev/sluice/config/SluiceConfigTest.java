@@ -1,0 +1,114 @@
+package dev.sluice.config;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SluiceConfigTest {
+    private static final String HASH = "sha256:" + "ab".repeat(32);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shippedConfigurationLoadsWithTheDemoTenantOnLoopback() {
+        SluiceConfig config = SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), Map.of()),
+                Secrets.of(Map.of(), dir));
+        assertTrue(config.loopbackOnly());
+        assertTrue(config.generateDemoKey());
+        TenantConfig demo = config.tenants().get("demo");
+        assertTrue(demo.demo());
+        assertEquals("US", demo.defaultRegion());
+        assertEquals(2, demo.destinations().size());
+        assertEquals(Duration.ofDays(7), config.ingest().dedupWindow());
+        assertEquals("sqlite", config.store().kind());
+    }
+
+    @Test
+    void demoTenantIsRefusedOffLoopback() {
+        ConfigException e = assertThrows(ConfigException.class, () -> SluiceConfig.load(
+                ConfigLoader.load(Path.of("conf/application.yaml"), Map.of("server.host", "0.0.0.0")),
+                Secrets.of(Map.of(), dir)));
+        assertEquals("sluice.tenants.demo.demo", e.key());
+    }
+
+    @Test
+    void overridesWinOverTheFile() {
+        SluiceConfig config = SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"),
+                Map.of("sluice.ingest.max-events", "10", "sluice.ingest.dedup-window", "PT1H")), Secrets.of(Map.of(), dir));
+        assertEquals(10, config.ingest().maxEvents());
+        assertEquals(Duration.ofHours(1), config.ingest().dedupWindow());
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertKey("sluice.ingest.max-events", Map.of("sluice.ingest.max-events", "-3"));
+        assertKey("sluice.ingest.max-event-age", Map.of("sluice.ingest.max-event-age", "forever"));
+        assertKey("sluice.store.kind", Map.of("sluice.store.kind", "mysql"));
+        assertKey("sluice.store.postgres.url", Map.of("sluice.store.kind", "postgres", "sluice.store.postgres.url", "nope"));
+        assertKey("sluice.tenants.0.api-key-hashes.0", Map.of("sluice.tenants.0.api-key-hashes.0", "plaintext-key"));
+        assertKey("sluice.tenants.0.destinations.0.type", Map.of("sluice.tenants.0.destinations.0.type", "myspace"));
+        assertKey("sluice.tenants.0.default-region", Map.of("sluice.tenants.0.default-region", "usa"));
+        assertKey("sluice.tenants.0.id", Map.of("sluice.tenants.0.id", ""));
+    }
+
+    @Test
+    void secretsComeFromReferencesNeverLiterals() throws Exception {
+        Files.writeString(dir.resolve("key"), "c2VjcmV0\n");
+        Secrets secrets = Secrets.of(Map.of("TOKEN", "t0ken"), dir);
+        assertEquals("t0ken", secrets.resolve("k", "env:TOKEN").text());
+        assertEquals("c2VjcmV0", secrets.resolve("k", "file:key").text());
+        ConfigException literal = assertThrows(ConfigException.class, () -> secrets.resolve("a.b", "hunter2"));
+        assertEquals("a.b", literal.key());
+        assertFalse(literal.getMessage().contains("hunter2"));
+        assertThrows(ConfigException.class, () -> secrets.resolve("a.b", "env:MISSING"));
+        assertFalse(secrets.resolve("k", "env:TOKEN").toString().contains("t0ken"));
+    }
+
+    @Test
+    void productionStyleKeysLoadAndTheActiveKeyMustExist() {
+        Map<String, String> base = new HashMap<>();
+        base.put("sluice.crypto.generate-demo-key", "false");
+        base.put("sluice.crypto.keys.k1", "env:KEY1");
+        Secrets secrets = Secrets.of(Map.of("KEY1", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="), dir);
+        SluiceConfig config = SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), base), secrets);
+        assertEquals("k1", config.crypto().activeKeyId());
+        assertFalse(config.generateDemoKey());
+        assertFalse(config.crypto().toString().contains("AAECAw"));
+        base.put("sluice.crypto.active-key", "k9");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), base), secrets));
+        assertEquals("sluice.crypto.active-key", e.key());
+    }
+
+    @Test
+    void missingDataKeyStopsStartup() {
+        Config root = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .sources(ConfigSources.create(Map.of(
+                        "sluice.tenants.0.id", "t",
+                        "sluice.tenants.0.api-key-hashes.0", HASH,
+                        "sluice.tenants.0.destinations.0.id", "m",
+                        "sluice.tenants.0.destinations.0.type", "meta")))
+                .build();
+        ConfigException e = assertThrows(ConfigException.class, () -> SluiceConfig.load(root, Secrets.of(Map.of(), dir)));
+        assertEquals("sluice.crypto.keys", e.key());
+    }
+
+    private void assertKey(String key, Map<String, String> overrides) {
+        ConfigException e = assertThrows(ConfigException.class, () -> SluiceConfig.load(
+                ConfigLoader.load(Path.of("conf/application.yaml"), overrides), Secrets.of(Map.of(), dir)));
+        assertEquals(key, e.key(), e.getMessage());
+    }
+}

@@ -1,0 +1,147 @@
+package dev.sluice.e2e;
+
+import dev.sluice.store.OutboxRow;
+import dev.sluice.store.Store;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.Stores;
+import dev.sluice.testing.Events;
+import dev.sluice.testing.TestGateway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Invariant 2 (design.md): the server runs in a child JVM, many clients post concurrently, the
+ * process is killed with SIGKILL mid-stream, and afterwards every event that was answered
+ * {@code accepted} is in the store exactly once, with all of its outbox rows (nothing half-written).
+ */
+class CrashRecoveryTest {
+    private static final int DESTINATIONS = 3;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyAcknowledgedEventSurvivesKillDashNine() throws Exception {
+        int port = freePort();
+        Process server = startChild(port);
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        try {
+            awaitReady(port, server);
+            AtomicBoolean stop = new AtomicBoolean();
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int t = 0; t < 16; t++) {
+                    int thread = t;
+                    clients.submit(() -> post(client, port, thread, stop, acknowledged));
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (acknowledged.size() < 600 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                server.destroyForcibly();   // SIGKILL: no shutdown hook, no drain
+                server.waitFor(10, TimeUnit.SECONDS);
+                stop.set(true);
+            }
+        } finally {
+            server.destroyForcibly();
+        }
+        assertTrue(acknowledged.size() >= 100, "load reached the server before the kill: " + acknowledged.size());
+
+        try (Store store = Stores.open(new StoreConfig("sqlite", dir.resolve("sluice.db"), "", "", Optional.empty(), 1))) {
+            List<OutboxRow> rows = store.outbox("acme", Integer.MAX_VALUE);
+            Map<String, Long> rowsPerEvent = rows.stream().collect(Collectors.groupingBy(OutboxRow::eventId, Collectors.counting()));
+            for (String id : acknowledged) {
+                assertEquals(Long.valueOf(DESTINATIONS), rowsPerEvent.get(id), "acknowledged event " + id + " is stored whole");
+            }
+            rowsPerEvent.forEach((id, count) -> assertEquals(DESTINATIONS, count, "event " + id + " is not half-written"));
+            assertEquals(rowsPerEvent.size(), store.countEvents("acme"), "each event row has its outbox rows");
+        }
+    }
+
+    private static void post(HttpClient client, int port, int thread, AtomicBoolean stop, Set<String> acknowledged) {
+        for (int n = 0; !stop.get(); n++) {
+            String id = "crash-" + thread + "-" + n;
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                    .timeout(Duration.ofSeconds(5))
+                    .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Events.purchase(id))).build();
+            try {
+                HttpResponse<String> res = client.send(request, HttpResponse.BodyHandlers.ofString());
+                if (res.statusCode() == 202 && res.body().contains("\"accepted\",")) {
+                    acknowledged.add(id);
+                }
+            } catch (IOException e) {
+                return;   // the server is gone
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private Process startChild(int port) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "dev.sluice.Main", "serve", "--config", "src/test/resources/test-application.yaml"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.log").toFile());
+        Map<String, String> env = builder.environment();
+        env.put("TEST_DATA_KEY", TestGateway.DATA_KEY);
+        env.put("GLOBEX_SIGNING_SECRET", TestGateway.GLOBEX_SECRET);
+        env.put("SERVER_PORT", Integer.toString(port));
+        env.put("SLUICE_DATA_dash_DIR", dir.toString());
+        return builder.start();
+    }
+
+    private static void awaitReady(int port, Process server) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IllegalStateException("server exited with " + server.exitValue());
+            }
+            try {
+                HttpResponse<String> res = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                if (res.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("server not ready in time");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+}

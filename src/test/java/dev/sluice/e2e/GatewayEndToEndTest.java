@@ -1,0 +1,239 @@
+package dev.sluice.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.privacy.DataKeyring;
+import dev.sluice.store.OutboxRow;
+import dev.sluice.testing.Events;
+import dev.sluice.testing.TestGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real server on a free port over SQLite: ingest as a merchant backend sees it. */
+class GatewayEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** SHA-256 of "jane.doe@example.com", Meta's normalization of the test email. */
+    private static final String META_EMAIL_HASH = sha256("jane.doe@example.com");
+
+    @TempDir
+    Path dir;
+    TestGateway sluice;
+
+    @BeforeEach
+    void start() {
+        sluice = TestGateway.start(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        sluice.close();
+    }
+
+    @Test
+    void acceptedEventIsCommittedWithOneSealedOutboxRowPerDestination() throws Exception {
+        HttpResponse<String> res = sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("order-1"));
+
+        assertEquals(202, res.statusCode(), res.body());
+        JsonNode body = JSON.readTree(res.body());
+        assertEquals(1, body.get("accepted").asInt());
+        JsonNode result = body.get("results").get(0);
+        assertEquals("accepted", result.get("status").asText());
+        assertEquals("order-1", result.get("event_id").asText());
+        assertEquals(List.of("meta", "google", "warehouse"),
+                JSON.convertValue(result.get("destinations"), List.class));
+
+        assertEquals(1, sluice.gateway().store().countEvents("acme"));
+        List<OutboxRow> rows = sluice.gateway().store().outbox("acme", 10);
+        assertEquals(3, rows.size());
+        DataKeyring keyring = DataKeyring.of(Map.of("k1", Base64.getDecoder().decode(TestGateway.DATA_KEY)), "k1");
+        for (OutboxRow row : rows) {
+            assertEquals("pending", row.state());
+            assertEquals("k1", row.keyId());
+            String sealedText = new String(row.payload(), StandardCharsets.ISO_8859_1);
+            assertFalse(sealedText.contains(META_EMAIL_HASH), "payload must be stored encrypted");
+            assertFalse(sealedText.contains("203.0.113.7"), "client IP must be stored encrypted");
+        }
+        OutboxRow meta = rows.stream().filter(r -> r.destinationId().equals("meta")).findFirst().orElseThrow();
+        byte[] aad = ("acme\nmeta\nPurchase\norder-1").getBytes(StandardCharsets.UTF_8);
+        JsonNode payload = JSON.readTree(keyring.forTenant("acme").open(meta.payload(), aad));
+        assertEquals(META_EMAIL_HASH, payload.at("/user/hashed/email").asText());
+        assertEquals(sha256("16505551212"), payload.at("/user/hashed/phone").asText());
+        assertEquals("129.90", payload.at("/custom/value").asText());
+        assertEquals("203.0.113.7", payload.at("/user/client_ip").asText());
+        OutboxRow google = rows.stream().filter(r -> r.destinationId().equals("google")).findFirst().orElseThrow();
+        JsonNode googlePayload = JSON.readTree(keyring.forTenant("acme").open(google.payload(),
+                ("acme\ngoogle\nPurchase\norder-1").getBytes(StandardCharsets.UTF_8)));
+        assertEquals(sha256("+16505551212"), googlePayload.at("/user/hashed/phone").asText(),
+                "Google hashes the E.164 form with '+'");
+    }
+
+    @Test
+    void sameEventAgainIsDuplicateAndNotStoredTwice() throws Exception {
+        assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("order-2")).statusCode());
+        HttpResponse<String> again = sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("order-2"));
+
+        assertEquals(202, again.statusCode());
+        JsonNode result = JSON.readTree(again.body()).get("results").get(0);
+        assertEquals("duplicate", result.get("status").asText());
+        assertEquals(1, sluice.gateway().store().countEvents("acme"));
+        assertEquals(3, sluice.gateway().store().outbox("acme", 10).size());
+    }
+
+    @Test
+    void batchAnswersPerEventWithPointersIntoTheBatch() throws Exception {
+        String bad = Events.purchase("order-bad", "not-an-email", "+1 650 555 1212");
+        HttpResponse<String> res = sluice.postEvents(TestGateway.ACME_KEY,
+                Events.batch(Events.purchase("order-a"), Events.purchase("order-a"), bad));
+
+        assertEquals(202, res.statusCode(), res.body());
+        JsonNode body = JSON.readTree(res.body());
+        assertEquals(1, body.get("accepted").asInt());
+        assertEquals(1, body.get("duplicate").asInt());
+        assertEquals(1, body.get("rejected").asInt());
+        JsonNode rejected = body.get("results").get(2);
+        assertEquals("rejected", rejected.get("status").asText());
+        assertEquals("/events/2/user/email", rejected.at("/problems/0/pointer").asText());
+        assertFalse(res.body().contains("not-an-email"), "problems never echo the value");
+        assertEquals(1, sluice.gateway().store().countEvents("acme"));
+    }
+
+    @Test
+    void allRejectedIs422ProblemNamingEachField() throws Exception {
+        String body = "{\"events\":[{\"event_name\":\"Purchase\"},{\"event_id\":\"x\",\"event_name\":\"Purchase\","
+                + "\"event_time\":\"2026-13-01\",\"action_source\":\"website\",\"event_source_url\":\"https://a.example/\"}]}";
+        HttpResponse<String> res = sluice.postEvents(TestGateway.ACME_KEY, body);
+
+        assertEquals(422, res.statusCode());
+        assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(res.body());
+        assertEquals(422, problem.get("status").asInt());
+        assertTrue(res.body().contains("\"/events/0/event_id\""), res.body());
+        assertTrue(res.body().contains("\"/events/1/event_time\""), res.body());
+        assertEquals(0, sluice.gateway().store().countEvents("acme"));
+    }
+
+    @Test
+    void badRequestsGetProblemsAndStoreNothing() {
+        assertEquals(400, sluice.postEvents(TestGateway.ACME_KEY, "{\"events\": [").statusCode());
+        assertEquals(400, sluice.postEvents(TestGateway.ACME_KEY, "[1,2,3]").statusCode());
+        assertEquals(401, sluice.postEvents("wrong-key", Events.purchase("order-x")).statusCode());
+        HttpResponse<String> noAuth = sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/events"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Events.purchase("order-y"))).build());
+        assertEquals(401, noAuth.statusCode());
+        assertTrue(noAuth.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        HttpResponse<String> text = sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/events"))
+                .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(Events.purchase("order-z"))).build());
+        assertEquals(415, text.statusCode());
+        String huge = "{\"events\":[" + "1,".repeat(600_000) + "1]}";
+        assertEquals(413, sluice.postEvents(TestGateway.ACME_KEY, huge).statusCode());
+        assertEquals(0, sluice.gateway().store().countEvents("acme"));
+    }
+
+    @Test
+    void tenantsAreIsolatedAndSignedTenantNeedsAValidSignature() {
+        String event = Events.purchase("shared-id");
+        assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, event).statusCode());
+
+        assertEquals(401, sluice.postEvents(TestGateway.GLOBEX_KEY, event).statusCode(), "unsigned");
+        long now = Instant.now().getEpochSecond();
+        assertEquals(401, signed(event, now - 3600, TestGateway.GLOBEX_SECRET).statusCode(), "stale timestamp");
+        assertEquals(401, signed(event, now, "wrong-secret").statusCode(), "wrong secret");
+        HttpResponse<String> ok = signed(event, now, TestGateway.GLOBEX_SECRET);
+        assertEquals(202, ok.statusCode(), ok.body());
+        assertTrue(ok.body().contains("\"accepted\""));
+        assertTrue(ok.body().contains("\"tiktok\""));
+
+        assertEquals(1, sluice.gateway().store().countEvents("acme"));
+        assertEquals(1, sluice.gateway().store().countEvents("globex"));
+        assertTrue(sluice.gateway().store().outbox("globex", 10).stream().allMatch(r -> r.tenantId().equals("globex")));
+    }
+
+    @Test
+    void destinationsSubsetIsHonouredAndUnknownOnesRejected() throws Exception {
+        String onlyMeta = Events.purchase("order-s").replaceFirst("\\{", "{\"destinations\":[\"meta\"],");
+        JsonNode ok = JSON.readTree(sluice.postEvents(TestGateway.ACME_KEY, onlyMeta).body());
+        assertEquals(List.of("meta"), JSON.convertValue(ok.at("/results/0/destinations"), List.class));
+        assertEquals(1, sluice.gateway().store().outbox("acme", 10).size());
+
+        String unknown = Events.purchase("order-u").replaceFirst("\\{", "{\"destinations\":[\"nope\"],");
+        HttpResponse<String> res = sluice.postEvents(TestGateway.ACME_KEY, unknown);
+        assertEquals(422, res.statusCode());
+        assertTrue(res.body().contains("\"/destinations/0\""), res.body());
+        assertTrue(res.body().contains("unknown_destination"));
+    }
+
+    @Test
+    void healthAndMetricsAreServed() {
+        sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("order-m"));
+        assertEquals(200, sluice.get("/health/live").statusCode());
+        HttpResponse<String> ready = sluice.get("/health/ready");
+        assertEquals(200, ready.statusCode());
+        assertTrue(ready.body().contains("UP"));
+        HttpResponse<String> metrics = sluice.get("/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("sluice_events_total{outcome=\"accepted\",reason=\"none\",tenant=\"acme\"} 1.0"),
+                metrics.body());
+        assertTrue(metrics.body().contains("sluice_http_ingest_latency_seconds_bucket"));
+        assertEquals(404, sluice.get("/nope").statusCode());
+        assertEquals(405, sluice.get("/v1/events").statusCode());
+    }
+
+    @Test
+    void duplicatesAreRecognisedAcrossRestarts() throws Exception {
+        assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("order-r")).statusCode());
+        sluice.close();
+        sluice = TestGateway.start(dir);
+
+        HttpResponse<String> again = sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("order-r"));
+        assertEquals("duplicate", JSON.readTree(again.body()).at("/results/0/status").asText());
+        assertEquals(1, sluice.gateway().store().countEvents("acme"));
+    }
+
+    private HttpResponse<String> signed(String body, long timestamp, String secret) {
+        byte[] mac = hmac(secret, timestamp + "." + body);
+        return sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/events"))
+                .header("Authorization", "Bearer " + TestGateway.GLOBEX_KEY)
+                .header("Content-Type", "application/json")
+                .header("Sluice-Signature", "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(mac))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    static byte[] hmac(String secret, String message) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
