@@ -199,6 +199,7 @@ final class JsonBodyReader {
 
     /** Unwinds the recursive descent on a body-level rejection; no stack trace, it is not a bug. */
     private static final class Rejection extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         private final transient FieldProblem problem;
 
         Rejection(FieldProblem problem) {
