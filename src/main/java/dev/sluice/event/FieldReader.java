@@ -1,0 +1,150 @@
+package dev.sluice.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads typed fields of one event and records what is wrong with them. Callers name fields by
+ * pointers relative to the event ({@code /user/email}), which are mostly compile-time constants;
+ * the event's own pointer in a batch is prefixed only when a problem is recorded. Messages say
+ * what was expected and never quote the value, which may be personal data.
+ *
+ * <p>JSON {@code null} counts as absent everywhere.
+ */
+final class FieldReader {
+
+    private final String base;
+    private final List<FieldProblem> errors = new ArrayList<>(4);
+    private final List<FieldProblem> warnings = new ArrayList<>(2);
+
+    /** @param base pointer of the event in the body: {@code ""} for a single event, else {@code /events/3} */
+    FieldReader(String base) {
+        this.base = base;
+    }
+
+    /** Records an error; {@code pointer} is relative to the event. */
+    void error(String pointer, ProblemCode code, String message) {
+        errors.add(new FieldProblem(base + pointer, code.code(), message));
+    }
+
+    /** Records a warning; {@code pointer} is relative to the event. */
+    void warn(String pointer, ProblemCode code, String message) {
+        warnings.add(new FieldProblem(base + pointer, code.code(), message));
+    }
+
+    boolean hasErrors() {
+        return !errors.isEmpty();
+    }
+
+    List<FieldProblem> warnings() {
+        return warnings;
+    }
+
+    /** Errors first, then warnings: what a rejected event reports. */
+    List<FieldProblem> errorsThenWarnings() {
+        List<FieldProblem> all = new ArrayList<>(errors.size() + warnings.size());
+        all.addAll(errors);
+        all.addAll(warnings);
+        return all;
+    }
+
+    static boolean absent(JsonNode node) {
+        return node == null || node.isNull();
+    }
+
+    /** An optional string of at most {@code maxLength} characters; empty when absent or wrong. */
+    Optional<String> string(JsonNode node, String pointer, int maxLength) {
+        if (absent(node)) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            error(pointer, ProblemCode.INVALID_TYPE, "must be a string");
+            return Optional.empty();
+        }
+        String text = node.textValue();
+        if (text.length() > maxLength) {
+            error(pointer, ProblemCode.TOO_LONG, "must be at most " + maxLength + " characters");
+            return Optional.empty();
+        }
+        return Optional.of(text);
+    }
+
+    /** Like {@link #string} but records {@code required} when absent. */
+    Optional<String> requiredString(JsonNode node, String pointer, int maxLength) {
+        if (absent(node)) {
+            error(pointer, ProblemCode.REQUIRED, "is required");
+            return Optional.empty();
+        }
+        return string(node, pointer, maxLength);
+    }
+
+    /** An optional non-empty string without control characters. */
+    Optional<String> token(JsonNode node, String pointer, int maxLength) {
+        Optional<String> text = string(node, pointer, maxLength);
+        if (text.isPresent() && !isCleanToken(text.get())) {
+            error(pointer, ProblemCode.INVALID_FORMAT,
+                    "must be non-blank and contain no control characters");
+            return Optional.empty();
+        }
+        return text;
+    }
+
+    static boolean isCleanToken(String text) {
+        if (text.isBlank()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    Optional<Boolean> bool(JsonNode node, String pointer) {
+        if (absent(node)) {
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            error(pointer, ProblemCode.INVALID_TYPE, "must be true or false");
+            return Optional.empty();
+        }
+        return Optional.of(node.booleanValue());
+    }
+
+    /** An optional object; empty when absent or not an object. */
+    Optional<ObjectNode> object(JsonNode node, String pointer) {
+        if (absent(node)) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            error(pointer, ProblemCode.INVALID_TYPE, "must be an object");
+            return Optional.empty();
+        }
+        return Optional.of((ObjectNode) node);
+    }
+
+    /** Warns about each key of {@code object} that is not in {@code known}. */
+    void warnUnknownKeys(ObjectNode object, Set<String> known, String pointer) {
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            String key = field.getKey();
+            if (!known.contains(key)) {
+                warn(pointer + "/" + escape(key), ProblemCode.UNKNOWN_FIELD, "is not a known field and was ignored");
+            }
+        }
+    }
+
+    /** Escapes a key for a JSON pointer as RFC 6901 requires: {@code ~} to {@code ~0}, {@code /} to {@code ~1}. */
+    static String escape(String key) {
+        if (key.indexOf('~') < 0 && key.indexOf('/') < 0) {
+            return key;
+        }
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+}

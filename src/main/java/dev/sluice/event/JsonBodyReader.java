@@ -1,0 +1,210 @@
+package dev.sluice.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import java.io.IOException;
+
+/**
+ * Reads a request body into a Jackson tree in one streaming pass, enforcing the body-level rules
+ * itself rather than through ObjectMapper: that way each rejection gets a precise pointer and a
+ * stable code instead of an exception message that would quote the input.
+ *
+ * <ul>
+ *   <li>Duplicate keys are caught as the tree is built ({@code ObjectNode.replace} returns the
+ *       previous value), which is what {@code STRICT_DUPLICATE_DETECTION} would do, minus the
+ *       message that names the key's text.</li>
+ *   <li>Depth is counted here; Jackson's own nesting limit sits one level higher as a backstop.</li>
+ *   <li>Floats become {@link DecimalNode}s from {@link JsonParser#getDecimalValue()} directly, so
+ *       money never passes through a double and keeps its scale ({@code 129.90}). (Through
+ *       ObjectMapper it would also need {@code USE_BIG_DECIMAL_FOR_FLOATS} and a node factory
+ *       that does not strip trailing zeros.)</li>
+ *   <li>Only UTF-8 is accepted (RFC 8259); Jackson would otherwise auto-detect UTF-16 and -32.</li>
+ * </ul>
+ */
+final class JsonBodyReader {
+
+    /** The outcome: a root object, or the body-level problem. */
+    sealed interface Result {
+        record Root(ObjectNode root) implements Result {
+        }
+
+        record Rejected(FieldProblem problem) implements Result {
+        }
+    }
+
+    private final JsonFactory factory;
+    private final ParserLimits limits;
+
+    JsonBodyReader(ParserLimits limits) {
+        this.limits = limits;
+        this.factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxNestingDepth() + 1)
+                        .maxStringLength(limits.maxStringLength())
+                        .maxNameLength(limits.maxStringLength())
+                        .build())
+                .build();
+    }
+
+    Result read(byte[] body) {
+        if (body.length == 0) {
+            return rejected("", ProblemCode.MALFORMED_JSON, "the body is empty");
+        }
+        if (!looksLikeUtf8(body)) {
+            return rejected("", ProblemCode.MALFORMED_JSON, "the body must be JSON encoded as UTF-8");
+        }
+        try (JsonParser parser = factory.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return rejected("", ProblemCode.MALFORMED_JSON, "the body holds no JSON value");
+            }
+            if (first != JsonToken.START_OBJECT) {
+                return rejected("", ProblemCode.INVALID_TYPE, "the body must be a JSON object");
+            }
+            ObjectNode root = (ObjectNode) value(parser, first, 1);
+            if (parser.nextToken() != null) {
+                return rejected("", ProblemCode.MALFORMED_JSON, "the body has content after the JSON object");
+            }
+            return new Result.Root(root);
+        } catch (Rejection rejection) {
+            return new Result.Rejected(rejection.problem);
+        } catch (StreamConstraintsException tooLong) {
+            return rejected("", ProblemCode.TOO_LONG,
+                    "a string, key or number in the body is longer than allowed" + location(tooLong));
+        } catch (JsonProcessingException broken) {
+            return rejected("", ProblemCode.MALFORMED_JSON, "the body is not valid JSON" + location(broken));
+        } catch (IOException | RuntimeException unreadable) {
+            // Number conversion (e.g. an exponent beyond int range) can surface as a runtime exception.
+            return rejected("", ProblemCode.MALFORMED_JSON, "the body is not valid JSON");
+        }
+    }
+
+    private JsonNode value(JsonParser parser, JsonToken token, int depth) throws IOException {
+        if (token == null) {
+            throw new Rejection(problem("", ProblemCode.MALFORMED_JSON, "the body ends too early"));
+        }
+        return switch (token) {
+            case START_OBJECT -> object(parser, depth);
+            case START_ARRAY -> array(parser, depth);
+            case VALUE_STRING -> {
+                if (parser.getTextLength() > limits.maxStringLength()) {
+                    throw tooLong(parser);
+                }
+                yield TextNode.valueOf(parser.getText());
+            }
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> IntNode.valueOf(parser.getIntValue());
+                case LONG -> LongNode.valueOf(parser.getLongValue());
+                default -> BigIntegerNode.valueOf(parser.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> DecimalNode.valueOf(parser.getDecimalValue());
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.instance;
+            default -> throw new Rejection(problem("", ProblemCode.MALFORMED_JSON, "the body is not valid JSON"));
+        };
+    }
+
+    private ObjectNode object(JsonParser parser, int depth) throws IOException {
+        checkDepth(parser, depth);
+        ObjectNode object = JsonNodeFactory.instance.objectNode();
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+            if (token != JsonToken.FIELD_NAME) {
+                throw new Rejection(problem("", ProblemCode.MALFORMED_JSON, "the body is not valid JSON"));
+            }
+            String name = parser.currentName();
+            if (name.length() > limits.maxStringLength()) {
+                throw tooLong(parser);
+            }
+            JsonNode value = value(parser, parser.nextToken(), depth + 1);
+            if (object.replace(name, value) != null) {
+                throw new Rejection(problem(pointer(parser), ProblemCode.DUPLICATE_KEY, "the key appears twice in its object"));
+            }
+        }
+        return object;
+    }
+
+    private ArrayNode array(JsonParser parser, int depth) throws IOException {
+        checkDepth(parser, depth);
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+            array.add(value(parser, token, depth + 1));
+        }
+        return array;
+    }
+
+    private void checkDepth(JsonParser parser, int depth) {
+        if (depth > limits.maxNestingDepth()) {
+            throw new Rejection(problem(pointer(parser), ProblemCode.TOO_DEEP,
+                    "objects and arrays nest deeper than " + limits.maxNestingDepth() + " levels"));
+        }
+    }
+
+    private Rejection tooLong(JsonParser parser) {
+        return new Rejection(problem(pointer(parser), ProblemCode.TOO_LONG,
+                "a string or key exceeds " + limits.maxStringLength() + " characters"));
+    }
+
+    /** Jackson's pointer to the current location, RFC 6901-escaped. */
+    private static String pointer(JsonParser parser) {
+        return parser.getParsingContext().pathAsPointer().toString();
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    /**
+     * JSON text in UTF-16 or UTF-32 has a NUL byte among its first four bytes or starts with a
+     * byte order mark of FE FF / FF FE; UTF-8 JSON never has either. Invalid UTF-8 sequences later
+     * on are rejected by Jackson's UTF-8 decoder.
+     */
+    private static boolean looksLikeUtf8(byte[] body) {
+        if (body.length >= 2 && ((body[0] == (byte) 0xFE && body[1] == (byte) 0xFF)
+                || (body[0] == (byte) 0xFF && body[1] == (byte) 0xFE))) {
+            return false;
+        }
+        for (int i = 0; i < Math.min(4, body.length); i++) {
+            if (body[i] == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Result rejected(String pointer, ProblemCode code, String message) {
+        return new Result.Rejected(problem(pointer, code, message));
+    }
+
+    private static FieldProblem problem(String pointer, ProblemCode code, String message) {
+        return new FieldProblem(pointer, code.code(), message);
+    }
+
+    /** Unwinds the recursive descent on a body-level rejection; no stack trace, it is not a bug. */
+    private static final class Rejection extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient FieldProblem problem;
+
+        Rejection(FieldProblem problem) {
+            super(null, null, false, false);
+            this.problem = problem;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.sluice.event;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.sluice.event.EventJson.purchase;
+import static dev.sluice.event.EventJson.utf8;
+import static dev.sluice.event.HostileInputTest.CANARY;
+import static dev.sluice.event.Outcomes.codes;
+import static dev.sluice.event.Outcomes.invalid;
+import static dev.sluice.event.Outcomes.malformed;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** Invariant 1: problem messages name what was wrong, never the value (it may be personal data). */
+class ProblemMessagesTest {
+
+    private final EventParser parser = EventJson.parser();
+
+    @Test
+    void aCanaryInEveryFieldIsNeverQuoted() {
+        String longCanary = CANARY + "x".repeat(300);
+        byte[] body = purchase()
+                .set("/event_id", CANARY + "\n").set("/event_name", CANARY).set("/event_time", CANARY)
+                .set("/action_source", CANARY).set("/event_source_url", CANARY)
+                .set("/user/email", longCanary).set("/user/phone", longCanary).set("/user/client_ip", CANARY)
+                .set("/user/user_agent", longCanary.repeat(4)).set("/user/click_ids/fbc", CANARY)
+                .set("/user/click_ids/fbp", CANARY).set("/user/click_ids/gclid", CANARY)
+                .set("/custom/value", CANARY).set("/custom/currency", CANARY).set("/custom/order_id", longCanary)
+                .set("/custom/content_ids", List.of(longCanary)).set("/attribution/utm_source", longCanary)
+                .set("/consent/ad_storage", CANARY).set("/consent/tcf", CANARY).set("/consent/us_privacy", CANARY)
+                .set("/destinations", List.of(CANARY))
+                .body();
+        ParsedEvent.Invalid invalid = invalid(parser.parse(body));
+        assertThat(codes(invalid.problems()), containsInAnyOrder(
+                "/event_id invalid_format", "/event_name invalid_format", "/event_time invalid_format",
+                "/action_source unknown_value", "/event_source_url invalid_url", "/user/email too_long",
+                "/user/phone too_long", "/user/client_ip invalid_format", "/user/user_agent too_long",
+                "/user/click_ids/fbc invalid_click_id", "/user/click_ids/fbp invalid_click_id",
+                "/user/click_ids/gclid invalid_click_id", "/custom/value invalid_format",
+                "/custom/currency invalid_currency", "/custom/order_id too_long", "/custom/content_ids/0 too_long",
+                "/attribution/utm_source too_long", "/consent/ad_storage unknown_value", "/consent/tcf invalid_format",
+                "/consent/us_privacy invalid_format", "/destinations/0 invalid_format"));
+        for (FieldProblem problem : invalid.problems()) {
+            assertFalse(problem.message().contains("canary") || problem.pointer().contains("canary"), problem::toString);
+            assertFalse(problem.message().contains("7f3a") || problem.message().contains("example.com"), problem::toString);
+        }
+        assertThat(invalid.toString(), not(containsString("canary")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"user\": {\"email\": canary-7f3a@example.com}}",
+            "{\"user\": {\"email\": \"canary-7f3a@example.com\"}} canary-7f3a@example.com",
+            "{\"user\": {\"email\": \"canary-7f3a@example.com\" \"phone\": 1}}",
+            "{\"user\": {\"email\": \"canary-7f3a@example.com\\q\"}}",
+            "{'canary-7f3a@example.com': 1}",
+            "canary-7f3a@example.com"})
+    void malformedBodiesAreNotQuotedEither(String body) {
+        FieldProblem problem = malformed(parser.parse(utf8(body)));
+        assertThat(problem.message(), not(containsString("canary")));
+        assertThat(problem.message(), not(containsString("7f3a")));
+    }
+
+    @Test
+    void aValidEventsTextFormNamesNoPersonalData() {
+        ParsedEvent.Valid valid = Outcomes.valid(parser.parse(purchase().set("/user/email", CANARY)
+                .set("/attribution", Map.of("utm_source", "facebook")).body()));
+        assertThat(valid.toString(), not(containsString("canary")));
+    }
+}
