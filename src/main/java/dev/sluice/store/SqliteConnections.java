@@ -28,7 +28,7 @@ final class SqliteConnections implements Connections {
         this.reader = reader;
     }
 
-    /** The data source Flyway and the writer use: WAL, synchronous=FULL, IMMEDIATE transactions. */
+    /** The data source Flyway and the store use: WAL, synchronous=FULL, a busy timeout. */
     static SQLiteDataSource dataSource(String url, boolean forWriting) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -38,8 +38,9 @@ final class SqliteConnections implements Connections {
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
         if (forWriting) {
             config.setCacheSize(-WRITER_CACHE_KIB);
-            // Take the write lock at BEGIN, so a transaction never fails halfway on lock upgrade.
-            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            // Deferred (the default), not IMMEDIATE: the driver re-issues BEGIN right after each
+            // commit, so IMMEDIATE would hold the write lock even while idle. Every write
+            // transaction starts with a write statement, so it never upgrades a read lock.
         } else {
             config.setReadOnly(true);
         }
