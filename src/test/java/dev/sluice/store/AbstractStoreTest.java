@@ -44,10 +44,15 @@ abstract class AbstractStoreTest {
 
     @AfterEach
     void closeAll() {
+        // Either is null when setup was skipped or failed.
         try {
-            store.close();
+            if (store != null) {
+                store.close();
+            }
         } finally {
-            db.close();
+            if (db != null) {
+                db.close();
+            }
         }
     }
 
