@@ -14,13 +14,21 @@ final class JdbcStore implements Store {
     /** Rows deleted per purge transaction, so a purge never holds the write lock for long. */
     static final int PURGE_CHUNK = 5_000;
 
-    // Pending rows are few (delivery keeps up), and the partial index on pending rows finds
-    // them without a scan of delivered history; NOT IN then needs no index on event_row_id.
-    private static final String PURGE = """
+    // outbox has no index on event_row_id (it would cost every write), so each dialect gets the
+    // form its planner runs without one. SQLite materializes NOT IN's pending set once, found
+    // through the partial index on pending rows; PostgreSQL turns NOT EXISTS into a hash
+    // anti-join, where NOT IN would degrade to a per-row subplan once the set outgrows work_mem.
+    private static final String PURGE_SQLITE = """
             DELETE FROM events WHERE id IN (
               SELECT id FROM events
               WHERE dedup_until <= ?
                 AND id NOT IN (SELECT event_row_id FROM outbox WHERE state = 'pending')
+              LIMIT ?)""";
+    private static final String PURGE_POSTGRES = """
+            DELETE FROM events WHERE id IN (
+              SELECT e.id FROM events e
+              WHERE e.dedup_until <= ?
+                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
               LIMIT ?)""";
 
     private static final String COUNT_EVENTS = "SELECT count(*) FROM events WHERE tenant_id = ?";
@@ -31,9 +39,11 @@ final class JdbcStore implements Store {
             FROM outbox WHERE tenant_id = ? ORDER BY id LIMIT ?""";
 
     private final Connections connections;
+    private final String purgeSql;
 
     JdbcStore(Connections connections) {
         this.connections = connections;
+        this.purgeSql = StoreConfig.POSTGRES.equals(connections.kind()) ? PURGE_POSTGRES : PURGE_SQLITE;
     }
 
     @Override
@@ -119,7 +129,7 @@ final class JdbcStore implements Store {
             int deleted;
             do {
                 deleted = connections.inTransaction(c -> {
-                    try (PreparedStatement ps = c.prepareStatement(PURGE)) {
+                    try (PreparedStatement ps = c.prepareStatement(purgeSql)) {
                         ps.setLong(1, now.toEpochMilli());
                         ps.setInt(2, PURGE_CHUNK);
                         return ps.executeUpdate();
