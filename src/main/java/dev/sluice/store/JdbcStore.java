@@ -1,0 +1,159 @@
+package dev.sluice.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The {@link Store} over JDBC; dialect differences live in {@link Connections} and the migrations. */
+final class JdbcStore implements Store {
+
+    /** Rows deleted per purge transaction, so a purge never holds the write lock for long. */
+    static final int PURGE_CHUNK = 5_000;
+
+    // outbox has no index on event_row_id (it would cost every write), so each dialect gets the
+    // form its planner runs without one. SQLite materializes NOT IN's pending set once, found
+    // through the partial index on pending rows; PostgreSQL turns NOT EXISTS into a hash
+    // anti-join, where NOT IN would degrade to a per-row subplan once the set outgrows work_mem.
+    private static final String PURGE_SQLITE = """
+            DELETE FROM events WHERE id IN (
+              SELECT id FROM events
+              WHERE dedup_until <= ?
+                AND id NOT IN (SELECT event_row_id FROM outbox WHERE state = 'pending')
+              LIMIT ?)""";
+    private static final String PURGE_POSTGRES = """
+            DELETE FROM events WHERE id IN (
+              SELECT e.id FROM events e
+              WHERE e.dedup_until <= ?
+                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
+              LIMIT ?)""";
+
+    private static final String COUNT_EVENTS = "SELECT count(*) FROM events WHERE tenant_id = ?";
+
+    private static final String SELECT_OUTBOX = """
+            SELECT id, tenant_id, event_name, event_id, destination_id, state, attempts, next_attempt_at,
+                   payload, key_id
+            FROM outbox WHERE tenant_id = ? ORDER BY id LIMIT ?""";
+
+    private final Connections connections;
+    private final String purgeSql;
+
+    JdbcStore(Connections connections) {
+        this.connections = connections;
+        this.purgeSql = StoreConfig.POSTGRES.equals(connections.kind()) ? PURGE_POSTGRES : PURGE_SQLITE;
+    }
+
+    @Override
+    public List<WriteOutcome> write(List<EventRecord> events) {
+        Objects.requireNonNull(events, "events");
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return connections.inTransaction(c -> {
+                try (EventBatchWriter writer = new EventBatchWriter(c)) {
+                    return List.copyOf(writer.writeAll(events));
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("write of " + events.size() + " events failed; nothing was written", e);
+        }
+    }
+
+    @Override
+    public boolean ping() {
+        try {
+            return connections.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            });
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public long countEvents(String tenantId) {
+        Records.requireText(tenantId, "tenantId");
+        try {
+            return connections.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement(COUNT_EVENTS)) {
+                    ps.setString(1, tenantId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("counting events failed", e);
+        }
+    }
+
+    @Override
+    public List<OutboxRow> outbox(String tenantId, int limit) {
+        Records.requireText(tenantId, "tenantId");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative");
+        }
+        try {
+            return connections.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement(SELECT_OUTBOX)) {
+                    ps.setString(1, tenantId);
+                    ps.setInt(2, limit);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        List<OutboxRow> rows = new ArrayList<>();
+                        while (rs.next()) {
+                            rows.add(new OutboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                    rs.getString(5), rs.getString(6), rs.getInt(7), Instant.ofEpochMilli(rs.getLong(8)),
+                                    rs.getBytes(9), rs.getString(10)));
+                        }
+                        return List.copyOf(rows);
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("reading the outbox failed", e);
+        }
+    }
+
+    @Override
+    public int purgeExpiredDedupKeys(Instant now) {
+        Objects.requireNonNull(now, "now");
+        int total = 0;
+        try {
+            int deleted;
+            do {
+                deleted = connections.inTransaction(c -> {
+                    try (PreparedStatement ps = c.prepareStatement(purgeSql)) {
+                        ps.setLong(1, now.toEpochMilli());
+                        ps.setInt(2, PURGE_CHUNK);
+                        return ps.executeUpdate();
+                    }
+                });
+                total += deleted;
+            } while (deleted == PURGE_CHUNK);
+            return total;
+        } catch (SQLException e) {
+            throw failure("purge failed after " + total + " event rows", e);
+        }
+    }
+
+    @Override
+    public String kind() {
+        return connections.kind();
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+    }
+
+    private static StoreException failure(String message, SQLException e) {
+        return new StoreException(message + " (sqlstate " + e.getSQLState() + ")", e);
+    }
+}

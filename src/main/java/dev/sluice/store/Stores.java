@@ -1,0 +1,88 @@
+package dev.sluice.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/** Opens a {@link Store}: creates what is missing, migrates the schema, returns it ready to use. */
+public final class Stores {
+
+    private static final System.Logger LOG = System.getLogger(Stores.class.getName());
+
+    private Stores() {
+    }
+
+    /**
+     * Opens the store described by {@code config}. For SQLite the file and its parent
+     * directories are created; for PostgreSQL the pool is started. Either way the schema is then
+     * migrated with Flyway ({@code db/migration/<kind>}) before the store is returned.
+     *
+     * @throws StoreException when the database cannot be reached, created or migrated
+     */
+    public static Store open(StoreConfig config) {
+        Objects.requireNonNull(config, "config");
+        return switch (config.kind()) {
+            case StoreConfig.SQLITE -> openSqlite(config.sqliteFile());
+            case StoreConfig.POSTGRES -> openPostgres(config);
+            default -> throw new IllegalArgumentException("kind must be sqlite or postgres");
+        };
+    }
+
+    private static Store openSqlite(Path file) {
+        Path absolute = file.toAbsolutePath();
+        try {
+            Files.createDirectories(absolute.getParent());
+        } catch (IOException e) {
+            throw new StoreException("cannot create the store directory " + absolute.getParent(), e);
+        }
+        String url = "jdbc:sqlite:" + absolute;
+        migrate(SqliteConnections.dataSource(url, true), StoreConfig.SQLITE);
+        try {
+            Store store = new JdbcStore(SqliteConnections.open(url));
+            LOG.log(Level.INFO, "store opened kind=sqlite file={0}", absolute);
+            return store;
+        } catch (SQLException e) {
+            throw new StoreException("cannot open sqlite store " + absolute + " (sqlstate " + e.getSQLState() + ")", e);
+        }
+    }
+
+    private static Store openPostgres(StoreConfig config) {
+        HikariDataSource pool;
+        try {
+            pool = PostgresConnections.pool(config);
+        } catch (RuntimeException e) {
+            // Hikari fails fast when the first connection cannot be made.
+            throw new StoreException("cannot connect to postgres", e);
+        }
+        try {
+            migrate(pool, StoreConfig.POSTGRES);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        LOG.log(Level.INFO, "store opened kind=postgres pool={0}", config.poolSize());
+        return new JdbcStore(new PostgresConnections(pool));
+    }
+
+    private static void migrate(DataSource dataSource, String kind) {
+        try {
+            MigrateResult result = Flyway.configure(Stores.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration/" + kind)
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+            LOG.log(Level.INFO, "store migrated kind={0} applied={1} version={2}",
+                    kind, result.migrationsExecuted, result.targetSchemaVersion);
+        } catch (RuntimeException e) {
+            throw new StoreException("schema migration failed kind=" + kind, e);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.sluice.store;
+
+import static dev.sluice.store.TestEvents.T0;
+import static dev.sluice.store.TestEvents.WINDOW;
+import static dev.sluice.store.TestEvents.event;
+import static dev.sluice.store.WriteOutcome.DUPLICATE;
+import static dev.sluice.store.WriteOutcome.INSERTED;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@link Store} contract, run once per database by the subclasses. */
+abstract class AbstractStoreTest {
+
+    @TempDir
+    Path tempDir;
+
+    TestDatabase db;
+    Store store;
+    /** A fresh tenant per test, so no assertion can see another test's rows. */
+    final String tenant = "tenant-" + UUID.randomUUID();
+
+    abstract TestDatabase createDatabase();
+
+    @BeforeEach
+    void open() {
+        db = createDatabase();
+        store = Stores.open(db.config());
+    }
+
+    @AfterEach
+    void closeAll() {
+        // Either is null when setup was skipped or failed.
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } finally {
+            if (db != null) {
+                db.close();
+            }
+        }
+    }
+
+    @Test
+    void write_newEvent_insertsEventAndOneOutboxRowPerDestinationWithPayloadIntact() {
+        assertThat(store.write(List.of(event(tenant, "order-1", "meta", "google_ads"))), contains(INSERTED));
+
+        assertThat(store.countEvents(tenant), is(1L));
+        List<OutboxRow> rows = store.outbox(tenant, 10);
+        assertThat(rows, hasSize(2));
+        assertThat(rows.get(0).id(), lessThan(rows.get(1).id()));
+        for (int i = 0; i < 2; i++) {
+            OutboxRow row = rows.get(i);
+            String destination = List.of("meta", "google_ads").get(i);
+            assertThat(row.destinationId(), is(destination));
+            assertThat(row.tenantId(), is(tenant));
+            assertThat(row.eventName(), is(TestEvents.NAME));
+            assertThat(row.eventId(), is("order-1"));
+            assertThat(row.state(), is("pending"));
+            assertThat(row.attempts(), is(0));
+            assertThat(row.nextAttemptAt(), is(T0));
+            assertThat(row.keyId(), is("key-1"));
+            assertArrayEquals(TestEvents.payload(tenant, "order-1", destination), row.payload());
+        }
+    }
+
+    @Test
+    void write_sameKeyInALaterWrite_isDuplicateAndWritesNothing() {
+        store.write(List.of(event(tenant, "order-1", "meta")));
+
+        assertThat(store.write(List.of(event(tenant, "order-1", T0.plusSeconds(60), "meta", "tiktok"))),
+                contains(DUPLICATE));
+        assertThat(store.countEvents(tenant), is(1L));
+        assertThat(store.outbox(tenant, 10), hasSize(1));
+    }
+
+    @Test
+    void write_repeatInsideOneList_isDuplicateAndOrderIsKept() {
+        List<WriteOutcome> outcomes = store.write(List.of(
+                event(tenant, "a", "meta"), event(tenant, "b", "meta"), event(tenant, "a", "meta"),
+                event(tenant, "c", "meta"), event(tenant, "b", "meta")));
+
+        assertThat(outcomes, contains(INSERTED, INSERTED, DUPLICATE, INSERTED, DUPLICATE));
+        assertThat(store.countEvents(tenant), is(3L));
+        assertThat(store.outbox(tenant, 10).stream().map(OutboxRow::eventId).toList(), contains("a", "b", "c"));
+    }
+
+    @Test
+    void write_sameEventIdWithAnotherEventName_isADifferentKey() {
+        EventRecord purchase = event(tenant, "order-1", "meta");
+        EventRecord refund = new EventRecord(tenant, "Refund", "order-1", T0, T0, T0.plus(WINDOW), List.of());
+
+        assertThat(store.write(List.of(purchase, refund)), contains(INSERTED, INSERTED));
+    }
+
+    @Test
+    void tenants_sameKeyInTwoTenants_bothInsertedAndReadsStayPerTenant() {
+        String other = "tenant-" + UUID.randomUUID();
+
+        assertThat(store.write(List.of(event(tenant, "order-1", "meta"), event(other, "order-1", "meta", "tiktok"))),
+                contains(INSERTED, INSERTED));
+        assertThat(store.countEvents(tenant), is(1L));
+        assertThat(store.countEvents(other), is(1L));
+        assertThat(store.outbox(tenant, 10), hasSize(1));
+        assertThat(store.outbox(other, 10), hasSize(2));
+        assertThat(store.outbox(other, 10).stream().map(OutboxRow::tenantId).toList(), everyItem(is(other)));
+        assertThat(store.countEvents("tenant-without-events"), is(0L));
+    }
+
+    @Test
+    void write_afterDedupWindow_acceptsAgainAsANewEventRowWithItsOwnOutboxRows() {
+        store.write(List.of(event(tenant, "order-1", "meta")));
+        var justBefore = event(tenant, "order-1", T0.plus(WINDOW).minusMillis(1), "meta");
+        var atExpiry = event(tenant, "order-1", T0.plus(WINDOW), "meta", "tiktok");
+        var insideNewWindow = event(tenant, "order-1", T0.plus(WINDOW).plusSeconds(1), "meta");
+
+        assertThat(store.write(List.of(justBefore, atExpiry, insideNewWindow)),
+                contains(DUPLICATE, INSERTED, DUPLICATE));
+
+        assertThat(store.countEvents(tenant), is(2L));
+        List<OutboxRow> rows = store.outbox(tenant, 10);
+        assertThat(rows.stream().map(OutboxRow::nextAttemptAt).toList(),
+                contains(T0, T0.plus(WINDOW), T0.plus(WINDOW)));
+        List<Long> eventRows = eventRowIdsOf(rows);
+        assertThat(eventRows.get(0).equals(eventRows.get(1)), is(false));
+        assertThat(eventRows.get(1), is(eventRows.get(2)));
+    }
+
+    @Test
+    void write_failingTransaction_writesNothingOfTheList() {
+        db.failOutboxInsertsFor("boom");
+        var good = event(tenant, "good", "meta");
+        var bad = event(tenant, "bad", "boom");
+
+        assertThrows(StoreException.class, () -> store.write(List.of(good, event(tenant, "good-2", "meta"), bad)));
+
+        assertThat(store.countEvents(tenant), is(0L));
+        assertThat(store.outbox(tenant, 10), empty());
+        // The rolled-back dedup key does not linger: the same event is new again.
+        assertThat(store.write(List.of(good)), contains(INSERTED));
+    }
+
+    @Test
+    void reopen_afterClose_keepsEventsOutboxAndDedupKeys() {
+        store.write(List.of(event(tenant, "order-1", "meta", "google_ads")));
+        store.close();
+
+        store = Stores.open(db.config());
+
+        assertThat(store.countEvents(tenant), is(1L));
+        assertThat(store.outbox(tenant, 10), hasSize(2));
+        assertThat(store.write(List.of(event(tenant, "order-1", "meta"))), contains(DUPLICATE));
+    }
+
+    @Test
+    void purge_deletesExpiredEventsWithoutPendingOutboxRows() {
+        store.write(List.of(
+                event(tenant, "no-destinations"),
+                event(tenant, "pending", "meta"),
+                event(tenant, "delivered", "meta"),
+                event(tenant, "young", T0.plus(WINDOW), "meta")));
+        db.execute("UPDATE outbox SET state = 'delivered' WHERE event_id IN ('delivered', 'young')");
+
+        assertThat(store.purgeExpiredDedupKeys(T0.plus(WINDOW).minusMillis(1)), is(0));
+        assertThat(store.purgeExpiredDedupKeys(T0.plus(WINDOW)), is(2));
+
+        assertThat(store.countEvents(tenant), is(2L));
+        // The delivered row outlives its event row: outbox rows describe themselves.
+        assertThat(store.outbox(tenant, 10).stream().map(OutboxRow::eventId).toList(),
+                contains("pending", "delivered", "young"));
+        // A purged key is free again; a pending one still deduplicates.
+        var later = T0.plus(WINDOW).plusSeconds(1);
+        assertThat(store.write(List.of(event(tenant, "no-destinations", later), event(tenant, "young", later))),
+                contains(INSERTED, DUPLICATE));
+    }
+
+    @Test
+    void purge_removesSupersededRowsOnceTheirOutboxIsDone() {
+        store.write(List.of(event(tenant, "order-1", "meta")));
+        store.write(List.of(event(tenant, "order-1", T0.plus(WINDOW), "meta")));
+        db.execute("UPDATE outbox SET state = 'dead' WHERE next_attempt_at = " + T0.toEpochMilli());
+
+        assertThat(store.purgeExpiredDedupKeys(T0.plus(WINDOW)), is(1));
+        assertThat(store.countEvents(tenant), is(1L));
+        assertThat(store.write(List.of(event(tenant, "order-1", T0.plus(WINDOW).plusSeconds(1)))),
+                contains(DUPLICATE));
+    }
+
+    @Test
+    void outbox_honoursLimitInIdOrder() {
+        store.write(List.of(event(tenant, "a", "d1", "d2"), event(tenant, "b", "d1", "d2")));
+
+        assertThat(store.outbox(tenant, 3).stream().map(r -> r.eventId() + ":" + r.destinationId()).toList(),
+                contains("a:d1", "a:d2", "b:d1"));
+        assertThat(store.outbox(tenant, 0), empty());
+    }
+
+    @Test
+    void write_emptyList_returnsNoOutcomes() {
+        assertThat(store.write(List.of()), empty());
+    }
+
+    @Test
+    void closedStore_pingsFalseAndRefusesWrites() {
+        assertThat(store.ping(), is(true));
+        store.close();
+
+        assertThat(store.ping(), is(false));
+        assertThrows(StoreException.class, () -> store.write(List.of(event(tenant, "order-1"))));
+        assertThrows(StoreException.class, () -> store.countEvents(tenant));
+        store.close();
+    }
+
+    @Test
+    void kind_namesTheDatabase() {
+        assertThat(store.kind(), is(db.config().kind()));
+    }
+
+    /** Outbox rows don't expose event_row_id; read it out of band, in the rows' order. */
+    private List<Long> eventRowIdsOf(List<OutboxRow> rows) {
+        return rows.stream().map(r -> db.queryLong("SELECT event_row_id FROM outbox WHERE id = " + r.id())).toList();
+    }
+}
