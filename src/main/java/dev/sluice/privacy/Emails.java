@@ -7,13 +7,15 @@ import java.util.Locale;
  * as given; Google's gmail canonical form; and the alias-free form of Reddit and Microsoft.
  *
  * <p>Validation is a shape check, not RFC 5322: one {@code @}, a local part without whitespace
- * (unless quoted) or control characters, a domain of at least two dot-separated labels of
+ * or RFC 5322 specials (unless quoted) or control characters, a domain of at least two dot-separated labels of
  * letters, digits and hyphens. That rejects what the platforms' own SDKs reject ({@code TEST},
  * {@code a@b}, {@code @b.c}) while keeping unusual but real addresses.
  */
 final class Emails {
     private static final int MAX_LOCAL = 64;
     private static final int MAX_DOMAIN = 253;
+    /** RFC 5322 specials: not allowed in an unquoted local part. */
+    private static final String SPECIALS = "()<>[]:;,\\\"";
 
     private Emails() {
     }
@@ -78,7 +80,8 @@ final class Emails {
         boolean quoted = end >= 2 && s.charAt(0) == '"' && s.charAt(end - 1) == '"';
         for (int i = 0; i < end; i++) {
             char c = s.charAt(i);
-            if (Character.isISOControl(c) || c == '@' || (!quoted && Character.isWhitespace(c))) {
+            if (Character.isISOControl(c) || c == '@'
+                    || (!quoted && (Character.isWhitespace(c) || SPECIALS.indexOf(c) >= 0))) {
                 return false;
             }
         }
