@@ -73,34 +73,32 @@ public final class IdentityHasher {
             }
         }
 
-        Sha256 sha = new Sha256();
+        RenderedValues rendered = new RenderedValues(parsed);
         Map<HashingProfile, HashedIdentity> identities = new EnumMap<>(HashingProfile.class);
         for (HashingProfile profile : profiles) {
-            identities.put(profile, identity(profile, parsed, sha));
+            identities.put(profile, identity(profile, rendered));
         }
         return new Hashed(identities, errors);
     }
 
-    private static HashedIdentity identity(HashingProfile profile, Canonical[] parsed, Sha256 sha) {
+    private static HashedIdentity identity(HashingProfile profile, RenderedValues values) {
         Map<PiiField, String> hashed = new EnumMap<>(PiiField.class);
         Map<PiiField, String> plain = new EnumMap<>(PiiField.class);
         for (ProfileRules.Rule rule : ProfileRules.of(profile)) {
-            Canonical value = parsed[rule.field().ordinal()];
-            if (value == null) {
-                continue;
-            }
-            if (value instanceof Canonical.Prehashed(String hex)) {
+            if (rule.plain()) {
                 // A digest cannot stand in for a value the platform needs in plain text.
-                if (!rule.plain()) {
-                    hashed.put(rule.field(), hex);
-                }
-            } else if (rule.plain()) {
-                plain.put(rule.field(), value.render(rule.form()));
+                putIfPresent(plain, rule.field(), values.plain(rule.field(), rule.form()));
             } else {
-                hashed.put(rule.field(), sha.hex(value.render(rule.form())));
+                putIfPresent(hashed, rule.field(), values.hash(rule.field(), rule.form()));
             }
         }
         return new HashedIdentity(hashed, plain);
+    }
+
+    private static void putIfPresent(Map<PiiField, String> map, PiiField field, String value) {
+        if (value != null) {
+            map.put(field, value);
+        }
     }
 
     /** The value without surrounding whitespace, or null when it is absent or blank. */

@@ -1,5 +1,6 @@
 package dev.sluice.privacy;
 
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +26,7 @@ public record PersonalData(Map<PiiField, String> values, String defaultRegion) {
                 copy.put(field, value);
             }
         });
-        values = java.util.Collections.unmodifiableMap(copy);
+        values = Collections.unmodifiableMap(copy);
         defaultRegion = defaultRegion == null || defaultRegion.isBlank()
                 ? null : defaultRegion.strip().toUpperCase(Locale.ROOT);
     }

@@ -71,27 +71,33 @@ final class Phones {
     }
 
     /**
-     * Fast path for input that already is {@code +} and digits, the shape most merchants send:
-     * split off the calling code (calling codes are prefix-free) and ask libphonenumber only
-     * whether the length is possible. Anything else, including national numbers with a leading
-     * zero (Italy), goes through the full parser. Null means "not handled here".
+     * Fast path for input that already is E.164, possibly with separators ({@code +1 (650)
+     * 555-1212}), the shape most merchants send: split off the calling code (calling codes are
+     * prefix-free) and ask libphonenumber only whether the length is possible. Anything else,
+     * including national numbers and leading-zero national parts (Italy), goes through the full
+     * parser. Null means "not handled here".
      */
     static Number fromPlainE164(String text) {
-        int length = text.length();
-        if (length < 8 || length > 16 || text.charAt(0) != '+' || text.charAt(1) == '0') {
+        if (text.length() < 8 || text.length() > 32 || text.charAt(0) != '+') {
             return null;
         }
-        for (int i = 1; i < length; i++) {
+        StringBuilder digits = new StringBuilder(16);
+        for (int i = 1; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c < '0' || c > '9') {
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+            } else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') {
                 return null;
             }
         }
+        if (digits.length() < 7 || digits.length() > 15 || digits.charAt(0) == '0') {
+            return null;
+        }
         int code = 0;
-        for (int digits = 1; digits <= 3; digits++) {
-            code = code * 10 + (text.charAt(digits) - '0');
+        for (int length = 1; length <= 3; length++) {
+            code = code * 10 + (digits.charAt(length - 1) - '0');
             if (CALLING_CODES[code]) {
-                String national = text.substring(digits + 1);
+                String national = digits.substring(length);
                 if (national.isEmpty() || national.charAt(0) == '0') {
                     return null;
                 }
