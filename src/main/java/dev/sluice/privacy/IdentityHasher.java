@@ -20,7 +20,7 @@ import java.util.Set;
  * names one, is the region for reading phone numbers and ZIP codes; otherwise the tenant's
  * default region is.
  *
- * <p>Thread-safe and allocation-light: one instance serves all requests, from any thread.
+ * <p>Thread-safe and stateless between calls: one instance serves all requests, from any thread.
  */
 public final class IdentityHasher {
     private static final PiiField[] FIELDS = PiiField.values();
