@@ -1,0 +1,28 @@
+package dev.sluice.privacy;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of hashing one event's personal data for a set of platforms.
+ *
+ * <p>When {@link #errors()} is not empty the caller must reject the event: the invalid fields
+ * have no hash in any identity, and sending the rest would silently lower match quality.
+ *
+ * @param identities one identity per requested profile (possibly empty)
+ * @param errors     one error per invalid field, in field order
+ */
+public record Hashed(Map<HashingProfile, HashedIdentity> identities, List<FieldError> errors) {
+
+    public Hashed {
+        identities = identities.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(identities));
+        errors = List.copyOf(errors);
+    }
+
+    /** True when every present value could be normalized. */
+    public boolean ok() {
+        return errors.isEmpty();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.sluice.privacy;
+
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Normalizes and hashes one event's personal data for each destination platform, in memory.
+ *
+ * <p>Each present value is validated and parsed once ({@code FieldParser}); every platform then
+ * takes the shapes its table in {@code ProfileRules} names, and each distinct string is hashed
+ * once. Blank values are omitted and never hashed; values that already are a SHA-256 hex digest
+ * pass through lower-cased (the same digest goes to every platform that hashes that field, so a
+ * merchant hashing itself must follow the strictest rules it needs). The event's country, when it
+ * names one, is the region for reading phone numbers and ZIP codes; otherwise the tenant's
+ * default region is.
+ *
+ * <p>Thread-safe and stateless between calls: one instance serves all requests, from any thread.
+ */
+public final class IdentityHasher {
+    private static final PiiField[] FIELDS = PiiField.values();
+
+    private final InstantSource clock;
+
+    private IdentityHasher(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    /** A hasher that takes the current year (the latest valid year of birth) from the system clock. */
+    public static IdentityHasher create() {
+        return new IdentityHasher(InstantSource.system());
+    }
+
+    /** A hasher on a given clock, for tests. */
+    static IdentityHasher create(InstantSource clock) {
+        return new IdentityHasher(Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * Hashes {@code data} for each profile. Invalid values are reported in {@link Hashed#errors()}
+     * and left out of every identity; the caller rejects such an event.
+     */
+    public Hashed hash(PersonalData data, Set<HashingProfile> profiles) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(profiles, "profiles");
+        Map<PiiField, String> values = data.values();
+
+        // The country comes first: it decides how phone numbers and ZIP codes are read.
+        String country = trimmedOrNull(values.get(PiiField.COUNTRY));
+        String eventRegion = country == null ? null : FieldParser.regionOf(country);
+        String region = eventRegion != null ? eventRegion : data.defaultRegion();
+        int currentYear = clock.instant().atOffset(ZoneOffset.UTC).getYear();
+
+        Canonical[] parsed = new Canonical[FIELDS.length];
+        List<FieldError> errors = List.of();
+        for (PiiField field : FIELDS) {
+            String value = trimmedOrNull(values.get(field));
+            if (value == null) {
+                continue;
+            }
+            try {
+                parsed[field.ordinal()] = FieldParser.parse(field, value, region, currentYear);
+            } catch (InvalidValueException e) {
+                if (errors.isEmpty()) {
+                    errors = new ArrayList<>(2);
+                }
+                errors.add(new FieldError(field, e.code(), field.jsonName() + " " + e.getMessage()));
+            }
+        }
+
+        RenderedValues rendered = new RenderedValues(parsed);
+        Map<HashingProfile, HashedIdentity> identities = new EnumMap<>(HashingProfile.class);
+        for (HashingProfile profile : profiles) {
+            identities.put(profile, identity(profile, rendered));
+        }
+        return new Hashed(identities, errors);
+    }
+
+    private static HashedIdentity identity(HashingProfile profile, RenderedValues values) {
+        Map<PiiField, String> hashed = new EnumMap<>(PiiField.class);
+        Map<PiiField, String> plain = new EnumMap<>(PiiField.class);
+        for (ProfileRules.Rule rule : ProfileRules.of(profile)) {
+            if (rule.plain()) {
+                // A digest cannot stand in for a value the platform needs in plain text.
+                putIfPresent(plain, rule.field(), values.plain(rule.field(), rule.form()));
+            } else {
+                putIfPresent(hashed, rule.field(), values.hash(rule.field(), rule.form()));
+            }
+        }
+        return new HashedIdentity(hashed, plain);
+    }
+
+    private static void putIfPresent(Map<PiiField, String> map, PiiField field, String value) {
+        if (value != null) {
+            map.put(field, value);
+        }
+    }
+
+    /** The value without surrounding whitespace, or null when it is absent or blank. */
+    private static String trimmedOrNull(String value) {
+        if (value == null) {
+            return null;
+        }
+        String trimmed = value.strip();
+        return trimmed.isEmpty() ? null : trimmed;
+    }
+}

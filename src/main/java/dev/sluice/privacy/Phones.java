@@ -1,0 +1,125 @@
+package dev.sluice.privacy;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.ValidationResult;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+
+/**
+ * Phone numbers, read by libphonenumber in the event's region, and the three shapes the
+ * platforms hash (platforms.md §0): digits with country code (Meta, Snapchat, Pinterest), E.164
+ * with {@code +} (Google, TikTok, Reddit, Microsoft) and TikTok's national number for China.
+ *
+ * <p>A number must be <em>possible</em> (right length for its country), not <em>valid</em>:
+ * validity depends on number-range metadata that lags reality and rejects the 555 test numbers
+ * merchants use in staging. "Possible only locally" (a US number without area code) is rejected,
+ * because it cannot be written in E.164.
+ */
+final class Phones {
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final String UNKNOWN_REGION = "ZZ";
+    private static final int CHINA = 86;
+    /** Calling codes known to libphonenumber, indexed by code (all are below 1000). */
+    private static final boolean[] CALLING_CODES = new boolean[1000];
+
+    static {
+        for (int code : UTIL.getSupportedCallingCodes()) {
+            CALLING_CODES[code] = true;
+        }
+    }
+
+    private Phones() {
+    }
+
+    /** A possible phone number: country calling code and national significant number. */
+    record Number(int countryCode, String national) implements Canonical {
+        @Override
+        public String render(Form form) {
+            return switch (form) {
+                case PHONE_DIGITS -> countryCode + national;
+                case PHONE_E164 -> "+" + countryCode + national;
+                case PHONE_TIKTOK -> countryCode == CHINA ? national : "+" + countryCode + national;
+                default -> throw new IllegalArgumentException("form " + form + " does not apply to phone");
+            };
+        }
+
+        @Override
+        public String toString() {
+            return "Phone[redacted]";
+        }
+    }
+
+    /**
+     * Reads a trimmed, non-blank number; throws {@link InvalidValueException} if it is not a
+     * possible number.
+     *
+     * @param region ISO alpha-2 region for national numbers, or null when unknown
+     */
+    static Number parse(String trimmed, String region) {
+        // "00" is the international prefix almost everywhere; libphonenumber only knows it for
+        // regions that use it, so "0044 20..." from a US tenant would otherwise be misread.
+        String text = trimmed.startsWith("00") ? "+" + trimmed.substring(2) : trimmed;
+        Number number = fromPlainE164(text);
+        if (number == null) {
+            number = parseWithLibrary(text, region);
+        }
+        if (number == null) {
+            throw new InvalidValueException("invalid_phone",
+                    "must be a phone number with country code, or a national number of the event's country");
+        }
+        return number;
+    }
+
+    /**
+     * Fast path for input that already is E.164, possibly with separators ({@code +1 (650)
+     * 555-1212}), the shape most merchants send: split off the calling code (calling codes are
+     * prefix-free) and ask libphonenumber only whether the length is possible. Anything else,
+     * including national numbers and leading-zero national parts (Italy), goes through the full
+     * parser. Null means "not handled here".
+     */
+    static Number fromPlainE164(String text) {
+        if (text.length() < 8 || text.length() > 32 || text.charAt(0) != '+') {
+            return null;
+        }
+        StringBuilder digits = new StringBuilder(16);
+        for (int i = 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+            } else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') {
+                return null;
+            }
+        }
+        if (digits.length() < 7 || digits.length() > 15 || digits.charAt(0) == '0') {
+            return null;
+        }
+        int code = 0;
+        for (int length = 1; length <= 3; length++) {
+            code = code * 10 + (digits.charAt(length - 1) - '0');
+            if (CALLING_CODES[code]) {
+                String national = digits.substring(length);
+                if (national.isEmpty() || national.charAt(0) == '0') {
+                    return null;
+                }
+                PhoneNumber number = new PhoneNumber().setCountryCode(code)
+                        .setNationalNumber(Long.parseLong(national));
+                return possible(number) ? new Number(code, national) : null;
+            }
+        }
+        return null;
+    }
+
+    /** The full parser; null when the number is not possible. Also pins the fast path in tests. */
+    static Number parseWithLibrary(String text, String region) {
+        try {
+            PhoneNumber number = UTIL.parse(text, region == null ? UNKNOWN_REGION : region);
+            return possible(number) ? new Number(number.getCountryCode(), UTIL.getNationalSignificantNumber(number)) : null;
+        } catch (NumberParseException e) {
+            return null;
+        }
+    }
+
+    private static boolean possible(PhoneNumber number) {
+        return UTIL.isPossibleNumberWithReason(number) == ValidationResult.IS_POSSIBLE;
+    }
+}

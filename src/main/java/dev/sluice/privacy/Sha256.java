@@ -1,0 +1,61 @@
+package dev.sluice.privacy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * SHA-256 as lowercase hex, for one event at a time. A session clones the JDK digest (whose
+ * compression function is a HotSpot intrinsic) once instead of looking the algorithm up per
+ * value, and hashes each distinct string once: most platforms share the same email and name.
+ * Not thread-safe; one session per {@code hash} call.
+ */
+final class Sha256 {
+    /** SHA-256 of the empty string: must never leave Sluice (platforms.md §10). */
+    static final String EMPTY_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    private static final MessageDigest PROTOTYPE = prototype();
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final MessageDigest digest = newDigest();
+    private final Map<String, String> memo = new HashMap<>();
+
+    /** Lowercase hex SHA-256 of the UTF-8 bytes of a non-empty string. */
+    String hex(String normalized) {
+        if (normalized.isEmpty()) {
+            // Parsing guarantees non-empty values; reaching this is a bug, not bad input.
+            throw new IllegalStateException("refusing to hash an empty string");
+        }
+        String cached = memo.get(normalized);
+        if (cached == null) {
+            cached = HEX.formatHex(digest.digest(normalized.getBytes(StandardCharsets.UTF_8)));
+            memo.put(normalized, cached);
+        }
+        return cached;
+    }
+
+    /** A one-off hash, for tests and tools. */
+    static String of(String normalized) {
+        return new Sha256().hex(normalized);
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            // Cloning only reads the untouched prototype, so concurrent clones are safe.
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return prototype();
+        }
+    }
+
+    private static MessageDigest prototype() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK must provide SHA-256", e);
+        }
+    }
+}

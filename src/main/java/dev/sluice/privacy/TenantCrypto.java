@@ -1,0 +1,149 @@
+package dev.sluice.privacy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * One tenant's encryption and pepper, derived by {@link DataKeyring}. Seals payloads with
+ * AES-256-GCM (random 96-bit nonce, 128-bit tag) in the format
+ * {@code version(1) | key-id length(1) | key id (ASCII) | nonce(12) | ciphertext+tag}; the header
+ * is authenticated together with the caller's AAD, so it cannot be altered either. Opening picks
+ * the key by the embedded id, so payloads sealed before a rotation still open.
+ *
+ * <p>Thread-safe; {@link #toString()} shows the tenant and key ids only.
+ */
+public final class TenantCrypto {
+    static final byte VERSION = 1;
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    private static final int NONCE_LENGTH = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String tenantId;
+    private final Map<String, SecretKey> keys;
+    private final String activeKeyId;
+    private final byte[] activeHeader;
+    private final Mac pepperPrototype;
+
+    TenantCrypto(String tenantId, Map<String, byte[]> aesKeys, String activeKeyId, byte[] pepper) {
+        this.tenantId = tenantId;
+        this.activeKeyId = activeKeyId;
+        this.keys = aesKeys.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                Map.Entry::getKey, e -> new SecretKeySpec(e.getValue(), "AES")));
+        this.activeHeader = header(activeKeyId);
+        try {
+            this.pepperPrototype = Mac.getInstance("HmacSHA256");
+            pepperPrototype.init(new SecretKeySpec(pepper, "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK must provide HmacSHA256", e);
+        }
+    }
+
+    /** Encrypts {@code plaintext} under the active key, binding {@code aad} (may be empty). */
+    public byte[] seal(byte[] plaintext, byte[] aad) {
+        Objects.requireNonNull(plaintext, "plaintext");
+        byte[] nonce = new byte[NONCE_LENGTH];
+        RANDOM.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.ENCRYPT_MODE, keys.get(activeKeyId), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(activeHeader);
+            cipher.updateAAD(aad == null ? new byte[0] : aad);
+            int headerLength = activeHeader.length + NONCE_LENGTH;
+            byte[] out = new byte[headerLength + cipher.getOutputSize(plaintext.length)];
+            System.arraycopy(activeHeader, 0, out, 0, activeHeader.length);
+            System.arraycopy(nonce, 0, out, activeHeader.length, NONCE_LENGTH);
+            cipher.doFinal(plaintext, 0, plaintext.length, out, headerLength);
+            return out;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM sealing failed", e);
+        }
+    }
+
+    /**
+     * Decrypts a payload sealed by {@link #seal} for this tenant with the same {@code aad}.
+     *
+     * @throws SealedDataException when the payload is malformed, names an unknown key, or fails
+     *                             authentication (altered, other AAD, other tenant)
+     */
+    public byte[] open(byte[] sealed, byte[] aad) {
+        Objects.requireNonNull(sealed, "sealed");
+        if (sealed.length < 2 || sealed[0] != VERSION) {
+            throw new SealedDataException(SealedDataException.Reason.MALFORMED, "not a sealed payload of version " + VERSION);
+        }
+        int idLength = sealed[1] & 0xff;
+        int headerLength = 2 + idLength;
+        if (idLength == 0 || sealed.length < headerLength + NONCE_LENGTH + TAG_BITS / 8) {
+            throw new SealedDataException(SealedDataException.Reason.MALFORMED, "sealed payload is truncated");
+        }
+        String keyId = new String(sealed, 2, idLength, StandardCharsets.US_ASCII);
+        SecretKey key = keys.get(keyId);
+        if (key == null) {
+            throw new SealedDataException(SealedDataException.Reason.UNKNOWN_KEY,
+                    "payload sealed under unknown key id '" + printable(keyId) + "'");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, headerLength, NONCE_LENGTH));
+            cipher.updateAAD(sealed, 0, headerLength);
+            cipher.updateAAD(aad == null ? new byte[0] : aad);
+            int offset = headerLength + NONCE_LENGTH;
+            return cipher.doFinal(sealed, offset, sealed.length - offset);
+        } catch (AEADBadTagException e) {
+            throw new SealedDataException(SealedDataException.Reason.TAMPERED,
+                    "sealed payload failed authentication: altered, other AAD or other tenant");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM opening failed", e);
+        }
+    }
+
+    /** The key id new payloads are sealed under. */
+    public String activeKeyId() {
+        return activeKeyId;
+    }
+
+    /**
+     * The tenant's internal key for a customer: lowercase hex HMAC-SHA256 of the normalized
+     * identifier (for example a normalized email) under the tenant's pepper. Stable for a tenant
+     * and pepper key, different across tenants, and not a plain hash that could be matched
+     * against the hashes platforms receive.
+     */
+    public String customerKey(String normalizedIdentifier) {
+        Objects.requireNonNull(normalizedIdentifier, "normalizedIdentifier");
+        Mac mac;
+        try {
+            mac = (Mac) pepperPrototype.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("HmacSHA256 must be cloneable", e);
+        }
+        return HexFormat.of().formatHex(mac.doFinal(normalizedIdentifier.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static byte[] header(String keyId) {
+        byte[] id = keyId.getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(2 + id.length).put(VERSION).put((byte) id.length).put(id).array();
+    }
+
+    /** Key ids come from the payload, so an attacker may have written them: print them safely. */
+    private static String printable(String keyId) {
+        StringBuilder out = new StringBuilder(keyId.length());
+        keyId.chars().limit(64).forEach(c -> out.append(c >= 0x21 && c <= 0x7e ? (char) c : '?'));
+        return out.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "TenantCrypto[tenant=" + tenantId + ", active=" + activeKeyId + "]";
+    }
+}

@@ -1,0 +1,215 @@
+package dev.sluice.privacy;
+
+import static dev.sluice.privacy.HashingProfile.GOOGLE;
+import static dev.sluice.privacy.HashingProfile.META;
+import static dev.sluice.privacy.HashingProfile.TIKTOK;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class IdentityHasherTest {
+    static final IdentityHasher HASHER = IdentityHasher.create(InstantSource.fixed(Instant.parse("2026-11-28T10:00:00Z")));
+    static final Set<HashingProfile> ALL = EnumSet.allOf(HashingProfile.class);
+
+    static Map<PiiField, String> typicalEvent() {
+        Map<PiiField, String> values = new EnumMap<>(PiiField.class);
+        values.put(PiiField.EMAIL, "Jane.Doe@Example.com");
+        values.put(PiiField.PHONE, "+1 (650) 555-1212");
+        values.put(PiiField.FIRST_NAME, "Jane");
+        values.put(PiiField.LAST_NAME, "Doe");
+        values.put(PiiField.CITY, "Menlo Park");
+        values.put(PiiField.STATE, "CA");
+        values.put(PiiField.ZIP, "94025-1234");
+        values.put(PiiField.COUNTRY, "US");
+        return values;
+    }
+
+    @Test
+    void typicalEvent_allProfiles_everyIdentityPresent() {
+        Hashed result = HASHER.hash(new PersonalData(typicalEvent(), "US"), ALL);
+
+        assertThat(result.ok(), equalTo(true));
+        assertThat(result.identities().keySet(), equalTo(ALL));
+        HashedIdentity meta = result.identities().get(META);
+        assertThat(meta.hashed().get(PiiField.ZIP), equalTo(Sha256.of("94025")));
+        assertThat(meta.hashed().get(PiiField.STATE), equalTo(Sha256.of("ca")));
+        HashedIdentity google = result.identities().get(GOOGLE);
+        assertThat(google.plain(), equalTo(Map.of(PiiField.CITY, "menlo park", PiiField.STATE, "ca",
+                PiiField.ZIP, "94025", PiiField.COUNTRY, "US")));
+        assertThat(google.hashed().get(PiiField.PHONE), equalTo(Sha256.of("+16505551212")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "\t", "\u2003", "   \n  "})
+    void blankValues_areOmitted_neverHashed(String blank) {
+        Map<PiiField, String> values = new EnumMap<>(PiiField.class);
+        for (PiiField field : PiiField.values()) {
+            values.put(field, blank);
+        }
+        Hashed result = HASHER.hash(new PersonalData(values, "US"), ALL);
+
+        assertThat(result.ok(), equalTo(true));
+        result.identities().values().forEach(identity -> assertThat(identity.isEmpty(), equalTo(true)));
+    }
+
+    @Test
+    void emptyStringHash_isNeverEmitted_forAnyAcceptedInput() {
+        List<String> inputs = List.of("x", ".", "-", "a.b", "+", "00", "++x@gmail.com", ".@gmail.com",
+                "+x@example.com", "US", "ca", "94025", "f", "1990-01-01", "Ø", "\u0301", "'", "Mc'", "id");
+        for (PiiField field : PiiField.values()) {
+            for (String input : inputs) {
+                Hashed result = HASHER.hash(new PersonalData(Map.of(field, input), "US"), ALL);
+                result.identities().values().forEach(identity -> {
+                    assertThat(identity.hashed().containsValue(Sha256.EMPTY_HASH), equalTo(false));
+                    assertThat(identity.plain().containsValue(""), equalTo(false));
+                });
+            }
+        }
+        assertThat(Sha256.EMPTY_HASH, equalTo(java.util.HexFormat.of().formatHex(sha256(new byte[0]))));
+    }
+
+    @Test
+    void alreadyHashed_passesThroughLowerCased_beforeNormalizing() {
+        String digest = Sha256.of("jane@example.com");
+        Map<PiiField, String> values = new EnumMap<>(PiiField.class);
+        values.put(PiiField.EMAIL, "  " + digest.toUpperCase() + " ");
+        values.put(PiiField.PHONE, digest);        // would be rejected as a phone if normalized
+        values.put(PiiField.FIRST_NAME, digest);   // would lose its digits as a name
+        values.put(PiiField.COUNTRY, digest);      // Google needs the country in plain text
+
+        Hashed result = HASHER.hash(new PersonalData(values, "US"), ALL);
+
+        assertThat(result.ok(), equalTo(true));
+        assertThat(result.identities().get(META).hashed().get(PiiField.EMAIL), equalTo(digest));
+        assertThat(result.identities().get(META).hashed().get(PiiField.PHONE), equalTo(digest));
+        assertThat(result.identities().get(META).hashed().get(PiiField.FIRST_NAME), equalTo(digest));
+        assertThat(result.identities().get(META).hashed().get(PiiField.COUNTRY), equalTo(digest));
+        assertThat("a digest cannot stand in for a plain value",
+                result.identities().get(GOOGLE).plain(), not(hasKey(PiiField.COUNTRY)));
+    }
+
+    @Test
+    void eventCountry_decidesPhoneRegion_overTenantDefault() {
+        Map<PiiField, String> values = Map.of(PiiField.PHONE, "07911 123456", PiiField.COUNTRY, "United Kingdom");
+        Hashed result = HASHER.hash(new PersonalData(values, "US"), Set.of(TIKTOK));
+
+        assertThat(result.identities().get(TIKTOK).hashed().get(PiiField.PHONE), equalTo(Sha256.of("+447911123456")));
+    }
+
+    @Test
+    void zipRules_followTheEventCountry() {
+        Hashed us = HASHER.hash(new PersonalData(Map.of(PiiField.ZIP, "94025-1234"), "US"), Set.of(META));
+        Hashed pt = HASHER.hash(new PersonalData(Map.of(PiiField.ZIP, "1000-001", PiiField.COUNTRY, "PT"), "US"), Set.of(META));
+
+        assertThat(us.identities().get(META).hashed().get(PiiField.ZIP), equalTo(Sha256.of("94025")));
+        assertThat(pt.identities().get(META).hashed().get(PiiField.ZIP), equalTo(Sha256.of("1000001")));
+    }
+
+    @Test
+    void externalId_trimmedAndHashedWithCaseKept() {
+        Hashed result = HASHER.hash(PersonalData.of(Map.of(PiiField.EXTERNAL_ID, "  Cust-42 ")), ALL);
+
+        assertThat(result.identities().get(META).hashed().get(PiiField.EXTERNAL_ID), equalTo(Sha256.of("Cust-42")));
+        assertThat(result.identities().get(GOOGLE).isEmpty(), equalTo(true));
+    }
+
+    @Test
+    void invalidField_isReported_andOtherFieldsStillHashed() {
+        Map<PiiField, String> values = new HashMap<>(typicalEvent());
+        values.put(PiiField.EMAIL, "jane.doe-at-example.com");
+        values.put(PiiField.GENDER, "unknown");
+
+        Hashed result = HASHER.hash(new PersonalData(values, "US"), Set.of(META));
+
+        assertThat(result.ok(), equalTo(false));
+        assertThat(result.errors().stream().map(FieldError::code).toList(), equalTo(List.of("invalid_email", "invalid_gender")));
+        assertThat(result.errors().getFirst().message(), containsString("email"));
+        assertThat(result.errors().getFirst().message(), not(containsString("jane")));
+        assertThat(result.identities().get(META).hashed(), not(hasKey(PiiField.EMAIL)));
+        assertThat(result.identities().get(META).hashed(), hasKey(PiiField.PHONE));
+    }
+
+    @Test
+    void overlongValue_isRejectedBeforeParsing() {
+        Hashed result = HASHER.hash(PersonalData.of(Map.of(PiiField.PHONE, "1".repeat(10_000))), ALL);
+
+        assertThat(result.errors().getFirst().code(), equalTo("value_too_long"));
+    }
+
+    @Test
+    void toString_revealsNoValues() {
+        PersonalData data = new PersonalData(typicalEvent(), "US");
+        Hashed result = HASHER.hash(data, ALL);
+        String rendered = data + " " + result + " " + result.identities().get(META);
+
+        for (String value : typicalEvent().values()) {
+            if (value.length() > 2) { // "US" and "CA" also spell field names and the region
+                assertThat(rendered, not(containsString(value)));
+            }
+        }
+        assertThat(rendered, not(containsString(Sha256.of("jane.doe@example.com"))));
+        assertThat(rendered, not(containsString("menlo")));
+        assertThat(rendered, containsString("redacted"));
+    }
+
+    @Test
+    void destinationTypes_mapToProfiles() {
+        assertThat(HashingProfile.forDestinationType("ga4"), equalTo(Optional.of(GOOGLE)));
+        assertThat(HashingProfile.forDestinationType("google_ads"), equalTo(Optional.of(GOOGLE)));
+        assertThat(HashingProfile.forDestinationType("microsoft"), equalTo(Optional.of(HashingProfile.MICROSOFT)));
+        assertThat(HashingProfile.forDestinationType("webhook"), equalTo(Optional.empty()));
+        assertThat(HashingProfile.forDestinationType(null), equalTo(Optional.empty()));
+    }
+
+    @Test
+    void concurrentCalls_fromVirtualThreads_agreeWithSequentialResult() throws Exception {
+        List<PersonalData> events = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            Map<PiiField, String> values = new EnumMap<>(typicalEvent());
+            values.put(PiiField.EMAIL, "user" + i + "@example.com");
+            values.put(PiiField.PHONE, "+1 650 555 " + (1000 + i));
+            events.add(new PersonalData(values, "US"));
+        }
+        List<Hashed> expected = events.stream().map(e -> HASHER.hash(e, ALL)).toList();
+
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Callable<Boolean>> tasks = new ArrayList<>();
+            for (int round = 0; round < 50; round++) {
+                for (int i = 0; i < events.size(); i++) {
+                    int index = i;
+                    tasks.add(() -> HASHER.hash(events.get(index), ALL).equals(expected.get(index)));
+                }
+            }
+            for (Future<Boolean> future : executor.invokeAll(tasks)) {
+                assertThat(future.get(), equalTo(true));
+            }
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
