@@ -94,7 +94,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     static StoreConfig storeConfig(StoreSettings s) {
-        return new StoreConfig(s.kind(), s.sqliteFile(), s.jdbcUrl(), s.user(), s.password().map(p -> p.text()), s.poolSize());
+        return s.kind().equals(StoreConfig.POSTGRES)
+                ? StoreConfig.postgres(s.jdbcUrl(), s.user().isBlank() ? null : s.user(), s.password().map(p -> p.text()), s.poolSize())
+                : StoreConfig.sqlite(s.sqliteFile());
     }
 
     private static DataKeyring keyring(SluiceConfig config) {
