@@ -31,6 +31,12 @@ final class GraphResponses {
     /** "API Unknown" / "API Service": temporary downtime, "wait and retry" (Graph error-handling guide). */
     private static final Set<Integer> TRANSIENT_CODES = Set.of(1, 2);
     /**
+     * 100/33, "Object with ID ... does not exist, cannot be loaded due to missing permissions":
+     * a wrong pixel id, which no retry or split can fix. Commonly observed, not in the CAPI docs:
+     * UNCONFIRMED.
+     */
+    private static final int UNKNOWN_OBJECT_SUBCODE = 33;
+    /**
      * Meta signals throttling by error code, not by {@code Retry-After} (UNCONFIRMED, §1 "Limits"),
      * so a throttled batch waits at least this long before the engine's own backoff takes over.
      */
@@ -83,6 +89,9 @@ final class GraphResponses {
         String reason = "meta: HTTP " + status + " " + e.type() + " code " + e.platformCode() + ": " + e.message();
         if (TOKEN_CODES.contains(e.code())) {
             return new Unhealthy(reason + " (replace the access token)");
+        }
+        if (e.code() == 100 && e.subcode().equals(Optional.of(UNKNOWN_OBJECT_SUBCODE))) {
+            return new Unhealthy(reason + " (check pixel-id: the pixel does not exist or the token cannot see it)");
         }
         if (e.code() == 10 || (e.code() >= 200 && e.code() <= 299)) {
             return new Unhealthy(reason + " (the token lacks permission on the pixel)");
