@@ -28,6 +28,8 @@ public final class ConnectorSettings {
     }
 
     /**
+     * Settings read under {@code <destinationKey>.settings}.
+     *
      * @param destinationKey the destination's configuration key, e.g.
      *                       {@code sluice.tenants.0.destinations.1}
      * @param values         the destination's settings

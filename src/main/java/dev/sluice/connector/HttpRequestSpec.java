@@ -29,8 +29,8 @@ public record HttpRequestSpec(String method, URI uri, Map<String, String> header
     public HttpRequestSpec {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(uri, "uri");
-        if (!uri.isAbsolute() || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-            throw new IllegalArgumentException("uri must be absolute http(s)");
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException("uri must be absolute http(s) with a host");
         }
         TreeMap<String, String> sorted = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         sorted.putAll(headers);
