@@ -1,0 +1,67 @@
+package dev.sluice.connector;
+
+import dev.sluice.config.ConfigException;
+import dev.sluice.config.DestinationConfig;
+import dev.sluice.config.Secrets;
+import dev.sluice.connector.meta.MetaConnector;
+import dev.sluice.connector.webhook.WebhookConnector;
+
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Creates the {@link Connector} for a destination. The registry below is the only place that
+ * knows the platforms: a new platform is one package implementing {@link Connector} plus one
+ * line here.
+ */
+public final class Connectors {
+
+    /** Builds a connector from validated settings; throws {@link ConfigException} naming the key. */
+    @FunctionalInterface
+    public interface Factory {
+        Connector create(ConnectorSettings settings, Secrets secrets, InstantSource clock);
+    }
+
+    private static final Map<String, Factory> FACTORIES = Map.of(
+            "meta", MetaConnector::create,
+            "webhook", WebhookConnector::create);
+
+    private Connectors() {
+    }
+
+    /** The destination types that have a connector. */
+    public static Set<String> types() {
+        return new TreeSet<>(FACTORIES.keySet());
+    }
+
+    /**
+     * The connector for {@code destination}, on the system clock, with errors keyed as
+     * {@code destinations.<id>.settings.<name>}.
+     *
+     * @throws ConfigException naming the setting at fault, or the type when no connector exists
+     */
+    public static Connector create(DestinationConfig destination, Secrets secrets) {
+        return create(destination, secrets, InstantSource.system(), "destinations." + destination.id());
+    }
+
+    /**
+     * The connector for {@code destination}.
+     *
+     * @param clock          the clock for anything time-dependent (request signatures,
+     *                       {@code Retry-After} dates)
+     * @param destinationKey the destination's configuration key, so that errors name the exact
+     *                       key, e.g. {@code sluice.tenants.0.destinations.1}
+     * @throws ConfigException naming the setting at fault, or the type when no connector exists
+     */
+    public static Connector create(DestinationConfig destination, Secrets secrets, InstantSource clock,
+                                   String destinationKey) {
+        Factory factory = FACTORIES.get(destination.type());
+        if (factory == null) {
+            throw new ConfigException(destinationKey + ".type",
+                    "no connector for type " + destination.type() + " yet; available: " + types());
+        }
+        return factory.create(ConnectorSettings.of(destinationKey, destination.settings()), secrets, clock);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.sluice.connector.meta;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.config.Secrets;
+import dev.sluice.connector.Connector;
+import dev.sluice.connector.ConnectorSettings;
+import dev.sluice.connector.DeliveryOutcome;
+import dev.sluice.connector.HttpRequestSpec;
+import dev.sluice.connector.HttpResponseSpec;
+import dev.sluice.connector.OutboxItem;
+import dev.sluice.connector.RetryAfter;
+
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Meta Conversions API: {@code POST {base-url}/{api-version}/{pixel-id}/events}.
+ *
+ * <p>Settings: {@code pixel-id} (digits, required), {@code access-token} (secret reference,
+ * required), {@code api-version} (default {@value MetaSettings#DEFAULT_API_VERSION}),
+ * {@code base-url} (default {@value MetaSettings#DEFAULT_BASE_URL}), {@code test-event-code}.
+ *
+ * <p>The body is JSON, {@code {"data":[...], "test_event_code":...}}; the token travels as the
+ * {@code access_token} query parameter, the placement Meta's "Send Requests" guide shows, so the
+ * body bytes never hold it. {@link HttpRequestSpec#toString()} masks it.
+ *
+ * <p>Meta refuses a whole batch when any one event in it is invalid, without saying which. Such
+ * a response is {@link DeliveryOutcome.Rejected} for the batch, and the delivery engine splits
+ * the batch to isolate the bad event. Events Meta is known to refuse are caught earlier by
+ * {@link #prepare} as {@link dev.sluice.connector.UnmappableItemException}.
+ */
+public final class MetaConnector implements Connector {
+    static final String TYPE = "meta";
+    static final int MAX_BATCH_SIZE = 1000;
+    /** Older than this and Meta rejects the whole request. */
+    static final Duration MAX_EVENT_AGE = Duration.ofDays(7);
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+
+    private final MetaSettings settings;
+    private final InstantSource clock;
+    private final URI endpoint;
+
+    MetaConnector(MetaSettings settings, InstantSource clock) {
+        this.settings = settings;
+        this.clock = clock;
+        String base = settings.baseUrl().toString().replaceAll("/+$", "");
+        this.endpoint = URI.create(base + "/" + settings.apiVersion() + "/" + settings.pixelId() + "/events"
+                + "?access_token=" + URLEncoder.encode(settings.accessToken().text(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Validates the settings and builds the connector; registered in
+     * {@link dev.sluice.connector.Connectors}.
+     *
+     * @throws dev.sluice.config.ConfigException naming the setting at fault
+     */
+    public static MetaConnector create(ConnectorSettings settings, Secrets secrets, InstantSource clock) {
+        return new MetaConnector(MetaSettings.from(settings, secrets), clock);
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public int maxBatchSize() {
+        return MAX_BATCH_SIZE;
+    }
+
+    @Override
+    public Duration maxEventAge() {
+        return MAX_EVENT_AGE;
+    }
+
+    @Override
+    public HttpRequestSpec prepare(List<OutboxItem> batch) {
+        if (batch.isEmpty() || batch.size() > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batch size must be 1.." + MAX_BATCH_SIZE + ", was " + batch.size());
+        }
+        ObjectNode root = NODES.objectNode();
+        ArrayNode data = root.putArray("data");
+        for (OutboxItem item : batch) {
+            data.add(MetaEventMapper.event(item));
+        }
+        settings.testEventCode().ifPresent(code -> root.put("test_event_code", code));
+        return new HttpRequestSpec("POST", endpoint, Map.of("Content-Type", "application/json"), bytes(root));
+    }
+
+    @Override
+    public DeliveryOutcome interpret(HttpResponseSpec response, List<OutboxItem> batch) {
+        return GraphResponses.interpret(response, batch.size(),
+                RetryAfter.parse(response.header("Retry-After"), clock.instant()));
+    }
+
+    private static byte[] bytes(ObjectNode root) {
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of strings and numbers always serializes
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MetaConnector[pixel=" + settings.pixelId() + ", version=" + settings.apiVersion()
+                + ", test=" + settings.testEventCode().isPresent() + "]";
+    }
+}
