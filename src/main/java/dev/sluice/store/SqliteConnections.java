@@ -13,8 +13,8 @@ import org.sqlite.SQLiteDataSource;
  */
 final class SqliteConnections implements Connections {
 
-    /** 64 MiB page cache: keeps the dedup index's hot pages in memory for random-key inserts. */
-    private static final int WRITER_CACHE_KIB = 64 * 1024;
+    /** 16 MiB page cache: the hot pages of the dedup index and the outbox tail; the OS page cache holds the rest, and a larger cache counts against the sidecar memory budget. */
+    private static final int WRITER_CACHE_KIB = 16 * 1024;
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
     private final ReentrantLock writeLock = new ReentrantLock();
