@@ -10,6 +10,7 @@ import dev.sluice.event.UserData;
 import dev.sluice.privacy.DataKeyring;
 import dev.sluice.privacy.FieldError;
 import dev.sluice.privacy.Hashed;
+import dev.sluice.privacy.HashingProfile;
 import dev.sluice.privacy.IdentityHasher;
 import dev.sluice.privacy.PersonalData;
 import dev.sluice.privacy.PiiField;
@@ -103,9 +104,12 @@ public final class IngestPipeline {
                     }
                     List<OutboxRecord> outbox = new ArrayList<>(selection.routes().size());
                     List<String> destinationIds = new ArrayList<>(selection.routes().size());
+                    // Destinations sharing a hashing profile share the payload bytes (sealed separately).
+                    Map<HashingProfile, byte[]> rendered = new EnumMap<>(HashingProfile.class);
                     for (Routes.Route route : selection.routes()) {
                         String destinationId = route.destination().id();
-                        byte[] payload = payloads.write(event, hashed.identities().get(route.profile()));
+                        byte[] payload = rendered.computeIfAbsent(route.profile(),
+                                profile -> payloads.write(event, hashed.identities().get(profile)));
                         byte[] aad = aad(tenant.id(), destinationId, event);
                         outbox.add(new OutboxRecord(destinationId, crypto.seal(payload, aad), crypto.activeKeyId()));
                         destinationIds.add(destinationId);

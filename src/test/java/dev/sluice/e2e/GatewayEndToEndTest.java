@@ -209,6 +209,18 @@ class GatewayEndToEndTest {
         assertEquals(1, sluice.gateway().store().countEvents("acme"));
     }
 
+    @Test
+    void storeFailureIsA503AndNothingIsAcknowledged() throws Exception {
+        sluice.gateway().store().close();
+
+        HttpResponse<String> res = sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("order-down"));
+
+        assertEquals(503, res.statusCode(), res.body());
+        assertEquals("urn:sluice:problem:store-unavailable", JSON.readTree(res.body()).get("type").asText());
+        assertTrue(res.headers().firstValue("Retry-After").isPresent());
+        assertEquals(503, sluice.get("/health/ready").statusCode());
+    }
+
     private HttpResponse<String> signed(String body, long timestamp, String secret) {
         byte[] mac = hmac(secret, timestamp + "." + body);
         return sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/events"))
