@@ -1,19 +1,15 @@
 package dev.sluice.http;
 
 import dev.sluice.config.TenantConfig;
+import dev.sluice.connector.webhook.WebhookSignature;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Identifies the tenant behind a request and checks optional request signatures.
@@ -24,9 +20,11 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Signed requests carry {@code Sluice-Signature: t=<unix seconds>,v1=<hex>}, where the value is
  * HMAC-SHA256 over {@code t + "." + body} with the tenant's signing secret; {@code t} must lie
  * within the tenant's tolerance of now, which bounds how long a captured request can be replayed.
+ * It is the same scheme Sluice's webhook destinations sign with ({@link WebhookSignature}), so a
+ * merchant needs one implementation for both directions.
  */
 final class Authenticator {
-    static final String SIGNATURE_HEADER = "Sluice-Signature";
+    static final String SIGNATURE_HEADER = WebhookSignature.HEADER;
 
     private final List<TenantConfig> tenants;
     private final InstantSource clock;
@@ -62,48 +60,8 @@ final class Authenticator {
         if (tenant.signingSecret().isEmpty()) {
             return true;
         }
-        if (header.isEmpty()) {
-            return false;
-        }
-        String timestamp = null;
-        String signature = null;
-        for (String part : header.get().split(",")) {
-            String p = part.strip();
-            if (p.startsWith("t=")) {
-                timestamp = p.substring(2);
-            } else if (p.startsWith("v1=")) {
-                signature = p.substring(3);
-            }
-        }
-        if (timestamp == null || signature == null || timestamp.length() > 12 || !timestamp.chars().allMatch(Character::isDigit)) {
-            return false;
-        }
-        Instant signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp));
-        long skew = Math.abs(clock.instant().getEpochSecond() - signedAt.getEpochSecond());
-        if (skew > tenant.signatureTolerance().toSeconds()) {
-            return false;
-        }
-        byte[] expected = sign(tenant.signingSecret().get().bytes(), timestamp, body);
-        byte[] presented;
-        try {
-            presented = HexFormat.of().parseHex(signature.toLowerCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        return MessageDigest.isEqual(expected, presented);
-    }
-
-    /** HMAC-SHA256 over {@code timestamp + "." + body}: what a client computes to sign a request. */
-    static byte[] sign(byte[] secret, String timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
-            mac.update((byte) '.');
-            return mac.doFinal(body);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return header.isPresent() && WebhookSignature.verify(tenant.signingSecret().get(), header.get(), body,
+                clock.instant(), tenant.signatureTolerance());
     }
 
     static byte[] sha256(byte[] bytes) {

@@ -3,13 +3,13 @@ package dev.sluice.http;
 import dev.sluice.config.DestinationConfig;
 import dev.sluice.config.Secret;
 import dev.sluice.config.TenantConfig;
+import dev.sluice.connector.webhook.WebhookSignature;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,8 +56,7 @@ class AuthenticatorTest {
     }
 
     private static String header(long t, String secret, byte[] body) {
-        return "t=" + t + ",v1=" + HexFormat.of().formatHex(Authenticator.sign(secret.getBytes(StandardCharsets.UTF_8),
-                Long.toString(t), body));
+        return WebhookSignature.sign(Secret.of(secret, "test"), t, body);
     }
 
     private static TenantConfig tenant(String id, String key, Optional<Secret> signing) {
