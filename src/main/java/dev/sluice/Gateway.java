@@ -1,8 +1,10 @@
 package dev.sluice;
 
+import dev.sluice.config.Secrets;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.StoreSettings;
 import dev.sluice.config.TenantConfig;
+import dev.sluice.delivery.DeliveryEngine;
 import dev.sluice.event.EventParser;
 import dev.sluice.event.ParserLimits;
 import dev.sluice.http.HttpApi;
@@ -40,21 +42,49 @@ public final class Gateway implements AutoCloseable {
     private final Store store;
     private final GroupCommitWriter writer;
     private final WebServer server;
+    private final DeliveryEngine delivery;
 
-    private Gateway(Store store, GroupCommitWriter writer, WebServer server) {
+    private Gateway(Store store, GroupCommitWriter writer, WebServer server, DeliveryEngine delivery) {
         this.store = store;
         this.writer = writer;
         this.server = server;
+        this.delivery = delivery;
     }
 
-    /** Boots everything and starts listening; {@code root} is the whole Helidon config. */
+    /** Boots everything with secrets from the process environment; see {@link #start(Config, SluiceConfig, Secrets, InstantSource)}. */
     public static Gateway start(Config root, SluiceConfig config, InstantSource clock) {
+        return start(root, config, Secrets.system(), clock);
+    }
+
+    /**
+     * Boots everything and starts listening; {@code root} is the whole Helidon config and
+     * {@code secrets} resolves destination credentials. Delivery starts after the store and
+     * before the server; {@code sluice.delivery.enabled: false} validates destinations but
+     * leaves every row pending (an ingest-only replica).
+     *
+     * @throws dev.sluice.config.ConfigException naming the key of a bad destination setting
+     */
+    public static Gateway start(Config root, SluiceConfig config, Secrets secrets, InstantSource clock) {
         long started = System.nanoTime();
         createDirectories(config.dataDir());
         DataKeyring keyring = keyring(config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
+        if (config.generateDemoKey()) {
+            demoSecret(config.dataDir().resolve(DEMO_WEBHOOK_SECRET));
+        }
         Store store = Stores.open(storeConfig(config.store()));
+        DeliveryEngine delivery;
+        try {
+            delivery = DeliveryEngine.create(config.tenants().values(), secrets, keyring, store.delivery(), registry, clock);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        boolean deliver = root.get("sluice.delivery.enabled").asBoolean().orElse(true);
+        if (deliver) {
+            delivery.start();
+        }
         GroupCommitWriter writer = new GroupCommitWriter(store, config.ingest().commitMaxEvents(), registry);
         Collection<TenantConfig> tenants = config.tenants().values();
         EventParser parser = new EventParser(new ParserLimits(config.ingest().maxEvents(), config.ingest().maxEventAge(),
@@ -66,12 +96,13 @@ public final class Gateway implements AutoCloseable {
                 .config(root.get("server"))
                 .maxPayloadSize(config.ingest().maxBodyBytes() * 2)
                 .routing(r -> HttpApi.routing(r, pipeline, tenants, config.ingest().maxBodyBytes(), registry,
-                        () -> writer.isRunning() && store.ping(), clock))
+                        () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery()))
                 .build()
                 .start();
-        LOG.log(System.Logger.Level.INFO, "event=started host={0} port={1,number,#} store={2} tenants={3} startup_ms={4,number,#}",
-                config.host(), server.port(), store.kind(), tenants.size(), (System.nanoTime() - started) / 1_000_000);
-        return new Gateway(store, writer, server);
+        LOG.log(System.Logger.Level.INFO, "event=started host={0} port={1,number,#} store={2} tenants={3} dispatchers={4} startup_ms={5,number,#}",
+                config.host(), server.port(), store.kind(), tenants.size(), deliver ? delivery.dispatcherCount() : 0,
+                (System.nanoTime() - started) / 1_000_000);
+        return new Gateway(store, writer, server, delivery);
     }
 
     /** The port the server listens on. */
@@ -84,9 +115,13 @@ public final class Gateway implements AutoCloseable {
         return store;
     }
 
-    /** Stops accepting requests, commits what is queued, then closes the store. */
+    /**
+     * Stops delivery first (no new claims; batches in flight finish or are released), then stops
+     * accepting requests, commits what is queued, and closes the store.
+     */
     @Override
     public void close() {
+        delivery.close();
         server.stop();
         writer.close();
         store.close();
@@ -128,6 +163,30 @@ public final class Gateway implements AutoCloseable {
             return DataKeyring.parseKey(Files.readString(file).strip());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the demo data key in " + file.getParent(), e);
+        }
+    }
+
+    /** File name of the demo webhook's signing secret in the data directory (see conf/application.yaml). */
+    static final String DEMO_WEBHOOK_SECRET = "demo-webhook.secret";
+
+    /**
+     * The demo webhook's signing secret, generated once like the demo data key, so that the demo
+     * delivers to {@code sluice receive} with no environment set up. Loopback only.
+     */
+    private static void demoSecret(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                byte[] secret = new byte[32];
+                new java.security.SecureRandom().nextBytes(secret);
+                Files.writeString(file, java.util.HexFormat.of().formatHex(secret));
+                try {
+                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException ignored) {
+                    // Not a POSIX file system: nothing more to restrict.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the demo webhook secret in " + file.getParent(), e);
         }
     }
 

@@ -40,9 +40,11 @@ final class JdbcStore implements Store {
 
     private final Connections connections;
     private final String purgeSql;
+    private final DeliveryStore delivery;
 
     JdbcStore(Connections connections) {
         this.connections = connections;
+        this.delivery = new JdbcDeliveryStore(connections);
         this.purgeSql = StoreConfig.POSTGRES.equals(connections.kind()) ? PURGE_POSTGRES : PURGE_SQLITE;
     }
 
@@ -141,6 +143,11 @@ final class JdbcStore implements Store {
         } catch (SQLException e) {
             throw failure("purge failed after " + total + " event rows", e);
         }
+    }
+
+    @Override
+    public DeliveryStore delivery() {
+        return delivery;
     }
 
     @Override

@@ -55,6 +55,9 @@ public interface Store extends AutoCloseable {
      */
     int purgeExpiredDedupKeys(Instant now);
 
+    /** The outbox's delivery operations: claims, outcomes, dead letters, backlog. */
+    DeliveryStore delivery();
+
     /** Returns {@code "sqlite"} or {@code "postgres"}. */
     String kind();
 

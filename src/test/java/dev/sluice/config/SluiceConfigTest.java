@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +32,8 @@ class SluiceConfigTest {
         TenantConfig demo = config.tenants().get("demo");
         assertTrue(demo.demo());
         assertEquals("US", demo.defaultRegion());
-        assertEquals(2, demo.destinations().size());
+        // Out of the box the demo delivers to a local signed webhook (`sluice receive`).
+        assertEquals(List.of("webhook"), demo.destinations().stream().map(d -> d.type()).toList());
         assertEquals(Duration.ofDays(7), config.ingest().dedupWindow());
         assertEquals("sqlite", config.store().kind());
     }

@@ -113,6 +113,8 @@ class CrashRecoveryTest {
         Map<String, String> env = builder.environment();
         env.put("TEST_DATA_KEY", TestGateway.DATA_KEY);
         env.put("GLOBEX_SIGNING_SECRET", TestGateway.GLOBEX_SECRET);
+        env.put("TEST_META_TOKEN", TestGateway.META_TOKEN);
+        env.put("TEST_WEBHOOK_SECRET", TestGateway.WEBHOOK_SECRET);
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("SLUICE_DATA_dash_DIR", dir.toString());
         return builder.start();

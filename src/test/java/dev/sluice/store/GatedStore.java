@@ -64,6 +64,11 @@ final class GatedStore implements Store {
     }
 
     @Override
+    public DeliveryStore delivery() {
+        return delegate.delivery();
+    }
+
+    @Override
     public String kind() {
         return delegate.kind();
     }

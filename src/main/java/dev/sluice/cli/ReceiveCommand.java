@@ -1,0 +1,106 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.sluice.config.Secret;
+import dev.sluice.connector.webhook.WebhookSignature;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code sluice receive}: a tiny local receiver for the signed webhook destination. It verifies
+ * each delivery's {@code Sluice-Signature} and prints its events, which are already hashed (never
+ * raw personal data). Loopback only: it is a demo and debugging tool, not a production endpoint.
+ */
+@Command(name = "receive", mixinStandardHelpOptions = true,
+        description = "Run a local webhook receiver that verifies signatures and prints each delivery.")
+public final class ReceiveCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--port", defaultValue = "9099", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--secret-env", description = "Environment variable holding the webhook secret.")
+    String secretEnv;
+
+    @Option(names = "--secret-file", description = "File holding the webhook secret (default: data/demo-webhook.secret).")
+    Path secretFile;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Secret secret = secret();
+        PrintStream out = System.out;
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", exchange -> {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readNBytes(16 * 1024 * 1024);
+            }
+            String header = exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER);
+            boolean valid = WebhookSignature.verify(secret, header, body, Instant.now(), Duration.ofMinutes(5));
+            if (!valid) {
+                out.println("REJECTED delivery: missing or invalid " + WebhookSignature.HEADER + " (" + body.length + " bytes)");
+                exchange.sendResponseHeaders(401, -1);
+                exchange.close();
+                return;
+            }
+            JsonNode events = JSON.readTree(body).path("events");
+            out.println("delivery: " + events.size() + " event(s), signature valid");
+            events.forEach(e -> out.println("  " + redacted(e).toPrettyString().replace("\n", "\n  ")));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        out.println("sluice receive: listening on http://127.0.0.1:" + port + "/ (Ctrl-C to stop)");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop(0);
+            stopped.countDown();
+        }, "sluice-receive-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * The event as printed: hashes are shown, but the client IP and user agent, which the payload
+     * carries raw for platforms that need them, are masked on the terminal.
+     */
+    private static JsonNode redacted(JsonNode event) {
+        JsonNode copy = event.deepCopy();
+        if (copy.path("user") instanceof com.fasterxml.jackson.databind.node.ObjectNode user) {
+            for (String raw : new String[] {"client_ip", "user_agent"}) {
+                if (user.has(raw)) {
+                    user.put(raw, "<redacted>");
+                }
+            }
+        }
+        return copy;
+    }
+
+    private Secret secret() throws IOException {
+        if (secretEnv != null) {
+            String value = System.getenv(secretEnv);
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("environment variable " + secretEnv + " is not set");
+            }
+            return Secret.of(value.strip(), "env:" + secretEnv);
+        }
+        Path file = secretFile != null ? secretFile : Path.of("data", "demo-webhook.secret");
+        return Secret.of(Files.readString(file).strip(), "file:" + file);
+    }
+}

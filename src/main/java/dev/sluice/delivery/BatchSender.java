@@ -1,0 +1,188 @@
+package dev.sluice.delivery;
+
+import dev.sluice.connector.Connector;
+import dev.sluice.connector.DeliveryOutcome;
+import dev.sluice.connector.HttpRequestSpec;
+import dev.sluice.connector.HttpResponseSpec;
+import dev.sluice.connector.OutboxItem;
+import dev.sluice.connector.UnmappableItemException;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends one claimed batch to one destination and settles every item: maps it with the
+ * connector, sends it through the destination's rate limiter, bulkhead and circuit breaker, and
+ * reads the answer.
+ *
+ * <p>A batch rejected as a whole is bisected: halves are sent separately, so one poison event
+ * among n costs about 2·log2(n) extra requests and the others still go; only a single rejected
+ * item is dead-lettered. Work is a stack, not recursion, so the first half settles first.
+ */
+final class BatchSender {
+    private static final System.Logger LOG = System.getLogger(BatchSender.class.getName());
+
+    private final String tenantId;
+    private final String destinationId;
+    private final Connector connector;
+    private final Transport transport;
+    private final DeliveryPolicy policy;
+    private final CircuitBreaker breaker;
+    private final RateLimiter rateLimiter;
+    private final Bulkhead bulkhead;
+    private final DeliveryMetrics metrics;
+
+    BatchSender(String tenantId, String destinationId, Connector connector, Transport transport, DeliveryPolicy policy,
+                CircuitBreaker breaker, RateLimiter rateLimiter, Bulkhead bulkhead, DeliveryMetrics metrics) {
+        this.tenantId = tenantId;
+        this.destinationId = destinationId;
+        this.connector = connector;
+        this.transport = transport;
+        this.policy = policy;
+        this.breaker = breaker;
+        this.rateLimiter = rateLimiter;
+        this.bulkhead = bulkhead;
+        this.metrics = metrics;
+    }
+
+    /** Settles every item of {@code items} into {@code out}; once {@code stopping} says so, releases the rest. */
+    void send(List<OutboxItem> items, Settlement out, java.util.function.BooleanSupplier stopping) throws InterruptedException {
+        Deque<List<OutboxItem>> work = new ArrayDeque<>();
+        work.push(items);
+        while (!work.isEmpty()) {
+            List<OutboxItem> batch = work.pop();
+            if (stopping.getAsBoolean()) {
+                out.halt(Optional.empty());
+            }
+            if (out.halted()) {
+                out.release(batch);
+                continue;
+            }
+            Optional<Prepared> prepared = prepare(batch, out);
+            if (prepared.isEmpty()) {
+                continue;
+            }
+            List<OutboxItem> sent = prepared.get().items();
+            settleBatch(sent, exchange(prepared.get().request(), sent, out), out, work);
+        }
+    }
+
+    /** Applies the answer to a sent batch: settle its items, or queue its halves when rejected as a whole. */
+    private void settleBatch(List<OutboxItem> batch, DeliveryOutcome outcome, Settlement out,
+                             Deque<List<OutboxItem>> work) {
+        switch (outcome) {
+            case DeliveryOutcome.Delivered d -> out.delivered.addAll(batch);
+            case DeliveryOutcome.RetryLater r -> batch.forEach(i -> out.retries.add(new Settlement.Retry(i, r.reason(), r.retryAfter())));
+            case DeliveryOutcome.Rejected r when batch.size() == 1 -> out.dead.add(new Settlement.Dead(batch.getFirst().id(),
+                    r.reason(), r.platformCode(), true, Settlement.DeadCause.REJECTED));
+            case DeliveryOutcome.Rejected r -> {
+                metrics.bisected(tenantId, destinationId);
+                int half = batch.size() / 2;
+                work.push(batch.subList(half, batch.size()));
+                work.push(batch.subList(0, half));
+            }
+            case DeliveryOutcome.PerItem p -> batch.forEach(i -> settleOne(i, p.outcomes().get(i.id()), out));
+            case DeliveryOutcome.Unhealthy u -> {
+                out.release(batch);
+                out.halt(Optional.of(u.reason()));
+            }
+            case null -> out.release(batch); // not sent: circuit open or no rate-limit permit
+        }
+    }
+
+    private void settleOne(OutboxItem item, DeliveryOutcome outcome, Settlement out) {
+        switch (outcome) {
+            case DeliveryOutcome.Delivered d -> out.delivered.add(item);
+            case DeliveryOutcome.RetryLater r -> out.retries.add(new Settlement.Retry(item, r.reason(), r.retryAfter()));
+            case DeliveryOutcome.Rejected r -> out.dead.add(new Settlement.Dead(item.id(), r.reason(), r.platformCode(), true,
+                    Settlement.DeadCause.REJECTED));
+            case DeliveryOutcome.Unhealthy u -> {
+                out.released.add(item.id());
+                out.halt(Optional.of(u.reason()));
+            }
+            case DeliveryOutcome.PerItem p -> throw new IllegalStateException("PerItem outcomes do not nest");
+            case null -> out.retries.add(new Settlement.Retry(item, connector.type() + ": no result for the item", Optional.empty()));
+        }
+    }
+
+    /** A request and the items it carries. */
+    private record Prepared(HttpRequestSpec request, List<OutboxItem> items) {
+    }
+
+    /** The request for the batch, after dead-lettering every item the connector cannot map. */
+    private Optional<Prepared> prepare(List<OutboxItem> batch, Settlement out) {
+        List<OutboxItem> remaining = batch;
+        while (!remaining.isEmpty()) {
+            try {
+                return Optional.of(new Prepared(connector.prepare(remaining), remaining));
+            } catch (UnmappableItemException e) {
+                long bad = e.itemId();
+                out.dead.add(new Settlement.Dead(bad, "unmappable: " + e.reason(), Optional.empty(), false,
+                        Settlement.DeadCause.UNMAPPABLE));
+                List<OutboxItem> rest = remaining.stream().filter(i -> i.id() != bad).toList();
+                if (rest.size() == remaining.size()) {
+                    // The connector named an item not in the batch: a connector bug; do not loop.
+                    throw new IllegalStateException("connector named an item outside the batch", e);
+                }
+                remaining = rest;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One request through the resilience chain. Returns null when it was not sent (circuit open,
+     * no permit in time, bulkhead full) and halts the batch, whose rows are then released.
+     */
+    private DeliveryOutcome exchange(HttpRequestSpec request, List<OutboxItem> batch, Settlement out)
+            throws InterruptedException {
+        if (!rateLimiter.acquirePermission()) {
+            out.halt(Optional.empty());
+            return null;
+        }
+        if (!breaker.tryAcquirePermission()) {
+            out.halt(Optional.empty());
+            return null;
+        }
+        if (!bulkhead.tryAcquirePermission()) {
+            breaker.releasePermission();
+            out.halt(Optional.empty());
+            return null;
+        }
+        long started = System.nanoTime();
+        out.requests++;
+        DeliveryOutcome outcome;
+        int status = 0;
+        try {
+            HttpResponseSpec response = transport.send(request, policy.readTimeout());
+            status = response.status();
+            outcome = connector.interpret(response, batch);
+        } catch (IOException e) {
+            outcome = connector.onTransportError(e);
+        } finally {
+            bulkhead.onComplete();
+        }
+        long nanos = System.nanoTime() - started;
+        // Throttling, 5xx, timeouts and broken credentials count against the circuit; answers
+        // about the events themselves (accepted, rejected, per item) show a healthy platform.
+        switch (outcome) {
+            case DeliveryOutcome.RetryLater r -> breaker.onError(nanos, TimeUnit.NANOSECONDS, new IOException(r.reason()));
+            case DeliveryOutcome.Unhealthy u -> breaker.onError(nanos, TimeUnit.NANOSECONDS, new IOException(u.reason()));
+            case DeliveryOutcome.Delivered d -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            case DeliveryOutcome.Rejected r -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            case DeliveryOutcome.PerItem p -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        }
+        metrics.request(tenantId, destinationId, status, batch.size(), Duration.ofNanos(nanos));
+        LOG.log(System.Logger.Level.DEBUG, "event=delivery_request tenant={0} destination={1} status={2} items={3} outcome={4} duration_ms={5}",
+                tenantId, destinationId, status, batch.size(), outcome.getClass().getSimpleName(), nanos / 1_000_000);
+        return outcome;
+    }
+}

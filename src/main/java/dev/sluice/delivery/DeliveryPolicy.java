@@ -1,0 +1,63 @@
+package dev.sluice.delivery;
+
+import dev.sluice.connector.Connector;
+import dev.sluice.connector.ConnectorSettings;
+import io.github.resilience4j.core.IntervalFunction;
+
+import java.time.Duration;
+
+/**
+ * How one destination is delivered to: timeouts, the retry budget, backoff, pacing and the
+ * circuit breaker. Read from the destination's {@code settings} beside the connector's own keys
+ * (unknown keys are ignored by both), with defaults that suit a conversion API.
+ *
+ * @param connectTimeout     {@code connect-timeout}: TCP and TLS handshake
+ * @param readTimeout        {@code read-timeout}: the whole response; defaults to the connector's
+ * @param maxAttempts        {@code retry-max-attempts}: sends of one row before it is dead-lettered
+ * @param maxRetryAge        {@code retry-max-age}: how long after commit a row may still be retried
+ * @param initialBackoff     {@code retry-initial-backoff}: first retry delay (then doubling, with jitter)
+ * @param maxBackoff         {@code retry-max-backoff}: the largest retry delay
+ * @param requestsPerSecond  {@code rate-limit-per-second}: requests to this destination per second
+ * @param unhealthyRecheck   {@code unhealthy-recheck}: pause after credentials or configuration failed
+ * @param circuitOpenFor     {@code circuit-open-duration}: how long an open circuit sends nothing
+ * @param idlePoll           {@code poll-interval}: how often an idle dispatcher looks for due rows
+ */
+record DeliveryPolicy(Duration connectTimeout, Duration readTimeout, int maxAttempts, Duration maxRetryAge,
+                      Duration initialBackoff, Duration maxBackoff, int requestsPerSecond, Duration unhealthyRecheck,
+                      Duration circuitOpenFor, Duration idlePoll) {
+
+    /** Randomization of each backoff interval: ±50 %, so retries of many rows spread out. */
+    static final double JITTER = 0.5;
+
+    /** Reads the policy; errors name the key, e.g. {@code ...destinations.0.settings.retry-max-attempts}. */
+    static DeliveryPolicy from(ConnectorSettings s, Connector connector) {
+        Duration ms = Duration.ofMillis(1);
+        Duration day = Duration.ofDays(1);
+        return new DeliveryPolicy(
+                s.duration("connect-timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1)),
+                s.duration("read-timeout", connector.requestTimeout(), Duration.ofMillis(100), Duration.ofMinutes(5)),
+                s.integer("retry-max-attempts", 15, 1, 1000),
+                s.duration("retry-max-age", day, Duration.ofMinutes(1), Duration.ofDays(30)),
+                s.duration("retry-initial-backoff", Duration.ofSeconds(1), ms, Duration.ofHours(1)),
+                s.duration("retry-max-backoff", Duration.ofMinutes(15), ms, day),
+                s.integer("rate-limit-per-second", 50, 1, 100_000),
+                s.duration("unhealthy-recheck", Duration.ofMinutes(5), Duration.ofSeconds(1), day),
+                s.duration("circuit-open-duration", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1)),
+                s.duration("poll-interval", Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofMinutes(1)));
+    }
+
+    /** Exponential backoff with jitter over attempts 1, 2, 3, ... */
+    IntervalFunction backoff() {
+        return IntervalFunction.ofExponentialRandomBackoff(initialBackoff, 2.0, JITTER, maxBackoff);
+    }
+
+    /**
+     * How long a claim is leased: long enough for a whole bisection of the largest batch at the
+     * read timeout (about 2·log2(n) requests), so a live dispatcher never loses its rows.
+     */
+    Duration lease(int maxBatchSize) {
+        int requests = 2 * (32 - Integer.numberOfLeadingZeros(Math.max(1, maxBatchSize))) + 2;
+        Duration bisection = readTimeout.plus(connectTimeout).multipliedBy(requests);
+        return bisection.compareTo(Duration.ofMinutes(2)) > 0 ? bisection : Duration.ofMinutes(2);
+    }
+}

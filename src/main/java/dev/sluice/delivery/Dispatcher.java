@@ -1,0 +1,284 @@
+package dev.sluice.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.connector.Connector;
+import dev.sluice.connector.OutboxItem;
+import dev.sluice.privacy.SealedDataException;
+import dev.sluice.privacy.TenantCrypto;
+import dev.sluice.store.DeliveryStore;
+import dev.sluice.store.DeliveryStore.Claimed;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.core.IntervalFunction;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Delivers one tenant's destination: claims due outbox rows in batches of the connector's size,
+ * opens them, dead-letters those the platform would refuse for age, sends the rest through a
+ * {@link BatchSender}, and writes every row's outcome back. One instance runs on one virtual
+ * thread ({@link #run}); {@link #cycle} is one claim-send-settle round, driven directly by tests.
+ *
+ * <p>The retry horizon lives on the row: a retried row gets {@code attempts + 1} and a
+ * {@code next_attempt_at} from exponential backoff with jitter or the platform's
+ * {@code Retry-After}, whichever is later, so retries survive restarts. Once the budget
+ * (attempts or age since commit) is spent, the row is dead-lettered with the last reason.
+ */
+final class Dispatcher implements Runnable {
+    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration BACKLOG_REFRESH = Duration.ofSeconds(5);
+
+    private final String tenantId;
+    private final String destinationId;
+    private final Connector connector;
+    private final DeliveryPolicy policy;
+    private final DeliveryStore store;
+    private final TenantCrypto crypto;
+    private final BatchSender sender;
+    private final CircuitBreaker breaker;
+    private final DeliveryMetrics metrics;
+    private final InstantSource clock;
+    private final Sleeper sleeper;
+    private final String owner;
+    private final IntervalFunction backoff;
+    private final AtomicLong backlog;
+
+    private volatile boolean running = true;
+    private volatile Instant pausedUntil;
+    private volatile String unhealthy;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
+    private volatile Duration lastLatency;
+    private Instant backlogRefreshedAt = Instant.MIN;
+
+    Dispatcher(String tenantId, String destinationId, Connector connector, DeliveryPolicy policy, DeliveryStore store,
+               TenantCrypto crypto, BatchSender sender, CircuitBreaker breaker, DeliveryMetrics metrics,
+               InstantSource clock, Sleeper sleeper, String owner) {
+        this.tenantId = tenantId;
+        this.destinationId = destinationId;
+        this.connector = connector;
+        this.policy = policy;
+        this.store = store;
+        this.crypto = crypto;
+        this.sender = sender;
+        this.breaker = breaker;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.owner = owner;
+        this.backoff = policy.backoff();
+        this.backlog = metrics.backlog(tenantId, destinationId);
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                Duration pause = cycle();
+                if (!pause.isZero() && running) {
+                    sleeper.sleep(pause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // Store outages and connector bugs: claimed rows were released or their lease
+                // expires; log the type only, since messages may carry data.
+                error("internal: " + e.getClass().getSimpleName());
+                LOG.log(System.Logger.Level.ERROR, "event=dispatcher_error tenant={0} destination={1} error={2}",
+                        tenantId, destinationId, e.getClass().getName());
+                try {
+                    sleeper.sleep(policy.idlePoll().multipliedBy(10));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Asks the loop to stop after the batch in flight; its unsent rows are released. */
+    void stop() {
+        running = false;
+    }
+
+    /**
+     * One round: claim, open, send, settle.
+     *
+     * @return how long to wait before the next round (zero when a full batch suggests more work)
+     */
+    Duration cycle() throws InterruptedException {
+        Instant now = clock.instant();
+        Instant paused = pausedUntil;
+        if (paused != null && now.isBefore(paused)) {
+            return Duration.between(now, paused);
+        }
+        pausedUntil = null;
+        // An open circuit sends nothing, so claiming would only churn leases.
+        if (!breaker.tryAcquirePermission()) {
+            refreshBacklog(now);
+            return policy.idlePoll();
+        }
+        breaker.releasePermission();
+        int limit = connector.maxBatchSize();
+        List<Claimed> claimed = store.claim(tenantId, destinationId, limit, now, policy.lease(limit), owner);
+        if (claimed.isEmpty()) {
+            refreshBacklog(now);
+            return policy.idlePoll();
+        }
+        Settlement out = new Settlement();
+        Map<Long, Claimed> byId = new HashMap<>();
+        List<OutboxItem> sendable = new ArrayList<>(claimed.size());
+        for (Claimed row : claimed) {
+            byId.put(row.id(), row);
+            open(row).ifPresent(sendable::add);
+        }
+        List<OutboxItem> fresh = new ArrayList<>(sendable.size());
+        for (OutboxItem item : sendable) {
+            if (item.eventTime().plus(connector.maxEventAge()).isBefore(now)) {
+                out.dead.add(new Settlement.Dead(item.id(), connector.type() + ": event older than the platform accepts ("
+                        + connector.maxEventAge() + ")", Optional.empty(), false, Settlement.DeadCause.TOO_OLD));
+            } else {
+                fresh.add(item);
+            }
+        }
+        addUnreadable(claimed, sendable, out);
+        try {
+            if (!fresh.isEmpty()) {
+                sender.send(fresh, out, () -> !running);
+            }
+        } finally {
+            settle(byId, out);
+        }
+        if (out.unhealthy().isPresent()) {
+            unhealthy = out.unhealthy().get();
+            pausedUntil = clock.instant().plus(policy.unhealthyRecheck());
+            error(unhealthy);
+            LOG.log(System.Logger.Level.WARNING, "event=destination_unhealthy tenant={0} destination={1} reason={2} recheck_s={3}",
+                    tenantId, destinationId, unhealthy, policy.unhealthyRecheck().toSeconds());
+            return Duration.between(clock.instant(), pausedUntil);
+        }
+        return claimed.size() == limit && !out.halted() ? Duration.ZERO : policy.idlePoll();
+    }
+
+    /** Writes every settled row back; rows not settled (an exception mid-send) are released. */
+    private void settle(Map<Long, Claimed> byId, Settlement out) {
+        Instant now = clock.instant();
+        Set<Long> unsettled = new HashSet<>(byId.keySet());
+        if (!out.delivered.isEmpty()) {
+            List<Long> ids = out.delivered.stream().map(OutboxItem::id).toList();
+            store.markDelivered(tenantId, owner, ids, now);
+            for (OutboxItem item : out.delivered) {
+                Claimed row = byId.get(item.id());
+                Duration latency = Duration.between(row.createdAt(), now);
+                metrics.delivered(tenantId, destinationId, row.attempts() + 1, latency);
+                lastLatency = latency;
+            }
+            unhealthy = null;
+            ids.forEach(unsettled::remove);
+            metrics.events(tenantId, destinationId, "delivered", "accepted", ids.size());
+        }
+        List<DeliveryStore.Retry> retries = new ArrayList<>();
+        for (Settlement.Retry r : out.retries) {
+            Claimed row = byId.get(r.item().id());
+            int attempts = row.attempts() + 1;
+            if (attempts >= policy.maxAttempts() || !now.isBefore(row.createdAt().plus(policy.maxRetryAge()))) {
+                out.dead.add(new Settlement.Dead(row.id(), "retry budget exhausted after " + attempts + " attempts: "
+                        + r.reason(), Optional.empty(), true, Settlement.DeadCause.BUDGET_EXHAUSTED));
+                continue;
+            }
+            Duration delay = Duration.ofMillis(backoff.apply(attempts));
+            if (r.retryAfter().isPresent() && r.retryAfter().get().compareTo(delay) > 0) {
+                delay = r.retryAfter().get();
+            }
+            retries.add(new DeliveryStore.Retry(row.id(), now.plus(delay), r.reason()));
+            error(r.reason());
+        }
+        store.reschedule(tenantId, owner, retries, now);
+        retries.forEach(r -> unsettled.remove(r.id()));
+        metrics.events(tenantId, destinationId, "retried", "retry_later", retries.size());
+        if (!out.dead.isEmpty()) {
+            store.deadLetter(tenantId, owner, out.dead.stream()
+                    .map(d -> new DeliveryStore.Dead(d.id(), d.reason(), d.platformCode(), d.attempted())).toList(), now);
+            for (Settlement.Dead d : out.dead) {
+                unsettled.remove(d.id());
+                metrics.events(tenantId, destinationId, "dead_lettered", d.cause().tag(), 1);
+            }
+            error(out.dead.getLast().reason());
+        }
+        // Released rows and anything left unsettled go back as they were.
+        unsettled.addAll(out.released);
+        store.release(tenantId, owner, List.copyOf(unsettled), now);
+        metrics.events(tenantId, destinationId, "released", "not_sent", unsettled.size());
+        LOG.log(System.Logger.Level.DEBUG, "event=batch_settled tenant={0} destination={1} delivered={2} retried={3} dead={4} released={5} requests={6}",
+                tenantId, destinationId, out.delivered.size(), retries.size(), out.dead.size(), unsettled.size(), out.requests);
+    }
+
+    /** Opens a claimed row; empty when it cannot be opened or read (dead-lettered by the caller). */
+    private Optional<OutboxItem> open(Claimed row) {
+        try {
+            byte[] json = crypto.open(row.payload(), aad(tenantId, destinationId, row.eventName(), row.eventId()));
+            JsonNode payload = JSON.readTree(json);
+            JsonNode time = payload.get("event_time");
+            if (time == null || !time.canConvertToLong()) {
+                return Optional.empty();
+            }
+            return Optional.of(new OutboxItem(row.id(), row.eventId(), row.eventName(),
+                    Instant.ofEpochSecond(time.asLong()), payload));
+        } catch (SealedDataException | IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void addUnreadable(List<Claimed> claimed, List<OutboxItem> opened, Settlement out) {
+        Set<Long> ok = new HashSet<>();
+        opened.forEach(i -> ok.add(i.id()));
+        for (Claimed row : claimed) {
+            if (!ok.contains(row.id())) {
+                out.dead.add(new Settlement.Dead(row.id(), "payload cannot be opened or read (key, tampering or format)",
+                        Optional.empty(), false, Settlement.DeadCause.UNREADABLE));
+            }
+        }
+    }
+
+    /**
+     * The AAD a payload was sealed with: the same bytes as
+     * {@code dev.sluice.ingest.IngestPipeline#aad}, which binds a payload to its row.
+     */
+    static byte[] aad(String tenantId, String destinationId, String eventName, String eventId) {
+        return (tenantId + '\n' + destinationId + '\n' + eventName + '\n' + eventId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void refreshBacklog(Instant now) {
+        if (Duration.between(backlogRefreshedAt, now).compareTo(BACKLOG_REFRESH) >= 0) {
+            backlogRefreshedAt = now;
+            store.backlog(tenantId).stream().filter(b -> b.destinationId().equals(destinationId)).findFirst()
+                    .ifPresentOrElse(b -> backlog.set(b.pending()), () -> backlog.set(0));
+        }
+    }
+
+    private void error(String reason) {
+        lastError = reason;
+        lastErrorAt = clock.instant();
+    }
+
+    /** The live state for the admin view. */
+    DestinationStatus status() {
+        return new DestinationStatus(breaker.getState().name(), Optional.ofNullable(lastError),
+                Optional.ofNullable(lastErrorAt), Optional.ofNullable(unhealthy), Optional.ofNullable(pausedUntil),
+                Optional.ofNullable(lastLatency));
+    }
+}

@@ -1,0 +1,237 @@
+package dev.sluice.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.config.TenantConfig;
+import dev.sluice.delivery.DeliveryEngine;
+import dev.sluice.delivery.DestinationStatus;
+import dev.sluice.delivery.DestinationView;
+import dev.sluice.store.DeliveryStore;
+import dev.sluice.store.StoreException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The delivery admin routes, under tenant credentials; a tenant sees only its own destinations
+ * and dead letters, and never a payload.
+ *
+ * <ul>
+ *   <li>{@code GET /v1/admin/dead-letters?destination=&reason=&after=&limit=}: one page, id order;
+ *       {@code next} is the {@code after} of the following page</li>
+ *   <li>{@code POST /v1/admin/dead-letters/replay} with {@code {"ids":[..]}},
+ *       {@code {"destination":".."}} and/or {@code {"reason":"prefix"}}: makes them pending again</li>
+ *   <li>{@code GET /v1/admin/destinations}: backlog, oldest pending age, circuit, last error, latency</li>
+ * </ul>
+ */
+final class AdminHandler {
+    private static final System.Logger LOG = System.getLogger(AdminHandler.class.getName());
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Authenticator authenticator;
+    private final DeliveryEngine engine;
+    private final DeliveryStore store;
+    private final InstantSource clock;
+
+    AdminHandler(Authenticator authenticator, DeliveryEngine engine, DeliveryStore store, InstantSource clock) {
+        this.authenticator = authenticator;
+        this.engine = engine;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    void register(HttpRouting.Builder routing) {
+        routing.get("/v1/admin/dead-letters", (req, res) -> withTenant(req, res, t -> deadLetters(t, req, res)))
+                .post("/v1/admin/dead-letters/replay", (req, res) -> withTenant(req, res, t -> replay(t, req, res)))
+                .get("/v1/admin/destinations", (req, res) -> withTenant(req, res, t -> destinations(t, res)));
+    }
+
+    private interface TenantWork {
+        void run(TenantConfig tenant) throws IOException;
+    }
+
+    private void withTenant(ServerRequest req, ServerResponse res, TenantWork work) {
+        Optional<TenantConfig> tenant = authenticator.tenantFor(req.headers().first(HeaderNames.AUTHORIZATION));
+        if (tenant.isEmpty()) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
+            Responses.problem(res, Problem.of(401, "unauthorized", "Unauthorized",
+                    "send a valid API key as 'Authorization: Bearer <key>'"));
+            return;
+        }
+        try {
+            work.run(tenant.get());
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.ERROR, "event=admin_store_failed tenant={0} error={1}", tenant.get().id(),
+                    e.getClass().getSimpleName());
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            Responses.problem(res, Problem.of(503, "store-unavailable", "Service Unavailable", "the store did not answer; retry"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void deadLetters(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
+        var query = req.query();
+        long after;
+        int limit;
+        try {
+            after = Long.parseLong(query.first("after").orElse("0"));
+            limit = Integer.parseInt(query.first("limit").orElse("100"));
+        } catch (NumberFormatException e) {
+            badRequest(res, "after and limit must be whole numbers");
+            return;
+        }
+        if (limit < 1 || limit > 1000 || after < 0) {
+            badRequest(res, "limit must be 1..1000 and after not negative");
+            return;
+        }
+        DeliveryStore.DeadLetterPage page = store.deadLetters(tenant.id(), new DeliveryStore.DeadLetterQuery(
+                query.first("destination").asOptional(), query.first("reason").asOptional(), after, limit));
+        Responses.json(res, 200, write(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("dead_letters");
+            for (DeliveryStore.DeadLetter d : page.items()) {
+                g.writeStartObject();
+                g.writeNumberField("id", d.id());
+                g.writeStringField("destination", d.destinationId());
+                g.writeStringField("event_name", d.eventName());
+                g.writeStringField("event_id", d.eventId());
+                g.writeStringField("reason", d.reason());
+                g.writeNumberField("attempts", d.attempts());
+                if (d.platformCode().isPresent()) {
+                    g.writeStringField("platform_code", d.platformCode().get());
+                }
+                g.writeStringField("committed_at", d.createdAt().toString());
+                g.writeStringField("dead_at", d.deadAt().toString());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (page.next().isPresent()) {
+                g.writeNumberField("next", page.next().get());
+            }
+            g.writeEndObject();
+        }));
+    }
+
+    private void replay(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
+        JsonNode body;
+        try {
+            body = MAPPER.readTree(req.content().inputStream().readNBytes(256 * 1024));
+        } catch (IOException e) {
+            badRequest(res, "the body must be a JSON object");
+            return;
+        }
+        if (body == null || !body.isObject()) {
+            badRequest(res, "the body must be a JSON object");
+            return;
+        }
+        List<Long> ids = new ArrayList<>();
+        JsonNode idNodes = body.path("ids");
+        if (!idNodes.isMissingNode() && !idNodes.isArray()) {
+            badRequest(res, "ids must be an array of dead letter ids");
+            return;
+        }
+        for (JsonNode id : idNodes) {
+            if (!id.canConvertToLong()) {
+                badRequest(res, "ids must be an array of dead letter ids");
+                return;
+            }
+            ids.add(id.asLong());
+        }
+        Optional<String> destination = text(body, "destination");
+        Optional<String> reason = text(body, "reason");
+        DeliveryStore.ReplaySelector selector;
+        try {
+            selector = new DeliveryStore.ReplaySelector(ids, destination, reason);
+        } catch (IllegalArgumentException e) {
+            badRequest(res, e.getMessage()); // our own fixed messages, never input
+            return;
+        }
+        int replayed = store.replay(tenant.id(), selector, clock.instant());
+        LOG.log(System.Logger.Level.INFO, "event=dead_letters_replayed tenant={0} count={1} by_ids={2} destination={3}",
+                tenant.id(), replayed, ids.size(), destination.orElse("-"));
+        Responses.json(res, 200, write(g -> {
+            g.writeStartObject();
+            g.writeNumberField("replayed", replayed);
+            g.writeEndObject();
+        }));
+    }
+
+    private void destinations(TenantConfig tenant, ServerResponse res) {
+        List<DestinationView> views = engine.destinations(tenant.id());
+        Responses.json(res, 200, write(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("destinations");
+            for (DestinationView v : views) {
+                g.writeStartObject();
+                g.writeStringField("id", v.destinationId());
+                g.writeStringField("type", v.type());
+                g.writeBooleanField("connector_available", v.connectorAvailable());
+                g.writeNumberField("backlog", v.pending());
+                if (v.oldestPendingAge().isPresent()) {
+                    g.writeNumberField("oldest_pending_age_seconds", v.oldestPendingAge().get().toSeconds());
+                }
+                g.writeNumberField("dead_letters", v.dead());
+                if (v.status().isPresent()) {
+                    status(g, v.status().get());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }));
+    }
+
+    private static void status(JsonGenerator g, DestinationStatus s) throws IOException {
+        g.writeStringField("circuit", s.circuitState());
+        g.writeStringField("health", s.unhealthy().isPresent() ? "unhealthy" : "ok");
+        if (s.unhealthy().isPresent()) {
+            g.writeStringField("unhealthy_reason", s.unhealthy().get());
+        }
+        if (s.pausedUntil().isPresent()) {
+            g.writeStringField("paused_until", s.pausedUntil().get().toString());
+        }
+        if (s.lastError().isPresent()) {
+            g.writeStringField("last_error", s.lastError().get());
+            g.writeStringField("last_error_at", s.lastErrorAt().map(Object::toString).orElse(""));
+        }
+        if (s.lastLatency().isPresent()) {
+            g.writeNumberField("last_delivery_latency_ms", s.lastLatency().get().toMillis());
+        }
+    }
+
+    private static Optional<String> text(JsonNode body, String name) {
+        JsonNode n = body.get(name);
+        return n != null && n.isTextual() && !n.asText().isBlank() ? Optional.of(n.asText()) : Optional.empty();
+    }
+
+    private static void badRequest(ServerResponse res, String detail) {
+        Responses.problem(res, Problem.of(400, "bad-request", "Bad Request", detail));
+    }
+
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,186 @@
+package dev.sluice.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outbox as the delivery engine and the admin API see it: claims with leases, outcomes per
+ * row, dead letters and their replay, backlog per destination.
+ *
+ * <p>Contract, in addition to {@link Store}'s:
+ * <ol>
+ *   <li>A claim takes due pending rows ({@code next_attempt_at <= now}) of one tenant's
+ *       destination and leases them to {@code owner} until {@code now + lease}: the lease is
+ *       written into {@code next_attempt_at}, so leased rows are simply not due, and a crashed
+ *       owner's rows become due again when the lease runs out. Two concurrent claimers never get
+ *       the same row (PostgreSQL: {@code FOR UPDATE SKIP LOCKED}; SQLite: one writer).</li>
+ *   <li>Every outcome ({@link #markDelivered}, {@link #reschedule}, {@link #deadLetter},
+ *       {@link #release}) applies only to pending rows still claimed by the same owner, so a
+ *       replica whose lease expired cannot overwrite the work of the one that took over; each
+ *       returns how many rows it changed.</li>
+ *   <li>Delivered rows lose their payload (it holds the encrypted client IP and user agent,
+ *       which must not outlive delivery); dead rows keep it, so they can be replayed.</li>
+ *   <li>Nothing here returns or logs payloads except {@link #claim}.</li>
+ * </ol>
+ */
+public interface DeliveryStore {
+
+    /** Claims up to {@code limit} due rows, oldest due first, and leases them to {@code owner}. */
+    List<Claimed> claim(String tenantId, String destinationId, int limit, Instant now, Duration lease, String owner);
+
+    /** Marks rows delivered, clears their lease and purges their payload. */
+    int markDelivered(String tenantId, String owner, List<Long> ids, Instant now);
+
+    /** Counts an attempt on each row and makes it due again at its {@link Retry#at()}. */
+    int reschedule(String tenantId, String owner, List<Retry> retries, Instant now);
+
+    /** Moves rows to the dead letters with their reason and platform code. */
+    int deadLetter(String tenantId, String owner, List<Dead> dead, Instant now);
+
+    /** Gives rows back unchanged (no attempt counted), due at {@code now}: shutdown, pauses. */
+    int release(String tenantId, String owner, List<Long> ids, Instant now);
+
+    /** One page of the tenant's dead letters in id order, after {@code query.after()}. */
+    DeadLetterPage deadLetters(String tenantId, DeadLetterQuery query);
+
+    /**
+     * Makes the selected dead letters pending again, due now, with attempts reset.
+     *
+     * @return the number of rows replayed
+     */
+    int replay(String tenantId, ReplaySelector selector, Instant now);
+
+    /** Pending and dead counts per destination of the tenant that has any rows. */
+    List<Backlog> backlog(String tenantId);
+
+    /**
+     * A claimed row: enough to open its payload and to measure commit-to-acknowledgement time.
+     *
+     * @param id        outbox row id
+     * @param eventName the event's name (part of the payload's AAD)
+     * @param eventId   the event's id (part of the payload's AAD)
+     * @param attempts  attempts before this claim
+     * @param createdAt when the row was committed
+     * @param payload   the sealed payload
+     * @param keyId     the data key that sealed it
+     */
+    record Claimed(long id, String eventName, String eventId, int attempts, Instant createdAt, byte[] payload,
+                   String keyId) {
+        public Claimed {
+            payload = payload.clone();
+        }
+
+        @Override
+        public byte[] payload() {
+            return payload.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Claimed c && id == c.id && attempts == c.attempts && eventName.equals(c.eventName)
+                    && eventId.equals(c.eventId) && createdAt.equals(c.createdAt) && Arrays.equals(payload, c.payload)
+                    && keyId.equals(c.keyId);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(id, eventName, eventId, attempts, createdAt, Arrays.hashCode(payload), keyId);
+        }
+
+        @Override
+        public String toString() {
+            return "Claimed[id=" + id + ", attempts=" + attempts + ", payload=" + payload.length + " bytes]";
+        }
+    }
+
+    /** A row to try again at {@code at}; {@code error} names a status or code, never data. */
+    record Retry(long id, Instant at, String error) {
+        public Retry {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(error, "error");
+        }
+    }
+
+    /**
+     * A row to dead-letter.
+     *
+     * @param attempted whether it was sent (counts an attempt) or dead-lettered unsent
+     */
+    record Dead(long id, String reason, Optional<String> platformCode, boolean attempted) {
+        public Dead {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(platformCode, "platformCode");
+        }
+    }
+
+    /**
+     * A dead letter as the admin API lists it: never the payload.
+     *
+     * @param createdAt when the event was committed
+     * @param deadAt    when it was dead-lettered
+     */
+    record DeadLetter(long id, String destinationId, String eventName, String eventId, int attempts, String reason,
+                      Optional<String> platformCode, Instant createdAt, Instant deadAt) {
+    }
+
+    /**
+     * Filters for {@link #deadLetters}.
+     *
+     * @param destinationId only this destination
+     * @param reasonPrefix  only reasons starting with this
+     * @param after         only ids greater than this (the previous page's cursor)
+     * @param limit         page size, 1..1000
+     */
+    record DeadLetterQuery(Optional<String> destinationId, Optional<String> reasonPrefix, long after, int limit) {
+        public DeadLetterQuery {
+            Objects.requireNonNull(destinationId, "destinationId");
+            Objects.requireNonNull(reasonPrefix, "reasonPrefix");
+            if (limit < 1 || limit > 1000) {
+                throw new IllegalArgumentException("limit must be 1..1000");
+            }
+        }
+    }
+
+    /** A page of dead letters; {@code next} is the cursor for the following page, if there is one. */
+    record DeadLetterPage(List<DeadLetter> items, Optional<Long> next) {
+        public DeadLetterPage {
+            items = List.copyOf(items);
+        }
+    }
+
+    /**
+     * Which dead letters to replay: all conditions that are present must hold, and at least one
+     * must be present (replaying everything by accident would resend a whole history).
+     *
+     * @param ids           only these row ids (empty: no id condition)
+     * @param destinationId only this destination
+     * @param reasonPrefix  only reasons starting with this
+     */
+    record ReplaySelector(List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix) {
+        public ReplaySelector {
+            ids = List.copyOf(ids);
+            Objects.requireNonNull(destinationId, "destinationId");
+            Objects.requireNonNull(reasonPrefix, "reasonPrefix");
+            if (ids.isEmpty() && destinationId.isEmpty() && reasonPrefix.isEmpty()) {
+                throw new IllegalArgumentException("select dead letters by ids, destination or reason");
+            }
+            if (ids.size() > 1000) {
+                throw new IllegalArgumentException("at most 1000 ids per replay");
+            }
+        }
+    }
+
+    /**
+     * One destination's outbox.
+     *
+     * @param pending       rows not yet delivered or dead, including leased ones
+     * @param oldestPending commit time of the oldest pending row
+     * @param dead          dead letters
+     */
+    record Backlog(String destinationId, long pending, Optional<Instant> oldestPending, long dead) {
+    }
+}

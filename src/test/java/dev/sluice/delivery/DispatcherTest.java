@@ -1,0 +1,296 @@
+package dev.sluice.delivery;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.config.DestinationConfig;
+import dev.sluice.config.Secrets;
+import dev.sluice.config.TenantConfig;
+import dev.sluice.connector.HttpResponseSpec;
+import dev.sluice.privacy.DataKeyring;
+import dev.sluice.store.DeliveryStore;
+import dev.sluice.store.EventRecord;
+import dev.sluice.store.OutboxRecord;
+import dev.sluice.store.OutboxRow;
+import dev.sluice.store.Store;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.Stores;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine over a real SQLite outbox and the real webhook connector, with a scripted transport
+ * and a fake clock that the sleeper advances: no test sleeps or touches the network.
+ */
+final class DispatcherTest {
+    static final String TENANT = "acme";
+    static final String HOOK = "hook";
+    static final Instant T0 = Instant.parse("2026-11-28T10:15:00Z");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    Store store;
+    DataKeyring keyring = DataKeyring.of(Map.of("k1", new byte[32]), "k1");
+    FakeClock clock = new FakeClock(T0);
+    /** Event ids of each request, in order. */
+    List<List<String>> requests = new ArrayList<>();
+    Function<List<String>, HttpResponseSpec> platform = ids -> HttpResponseSpec.of(200, "{}");
+    DeliveryEngine engine;
+    Dispatcher dispatcher;
+
+    @BeforeEach
+    void open() {
+        store = Stores.open(StoreConfig.sqlite(dir.resolve("sluice.db")));
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    void start(Map<String, String> extraSettings) {
+        Map<String, String> settings = new HashMap<>(Map.of("url", "http://127.0.0.1:9/hook", "secret", "env:HOOK_SECRET",
+                "max-batch-size", "8"));
+        settings.putAll(extraSettings);
+        TenantConfig tenant = new TenantConfig(TENANT, List.of(new byte[32]), "US", Optional.empty(), Duration.ofMinutes(5),
+                List.of(new DestinationConfig(HOOK, "webhook", settings), new DestinationConfig("gads", "google_ads", Map.of())),
+                false);
+        Transport transport = (request, timeout) -> {
+            List<String> ids = new ArrayList<>();
+            JSON.readTree(request.body()).get("events").forEach(e -> ids.add(e.get("event_id").asText()));
+            requests.add(ids);
+            HttpResponseSpec response = platform.apply(ids);
+            if (response == null) {
+                throw new IOException("connect timed out");
+            }
+            return response;
+        };
+        engine = DeliveryEngine.create(List.of(tenant), Secrets.of(Map.of("HOOK_SECRET", "0123456789abcdef0123"), dir),
+                keyring, store.delivery(), new SimpleMeterRegistry(), clock, clock::advance, p -> transport,
+                new CountDownLatch(1));
+        dispatcher = engine.dispatcher(TENANT, HOOK).orElseThrow();
+    }
+
+    void commit(String... eventIds) {
+        commit(T0.minusSeconds(60), eventIds);
+    }
+
+    void commit(Instant eventTime, String... eventIds) {
+        List<EventRecord> events = new ArrayList<>();
+        for (String id : eventIds) {
+            byte[] payload = ("{\"v\":1,\"event_id\":\"" + id + "\",\"event_name\":\"Purchase\",\"event_time\":"
+                    + eventTime.getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8);
+            byte[] sealed = keyring.forTenant(TENANT).seal(payload, Dispatcher.aad(TENANT, HOOK, "Purchase", id));
+            events.add(new EventRecord(TENANT, "Purchase", id, eventTime, clock.instant(), clock.instant().plus(Duration.ofDays(7)),
+                    List.of(new OutboxRecord(HOOK, sealed, "k1"))));
+        }
+        store.write(events);
+    }
+
+    List<OutboxRow> rows() {
+        return store.outbox(TENANT, 1000);
+    }
+
+    OutboxRow row(String eventId) {
+        return rows().stream().filter(r -> r.eventId().equals(eventId)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void delivered_oneRequestPerBatch_payloadsPurged() throws Exception {
+        start(Map.of());
+        commit("a", "b", "c");
+
+        dispatcher.cycle();
+
+        assertThat(requests, is(List.of(List.of("a", "b", "c"))));
+        assertThat(rows().stream().map(OutboxRow::state).toList(), everyItem(is("delivered")));
+        assertThat(rows().stream().map(r -> r.payload().length).toList(), everyItem(is(0)));
+        assertThat(engine.destinations(TENANT).getFirst().status().orElseThrow().lastLatency(),
+                is(Optional.of(Duration.ZERO)));
+    }
+
+    @Test
+    void retryLater_waitsForBackoffOrRetryAfterWhicheverIsLater() throws Exception {
+        start(Map.of("retry-initial-backoff", "10s"));
+        commit("a");
+        platform = ids -> new HttpResponseSpec(503, Map.of("Retry-After", List.of("120")), new byte[0]);
+
+        dispatcher.cycle();
+        assertThat(row("a").attempts(), is(1));
+        assertThat(row("a").nextAttemptAt(), is(T0.plusSeconds(120)));
+
+        platform = ids -> HttpResponseSpec.of(503, "");
+        clock.set(T0.plusSeconds(120));
+        dispatcher.cycle();
+        // Attempt 2 of exponential backoff from 10 s: 20 s ± 50 % jitter.
+        Instant next = row("a").nextAttemptAt();
+        assertThat(next.getEpochSecond() - clock.instant().getEpochSecond(), allOf(greaterThanOrEqualTo(10L), lessThanOrEqualTo(30L)));
+        assertThat(requests, hasSize(2));
+        dispatcher.cycle(); // not due yet
+        assertThat(requests, hasSize(2));
+    }
+
+    @Test
+    void retryBudget_exhaustedAfterMaxAttempts_deadLettersWithTheLastReason() throws Exception {
+        start(Map.of("retry-max-attempts", "3", "retry-initial-backoff", "1s", "retry-max-backoff", "1s"));
+        commit("a");
+        platform = ids -> null; // connect timeouts
+
+        for (int i = 0; i < 3; i++) {
+            dispatcher.cycle();
+            clock.advance(Duration.ofSeconds(5));
+        }
+
+        assertThat(requests, hasSize(3));
+        assertThat(row("a").state(), is("dead"));
+        DeliveryStore.DeadLetter dead = store.delivery().deadLetters(TENANT,
+                new DeliveryStore.DeadLetterQuery(Optional.empty(), Optional.empty(), 0, 10)).items().getFirst();
+        assertThat(dead.reason(), is("retry budget exhausted after 3 attempts: transport: IOException"));
+        assertThat(dead.attempts(), is(3));
+    }
+
+    @Test
+    void rejectedBatch_bisectsToIsolateOnePoisonEventAmongEight_inLogarithmicRequests() throws Exception {
+        start(Map.of());
+        List<String> ids = IntStream.range(0, 8).mapToObj(i -> "e" + i).toList();
+        commit(ids.toArray(String[]::new));
+        platform = batch -> batch.contains("e5") ? HttpResponseSpec.of(400, "") : HttpResponseSpec.of(200, "");
+
+        dispatcher.cycle();
+
+        // 8 → 4 + 4 → 2 + 2 → 1 + 1: one request, then two per level of log2(8) = 3 levels.
+        assertThat(requests.size(), is(1 + 2 * 3));
+        assertThat(row("e5").state(), is("dead"));
+        assertThat(rows().stream().filter(r -> r.state().equals("delivered")).count(), is(7L));
+    }
+
+    @Test
+    void tooOld_deadLetteredWithoutSending() throws Exception {
+        start(Map.of());
+        commit(T0.minus(Duration.ofDays(31)), "old");
+        commit("young");
+
+        dispatcher.cycle();
+
+        assertThat(requests, is(List.of(List.of("young"))));
+        assertThat(row("old").state(), is("dead"));
+        assertThat(row("old").attempts(), is(0));
+    }
+
+    @Test
+    void unhealthy_releasesRowsUnchargedAndPausesTheDestination() throws Exception {
+        start(Map.of("unhealthy-recheck", "10m"));
+        commit("a", "b");
+        platform = ids -> HttpResponseSpec.of(401, "");
+
+        Duration pause = dispatcher.cycle();
+
+        assertThat(pause, is(Duration.ofMinutes(10)));
+        assertThat(rows().stream().map(r -> r.state() + r.attempts()).toList(), everyItem(is("pending0")));
+        assertThat(engine.destinations(TENANT).getFirst().status().orElseThrow().unhealthy().orElseThrow(),
+                containsString("credentials"));
+        clock.advance(Duration.ofMinutes(5));
+        dispatcher.cycle();
+        assertThat(requests, hasSize(1));
+
+        platform = ids -> HttpResponseSpec.of(200, "");
+        clock.advance(Duration.ofMinutes(5));
+        dispatcher.cycle();
+        assertThat(requests, hasSize(2));
+        assertThat(rows().stream().map(OutboxRow::state).toList(), everyItem(is("delivered")));
+        assertThat(engine.destinations(TENANT).getFirst().status().orElseThrow().unhealthy(), is(Optional.empty()));
+    }
+
+    @Test
+    void circuitBreaker_opensOnRepeatedFailures_andSendsNothingWhileOpen() throws Exception {
+        start(Map.of("max-batch-size", "1", "retry-initial-backoff", "1ms", "retry-max-backoff", "1ms",
+                "circuit-open-duration", "30s"));
+        commit("a", "b", "c", "d", "e", "f", "g");
+        platform = ids -> HttpResponseSpec.of(500, "");
+
+        for (int i = 0; i < 7; i++) {
+            dispatcher.cycle();
+        }
+
+        assertThat(requests, hasSize(5)); // minimum number of calls before the failure rate counts
+        assertThat(engine.destinations(TENANT).getFirst().status().orElseThrow().circuitState(), is("OPEN"));
+        platform = ids -> HttpResponseSpec.of(200, "");
+        clock.advance(Duration.ofSeconds(31));
+        dispatcher.cycle();
+        assertThat(requests, hasSize(6)); // the half-open trial
+        assertThat(engine.destinations(TENANT).getFirst().status().orElseThrow().circuitState(), is("CLOSED"));
+    }
+
+    @Test
+    void stop_midBatch_releasesTheUnsentRowsWithoutChargingThem() throws Exception {
+        start(Map.of());
+        commit("a", "b", "c", "d");
+        platform = ids -> {
+            dispatcher.stop();
+            return HttpResponseSpec.of(400, "");
+        };
+
+        dispatcher.cycle();
+
+        assertThat(requests, hasSize(1));
+        assertThat(rows().stream().map(r -> r.state() + r.attempts()).toList(), everyItem(is("pending0")));
+        // Released rows are due at once, for whoever claims next.
+        assertThat(store.delivery().claim(TENANT, HOOK, 10, clock.instant(), Duration.ofMinutes(1), "next"), hasSize(4));
+    }
+
+    @Test
+    void destinationWithoutConnector_isReportedAndHasNoDispatcher() {
+        start(Map.of());
+
+        DestinationView gads = engine.destinations(TENANT).get(1);
+        assertThat(gads.connectorAvailable(), is(false));
+        assertThat(gads.status(), is(Optional.empty()));
+        assertThat(engine.dispatcherCount(), is(1));
+    }
+
+    /** A settable clock; as a {@link Sleeper} it advances instead of sleeping. */
+    static final class FakeClock implements java.time.InstantSource {
+        private volatile Instant now;
+
+        FakeClock(Instant start) {
+            this.now = start;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
+}

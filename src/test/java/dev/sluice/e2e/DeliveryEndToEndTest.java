@@ -1,0 +1,194 @@
+package dev.sluice.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.config.Secret;
+import dev.sluice.connector.webhook.WebhookSignature;
+import dev.sluice.testing.Events;
+import dev.sluice.testing.TestGateway;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Events posted to the real gateway reach a MockWebServer standing in for Meta and another for
+ * a signed webhook receiver; a poison event is isolated, dead-lettered, listed and replayed.
+ */
+final class DeliveryEndToEndTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String META_EMAIL_HASH = sha256("jane.doe@example.com");
+
+    @TempDir
+    Path dir;
+    MockWebServer meta;
+    MockWebServer hook;
+    TestGateway sluice;
+    /** Event ids Meta accepted (answered 200 for), with counts. */
+    final Map<String, AtomicInteger> metaAccepted = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> hookAccepted = new ConcurrentHashMap<>();
+    final AtomicBoolean metaRejectsPoison = new AtomicBoolean(true);
+    final AtomicBoolean allHashed = new AtomicBoolean(true);
+    final AtomicBoolean signaturesValid = new AtomicBoolean(true);
+
+    @BeforeEach
+    void start() throws Exception {
+        meta = new MockWebServer();
+        meta.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                JsonNode body = read(request);
+                boolean poison = false;
+                for (JsonNode e : body.path("data")) {
+                    poison |= e.path("event_id").asText().equals("poison");
+                    allHashed.compareAndSet(true, e.toString().contains(META_EMAIL_HASH) && !e.toString().contains("jane.doe"));
+                }
+                if (poison && metaRejectsPoison.get()) {
+                    return json(400, "{\"error\":{\"message\":\"Invalid parameter\",\"type\":\"OAuthException\",\"code\":100,"
+                            + "\"error_subcode\":2804003,\"fbtrace_id\":\"x\"}}");
+                }
+                body.path("data").forEach(e -> count(metaAccepted, e.path("event_id").asText()));
+                return json(200, "{\"events_received\":" + body.path("data").size() + ",\"fbtrace_id\":\"x\"}");
+            }
+        });
+        meta.start();
+        hook = new MockWebServer();
+        hook.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                byte[] raw = request.getBody().toByteArray();
+                signaturesValid.compareAndSet(true, WebhookSignature.verify(Secret.of(TestGateway.WEBHOOK_SECRET, "test"),
+                        request.getHeaders().get(WebhookSignature.HEADER), raw, Instant.now(), Duration.ofMinutes(5)));
+                read(request).path("events").forEach(e -> count(hookAccepted, e.path("event_id").asText()));
+                return json(200, "{}");
+            }
+        });
+        hook.start();
+        String metaBase = meta.url("/").toString();
+        sluice = TestGateway.start(dir, InstantSource.system(), Map.of(
+                "sluice.delivery.enabled", "true",
+                "sluice.tenants.0.destinations.0.settings.base-url", metaBase.substring(0, metaBase.length() - 1),
+                "sluice.tenants.0.destinations.0.settings.poll-interval", "20ms",
+                "sluice.tenants.0.destinations.2.settings.url", hook.url("/hook").toString(),
+                "sluice.tenants.0.destinations.2.settings.poll-interval", "20ms"));
+    }
+
+    @AfterEach
+    void stop() {
+        sluice.close();
+        meta.close();
+        hook.close();
+    }
+
+    @Test
+    void acceptedEventsReachMetaAndTheWebhookOnce_poisonIsDeadLetteredListedAndReplayed() throws Exception {
+        HttpResponse<String> posted = sluice.postEvents(TestGateway.ACME_KEY, Events.batch(
+                Events.purchase("o-1"), Events.purchase("o-2"), Events.purchase("poison"), Events.purchase("o-3")));
+        assertEquals(202, posted.statusCode(), posted.body());
+
+        await(() -> metaAccepted.size() == 3 && hookAccepted.size() == 4 && deadLetters().path("dead_letters").size() == 1);
+        metaAccepted.values().forEach(n -> assertEquals(1, n.get()));
+        hookAccepted.values().forEach(n -> assertEquals(1, n.get()));
+        assertTrue(allHashed.get(), "Meta received the email hashed per its profile, never raw");
+        assertTrue(signaturesValid.get(), "every webhook delivery carried a valid signature");
+
+        JsonNode dead = deadLetters().path("dead_letters").get(0);
+        assertEquals("poison", dead.path("event_id").asText());
+        assertEquals("meta", dead.path("destination").asText());
+        assertEquals("100/2804003", dead.path("platform_code").asText());
+        assertFalse(dead.has("payload"));
+
+        JsonNode destinations = JSON.readTree(admin("GET", "/v1/admin/destinations", null).body()).path("destinations");
+        assertEquals("google_ads", destinations.get(1).path("type").asText());
+        assertFalse(destinations.get(1).path("connector_available").asBoolean());
+        assertEquals(4, destinations.get(1).path("backlog").asLong(), "rows without a connector stay pending");
+        assertEquals(1, destinations.get(0).path("dead_letters").asLong());
+        assertEquals("CLOSED", destinations.get(0).path("circuit").asText());
+
+        metaRejectsPoison.set(false);
+        HttpResponse<String> replay = admin("POST", "/v1/admin/dead-letters/replay", "{\"destination\":\"meta\"}");
+        assertEquals(200, replay.statusCode(), replay.body());
+        assertEquals(1, JSON.readTree(replay.body()).path("replayed").asInt());
+        await(() -> metaAccepted.containsKey("poison"));
+        assertEquals(0, deadLetters().path("dead_letters").size());
+    }
+
+    @Test
+    void adminRoutesNeedTenantCredentials() {
+        HttpResponse<String> res = sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/admin/dead-letters")).GET().build());
+        assertEquals(401, res.statusCode());
+        assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    }
+
+    private JsonNode deadLetters() {
+        try {
+            return JSON.readTree(admin("GET", "/v1/admin/dead-letters", null).body());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> admin(String method, String path, String body) {
+        return sluice.send(HttpRequest.newBuilder(sluice.uri(path))
+                .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 15 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void count(Map<String, AtomicInteger> counts, String id) {
+        counts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private static JsonNode read(RecordedRequest request) {
+        try {
+            return JSON.readTree(request.getBody().toByteArray());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MockResponse json(int code, String body) {
+        return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package dev.sluice.store;
+
+import static dev.sluice.store.TestEvents.T0;
+import static dev.sluice.store.TestEvents.event;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.sluice.store.DeliveryStore.Backlog;
+import dev.sluice.store.DeliveryStore.Claimed;
+import dev.sluice.store.DeliveryStore.Dead;
+import dev.sluice.store.DeliveryStore.DeadLetter;
+import dev.sluice.store.DeliveryStore.DeadLetterPage;
+import dev.sluice.store.DeliveryStore.DeadLetterQuery;
+import dev.sluice.store.DeliveryStore.ReplaySelector;
+import dev.sluice.store.DeliveryStore.Retry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@link DeliveryStore} contract, run once per database by the subclasses. */
+abstract class AbstractDeliveryStoreTest {
+    static final Duration LEASE = Duration.ofMinutes(5);
+
+    @TempDir
+    Path tempDir;
+
+    TestDatabase db;
+    Store store;
+    DeliveryStore outbox;
+    final String tenant = "tenant-" + UUID.randomUUID();
+
+    abstract TestDatabase createDatabase();
+
+    @BeforeEach
+    void open() {
+        db = createDatabase();
+        store = Stores.open(db.config());
+        outbox = store.delivery();
+    }
+
+    @AfterEach
+    void closeAll() {
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } finally {
+            if (db != null) {
+                db.close();
+            }
+        }
+    }
+
+    @Test
+    void claim_leasesDueRowsOnceUntilTheLeaseExpires() {
+        store.write(List.of(event(tenant, "a", "meta"), event(tenant, "b", "meta"), event(tenant, "c", "meta")));
+
+        List<Claimed> first = outbox.claim(tenant, "meta", 2, T0, LEASE, "r1");
+        assertThat(first.stream().map(Claimed::eventId).toList(), contains("a", "b"));
+        assertArrayEquals(TestEvents.payload(tenant, "a", "meta"), first.getFirst().payload());
+        assertThat(first.getFirst().createdAt(), is(T0));
+        assertThat(outbox.claim(tenant, "meta", 10, T0, LEASE, "r2").stream().map(Claimed::eventId).toList(), contains("c"));
+        assertThat(outbox.claim(tenant, "meta", 10, T0.plus(LEASE).minusMillis(1), LEASE, "r2"), empty());
+
+        // Both crashed: their rows are due again once the lease runs out, and r1 can no longer settle them.
+        List<Claimed> taken = outbox.claim(tenant, "meta", 10, T0.plus(LEASE), LEASE, "r3");
+        assertThat(taken.stream().map(Claimed::eventId).toList(), contains("a", "b", "c"));
+        assertThat(outbox.markDelivered(tenant, "r1", ids(first), T0.plus(LEASE)), is(0));
+        assertThat(outbox.markDelivered(tenant, "r3", ids(taken), T0.plus(LEASE)), is(3));
+    }
+
+    @Test
+    void claim_onlyTheTenantsDueRowsOfThatDestination() {
+        String other = "tenant-" + UUID.randomUUID();
+        store.write(List.of(event(tenant, "a", "meta", "hook"), event(other, "b", "meta"),
+                event(tenant, "later", T0.plusSeconds(60), "meta")));
+
+        assertThat(outbox.claim(tenant, "meta", 10, T0, LEASE, "r1").stream().map(Claimed::eventId).toList(), contains("a"));
+        assertThat(outbox.claim(tenant, "hook", 10, T0, LEASE, "r1").stream().map(Claimed::eventId).toList(), contains("a"));
+        assertThat(outbox.claim(other, "meta", 10, T0, LEASE, "r1").stream().map(Claimed::eventId).toList(), contains("b"));
+        assertThat(outbox.claim(tenant, "meta", 10, T0.plusSeconds(60), LEASE, "r1").stream().map(Claimed::eventId).toList(),
+                contains("later"));
+    }
+
+    @Test
+    void markDelivered_purgesThePayload() {
+        store.write(List.of(event(tenant, "a", "meta")));
+        List<Claimed> claimed = outbox.claim(tenant, "meta", 10, T0, LEASE, "r1");
+
+        assertThat(outbox.markDelivered(tenant, "r1", ids(claimed), T0.plusSeconds(1)), is(1));
+
+        OutboxRow row = store.outbox(tenant, 10).getFirst();
+        assertThat(row.state(), is("delivered"));
+        assertThat(row.payload().length, is(0));
+        assertThat(outbox.claim(tenant, "meta", 10, T0.plus(Duration.ofDays(1)), LEASE, "r1"), empty());
+    }
+
+    @Test
+    void reschedule_countsAnAttemptAndIsDueAgainAtItsTime() {
+        store.write(List.of(event(tenant, "a", "meta")));
+        long id = outbox.claim(tenant, "meta", 10, T0, LEASE, "r1").getFirst().id();
+        Instant retryAt = T0.plusSeconds(30);
+
+        assertThat(outbox.reschedule(tenant, "r1", List.of(new Retry(id, retryAt, "meta: HTTP 503")), T0), is(1));
+
+        OutboxRow row = store.outbox(tenant, 10).getFirst();
+        assertThat(row.attempts(), is(1));
+        assertThat(row.nextAttemptAt(), is(retryAt));
+        assertThat(outbox.claim(tenant, "meta", 10, retryAt.minusMillis(1), LEASE, "r1"), empty());
+        assertThat(outbox.claim(tenant, "meta", 10, retryAt, LEASE, "r1").getFirst().attempts(), is(1));
+    }
+
+    @Test
+    void release_givesRowsBackDueNowWithoutCountingAnAttempt() {
+        store.write(List.of(event(tenant, "a", "meta")));
+        List<Claimed> claimed = outbox.claim(tenant, "meta", 10, T0, LEASE, "r1");
+
+        assertThat(outbox.release(tenant, "r1", ids(claimed), T0.plusSeconds(1)), is(1));
+
+        assertThat(store.outbox(tenant, 10).getFirst().attempts(), is(0));
+        assertThat(outbox.claim(tenant, "meta", 10, T0.plusSeconds(1), LEASE, "r2"), hasSize(1));
+    }
+
+    @Test
+    void deadLetters_listedPerTenantWithFiltersAndCursor() {
+        String other = "tenant-" + UUID.randomUUID();
+        store.write(List.of(event(tenant, "a", "meta"), event(tenant, "b", "meta"), event(tenant, "c", "hook"),
+                event(other, "x", "meta")));
+        kill(tenant, "meta", "meta: invalid parameter", Optional.of("100"));
+        kill(tenant, "hook", "webhook: HTTP 400", Optional.empty());
+        kill(other, "meta", "meta: invalid parameter", Optional.of("100"));
+
+        DeadLetterPage first = outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 2));
+        assertThat(first.items().stream().map(DeadLetter::eventId).toList(), contains("a", "b"));
+        DeadLetter a = first.items().getFirst();
+        assertThat(a.destinationId(), is("meta"));
+        assertThat(a.reason(), is("meta: invalid parameter"));
+        assertThat(a.platformCode(), is(Optional.of("100")));
+        assertThat(a.attempts(), is(1));
+        assertThat(a.deadAt(), is(T0.plusSeconds(1)));
+        DeadLetterPage second = outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), first.next().orElseThrow(), 2));
+        assertThat(second.items().stream().map(DeadLetter::eventId).toList(), contains("c"));
+        assertThat(second.next(), is(Optional.empty()));
+
+        assertThat(outbox.deadLetters(tenant, query(Optional.of("hook"), Optional.empty(), 0, 10)).items(), hasSize(1));
+        assertThat(outbox.deadLetters(tenant, query(Optional.empty(), Optional.of("meta:"), 0, 10)).items(), hasSize(2));
+        assertThat(outbox.deadLetters(tenant, query(Optional.empty(), Optional.of("meta%"), 0, 10)).items(), empty());
+    }
+
+    @Test
+    void replay_byIdsDestinationOrReason_onlyTheTenantsDeadLetters() {
+        String other = "tenant-" + UUID.randomUUID();
+        store.write(List.of(event(tenant, "a", "meta"), event(tenant, "b", "meta"), event(tenant, "c", "hook"),
+                event(other, "x", "meta")));
+        kill(tenant, "meta", "meta: invalid parameter", Optional.of("100"));
+        kill(tenant, "hook", "webhook: HTTP 400", Optional.empty());
+        kill(other, "meta", "meta: invalid parameter", Optional.empty());
+        long idOfA = outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 10)).items().getFirst().id();
+        Instant now = T0.plusSeconds(100);
+
+        assertThat(outbox.replay(other, new ReplaySelector(List.of(idOfA), Optional.empty(), Optional.empty()), now), is(0));
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(idOfA), Optional.empty(), Optional.empty()), now), is(1));
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.empty(), Optional.of("webhook:")), now), is(1));
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.of("meta"), Optional.empty()), now), is(1));
+
+        assertThat(outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 10)).items(), empty());
+        assertThat(outbox.deadLetters(other, query(Optional.empty(), Optional.empty(), 0, 10)).items(), hasSize(1));
+        List<Claimed> again = outbox.claim(tenant, "meta", 10, now, LEASE, "r1");
+        assertThat(again.stream().map(Claimed::attempts).toList(), contains(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ReplaySelector(List.of(), Optional.empty(), Optional.empty()));
+    }
+
+    @Test
+    void backlog_countsPendingAndDeadPerDestination() {
+        store.write(List.of(event(tenant, "a", "meta", "hook"), event(tenant, "b", T0.plusSeconds(10), "meta")));
+        List<Claimed> hook = outbox.claim(tenant, "hook", 10, T0, LEASE, "r1");
+        outbox.deadLetter(tenant, "r1", List.of(new Dead(hook.getFirst().id(), "too old", Optional.empty(), false)), T0);
+
+        assertThat(outbox.backlog(tenant), contains(
+                new Backlog("hook", 0, Optional.empty(), 1),
+                new Backlog("meta", 2, Optional.of(T0), 0)));
+        assertThat(store.outbox(tenant, 10).get(1).attempts(), is(0));
+        assertThat(outbox.backlog("tenant-without-rows"), empty());
+    }
+
+    @Test
+    void claim_concurrentClaimersNeverGetTheSameRow() throws Exception {
+        List<EventRecord> events = IntStream.range(0, 400).mapToObj(i -> event(tenant, "e" + i, "meta")).toList();
+        store.write(events);
+        ConcurrentLinkedQueue<Long> seen = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> claimers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            for (int t = 0; t < 4; t++) {
+                String owner = "replica-" + t;
+                claimers.add(pool.submit(() -> {
+                    start.await();
+                    List<Claimed> batch;
+                    while (!(batch = outbox.claim(tenant, "meta", 7, T0, LEASE, owner)).isEmpty()) {
+                        batch.forEach(c -> seen.add(c.id()));
+                        outbox.markDelivered(tenant, owner, ids(batch), T0);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : claimers) {
+                f.get();
+            }
+        }
+        Set<Long> unique = new HashSet<>(seen);
+        assertThat(seen.size(), is(400));
+        assertThat(unique.size(), is(400));
+    }
+
+    private void kill(String tenantId, String destination, String reason, Optional<String> code) {
+        List<Claimed> claimed = outbox.claim(tenantId, destination, 1000, T0, LEASE, "killer");
+        outbox.deadLetter(tenantId, "killer", claimed.stream().map(c -> new Dead(c.id(), reason, code, true)).toList(),
+                T0.plusSeconds(1));
+    }
+
+    private static DeadLetterQuery query(Optional<String> destination, Optional<String> reason, long after, int limit) {
+        return new DeadLetterQuery(destination, reason, after, limit);
+    }
+
+    private static List<Long> ids(List<Claimed> claimed) {
+        return claimed.stream().map(Claimed::id).toList();
+    }
+}
