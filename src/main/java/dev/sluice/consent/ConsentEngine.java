@@ -103,6 +103,13 @@ public final class ConsentEngine {
                 grants.forEach(r -> add(r.id(), r.reason(), ids, reasons));
             }
         }
+        return shape(destination, type, outcome, ids, reasons, seen, where);
+    }
+
+    /** Turns an outcome into a decision with its payload restrictions, applying the limited mode. */
+    private static ConsentDecision shape(DestinationRef destination, DestinationPolicy type, Decision outcome,
+                                         List<String> ids, Set<String> reasons, SignalsSeen seen,
+                                         Jurisdiction where) {
         return switch (outcome) {
             case ALLOW -> decision(destination, Decision.ALLOW, ids, reasons,
                     new Restrictions(false, FlagTemplates.resolve(type.allowFlags(), seen, where)), where);
