@@ -4,6 +4,8 @@ import dev.sluice.config.Secrets;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.StoreSettings;
 import dev.sluice.config.TenantConfig;
+import dev.sluice.consent.ConsentEngine;
+import dev.sluice.consent.ConsentPolicy;
 import dev.sluice.delivery.DeliveryEngine;
 import dev.sluice.event.EventParser;
 import dev.sluice.event.ParserLimits;
@@ -67,6 +69,8 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(Config root, SluiceConfig config, Secrets secrets, InstantSource clock) {
         long started = System.nanoTime();
         createDirectories(config.dataDir());
+        // The consent policy is read before anything starts, so a bad policy stops startup cleanly.
+        ConsentEngine consent = new ConsentEngine(ConsentPolicy.load(config.consentPolicy()));
         DataKeyring keyring = keyring(config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -90,7 +94,7 @@ public final class Gateway implements AutoCloseable {
         EventParser parser = new EventParser(new ParserLimits(config.ingest().maxEvents(), config.ingest().maxEventAge(),
                 config.ingest().maxFutureSkew(), ParserLimits.defaults().maxNestingDepth(),
                 ParserLimits.defaults().maxStringLength()), clock);
-        IngestPipeline pipeline = new IngestPipeline(parser, IdentityHasher.create(), keyring, writer,
+        IngestPipeline pipeline = new IngestPipeline(parser, consent, IdentityHasher.create(), keyring, writer,
                 new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants);
         WebServer server = WebServer.builder()
                 .config(root.get("server"))

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  * @param crypto          data keys
  * @param generateDemoKey generate a data key into the data directory (demo on loopback only)
  * @param tenants         tenants by id
+ * @param consentPolicy   the consent policy file ({@code sluice.consent.policy-file})
  */
 public record SluiceConfig(String host,
                            Path dataDir,
@@ -36,7 +37,8 @@ public record SluiceConfig(String host,
                            StoreSettings store,
                            CryptoSettings crypto,
                            boolean generateDemoKey,
-                           Map<String, TenantConfig> tenants) {
+                           Map<String, TenantConfig> tenants,
+                           Path consentPolicy) {
 
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
@@ -64,7 +66,8 @@ public record SluiceConfig(String host,
         }
         Map<String, TenantConfig> tenants = tenants(s.get("tenants"), secrets);
         SluiceConfig config = new SluiceConfig(host, dataDir, ingest, store, new CryptoSettings(keys, activeKey),
-                generateDemoKey && keys.isEmpty(), tenants);
+                generateDemoKey && keys.isEmpty(), tenants,
+                Path.of(s.get("consent.policy-file").asString().orElse("conf/consent-policy.yaml")));
         config.checkDemoOnlyOnLoopback();
         return config;
     }

@@ -26,7 +26,7 @@ import java.util.Optional;
  *       and every payload is a version-1 canonical hashed event whose personal data was already
  *       normalized and hashed with this platform's profile.</li>
  *   <li>Consent was decided upstream: an item that reaches the connector may be sent, and any
- *       limited-use flags it must carry are in its payload's {@code limited_use}.</li>
+ *       limited-use flags it must carry are in its payload's {@code platform_flags} (the consent decision's flags, in the platform's own field names).</li>
  *   <li>{@code interpret} receives the same batch that was passed to {@code prepare}.</li>
  * </ul>
  *

@@ -82,7 +82,8 @@ final class IngestHandler implements Handler {
         }
         IngestOutcome outcome;
         try {
-            outcome = pipeline.ingest(tenant.get(), body);
+            boolean secGpc = req.headers().first(SEC_GPC).map(v -> v.strip().equals("1")).orElse(false);
+            outcome = pipeline.ingest(tenant.get(), body, new IngestPipeline.RequestContext(secGpc));
         } catch (StoreException e) {
             LOG.log(System.Logger.Level.ERROR, "event=commit_failed tenant={0} error={1}", tenant.get().id(), e.getClass().getSimpleName());
             res.header(HeaderNames.RETRY_AFTER, "1");
@@ -110,6 +111,8 @@ final class IngestHandler implements Handler {
                 "no event was accepted; see errors and results", all), p.results());
     }
 
+    /** Global Privacy Control as the browser sent it, forwarded by the merchant's backend. */
+    private static final io.helidon.http.HeaderName SEC_GPC = HeaderNames.create("Sec-GPC");
     private static final io.helidon.http.HeaderName SIGNATURE = HeaderNames.create(Authenticator.SIGNATURE_HEADER);
 
     private static void tooLarge(ServerResponse res) {

@@ -3,6 +3,7 @@ package dev.sluice.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.event.FieldProblem;
+import dev.sluice.ingest.DestinationDecision;
 import dev.sluice.ingest.EventResult;
 
 import java.io.ByteArrayOutputStream;
@@ -71,6 +72,7 @@ final class Json {
                     g.writeString(d);
                 }
                 g.writeEndArray();
+                consent(g, r.consent());
             }
             if (!r.problems().isEmpty()) {
                 problems(g, "problems", r.problems());
@@ -79,6 +81,27 @@ final class Json {
                 problems(g, "warnings", r.warnings());
             }
             g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void consent(JsonGenerator g, List<DestinationDecision> decisions) throws IOException {
+        g.writeArrayFieldStart("consent");
+        for (DestinationDecision d : decisions) {
+            g.writeStartObject();
+            g.writeStringField("destination", d.destinationId());
+            g.writeStringField("decision", d.decision());
+            strings(g, "reasons", d.reasonCodes());
+            strings(g, "rules", d.ruleIds());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String v : values) {
+            g.writeString(v);
         }
         g.writeEndArray();
     }

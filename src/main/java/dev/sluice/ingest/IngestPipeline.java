@@ -1,6 +1,11 @@
 package dev.sluice.ingest;
 
 import dev.sluice.config.TenantConfig;
+import dev.sluice.consent.ConsentDecision;
+import dev.sluice.consent.ConsentEngine;
+import dev.sluice.consent.Decision;
+import dev.sluice.consent.DestinationRef;
+import dev.sluice.consent.Evaluation;
 import dev.sluice.event.Event;
 import dev.sluice.event.EventParser;
 import dev.sluice.event.FieldProblem;
@@ -27,21 +32,26 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The ingest pipeline: parse and validate, normalize and hash per destination, seal the
- * per-destination payloads, then commit (deduplicating) and answer. Raw personal data exists
- * only inside {@link #ingest} and is dropped when it returns.
+ * The ingest pipeline: parse and validate, decide consent per destination, normalize and hash
+ * for the destinations that may receive the event, seal each destination's payload, then commit
+ * (deduplicating) and answer. Raw personal data exists only inside {@link #ingest} and is
+ * dropped when it returns.
  *
  * <p>Every accepted result refers to an event whose transaction has committed; when the store
- * fails, {@link dev.sluice.store.StoreException} propagates and nothing is acknowledged.
+ * fails, {@link dev.sluice.store.StoreException} propagates and nothing is acknowledged. A
+ * destination whose consent decision is DENY gets no outbox row at all.
  */
 public final class IngestPipeline {
     private final EventParser parser;
+    private final ConsentEngine consent;
     private final IdentityHasher hasher;
     private final DataKeyring keyring;
     private final GroupCommitWriter writer;
@@ -51,10 +61,11 @@ public final class IngestPipeline {
     private final Map<String, Routes> routes;
     private final PayloadWriter payloads = new PayloadWriter();
 
-    public IngestPipeline(EventParser parser, IdentityHasher hasher, DataKeyring keyring, GroupCommitWriter writer,
-                          IngestMetrics metrics, InstantSource clock, Duration dedupWindow,
+    public IngestPipeline(EventParser parser, ConsentEngine consent, IdentityHasher hasher, DataKeyring keyring,
+                          GroupCommitWriter writer, IngestMetrics metrics, InstantSource clock, Duration dedupWindow,
                           Collection<TenantConfig> tenants) {
         this.parser = parser;
+        this.consent = consent;
         this.hasher = hasher;
         this.keyring = keyring;
         this.writer = writer;
@@ -64,72 +75,36 @@ public final class IngestPipeline {
         this.routes = tenants.stream().collect(Collectors.toUnmodifiableMap(TenantConfig::id, Routes::of));
     }
 
-    /** Processes one request body for an authenticated tenant. */
-    public IngestOutcome ingest(TenantConfig tenant, byte[] body) {
-        ParsedBody parsed = parser.parse(body);
-        List<ParsedEvent> events = switch (parsed) {
-            case ParsedBody.Malformed m -> {
-                metrics.malformed(tenant.id());
-                yield null;
-            }
-            case ParsedBody.Events e -> e.events();
-        };
-        if (events == null) {
-            return new IngestOutcome.Malformed(((ParsedBody.Malformed) parsed).problem());
-        }
-        boolean batch = ((ParsedBody.Events) parsed).batch();
-        Instant now = clock.instant();
-        TenantCrypto crypto = keyring.forTenant(tenant.id());
-        Routes tenantRoutes = routes.get(tenant.id());
+    /** Request-level facts that are not in the body. */
+    public record RequestContext(boolean secGpc) {
+        /** A request without extra signals. */
+        public static final RequestContext NONE = new RequestContext(false);
+    }
 
-        EventResult[] results = new EventResult[events.size()];
-        List<EventRecord> records = new ArrayList<>(events.size());
-        List<Integer> recordIndex = new ArrayList<>(events.size());
-        List<List<String>> recordDestinations = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            String prefix = batch ? "/events/" + i : "";
-            switch (events.get(i)) {
-                case ParsedEvent.Invalid invalid -> results[i] = EventResult.rejected(i, invalid.eventId(), invalid.problems(), List.of());
-                case ParsedEvent.Valid valid -> {
-                    Event event = valid.event();
-                    Routes.Selection selection = tenantRoutes.select(event, prefix);
-                    Hashed hashed = hasher.hash(personalData(event.user(), tenant), selection.profiles());
-                    List<FieldProblem> problems = new ArrayList<>(selection.problems());
-                    for (FieldError error : hashed.errors()) {
-                        problems.add(new FieldProblem(prefix + "/user/" + error.field().jsonName(), error.code(), error.message()));
-                    }
-                    if (!problems.isEmpty()) {
-                        results[i] = EventResult.rejected(i, Optional.of(event.eventId()), problems, valid.warnings());
-                        continue;
-                    }
-                    List<OutboxRecord> outbox = new ArrayList<>(selection.routes().size());
-                    List<String> destinationIds = new ArrayList<>(selection.routes().size());
-                    // Destinations sharing a hashing profile share the payload bytes (sealed separately).
-                    Map<HashingProfile, byte[]> rendered = new EnumMap<>(HashingProfile.class);
-                    for (Routes.Route route : selection.routes()) {
-                        String destinationId = route.destination().id();
-                        byte[] payload = rendered.computeIfAbsent(route.profile(),
-                                profile -> payloads.write(event, hashed.identities().get(profile)));
-                        byte[] aad = aad(tenant.id(), destinationId, event);
-                        outbox.add(new OutboxRecord(destinationId, crypto.seal(payload, aad), crypto.activeKeyId()));
-                        destinationIds.add(destinationId);
-                    }
-                    records.add(new EventRecord(tenant.id(), event.eventName(), event.eventId(), event.eventTime(),
-                            now, now.plus(dedupWindow), outbox));
-                    recordIndex.add(i);
-                    recordDestinations.add(destinationIds);
-                    results[i] = new EventResult(i, Optional.of(event.eventId()), EventResult.Status.ACCEPTED,
-                            destinationIds, List.of(), valid.warnings());
-                }
-            }
+    /** Processes one request body for an authenticated tenant. */
+    public IngestOutcome ingest(TenantConfig tenant, byte[] body, RequestContext request) {
+        ParsedBody parsed = parser.parse(body);
+        if (parsed instanceof ParsedBody.Malformed malformed) {
+            metrics.malformed(tenant.id());
+            return new IngestOutcome.Malformed(malformed.problem());
         }
-        if (!records.isEmpty()) {
-            List<WriteOutcome> outcomes = writer.write(records);
+        ParsedBody.Events events = (ParsedBody.Events) parsed;
+        Instant now = clock.instant();
+        Batch batch = new Batch(tenant, routes.get(tenant.id()), keyring.forTenant(tenant.id()), request, now);
+        EventResult[] results = new EventResult[events.events().size()];
+        for (int i = 0; i < results.length; i++) {
+            String prefix = events.batch() ? "/events/" + i : "";
+            results[i] = switch (events.events().get(i)) {
+                case ParsedEvent.Invalid invalid -> EventResult.rejected(i, invalid.eventId(), invalid.problems(), List.of());
+                case ParsedEvent.Valid valid -> admit(batch, valid, i, prefix);
+            };
+        }
+        if (!batch.records.isEmpty()) {
+            List<WriteOutcome> outcomes = writer.write(batch.records);
             for (int r = 0; r < outcomes.size(); r++) {
                 if (outcomes.get(r) == WriteOutcome.DUPLICATE) {
-                    EventResult accepted = results[recordIndex.get(r)];
-                    results[recordIndex.get(r)] = new EventResult(accepted.index(), accepted.eventId(),
-                            EventResult.Status.DUPLICATE, List.of(), List.of(), accepted.warnings());
+                    int index = batch.recordIndex.get(r);
+                    results[index] = results[index].asDuplicate();
                 }
             }
         }
@@ -138,10 +113,97 @@ public final class IngestPipeline {
         return processed;
     }
 
+    /** Per-request state: what is being committed and for whom. */
+    private static final class Batch {
+        final TenantConfig tenant;
+        final Routes routes;
+        final TenantCrypto crypto;
+        final RequestContext request;
+        final Instant now;
+        final List<EventRecord> records = new ArrayList<>();
+        final List<Integer> recordIndex = new ArrayList<>();
+
+        Batch(TenantConfig tenant, Routes routes, TenantCrypto crypto, RequestContext request, Instant now) {
+            this.tenant = tenant;
+            this.routes = routes;
+            this.crypto = crypto;
+            this.request = request;
+            this.now = now;
+        }
+    }
+
+    /** Decides, hashes and seals one valid event; adds it to the batch unless it is rejected. */
+    private EventResult admit(Batch batch, ParsedEvent.Valid valid, int index, String prefix) {
+        Event event = valid.event();
+        Routes.Selection selection = batch.routes.select(event, prefix);
+        Evaluation evaluation = consent.evaluate(event.consent(), event.user().country(), event.user().state(),
+                batch.request.secGpc(), selection.routes().stream()
+                        .map(r -> new DestinationRef(r.destination().id(), r.destination().type())).toList());
+        List<Routes.Route> allowed = new ArrayList<>();
+        EnumSet<HashingProfile> profiles = EnumSet.noneOf(HashingProfile.class);
+        for (int d = 0; d < selection.routes().size(); d++) {
+            if (evaluation.decisions().get(d).decision() != Decision.DENY) {
+                allowed.add(selection.routes().get(d));
+                profiles.add(selection.routes().get(d).profile());
+            }
+        }
+        Hashed hashed = hasher.hash(personalData(event.user(), batch.tenant), profiles);
+
+        List<FieldProblem> problems = new ArrayList<>(selection.problems());
+        for (String problem : evaluation.problems()) {
+            // The engine reports "signal:code", e.g. "tcf:invalid_format".
+            int colon = problem.indexOf(':');
+            problems.add(new FieldProblem(prefix + "/consent/" + problem.substring(0, colon), problem.substring(colon + 1),
+                    "the consent signal cannot be read"));
+        }
+        for (FieldError error : hashed.errors()) {
+            problems.add(new FieldProblem(prefix + "/user/" + error.field().jsonName(), error.code(), error.message()));
+        }
+        List<DestinationDecision> decisions = evaluation.decisions().stream().map(DestinationDecision::of).toList();
+        if (!problems.isEmpty()) {
+            return EventResult.rejected(index, Optional.of(event.eventId()), problems, valid.warnings());
+        }
+
+        Map<PayloadKey, byte[]> rendered = new HashMap<>();
+        List<OutboxRecord> outbox = new ArrayList<>(allowed.size());
+        List<String> destinationIds = new ArrayList<>(allowed.size());
+        for (Routes.Route route : allowed) {
+            String destinationId = route.destination().id();
+            ConsentDecision decision = decisionFor(evaluation, destinationId);
+            // Destinations with the same profile and the same restrictions share the payload bytes.
+            byte[] payload = rendered.computeIfAbsent(new PayloadKey(route.profile(), decision.decision(), decision.restrictions()),
+                    key -> payloads.write(event, hashed.identities().get(key.profile()), decision));
+            outbox.add(new OutboxRecord(destinationId, batch.crypto.seal(payload, aad(batch.tenant.id(), destinationId, event)),
+                    batch.crypto.activeKeyId()));
+            destinationIds.add(destinationId);
+        }
+        batch.records.add(new EventRecord(batch.tenant.id(), event.eventName(), event.eventId(), event.eventTime(),
+                batch.now, batch.now.plus(dedupWindow), outbox));
+        batch.recordIndex.add(index);
+        return new EventResult(index, Optional.of(event.eventId()), EventResult.Status.ACCEPTED, destinationIds,
+                decisions, List.of(), valid.warnings());
+    }
+
+    private record PayloadKey(HashingProfile profile, Decision decision, dev.sluice.consent.Restrictions restrictions) {
+    }
+
+    private static ConsentDecision decisionFor(Evaluation evaluation, String destinationId) {
+        for (ConsentDecision d : evaluation.decisions()) {
+            if (d.destinationId().equals(destinationId)) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("no consent decision for a selected destination");
+    }
+
     /** Binds a sealed payload to its tenant, destination and event, so it cannot be moved to another row. */
-    static byte[] aad(String tenantId, String destinationId, Event event) {
-        return (tenantId + '\n' + destinationId + '\n' + event.eventName() + '\n' + event.eventId())
-                .getBytes(StandardCharsets.UTF_8);
+    public static byte[] aad(String tenantId, String destinationId, Event event) {
+        return aad(tenantId, destinationId, event.eventName(), event.eventId());
+    }
+
+    /** The same binding from stored columns, for whoever opens a payload. */
+    public static byte[] aad(String tenantId, String destinationId, String eventName, String eventId) {
+        return (tenantId + '\n' + destinationId + '\n' + eventName + '\n' + eventId).getBytes(StandardCharsets.UTF_8);
     }
 
     private static PersonalData personalData(UserData user, TenantConfig tenant) {

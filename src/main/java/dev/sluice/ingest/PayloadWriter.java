@@ -2,6 +2,7 @@ package dev.sluice.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sluice.consent.ConsentDecision;
 import dev.sluice.event.ConsentSignals;
 import dev.sluice.event.CustomData;
 import dev.sluice.event.Event;
@@ -11,6 +12,7 @@ import dev.sluice.privacy.PiiField;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +28,7 @@ final class PayloadWriter {
     static final int VERSION = 1;
     private static final JsonFactory JSON = new JsonFactory();
 
-    byte[] write(Event event, HashedIdentity identity) {
+    byte[] write(Event event, HashedIdentity identity, ConsentDecision decision) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -36,12 +38,28 @@ final class PayloadWriter {
             g.writeNumberField("event_time", event.eventTime().getEpochSecond());
             g.writeStringField("action_source", event.actionSource().wireName());
             optional(g, "event_source_url", event.eventSourceUrl());
-            user(g, event, identity);
+            if (decision.restrictions().stripUserData()) {
+                strippedUser(g, event);
+            } else {
+                user(g, event, identity);
+            }
             custom(g, event.custom());
             if (!event.attribution().isEmpty()) {
                 stringMap(g, "attribution", event.attribution());
             }
             consent(g, event.consent());
+            g.writeObjectFieldStart("consent_decision");
+            g.writeStringField("decision", decision.decision().name());
+            g.writeArrayFieldStart("rules");
+            for (String rule : decision.ruleIds()) {
+                g.writeString(rule);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            if (!decision.restrictions().platformFlags().isEmpty()) {
+                g.writeFieldName("platform_flags");
+                value(g, decision.restrictions().platformFlags());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -69,6 +87,48 @@ final class PayloadWriter {
             stringMap(g, "click_ids", event.user().clickIds());
         }
         g.writeEndObject();
+    }
+
+    /**
+     * The user block when consent allows no user data: only the click ids, which identify the ad
+     * click rather than the person (the consent policy keeps them for LIMITED decisions).
+     */
+    private static void strippedUser(JsonGenerator g, Event event) throws IOException {
+        g.writeObjectFieldStart("user");
+        g.writeObjectFieldStart("hashed");
+        g.writeEndObject();
+        if (!event.user().clickIds().isEmpty()) {
+            stringMap(g, "click_ids", event.user().clickIds());
+        }
+        g.writeEndObject();
+    }
+
+    /** Writes policy flag values: strings, numbers, booleans, lists and maps of those. */
+    private static void value(JsonGenerator g, Object value) throws IOException {
+        switch (value) {
+            case null -> g.writeNull();
+            case String s -> g.writeString(s);
+            case Integer i -> g.writeNumber(i);
+            case Long l -> g.writeNumber(l);
+            case Number n -> g.writeNumber(new java.math.BigDecimal(n.toString()));
+            case Boolean b -> g.writeBoolean(b);
+            case List<?> list -> {
+                g.writeStartArray();
+                for (Object item : list) {
+                    value(g, item);
+                }
+                g.writeEndArray();
+            }
+            case Map<?, ?> map -> {
+                g.writeStartObject();
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    g.writeFieldName(String.valueOf(e.getKey()));
+                    value(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            default -> g.writeString(value.toString());
+        }
     }
 
     private static void custom(JsonGenerator g, CustomData custom) throws IOException {

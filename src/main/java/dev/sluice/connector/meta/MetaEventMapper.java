@@ -63,7 +63,7 @@ final class MetaEventMapper {
         if (!custom.isEmpty()) {
             e.set("custom_data", custom);
         }
-        limitedUse(item, p.path("limited_use"), e);
+        limitedUse(item, p.path("platform_flags"), e);
         checkAcceptable(item, e, user);
         return e;
     }
@@ -120,23 +120,36 @@ final class MetaEventMapper {
         }
     }
 
-    /** Limited Data Use flags, set by the consent stage when its decision was LIMITED. */
+    /**
+     * Limited Data Use flags from the consent decision ({@code platform_flags}, written in Meta's
+     * own field names by the consent policy) when the decision was LIMITED.
+     */
     private static void limitedUse(OutboxItem item, JsonNode l, ObjectNode e) {
         if (!l.path("data_processing_options").isArray()) {
             return;
         }
         ArrayNode options = e.putArray("data_processing_options");
         l.path("data_processing_options").forEach(o -> options.add(o.asText()));
-        boolean country = l.path("country").canConvertToInt();
-        boolean state = l.path("state").canConvertToInt();
-        if (country != state) {
-            // Meta: "if you set a country you must also set a state"; a half-set pair is a consent-stage bug.
-            throw new UnmappableItemException(item.id(), "limited_use needs both country and state, or neither");
+        Integer country = integer(l.path("data_processing_options_country"));
+        Integer state = integer(l.path("data_processing_options_state"));
+        if ((country == null) != (state == null)) {
+            // Meta: "if you set a country you must also set a state"; a half-set pair is a policy bug.
+            throw new UnmappableItemException(item.id(), "data_processing_options needs both country and state, or neither");
         }
-        if (country) {
-            e.put("data_processing_options_country", l.path("country").intValue());
-            e.put("data_processing_options_state", l.path("state").intValue());
+        if (country != null) {
+            e.put("data_processing_options_country", country);
+            e.put("data_processing_options_state", state);
         }
+    }
+
+    private static Integer integer(JsonNode n) {
+        if (n.canConvertToInt() && n.isIntegralNumber()) {
+            return n.intValue();
+        }
+        if (n.isTextual() && !n.asText().isEmpty() && n.asText().length() < 10 && n.asText().chars().allMatch(Character::isDigit)) {
+            return Integer.parseInt(n.asText());
+        }
+        return null;
     }
 
     /**

@@ -43,7 +43,7 @@ class MetaConnectorTest {
 
     @Test
     void limitedDataUse_isSentWithCountryAndState() {
-        JsonNode e = event(p -> p.putObject("limited_use").put("country", 1).put("state", 1000)
+        JsonNode e = event(p -> p.putObject("platform_flags").put("data_processing_options_country", 1).put("data_processing_options_state", "1000")
                 .putArray("data_processing_options").add("LDU"));
         assertEquals("LDU", e.path("data_processing_options").get(0).textValue());
         assertEquals(1, e.path("data_processing_options").size());
@@ -53,7 +53,7 @@ class MetaConnectorTest {
 
     @Test
     void limitedDataUse_withoutLocation_letsMetaGeolocate() {
-        JsonNode e = event(p -> p.putObject("limited_use").putArray("data_processing_options").add("LDU"));
+        JsonNode e = event(p -> p.putObject("platform_flags").putArray("data_processing_options").add("LDU"));
         assertEquals("LDU", e.path("data_processing_options").get(0).textValue());
         assertFalse(e.has("data_processing_options_country"));
         assertFalse(e.has("data_processing_options_state"));
@@ -61,7 +61,7 @@ class MetaConnectorTest {
 
     @Test
     void limitedDataUse_countryWithoutState_isUnmappable() {
-        assertThrows(UnmappableItemException.class, () -> event(p -> p.putObject("limited_use").put("country", 1)
+        assertThrows(UnmappableItemException.class, () -> event(p -> p.putObject("platform_flags").put("data_processing_options_country", 1)
                 .putArray("data_processing_options").add("LDU")));
     }
 
