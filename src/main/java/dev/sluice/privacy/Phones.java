@@ -4,6 +4,7 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.ValidationResult;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.Set;
 
 /**
  * Phone numbers, read by libphonenumber in the event's region, and the three shapes the
@@ -19,6 +20,9 @@ final class Phones {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final String UNKNOWN_REGION = "ZZ";
     private static final int CHINA = 86;
+    private static final int NANP = 1;
+    /** Regions of the North American Numbering Plan (US, CA, PR, JM, ...) as libphonenumber names them. */
+    private static final Set<String> NANP_REGIONS = Set.copyOf(UTIL.getRegionCodesForCountryCode(NANP));
     /** Calling codes known to libphonenumber, indexed by code (all are below 1000). */
     private static final boolean[] CALLING_CODES = new boolean[1000];
 
@@ -60,6 +64,9 @@ final class Phones {
         // regions that use it, so "0044 20..." from a US tenant would otherwise be misread.
         String text = trimmed.startsWith("00") ? "+" + trimmed.substring(2) : trimmed;
         Number number = fromPlainE164(text);
+        if (number == null) {
+            number = fromNanpNational(text, region);
+        }
         if (number == null) {
             number = parseWithLibrary(text, region);
         }
@@ -107,6 +114,50 @@ final class Phones {
             }
         }
         return null;
+    }
+
+    /**
+     * Fast path for a national number of the North American Numbering Plan read in a NANP region
+     * ({@code (650) 555-1212}, {@code 1-650-555-1212}): ASCII digits and the separators space,
+     * {@code -}, {@code .}, {@code (} and {@code )} only; 10 digits, or 11 starting with the
+     * national prefix 1; area code (NPA) and exchange (NXX) starting with 2-9. Such a number is
+     * what libphonenumber reads too: +1 and the 10 digits, always possible (NANP possibility is
+     * length only). Everything else falls through to the full parser, which stays the authority,
+     * including for shapes it accepts that are not real NANP numbers (an NPA or NXX starting with
+     * 0 or 1, where its answer depends on international-prefix and national-prefix stripping),
+     * extensions, vanity letters and other digits or separators. Null means "not handled here".
+     *
+     * @param region the region as passed to libphonenumber; matched exactly, as it does
+     */
+    static Number fromNanpNational(String text, String region) {
+        if (region == null || text.length() < 10 || text.length() > 32 || !NANP_REGIONS.contains(region)) {
+            return null;
+        }
+        char[] digits = new char[11];
+        int count = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (count == digits.length) {
+                    return null;
+                }
+                digits[count++] = c;
+            } else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') {
+                return null;
+            }
+        }
+        int start;
+        if (count == 10) {
+            start = 0;
+        } else if (count == 11 && digits[0] == '1') {
+            start = 1;
+        } else {
+            return null;
+        }
+        if (digits[start] < '2' || digits[start + 3] < '2') {
+            return null;
+        }
+        return new Number(NANP, new String(digits, start, 10));
     }
 
     /** The full parser; null when the number is not possible. Also pins the fast path in tests. */
