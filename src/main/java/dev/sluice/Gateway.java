@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -95,7 +96,7 @@ public final class Gateway implements AutoCloseable {
                 config.ingest().maxFutureSkew(), ParserLimits.defaults().maxNestingDepth(),
                 ParserLimits.defaults().maxStringLength()), clock);
         IngestPipeline pipeline = new IngestPipeline(parser, consent, IdentityHasher.create(), keyring, writer,
-                new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants);
+                new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants, List.of());
         WebServer server = WebServer.builder()
                 .config(root.get("server"))
                 .maxPayloadSize(config.ingest().maxBodyBytes() * 2)

@@ -20,6 +20,7 @@ import dev.sluice.privacy.IdentityHasher;
 import dev.sluice.privacy.PersonalData;
 import dev.sluice.privacy.PiiField;
 import dev.sluice.privacy.TenantCrypto;
+import dev.sluice.store.Companion;
 import dev.sluice.store.EventRecord;
 import dev.sluice.store.GroupCommitWriter;
 import dev.sluice.store.OutboxRecord;
@@ -59,11 +60,12 @@ public final class IngestPipeline {
     private final InstantSource clock;
     private final Duration dedupWindow;
     private final Map<String, Routes> routes;
+    private final List<CompanionSource> companionSources;
     private final PayloadWriter payloads = new PayloadWriter();
 
     public IngestPipeline(EventParser parser, ConsentEngine consent, IdentityHasher hasher, DataKeyring keyring,
                           GroupCommitWriter writer, IngestMetrics metrics, InstantSource clock, Duration dedupWindow,
-                          Collection<TenantConfig> tenants) {
+                          Collection<TenantConfig> tenants, List<CompanionSource> companionSources) {
         this.parser = parser;
         this.consent = consent;
         this.hasher = hasher;
@@ -73,6 +75,7 @@ public final class IngestPipeline {
         this.clock = clock;
         this.dedupWindow = dedupWindow;
         this.routes = tenants.stream().collect(Collectors.toUnmodifiableMap(TenantConfig::id, Routes::of));
+        this.companionSources = List.copyOf(companionSources);
     }
 
     /** Request-level facts that are not in the body. */
@@ -177,8 +180,14 @@ public final class IngestPipeline {
                     batch.crypto.activeKeyId()));
             destinationIds.add(destinationId);
         }
+        List<Companion> companions = new ArrayList<>();
+        CompanionSource.Admitted admitted = new CompanionSource.Admitted(batch.tenant, event, evaluation, destinationIds,
+                batch.crypto, batch.now);
+        for (CompanionSource source : companionSources) {
+            companions.addAll(source.companions(admitted));
+        }
         batch.records.add(new EventRecord(batch.tenant.id(), event.eventName(), event.eventId(), event.eventTime(),
-                batch.now, batch.now.plus(dedupWindow), outbox));
+                batch.now, batch.now.plus(dedupWindow), outbox, companions));
         batch.recordIndex.add(index);
         return new EventResult(index, Optional.of(event.eventId()), EventResult.Status.ACCEPTED, destinationIds,
                 decisions, List.of(), valid.warnings());

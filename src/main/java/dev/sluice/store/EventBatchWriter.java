@@ -38,13 +38,17 @@ final class EventBatchWriter implements AutoCloseable {
     private static final long NOT_INSERTED = -1;
 
     private final Connection connection;
+    private final String dialect;
+    // Companions of inserted events, grouped by kind in first-seen order.
+    private final java.util.Map<Companion.Kind, List<Companion.Placed>> companions = new java.util.LinkedHashMap<>();
     private final PreparedStatement insertEvent;
     private final PreparedStatement insertOutbox;
     private PreparedStatement supersede;
     private int pendingOutboxRows;
 
-    EventBatchWriter(Connection connection) throws SQLException {
+    EventBatchWriter(Connection connection, String dialect) throws SQLException {
         this.connection = connection;
+        this.dialect = dialect;
         this.insertEvent = connection.prepareStatement(INSERT_EVENT);
         try {
             this.insertOutbox = connection.prepareStatement(INSERT_OUTBOX);
@@ -64,6 +68,10 @@ final class EventBatchWriter implements AutoCloseable {
             insertOutbox.executeBatch();
             pendingOutboxRows = 0;
         }
+        for (java.util.Map.Entry<Companion.Kind, List<Companion.Placed>> kind : companions.entrySet()) {
+            kind.getKey().write(connection, dialect, kind.getValue());
+        }
+        companions.clear();
         return outcomes;
     }
 
@@ -92,6 +100,9 @@ final class EventBatchWriter implements AutoCloseable {
             insertOutbox.setLong(10, receivedAt);
             insertOutbox.addBatch();
             pendingOutboxRows++;
+        }
+        for (Companion companion : event.companions()) {
+            companions.computeIfAbsent(companion.kind(), k -> new ArrayList<>()).add(new Companion.Placed(rowId, event, companion));
         }
         return WriteOutcome.INSERTED;
     }

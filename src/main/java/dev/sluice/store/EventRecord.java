@@ -19,9 +19,17 @@ import java.util.Objects;
  * @param receivedAt when Sluice received it; also the outbox rows' first due time
  * @param dedupUntil end of the dedup window, not before {@code receivedAt}
  * @param outbox     one record per destination (distinct destinations), possibly none
+ * @param companions rows other capabilities write with the event (audit, ledger), possibly none
  */
 public record EventRecord(String tenantId, String eventName, String eventId, Instant eventTime,
-                          Instant receivedAt, Instant dedupUntil, List<OutboxRecord> outbox) {
+                          Instant receivedAt, Instant dedupUntil, List<OutboxRecord> outbox,
+                          List<Companion> companions) {
+
+    /** An event without companion rows. */
+    public EventRecord(String tenantId, String eventName, String eventId, Instant eventTime,
+                       Instant receivedAt, Instant dedupUntil, List<OutboxRecord> outbox) {
+        this(tenantId, eventName, eventId, eventTime, receivedAt, dedupUntil, outbox, List.of());
+    }
 
     /** Validates the record; the outbox list is copied. */
     public EventRecord {
@@ -35,6 +43,7 @@ public record EventRecord(String tenantId, String eventName, String eventId, Ins
             throw new IllegalArgumentException("dedupUntil must not be before receivedAt");
         }
         outbox = List.copyOf(outbox);
+        companions = List.copyOf(companions);
         // Two copies for one destination would be delivered twice; lists are tiny, so a nested
         // loop beats allocating a set for every event.
         for (int i = 0; i < outbox.size(); i++) {

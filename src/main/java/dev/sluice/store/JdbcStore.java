@@ -56,7 +56,7 @@ final class JdbcStore implements Store {
         }
         try {
             return connections.inTransaction(c -> {
-                try (EventBatchWriter writer = new EventBatchWriter(c)) {
+                try (EventBatchWriter writer = new EventBatchWriter(c, connections.kind())) {
                     return List.copyOf(writer.writeAll(events));
                 }
             });

@@ -156,6 +156,42 @@ abstract class AbstractStoreTest {
     }
 
     @Test
+    void companions_areWrittenOnlyForInsertedEventsInTheEventTransaction() {
+        List<String> written = new java.util.ArrayList<>();
+        Companion.Kind kind = (connection, dialect, placed) -> {
+            assertThat(dialect, is(store.kind()));
+            assertThat(connection.getAutoCommit(), is(false));
+            placed.forEach(p -> written.add(p.event().eventId() + "@" + (p.eventRowId() > 0)));
+        };
+        Companion companion = () -> kind;
+        var a = withCompanion(event(tenant, "a", "meta"), companion);
+        var b = withCompanion(event(tenant, "b", "meta"), companion);
+
+        assertThat(store.write(List.of(a, b, a)), contains(INSERTED, INSERTED, DUPLICATE));
+        assertThat(store.write(List.of(b)), contains(DUPLICATE));
+
+        assertThat(written, contains("a@true", "b@true"));
+    }
+
+    @Test
+    void companions_failingKindRollsBackTheWholeTransaction() {
+        Companion.Kind failing = (connection, dialect, placed) -> {
+            throw new java.sql.SQLException("companion failed");
+        };
+        var event = withCompanion(event(tenant, "x", "meta"), () -> failing);
+
+        assertThrows(StoreException.class, () -> store.write(List.of(event(tenant, "y", "meta"), event)));
+
+        assertThat(store.countEvents(tenant), is(0L));
+        assertThat(store.outbox(tenant, 10), empty());
+    }
+
+    private static EventRecord withCompanion(EventRecord e, Companion companion) {
+        return new EventRecord(e.tenantId(), e.eventName(), e.eventId(), e.eventTime(), e.receivedAt(), e.dedupUntil(),
+                e.outbox(), List.of(companion));
+    }
+
+    @Test
     void reopen_afterClose_keepsEventsOutboxAndDedupKeys() {
         store.write(List.of(event(tenant, "order-1", "meta", "google_ads")));
         store.close();
