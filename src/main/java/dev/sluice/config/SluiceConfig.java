@@ -155,7 +155,8 @@ public record SluiceConfig(String host,
             tenants.put(id, new TenantConfig(id, hashes, region, signing,
                     duration(t, "signature-tolerance", Duration.ofMinutes(5)),
                     destinations(t.get("destinations"), prefix + ".destinations"),
-                    t.get("demo").asBoolean().orElse(false)));
+                    t.get("demo").asBoolean().orElse(false),
+                    t.get("rate-limit-per-second").exists() ? (int) positiveLong(t, "rate-limit-per-second", 0) : 0));
         }
         if (tenants.isEmpty()) {
             throw new ConfigException("sluice.tenants", "at least one tenant is required");

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param signatureTolerance how far a signed request's timestamp may be from now
  * @param destinations       the tenant's destinations
  * @param demo               the shipped demo tenant, whose key is public: allowed on loopback only
+ * @param requestsPerSecond  ingest requests allowed per second before 429, 0 for no limit
  */
 public record TenantConfig(String id,
                            List<byte[]> apiKeyHashes,
@@ -21,9 +22,19 @@ public record TenantConfig(String id,
                            Optional<Secret> signingSecret,
                            Duration signatureTolerance,
                            List<DestinationConfig> destinations,
-                           boolean demo) {
+                           boolean demo,
+                           int requestsPerSecond) {
+
+    /** A tenant without a request-rate limit. */
+    public TenantConfig(String id, List<byte[]> apiKeyHashes, String defaultRegion, Optional<Secret> signingSecret,
+                        Duration signatureTolerance, List<DestinationConfig> destinations, boolean demo) {
+        this(id, apiKeyHashes, defaultRegion, signingSecret, signatureTolerance, destinations, demo, 0);
+    }
 
     public TenantConfig {
+        if (requestsPerSecond < 0) {
+            throw new IllegalArgumentException("requestsPerSecond must not be negative");
+        }
         apiKeyHashes = List.copyOf(apiKeyHashes);
         destinations = List.copyOf(destinations);
     }
@@ -36,6 +47,6 @@ public record TenantConfig(String id,
     @Override
     public String toString() {
         return "TenantConfig[id=" + id + ", keys=" + apiKeyHashes.size() + ", region=" + defaultRegion
-                + ", signed=" + signingSecret.isPresent() + ", destinations=" + destinations + ", demo=" + demo + "]";
+                + ", signed=" + signingSecret.isPresent() + ", destinations=" + destinations + ", demo=" + demo + ", requestsPerSecond=" + requestsPerSecond + "]";
     }
 }

@@ -72,7 +72,28 @@ final class FieldReader {
             error(pointer, ProblemCode.TOO_LONG, "must be at most " + maxLength + " characters");
             return Optional.empty();
         }
+        if (!wellFormed(text)) {
+            // JSON lets "\ud800" through, but it is not Unicode: it cannot be stored, hashed or
+            // forwarded faithfully (UTF-8 encoders replace it), so a key built from it would change.
+            error(pointer, ProblemCode.INVALID_FORMAT, "contains an unpaired surrogate escape; it is not valid Unicode");
+            return Optional.empty();
+        }
         return Optional.of(text);
+    }
+
+    /** Whether every surrogate in {@code text} is part of a proper pair. */
+    static boolean wellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Like {@link #string} but records {@code required} when absent. */

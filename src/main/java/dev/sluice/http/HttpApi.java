@@ -39,7 +39,7 @@ public final class HttpApi {
                 .publishPercentileHistogram()
                 .register(registry);
         Authenticator authenticator = new Authenticator(tenants, clock);
-        IngestHandler ingest = new IngestHandler(authenticator, pipeline, maxBodyBytes, latency);
+        IngestHandler ingest = new IngestHandler(authenticator, new TenantRateLimits(tenants), pipeline, maxBodyBytes, latency);
         new AdminHandler(authenticator, delivery, outbox, clock).register(routing);
         routing.post("/v1/events", ingest)
                 .any("/v1/events", (req, res) -> {

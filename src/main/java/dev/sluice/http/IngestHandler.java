@@ -29,12 +29,15 @@ final class IngestHandler implements Handler {
     private static final System.Logger LOG = System.getLogger(IngestHandler.class.getName());
 
     private final Authenticator authenticator;
+    private final TenantRateLimits rateLimits;
     private final IngestPipeline pipeline;
     private final long maxBodyBytes;
     private final Timer latency;
 
-    IngestHandler(Authenticator authenticator, IngestPipeline pipeline, long maxBodyBytes, Timer latency) {
+    IngestHandler(Authenticator authenticator, TenantRateLimits rateLimits, IngestPipeline pipeline, long maxBodyBytes,
+                  Timer latency) {
         this.authenticator = authenticator;
+        this.rateLimits = rateLimits;
         this.pipeline = pipeline;
         this.maxBodyBytes = maxBodyBytes;
         this.latency = latency;
@@ -56,6 +59,13 @@ final class IngestHandler implements Handler {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
             Responses.problem(res, Problem.of(401, "unauthorized", "Unauthorized",
                     "send a valid API key as 'Authorization: Bearer <key>'"));
+            return;
+        }
+        Optional<java.time.Duration> wait = rateLimits.admit(tenant.get());
+        if (wait.isPresent()) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, wait.get().toSeconds())));
+            Responses.problem(res, Problem.of(429, "rate-limited", "Too Many Requests",
+                    "this tenant's request rate limit (rate-limit-per-second) is reached; retry after the given seconds"));
             return;
         }
         Optional<HttpMediaType> type = req.headers().contentType();

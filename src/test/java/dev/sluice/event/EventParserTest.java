@@ -249,4 +249,18 @@ class EventParserTest {
         byte[] body = purchase().remove("/custom/currency").body();
         assertThat(problemsOf(parser.parse(body)), hasItem("/custom/currency required"));
     }
+
+    @Test
+    void unpairedSurrogateEscapesAreRejectedBecauseTheyAreNotUnicode() {
+        for (String escape : new String[] {"order\\ud8001", "\\udc00", "x\\ud83d"}) {
+            String body = "{\"event_id\":\"" + escape + "\",\"event_name\":\"Purchase\",\"event_time\":\"2026-11-28T10:15:00Z\","
+                    + "\"action_source\":\"app\"}";
+            ParsedBody parsed = new EventParser(ParserLimits.defaults(), java.time.InstantSource.fixed(EventJson.NOW))
+                    .parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ParsedEvent event = ((ParsedBody.Events) parsed).events().getFirst();
+            assertTrue(event instanceof ParsedEvent.Invalid, escape);
+            assertEquals("/event_id", ((ParsedEvent.Invalid) event).problems().getFirst().pointer());
+            assertEquals("invalid_format", ((ParsedEvent.Invalid) event).problems().getFirst().code());
+        }
+    }
 }

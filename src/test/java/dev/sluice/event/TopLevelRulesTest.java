@@ -107,6 +107,7 @@ class TopLevelRulesTest {
         return Stream.of(
                 accept("event_id of 128 characters", e -> e.set("/event_id", "x".repeat(128))),
                 accept("event_id with unicode", e -> e.set("/event_id", "Bestellung-Ü-42")),
+                accept("event_id with a surrogate pair (emoji)", e -> e.set("/event_id", "order-\ud83d\ude00")),
                 accept("event_name of 50 characters", e -> e.set("/event_name", "A".repeat(50))),
                 accept("each standard event name", e -> e.set("/event_name", "SubmitApplication")),
                 accept("Refund", e -> e.set("/event_name", "Refund")),

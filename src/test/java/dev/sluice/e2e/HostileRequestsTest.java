@@ -1,0 +1,195 @@
+package dev.sluice.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.testing.Events;
+import dev.sluice.testing.TestGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Invariant 5 (design.md) against the running server: hundreds of malformed, oversized, deeply
+ * nested, wrongly encoded and hostile bodies and headers. Every answer is a 4xx, the answers
+ * Sluice writes are RFC 9457 problems, the server stays up, and nothing is written.
+ */
+class HostileRequestsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SEED = 20261128L;
+
+    @TempDir
+    Path dir;
+    TestGateway sluice;
+
+    @BeforeEach
+    void start() {
+        sluice = TestGateway.start(dir, InstantSource.system(), Map.of("sluice.tenants.0.rate-limit-per-second", "100000"));
+    }
+
+    @AfterEach
+    void stop() {
+        sluice.close();
+    }
+
+    @Test
+    void hostileBodiesAllGetProblemsAndNothingIsWritten() throws Exception {
+        List<String> bodies = hostileBodies(new Random(SEED));
+        assertTrue(bodies.size() >= 300, "a few hundred cases: " + bodies.size());
+        for (int i = 0; i < bodies.size(); i++) {
+            HttpResponse<String> res = sluice.postEvents(TestGateway.ACME_KEY, bodies.get(i));
+            int status = res.statusCode();
+            assertTrue(status >= 400 && status < 500, "case " + i + " got " + status + " for " + bodies.get(i).substring(0, Math.min(300, bodies.get(i).length())));
+            assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), "case " + i);
+            JsonNode problem = JSON.readTree(res.body());
+            assertEquals(status, problem.get("status").asInt(), "case " + i);
+        }
+        assertEquals(200, sluice.get("/health/live").statusCode());
+        assertEquals(0, sluice.gateway().store().countEvents("acme"));
+        assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("after-fuzz")).statusCode(),
+                "the server still accepts good events");
+    }
+
+    @Test
+    void hostileHeadersAndFramingGet4xxAndTheServerStaysUp() throws Exception {
+        String body = Events.purchase("framing");
+        List<String> requests = List.of(
+                // no Authorization
+                request("Content-Type: application/json\r\n", body),
+                // two Authorization headers, one wrong
+                request("Authorization: Bearer nope\r\nAuthorization: Bearer " + TestGateway.ACME_KEY + "\r\nContent-Type: application/json\r\n", "{"),
+                // wrong media types
+                request(auth() + "Content-Type: application/x-www-form-urlencoded\r\n", "a=b"),
+                request(auth() + "Content-Type: text/json\r\n", body.replace("Purchase", "Purchase!")),
+                request(auth(), "{}"),
+                // a header far larger than the server accepts
+                request(auth() + "Content-Type: application/json\r\nX-Junk: " + "x".repeat(70_000) + "\r\n", body),
+                // a declared length over the body limit
+                "POST /v1/events HTTP/1.1\r\nHost: localhost\r\n" + auth() + "Content-Type: application/json\r\nContent-Length: 99999999\r\n\r\n{}",
+                // garbage request line
+                "BREW /v1/events HTCPCP/1.0\r\n\r\n",
+                // bearer key with control characters and a huge key
+                request("Authorization: Bearer " + "k".repeat(5000) + "\r\nContent-Type: application/json\r\n", body),
+                // a body that is not UTF-8
+                request(auth() + "Content-Type: application/json\r\n", "{\"event_id\":\"\u00ff\u00fe\"}"));
+        for (int i = 0; i < requests.size(); i++) {
+            int status = rawStatus(requests.get(i));
+            assertTrue(status >= 400 && status < 500, "raw case " + i + " got " + status);
+        }
+        assertEquals(200, sluice.get("/health/live").statusCode());
+        assertEquals(0, sluice.gateway().store().countEvents("acme"));
+    }
+
+    @Test
+    void overTheTenantRateLimitIs429WithRetryAfter() {
+        sluice.close();
+        sluice = TestGateway.start(dir, InstantSource.system(), Map.of("sluice.tenants.0.rate-limit-per-second", "3"));
+        int limited = 0;
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> res = sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("rl-" + i));
+            if (res.statusCode() == 429) {
+                limited++;
+                assertTrue(res.headers().firstValue("Retry-After").isPresent());
+                assertTrue(res.body().contains("urn:sluice:problem:rate-limited"));
+            }
+        }
+        assertTrue(limited >= 6, "requests beyond 3 per second are refused: " + limited);
+    }
+
+    private static String auth() {
+        return "Authorization: Bearer " + TestGateway.ACME_KEY + "\r\n";
+    }
+
+    private static String request(String headers, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
+        return "POST /v1/events HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + headers
+                + "Content-Length: " + bytes.length + "\r\n\r\n" + body;
+    }
+
+    private int rawStatus(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", sluice.gateway().port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] head = in.readNBytes(12);
+            String line = new String(head, StandardCharsets.ISO_8859_1);
+            return Integer.parseInt(line.substring(9, 12));
+        }
+    }
+
+    /** Bodies that are each broken in at least one way, so none may be accepted. */
+    static List<String> hostileBodies(Random random) {
+        List<String> bodies = new ArrayList<>();
+        String good = Events.purchase("fuzz");
+        for (int i = 0; i < 60; i++) {
+            byte[] bytes = new byte[1 + random.nextInt(300)];
+            random.nextBytes(bytes);
+            bodies.add(new String(bytes, StandardCharsets.ISO_8859_1));
+        }
+        for (int cut = 1; cut < good.length(); cut += Math.max(1, good.length() / 80)) {
+            bodies.add(good.substring(0, cut));
+        }
+        bodies.add("[".repeat(5000) + "]".repeat(5000));
+        bodies.add("{\"events\":" + "[".repeat(200) + "]".repeat(200) + "}");
+        bodies.add("{\"a\":" + "{\"a\":".repeat(100) + "1" + "}".repeat(101));
+        bodies.add("{\"events\":[]}");
+        bodies.add("{\"events\":[" + (good + ",").repeat(1000) + good + "]}");
+        bodies.add("{\"event_id\":\"" + "x".repeat(200_000) + "\"}");
+        bodies.add(good.replace("\"event_id\":\"fuzz\"", "\"event_id\":\"fuzz\",\"event_id\":\"twice\""));
+        bodies.add(good.replace("129.90", "1e999999"));
+        bodies.add(good.replace("\"fuzz\"", "\"\\ud800\""));
+        bodies.add(good.replace("\"fuzz\"", "\"fu\\u0000zz\""));
+        bodies.add("\uFEFF\uFEFF" + good);
+        bodies.add("null");
+        bodies.add("\"just a string\"");
+        bodies.add("12345");
+        bodies.add("");
+        String[] fields = {"event_id", "event_name", "event_time", "action_source", "event_source_url", "user", "custom",
+                "consent", "attribution", "destinations"};
+        Object[] wrongValues = {null, 1, -1, true, "[]", "{}", "\"\"", "\"<script>\"", "1.5", "[1,2]", "{\"$ne\":1}",
+                "\"" + "z".repeat(10_000) + "\"", "\"../../etc/passwd\"", "\"'; DROP TABLE events;--\""};
+        for (String field : fields) {
+            for (Object value : wrongValues) {
+                String replacement = value == null ? "null" : value.toString();
+                String mutated = good.replaceFirst("\"" + field + "\":(\"[^\"]*\"|\\{[^}]*\\}+|[0-9]+|\\[[^\\]]*\\])",
+                        java.util.regex.Matcher.quoteReplacement("\"" + field + "\":" + replacement));
+                if (!mutated.equals(good)) {
+                    // Also break the event id and the action source, so a mutation that happens to stay
+                    // valid cannot be accepted (each field mutated leaves the other one broken).
+                    bodies.add(mutated.replace("\"event_id\":\"fuzz\"", "\"event_id\":\"\"")
+                            .replace("\"action_source\":\"website\"", "\"action_source\":\"teleport\""));
+                }
+            }
+        }
+        for (int i = 0; i < 80; i++) {
+            char[] chars = good.toCharArray();
+            for (int m = 0; m < 1 + random.nextInt(4); m++) {
+                String noise = "{}[]\",:\\\u0000\u00e9x0";
+                chars[random.nextInt(chars.length)] = noise.charAt(random.nextInt(noise.length()));
+            }
+            String mutated = new String(chars);
+            // Make sure the event stays broken even if the mutation hit something harmless.
+            bodies.add(mutated.replace("\"action_source\":\"website\"", "\"action_source\":\"teleport\""));
+        }
+        return bodies;
+    }
+}
