@@ -23,6 +23,9 @@ public final class ApiKeyCommand {
         @Option(names = "--tenant", defaultValue = "my-tenant", description = "Tenant id to mention in the output.")
         String tenant;
 
+        @Option(names = "--admin", description = "Make an admin key (admin, audit, privacy and report endpoints) instead of an ingest key.")
+        boolean admin;
+
         @Override
         public Integer call() {
             byte[] random = new byte[32];
@@ -31,7 +34,8 @@ public final class ApiKeyCommand {
             System.out.println("API key (shown once; give it to the merchant backend, keep it in a secret store):");
             System.out.println("  " + key);
             System.out.println();
-            System.out.println("Add this line under api-key-hashes of tenant '" + tenant + "' in conf/application.yaml:");
+            System.out.println("Add this line under " + (admin ? "admin-key-hashes" : "api-key-hashes") + " of tenant '" + tenant
+                    + "' in conf/application.yaml:");
             System.out.println("  - \"" + hashLine(key) + "\"");
             return 0;
         }

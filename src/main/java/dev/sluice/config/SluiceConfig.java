@@ -135,14 +135,7 @@ public record SluiceConfig(String host,
             if (tenants.containsKey(id)) {
                 throw new ConfigException(prefix + ".id", "duplicate tenant id");
             }
-            List<byte[]> hashes = new ArrayList<>();
-            for (Config h : t.get("api-key-hashes").asNodeList().orElse(List.of())) {
-                String value = h.asString().orElse("").toLowerCase(Locale.ROOT);
-                if (!KEY_HASH.matcher(value).matches()) {
-                    throw new ConfigException(h.key().toString(), "must be sha256:<64 hex digits> (see `sluice apikey new`)");
-                }
-                hashes.add(java.util.HexFormat.of().parseHex(value.substring(7)));
-            }
+            List<byte[]> hashes = keyHashes(t.get("api-key-hashes"));
             if (hashes.isEmpty()) {
                 throw new ConfigException(prefix + ".api-key-hashes", "at least one API key hash is required");
             }
@@ -156,12 +149,25 @@ public record SluiceConfig(String host,
                     duration(t, "signature-tolerance", Duration.ofMinutes(5)),
                     destinations(t.get("destinations"), prefix + ".destinations"),
                     t.get("demo").asBoolean().orElse(false),
-                    t.get("rate-limit-per-second").exists() ? (int) positiveLong(t, "rate-limit-per-second", 0) : 0));
+                    t.get("rate-limit-per-second").exists() ? (int) positiveLong(t, "rate-limit-per-second", 0) : 0,
+                    keyHashes(t.get("admin-key-hashes"))));
         }
         if (tenants.isEmpty()) {
             throw new ConfigException("sluice.tenants", "at least one tenant is required");
         }
         return Map.copyOf(tenants);
+    }
+
+    private static List<byte[]> keyHashes(Config list) {
+        List<byte[]> hashes = new ArrayList<>();
+        for (Config h : list.asNodeList().orElse(List.of())) {
+            String value = h.asString().orElse("").toLowerCase(Locale.ROOT);
+            if (!KEY_HASH.matcher(value).matches()) {
+                throw new ConfigException(h.key().toString(), "must be sha256:<64 hex digits> (see `sluice apikey new`)");
+            }
+            hashes.add(java.util.HexFormat.of().parseHex(value.substring(7)));
+        }
+        return hashes;
     }
 
     private static List<DestinationConfig> destinations(Config list, String prefix) {

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param destinations       the tenant's destinations
  * @param demo               the shipped demo tenant, whose key is public: allowed on loopback only
  * @param requestsPerSecond  ingest requests allowed per second before 429, 0 for no limit
+ * @param adminKeyHashes     SHA-256 digests of the tenant's admin keys, which open the admin,
+ *                           audit, privacy and report endpoints (and nothing else)
  */
 public record TenantConfig(String id,
                            List<byte[]> apiKeyHashes,
@@ -23,12 +25,13 @@ public record TenantConfig(String id,
                            Duration signatureTolerance,
                            List<DestinationConfig> destinations,
                            boolean demo,
-                           int requestsPerSecond) {
+                           int requestsPerSecond,
+                           List<byte[]> adminKeyHashes) {
 
     /** A tenant without a request-rate limit. */
     public TenantConfig(String id, List<byte[]> apiKeyHashes, String defaultRegion, Optional<Secret> signingSecret,
                         Duration signatureTolerance, List<DestinationConfig> destinations, boolean demo) {
-        this(id, apiKeyHashes, defaultRegion, signingSecret, signatureTolerance, destinations, demo, 0);
+        this(id, apiKeyHashes, defaultRegion, signingSecret, signatureTolerance, destinations, demo, 0, List.of());
     }
 
     public TenantConfig {
@@ -36,6 +39,7 @@ public record TenantConfig(String id,
             throw new IllegalArgumentException("requestsPerSecond must not be negative");
         }
         apiKeyHashes = List.copyOf(apiKeyHashes);
+        adminKeyHashes = List.copyOf(adminKeyHashes);
         destinations = List.copyOf(destinations);
     }
 
@@ -46,7 +50,7 @@ public record TenantConfig(String id,
 
     @Override
     public String toString() {
-        return "TenantConfig[id=" + id + ", keys=" + apiKeyHashes.size() + ", region=" + defaultRegion
+        return "TenantConfig[id=" + id + ", keys=" + apiKeyHashes.size() + ", adminKeys=" + adminKeyHashes.size() + ", region=" + defaultRegion
                 + ", signed=" + signingSecret.isPresent() + ", destinations=" + destinations + ", demo=" + demo + ", requestsPerSecond=" + requestsPerSecond + "]";
     }
 }

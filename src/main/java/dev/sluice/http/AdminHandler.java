@@ -63,11 +63,11 @@ final class AdminHandler {
     }
 
     private void withTenant(ServerRequest req, ServerResponse res, TenantWork work) {
-        Optional<TenantConfig> tenant = authenticator.tenantFor(req.headers().first(HeaderNames.AUTHORIZATION));
+        Optional<TenantConfig> tenant = authenticator.adminTenantFor(req.headers().first(HeaderNames.AUTHORIZATION));
         if (tenant.isEmpty()) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
             Responses.problem(res, Problem.of(401, "unauthorized", "Unauthorized",
-                    "send a valid API key as 'Authorization: Bearer <key>'"));
+                    "send the tenant's admin key (admin-key-hashes) as 'Authorization: Bearer <key>'; ingest keys do not open admin endpoints"));
             return;
         }
         try {

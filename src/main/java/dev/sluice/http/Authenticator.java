@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Identifies the tenant behind a request and checks optional request signatures.
@@ -34,8 +35,21 @@ final class Authenticator {
         this.clock = clock;
     }
 
-    /** The tenant whose API key is in the {@code Authorization: Bearer} header, if any. */
+    /** The tenant whose ingest API key is in the {@code Authorization: Bearer} header, if any. */
     Optional<TenantConfig> tenantFor(Optional<String> authorization) {
+        return match(authorization, TenantConfig::apiKeyHashes);
+    }
+
+    /**
+     * The tenant whose admin key is in the {@code Authorization: Bearer} header, if any. Admin
+     * keys open the admin, audit, privacy and report endpoints; ingest keys never do, so a leaked
+     * ingest key (it sits in the merchant backend) cannot read audit records or replay events.
+     */
+    Optional<TenantConfig> adminTenantFor(Optional<String> authorization) {
+        return match(authorization, TenantConfig::adminKeyHashes);
+    }
+
+    private Optional<TenantConfig> match(Optional<String> authorization, Function<TenantConfig, List<byte[]>> keys) {
         if (authorization.isEmpty() || !authorization.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();
         }
@@ -46,7 +60,7 @@ final class Authenticator {
         byte[] presented = sha256(key.getBytes(StandardCharsets.UTF_8));
         TenantConfig match = null;
         for (TenantConfig tenant : tenants) {
-            for (byte[] hash : tenant.apiKeyHashes()) {
+            for (byte[] hash : keys.apply(tenant)) {
                 if (MessageDigest.isEqual(hash, presented)) {
                     match = tenant;
                 }

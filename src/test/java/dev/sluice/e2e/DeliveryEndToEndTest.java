@@ -136,10 +136,15 @@ final class DeliveryEndToEndTest {
     }
 
     @Test
-    void adminRoutesNeedTenantCredentials() {
+    void adminRoutesNeedTheTenantsAdminKeyNotItsIngestKey() {
         HttpResponse<String> res = sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/admin/dead-letters")).GET().build());
         assertEquals(401, res.statusCode());
         assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        HttpResponse<String> ingestKey = sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/admin/dead-letters"))
+                .header("Authorization", "Bearer " + TestGateway.ACME_KEY).GET().build());
+        assertEquals(401, ingestKey.statusCode(), "an ingest key does not open admin endpoints");
+        assertEquals(200, admin("GET", "/v1/admin/dead-letters", null).statusCode());
+        assertEquals(401, sluice.postEvents(TestGateway.ACME_ADMIN_KEY, "{}").statusCode(), "an admin key does not ingest");
     }
 
     private JsonNode deadLetters() {
@@ -152,7 +157,7 @@ final class DeliveryEndToEndTest {
 
     private HttpResponse<String> admin(String method, String path, String body) {
         return sluice.send(HttpRequest.newBuilder(sluice.uri(path))
-                .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                .header("Authorization", "Bearer " + TestGateway.ACME_ADMIN_KEY)
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build());

@@ -27,6 +27,8 @@ import java.util.Map;
 public final class TestGateway implements AutoCloseable {
     public static final String ACME_KEY = "slk_test_acme";
     public static final String GLOBEX_KEY = "slk_test_globex";
+    public static final String ACME_ADMIN_KEY = "slk_test_acme_admin";
+    public static final String GLOBEX_ADMIN_KEY = "slk_test_globex_admin";
     public static final String GLOBEX_SECRET = "globex-signing-secret";
     public static final String DATA_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     public static final String META_TOKEN = "test-meta-access-token";
