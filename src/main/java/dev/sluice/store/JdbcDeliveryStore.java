@@ -32,6 +32,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
             + " claimed_by = NULL, last_error = ?, platform_code = ?, updated_at = ?" + OWNED;
     private static final String RELEASE = "UPDATE outbox SET next_attempt_at = ?, lease_until = NULL, claimed_by = NULL,"
             + " updated_at = ?" + OWNED;
+    private static final String ORPHANS = "UPDATE outbox SET next_attempt_at = ?, lease_until = NULL, claimed_by = NULL,"
+            + " updated_at = ? WHERE state = 'pending' AND claimed_by IS NOT NULL";
     private static final String BACKLOG = """
             SELECT destination_id,
                    sum(CASE WHEN state = 'pending' THEN 1 ELSE 0 END),
@@ -124,6 +126,24 @@ final class JdbcDeliveryStore implements DeliveryStore {
             ps.setLong(2, now.toEpochMilli());
             return 3;
         }, id -> id);
+    }
+
+    @Override
+    public int releaseOrphanedClaims(Instant now) {
+        if (!StoreConfig.SQLITE.equals(connections.kind())) {
+            return 0;
+        }
+        try {
+            return connections.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(ORPHANS)) {
+                    ps.setLong(1, now.toEpochMilli());
+                    ps.setLong(2, now.toEpochMilli());
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("releasing orphaned claims failed", e);
+        }
     }
 
     @Override
