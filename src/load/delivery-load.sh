@@ -42,5 +42,6 @@ tail -n +2 -f "$DATA/load.log" --pid=$LOAD_PID &
 pids+=($!)
 wait $LOAD_PID || { echo "load generator failed; sluice log:" >&2; tail -20 "$DATA/sluice.log" >&2; exit 1; }
 echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "sluice CPU: $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f", ($14+$15)/hz}' "/proc/$SLUICE_PID/stat") s over the whole run"
 echo "sluice RSS at the end: $(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SLUICE_PID/status") MiB"
 grep -o '"msg":"event=dispatcher_error[^"]*"' "$DATA/sluice.log" | sort | uniq -c || true

@@ -222,6 +222,8 @@ public final class DeliveryLoad {
                         + " requests_to_meta=%d ingest_failures=%d drain_after_ingest_stopped=%dms%n",
                 accepted, delivered.size(), receivedItems.get(), receivedItems.get() - delivered.size(),
                 receivedRequests.get(), ingestFailures.get(), drainMillis);
+        System.out.printf(Locale.ROOT, "RESULT load_generator_and_fake_meta_cpu=%ds%n",
+                ProcessHandle.current().info().totalCpuDuration().map(Duration::toSeconds).orElse(-1L));
         try {
             String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
