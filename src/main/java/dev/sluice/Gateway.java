@@ -87,10 +87,35 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         boolean deliver = root.get("sluice.delivery.enabled").asBoolean().orElse(true);
-        if (deliver) {
-            delivery.start();
+        GroupCommitWriter writer = null;
+        WebServer server;
+        try {
+            if (deliver) {
+                delivery.start();
+            }
+            writer = new GroupCommitWriter(store, config.ingest().commitMaxEvents(), registry);
+            server = webServer(root, config, clock, consent, keyring, registry, store, writer, delivery);
+        } catch (RuntimeException | Error e) {
+            // Delivery may already be sending (e.g. the port was taken): stop it before the store
+            // it uses, so a failed start leaves no dispatcher running in the background.
+            delivery.close();
+            if (writer != null) {
+                writer.close();
+            }
+            store.close();
+            throw e;
         }
-        GroupCommitWriter writer = new GroupCommitWriter(store, config.ingest().commitMaxEvents(), registry);
+        Collection<TenantConfig> tenants = config.tenants().values();
+        LOG.log(System.Logger.Level.INFO, "event=started host={0} port={1,number,#} store={2} tenants={3} dispatchers={4} startup_ms={5,number,#}",
+                config.host(), server.port(), store.kind(), tenants.size(), deliver ? delivery.dispatcherCount() : 0,
+                (System.nanoTime() - started) / 1_000_000);
+        return new Gateway(store, writer, server, delivery);
+    }
+
+    private static WebServer webServer(Config root, SluiceConfig config, InstantSource clock, ConsentEngine consent,
+                                       DataKeyring keyring,
+                                       PrometheusMeterRegistry registry, Store store, GroupCommitWriter writer,
+                                       DeliveryEngine delivery) {
         Collection<TenantConfig> tenants = config.tenants().values();
         EventParser parser = new EventParser(new ParserLimits(config.ingest().maxEvents(), config.ingest().maxEventAge(),
                 config.ingest().maxFutureSkew(), ParserLimits.defaults().maxNestingDepth(),
@@ -104,10 +129,14 @@ public final class Gateway implements AutoCloseable {
                         () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery()))
                 .build()
                 .start();
-        LOG.log(System.Logger.Level.INFO, "event=started host={0} port={1,number,#} store={2} tenants={3} dispatchers={4} startup_ms={5,number,#}",
-                config.host(), server.port(), store.kind(), tenants.size(), deliver ? delivery.dispatcherCount() : 0,
-                (System.nanoTime() - started) / 1_000_000);
-        return new Gateway(store, writer, server, delivery);
+        // Helidon 4 logs a listener that cannot bind (port taken) but returns from start()
+        // (helidon-io/helidon#8109), so check that it really listens.
+        if (!server.isRunning() || server.port() < 1) {
+            server.stop();
+            throw new IllegalStateException("the web server did not start on " + config.host() + " port "
+                    + root.get("server.port").asInt().orElse(-1) + " (address in use?)");
+        }
+        return server;
     }
 
     /** The port the server listens on. */

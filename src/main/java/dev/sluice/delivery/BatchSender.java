@@ -12,11 +12,14 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Sends one claimed batch to one destination and settles every item: maps it with the
@@ -25,7 +28,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A batch rejected as a whole is bisected: halves are sent separately, so one poison event
  * among n costs about 2·log2(n) extra requests and the others still go; only a single rejected
- * item is dead-lettered. Work is a stack, not recursion, so the first half settles first.
+ * item is dead-lettered. Work is a stack, not recursion, so the first half settles first. A claimed
+ * batch may cost at most {@link DeliveryPolicy#bisectMaxRequests()} requests: once they are spent,
+ * every item still in an unresolved part of a rejected batch is dead-lettered with a reason that
+ * says so (replayable by that reason), so a batch of bad events does not cost 2n − 1 requests.
+ *
+ * <p>No request starts unless it can finish before the claim's lease runs out
+ * ({@link DeliveryPolicy#requestBound()}); the rest of the batch is released instead, so another
+ * replica never re-claims and re-sends rows that are still in flight here. Waiting for a
+ * rate-limiter permit goes through the {@link Sleeper}, so tests see it without sleeping.
  */
 final class BatchSender {
     private static final System.Logger LOG = System.getLogger(BatchSender.class.getName());
@@ -39,9 +50,12 @@ final class BatchSender {
     private final RateLimiter rateLimiter;
     private final Bulkhead bulkhead;
     private final DeliveryMetrics metrics;
+    private final InstantSource clock;
+    private final Sleeper sleeper;
 
     BatchSender(String tenantId, String destinationId, Connector connector, Transport transport, DeliveryPolicy policy,
-                CircuitBreaker breaker, RateLimiter rateLimiter, Bulkhead bulkhead, DeliveryMetrics metrics) {
+                CircuitBreaker breaker, RateLimiter rateLimiter, Bulkhead bulkhead, DeliveryMetrics metrics,
+                InstantSource clock, Sleeper sleeper) {
         this.tenantId = tenantId;
         this.destinationId = destinationId;
         this.connector = connector;
@@ -51,19 +65,30 @@ final class BatchSender {
         this.rateLimiter = rateLimiter;
         this.bulkhead = bulkhead;
         this.metrics = metrics;
+        this.clock = clock;
+        this.sleeper = sleeper;
     }
 
-    /** Settles every item of {@code items} into {@code out}; once {@code stopping} says so, releases the rest. */
-    void send(List<OutboxItem> items, Settlement out, java.util.function.BooleanSupplier stopping) throws InterruptedException {
+    /**
+     * Settles every item of {@code items} into {@code out}. Once {@code stopping} says so, or once
+     * a request could no longer finish before {@code leaseEnd}, releases the rest.
+     */
+    void send(List<OutboxItem> items, Settlement out, BooleanSupplier stopping, Instant leaseEnd)
+            throws InterruptedException {
         Deque<List<OutboxItem>> work = new ArrayDeque<>();
         work.push(items);
         while (!work.isEmpty()) {
             List<OutboxItem> batch = work.pop();
-            if (stopping.getAsBoolean()) {
+            if (stopping.getAsBoolean() || outlastsLease(leaseEnd)) {
                 out.halt(Optional.empty());
             }
             if (out.halted()) {
                 out.release(batch);
+                continue;
+            }
+            // Everything on the stack after the first request is a part of a rejected batch.
+            if (out.requests >= policy.bisectMaxRequests() && out.lastRejection != null) {
+                abandon(batch, out);
                 continue;
             }
             Optional<Prepared> prepared = prepare(batch, out);
@@ -71,8 +96,21 @@ final class BatchSender {
                 continue;
             }
             List<OutboxItem> sent = prepared.get().items();
-            settleBatch(sent, exchange(prepared.get().request(), sent, out), out, work);
+            settleBatch(sent, exchange(prepared.get().request(), sent, out, stopping, leaseEnd), out, work);
         }
+    }
+
+    /** Dead-letters a part of a rejected batch that the bisection budget no longer covers. */
+    private void abandon(List<OutboxItem> batch, Settlement out) {
+        DeliveryOutcome.Rejected r = out.lastRejection;
+        String reason = connector.type() + ": not isolated, bisection stopped after " + out.requests
+                + " requests (bisect-max-requests); the batch was rejected with: " + r.reason();
+        batch.forEach(i -> out.dead.add(new Settlement.Dead(i.id(), reason, r.platformCode(), true,
+                Settlement.DeadCause.BISECT_BUDGET)));
+    }
+
+    private boolean outlastsLease(Instant leaseEnd) {
+        return clock.instant().plus(policy.requestBound()).isAfter(leaseEnd);
     }
 
     /** Applies the answer to a sent batch: settle its items, or queue its halves when rejected as a whole. */
@@ -84,6 +122,7 @@ final class BatchSender {
             case DeliveryOutcome.Rejected r when batch.size() == 1 -> out.dead.add(new Settlement.Dead(batch.getFirst().id(),
                     r.reason(), r.platformCode(), true, Settlement.DeadCause.REJECTED));
             case DeliveryOutcome.Rejected r -> {
+                out.lastRejection = r;
                 metrics.bisected(tenantId, destinationId);
                 int half = batch.size() / 2;
                 work.push(batch.subList(half, batch.size()));
@@ -140,13 +179,23 @@ final class BatchSender {
 
     /**
      * One request through the resilience chain. Returns null when it was not sent (circuit open,
-     * no permit in time, bulkhead full) and halts the batch, whose rows are then released.
+     * no permit in time, bulkhead full, shutdown or the lease too short after waiting for a
+     * permit) and halts the batch, whose rows are then released.
      */
-    private DeliveryOutcome exchange(HttpRequestSpec request, List<OutboxItem> batch, Settlement out)
-            throws InterruptedException {
-        if (!rateLimiter.acquirePermission()) {
+    private DeliveryOutcome exchange(HttpRequestSpec request, List<OutboxItem> batch, Settlement out,
+                                     BooleanSupplier stopping, Instant leaseEnd) throws InterruptedException {
+        long wait = rateLimiter.reservePermission();
+        if (wait < 0) {
             out.halt(Optional.empty());
             return null;
+        }
+        if (wait > 0) {
+            sleeper.sleep(Duration.ofNanos(wait));
+            out.rateLimitWait = out.rateLimitWait.plusNanos(wait);
+            if (stopping.getAsBoolean() || outlastsLease(leaseEnd)) {
+                out.halt(Optional.empty());
+                return null;
+            }
         }
         if (!breaker.tryAcquirePermission()) {
             out.halt(Optional.empty());

@@ -115,7 +115,7 @@ public final class DeliveryEngine implements AutoCloseable {
                         .timeoutDuration(Duration.ofSeconds(5)).build());
                 Bulkhead bulkhead = bulkheads.bulkhead(destination.type());
                 BatchSender sender = new BatchSender(tenant.id(), destination.id(), connector, transport, policy,
-                        breaker, limiter, bulkhead, metrics);
+                        breaker, limiter, bulkhead, metrics, clock, sleeper);
                 forTenant.put(destination.id(), new Dispatcher(tenant.id(), destination.id(), connector, policy, store,
                         keyring.forTenant(tenant.id()), sender, breaker, metrics, clock, sleeper, owner));
                 Duration inFlight = policy.readTimeout().plus(policy.connectTimeout()).plusSeconds(1);
@@ -126,8 +126,16 @@ public final class DeliveryEngine implements AutoCloseable {
         return new DeliveryEngine(all, byId, store, clock, stop, opened, grace);
     }
 
-    /** Starts one virtual thread per dispatcher. */
+    /**
+     * Starts one virtual thread per dispatcher, after handing back the claims a previous process
+     * left behind on a single-process store (SQLite), so a restart after {@code kill -9} does not
+     * wait for their leases.
+     */
     public void start() {
+        int recovered = store.releaseOrphanedClaims(clock.instant());
+        if (recovered > 0) {
+            LOG.log(System.Logger.Level.INFO, "event=delivery_claims_recovered rows={0}", recovered);
+        }
         dispatchers.forEach((tenant, byDestination) -> byDestination.forEach((destination, dispatcher) ->
                 threads.add(Thread.ofVirtual().name("sluice-delivery-" + tenant + "-" + destination).start(dispatcher))));
         LOG.log(System.Logger.Level.INFO, "event=delivery_started dispatchers={0}", threads.size());

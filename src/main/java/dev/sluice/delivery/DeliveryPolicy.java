@@ -21,10 +21,12 @@ import java.time.Duration;
  * @param unhealthyRecheck   {@code unhealthy-recheck}: pause after credentials or configuration failed
  * @param circuitOpenFor     {@code circuit-open-duration}: how long an open circuit sends nothing
  * @param idlePoll           {@code poll-interval}: how often an idle dispatcher looks for due rows
+ * @param bisectMaxRequests  {@code bisect-max-requests}: requests one claimed batch may cost while a
+ *                           rejected batch is split; what is still unresolved then is dead-lettered
  */
 record DeliveryPolicy(Duration connectTimeout, Duration readTimeout, int maxAttempts, Duration maxRetryAge,
                       Duration initialBackoff, Duration maxBackoff, int requestsPerSecond, Duration unhealthyRecheck,
-                      Duration circuitOpenFor, Duration idlePoll) {
+                      Duration circuitOpenFor, Duration idlePoll, int bisectMaxRequests) {
 
     /** Randomization of each backoff interval: ±50 %, so retries of many rows spread out. */
     static final double JITTER = 0.5;
@@ -43,7 +45,19 @@ record DeliveryPolicy(Duration connectTimeout, Duration readTimeout, int maxAtte
                 s.integer("rate-limit-per-second", 50, 1, 100_000),
                 s.duration("unhealthy-recheck", Duration.ofMinutes(5), Duration.ofSeconds(1), day),
                 s.duration("circuit-open-duration", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1)),
-                s.duration("poll-interval", Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofMinutes(1)));
+                s.duration("poll-interval", Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofMinutes(1)),
+                // 64: three poison events among 1000 are still isolated (about 21 requests each),
+                // while a batch of bad events no longer costs 2n - 1 requests.
+                s.integer("bisect-max-requests", 64, 1, 10_000));
+    }
+
+    /**
+     * The longest one request can take from start to answer: connect, then the read timeout
+     * (which the JDK client applies until the response headers), plus a second for the body and
+     * for clock skew between replicas.
+     */
+    Duration requestBound() {
+        return connectTimeout.plus(readTimeout).plusSeconds(1);
     }
 
     /** Exponential backoff with jitter over attempts 1, 2, 3, ... */
@@ -53,7 +67,9 @@ record DeliveryPolicy(Duration connectTimeout, Duration readTimeout, int maxAtte
 
     /**
      * How long a claim is leased: long enough for a whole bisection of the largest batch at the
-     * read timeout (about 2·log2(n) requests), so a live dispatcher never loses its rows.
+     * read timeout (about 2·log2(n) requests). The sender starts no request that could outlast the
+     * lease (see {@link #requestBound()}) and releases what is left instead, so a batch still in
+     * flight is never re-claimed and re-sent by another replica.
      */
     Duration lease(int maxBatchSize) {
         int requests = 2 * (32 - Integer.numberOfLeadingZeros(Math.max(1, maxBatchSize))) + 2;

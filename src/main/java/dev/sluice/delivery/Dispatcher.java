@@ -134,6 +134,7 @@ final class Dispatcher implements Runnable {
         }
         breaker.releasePermission();
         int limit = connector.maxBatchSize();
+        Instant leaseEnd = now.plus(policy.lease(limit));
         List<Claimed> claimed = store.claim(tenantId, destinationId, limit, now, policy.lease(limit), owner);
         if (claimed.isEmpty()) {
             refreshBacklog(now);
@@ -158,7 +159,7 @@ final class Dispatcher implements Runnable {
         addUnreadable(claimed, sendable, out);
         try {
             if (!fresh.isEmpty()) {
-                sender.send(fresh, out, () -> !running);
+                sender.send(fresh, out, () -> !running, leaseEnd);
             }
         } finally {
             settle(byId, out);

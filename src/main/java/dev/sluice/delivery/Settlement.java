@@ -1,5 +1,6 @@
 package dev.sluice.delivery;
 
+import dev.sluice.connector.DeliveryOutcome;
 import dev.sluice.connector.OutboxItem;
 
 import java.time.Duration;
@@ -23,7 +24,7 @@ final class Settlement {
 
     /** Why an item was dead-lettered, as a bounded metric tag. */
     enum DeadCause {
-        REJECTED, TOO_OLD, UNMAPPABLE, UNREADABLE, BUDGET_EXHAUSTED;
+        REJECTED, BISECT_BUDGET, TOO_OLD, UNMAPPABLE, UNREADABLE, BUDGET_EXHAUSTED;
 
         String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -38,6 +39,10 @@ final class Settlement {
     private Optional<String> unhealthy = Optional.empty();
     private boolean halted;
     int requests;
+    /** The last whole-batch rejection, while a batch is being bisected. */
+    DeliveryOutcome.Rejected lastRejection;
+    /** Time spent waiting for rate-limiter permits. */
+    Duration rateLimitWait = Duration.ZERO;
 
     void release(List<OutboxItem> items) {
         items.forEach(i -> released.add(i.id()));

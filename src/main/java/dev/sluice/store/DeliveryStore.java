@@ -44,6 +44,16 @@ public interface DeliveryStore {
     /** Gives rows back unchanged (no attempt counted), due at {@code now}: shutdown, pauses. */
     int release(String tenantId, String owner, List<Long> ids, Instant now);
 
+    /**
+     * Hands back, due at {@code now}, every claim a previous process left behind, where that is
+     * safe: on SQLite one process owns the outbox, so at delivery start every claim is an orphan
+     * of a process that died (e.g. {@code kill -9}) and need not wait out its lease. On
+     * PostgreSQL other replicas may hold live claims, so nothing changes there: leases expire.
+     *
+     * @return the number of rows handed back
+     */
+    int releaseOrphanedClaims(Instant now);
+
     /** One page of the tenant's dead letters in id order, after {@code query.after()}. */
     DeadLetterPage deadLetters(String tenantId, DeadLetterQuery query);
 

@@ -59,6 +59,8 @@ final class DispatcherTest {
     /** Event ids of each request, in order. */
     List<List<String>> requests = new ArrayList<>();
     Function<List<String>, HttpResponseSpec> platform = ids -> HttpResponseSpec.of(200, "{}");
+    /** What the engine asked its sleeper for; the fake clock advances by it instead. */
+    List<Duration> sleeps = new ArrayList<>();
     DeliveryEngine engine;
     Dispatcher dispatcher;
 
@@ -90,7 +92,10 @@ final class DispatcherTest {
             return response;
         };
         engine = DeliveryEngine.create(List.of(tenant), Secrets.of(Map.of("HOOK_SECRET", "0123456789abcdef0123"), dir),
-                keyring, store.delivery(), new SimpleMeterRegistry(), clock, clock::advance, p -> transport,
+                keyring, store.delivery(), new SimpleMeterRegistry(), clock, d -> {
+                    sleeps.add(d);
+                    clock.advance(d);
+                }, p -> transport,
                 new CountDownLatch(1));
         dispatcher = engine.dispatcher(TENANT, HOOK).orElseThrow();
     }
@@ -186,6 +191,65 @@ final class DispatcherTest {
         assertThat(requests.size(), is(1 + 2 * 3));
         assertThat(row("e5").state(), is("dead"));
         assertThat(rows().stream().filter(r -> r.state().equals("delivered")).count(), is(7L));
+    }
+
+    @Test
+    void rejectedBatch_bisectionStopsAtItsRequestBudget_andDeadLettersWhatIsNotIsolatedWithThatReason() throws Exception {
+        start(Map.of("bisect-max-requests", "5"));
+        commit(IntStream.range(0, 8).mapToObj(i -> "e" + i).toArray(String[]::new));
+        platform = batch -> HttpResponseSpec.of(400, "");
+
+        dispatcher.cycle();
+
+        // [8] → [4] → [2] → [1] [1]: five requests isolate e0 and e1; the untried halves [2] and
+        // [4] are dead-lettered unsent instead of costing the 2·8 − 1 = 15 requests of a full split.
+        assertThat(requests.size(), is(5));
+        assertThat(rows().stream().map(OutboxRow::state).toList(), everyItem(is("dead")));
+        List<DeliveryStore.DeadLetter> dead = store.delivery().deadLetters(TENANT,
+                new DeliveryStore.DeadLetterQuery(Optional.empty(), Optional.empty(), 0, 10)).items();
+        assertThat(dead.stream().filter(d -> d.reason().equals("webhook: HTTP 400")).map(DeliveryStore.DeadLetter::eventId)
+                .toList(), is(List.of("e0", "e1")));
+        assertThat(dead.stream().filter(d -> d.reason().startsWith("webhook: not isolated, bisection stopped after 5 requests"))
+                .count(), is(6L));
+        // Replayable by that reason once the platform is fixed.
+        assertThat(store.delivery().replay(TENANT, new DeliveryStore.ReplaySelector(List.of(), Optional.empty(),
+                Optional.of("webhook: not isolated")), clock.instant()), is(6));
+    }
+
+    @Test
+    void slowRequests_noRequestStartsThatCouldOutlastTheLease_theRestIsReleased() throws Exception {
+        start(Map.of());
+        commit(IntStream.range(0, 8).mapToObj(i -> "e" + i).toArray(String[]::new));
+        // Each request takes 50 s; the lease of a batch of 8 is 2 min and a request may take 13 s
+        // (connect 2 s + read 10 s + 1 s), so the fourth request would start too late.
+        platform = batch -> {
+            clock.advance(Duration.ofSeconds(50));
+            return HttpResponseSpec.of(400, "");
+        };
+
+        dispatcher.cycle();
+
+        assertThat(requests.size(), is(3));
+        assertThat(rows().stream().map(r -> r.state() + r.attempts()).toList(), everyItem(is("pending0")));
+        assertThat(store.delivery().claim(TENANT, HOOK, 10, clock.instant(), Duration.ofMinutes(1), "next"), hasSize(8));
+    }
+
+    @Test
+    void rateLimiter_waitsThroughTheSleeperForEachFurtherPermit() throws Exception {
+        start(Map.of("rate-limit-per-second", "1"));
+        commit("good", "poison");
+        platform = batch -> batch.contains("poison") ? HttpResponseSpec.of(400, "") : HttpResponseSpec.of(200, "");
+
+        dispatcher.cycle();
+
+        // Three requests ([2], [1], [1]) at one per second: the second and third each wait for a
+        // permit, together at least one period, and nothing really slept.
+        assertThat(requests.size(), is(3));
+        assertThat(sleeps, hasSize(2));
+        Duration waited = sleeps.stream().reduce(Duration.ZERO, Duration::plus);
+        assertThat(waited.compareTo(Duration.ofSeconds(1)) >= 0 && waited.compareTo(Duration.ofSeconds(3)) <= 0, is(true));
+        assertThat(row("good").state(), is("delivered"));
+        assertThat(row("poison").state(), is("dead"));
     }
 
     @Test

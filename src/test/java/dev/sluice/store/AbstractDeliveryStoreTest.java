@@ -143,6 +143,20 @@ abstract class AbstractDeliveryStoreTest {
     }
 
     @Test
+    void releaseOrphanedClaims_sqliteHandsBackADeadProcessesClaims_postgresWaitsForTheLease() {
+        store.write(List.of(event(tenant, "a", "meta"), event(tenant, "b", "meta")));
+        outbox.claim(tenant, "meta", 1, T0, LEASE, "killed");
+        Instant restart = T0.plusSeconds(5);
+
+        int released = outbox.releaseOrphanedClaims(restart);
+
+        boolean singleProcess = StoreConfig.SQLITE.equals(db.config().kind());
+        assertThat(released, is(singleProcess ? 1 : 0));
+        assertThat(outbox.claim(tenant, "meta", 10, restart, LEASE, "restarted"), hasSize(singleProcess ? 2 : 1));
+        assertThat(store.outbox(tenant, 10).stream().map(r -> r.attempts()).toList(), contains(0, 0));
+    }
+
+    @Test
     void deadLetters_listedPerTenantWithFiltersAndCursor() {
         String other = "tenant-" + UUID.randomUUID();
         store.write(List.of(event(tenant, "a", "meta"), event(tenant, "b", "meta"), event(tenant, "c", "hook"),
