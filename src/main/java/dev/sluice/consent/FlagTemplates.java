@@ -25,10 +25,15 @@ final class FlagTemplates {
         META_COUNTRY_CODE, META_STATE_CODE, COUNTRY, REGION,
         AD_STORAGE, AD_USER_DATA, AD_PERSONALIZATION, ANALYTICS_STORAGE, GPC, US_PRIVACY, OPT_OUT;
 
+        private final String key = name().toLowerCase(Locale.ROOT);
+
         String key() {
-            return name().toLowerCase(Locale.ROOT);
+            return key;
         }
     }
+
+    private static final Map<String, Placeholder> PLACEHOLDERS = java.util.Arrays.stream(Placeholder.values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Placeholder::key, p -> p));
 
     private FlagTemplates() {
     }
@@ -106,6 +111,6 @@ final class FlagTemplates {
     }
 
     private static Optional<Placeholder> placeholder(String key) {
-        return Arrays.stream(Placeholder.values()).filter(p -> p.key().equals(key)).findFirst();
+        return Optional.ofNullable(PLACEHOLDERS.get(key));
     }
 }

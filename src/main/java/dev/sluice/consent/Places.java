@@ -88,9 +88,27 @@ final class Places {
     }
 
     // Case, accents, punctuation and spaces do not distinguish places.
+    private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}");
+    private static final java.util.regex.Pattern NOT_ALNUM = java.util.regex.Pattern.compile("[^a-z0-9]");
+
+    /** Lookup key: accents folded, lower case, letters and digits only. Runs once per event. */
     private static String key(String text) {
-        String folded = Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
-        return folded.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        if (isAsciiAlnum(text)) {
+            // The common case (codes such as "US", "CA"): no normalization or regex needed.
+            return text.toLowerCase(Locale.ROOT);
+        }
+        String folded = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
+        return NOT_ALNUM.matcher(folded.toLowerCase(Locale.ROOT)).replaceAll("");
+    }
+
+    private static boolean isAsciiAlnum(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, String> countries() {
