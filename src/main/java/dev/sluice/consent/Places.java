@@ -18,6 +18,9 @@ import java.util.Set;
  * which the policy treats as an unknown location.
  */
 final class Places {
+    // First: the tables below are built with key(), which needs these.
+    private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}");
+    private static final java.util.regex.Pattern NOT_ALNUM = java.util.regex.Pattern.compile("[^a-z0-9]");
     private static final Set<String> ALPHA2 = Set.of(Locale.getISOCountries());
     private static final Map<String, String> COUNTRY_BY_KEY = countries();
     private static final String[][] US_STATES = {
@@ -88,8 +91,6 @@ final class Places {
     }
 
     // Case, accents, punctuation and spaces do not distinguish places.
-    private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}");
-    private static final java.util.regex.Pattern NOT_ALNUM = java.util.regex.Pattern.compile("[^a-z0-9]");
 
     /** Lookup key: accents folded, lower case, letters and digits only. Runs once per event. */
     private static String key(String text) {
