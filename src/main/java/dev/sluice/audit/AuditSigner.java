@@ -51,6 +51,37 @@ public final class AuditSigner {
         throw new IllegalArgumentException("must be the base64 of a 32-byte Ed25519 seed or a PKCS#8 PEM key");
     }
 
+    /**
+     * The configured key, or (when none is configured) the demo key in {@code demoFile},
+     * generated there on first use with owner-only permissions. The caller allows the latter
+     * only on loopback, like the demo data key.
+     *
+     * @throws dev.sluice.config.ConfigException naming {@code sluice.audit.signing-key} when the
+     *                                           key cannot be read
+     */
+    public static AuditSigner load(java.util.Optional<dev.sluice.config.Secret> configured, java.nio.file.Path demoFile) {
+        try {
+            if (configured.isPresent()) {
+                return parse(configured.get().text());
+            }
+            if (!java.nio.file.Files.exists(demoFile)) {
+                java.nio.file.Files.writeString(demoFile, generate());
+                try {
+                    java.nio.file.Files.setPosixFilePermissions(demoFile,
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException ignored) {
+                    // Not a POSIX file system: nothing more to restrict.
+                }
+            }
+            return parse(java.nio.file.Files.readString(demoFile));
+        } catch (IllegalArgumentException e) {
+            throw new dev.sluice.config.ConfigException("sluice.audit.signing-key", e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new dev.sluice.config.ConfigException("sluice.audit.signing-key",
+                    "cannot create the demo audit signing key in " + demoFile.getParent());
+        }
+    }
+
     /** A new random key, as the base64 seed {@link #parse} reads (for the demo's generated key). */
     public static String generate() {
         byte[] seed = new byte[32];
