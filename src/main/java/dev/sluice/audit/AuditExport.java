@@ -22,7 +22,7 @@ import java.util.List;
  * {"type":"checkpoint","tenant":..,"seq":n,"hash":"..","signed_at":ms,"key_id":"..","signature":"base64"}
  * </pre>
  * The export is cut at the head read when it starts, so it is one consistent prefix of the chain
- * even while records keep arriving. CSV is for reading, not for verification: one row per record.
+ * even while records keep arriving; it carries every checkpoint signed by then. CSV is for reading, not for verification: one row per record.
  */
 public final class AuditExport {
     /** The JSONL header's format name. */
@@ -39,6 +39,8 @@ public final class AuditExport {
     /** Writes the JSONL export of the tenant's records matching {@code query}, then its checkpoints. */
     public static void jsonl(AuditLog log, String tenantId, AuditQuery query, Instant now, OutputStream out)
             throws IOException {
+        // Checkpoints before the tip, as in verification: one beyond the tip shows a truncated chain.
+        List<Checkpoint> checkpoints = log.checkpoints(tenantId);
         AuditLog.Tip tip = log.tip(tenantId);
         line(out, g -> {
             g.writeStringField("type", "export");
@@ -64,10 +66,7 @@ public final class AuditExport {
             });
             return true;
         });
-        for (Checkpoint cp : log.checkpoints(tenantId)) {
-            if (cp.seq() > tip.seq()) {
-                break;
-            }
+        for (Checkpoint cp : checkpoints) {
             line(out, g -> {
                 g.writeStringField("type", "checkpoint");
                 g.writeStringField("tenant", cp.tenantId());

@@ -120,10 +120,12 @@ final class AuditReader {
     /** Verifies the tenant's whole stored chain against its checkpoints and head. */
     ChainVerifier.Result verify(String tenantId, AuditKey key) throws SQLException {
         ChainVerifier verifier = new ChainVerifier(tenantId, Optional.of(key));
-        // The head is read first: appends after this moment only extend the chain past it.
+        // Checkpoints first, then the head: a checkpoint is written with its head in one
+        // transaction and heads only grow, so every checkpoint read here is at or below the head
+        // read next, unless someone rolled the head back. Records appended later are ignored.
+        checkpoints(tenantId).forEach(verifier::checkpoint);
         Optional<ChainAppender.Head> head = head(tenantId);
         long until = head.map(ChainAppender.Head::seq).orElse(0L);
-        checkpoints(tenantId).stream().filter(cp -> cp.seq() <= until).forEach(verifier::checkpoint);
         try {
             stream(tenantId, AuditQuery.all(), r -> r.seq() <= until
                     && verifier.record(r.seq(), r.prevHash(), r.hash(), r.body(), Optional.of(r)));

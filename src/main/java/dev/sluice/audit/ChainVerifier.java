@@ -141,17 +141,17 @@ final class ChainVerifier {
                 fail(first, "records before seq " + first + " are missing and no retention purge accounts for them");
             }
         }
-        if (failure.isEmpty() && !checkpoints.isEmpty() && checkpoints.lastKey() > last) {
-            long signed = checkpoints.ceilingKey(last + 1);
-            fail(signed, "a signed checkpoint covers seq " + signed + ", but the chain ends at seq " + last
-                    + " (records were deleted from the end)");
-        }
         if (failure.isEmpty() && head.isPresent() && head.get().seq() > 0) {
             if (head.get().seq() != last) {
                 fail(last + 1, "the chain head is at seq " + head.get().seq() + " but the records end at seq " + last);
             } else if (!head.get().hash().equals(lastHash)) {
                 fail(last, "differs from the chain head's hash");
             }
+        }
+        if (failure.isEmpty() && !checkpoints.isEmpty() && checkpoints.lastKey() > last) {
+            long signed = checkpoints.ceilingKey(last + 1);
+            fail(last + 1, "records from seq " + (last + 1) + " are missing: a signed checkpoint covers seq " + signed
+                    + " (records were deleted from the end)");
         }
         return new Result(records, Math.max(first, 0), last, lastHash, checkpointsVerified, failure);
     }
