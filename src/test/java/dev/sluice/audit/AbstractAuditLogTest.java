@@ -247,12 +247,15 @@ abstract class AbstractAuditLogTest {
     }
 
     @Test
-    void policyIsRecordedOncePerTenantAndAgainWhenItChanges() {
+    void policyIsRecordedOncePerTenantAndAgainWhenItChanges() throws Exception {
         assertEquals(2, f.log.recordPolicy(List.of("acme", "globex"), f.policy));
         assertEquals(0, f.log.recordPolicy(List.of("acme", "globex"), f.policy));
-        String changed = "version: changed\n" + "x";
         assertEquals("policy", f.log.page("acme", AuditQuery.all(), 1).getFirst().kind());
-        assertTrue(changed.length() > 0);
+        dev.sluice.consent.ConsentPolicy edited = dev.sluice.consent.ConsentPolicy.parse(
+                Files.readString(Path.of("conf/consent-policy.yaml")) + "\n# edited\n", "edited");
+        assertEquals(1, f.log.recordPolicy(List.of("acme"), edited));
+        StoredRecord second = f.log.page("acme", AuditQuery.all().after(1), 1).getFirst();
+        assertTrue(second.body().contains("\"previous_policy_sha256\":\"" + f.policy.contentSha256() + "\""), second.body());
     }
 
     @Test
