@@ -1,5 +1,9 @@
 package dev.sluice;
 
+import dev.sluice.audit.AuditLog;
+import dev.sluice.audit.AuditScheduler;
+import dev.sluice.audit.AuditSigner;
+import dev.sluice.audit.RetentionPurge;
 import dev.sluice.config.Secrets;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.StoreSettings;
@@ -10,6 +14,7 @@ import dev.sluice.delivery.DeliveryEngine;
 import dev.sluice.event.EventParser;
 import dev.sluice.event.ParserLimits;
 import dev.sluice.http.HttpApi;
+import dev.sluice.ingest.CompanionSource;
 import dev.sluice.ingest.IngestMetrics;
 import dev.sluice.ingest.IngestPipeline;
 import dev.sluice.privacy.DataKeyring;
@@ -46,12 +51,15 @@ public final class Gateway implements AutoCloseable {
     private final GroupCommitWriter writer;
     private final WebServer server;
     private final DeliveryEngine delivery;
+    private final AuditScheduler auditJobs;
 
-    private Gateway(Store store, GroupCommitWriter writer, WebServer server, DeliveryEngine delivery) {
+    private Gateway(Store store, GroupCommitWriter writer, WebServer server, DeliveryEngine delivery,
+                    AuditScheduler auditJobs) {
         this.store = store;
         this.writer = writer;
         this.server = server;
         this.delivery = delivery;
+        this.auditJobs = auditJobs;
     }
 
     /** Boots everything with secrets from the process environment; see {@link #start(Config, SluiceConfig, Secrets, InstantSource)}. */
@@ -73,6 +81,7 @@ public final class Gateway implements AutoCloseable {
         // The consent policy is read before anything starts, so a bad policy stops startup cleanly.
         ConsentEngine consent = new ConsentEngine(ConsentPolicy.load(config.consentPolicy()));
         DataKeyring keyring = keyring(config);
+        AuditSigner auditSigner = auditSigner(config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         if (config.generateDemoKey()) {
@@ -87,46 +96,59 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         boolean deliver = root.get("sluice.delivery.enabled").asBoolean().orElse(true);
+        Collection<TenantConfig> tenants = config.tenants().values();
         GroupCommitWriter writer = null;
+        AuditScheduler auditJobs = null;
         WebServer server;
         try {
+            // Consent audit log: the policy in force is recorded before any event is accepted.
+            AuditLog audit = new AuditLog(store.sql(), auditSigner, config.audit().checkpointEvery(),
+                    config.audit().checkpointInterval(), clock);
+            List<String> tenantIds = tenants.stream().map(TenantConfig::id).sorted().toList();
+            audit.recordPolicy(tenantIds, consent.policy());
+            auditJobs = AuditScheduler.start(audit, new RetentionPurge(audit, retention(config)), tenantIds,
+                    config.audit().checkpointInterval(), config.retention().interval());
             if (deliver) {
                 delivery.start();
             }
             writer = new GroupCommitWriter(store, config.ingest().commitMaxEvents(), registry);
-            server = webServer(root, config, clock, consent, keyring, registry, store, writer, delivery);
+            server = webServer(root, config, clock, consent, keyring, registry, store, writer, delivery, audit);
         } catch (RuntimeException | Error e) {
             // Delivery may already be sending (e.g. the port was taken): stop it before the store
             // it uses, so a failed start leaves no dispatcher running in the background.
             delivery.close();
+            if (auditJobs != null) {
+                auditJobs.close();
+            }
             if (writer != null) {
                 writer.close();
             }
             store.close();
             throw e;
         }
-        Collection<TenantConfig> tenants = config.tenants().values();
         LOG.log(System.Logger.Level.INFO, "event=started host={0} port={1,number,#} store={2} tenants={3} dispatchers={4} startup_ms={5,number,#}",
                 config.host(), server.port(), store.kind(), tenants.size(), deliver ? delivery.dispatcherCount() : 0,
                 (System.nanoTime() - started) / 1_000_000);
-        return new Gateway(store, writer, server, delivery);
+        return new Gateway(store, writer, server, delivery, auditJobs);
     }
 
     private static WebServer webServer(Config root, SluiceConfig config, InstantSource clock, ConsentEngine consent,
-                                       DataKeyring keyring,
-                                       PrometheusMeterRegistry registry, Store store, GroupCommitWriter writer,
-                                       DeliveryEngine delivery) {
+                                       DataKeyring keyring, PrometheusMeterRegistry registry, Store store,
+                                       GroupCommitWriter writer, DeliveryEngine delivery, AuditLog audit) {
         Collection<TenantConfig> tenants = config.tenants().values();
+        // Capabilities that record something in each accepted event's own transaction.
+        List<CompanionSource> companions = List.of(
+                audit.companions(consent.policy()));
         EventParser parser = new EventParser(new ParserLimits(config.ingest().maxEvents(), config.ingest().maxEventAge(),
                 config.ingest().maxFutureSkew(), ParserLimits.defaults().maxNestingDepth(),
                 ParserLimits.defaults().maxStringLength()), clock);
         IngestPipeline pipeline = new IngestPipeline(parser, consent, IdentityHasher.create(), keyring, writer,
-                new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants, List.of());
+                new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants, companions);
         WebServer server = WebServer.builder()
                 .config(root.get("server"))
                 .maxPayloadSize(config.ingest().maxBodyBytes() * 2)
                 .routing(r -> HttpApi.routing(r, pipeline, tenants, config.ingest().maxBodyBytes(), registry,
-                        () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery()))
+                        () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring))
                 .build()
                 .start();
         // Helidon 4 logs a listener that cannot bind (port taken) but returns from start()
@@ -155,6 +177,7 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public void close() {
+        auditJobs.close();
         delivery.close();
         server.stop();
         writer.close();
@@ -166,6 +189,19 @@ public final class Gateway implements AutoCloseable {
         return s.kind().equals(StoreConfig.POSTGRES)
                 ? StoreConfig.postgres(s.jdbcUrl(), s.user().isBlank() ? null : s.user(), s.password().map(p -> p.text()), s.poolSize())
                 : StoreConfig.sqlite(s.sqliteFile());
+    }
+
+    /** File name of the demo's generated audit signing key in the data directory (loopback only). */
+    static final String DEMO_AUDIT_KEY = "demo-audit-signing.key";
+
+    /** The audit checkpoint key: configured, or the demo's generated one (see {@link SluiceConfig}). */
+    public static AuditSigner auditSigner(SluiceConfig config) {
+        return AuditSigner.load(config.audit().signingKey(), config.dataDir().resolve(DEMO_AUDIT_KEY));
+    }
+
+    private static RetentionPurge.Policy retention(SluiceConfig config) {
+        var r = config.retention();
+        return new RetentionPurge.Policy(r.events(), r.delivered(), r.deadLetters(), r.audit());
     }
 
     private static DataKeyring keyring(SluiceConfig config) {

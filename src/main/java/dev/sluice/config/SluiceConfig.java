@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * @param generateDemoKey generate a data key into the data directory (demo on loopback only)
  * @param tenants         tenants by id
  * @param consentPolicy   the consent policy file ({@code sluice.consent.policy-file})
+ * @param audit           the consent audit log ({@code sluice.audit})
+ * @param retention       retention per data kind ({@code sluice.retention})
  */
 public record SluiceConfig(String host,
                            Path dataDir,
@@ -38,7 +40,9 @@ public record SluiceConfig(String host,
                            CryptoSettings crypto,
                            boolean generateDemoKey,
                            Map<String, TenantConfig> tenants,
-                           Path consentPolicy) {
+                           Path consentPolicy,
+                           AuditSettings audit,
+                           RetentionSettings retention) {
 
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
@@ -67,7 +71,8 @@ public record SluiceConfig(String host,
         Map<String, TenantConfig> tenants = tenants(s.get("tenants"), secrets);
         SluiceConfig config = new SluiceConfig(host, dataDir, ingest, store, new CryptoSettings(keys, activeKey),
                 generateDemoKey && keys.isEmpty(), tenants,
-                Path.of(s.get("consent.policy-file").asString().orElse("conf/consent-policy.yaml")));
+                Path.of(s.get("consent.policy-file").asString().orElse("conf/consent-policy.yaml")),
+                AuditSettings.load(s.get("audit"), secrets), RetentionSettings.load(s.get("retention")));
         config.checkDemoOnlyOnLoopback();
         return config;
     }
@@ -94,6 +99,10 @@ public record SluiceConfig(String host,
         if (generateDemoKey) {
             throw new ConfigException("sluice.crypto.keys",
                     "a generated demo data key is allowed only on loopback; configure a key from a secret");
+        }
+        if (audit.signingKey().isEmpty()) {
+            throw new ConfigException("sluice.audit.signing-key",
+                    "a generated audit signing key is allowed only on loopback; configure a key from a secret");
         }
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.audit.AuditEntry;
+import dev.sluice.audit.AuditLog;
 import dev.sluice.config.TenantConfig;
 import dev.sluice.delivery.DeliveryEngine;
 import dev.sluice.delivery.DestinationStatus;
@@ -44,12 +46,15 @@ final class AdminHandler {
     private final DeliveryEngine engine;
     private final DeliveryStore store;
     private final InstantSource clock;
+    private final AuditLog audit;
 
-    AdminHandler(Authenticator authenticator, DeliveryEngine engine, DeliveryStore store, InstantSource clock) {
+    AdminHandler(Authenticator authenticator, DeliveryEngine engine, DeliveryStore store, InstantSource clock,
+                 AuditLog audit) {
         this.authenticator = authenticator;
         this.engine = engine;
         this.store = store;
         this.clock = clock;
+        this.audit = audit;
     }
 
     void register(HttpRouting.Builder routing) {
@@ -160,6 +165,8 @@ final class AdminHandler {
             return;
         }
         int replayed = store.replay(tenant.id(), selector, clock.instant());
+        // Audited after the fact, with its count; a replay whose record fails still answers 503.
+        audit.append(tenant.id(), new AuditEntry.Replayed(clock.instant(), replayed, ids, destination, reason));
         LOG.log(System.Logger.Level.INFO, "event=dead_letters_replayed tenant={0} count={1} by_ids={2} destination={3}",
                 tenant.id(), replayed, ids.size(), destination.orElse("-"));
         Responses.json(res, 200, write(g -> {

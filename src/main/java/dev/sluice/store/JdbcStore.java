@@ -156,6 +156,26 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public SqlAccess sql() {
+        return new SqlAccess() {
+            @Override
+            public <T> T inTransaction(Work<T> work) throws SQLException {
+                return connections.inTransaction(work::run);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) throws SQLException {
+                return connections.read(work::run);
+            }
+
+            @Override
+            public String dialect() {
+                return connections.kind();
+            }
+        };
+    }
+
+    @Override
     public void close() {
         connections.close();
     }

@@ -61,6 +61,16 @@ public interface Store extends AutoCloseable {
     /** Returns {@code "sqlite"} or {@code "postgres"}. */
     String kind();
 
+    /**
+     * SQL access for capabilities with their own tables (audit, ledger). Test doubles that are
+     * not backed by a database do not offer it.
+     *
+     * @throws UnsupportedOperationException when the store has no SQL database behind it
+     */
+    default SqlAccess sql() {
+        throw new UnsupportedOperationException("this store offers no SQL access");
+    }
+
     /** Closes connections; later calls throw {@link StoreException}. Idempotent. */
     @Override
     void close();

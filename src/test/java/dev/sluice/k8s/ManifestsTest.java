@@ -176,6 +176,11 @@ class ManifestsTest {
         overrides.put("server.host", "0.0.0.0");
         overrides.put("sluice.data-dir", dir.resolve("data").toString());
         overrides.put("sluice.crypto.keys.k1", "file:" + key);
+        // The mounted Ed25519 audit signing key (the base64 of a 32-byte seed is one accepted form).
+        byte[] seed = new byte[32];
+        java.util.Arrays.fill(seed, (byte) 7);
+        Path signing = Files.writeString(dir.resolve("audit-signing-key"), java.util.Base64.getEncoder().encodeToString(seed));
+        overrides.put("sluice.audit.signing-key", "file:" + signing);
         // As the manifests do with SLUICE_TENANTS_0_API_dash_KEY_dash_HASHES_0 from the Secret.
         overrides.put("sluice.tenants.0.api-key-hashes.0", "sha256:" + "ab".repeat(32));
         SluiceConfig config = SluiceConfig.load(ConfigLoader.load(K8S.resolve("base/application.yaml"), overrides), Secrets.of(Map.of(), dir));

@@ -1,0 +1,114 @@
+package dev.sluice.audit;
+
+import dev.sluice.consent.ConsentDecision;
+import dev.sluice.consent.ConsentPolicy;
+import dev.sluice.event.UserData;
+import dev.sluice.ingest.CompanionSource;
+import dev.sluice.privacy.SubjectDigests;
+import dev.sluice.store.Companion;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The audit log's part of every accepted event, written in the event's own transaction (so a
+ * duplicate records nothing): one decision record per destination the event named, DENY
+ * included, and the subject index that lets an erasure find the event's pending deliveries.
+ */
+final class AuditCompanions implements CompanionSource {
+    private final String policyVersion;
+    private final String policySha256;
+    private final DecisionsKind decisions;
+    private final SubjectsKind subjects = new SubjectsKind();
+
+    AuditCompanions(ConsentPolicy policy, ChainAppender appender) {
+        this.policyVersion = policy.version();
+        this.policySha256 = policy.contentSha256();
+        this.decisions = new DecisionsKind(appender);
+    }
+
+    @Override
+    public List<Companion> companions(Admitted admitted) {
+        List<AuditEntry> entries = new ArrayList<>(admitted.consent().decisions().size());
+        for (ConsentDecision d : admitted.consent().decisions()) {
+            entries.add(new AuditEntry.Decided(admitted.receivedAt(), admitted.event().eventId(),
+                    admitted.event().eventName(), d, admitted.consent().seen(), admitted.consent().jurisdiction(),
+                    policyVersion, policySha256));
+        }
+        UserData user = admitted.event().user();
+        List<String> keys = SubjectKeys.of(admitted.crypto(),
+                SubjectKeys.present(user.email(), user.phone(), user.externalId()),
+                SubjectDigests.region(user.country(), admitted.tenant().defaultRegion()));
+        List<Companion> out = new ArrayList<>(2);
+        if (!entries.isEmpty()) {
+            out.add(new Decisions(decisions, entries));
+        }
+        if (!keys.isEmpty()) {
+            out.add(new Subjects(subjects, keys, admitted.receivedAt()));
+        }
+        return out;
+    }
+
+    private record Decisions(DecisionsKind kind, List<AuditEntry> entries) implements Companion {
+    }
+
+    /** Peppered keys only; still personal data in law, so it never prints them. */
+    private record Subjects(SubjectsKind kind, List<String> keys, Instant receivedAt) implements Companion {
+        @Override
+        public String toString() {
+            return "Subjects[" + keys.size() + " keys]";
+        }
+    }
+
+    /** Appends each tenant's decisions to its chain, tenants in id order (see {@link ChainAppender}). */
+    private static final class DecisionsKind implements Companion.Kind {
+        private final ChainAppender appender;
+
+        DecisionsKind(ChainAppender appender) {
+            this.appender = appender;
+        }
+
+        @Override
+        public void write(Connection connection, String dialect, List<Companion.Placed> placed) throws SQLException {
+            Map<String, List<AuditEntry>> byTenant = new TreeMap<>();
+            Instant latest = Instant.EPOCH;
+            for (Companion.Placed p : placed) {
+                Decisions d = (Decisions) p.companion();
+                byTenant.computeIfAbsent(p.event().tenantId(), t -> new ArrayList<>()).addAll(d.entries());
+                latest = latest.isBefore(p.event().receivedAt()) ? p.event().receivedAt() : latest;
+            }
+            for (Map.Entry<String, List<AuditEntry>> tenant : byTenant.entrySet()) {
+                ChainAppender.Head head = appender.lock(connection, dialect, tenant.getKey(), latest);
+                appender.append(connection, tenant.getKey(), head, tenant.getValue());
+            }
+        }
+    }
+
+    private static final class SubjectsKind implements Companion.Kind {
+        private static final String INSERT = """
+                INSERT INTO audit_subjects (tenant_id, subject_key, event_row_id, received_at) VALUES (?, ?, ?, ?)""";
+
+        @Override
+        public void write(Connection connection, String dialect, List<Companion.Placed> placed) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
+                for (Companion.Placed p : placed) {
+                    Subjects s = (Subjects) p.companion();
+                    for (String key : s.keys()) {
+                        ps.setString(1, p.event().tenantId());
+                        ps.setString(2, key);
+                        ps.setLong(3, p.eventRowId());
+                        ps.setLong(4, s.receivedAt().toEpochMilli());
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.sluice.audit;
+
+import dev.sluice.consent.ConsentDecision;
+import dev.sluice.consent.SignalsSeen;
+import dev.sluice.consent.TcfFacts;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What one audit record says, before it is numbered and chained. None of these hold personal
+ * data: identifiers never reach them, only counts, kinds and decoded consent facts.
+ */
+public sealed interface AuditEntry {
+
+    /** When it happened. */
+    Instant at();
+
+    /**
+     * A consent decision for one (accepted event, destination), DENY included.
+     *
+     * @param policyVersion the consent policy's declared version
+     * @param policySha256  the consent policy file's SHA-256
+     */
+    record Decided(Instant at, String eventId, String eventName, ConsentDecision decision, SignalsSeen seen,
+                   String jurisdiction, String policyVersion, String policySha256) implements AuditEntry {
+        public Decided {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(decision, "decision");
+        }
+    }
+
+    /**
+     * An erasure request processed.
+     *
+     * @param identifierKinds which kinds of identifier the request carried (email, phone, external_id)
+     * @param erased          what was removed, by kind, e.g. {@code pending_deliveries: 3}
+     */
+    record Erased(Instant at, List<String> identifierKinds, Map<String, Long> erased) implements AuditEntry {
+        public Erased {
+            identifierKinds = List.copyOf(identifierKinds);
+            erased = Map.copyOf(erased);
+        }
+    }
+
+    /**
+     * A retention purge.
+     *
+     * @param purged             rows deleted, by data kind
+     * @param retainedFromSeq    the first audit record kept after the purge (this record's own seq
+     *                           when every earlier one was purged)
+     * @param retainedFromPrev   that record's {@code prev_hash}: anchors a chain whose beginning
+     *                           was purged, so a verifier can tell purging from deleting
+     */
+    record Purged(Instant at, Map<String, Long> purged, long retainedFromSeq, String retainedFromPrev)
+            implements AuditEntry {
+        public Purged {
+            purged = Map.copyOf(purged);
+        }
+    }
+
+    /** Dead letters made pending again by an administrator. */
+    record Replayed(Instant at, long replayed, List<Long> ids, Optional<String> destinationId,
+                    Optional<String> reasonPrefix) implements AuditEntry {
+        public Replayed {
+            ids = List.copyOf(ids);
+        }
+    }
+
+    /** The consent policy in force changed (or was first recorded) at startup. */
+    record PolicyChanged(Instant at, String version, String sha256, Optional<String> previousSha256)
+            implements AuditEntry {
+    }
+
+    /** The record kind as stored and exported. */
+    static String kind(AuditEntry entry) {
+        return switch (entry) {
+            case Decided d -> "decision";
+            case Erased e -> "erasure";
+            case Purged p -> "retention";
+            case Replayed r -> "replay";
+            case PolicyChanged p -> "policy";
+        };
+    }
+
+    /**
+     * The record's canonical fields: these plus {@code tenant}, {@code seq}, {@code kind} and
+     * {@code time} (epoch milliseconds) form the hashed body.
+     */
+    static Map<String, Object> fields(AuditEntry entry) {
+        Map<String, Object> f = new TreeMap<>();
+        switch (entry) {
+            case Decided d -> {
+                f.put("event_id", d.eventId());
+                f.put("event_name", d.eventName());
+                f.put("destination_id", d.decision().destinationId());
+                f.put("destination_type", d.decision().destinationType());
+                f.put("decision", d.decision().decision().name());
+                f.put("rule_ids", d.decision().ruleIds());
+                f.put("reason_codes", d.decision().reasonCodes());
+                f.put("jurisdiction", d.jurisdiction());
+                f.put("policy_version", d.policyVersion());
+                f.put("policy_sha256", d.policySha256());
+                f.put("signals", signals(d.seen()));
+            }
+            case Erased e -> {
+                f.put("identifier_kinds", e.identifierKinds());
+                f.put("erased", new TreeMap<>(e.erased()));
+            }
+            case Purged p -> {
+                f.put("purged", new TreeMap<>(p.purged()));
+                f.put("retained_from_seq", p.retainedFromSeq());
+                f.put("retained_from_prev_hash", p.retainedFromPrev());
+            }
+            case Replayed r -> {
+                f.put("replayed", r.replayed());
+                f.put("ids", r.ids());
+                r.destinationId().ifPresent(v -> f.put("destination_id", v));
+                r.reasonPrefix().ifPresent(v -> f.put("reason_prefix", v));
+            }
+            case PolicyChanged p -> {
+                f.put("policy_version", p.version());
+                f.put("policy_sha256", p.sha256());
+                p.previousSha256().ifPresent(v -> f.put("previous_policy_sha256", v));
+            }
+        }
+        return f;
+    }
+
+    private static Map<String, Object> signals(SignalsSeen seen) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("consent_mode", new TreeMap<>(seen.consentMode()));
+        seen.tcf().ifPresent(t -> s.put("tcf", tcf(t)));
+        seen.gpc().ifPresent(v -> s.put("gpc", v));
+        seen.usPrivacy().ifPresent(v -> s.put("us_privacy", v));
+        seen.optOut().ifPresent(v -> s.put("opt_out", v));
+        return s;
+    }
+
+    private static Map<String, Object> tcf(TcfFacts t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("gdpr_applies", t.gdprApplies());
+        m.put("cmp_id", t.cmpId());
+        m.put("policy_version", t.policyVersion());
+        m.put("purpose_consents", List.copyOf(t.purposeConsents()));
+        m.put("purpose_legitimate_interests", List.copyOf(t.purposeLegitimateInterests()));
+        m.put("vendor_consents", List.copyOf(t.vendorConsents()));
+        m.put("special_feature_opt_ins", List.copyOf(t.specialFeatureOptIns()));
+        // The TC string itself is never stored: it is a long, rarely repeated token.
+        m.put("sha256", t.stringSha256());
+        return m;
+    }
+}

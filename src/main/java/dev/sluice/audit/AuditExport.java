@@ -1,0 +1,135 @@
+package dev.sluice.audit;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Streams a tenant's audit records as JSONL or CSV, row by row as they are read.
+ *
+ * <p>JSONL (what {@code sluice audit verify} reads), one JSON object per line:
+ * <pre>
+ * {"type":"export","format":"sluice-audit-export/1","tenant":..,"exported_at":ms,"filtered":false,"head_seq":n,"head_hash":".."}
+ * {"type":"record","seq":1,"prev_hash":"..","hash":"..","record":{...the canonical body...}}
+ * ...
+ * {"type":"checkpoint","tenant":..,"seq":n,"hash":"..","signed_at":ms,"key_id":"..","signature":"base64"}
+ * </pre>
+ * The export is cut at the head read when it starts, so it is one consistent prefix of the chain
+ * even while records keep arriving; it carries every checkpoint signed by then. CSV is for reading, not for verification: one row per record.
+ */
+public final class AuditExport {
+    /** The JSONL header's format name. */
+    public static final String FORMAT = "sluice-audit-export/1";
+    private static final JsonFactory FACTORY = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final List<String> CSV_COLUMNS = List.of("seq", "time", "kind", "event_id", "event_name",
+            "destination_id", "destination_type", "decision", "rule_ids", "reason_codes", "jurisdiction",
+            "policy_version", "policy_sha256", "hash");
+
+    private AuditExport() {
+    }
+
+    /** Writes the JSONL export of the tenant's records matching {@code query}, then its checkpoints. */
+    public static void jsonl(AuditLog log, String tenantId, AuditQuery query, Instant now, OutputStream out)
+            throws IOException {
+        // Checkpoints before the tip, as in verification: one beyond the tip shows a truncated chain.
+        List<Checkpoint> checkpoints = log.checkpoints(tenantId);
+        AuditLog.Tip tip = log.tip(tenantId);
+        line(out, g -> {
+            g.writeStringField("type", "export");
+            g.writeStringField("format", FORMAT);
+            g.writeStringField("tenant", tenantId);
+            g.writeNumberField("exported_at", now.toEpochMilli());
+            g.writeBooleanField("filtered", query.filtered() || query.afterSeq() > 0);
+            g.writeNumberField("head_seq", tip.seq());
+            g.writeStringField("head_hash", tip.hash());
+        });
+        log.stream(tenantId, query, r -> {
+            if (r.seq() > tip.seq()) {
+                return false;
+            }
+            line(out, g -> {
+                g.writeStringField("type", "record");
+                g.writeNumberField("seq", r.seq());
+                g.writeStringField("prev_hash", r.prevHash());
+                g.writeStringField("hash", r.hash());
+                g.writeFieldName("record");
+                // Verbatim: these are the bytes that were hashed.
+                g.writeRawValue(r.body());
+            });
+            return true;
+        });
+        for (Checkpoint cp : checkpoints) {
+            line(out, g -> {
+                g.writeStringField("type", "checkpoint");
+                g.writeStringField("tenant", cp.tenantId());
+                g.writeNumberField("seq", cp.seq());
+                g.writeStringField("hash", cp.hash());
+                g.writeNumberField("signed_at", cp.signedAt().toEpochMilli());
+                g.writeStringField("key_id", cp.keyId());
+                g.writeStringField("signature", cp.signature());
+            });
+        }
+        out.flush();
+    }
+
+    /** Writes the CSV export (header row, then one row per record). */
+    public static void csv(AuditLog log, String tenantId, AuditQuery query, Writer out) throws IOException {
+        out.write(String.join(",", CSV_COLUMNS) + "\r\n");
+        log.stream(tenantId, query, r -> {
+            JsonNode b = MAPPER.readTree(r.body());
+            StringBuilder row = new StringBuilder(256);
+            for (String column : CSV_COLUMNS) {
+                if (row.length() > 0) {
+                    row.append(',');
+                }
+                row.append(cell(switch (column) {
+                    case "seq" -> Long.toString(r.seq());
+                    case "time" -> Instant.ofEpochMilli(b.path("time").asLong()).toString();
+                    case "hash" -> r.hash();
+                    case "rule_ids", "reason_codes" -> join(b.path(column));
+                    default -> b.path(column).asText("");
+                }));
+            }
+            out.write(row.append("\r\n").toString());
+            return true;
+        });
+        out.flush();
+    }
+
+    private static String join(JsonNode array) {
+        StringBuilder s = new StringBuilder();
+        array.forEach(n -> s.append(s.length() > 0 ? " " : "").append(n.asText()));
+        return s.toString();
+    }
+
+    /** RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet never runs a merchant's event id as a formula. */
+    static String cell(String value) {
+        String v = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+            return '"' + v.replace("\"", "\"\"") + '"';
+        }
+        return v;
+    }
+
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static void line(OutputStream out, Fields fields) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        }
+        out.write('\n');
+    }
+
+}

@@ -1,0 +1,234 @@
+package dev.sluice.audit;
+
+import dev.sluice.consent.ConsentPolicy;
+import dev.sluice.ingest.CompanionSource;
+import dev.sluice.store.SqlAccess;
+import dev.sluice.store.StoreException;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The tamper-evident consent audit log: one hash chain per tenant, with Ed25519-signed
+ * checkpoints. Decisions are appended in each accepted event's own transaction (see
+ * {@link #companions}); erasures, retention purges, dead-letter replays and policy changes are
+ * appended here in transactions of their own. The canonical form, the hash and the checkpoint
+ * signature are specified in {@code docs/audit.md}.
+ *
+ * <p>Every method is scoped to one tenant. Failures surface as {@link StoreException} without
+ * record content. Thread-safe.
+ */
+public final class AuditLog {
+    private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
+
+    private final SqlAccess sql;
+    private final AuditSigner signer;
+    private final ChainAppender appender;
+    private final AuditReader reader;
+    private final Duration checkpointInterval;
+    private final InstantSource clock;
+
+    /**
+     * @param checkpointEvery    sign a checkpoint after this many records
+     * @param checkpointInterval and at least this often while records arrive ({@link #checkpointDue})
+     */
+    public AuditLog(SqlAccess sql, AuditSigner signer, long checkpointEvery, Duration checkpointInterval,
+                    InstantSource clock) {
+        this.sql = Objects.requireNonNull(sql, "sql");
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.appender = new ChainAppender(signer, checkpointEvery);
+        this.reader = new AuditReader(sql);
+        this.checkpointInterval = Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The ingest companion that records every decision (and the erasure subject index). */
+    public CompanionSource companions(ConsentPolicy policy) {
+        return new AuditCompanions(policy, appender);
+    }
+
+    /** The public half of the signing key, for auditors. */
+    public AuditKey publicKey() {
+        return signer.publicKey();
+    }
+
+    /**
+     * Records the consent policy in force for each tenant whose last recorded policy differs
+     * (or who has none yet). Called at startup, before any event is accepted.
+     *
+     * @return how many tenants got a policy record
+     */
+    public int recordPolicy(Collection<String> tenantIds, ConsentPolicy policy) {
+        int recorded = 0;
+        for (String tenantId : tenantIds) {
+            boolean changed = inChain(tenantId, (c, head) -> {
+                if (head.policySha256().filter(policy.contentSha256()::equals).isPresent()) {
+                    return new Appended<>(false, List.of());
+                }
+                ChainAppender.rememberPolicy(c, tenantId, policy.contentSha256());
+                return new Appended<>(true, List.of(new AuditEntry.PolicyChanged(clock.instant(), policy.version(),
+                        policy.contentSha256(), head.policySha256())));
+            });
+            if (changed) {
+                recorded++;
+                LOG.log(System.Logger.Level.INFO, "event=audit_policy_recorded tenant={0} policy_version={1}",
+                        tenantId, policy.version());
+            }
+        }
+        return recorded;
+    }
+
+    /** Appends one record in a transaction of its own and returns its seq. */
+    public long append(String tenantId, AuditEntry entry) {
+        return inChain(tenantId, (c, head) -> new Appended<>(head.seq() + 1, List.of(entry)));
+    }
+
+    /**
+     * Signs a checkpoint for each tenant whose chain grew since its last checkpoint and whose last
+     * checkpoint is older than the configured interval. Run periodically.
+     *
+     * @return how many checkpoints were signed
+     */
+    public int checkpointDue(Collection<String> tenantIds) {
+        int signed = 0;
+        for (String tenantId : tenantIds) {
+            Instant now = clock.instant();
+            boolean did = inChain(tenantId, (c, head) -> {
+                if (head.seq() > head.checkpointSeq() && !head.checkpointAt().plus(checkpointInterval).isAfter(now)) {
+                    appender.checkpoint(c, tenantId, head, now);
+                    return new Appended<>(true, List.of());
+                }
+                return new Appended<>(false, List.of());
+            });
+            signed += did ? 1 : 0;
+        }
+        return signed;
+    }
+
+    /** One page of the tenant's records matching {@code query}, at most {@code limit}. */
+    public List<StoredRecord> page(String tenantId, AuditQuery query, int limit) {
+        try {
+            return reader.page(tenantId, query, limit);
+        } catch (SQLException e) {
+            throw failure("reading audit records failed", e);
+        }
+    }
+
+    /** Streams every matching record to {@code sink}, in seq order, page by page. */
+    public void stream(String tenantId, AuditQuery query, RecordSink sink) throws IOException {
+        try {
+            reader.stream(tenantId, query, sink::accept);
+        } catch (SQLException e) {
+            throw failure("reading audit records failed", e);
+        }
+    }
+
+    /** The tenant's signed checkpoints, in seq order. */
+    public List<Checkpoint> checkpoints(String tenantId) {
+        try {
+            return reader.checkpoints(tenantId);
+        } catch (SQLException e) {
+            throw failure("reading audit checkpoints failed", e);
+        }
+    }
+
+    /** The tenant's chain tip: seq and hash (seq 0 when it has no record yet). */
+    public Tip tip(String tenantId) {
+        try {
+            return reader.head(tenantId).map(h -> new Tip(h.seq(), h.hash())).orElse(new Tip(0, ChainHash.GENESIS));
+        } catch (SQLException e) {
+            throw failure("reading the audit head failed", e);
+        }
+    }
+
+    /** Checks the tenant's stored chain, checkpoint signatures and head. */
+    public Verification verify(String tenantId) {
+        try {
+            return Verification.of(reader.verify(tenantId, signer.publicKey()));
+        } catch (SQLException e) {
+            throw failure("verifying the audit chain failed", e);
+        }
+    }
+
+    /** A chain tip. */
+    public record Tip(long seq, String hash) {
+    }
+
+    /** Receives records one at a time; returns false to stop. */
+    @FunctionalInterface
+    public interface RecordSink {
+        boolean accept(StoredRecord record) throws IOException;
+    }
+
+    /** What work under a locked head decided: its result and the records to append after it. */
+    record Appended<T>(T result, List<AuditEntry> entries) {
+    }
+
+    /** Work on a tenant's locked head, inside one transaction. */
+    @FunctionalInterface
+    interface ChainWork<T> {
+        Appended<T> run(Connection connection, ChainAppender.Head head) throws SQLException;
+    }
+
+    /** Locks the tenant's head, runs {@code work}, appends its entries and commits, all in one transaction. */
+    <T> T inChain(String tenantId, ChainWork<T> work) {
+        try {
+            return sql.inTransaction(c -> {
+                ChainAppender.Head head = appender.lock(c, sql.dialect(), tenantId, clock.instant());
+                Appended<T> done = work.run(c, head);
+                // Re-read: the work may have signed a checkpoint or remembered a policy on the head.
+                ChainAppender.Head current = appender.lock(c, sql.dialect(), tenantId, clock.instant());
+                appender.append(c, tenantId, current, done.entries());
+                return done.result();
+            });
+        } catch (SQLException e) {
+            throw failure("audit append failed", e);
+        }
+    }
+
+    SqlAccess sql() {
+        return sql;
+    }
+
+    InstantSource clock() {
+        return clock;
+    }
+
+    private static StoreException failure(String message, SQLException e) {
+        return new StoreException(message + " (sqlstate " + e.getSQLState() + ")", e);
+    }
+
+    /**
+     * The outcome of a verification.
+     *
+     * @param records             records checked
+     * @param firstSeq            first seq present (later than 1 after a retention purge)
+     * @param lastSeq             last seq checked
+     * @param checkpointsVerified checkpoints whose signature and hash matched
+     * @param failure             the first fault, if any
+     */
+    public record Verification(long records, long firstSeq, long lastSeq, int checkpointsVerified,
+                               Optional<Fault> failure) {
+        static Verification of(ChainVerifier.Result r) {
+            return new Verification(r.records(), r.firstSeq(), r.lastSeq(), r.checkpointsVerified(),
+                    r.failure().map(f -> new Fault(f.seq(), f.reason())));
+        }
+
+        /** Whether the chain is intact. */
+        public boolean ok() {
+            return failure.isEmpty();
+        }
+    }
+
+    /** The first bad record's seq and why it is bad. */
+    public record Fault(long seq, String reason) {
+    }
+}

@@ -1,0 +1,51 @@
+package dev.sluice.audit;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Filters for reading a tenant's audit records; every present condition must hold. Records come
+ * in seq order after {@code afterSeq} (the cursor).
+ *
+ * @param from          recorded at or after
+ * @param to            recorded before
+ * @param destinationId decisions for this destination
+ * @param decision      ALLOW, LIMITED or DENY
+ * @param eventId       decisions for this event id
+ * @param ruleId        decisions one of whose rule ids is this
+ * @param kind          decision, erasure, retention, replay or policy
+ * @param afterSeq      only records with a greater seq
+ */
+public record AuditQuery(Optional<Instant> from, Optional<Instant> to, Optional<String> destinationId,
+                         Optional<String> decision, Optional<String> eventId, Optional<String> ruleId,
+                         Optional<String> kind, long afterSeq) {
+    public AuditQuery {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(destinationId, "destinationId");
+        Objects.requireNonNull(decision, "decision");
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(ruleId, "ruleId");
+        Objects.requireNonNull(kind, "kind");
+        if (afterSeq < 0) {
+            throw new IllegalArgumentException("after must not be negative");
+        }
+    }
+
+    /** Every record of the tenant. */
+    public static AuditQuery all() {
+        return new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), 0);
+    }
+
+    /** Whether any filter beyond the cursor is set: such a result cannot be chain-verified. */
+    public boolean filtered() {
+        return from.isPresent() || to.isPresent() || destinationId.isPresent() || decision.isPresent()
+                || eventId.isPresent() || ruleId.isPresent() || kind.isPresent();
+    }
+
+    AuditQuery after(long seq) {
+        return new AuditQuery(from, to, destinationId, decision, eventId, ruleId, kind, seq);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.sluice.audit;
+
+import dev.sluice.store.SqlAccess;
+import dev.sluice.store.StoreConfig;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads audit records, checkpoints and heads, always for one tenant. Long reads (exports,
+ * verification) go page by page with a seq cursor: each page is one short read, so an export of a
+ * month streams in bounded memory and never holds SQLite's reader while a slow client drains it.
+ */
+final class AuditReader {
+    static final int PAGE = 500;
+    private static final String COLUMNS = "seq, prev_hash, hash, body, kind, recorded_at, event_id, destination_id,"
+            + " decision, rule_ids";
+
+    /** Receives records one at a time; returns false to stop. */
+    @FunctionalInterface
+    interface Sink {
+        boolean accept(StoredRecord record) throws java.io.IOException;
+    }
+
+    private final SqlAccess sql;
+
+    AuditReader(SqlAccess sql) {
+        this.sql = sql;
+    }
+
+    /** Up to {@code limit} matching records after the query's cursor. */
+    List<StoredRecord> page(String tenantId, AuditQuery query, int limit) throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE tenant_id = ? AND seq > ?");
+        List<Object> args = new ArrayList<>(List.of(tenantId, query.afterSeq()));
+        query.from().ifPresent(t -> { where.append(" AND recorded_at >= ?"); args.add(t.toEpochMilli()); });
+        query.to().ifPresent(t -> { where.append(" AND recorded_at < ?"); args.add(t.toEpochMilli()); });
+        query.destinationId().ifPresent(d -> { where.append(" AND destination_id = ?"); args.add(d); });
+        query.decision().ifPresent(d -> { where.append(" AND decision = ?"); args.add(d); });
+        query.eventId().ifPresent(e -> { where.append(" AND event_id = ?"); args.add(e); });
+        query.kind().ifPresent(k -> { where.append(" AND kind = ?"); args.add(k); });
+        query.ruleId().ifPresent(r -> {
+            // A substring search for |id| (not LIKE, whose % and _ a rule id may contain).
+            where.append(StoreConfig.POSTGRES.equals(sql.dialect()) ? " AND strpos(rule_ids, ?) > 0" : " AND instr(rule_ids, ?) > 0");
+            args.add("|" + r + "|");
+        });
+        String statement = "SELECT " + COLUMNS + " FROM audit_records" + where + " ORDER BY seq LIMIT ?";
+        args.add(limit);
+        return sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(statement)) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                List<StoredRecord> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new StoredRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7), rs.getString(8),
+                                rs.getString(9), rs.getString(10)));
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    /** Every matching record, in seq order, page by page. */
+    void stream(String tenantId, AuditQuery query, Sink sink) throws SQLException, java.io.IOException {
+        AuditQuery next = query;
+        while (true) {
+            List<StoredRecord> rows = page(tenantId, next, PAGE);
+            for (StoredRecord row : rows) {
+                if (!sink.accept(row)) {
+                    return;
+                }
+            }
+            if (rows.size() < PAGE) {
+                return;
+            }
+            next = next.after(rows.getLast().seq());
+        }
+    }
+
+    /** The tenant's checkpoints in seq order; there are few (one per N records). */
+    List<Checkpoint> checkpoints(String tenantId) throws SQLException {
+        return sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT seq, hash, signed_at, key_id, signature FROM audit_checkpoints WHERE tenant_id = ? ORDER BY seq")) {
+                ps.setString(1, tenantId);
+                List<Checkpoint> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Checkpoint(tenantId, rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
+                                rs.getString(4), rs.getString(5)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The tenant's chain tip, if it has any record. */
+    Optional<ChainAppender.Head> head(String tenantId) throws SQLException {
+        return sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT seq, hash, checkpoint_seq, checkpoint_at, policy_sha256 FROM audit_heads WHERE tenant_id = ?")) {
+                ps.setString(1, tenantId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new ChainAppender.Head(rs.getLong(1), rs.getString(2), rs.getLong(3),
+                            Instant.ofEpochMilli(rs.getLong(4)), Optional.ofNullable(rs.getString(5)))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Verifies the tenant's whole stored chain against its checkpoints and head. */
+    ChainVerifier.Result verify(String tenantId, AuditKey key) throws SQLException {
+        ChainVerifier verifier = new ChainVerifier(tenantId, Optional.of(key));
+        // Checkpoints first, then the head: a checkpoint is written with its head in one
+        // transaction and heads only grow, so every checkpoint read here is at or below the head
+        // read next, unless someone rolled the head back. Records appended later are ignored.
+        checkpoints(tenantId).forEach(verifier::checkpoint);
+        Optional<ChainAppender.Head> head = head(tenantId);
+        long until = head.map(ChainAppender.Head::seq).orElse(0L);
+        try {
+            stream(tenantId, AuditQuery.all(), r -> r.seq() <= until
+                    && verifier.record(r.seq(), r.prevHash(), r.hash(), r.body(), Optional.of(r)));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("verification writes nothing", e);
+        }
+        return verifier.finish(head);
+    }
+}

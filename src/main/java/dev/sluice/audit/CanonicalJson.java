@@ -1,0 +1,152 @@
+package dev.sluice.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The canonical JSON that audit hashes and signatures are computed over: RFC 8785 (JCS)
+ * restricted to what audit records hold, so that a verifier in any language can reproduce it.
+ *
+ * <ul>
+ *   <li>objects: members sorted by key, compared as UTF-16 code units (all keys are ASCII);
+ *       absent values are left out, never written as {@code null};</li>
+ *   <li>arrays: in the order given;</li>
+ *   <li>numbers: integers only, written in plain decimal without sign for zero, exponent or
+ *       fraction (all fit in 53 bits);</li>
+ *   <li>strings: {@code "} and {@code \} escaped with a backslash; U+0008, U+0009, U+000A,
+ *       U+000C, U+000D as {@code \b \t \n \f \r}; other code points below U+0020 and unpaired
+ *       surrogates as {@code \}{@code u} with four lower-case hex digits; everything else as
+ *       itself in UTF-8;</li>
+ *   <li>no whitespace anywhere.</li>
+ * </ul>
+ */
+final class CanonicalJson {
+    private CanonicalJson() {
+    }
+
+    /** Writes a value tree of maps (string keys), lists, strings, integers and booleans. */
+    static String write(Object value) {
+        StringBuilder out = new StringBuilder(256);
+        append(out, value);
+        return out.toString();
+    }
+
+    /**
+     * Converts parsed JSON to the value tree {@link #write} takes, so that a record read back
+     * from an export re-serializes to exactly the bytes that were hashed.
+     *
+     * @throws IllegalArgumentException for values audit records never hold (null, fractions)
+     */
+    static Object fromJson(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> map = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                map.put(e.getKey(), fromJson(e.getValue()));
+            }
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>(node.size());
+            node.forEach(n -> list.add(fromJson(n)));
+            return list;
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
+            return node.longValue();
+        }
+        throw new IllegalArgumentException("audit records hold only objects, arrays, strings, integers and booleans");
+    }
+
+    private static void append(StringBuilder out, Object value) {
+        switch (value) {
+            case String s -> string(out, s);
+            case Boolean b -> out.append(b.booleanValue());
+            case Long l -> out.append(l.longValue());
+            case Integer i -> out.append(i.intValue());
+            case Map<?, ?> map -> {
+                out.append('{');
+                boolean first = true;
+                for (Map.Entry<String, Object> e : sorted(map).entrySet()) {
+                    if (!first) {
+                        out.append(',');
+                    }
+                    first = false;
+                    string(out, e.getKey());
+                    out.append(':');
+                    append(out, e.getValue());
+                }
+                out.append('}');
+            }
+            case Collection<?> list -> {
+                out.append('[');
+                boolean first = true;
+                for (Object item : list) {
+                    if (!first) {
+                        out.append(',');
+                    }
+                    first = false;
+                    append(out, item);
+                }
+                out.append(']');
+            }
+            default -> throw new IllegalArgumentException("not a canonical JSON value: " + value.getClass().getSimpleName());
+        }
+    }
+
+    private static Map<String, Object> sorted(Map<?, ?> map) {
+        Map<String, Object> sorted = new TreeMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (e.getValue() != null) {
+                sorted.put((String) e.getKey(), e.getValue());
+            }
+        }
+        return sorted;
+    }
+
+    private static void string(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\f' -> out.append("\\f");
+                case '\r' -> out.append("\\r");
+                default -> {
+                    if (c < 0x20 || unpairedSurrogate(s, i)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private static boolean unpairedSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        if (Character.isLowSurrogate(c)) {
+            return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
+        }
+        return false;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.sluice.audit;
+
+import dev.sluice.store.StoreConfig;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Appends records to a tenant's chain inside an open transaction, and signs checkpoints.
+ *
+ * <p>Every append first locks the tenant's head row and holds it until the transaction ends:
+ * on PostgreSQL with {@code SELECT ... FOR UPDATE}, so that replicas sharing the database append
+ * one after another and the chain never forks; on SQLite the single writer connection already
+ * serializes transactions. Callers that append for several tenants in one transaction lock
+ * them in tenant id order, so two such transactions cannot deadlock.
+ */
+final class ChainAppender {
+    private static final String SELECT_HEAD = """
+            SELECT seq, hash, checkpoint_seq, checkpoint_at, policy_sha256 FROM audit_heads WHERE tenant_id = ?""";
+    private static final String CREATE_HEAD = """
+            INSERT INTO audit_heads (tenant_id, seq, hash, checkpoint_seq, checkpoint_at)
+            VALUES (?, 0, ?, 0, ?) ON CONFLICT (tenant_id) DO NOTHING""";
+    private static final String UPDATE_HEAD = """
+            UPDATE audit_heads SET seq = ?, hash = ?, checkpoint_seq = ?, checkpoint_at = ? WHERE tenant_id = ?""";
+    private static final String INSERT_RECORD = """
+            INSERT INTO audit_records (tenant_id, seq, kind, recorded_at, event_id, destination_id, decision, rule_ids,
+                                       body, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String INSERT_CHECKPOINT = """
+            INSERT INTO audit_checkpoints (tenant_id, seq, hash, signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?, ?)""";
+
+    /**
+     * A tenant's chain tip as locked by this transaction.
+     *
+     * @param policySha256 the consent policy last recorded for the tenant
+     */
+    record Head(long seq, String hash, long checkpointSeq, Instant checkpointAt, Optional<String> policySha256) {
+    }
+
+    private final AuditSigner signer;
+    private final long checkpointEvery;
+
+    /** @param checkpointEvery sign a checkpoint once this many records follow the last one */
+    ChainAppender(AuditSigner signer, long checkpointEvery) {
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("checkpointEvery must be at least 1");
+        }
+        this.signer = signer;
+        this.checkpointEvery = checkpointEvery;
+    }
+
+    /** Locks the tenant's head for the rest of the transaction, creating it at genesis if needed. */
+    Head lock(Connection c, String dialect, String tenantId, Instant now) throws SQLException {
+        String select = StoreConfig.POSTGRES.equals(dialect) ? SELECT_HEAD + " FOR UPDATE" : SELECT_HEAD;
+        Optional<Head> head = readHead(c, select, tenantId);
+        if (head.isPresent()) {
+            return head.get();
+        }
+        // A concurrent creator makes ON CONFLICT wait for it and skip; the select then locks its row.
+        try (PreparedStatement ps = c.prepareStatement(CREATE_HEAD)) {
+            ps.setString(1, tenantId);
+            ps.setString(2, ChainHash.GENESIS);
+            ps.setLong(3, now.toEpochMilli());
+            ps.executeUpdate();
+        }
+        return readHead(c, select, tenantId).orElseThrow(() -> new SQLException("audit head was not created"));
+    }
+
+    /** Appends {@code entries} after {@code head} (locked by {@link #lock}) and returns the new head. */
+    Head append(Connection c, String tenantId, Head head, List<AuditEntry> entries) throws SQLException {
+        if (entries.isEmpty()) {
+            return head;
+        }
+        long seq = head.seq();
+        String hash = head.hash();
+        try (PreparedStatement ps = c.prepareStatement(INSERT_RECORD)) {
+            for (AuditEntry entry : entries) {
+                seq++;
+                String body = body(tenantId, seq, entry);
+                String next = ChainHash.of(hash, body);
+                bind(ps, tenantId, seq, entry, body, hash, next);
+                ps.addBatch();
+                hash = next;
+            }
+            ps.executeBatch();
+        }
+        Head appended = new Head(seq, hash, head.checkpointSeq(), head.checkpointAt(), head.policySha256());
+        if (seq - head.checkpointSeq() >= checkpointEvery) {
+            return checkpoint(c, tenantId, appended, entries.getLast().at());
+        }
+        writeHead(c, tenantId, appended);
+        return appended;
+    }
+
+    /** Signs the head as it stands and records the checkpoint. */
+    Head checkpoint(Connection c, String tenantId, Head head, Instant now) throws SQLException {
+        Checkpoint cp = signer.sign(tenantId, head.seq(), head.hash(), now);
+        try (PreparedStatement ps = c.prepareStatement(INSERT_CHECKPOINT)) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, cp.seq());
+            ps.setString(3, cp.hash());
+            ps.setLong(4, cp.signedAt().toEpochMilli());
+            ps.setString(5, cp.keyId());
+            ps.setString(6, cp.signature());
+            ps.executeUpdate();
+        }
+        Head signed = new Head(head.seq(), head.hash(), head.seq(), cp.signedAt(), head.policySha256());
+        writeHead(c, tenantId, signed);
+        return signed;
+    }
+
+    /** The canonical body of one record: its fields plus tenant, seq, kind and time. */
+    static String body(String tenantId, long seq, AuditEntry entry) {
+        Map<String, Object> fields = new TreeMap<>(AuditEntry.fields(entry));
+        fields.put("tenant", tenantId);
+        fields.put("seq", seq);
+        fields.put("kind", AuditEntry.kind(entry));
+        fields.put("time", entry.at().toEpochMilli());
+        return CanonicalJson.write(fields);
+    }
+
+    private static void bind(PreparedStatement ps, String tenantId, long seq, AuditEntry entry, String body,
+                             String prev, String hash) throws SQLException {
+        ps.setString(1, tenantId);
+        ps.setLong(2, seq);
+        ps.setString(3, AuditEntry.kind(entry));
+        ps.setLong(4, entry.at().toEpochMilli());
+        if (entry instanceof AuditEntry.Decided d) {
+            ps.setString(5, d.eventId());
+            ps.setString(6, d.decision().destinationId());
+            ps.setString(7, d.decision().decision().name());
+            ps.setString(8, ruleColumn(d.decision().ruleIds()));
+        } else {
+            for (int i = 5; i <= 8; i++) {
+                ps.setString(i, null);
+            }
+        }
+        ps.setString(9, body);
+        ps.setString(10, prev);
+        ps.setString(11, hash);
+    }
+
+    /** Rule ids as {@code |a|b|}, so that one rule is found by searching for {@code |a|}. */
+    static String ruleColumn(List<String> ruleIds) {
+        return "|" + String.join("|", ruleIds) + "|";
+    }
+
+    private static void writeHead(Connection c, String tenantId, Head head) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPDATE_HEAD)) {
+            ps.setLong(1, head.seq());
+            ps.setString(2, head.hash());
+            ps.setLong(3, head.checkpointSeq());
+            ps.setLong(4, head.checkpointAt().toEpochMilli());
+            ps.setString(5, tenantId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Optional<Head> readHead(Connection c, String sql, String tenantId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Head(rs.getLong(1), rs.getString(2), rs.getLong(3),
+                        Instant.ofEpochMilli(rs.getLong(4)), Optional.ofNullable(rs.getString(5))));
+            }
+        }
+    }
+
+    /** Records the policy now in force on the locked head. */
+    static void rememberPolicy(Connection c, String tenantId, String sha256) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE audit_heads SET policy_sha256 = ? WHERE tenant_id = ?")) {
+            ps.setString(1, sha256);
+            ps.setString(2, tenantId);
+            ps.executeUpdate();
+        }
+    }
+}

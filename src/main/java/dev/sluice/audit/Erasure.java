@@ -1,0 +1,141 @@
+package dev.sluice.audit;
+
+import dev.sluice.config.TenantConfig;
+import dev.sluice.privacy.PiiField;
+import dev.sluice.privacy.SubjectDigests;
+import dev.sluice.privacy.TenantCrypto;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Erases a data subject's pending data: the outbox rows of their events that were not delivered
+ * yet (pending, and dead letters, which would otherwise be replayable), and the subject index
+ * entries that link those events to them. The erasure is audited in the same transaction, with
+ * the kinds of identifier used and the counts, never the identifiers.
+ *
+ * <p>The identifiers are normalized as at ingest and peppered on arrival ({@link SubjectKeys});
+ * nothing raw is stored, logged or returned.
+ */
+public final class Erasure {
+    private static final int CHUNK = 500;
+
+    private final AuditLog log;
+
+    public Erasure(AuditLog log) {
+        this.log = log;
+    }
+
+    /**
+     * A subject's identifiers as the request sent them. Never printed.
+     *
+     * @param country the country phone numbers without a calling code are read in (else the
+     *                tenant's default region)
+     */
+    public record Subject(Optional<String> email, Optional<String> phone, Optional<String> externalId,
+                          Optional<String> country) {
+        /** Whether no identifier was given. */
+        public boolean isEmpty() {
+            return email.isEmpty() && phone.isEmpty() && externalId.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Subject[redacted]";
+        }
+    }
+
+    /**
+     * What was erased.
+     *
+     * @param auditSeq        the erasure's audit record
+     * @param identifierKinds which identifiers the request carried and could be normalized
+     * @param erased          counts by kind: {@code pending_deliveries}, {@code dead_letters},
+     *                        {@code subject_links}, and {@code in_flight} (rows a delivery had
+     *                        already claimed: they were removed, but may have been sent just before)
+     */
+    public record Result(long auditSeq, List<String> identifierKinds, Map<String, Long> erased) {
+    }
+
+    /** Erases the subject's pending data for {@code tenant}. */
+    public Result erase(TenantConfig tenant, TenantCrypto crypto, Subject subject) {
+        Map<PiiField, String> identifiers = SubjectKeys.present(subject.email(), subject.phone(), subject.externalId());
+        String region = SubjectDigests.region(subject.country(), tenant.defaultRegion());
+        List<String> kinds = new ArrayList<>();
+        for (PiiField field : SubjectKeys.FIELDS) {
+            if (!SubjectDigests.of(field, identifiers.get(field), region).isEmpty()) {
+                kinds.add(field.jsonName());
+            }
+        }
+        List<String> keys = SubjectKeys.of(crypto, identifiers, region);
+        Instant now = log.clock().instant();
+        return log.inChain(tenant.id(), (c, head) -> {
+            Map<String, Long> erased = new TreeMap<>();
+            erased.put("in_flight", 0L);
+            erased.put("pending_deliveries", 0L);
+            erased.put("dead_letters", 0L);
+            erased.put("subject_links", 0L);
+            List<Long> events = events(c, tenant.id(), keys);
+            for (int from = 0; from < events.size(); from += CHUNK) {
+                List<Long> chunk = events.subList(from, Math.min(events.size(), from + CHUNK));
+                String in = " AND event_row_id IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+                erased.merge("in_flight", update(c, "SELECT count(*) FROM outbox WHERE tenant_id = ? AND state = 'pending'"
+                        + " AND claimed_by IS NOT NULL AND lease_until > " + now.toEpochMilli() + in, tenant.id(), chunk), Long::sum);
+                erased.merge("pending_deliveries", update(c, "DELETE FROM outbox WHERE tenant_id = ? AND state = 'pending'" + in,
+                        tenant.id(), chunk), Long::sum);
+                erased.merge("dead_letters", update(c, "DELETE FROM outbox WHERE tenant_id = ? AND state = 'dead'" + in,
+                        tenant.id(), chunk), Long::sum);
+                erased.merge("subject_links", update(c, "DELETE FROM audit_subjects WHERE tenant_id = ?" + in,
+                        tenant.id(), chunk), Long::sum);
+            }
+            AuditEntry.Erased entry = new AuditEntry.Erased(now, kinds, erased);
+            return new AuditLog.Appended<>(new Result(head.seq() + 1, kinds, Map.copyOf(erased)), List.of(entry));
+        });
+    }
+
+    private static List<Long> events(Connection c, String tenantId, List<String> keys) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+            String sql = "SELECT DISTINCT event_row_id FROM audit_subjects WHERE tenant_id = ? AND subject_key IN ("
+                    + "?,".repeat(chunk.size() - 1) + "?) ORDER BY event_row_id";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, tenantId);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return ids.stream().distinct().toList();
+    }
+
+    /** Runs a count query or an update over a tenant and a chunk of event row ids. */
+    private static long update(Connection c, String sql, String tenantId, List<Long> eventRowIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, tenantId);
+            for (int i = 0; i < eventRowIds.size(); i++) {
+                ps.setLong(i + 2, eventRowIds.get(i));
+            }
+            if (sql.startsWith("SELECT")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+            return ps.executeUpdate();
+        }
+    }
+}

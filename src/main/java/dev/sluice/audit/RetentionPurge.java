@@ -1,0 +1,216 @@
+package dev.sluice.audit;
+
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.StoreException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Deletes a tenant's data older than its retention, per data kind, and audits every purge that
+ * deleted anything. Kinds without a configured duration are kept.
+ *
+ * <ul>
+ *   <li>{@code events}: event rows (the dedup keys) received before the cutoff whose dedup window
+ *       has passed and that have no pending delivery, and the subject index entries of events
+ *       with nothing left to erase;</li>
+ *   <li>{@code delivered}: delivered outbox rows (their payload is already gone);</li>
+ *   <li>{@code dead_letters}: dead letters, by when they died;</li>
+ *   <li>{@code audit}: a prefix of the audit chain. The retention record names the first record
+ *       kept and its prev_hash, so verification can tell this purge from a deletion.</li>
+ * </ul>
+ * Deletes go in bounded chunks, each its own transaction, so ingest never waits long; the audit
+ * part and the retention record share one transaction.
+ */
+public final class RetentionPurge {
+    static final int CHUNK = 5_000;
+
+    /** How long each kind is kept; empty keeps it forever. */
+    public record Policy(Optional<Duration> events, Optional<Duration> delivered, Optional<Duration> deadLetters,
+                         Optional<Duration> audit) {
+        public Policy {
+            Objects.requireNonNull(events, "events");
+            Objects.requireNonNull(delivered, "delivered");
+            Objects.requireNonNull(deadLetters, "deadLetters");
+            Objects.requireNonNull(audit, "audit");
+        }
+    }
+
+    private final AuditLog log;
+    private final Policy policy;
+
+    public RetentionPurge(AuditLog log, Policy policy) {
+        this.log = log;
+        this.policy = policy;
+    }
+
+    /**
+     * Purges one tenant as of the log's clock.
+     *
+     * @return rows deleted by kind (empty when the policy keeps everything)
+     */
+    public Map<String, Long> run(String tenantId) {
+        Instant now = log.clock().instant();
+        boolean postgres = StoreConfig.POSTGRES.equals(log.sql().dialect());
+        Map<String, Long> purged = new TreeMap<>();
+        try {
+            policy.events().ifPresent(d -> {
+                long cutoff = now.minus(d).toEpochMilli();
+                purged.put("events", chunked(postgres ? EVENTS_PG : EVENTS_SQLITE, tenantId, cutoff, now.toEpochMilli()));
+                purged.put("subject_links", once(postgres ? SUBJECTS_PG : SUBJECTS_SQLITE, tenantId, cutoff));
+            });
+            policy.delivered().ifPresent(d -> purged.put("delivered",
+                    chunked(OUTBOX.formatted("delivered"), tenantId, now.minus(d).toEpochMilli(), null)));
+            policy.deadLetters().ifPresent(d -> purged.put("dead_letters",
+                    chunked(OUTBOX.formatted("dead"), tenantId, now.minus(d).toEpochMilli(), null)));
+        } catch (Unchecked e) {
+            throw new StoreException("retention purge failed (sqlstate " + e.getCause().getSQLState() + ")", e.getCause());
+        }
+        log.inChain(tenantId, (c, head) -> {
+            if (policy.audit().isPresent()) {
+                purged.put("audit", purgeAudit(c, tenantId, now.minus(policy.audit().get()).toEpochMilli()));
+            }
+            if (purged.values().stream().allMatch(n -> n == 0)) {
+                return new AuditLog.Appended<>(null, List.of());
+            }
+            long nextSeq = head.seq() + 1;
+            long firstKept = firstSeq(c, tenantId).orElse(nextSeq);
+            String prev = firstKept == nextSeq ? head.hash() : prevHash(c, tenantId, firstKept);
+            return new AuditLog.Appended<>(null, List.of(new AuditEntry.Purged(now, purged, firstKept, prev)));
+        });
+        return Map.copyOf(purged);
+    }
+
+    private static final String EVENTS_SQLITE = """
+            DELETE FROM events WHERE id IN (
+              SELECT id FROM events WHERE tenant_id = ? AND received_at < ? AND dedup_until <= ?
+                AND id NOT IN (SELECT event_row_id FROM outbox WHERE state = 'pending')
+              LIMIT ?)""";
+    private static final String EVENTS_PG = """
+            DELETE FROM events WHERE id IN (
+              SELECT e.id FROM events e WHERE e.tenant_id = ? AND e.received_at < ? AND e.dedup_until <= ?
+                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
+              LIMIT ?)""";
+    private static final String SUBJECTS_SQLITE = """
+            DELETE FROM audit_subjects WHERE tenant_id = ? AND received_at < ?
+              AND event_row_id NOT IN (SELECT event_row_id FROM outbox WHERE state IN ('pending', 'dead'))""";
+    private static final String SUBJECTS_PG = """
+            DELETE FROM audit_subjects s WHERE s.tenant_id = ? AND s.received_at < ?
+              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = s.event_row_id AND o.state IN ('pending', 'dead'))""";
+    private static final String OUTBOX = """
+            DELETE FROM outbox WHERE id IN (
+              SELECT id FROM outbox WHERE tenant_id = ? AND state = '%s' AND updated_at < ? LIMIT ?)""";
+
+    /** Deletes the chain's prefix recorded before the cutoff, and the checkpoints inside it. */
+    private static long purgeAudit(Connection c, String tenantId, long cutoff) throws SQLException {
+        long through;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT max(seq) FROM audit_records WHERE tenant_id = ? AND recorded_at < ?")) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, cutoff);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                through = rs.getLong(1);
+                if (rs.wasNull()) {
+                    return 0;
+                }
+            }
+        }
+        // A prefix, by seq: times of replicas' records may interleave, the chain must stay contiguous.
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_checkpoints WHERE tenant_id = ? AND seq <= ?")) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, through);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_records WHERE tenant_id = ? AND seq <= ?")) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, through);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static Optional<Long> firstSeq(Connection c, String tenantId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT min(seq) FROM audit_records WHERE tenant_id = ?")) {
+            ps.setString(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long seq = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(seq);
+            }
+        }
+    }
+
+    private static String prevHash(Connection c, String tenantId, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT prev_hash FROM audit_records WHERE tenant_id = ? AND seq = ?")) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("audit record vanished during retention");
+                }
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** Deletes in chunks of {@link #CHUNK}, one transaction each; {@code now} is bound only for events. */
+    private long chunked(String sql, String tenantId, long cutoff, Long now) {
+        long total = 0;
+        int deleted;
+        do {
+            deleted = inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 1;
+                    ps.setString(i++, tenantId);
+                    ps.setLong(i++, cutoff);
+                    if (now != null) {
+                        ps.setLong(i++, now);
+                    }
+                    ps.setInt(i, CHUNK);
+                    return ps.executeUpdate();
+                }
+            });
+            total += deleted;
+        } while (deleted == CHUNK);
+        return total;
+    }
+
+    private long once(String sql, String tenantId, long cutoff) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, tenantId);
+                ps.setLong(2, cutoff);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private int inTransaction(dev.sluice.store.SqlAccess.Work<Integer> work) {
+        try {
+            return log.sql().inTransaction(work);
+        } catch (SQLException e) {
+            throw new Unchecked(e);
+        }
+    }
+
+    /** Carries an SQLException out of the lambdas above. */
+    private static final class Unchecked extends RuntimeException {
+        Unchecked(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+}

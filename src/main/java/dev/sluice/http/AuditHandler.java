@@ -1,0 +1,263 @@
+package dev.sluice.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.audit.AuditExport;
+import dev.sluice.audit.AuditLog;
+import dev.sluice.audit.AuditQuery;
+import dev.sluice.audit.Erasure;
+import dev.sluice.audit.StoredRecord;
+import dev.sluice.config.TenantConfig;
+import dev.sluice.privacy.DataKeyring;
+import dev.sluice.store.StoreException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The privacy officer's routes, under tenant credentials; a tenant only ever reads and verifies
+ * its own chain, and erases only its own subjects.
+ *
+ * <ul>
+ *   <li>{@code GET /v1/audit/consent?from=&to=&destination=&decision=&event_id=&rule_id=&kind=&after=&limit=&format=}:
+ *       one JSON page ({@code next} is the following page's {@code after}), or with
+ *       {@code format=jsonl|csv} the whole matching log, streamed</li>
+ *   <li>{@code GET /v1/audit/verify}: chain, checkpoint signatures and head; names the first bad record</li>
+ *   <li>{@code POST /v1/privacy/erasure} with {@code {"email","phone","external_id","country"}}:
+ *       purges the subject's undelivered rows, audits it, answers the counts</li>
+ * </ul>
+ * Identifiers in an erasure request are never logged or echoed, not even in error answers.
+ */
+final class AuditHandler {
+    private static final System.Logger LOG = System.getLogger(AuditHandler.class.getName());
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int MAX_ERASURE_BODY = 16 * 1024;
+
+    private final Authenticator authenticator;
+    private final AuditLog audit;
+    private final Erasure erasure;
+    private final DataKeyring keyring;
+    private final InstantSource clock;
+
+    AuditHandler(Authenticator authenticator, AuditLog audit, DataKeyring keyring, InstantSource clock) {
+        this.authenticator = authenticator;
+        this.audit = audit;
+        this.erasure = new Erasure(audit);
+        this.keyring = keyring;
+        this.clock = clock;
+    }
+
+    void register(HttpRouting.Builder routing) {
+        routing.get("/v1/audit/consent", (req, res) -> withTenant(req, res, t -> consent(t, req, res)))
+                .get("/v1/audit/verify", (req, res) -> withTenant(req, res, t -> verify(t, res)))
+                .post("/v1/privacy/erasure", (req, res) -> withTenant(req, res, t -> erase(t, req, res)));
+    }
+
+    private interface TenantWork {
+        void run(TenantConfig tenant) throws IOException;
+    }
+
+    private void withTenant(ServerRequest req, ServerResponse res, TenantWork work) {
+        Optional<TenantConfig> tenant = authenticator.adminTenantFor(req.headers().first(HeaderNames.AUTHORIZATION));
+        if (tenant.isEmpty()) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
+            Responses.problem(res, Problem.of(401, "unauthorized", "Unauthorized",
+                    "send the tenant's admin key (admin-key-hashes) as 'Authorization: Bearer <key>'; ingest keys do not open audit or privacy endpoints"));
+            return;
+        }
+        try {
+            work.run(tenant.get());
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.ERROR, "event=audit_store_failed tenant={0} error={1}", tenant.get().id(),
+                    e.getClass().getSimpleName());
+            if (!res.isSent()) {
+                res.header(HeaderNames.RETRY_AFTER, "1");
+                Responses.problem(res, Problem.of(503, "store-unavailable", "Service Unavailable", "the store did not answer; retry"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void consent(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
+        var q = req.query();
+        AuditQuery query;
+        int limit;
+        try {
+            query = new AuditQuery(q.first("from").asOptional().map(Instant::parse), q.first("to").asOptional().map(Instant::parse),
+                    q.first("destination").asOptional(),
+                    q.first("decision").asOptional().map(d -> d.toUpperCase(Locale.ROOT)),
+                    q.first("event_id").asOptional(), q.first("rule_id").asOptional(), q.first("kind").asOptional(),
+                    Long.parseLong(q.first("after").orElse("0")));
+            limit = Integer.parseInt(q.first("limit").orElse("100"));
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            badRequest(res, "from and to must be ISO-8601 instants (2026-11-01T00:00:00Z); after and limit whole numbers");
+            return;
+        }
+        String format = q.first("format").orElse("json");
+        switch (format) {
+            case "jsonl" -> {
+                res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
+                attachment(res, tenant, "jsonl");
+                try (OutputStream out = res.outputStream()) {
+                    AuditExport.jsonl(audit, tenant.id(), query, clock.instant(), out);
+                }
+            }
+            case "csv" -> {
+                res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
+                attachment(res, tenant, "csv");
+                try (Writer out = new OutputStreamWriter(res.outputStream(), StandardCharsets.UTF_8)) {
+                    AuditExport.csv(audit, tenant.id(), query, out);
+                }
+            }
+            case "json" -> {
+                if (limit < 1 || limit > 1000) {
+                    badRequest(res, "limit must be 1..1000");
+                    return;
+                }
+                page(res, audit.page(tenant.id(), query, limit + 1), limit);
+            }
+            default -> badRequest(res, "format must be json, jsonl or csv");
+        }
+    }
+
+    private static void attachment(ServerResponse res, TenantConfig tenant, String extension) {
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"sluice-audit-" + tenant.id() + "." + extension + "\"");
+    }
+
+    private static void page(ServerResponse res, List<StoredRecord> rows, int limit) {
+        List<StoredRecord> items = rows.size() > limit ? rows.subList(0, limit) : rows;
+        Responses.json(res, 200, write(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("records");
+            for (StoredRecord r : items) {
+                g.writeStartObject();
+                g.writeNumberField("seq", r.seq());
+                g.writeStringField("hash", r.hash());
+                g.writeStringField("prev_hash", r.prevHash());
+                g.writeFieldName("record");
+                g.writeRawValue(r.body());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (rows.size() > limit) {
+                g.writeNumberField("next", items.getLast().seq());
+            }
+            g.writeEndObject();
+        }));
+    }
+
+    private void verify(TenantConfig tenant, ServerResponse res) {
+        AuditLog.Verification v = audit.verify(tenant.id());
+        if (!v.ok()) {
+            LOG.log(System.Logger.Level.WARNING, "event=audit_verify_failed tenant={0} seq={1}", tenant.id(),
+                    v.failure().get().seq());
+        }
+        Responses.json(res, 200, write(g -> {
+            g.writeStartObject();
+            g.writeBooleanField("ok", v.ok());
+            g.writeNumberField("records", v.records());
+            g.writeNumberField("first_seq", v.firstSeq());
+            g.writeNumberField("last_seq", v.lastSeq());
+            g.writeNumberField("checkpoints_verified", v.checkpointsVerified());
+            g.writeStringField("public_key_id", audit.publicKey().keyId());
+            if (v.failure().isPresent()) {
+                g.writeNumberField("first_bad_seq", v.failure().get().seq());
+                g.writeStringField("reason", v.failure().get().reason());
+            }
+            g.writeEndObject();
+        }));
+    }
+
+    private void erase(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
+        JsonNode body;
+        try {
+            byte[] bytes = req.content().inputStream().readNBytes(MAX_ERASURE_BODY + 1);
+            if (bytes.length > MAX_ERASURE_BODY) {
+                Responses.problem(res, Problem.of(413, "payload-too-large", "Payload Too Large", "the body is over 16 KiB"));
+                return;
+            }
+            body = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            badRequest(res, "the body must be a JSON object");
+            return;
+        }
+        if (body == null || !body.isObject()) {
+            badRequest(res, "the body must be a JSON object");
+            return;
+        }
+        Erasure.Subject subject = new Erasure.Subject(text(body, "email"), text(body, "phone"), text(body, "external_id"),
+                text(body, "country"));
+        if (subject.isEmpty()) {
+            badRequest(res, "name the subject by email, phone and/or external_id (strings)");
+            return;
+        }
+        Erasure.Result result = erasure.erase(tenant, keyring.forTenant(tenant.id()), subject);
+        if (result.identifierKinds().isEmpty()) {
+            // Still audited above: a request was made, and found nobody.
+            Responses.problem(res, Problem.of(422, "no-usable-identifier", "Unprocessable Content",
+                    "none of the identifiers could be normalized (check the email, phone or external_id format)"));
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "event=erasure tenant={0} audit_seq={1} pending={2} dead={3}", tenant.id(),
+                result.auditSeq(), result.erased().get("pending_deliveries"), result.erased().get("dead_letters"));
+        Responses.json(res, 200, write(g -> {
+            g.writeStartObject();
+            g.writeNumberField("audit_seq", result.auditSeq());
+            g.writeArrayFieldStart("identifier_kinds");
+            for (String kind : result.identifierKinds()) {
+                g.writeString(kind);
+            }
+            g.writeEndArray();
+            g.writeObjectFieldStart("erased");
+            for (Map.Entry<String, Long> e : new java.util.TreeMap<>(result.erased()).entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }));
+    }
+
+    private static Optional<String> text(JsonNode body, String name) {
+        JsonNode n = body.get(name);
+        return n != null && n.isTextual() && !n.asText().isBlank() ? Optional.of(n.asText()) : Optional.empty();
+    }
+
+    private static void badRequest(ServerResponse res, String detail) {
+        Responses.problem(res, Problem.of(400, "bad-request", "Bad Request", detail));
+    }
+
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.sluice.privacy;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Normalized SHA-256 digests of a data subject's identifiers, exactly as ingest normalizes them,
+ * so that an erasure request and an ingested event name the same person the same way (both
+ * are then peppered with {@link TenantCrypto#customerKey}). A value that already is a SHA-256
+ * hex digest passes through lower-cased, as at ingest; a phone gives both digests platforms use
+ * (digits with country code, and E.164), so either pre-hashed form matches a raw number.
+ */
+public final class SubjectDigests {
+    private SubjectDigests() {
+    }
+
+    /**
+     * The region phone numbers are read in, as at ingest: the event's country when it names one,
+     * else the tenant's default region.
+     */
+    public static String region(java.util.Optional<String> country, String defaultRegion) {
+        return country.map(String::strip).filter(c -> !c.isEmpty()).map(FieldParser::regionOf).orElse(defaultRegion);
+    }
+
+    /**
+     * The digests of one identifier, or none when it is blank or cannot be normalized.
+     *
+     * @param field  {@link PiiField#EMAIL}, {@link PiiField#PHONE} or {@link PiiField#EXTERNAL_ID}
+     * @param raw    the identifier as sent
+     * @param region upper-case alpha-2 region for phone numbers without a country code
+     */
+    public static List<String> of(PiiField field, String raw, String region) {
+        Objects.requireNonNull(field, "field");
+        if (raw == null || raw.isBlank()) {
+            return List.of();
+        }
+        Canonical parsed;
+        try {
+            // The year only matters for dates of birth, which are not subject identifiers.
+            parsed = FieldParser.parse(field, raw.strip(), region, 9999);
+        } catch (InvalidValueException e) {
+            return List.of();
+        }
+        if (parsed instanceof Canonical.Prehashed prehashed) {
+            return List.of(prehashed.hex());
+        }
+        return switch (field) {
+            case EMAIL -> List.of(Sha256.of(parsed.render(Form.EMAIL_LOWER)));
+            case PHONE -> List.of(Sha256.of(parsed.render(Form.PHONE_DIGITS)), Sha256.of(parsed.render(Form.PHONE_E164)));
+            case EXTERNAL_ID -> List.of(Sha256.of(parsed.render(Form.EXTERNAL_ID)));
+            default -> throw new IllegalArgumentException("not a subject identifier: " + field.jsonName());
+        };
+    }
+}

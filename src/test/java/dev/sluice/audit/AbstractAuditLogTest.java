@@ -1,0 +1,290 @@
+package dev.sluice.audit;
+
+import dev.sluice.ingest.EventResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The audit log over a real database, run once per dialect by the subclasses: records per
+ * decision, tamper detection pinpointed to the record, export verification, erasure, retention.
+ */
+abstract class AbstractAuditLogTest {
+    static final String EMAIL = "Jane.Doe@Example.com";
+    static final String PHONE = "+1 (650) 555-1212";
+
+    @TempDir
+    Path dir;
+    AuditFixture f;
+
+    abstract AuditFixture open(Path dir);
+
+    @BeforeEach
+    void start() {
+        f = open(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    @Test
+    void everyDecisionOfAnAcceptedEventIsOneRecordAndADuplicateWritesNone() {
+        List<EventResult> first = f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
+        assertEquals(EventResult.Status.ACCEPTED, first.getFirst().status(), first.toString());
+        assertEquals(3, f.log.tip("acme").seq(), "meta, google and warehouse each decided once");
+
+        List<EventResult> again = f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
+        assertEquals(EventResult.Status.DUPLICATE, again.getFirst().status());
+        assertEquals(3, f.log.tip("acme").seq(), "a duplicate records nothing");
+
+        List<StoredRecord> records = f.log.page("acme", AuditQuery.all(), 10);
+        assertEquals(List.of("google", "meta", "warehouse"),
+                records.stream().map(StoredRecord::destinationId).sorted().toList());
+        String body = records.getFirst().body();
+        assertTrue(body.contains("\"policy_sha256\":\"" + f.policy.contentSha256() + "\""), body);
+        assertTrue(body.contains("\"consent_mode\":{\"ad_personalization\":\"denied\",\"ad_user_data\":\"granted\"}"), body);
+        assertTrue(f.log.verify("acme").ok());
+    }
+
+    @Test
+    void filtersAndCursorSelectRecords() {
+        f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
+        f.ingest(f.acme, f.purchase("o-2", "b@example.com", "+16505550000"));
+        String rule = f.log.page("acme", AuditQuery.all(), 1).getFirst().ruleIds().split("\\|")[1];
+        AuditQuery byEvent = new AuditQuery(Optional.empty(), Optional.empty(), Optional.of("meta"), Optional.empty(),
+                Optional.of("o-2"), Optional.empty(), Optional.empty(), 0);
+        assertEquals(1, f.log.page("acme", byEvent, 10).size());
+        AuditQuery byRule = new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(rule), Optional.empty(), 0);
+        assertFalse(f.log.page("acme", byRule, 10).isEmpty());
+        assertEquals(List.of(4L, 5L), f.log.page("acme", AuditQuery.all().after(3), 2).stream().map(StoredRecord::seq).toList());
+        assertTrue(f.log.page("globex", AuditQuery.all(), 10).isEmpty(), "another tenant's chain is separate");
+    }
+
+    @Test
+    void alteredRecordIsPinpointed() {
+        fiveEvents();
+        f.execute("UPDATE audit_records SET body = replace(body, '\"ALLOW\"', '\"DENY\"') WHERE tenant_id = 'acme' AND seq = 7");
+        assertFault(7, "content does not match its hash");
+    }
+
+    @Test
+    void alteredRecordWithRecomputedHashIsCaughtAtTheNextLink() {
+        fiveEvents();
+        f.execute("UPDATE audit_records SET hash = '" + "ab".repeat(32) + "' WHERE tenant_id = 'acme' AND seq = 7");
+        AuditLog.Verification v = f.log.verify("acme");
+        assertFalse(v.ok());
+        assertTrue(List.of(7L, 8L).contains(v.failure().get().seq()), v.toString());
+    }
+
+    @Test
+    void deletedRecordIsPinpointed() {
+        fiveEvents();
+        f.execute("DELETE FROM audit_records WHERE tenant_id = 'acme' AND seq = 9");
+        assertFault(9, "record missing");
+    }
+
+    @Test
+    void reorderedRecordsArePinpointed() {
+        fiveEvents();
+        f.execute("UPDATE audit_records SET seq = -1 WHERE tenant_id = 'acme' AND seq = 4");
+        f.execute("UPDATE audit_records SET seq = 4 WHERE tenant_id = 'acme' AND seq = 5");
+        f.execute("UPDATE audit_records SET seq = 5 WHERE tenant_id = 'acme' AND seq = -1");
+        AuditLog.Verification v = f.log.verify("acme");
+        assertFalse(v.ok());
+        assertEquals(4, v.failure().get().seq(), v.toString());
+    }
+
+    @Test
+    void editedFilterColumnIsDetected() {
+        fiveEvents();
+        f.execute("UPDATE audit_records SET decision = 'ALLOW' WHERE tenant_id = 'acme' AND seq = 2");
+        AuditLog.Verification v = f.log.verify("acme");
+        assertTrue(v.ok() || v.failure().get().seq() == 2, v.toString());
+        f.execute("UPDATE audit_records SET destination_id = 'elsewhere' WHERE tenant_id = 'acme' AND seq = 2");
+        assertFault(2, "filter columns disagree");
+    }
+
+    @Test
+    void deletedTailIsCaughtByTheHeadAndThenByTheLastCheckpoint() {
+        fiveEvents();
+        f.execute("DELETE FROM audit_records WHERE tenant_id = 'acme' AND seq >= 11");
+        assertFault(11, "head is at seq 15");
+        // Rolling the head back hides the cut from the head, not from the checkpoint signed at 12.
+        f.execute("UPDATE audit_heads SET seq = 10, hash = (SELECT hash FROM audit_records WHERE tenant_id = 'acme' AND seq = 10)"
+                + " WHERE tenant_id = 'acme'");
+        assertFault(11, "checkpoint covers seq 12");
+    }
+
+    @Test
+    void deletedBeginningIsDetected() {
+        fiveEvents();
+        f.execute("DELETE FROM audit_records WHERE tenant_id = 'acme' AND seq <= 3");
+        assertFault(4, "no retention purge accounts for them");
+    }
+
+    @Test
+    void chainRewrittenAfterACheckpointIsCaughtByItsSignature() {
+        fiveEvents();
+        // An operator rewrites record 4 and re-chains everything after it: only the signature knows.
+        List<StoredRecord> all = f.log.page("acme", AuditQuery.all(), 100);
+        String prev = all.get(2).hash();
+        for (StoredRecord r : all.subList(3, all.size())) {
+            String body = r.seq() == 4 ? r.body().replace("\"ALLOW\"", "\"DENY\"") : r.body();
+            String hash = ChainHash.of(prev, body);
+            f.execute("UPDATE audit_records SET body = '" + body.replace("'", "''") + "', prev_hash = '" + prev
+                    + "', hash = '" + hash + "', decision = " + (r.decision() == null ? "NULL" : "'"
+                    + (r.seq() == 4 && body.contains("\"DENY\"") ? "DENY" : r.decision()) + "'")
+                    + " WHERE tenant_id = 'acme' AND seq = " + r.seq());
+            prev = hash;
+        }
+        f.execute("UPDATE audit_heads SET hash = '" + prev + "' WHERE tenant_id = 'acme'");
+        assertFault(6, "differs from the signed checkpoint");
+    }
+
+    @Test
+    void exportVerifiesOfflineAndFailsWhenEdited() throws Exception {
+        fiveEvents();
+        f.log.append("acme", new AuditEntry.Replayed(f.clock.instant(), 2, List.of(7L, 8L), Optional.of("meta"), Optional.empty()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AuditExport.jsonl(f.log, "acme", AuditQuery.all(), f.clock.instant(), out);
+        Path export = dir.resolve("acme.jsonl");
+        Files.write(export, out.toByteArray());
+        AuditKey key = AuditKey.parse(f.log.publicKey().pem());
+
+        AuditLog.Verification ok = ExportVerifier.verify(export, key);
+        assertTrue(ok.ok(), ok.toString());
+        assertEquals(16, ok.records());
+        assertEquals(2, ok.checkpointsVerified());
+
+        String text = Files.readString(export);
+        Files.writeString(export, text.replaceFirst("\"decision\":\"ALLOW\"", "\"decision\":\"DENY\""));
+        AuditLog.Verification edited = ExportVerifier.verify(export, key);
+        assertFalse(edited.ok());
+        assertTrue(edited.failure().get().reason().contains("content does not match"), edited.toString());
+
+        Files.writeString(export, text);
+        AuditKey other = AuditSigner.parse(AuditSigner.generate()).publicKey();
+        assertFalse(ExportVerifier.verify(export, other).ok(), "another key's checkpoints do not verify");
+    }
+
+    @Test
+    void erasurePurgesOnlyTheSubjectsPendingRowsAndStoresNothingRaw() {
+        f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
+        f.ingest(f.acme, f.purchase("o-2", "  jane.doe@example.COM ", "+16505550000"));
+        f.ingest(f.acme, f.purchase("o-3", "other@example.com", "+16505559999"));
+        long before = f.queryLong("SELECT count(*) FROM outbox WHERE tenant_id = 'acme'");
+
+        Erasure.Result result = new Erasure(f.log).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.of("jane.doe@example.com"), Optional.empty(), Optional.empty(), Optional.empty()));
+
+        long perEvent = before / 3;
+        assertEquals(2 * perEvent, result.erased().get("pending_deliveries"), result.toString());
+        assertEquals(List.of("email"), result.identifierKinds());
+        assertEquals(perEvent, f.queryLong("SELECT count(*) FROM outbox WHERE tenant_id = 'acme'"));
+        assertEquals(perEvent, f.queryLong("SELECT count(*) FROM outbox WHERE event_id = 'o-3'"), "other subjects stay");
+        String stored = f.dump("audit_subjects") + f.dump("audit_records") + f.dump("events");
+        for (String raw : List.of("jane.doe", "Jane.Doe", "6505551212", "other@example.com", "ext-o-1")) {
+            assertFalse(stored.contains(raw), raw + " must never be stored");
+        }
+        StoredRecord record = f.log.page("acme", AuditQuery.all().after(result.auditSeq() - 1), 1).getFirst();
+        assertEquals("erasure", record.kind());
+        assertTrue(f.log.verify("acme").ok());
+    }
+
+    @Test
+    void erasureByPhoneMatchesNationalAndInternationalForms() {
+        f.ingest(f.acme, f.purchase("o-1", EMAIL, "(650) 555-1212"));
+        Erasure.Result result = new Erasure(f.log).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.empty(), Optional.of("+1 650 555 1212"), Optional.empty(), Optional.empty()));
+        assertTrue(result.erased().get("pending_deliveries") > 0, result.toString());
+        assertEquals(0, f.queryLong("SELECT count(*) FROM outbox WHERE tenant_id = 'acme'"));
+    }
+
+    @Test
+    void retentionPurgesOldDataAuditsItselfAndTheChainStillVerifies() {
+        fiveEvents();
+        f.execute("UPDATE outbox SET state = 'delivered' WHERE tenant_id = 'acme' AND event_id = 'o-1'");
+        f.clock.advance(Duration.ofDays(40));
+        f.ingest(f.acme, f.purchase("o-new", EMAIL, PHONE));
+        RetentionPurge purge = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.of(Duration.ofDays(30)),
+                Optional.of(Duration.ofDays(7)), Optional.of(Duration.ofDays(30)), Optional.of(Duration.ofDays(30))));
+
+        Map<String, Long> purged = purge.run("acme");
+
+        assertEquals(15L, purged.get("audit"));
+        assertTrue(purged.get("delivered") > 0, purged.toString());
+        AuditLog.Verification v = f.log.verify("acme");
+        assertTrue(v.ok(), v.toString());
+        assertEquals(16, v.firstSeq());
+        StoredRecord last = f.log.page("acme", AuditQuery.all().after(v.lastSeq() - 1), 1).getFirst();
+        assertEquals("retention", last.kind());
+        assertTrue(last.body().contains("\"retained_from_seq\":16"), last.body());
+
+        f.clock.advance(Duration.ofDays(40));
+        purge.run("acme");
+        assertTrue(f.log.verify("acme").ok(), "a second purge re-anchors the chain");
+        f.execute("DELETE FROM audit_records WHERE tenant_id = 'acme' AND kind = 'retention'");
+        assertFalse(f.log.verify("acme").ok(), "without the retention record the gap is a deletion");
+    }
+
+    @Test
+    void policyIsRecordedOncePerTenantAndAgainWhenItChanges() throws Exception {
+        assertEquals(2, f.log.recordPolicy(List.of("acme", "globex"), f.policy));
+        assertEquals(0, f.log.recordPolicy(List.of("acme", "globex"), f.policy));
+        assertEquals("policy", f.log.page("acme", AuditQuery.all(), 1).getFirst().kind());
+        dev.sluice.consent.ConsentPolicy edited = dev.sluice.consent.ConsentPolicy.parse(
+                Files.readString(Path.of("conf/consent-policy.yaml")) + "\n# edited\n", "edited");
+        assertEquals(1, f.log.recordPolicy(List.of("acme"), edited));
+        StoredRecord second = f.log.page("acme", AuditQuery.all().after(1), 1).getFirst();
+        assertTrue(second.body().contains("\"previous_policy_sha256\":\"" + f.policy.contentSha256() + "\""), second.body());
+    }
+
+    @Test
+    void timeBasedCheckpointsSignTheHeadOnlyWhenDue() {
+        f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
+        assertEquals(0, f.log.checkpointDue(List.of("acme")), "the interval has not passed");
+        f.clock.advance(Duration.ofMinutes(6));
+        assertEquals(1, f.log.checkpointDue(List.of("acme", "globex")), "globex has no records");
+        assertEquals(0, f.log.checkpointDue(List.of("acme")), "nothing new since");
+        assertEquals(3, f.log.checkpoints("acme").getLast().seq());
+    }
+
+    /** Five events of three decisions each: seq 1..15; with checkpoint-every 5, checkpoints at 6 and 12. */
+    void fiveEvents() {
+        for (int i = 1; i <= 5; i++) {
+            f.ingest(f.acme, f.purchase("o-" + i, "p" + i + "@example.com", "+1650555000" + i));
+        }
+        assertEquals(15, f.log.tip("acme").seq());
+        assertTrue(f.log.verify("acme").ok());
+    }
+
+    void assertFault(long seq, String reason) {
+        AuditLog.Verification v = f.log.verify("acme");
+        assertFalse(v.ok(), "tampering must be detected");
+        assertEquals(seq, v.failure().get().seq(), v.toString());
+        assertTrue(v.failure().get().reason().contains(reason), v.failure().get().reason());
+    }
+
+    static String utf8(ByteArrayOutputStream out) {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

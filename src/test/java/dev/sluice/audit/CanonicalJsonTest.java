@@ -1,0 +1,64 @@
+package dev.sluice.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.consent.ConsentDecision;
+import dev.sluice.consent.Decision;
+import dev.sluice.consent.Restrictions;
+import dev.sluice.consent.SignalsSeen;
+import dev.sluice.consent.TcfFacts;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Golden values for the canonical form and the chain hash, as docs/audit.md specifies them: a
+ * verifier written in another language must produce exactly these bytes and hashes.
+ */
+class CanonicalJsonTest {
+
+    static final AuditEntry.Decided DECIDED = new AuditEntry.Decided(Instant.ofEpochMilli(1_795_000_000_123L), "order-1",
+            "Purchase", new ConsentDecision("meta", "meta", Decision.LIMITED, List.of("us.gpc", "us.baseline"),
+            List.of("gpc"), Restrictions.NOTHING, "us-state-privacy:US-CA"),
+            new SignalsSeen(Map.of("ad_user_data", "granted"), Optional.of(new TcfFacts(false, 7, 4, Set.of(7, 1),
+                    Set.of(), Set.of(755), Set.of(), "ab".repeat(32))), Optional.of(true), Optional.of("1YYN"),
+                    Optional.empty()),
+            "us-state-privacy:US-CA", "2026-09-01.1", "cd".repeat(32));
+
+    static final String GOLDEN_BODY = "{\"decision\":\"LIMITED\",\"destination_id\":\"meta\",\"destination_type\":\"meta\","
+            + "\"event_id\":\"order-1\",\"event_name\":\"Purchase\",\"jurisdiction\":\"us-state-privacy:US-CA\","
+            + "\"kind\":\"decision\",\"policy_sha256\":\"" + "cd".repeat(32) + "\",\"policy_version\":\"2026-09-01.1\","
+            + "\"reason_codes\":[\"gpc\"],\"rule_ids\":[\"us.gpc\",\"us.baseline\"],\"seq\":1,"
+            + "\"signals\":{\"consent_mode\":{\"ad_user_data\":\"granted\"},\"gpc\":true,"
+            + "\"tcf\":{\"cmp_id\":7,\"gdpr_applies\":false,\"policy_version\":4,\"purpose_consents\":[1,7],"
+            + "\"purpose_legitimate_interests\":[],\"sha256\":\"" + "ab".repeat(32) + "\",\"special_feature_opt_ins\":[],"
+            + "\"vendor_consents\":[755]},\"us_privacy\":\"1YYN\"},\"tenant\":\"acme\",\"time\":1795000000123}";
+
+    @Test
+    void decisionBodyIsSortedCompactAndOmitsAbsentValues() {
+        assertEquals(GOLDEN_BODY, ChainAppender.body("acme", 1, DECIDED));
+    }
+
+    @Test
+    void chainHashIsSha256OverPrefixPreviousHashAndBody() {
+        // Computed independently: python3 -c 'import hashlib; print(hashlib.sha256(
+        //   ("sluice-audit-v1\n" + "0"*64 + "\n" + body).encode()).hexdigest())'
+        assertEquals("54beff8ea0ffff0bb91817dcd6a370ecd4e5fe794c676537b34e4e8be5173a8d", ChainHash.of(ChainHash.GENESIS, GOLDEN_BODY));
+    }
+
+    @Test
+    void stringsEscapeQuotesBackslashesAndControlCharactersOnly() {
+        assertEquals("\"a\\\"b\\\\c\\n\\t\\u0001é😀\\ud800\"", CanonicalJson.write("a\"b\\c\n\t\u0001é😀\ud800"));
+    }
+
+    @Test
+    void parsedRecordReserializesToTheHashedBytes() throws Exception {
+        String pretty = new ObjectMapper().readTree(GOLDEN_BODY).toPrettyString();
+        assertEquals(GOLDEN_BODY, CanonicalJson.write(CanonicalJson.fromJson(new ObjectMapper().readTree(pretty))));
+    }
+}

@@ -1,0 +1,160 @@
+package dev.sluice.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.cli.SluiceCommand;
+import dev.sluice.testing.Events;
+import dev.sluice.testing.TestGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The privacy officer's HTTP surface on the real server: tenants see only their own chain
+ * (invariant 6), exports verify offline with {@code sluice audit verify}, erasure purges and
+ * answers counts without echoing identifiers.
+ */
+class AuditApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    TestGateway sluice;
+
+    @BeforeEach
+    void start() {
+        sluice = TestGateway.start(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        sluice.close();
+    }
+
+    @Test
+    void auditAndPrivacyEndpointsNeedTheAdminKeyNotTheIngestKey() {
+        assertEquals(401, get(TestGateway.ACME_KEY, "/v1/audit/consent").statusCode());
+        assertEquals(401, get(TestGateway.ACME_KEY, "/v1/audit/verify").statusCode());
+        assertEquals(401, post(TestGateway.ACME_KEY, "/v1/privacy/erasure", "{\"email\":\"jane.doe@example.com\"}").statusCode());
+        assertEquals(200, get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/verify").statusCode());
+    }
+
+    @Test
+    void aTenantReadsAndVerifiesOnlyItsOwnRecords() throws Exception {
+        assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("a-1")).statusCode());
+        JsonNode acme = JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?kind=decision").body());
+        assertEquals(3, acme.get("records").size());
+        for (JsonNode r : acme.get("records")) {
+            assertEquals("acme", r.at("/record/tenant").asText());
+        }
+        JsonNode globex = JSON.readTree(get(TestGateway.GLOBEX_ADMIN_KEY, "/v1/audit/consent").body());
+        for (JsonNode r : globex.get("records")) {
+            assertEquals("globex", r.at("/record/tenant").asText());
+            assertFalse(r.toString().contains("a-1"), "globex never sees acme's events");
+        }
+        assertEquals(0, JSON.readTree(get(TestGateway.GLOBEX_ADMIN_KEY, "/v1/audit/consent?event_id=a-1").body())
+                .get("records").size());
+        JsonNode verify = JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/verify").body());
+        assertTrue(verify.get("ok").asBoolean(), verify.toString());
+        assertEquals(401, get("wrong", "/v1/audit/consent").statusCode());
+    }
+
+    @Test
+    void pagesFollowTheCursor() throws Exception {
+        sluice.postEvents(TestGateway.ACME_KEY, Events.batch(Events.purchase("p-1"), Events.purchase("p-2")));
+        JsonNode first = JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?limit=4").body());
+        assertEquals(4, first.get("records").size());
+        JsonNode second = JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?limit=4&after="
+                + first.get("next").asLong()).body());
+        assertEquals(first.get("next").asLong() + 1, second.at("/records/0/seq").asLong());
+        assertEquals(400, get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?from=yesterday").statusCode());
+    }
+
+    @Test
+    void jsonlExportVerifiesOfflineAndFailsWhenEdited() throws Exception {
+        sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("x-1"));
+        HttpResponse<String> export = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?format=jsonl");
+        assertEquals(200, export.statusCode());
+        assertTrue(export.headers().firstValue("Content-Type").orElse("").startsWith("application/x-ndjson"));
+        Path file = dir.resolve("export.jsonl");
+        Files.writeString(file, export.body());
+        Path key = dir.resolve("audit.pub");
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, """
+                server: {host: 127.0.0.1}
+                sluice:
+                  data-dir: %s
+                  crypto: {generate-demo-key: true}
+                  tenants:
+                    - id: t
+                      api-key-hashes: ["sha256:%s"]
+                      destinations: [{id: m, type: meta}]
+                """.formatted(dir, "ab".repeat(32)));
+        assertEquals(0, captureTo(key, () -> SluiceCommand.run("audit", "public-key", "--config", config.toString())));
+
+        assertEquals(0, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", key.toString()));
+        Files.writeString(file, export.body().replaceFirst("\"event_id\":\"x-1\"", "\"event_id\":\"x-2\""));
+        assertEquals(1, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", key.toString()));
+    }
+
+    @Test
+    void csvExportHasOneRowPerRecord() {
+        sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("c-1"));
+        HttpResponse<String> csv = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?format=csv&kind=decision");
+        assertEquals(200, csv.statusCode());
+        String[] lines = csv.body().split("\r\n");
+        assertTrue(lines[0].startsWith("seq,time,kind,event_id"), lines[0]);
+        assertEquals(4, lines.length);
+    }
+
+    @Test
+    void erasurePurgesPendingRowsAndNeverEchoesIdentifiers() throws Exception {
+        sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("e-1"));
+        sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("e-2", "someone@example.com", "+16505550101"));
+        HttpResponse<String> answer = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure", "{\"email\":\"jane.doe@example.com\"}");
+        assertEquals(200, answer.statusCode(), answer.body());
+        JsonNode body = JSON.readTree(answer.body());
+        assertTrue(body.at("/erased/pending_deliveries").asLong() > 0, answer.body());
+        assertFalse(answer.body().contains("jane"), "identifiers are never echoed");
+        assertTrue(sluice.gateway().store().outbox("acme", 100).stream().allMatch(r -> r.eventId().equals("e-2")));
+
+        assertEquals(400, post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure", "{}").statusCode());
+        HttpResponse<String> unusable = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure", "{\"email\":\"not-an-email\"}");
+        assertEquals(422, unusable.statusCode());
+        assertFalse(unusable.body().contains("not-an-email"));
+        JsonNode erasure = JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?kind=erasure").body());
+        assertEquals(2, erasure.get("records").size(), "every erasure request is audited");
+        assertFalse(erasure.toString().contains("jane"));
+    }
+
+    private HttpResponse<String> get(String key, String path) {
+        return sluice.send(HttpRequest.newBuilder(sluice.uri(path)).header("Authorization", "Bearer " + key).GET().build());
+    }
+
+    private HttpResponse<String> post(String key, String path, String json) {
+        return sluice.send(HttpRequest.newBuilder(sluice.uri(path)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private static int captureTo(Path file, java.util.function.IntSupplier action) throws Exception {
+        java.io.PrintStream previous = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return action.getAsInt();
+        } finally {
+            System.setOut(previous);
+            Files.write(file, out.toByteArray());
+        }
+    }
+}
