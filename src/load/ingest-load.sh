@@ -5,7 +5,10 @@
 #   DURATION=30s CONNECTIONS=128 src/load/ingest-load.sh
 #
 # Needs wrk (apt-get install wrk). Sluice runs on its shipped JVM flags (conf/jvm.options), over
-# SQLite in a fresh temporary data directory, with the demo configuration (two destinations).
+# SQLite in a fresh temporary data directory, with the demo configuration (its destinations, every
+# ingest stage on: validation, consent, hashing, sealing, dedup, audit records, group commit).
+# Delivery is off (DELIVERY=true turns it on; the demo webhook then needs `sluice receive`):
+# src/load/delivery-load.sh measures delivery while ingesting.
 # Traffic goes to 127.0.0.1 only; every run is bounded by DURATION.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,7 +30,7 @@ trap cleanup EXIT
 "$JAVA" @conf/jvm.options -cp "target/classes:target/libs/*" dev.sluice.bench.BareServer "$BARE_PORT" >"$DATA/bare.log" 2>&1 &
 pids+=($!)
 start_ns=$(date +%s%N)
-SERVER_PORT=$SLUICE_PORT SLUICE_DATA_dash_DIR="$DATA/sluice" "$JAVA" @conf/jvm.options -jar target/sluice.jar serve >"$DATA/sluice.log" 2>&1 &
+SLUICE_DELIVERY_ENABLED=${DELIVERY:-false} SERVER_PORT=$SLUICE_PORT SLUICE_DATA_dash_DIR="$DATA/sluice" "$JAVA" @conf/jvm.options -jar target/sluice.jar serve >"$DATA/sluice.log" 2>&1 &
 SLUICE_PID=$!
 pids+=($SLUICE_PID)
 until curl -sf "http://127.0.0.1:$SLUICE_PORT/health/ready" >/dev/null; do sleep 0.02; done
