@@ -12,6 +12,8 @@ import dev.sluice.event.ParserLimits;
 import dev.sluice.http.HttpApi;
 import dev.sluice.ingest.IngestMetrics;
 import dev.sluice.ingest.IngestPipeline;
+import dev.sluice.ledger.Ledger;
+import dev.sluice.ledger.LedgerSource;
 import dev.sluice.privacy.DataKeyring;
 import dev.sluice.privacy.IdentityHasher;
 import dev.sluice.store.GroupCommitWriter;
@@ -96,12 +98,15 @@ public final class Gateway implements AutoCloseable {
                 config.ingest().maxFutureSkew(), ParserLimits.defaults().maxNestingDepth(),
                 ParserLimits.defaults().maxStringLength()), clock);
         IngestPipeline pipeline = new IngestPipeline(parser, consent, IdentityHasher.create(), keyring, writer,
-                new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants, List.of());
+                new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants,
+                List.of(new LedgerSource(config.ledger())));
+        Ledger ledger = Ledger.create(store, config.ledger());
         WebServer server = WebServer.builder()
                 .config(root.get("server"))
-                .maxPayloadSize(config.ingest().maxBodyBytes() * 2)
+                // Spend imports (16 MiB) may be larger than event batches; each handler enforces its own limit.
+                .maxPayloadSize(Math.max(config.ingest().maxBodyBytes() * 2, 16L * 1024 * 1024))
                 .routing(r -> HttpApi.routing(r, pipeline, tenants, config.ingest().maxBodyBytes(), registry,
-                        () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery()))
+                        () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), ledger))
                 .build()
                 .start();
         LOG.log(System.Logger.Level.INFO, "event=started host={0} port={1,number,#} store={2} tenants={3} dispatchers={4} startup_ms={5,number,#}",
@@ -133,7 +138,8 @@ public final class Gateway implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "event=stopped");
     }
 
-    static StoreConfig storeConfig(StoreSettings s) {
+    /** The store configuration of the settings; also used by commands that open the store themselves. */
+    public static StoreConfig storeConfig(StoreSettings s) {
         return s.kind().equals(StoreConfig.POSTGRES)
                 ? StoreConfig.postgres(s.jdbcUrl(), s.user().isBlank() ? null : s.user(), s.password().map(p -> p.text()), s.poolSize())
                 : StoreConfig.sqlite(s.sqliteFile());

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * @param generateDemoKey generate a data key into the data directory (demo on loopback only)
  * @param tenants         tenants by id
  * @param consentPolicy   the consent policy file ({@code sluice.consent.policy-file})
+ * @param ledger          the ROAS ledger's settings ({@code sluice.ledger})
  */
 public record SluiceConfig(String host,
                            Path dataDir,
@@ -38,7 +39,8 @@ public record SluiceConfig(String host,
                            CryptoSettings crypto,
                            boolean generateDemoKey,
                            Map<String, TenantConfig> tenants,
-                           Path consentPolicy) {
+                           Path consentPolicy,
+                           LedgerSettings ledger) {
 
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
@@ -67,7 +69,8 @@ public record SluiceConfig(String host,
         Map<String, TenantConfig> tenants = tenants(s.get("tenants"), secrets);
         SluiceConfig config = new SluiceConfig(host, dataDir, ingest, store, new CryptoSettings(keys, activeKey),
                 generateDemoKey && keys.isEmpty(), tenants,
-                Path.of(s.get("consent.policy-file").asString().orElse("conf/consent-policy.yaml")));
+                Path.of(s.get("consent.policy-file").asString().orElse("conf/consent-policy.yaml")),
+                LedgerSettingsReader.read(s.get("ledger")));
         config.checkDemoOnlyOnLoopback();
         return config;
     }

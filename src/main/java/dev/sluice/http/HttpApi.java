@@ -3,6 +3,7 @@ package dev.sluice.http;
 import dev.sluice.config.TenantConfig;
 import dev.sluice.delivery.DeliveryEngine;
 import dev.sluice.ingest.IngestPipeline;
+import dev.sluice.ledger.Ledger;
 import dev.sluice.store.DeliveryStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -20,6 +21,7 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code POST /v1/events}: ingest (tenant credentials)</li>
  *   <li>{@code /v1/admin/dead-letters}, {@code /v1/admin/dead-letters/replay},
  *       {@code /v1/admin/destinations}: delivery admin (tenant credentials; see {@link AdminHandler})</li>
+ *   <li>{@code POST /v1/spend}, {@code GET /v1/reports/kpis}: the ROAS ledger (tenant credentials; see {@link LedgerHandler})</li>
  *   <li>{@code GET /health/live}, {@code GET /health/ready}: probes, no tenant data</li>
  *   <li>{@code GET /metrics}: Prometheus text format, no tenant data beyond tenant ids</li>
  * </ul>
@@ -33,7 +35,7 @@ public final class HttpApi {
     /** Registers every route on {@code routing}. {@code ready} answers the readiness probe. */
     public static void routing(HttpRouting.Builder routing, IngestPipeline pipeline, Collection<TenantConfig> tenants,
                                long maxBodyBytes, PrometheusMeterRegistry registry, BooleanSupplier ready,
-                               InstantSource clock, DeliveryEngine delivery, DeliveryStore outbox) {
+                               InstantSource clock, DeliveryEngine delivery, DeliveryStore outbox, Ledger ledger) {
         Timer latency = Timer.builder("sluice.http.ingest.latency")
                 .description("Time from request start to answer for POST /v1/events")
                 .publishPercentileHistogram()
@@ -41,6 +43,7 @@ public final class HttpApi {
         Authenticator authenticator = new Authenticator(tenants, clock);
         IngestHandler ingest = new IngestHandler(authenticator, pipeline, maxBodyBytes, latency);
         new AdminHandler(authenticator, delivery, outbox, clock).register(routing);
+        new LedgerHandler(authenticator, ledger, clock).register(routing);
         routing.post("/v1/events", ingest)
                 .any("/v1/events", (req, res) -> {
                     res.header(HeaderNames.ALLOW, "POST");

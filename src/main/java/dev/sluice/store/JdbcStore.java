@@ -156,6 +156,34 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public Sql sql() {
+        return new Sql() {
+            @Override
+            public <T> T inTransaction(Work<T> work) {
+                try {
+                    return connections.inTransaction(work::run);
+                } catch (SQLException e) {
+                    throw failure("transaction failed", e);
+                }
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                try {
+                    return connections.read(work::run);
+                } catch (SQLException e) {
+                    throw failure("read failed", e);
+                }
+            }
+
+            @Override
+            public String dialect() {
+                return connections.kind();
+            }
+        };
+    }
+
+    @Override
     public void close() {
         connections.close();
     }

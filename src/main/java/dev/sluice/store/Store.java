@@ -61,6 +61,9 @@ public interface Store extends AutoCloseable {
     /** Returns {@code "sqlite"} or {@code "postgres"}. */
     String kind();
 
+    /** The connections, for capabilities that own their tables (ledger); see {@link Sql}. */
+    Sql sql();
+
     /** Closes connections; later calls throw {@link StoreException}. Idempotent. */
     @Override
     void close();
