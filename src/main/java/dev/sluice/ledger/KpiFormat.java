@@ -137,11 +137,14 @@ public final class KpiFormat {
                 widths[i] = Math.max(widths[i], line.get(i).length());
             }
         }
+        // Text columns (the group's, and unconverted) align left, numbers right.
+        int textColumns = report.query().groupBy() == GroupBy.CAMPAIGN ? 3 : 1;
         StringBuilder out = new StringBuilder();
         for (List<String> line : lines) {
             for (int i = 0; i < line.size(); i++) {
                 String cell = line.get(i).isEmpty() && i > 0 ? "-" : line.get(i);
-                out.append(i == 0 ? String.format("%-" + widths[i] + "s", cell) : String.format("  %" + widths[i] + "s", cell));
+                boolean left = i < textColumns || i == line.size() - 1;
+                out.append(i == 0 ? "" : "  ").append(String.format("%" + (left ? "-" : "") + widths[i] + "s", cell));
             }
             out.append('\n');
         }
