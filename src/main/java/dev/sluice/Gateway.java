@@ -17,6 +17,8 @@ import dev.sluice.http.HttpApi;
 import dev.sluice.ingest.CompanionSource;
 import dev.sluice.ingest.IngestMetrics;
 import dev.sluice.ingest.IngestPipeline;
+import dev.sluice.ledger.Ledger;
+import dev.sluice.ledger.LedgerSource;
 import dev.sluice.privacy.DataKeyring;
 import dev.sluice.privacy.IdentityHasher;
 import dev.sluice.store.GroupCommitWriter;
@@ -138,7 +140,9 @@ public final class Gateway implements AutoCloseable {
         Collection<TenantConfig> tenants = config.tenants().values();
         // Capabilities that record something in each accepted event's own transaction.
         List<CompanionSource> companions = List.of(
-                audit.companions(consent.policy()));
+                audit.companions(consent.policy()),
+                new LedgerSource(config.ledger()));
+        Ledger ledger = Ledger.create(store, config.ledger());
         EventParser parser = new EventParser(new ParserLimits(config.ingest().maxEvents(), config.ingest().maxEventAge(),
                 config.ingest().maxFutureSkew(), ParserLimits.defaults().maxNestingDepth(),
                 ParserLimits.defaults().maxStringLength()), clock);
@@ -146,9 +150,10 @@ public final class Gateway implements AutoCloseable {
                 new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants, companions);
         WebServer server = WebServer.builder()
                 .config(root.get("server"))
-                .maxPayloadSize(config.ingest().maxBodyBytes() * 2)
+                // Spend imports (16 MiB) may be larger than event batches; each handler enforces its own limit.
+                .maxPayloadSize(Math.max(config.ingest().maxBodyBytes() * 2, 16L * 1024 * 1024))
                 .routing(r -> HttpApi.routing(r, pipeline, tenants, config.ingest().maxBodyBytes(), registry,
-                        () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring))
+                        () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring, ledger))
                 .build()
                 .start();
         // Helidon 4 logs a listener that cannot bind (port taken) but returns from start()
@@ -185,7 +190,8 @@ public final class Gateway implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "event=stopped");
     }
 
-    static StoreConfig storeConfig(StoreSettings s) {
+    /** The store configuration of the settings; also used by commands that open the store themselves. */
+    public static StoreConfig storeConfig(StoreSettings s) {
         return s.kind().equals(StoreConfig.POSTGRES)
                 ? StoreConfig.postgres(s.jdbcUrl(), s.user().isBlank() ? null : s.user(), s.password().map(p -> p.text()), s.poolSize())
                 : StoreConfig.sqlite(s.sqliteFile());

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * @param consentPolicy   the consent policy file ({@code sluice.consent.policy-file})
  * @param audit           the consent audit log ({@code sluice.audit})
  * @param retention       retention per data kind ({@code sluice.retention})
+ * @param ledger          the ROAS ledger's settings ({@code sluice.ledger})
  */
 public record SluiceConfig(String host,
                            Path dataDir,
@@ -42,7 +43,8 @@ public record SluiceConfig(String host,
                            Map<String, TenantConfig> tenants,
                            Path consentPolicy,
                            AuditSettings audit,
-                           RetentionSettings retention) {
+                           RetentionSettings retention,
+                           LedgerSettings ledger) {
 
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
@@ -72,7 +74,8 @@ public record SluiceConfig(String host,
         SluiceConfig config = new SluiceConfig(host, dataDir, ingest, store, new CryptoSettings(keys, activeKey),
                 generateDemoKey && keys.isEmpty(), tenants,
                 Path.of(s.get("consent.policy-file").asString().orElse("conf/consent-policy.yaml")),
-                AuditSettings.load(s.get("audit"), secrets), RetentionSettings.load(s.get("retention")));
+                AuditSettings.load(s.get("audit"), secrets), RetentionSettings.load(s.get("retention")),
+                LedgerSettingsReader.read(s.get("ledger")));
         config.checkDemoOnlyOnLoopback();
         return config;
     }

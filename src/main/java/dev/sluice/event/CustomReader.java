@@ -18,6 +18,10 @@ import java.util.stream.Collectors;
  * Reads {@code custom}, the commerce data. Money never passes through a double: a JSON number
  * arrives as the exact {@link BigDecimal} the parser read, a string is parsed as written, and the
  * scale is kept ({@code 129.90} stays {@code 129.90}).
+ *
+ * <p>A value is never negative, except on a {@code Refund} event, where merchants may write the
+ * amount refunded either way ({@code 30.00} or {@code -30.00}): its sign carries no meaning and
+ * is dropped, so the event holds the amount refunded and platforms never see a negative value.
  */
 final class CustomReader {
 
@@ -27,6 +31,7 @@ final class CustomReader {
     static final int MAX_CONTENT_IDS = 1000;
     static final int MAX_CONTENT_ID_LENGTH = 128;
     static final int MAX_NUM_ITEMS = 1_000_000;
+    static final String REFUND = "Refund";
 
     private static final Set<String> KNOWN = Set.of("value", "currency", "order_id", "content_ids", "num_items");
     private static final Pattern DECIMAL_TEXT = Pattern.compile("-?[0-9]{1,64}(?:\\.[0-9]{1,64})?");
@@ -39,14 +44,15 @@ final class CustomReader {
     private CustomReader() {
     }
 
-    static CustomData read(JsonNode node, FieldReader fields) {
+    /** Reads {@code custom}; {@code refund} allows a negative value, kept as its absolute value. */
+    static CustomData read(JsonNode node, FieldReader fields, boolean refund) {
         Optional<ObjectNode> object = fields.object(node, "/custom");
         if (object.isEmpty()) {
             return CustomData.empty();
         }
         ObjectNode custom = object.get();
         fields.warnUnknownKeys(custom, KNOWN, "/custom");
-        Optional<BigDecimal> value = value(custom.get("value"), fields);
+        Optional<BigDecimal> value = value(custom.get("value"), fields, refund);
         Optional<String> currency = currency(custom.get("currency"), fields);
         if (!FieldReader.absent(custom.get("value")) && FieldReader.absent(custom.get("currency"))) {
             fields.error("/custom/currency", ProblemCode.REQUIRED, "is required when value is present");
@@ -59,7 +65,7 @@ final class CustomReader {
                 numItems(custom.get("num_items"), fields));
     }
 
-    private static Optional<BigDecimal> value(JsonNode node, FieldReader fields) {
+    private static Optional<BigDecimal> value(JsonNode node, FieldReader fields, boolean refund) {
         BigDecimal amount;
         if (FieldReader.absent(node)) {
             return Optional.empty();
@@ -77,6 +83,9 @@ final class CustomReader {
         }
         // precision - scale is the number of integer digits; as longs, since 1e999999999 is valid JSON.
         long integerDigits = (long) amount.precision() - amount.scale();
+        if (refund) {
+            amount = amount.abs();
+        }
         if (amount.signum() < 0 || integerDigits > MAX_INTEGER_DIGITS || amount.scale() > MAX_FRACTION_DIGITS) {
             fields.error("/custom/value", ProblemCode.OUT_OF_RANGE, RANGE_MESSAGE);
             return Optional.empty();

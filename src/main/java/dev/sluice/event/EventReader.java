@@ -53,7 +53,7 @@ final class EventReader {
             fields.error("/event_source_url", ProblemCode.REQUIRED, "is required when action_source is website");
         }
         UserData user = UserReader.read(event.get("user"), fields);
-        CustomData custom = CustomReader.read(event.get("custom"), fields);
+        CustomData custom = CustomReader.read(event.get("custom"), fields, eventName.filter(CustomReader.REFUND::equals).isPresent());
         Map<String, String> attribution = AttributionReader.read(event.get("attribution"), fields);
         ConsentSignals consent = ConsentReader.read(event.get("consent"), fields);
         List<String> destinations = DestinationsReader.read(event.get("destinations"), fields);

@@ -5,6 +5,7 @@ import dev.sluice.config.TenantConfig;
 import dev.sluice.delivery.DeliveryEngine;
 import dev.sluice.ingest.IngestPipeline;
 import dev.sluice.privacy.DataKeyring;
+import dev.sluice.ledger.Ledger;
 import dev.sluice.store.DeliveryStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -24,6 +25,7 @@ import java.util.function.BooleanSupplier;
  *       {@code /v1/admin/destinations}: delivery admin (tenant credentials; see {@link AdminHandler})</li>
  *   <li>{@code GET /v1/audit/consent}, {@code GET /v1/audit/verify}, {@code POST /v1/privacy/erasure}:
  *       consent audit log and erasure (tenant credentials; see {@link AuditHandler})</li>
+ *   <li>{@code POST /v1/spend}, {@code GET /v1/reports/kpis}: the ROAS ledger (tenant credentials; see {@link LedgerHandler})</li>
  *   <li>{@code GET /health/live}, {@code GET /health/ready}: probes, no tenant data</li>
  *   <li>{@code GET /metrics}: Prometheus text format, no tenant data beyond tenant ids</li>
  * </ul>
@@ -38,7 +40,7 @@ public final class HttpApi {
     public static void routing(HttpRouting.Builder routing, IngestPipeline pipeline, Collection<TenantConfig> tenants,
                                long maxBodyBytes, PrometheusMeterRegistry registry, BooleanSupplier ready,
                                InstantSource clock, DeliveryEngine delivery, DeliveryStore outbox, AuditLog audit,
-                               DataKeyring keyring) {
+                               DataKeyring keyring, Ledger ledger) {
         Timer latency = Timer.builder("sluice.http.ingest.latency")
                 .description("Time from request start to answer for POST /v1/events")
                 .publishPercentileHistogram()
@@ -47,6 +49,7 @@ public final class HttpApi {
         IngestHandler ingest = new IngestHandler(authenticator, new TenantRateLimits(tenants), pipeline, maxBodyBytes, latency);
         new AdminHandler(authenticator, delivery, outbox, clock, audit).register(routing);
         new AuditHandler(authenticator, audit, keyring, clock).register(routing);
+        new LedgerHandler(authenticator, ledger, clock).register(routing);
         routing.post("/v1/events", ingest)
                 .any("/v1/events", (req, res) -> {
                     res.header(HeaderNames.ALLOW, "POST");

@@ -119,6 +119,20 @@ class CustomAndConsentRulesTest {
         assertEquals("999999999999999999.999999", value.toPlainString());
     }
 
+    /** Issue 5: a refund may state its amount as negative; it is read as the amount refunded. */
+    @Test
+    void refundValue_mayBeNegative_andIsReadAsTheAmountRefunded() {
+        BigDecimal negative = Rules.assertAccepted(e -> e.set("/event_name", "Refund").setRaw("/custom/value", "-30.50"))
+                .event().custom().value().orElseThrow();
+        BigDecimal positive = Rules.assertAccepted(e -> e.set("/event_name", "Refund").set("/custom/value", "30.50"))
+                .event().custom().value().orElseThrow();
+
+        assertEquals("30.50", negative.toPlainString());
+        assertEquals("30.50", positive.toPlainString());
+        Rules.assertRejected(e -> e.set("/event_name", "Refund").set("/custom/value", "-1234567890123456789"),
+                "/custom/value out_of_range");
+    }
+
     @Test
     void consentSignalsAreReadIntoTheModel() {
         ConsentSignals consent = Rules.assertAccepted(e -> e.set("/consent", Map.of("ad_storage", "denied",

@@ -74,6 +74,11 @@ final class GatedStore implements Store {
     }
 
     @Override
+    public SqlAccess sql() {
+        return delegate.sql();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -1,0 +1,49 @@
+package dev.sluice.config;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The ROAS ledger's settings ({@code sluice.ledger}).
+ *
+ * @param reportingCurrency default currency of KPI reports (ISO 4217)
+ * @param tenantCurrencies  per-tenant reporting currency, overriding the default
+ * @param zone              time zone whose calendar days entries and spend rows are booked on
+ * @param purchaseEvents    event names booked as purchases (acquisitions, revenue)
+ * @param leadEvents        event names booked as leads
+ * @param fxRates           configured exchange rates
+ */
+public record LedgerSettings(String reportingCurrency, Map<String, String> tenantCurrencies, ZoneId zone,
+                             Set<String> purchaseEvents, Set<String> leadEvents, List<FxRate> fxRates) {
+
+    /** Copies the collections. */
+    public LedgerSettings {
+        tenantCurrencies = Map.copyOf(tenantCurrencies);
+        purchaseEvents = Set.copyOf(purchaseEvents);
+        leadEvents = Set.copyOf(leadEvents);
+        fxRates = List.copyOf(fxRates);
+    }
+
+    /** The defaults: EUR reports, UTC days, Purchase as purchase, the three standard lead events, no rates. */
+    public static LedgerSettings defaults() {
+        return new LedgerSettings("EUR", Map.of(), ZoneId.of("UTC"), Set.of("Purchase"),
+                Set.of("Lead", "CompleteRegistration", "SubmitApplication"), List.of());
+    }
+
+    /** The reporting currency of {@code tenantId}. */
+    public String currencyOf(String tenantId) {
+        return tenantCurrencies.getOrDefault(tenantId, reportingCurrency);
+    }
+
+    /**
+     * One exchange rate: one unit of {@code from} is {@code rate} units of {@code to}, fixed
+     * (no {@code effective} date) or from {@code effective} until the next dated rate of the pair.
+     */
+    public record FxRate(String from, String to, Optional<LocalDate> effective, BigDecimal rate) {
+    }
+}

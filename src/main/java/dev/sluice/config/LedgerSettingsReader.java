@@ -1,0 +1,115 @@
+package dev.sluice.config;
+
+import io.helidon.config.Config;
+
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads {@code sluice.ledger}; every failure names its key. */
+final class LedgerSettingsReader {
+
+    private LedgerSettingsReader() {
+    }
+
+    static LedgerSettings read(Config ledger) {
+        LedgerSettings defaults = LedgerSettings.defaults();
+        String currency = currency(ledger.get("reporting-currency"), defaults.reportingCurrency());
+        Map<String, String> tenantCurrencies = new LinkedHashMap<>();
+        for (Config t : ledger.get("tenant-currencies").asNodeList().orElse(List.of())) {
+            tenantCurrencies.put(t.name(), currency(t, null));
+        }
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(ledger.get("time-zone").asString().orElse("UTC"));
+        } catch (DateTimeException e) {
+            throw new ConfigException(ledger.get("time-zone").key().toString(), "must be a time zone id such as UTC or Europe/Berlin");
+        }
+        return new LedgerSettings(currency, tenantCurrencies, zone,
+                names(ledger.get("purchase-events"), defaults.purchaseEvents()),
+                names(ledger.get("lead-events"), defaults.leadEvents()),
+                rates(ledger.get("fx-rates")));
+    }
+
+    private static Set<String> names(Config node, Set<String> fallback) {
+        if (!node.exists()) {
+            return fallback;
+        }
+        List<String> names = node.asList(String.class).orElseThrow(
+                () -> new ConfigException(node.key().toString(), "must be a list of event names"));
+        return new LinkedHashSet<>(names);
+    }
+
+    /** {@code fx-rates.<FROM>.<TO>}: a fixed rate, or a map of effective date to rate. */
+    private static List<LedgerSettings.FxRate> rates(Config node) {
+        List<LedgerSettings.FxRate> rates = new ArrayList<>();
+        for (Config from : node.asNodeList().orElse(List.of())) {
+            String fromCode = code(from);
+            for (Config to : from.asNodeList().orElse(List.of())) {
+                String toCode = code(to);
+                if (to.isLeaf()) {
+                    rates.add(new LedgerSettings.FxRate(fromCode, toCode, Optional.empty(), rate(to)));
+                    continue;
+                }
+                for (Config dated : to.asNodeList().orElse(List.of())) {
+                    LocalDate day;
+                    try {
+                        day = LocalDate.parse(dated.name());
+                    } catch (DateTimeParseException e) {
+                        throw new ConfigException(dated.key().toString(), "must be keyed by an ISO date such as 2026-01-01");
+                    }
+                    rates.add(new LedgerSettings.FxRate(fromCode, toCode, Optional.of(day), rate(dated)));
+                }
+            }
+        }
+        return rates;
+    }
+
+    private static String code(Config node) {
+        if (!isCurrency(node.name())) {
+            throw new ConfigException(node.key().toString(), "must be keyed by an ISO 4217 currency code such as EUR");
+        }
+        return node.name();
+    }
+
+    private static BigDecimal rate(Config node) {
+        try {
+            BigDecimal rate = new BigDecimal(node.asString().get().strip());
+            if (rate.signum() <= 0) {
+                throw new NumberFormatException();
+            }
+            return rate;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(node.key().toString(), "must be a positive decimal rate such as \"1.0825\"");
+        }
+    }
+
+    private static String currency(Config node, String fallback) {
+        Optional<String> value = node.asString().asOptional();
+        if (value.isEmpty() && fallback != null) {
+            return fallback;
+        }
+        if (value.isEmpty() || !isCurrency(value.get())) {
+            throw new ConfigException(node.key().toString(), "must be an ISO 4217 currency code such as EUR");
+        }
+        return value.get();
+    }
+
+    private static boolean isCurrency(String code) {
+        try {
+            return code.length() == 3 && Currency.getInstance(code).getCurrencyCode().equals(code);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.sluice.http;
+
+import dev.sluice.config.TenantConfig;
+import dev.sluice.event.FieldProblem;
+import dev.sluice.ledger.GroupBy;
+import dev.sluice.ledger.KpiFormat;
+import dev.sluice.ledger.KpiQuery;
+import dev.sluice.ledger.KpiReport;
+import dev.sluice.ledger.Ledger;
+import dev.sluice.ledger.SpendImport;
+import dev.sluice.store.StoreException;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The ledger routes, under tenant credentials; a tenant reads and writes only its own ledger.
+ *
+ * <ul>
+ *   <li>{@code POST /v1/spend}: JSON {@code {"rows":[...]}} or CSV ({@code text/csv}, layout
+ *       detected from the header or named by {@code ?layout=sluice|meta|google_ads}); all rows or
+ *       none; 200 {@code {"rows","replaced"}}, 422 with one problem per bad field</li>
+ *   <li>{@code GET /v1/reports/kpis?from&to&group_by=platform|campaign|day&currency=}: JSON, or CSV
+ *       with {@code ?format=csv} or {@code Accept: text/csv}</li>
+ * </ul>
+ */
+final class LedgerHandler {
+    private static final System.Logger LOG = System.getLogger(LedgerHandler.class.getName());
+    /** Spend exports are larger than event batches: a year of a few hundred campaigns. */
+    static final int MAX_SPEND_BYTES = 16 * 1024 * 1024;
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
+    private final Authenticator authenticator;
+    private final Ledger ledger;
+    private final InstantSource clock;
+
+    LedgerHandler(Authenticator authenticator, Ledger ledger, InstantSource clock) {
+        this.authenticator = authenticator;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    void register(HttpRouting.Builder routing) {
+        // Spend is a data feed like events (the ingest key); reports read business results (the admin key).
+        routing.post("/v1/spend", (req, res) -> withTenant(req, res, false, t -> spend(t, req, res)))
+                .get("/v1/reports/kpis", (req, res) -> withTenant(req, res, true, t -> kpis(t, req, res)));
+    }
+
+    private interface TenantWork {
+        void run(TenantConfig tenant);
+    }
+
+    private void withTenant(ServerRequest req, ServerResponse res, boolean admin, TenantWork work) {
+        Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
+        Optional<TenantConfig> tenant = admin ? authenticator.adminTenantFor(authorization) : authenticator.tenantFor(authorization);
+        if (tenant.isEmpty()) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
+            Responses.problem(res, Problem.of(401, "unauthorized", "Unauthorized", admin
+                    ? "send the tenant's admin key (admin-key-hashes) as 'Authorization: Bearer <key>'"
+                    : "send a valid API key as 'Authorization: Bearer <key>'"));
+            return;
+        }
+        try {
+            work.run(tenant.get());
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.ERROR, "event=ledger_store_failed tenant={0} error={1}", tenant.get().id(),
+                    e.getClass().getSimpleName());
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            Responses.problem(res, Problem.of(503, "store-unavailable", "Service Unavailable", "the store did not answer; retry"));
+        }
+    }
+
+    private void spend(TenantConfig tenant, ServerRequest req, ServerResponse res) {
+        Optional<HttpMediaType> type = req.headers().contentType();
+        boolean json = type.isPresent() && type.get().test(MediaTypes.APPLICATION_JSON);
+        boolean csv = type.isPresent() && type.get().mediaType().type().equals("text")
+                && type.get().mediaType().subtype().equals("csv");
+        if (!json && !csv) {
+            Responses.problem(res, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                    "send application/json or text/csv"));
+            return;
+        }
+        byte[] body = readLimited(req);
+        if (body == null) {
+            Responses.problem(res, Problem.of(413, "body-too-large", "Content Too Large",
+                    "a spend import is at most " + MAX_SPEND_BYTES + " bytes; split it by date"));
+            return;
+        }
+        SpendImport.Parsed parsed = json ? SpendImport.json(body) : SpendImport.csv(body, req.query().first("layout").asOptional());
+        switch (parsed) {
+            case SpendImport.Parsed.Invalid invalid -> invalid(res, invalid);
+            case SpendImport.Parsed.Rows rows -> {
+                Ledger.Imported imported = ledger.importSpend(tenant.id(), rows.rows(), clock.instant());
+                LOG.log(System.Logger.Level.INFO, "event=spend_imported tenant={0} rows={1} replaced={2}",
+                        tenant.id(), imported.rows(), imported.replaced());
+                Responses.json(res, 200, ("{\"rows\":" + imported.rows() + ",\"replaced\":" + imported.replaced() + "}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static void invalid(ServerResponse res, SpendImport.Parsed.Invalid invalid) {
+        if (invalid.problems().isEmpty()) {
+            Responses.problem(res, Problem.of(400, "malformed-body", "Bad Request", invalid.detail()));
+        } else {
+            Responses.problem(res, Problem.of(422, "invalid-spend-rows", "Unprocessable Content", invalid.detail(),
+                    invalid.problems()));
+        }
+    }
+
+    private void kpis(TenantConfig tenant, ServerRequest req, ServerResponse res) {
+        var query = req.query();
+        Optional<LocalDate> from = date(query.first("from").asOptional());
+        Optional<LocalDate> to = date(query.first("to").asOptional());
+        Optional<GroupBy> groupBy = GroupBy.parse(query.first("group_by").orElse("platform"));
+        String currency = query.first("currency").orElse(ledger.settings().currencyOf(tenant.id()));
+        List<FieldProblem> problems = new java.util.ArrayList<>();
+        if (from.isEmpty()) {
+            problems.add(new FieldProblem("from", "invalid_format", "is required: a day such as 2026-11-01"));
+        }
+        if (to.isEmpty()) {
+            problems.add(new FieldProblem("to", "invalid_format", "is required: a day such as 2026-11-30 (inclusive)"));
+        }
+        if (groupBy.isEmpty()) {
+            problems.add(new FieldProblem("group_by", "unknown_value", "must be platform, campaign or day"));
+        }
+        if (!CURRENCY.matcher(currency).matches()) {
+            problems.add(new FieldProblem("currency", "invalid_currency", "must be an ISO 4217 code such as EUR"));
+        }
+        KpiQuery kpiQuery = null;
+        if (problems.isEmpty()) {
+            try {
+                kpiQuery = new KpiQuery(tenant.id(), from.get(), to.get(), groupBy.get(), currency);
+            } catch (IllegalArgumentException e) {
+                problems.add(new FieldProblem("to", "out_of_range", e.getMessage())); // our own fixed messages
+            }
+        }
+        if (!problems.isEmpty()) {
+            Responses.problem(res, Problem.of(400, "bad-query", "Bad Request", "see errors; parameters are named by pointer",
+                    problems));
+            return;
+        }
+        KpiReport report = ledger.report(kpiQuery);
+        boolean csv = query.first("format").orElse("").equals("csv")
+                || req.headers().first(HeaderNames.ACCEPT).map(a -> a.contains("text/csv")).orElse(false);
+        if (csv) {
+            res.status(200);
+            res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
+            res.header(HeaderNames.CACHE_CONTROL, "no-store");
+            res.send(KpiFormat.csv(report));
+        } else {
+            Responses.json(res, 200, KpiFormat.json(report));
+        }
+    }
+
+    private static Optional<LocalDate> date(Optional<String> text) {
+        try {
+            return text.map(LocalDate::parse);
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Reads the body, or returns null as soon as it passes the limit. */
+    private static byte[] readLimited(ServerRequest req) {
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes(MAX_SPEND_BYTES + 1);
+            return body.length > MAX_SPEND_BYTES ? null : body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.sluice.ledger;
+
+import dev.sluice.config.LedgerSettings;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Folds the facts a report read into rows: each day's amounts are converted at that day's rate
+ * (exactly: a decimal rate times an exact amount), or kept aside as unconverted when the currency
+ * has no rate that day; then each row is rounded once (see {@link KpiReport#ROUNDING}).
+ */
+final class KpiReports {
+
+    private static final Comparator<LedgerSettings.FxRate> RATE_ORDER = Comparator
+            .comparing(LedgerSettings.FxRate::from)
+            .thenComparing(LedgerSettings.FxRate::to)
+            .thenComparing(r -> r.effective().orElse(LocalDate.MIN));
+
+    private KpiReports() {
+    }
+
+    static KpiReport build(KpiQuery q, LedgerReader.Facts facts, FxRates fx) {
+        TreeMap<LedgerReader.GroupKey, Tally> groups = new TreeMap<>();
+        TreeSet<LedgerSettings.FxRate> used = new TreeSet<>(RATE_ORDER);
+        for (LedgerReader.Revenue r : facts.revenue()) {
+            Tally t = groups.computeIfAbsent(LedgerReader.GroupKey.of(q.groupBy(), r.day(), r.platform(), r.campaign()),
+                    k -> new Tally());
+            t.purchases += r.purchases();
+            t.leads += r.leads();
+            if (r.currency().isEmpty()) {
+                continue;
+            }
+            BigDecimal gross = Micros.toAmount(r.revenueMicros());
+            BigDecimal refunds = Micros.toAmount(r.refundMicros());
+            Optional<LedgerSettings.FxRate> rate = rate(fx, r.currency(), q.currency(), r.day(), used);
+            if (rate.isPresent()) {
+                t.addRevenue(gross.multiply(rate.get().rate()), refunds.multiply(rate.get().rate()));
+            } else {
+                t.addUnconverted(r.currency(), gross, refunds, BigDecimal.ZERO);
+            }
+        }
+        Map<LedgerReader.GroupKey, LedgerReader.Spend> latestName = new HashMap<>();
+        for (LedgerReader.Spend s : facts.spend()) {
+            LedgerReader.GroupKey key = LedgerReader.GroupKey.of(q.groupBy(), s.day(), s.platform(), s.campaign());
+            Tally t = groups.computeIfAbsent(key, k -> new Tally());
+            t.clicks += s.clicks();
+            t.impressions += s.impressions();
+            BigDecimal spend = Micros.toAmount(s.spendMicros());
+            Optional<LedgerSettings.FxRate> rate = rate(fx, s.currency(), q.currency(), s.day(), used);
+            if (rate.isPresent()) {
+                t.addSpend(spend.multiply(rate.get().rate()));
+            } else {
+                t.addUnconverted(s.currency(), BigDecimal.ZERO, BigDecimal.ZERO, spend);
+            }
+            latestName.merge(key, s, (a, b) -> b.day().isAfter(a.day()) ? b : a);
+        }
+        List<KpiRow> rows = new ArrayList<>(groups.size());
+        Tally totals = new Tally();
+        groups.forEach((key, t) -> {
+            t.customers = facts.customers().getOrDefault(key, 0L);
+            totals.addAll(t);
+            Optional<String> name = q.groupBy() == GroupBy.CAMPAIGN
+                    ? Optional.ofNullable(latestName.get(key)).map(LedgerReader.Spend::campaignName).filter(n -> !n.isEmpty())
+                    : Optional.empty();
+            rows.add(row(key, name, t, q.currency()));
+        });
+        totals.customers = facts.allCustomers();
+        KpiRow total = row(new LedgerReader.GroupKey(Optional.empty(), Optional.empty(), Optional.empty()),
+                Optional.empty(), totals, q.currency());
+        return new KpiReport(q, rows, total, List.copyOf(used));
+    }
+
+    private static Optional<LedgerSettings.FxRate> rate(FxRates fx, String from, String to, LocalDate day,
+                                                         TreeSet<LedgerSettings.FxRate> used) {
+        Optional<LedgerSettings.FxRate> rate = fx.rate(from, to, day);
+        if (rate.isPresent() && !from.equals(to)) {
+            used.add(rate.get());
+        }
+        return rate;
+    }
+
+    private static KpiRow row(LedgerReader.GroupKey key, Optional<String> name, Tally t, String currency) {
+        return new KpiRow(key.platform(), key.campaign(), name, key.day(), t.figures(currency), t.kpis(), t.unconverted());
+    }
+}

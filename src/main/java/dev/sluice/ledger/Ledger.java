@@ -1,0 +1,120 @@
+package dev.sluice.ledger;
+
+import dev.sluice.config.LedgerSettings;
+import dev.sluice.store.Sql;
+import dev.sluice.store.Store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ROAS ledger's operations beside booking (which {@link LedgerSource} does at ingest): spend
+ * import, KPI reports and refund adjustments. Every operation is scoped to one tenant.
+ */
+public final class Ledger {
+
+    private static final String DELETE_SPEND =
+            "DELETE FROM ledger_spend WHERE tenant_id = ? AND day = ? AND platform = ? AND campaign = ?";
+    private static final String INSERT_SPEND = """
+            INSERT INTO ledger_spend (tenant_id, day, platform, campaign, campaign_name, currency, spend_micros,
+                                      clicks, impressions, imported_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String ADJUSTMENTS = """
+            SELECT id, platform, order_id, occurred_at, order_value_after, currency FROM ledger_entries
+            WHERE tenant_id = ? AND kind = 'refund' AND id > ? AND order_value_after IS NOT NULL
+            ORDER BY id LIMIT ?""";
+
+    private final Sql sql;
+    private final LedgerSettings settings;
+    private final FxRates rates;
+    private final LedgerReader reader;
+
+    private Ledger(Sql sql, LedgerSettings settings) {
+        this.sql = sql;
+        this.settings = settings;
+        this.rates = new FxRates(settings.fxRates());
+        this.reader = new LedgerReader(sql);
+    }
+
+    /** The ledger over {@code store}'s tables. */
+    public static Ledger create(Store store, LedgerSettings settings) {
+        return new Ledger(Sql.of(store.sql()), settings);
+    }
+
+    /** The settings, e.g. for a tenant's reporting currency. */
+    public LedgerSettings settings() {
+        return settings;
+    }
+
+    /** The KPI report for {@code query}. */
+    public KpiReport report(KpiQuery query) {
+        return KpiReports.build(query, reader.read(query), rates);
+    }
+
+    /** What one spend import did. */
+    public record Imported(int rows, int replaced) {
+    }
+
+    /**
+     * Imports spend rows in one transaction: a row whose (day, platform, campaign) the tenant
+     * already has replaces it, so importing the same export twice changes nothing.
+     */
+    public Imported importSpend(String tenantId, List<SpendRow> rows, Instant now) {
+        int replaced = sql.inTransaction(c -> {
+            try (PreparedStatement delete = c.prepareStatement(DELETE_SPEND);
+                 PreparedStatement insert = c.prepareStatement(INSERT_SPEND)) {
+                for (SpendRow row : rows) {
+                    delete.setString(1, tenantId);
+                    delete.setLong(2, row.day().toEpochDay());
+                    delete.setString(3, row.platform());
+                    delete.setString(4, row.campaign());
+                    delete.addBatch();
+                    insert.setString(1, tenantId);
+                    insert.setLong(2, row.day().toEpochDay());
+                    insert.setString(3, row.platform());
+                    insert.setString(4, row.campaign());
+                    insert.setString(5, row.campaignName());
+                    insert.setString(6, row.currency());
+                    insert.setLong(7, Micros.of(row.spend()).orElseThrow());
+                    insert.setLong(8, row.clicks());
+                    insert.setLong(9, row.impressions());
+                    insert.setLong(10, now.toEpochMilli());
+                    insert.addBatch();
+                }
+                int deleted = 0;
+                for (int count : delete.executeBatch()) {
+                    deleted += Math.max(count, 0);
+                }
+                insert.executeBatch();
+                return deleted;
+            }
+        });
+        return new Imported(rows.size(), replaced);
+    }
+
+    /**
+     * Refunds of known orders after entry id {@code after}, oldest first, at most {@code limit}:
+     * the hook from which a connector (Google Ads, later) sends retractions and restatements.
+     */
+    public List<Adjustment> adjustments(String tenantId, long after, int limit) {
+        return sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(ADJUSTMENTS)) {
+                ps.setString(1, tenantId);
+                ps.setLong(2, after);
+                ps.setInt(3, limit);
+                List<Adjustment> list = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        var left = Micros.toAmount(rs.getLong(5));
+                        list.add(new Adjustment(rs.getLong(1), rs.getString(2), rs.getString(3),
+                                Instant.ofEpochMilli(rs.getLong(4)), Adjustment.typeFor(left), left, rs.getString(6)));
+                    }
+                }
+                return list;
+            }
+        });
+    }
+}

@@ -1,0 +1,217 @@
+package dev.sluice.ledger;
+
+import dev.sluice.store.Companion;
+import dev.sluice.store.EventRecord;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes ledger entries and their daily rollups inside the accepted events' transaction. Entries
+ * are batched; a refund first flushes the batch and reads its order's earlier entries (also
+ * those written moments ago in this transaction), so that it books against the order's
+ * attribution and never more than what is left of the order.
+ */
+final class LedgerWriter implements Companion.Kind {
+
+    static final LedgerWriter INSTANCE = new LedgerWriter();
+
+    private static final String INSERT = """
+            INSERT INTO ledger_entries (tenant_id, event_row_id, kind, event_name, event_id, order_id, occurred_at,
+                                        day, platform, campaign, currency, amount_micros, customer_key,
+                                        order_value_after, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    private static final String ORDER = """
+            SELECT kind, platform, campaign, currency, amount_micros FROM ledger_entries
+            WHERE tenant_id = ? AND order_id = ? AND kind IN ('purchase', 'refund') ORDER BY id""";
+
+    // Deltas are summed per key before this runs: the PostgreSQL driver rewrites a batch into one
+    // multi-row upsert, and PostgreSQL refuses an upsert that touches the same row twice.
+    private static final String ROLLUP = """
+            INSERT INTO ledger_daily (tenant_id, day, platform, campaign, currency, revenue_micros, refund_micros,
+                                      purchases, leads)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (tenant_id, day, platform, campaign, currency) DO UPDATE SET
+              revenue_micros = ledger_daily.revenue_micros + excluded.revenue_micros,
+              refund_micros = ledger_daily.refund_micros + excluded.refund_micros,
+              purchases = ledger_daily.purchases + excluded.purchases,
+              leads = ledger_daily.leads + excluded.leads""";
+
+    private LedgerWriter() {
+    }
+
+    private record RollupKey(String tenant, long day, String platform, String campaign, String currency) {
+    }
+
+    /** Sums per rollup row: revenue, refunds (positive), purchases, leads. */
+    private static final class Delta {
+        long revenue;
+        long refunds;
+        long purchases;
+        long leads;
+    }
+
+    @Override
+    public void write(Connection connection, String dialect, List<Companion.Placed> placed) throws SQLException {
+        Map<RollupKey, Delta> rollups = new LinkedHashMap<>();
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            int pending = 0;
+            for (Companion.Placed p : placed) {
+                LedgerEntry entry = (LedgerEntry) p.companion();
+                Booking booking;
+                if (entry.type() == EntryKind.REFUND) {
+                    if (pending > 0) {
+                        insert.executeBatch();
+                        pending = 0;
+                    }
+                    Optional<Booking> refund = refund(connection, p.event().tenantId(), entry);
+                    if (refund.isEmpty()) {
+                        continue;
+                    }
+                    booking = refund.get();
+                } else {
+                    booking = new Booking(entry.attribution(), entry.currency(), entry.amountMicros().orElse(0L), null);
+                }
+                bind(insert, p, entry, booking);
+                insert.addBatch();
+                pending++;
+                roll(rollups, p.event(), entry, booking);
+            }
+            if (pending > 0) {
+                insert.executeBatch();
+            }
+        }
+        writeRollups(connection, rollups);
+    }
+
+    /** What an entry books: signed amount (refunds negative) against an attribution. */
+    private record Booking(Attribution attribution, String currency, long signedMicros, Long orderValueAfter) {
+    }
+
+    /**
+     * A refund: against its order's attribution, capped at what is left of the order when the
+     * currencies match; without a value, the whole rest. Unknown orders book the refund's own
+     * value against its own attribution. Empty when there is nothing to book.
+     */
+    private static Optional<Booking> refund(Connection c, String tenant, LedgerEntry entry) throws SQLException {
+        Optional<Order> order = entry.orderId().isPresent() ? order(c, tenant, entry.orderId().get()) : Optional.empty();
+        if (order.isEmpty()) {
+            return entry.amountMicros().filter(m -> m > 0)
+                    .map(m -> new Booking(entry.attribution(), entry.currency(), -m, null));
+        }
+        Order o = order.get();
+        if (entry.amountMicros().isPresent() && !entry.currency().equals(o.currency)) {
+            // Not comparable without a rate: booked as sent, against the order's attribution.
+            long m = entry.amountMicros().get();
+            return m > 0 ? Optional.of(new Booking(o.attribution, entry.currency(), -m, null)) : Optional.empty();
+        }
+        long remaining = o.value - o.refunded;
+        long amount = Math.min(entry.amountMicros().orElse(remaining), remaining);
+        if (amount <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Booking(o.attribution, o.currency, -amount, remaining - amount));
+    }
+
+    /** An order as booked so far: first purchase's attribution and currency, value, refunds in that currency. */
+    private record Order(Attribution attribution, String currency, long value, long refunded) {
+    }
+
+    private static Optional<Order> order(Connection c, String tenant, String orderId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ORDER)) {
+            ps.setString(1, tenant);
+            ps.setString(2, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                Attribution attribution = null;
+                String currency = null;
+                long value = 0;
+                long refunded = 0;
+                while (rs.next()) {
+                    boolean purchase = rs.getString(1).equals(EntryKind.PURCHASE.stored());
+                    if (purchase && attribution == null) {
+                        attribution = new Attribution(rs.getString(2), rs.getString(3));
+                        currency = rs.getString(4);
+                    }
+                    if (attribution != null && rs.getString(4).equals(currency)) {
+                        long micros = rs.getLong(5);
+                        if (purchase) {
+                            value += micros;
+                        } else {
+                            refunded -= micros;
+                        }
+                    }
+                }
+                return attribution == null ? Optional.empty() : Optional.of(new Order(attribution, currency, value, refunded));
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Companion.Placed p, LedgerEntry entry, Booking b) throws SQLException {
+        EventRecord event = p.event();
+        ps.setString(1, event.tenantId());
+        ps.setLong(2, p.eventRowId());
+        ps.setString(3, entry.type().stored());
+        ps.setString(4, event.eventName());
+        ps.setString(5, event.eventId());
+        ps.setString(6, entry.orderId().orElse(null));
+        ps.setLong(7, entry.occurredAt().toEpochMilli());
+        ps.setLong(8, entry.day().toEpochDay());
+        ps.setString(9, b.attribution().platform());
+        ps.setString(10, b.attribution().campaign());
+        ps.setString(11, b.currency());
+        ps.setLong(12, b.signedMicros());
+        ps.setString(13, entry.customerKey().orElse(null));
+        if (b.orderValueAfter() == null) {
+            ps.setNull(14, Types.BIGINT);
+        } else {
+            ps.setLong(14, b.orderValueAfter());
+        }
+        ps.setLong(15, event.receivedAt().toEpochMilli());
+    }
+
+    private static void roll(Map<RollupKey, Delta> rollups, EventRecord event, LedgerEntry entry, Booking b) {
+        // Leads carry no revenue, so they share one currency-less row per day and campaign.
+        String currency = entry.type() == EntryKind.LEAD ? "" : b.currency();
+        Delta d = rollups.computeIfAbsent(new RollupKey(event.tenantId(), entry.day().toEpochDay(),
+                b.attribution().platform(), b.attribution().campaign(), currency), k -> new Delta());
+        switch (entry.type()) {
+            case PURCHASE -> {
+                d.purchases++;
+                d.revenue += b.signedMicros();
+            }
+            case LEAD -> d.leads++;
+            case REFUND -> d.refunds -= b.signedMicros();
+        }
+    }
+
+    private static void writeRollups(Connection c, Map<RollupKey, Delta> rollups) throws SQLException {
+        if (rollups.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(ROLLUP)) {
+            for (Map.Entry<RollupKey, Delta> e : rollups.entrySet()) {
+                RollupKey k = e.getKey();
+                Delta d = e.getValue();
+                ps.setString(1, k.tenant());
+                ps.setLong(2, k.day());
+                ps.setString(3, k.platform());
+                ps.setString(4, k.campaign());
+                ps.setString(5, k.currency());
+                ps.setLong(6, d.revenue);
+                ps.setLong(7, d.refunds);
+                ps.setLong(8, d.purchases);
+                ps.setLong(9, d.leads);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.sluice.cli;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+import dev.sluice.config.LedgerSettings;
+import dev.sluice.ledger.Ledger;
+import dev.sluice.ledger.SpendRow;
+import dev.sluice.store.Store;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.Stores;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sluice report kpis}: the report's table, CSV and JSON, read from the configured store. */
+final class ReportCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void kpis_printsTheTableWithTotalsAndNullsAsDashes() throws Exception {
+        Path config = dir.resolve("sluice.yaml");
+        Files.writeString(config, """
+                sluice:
+                  data-dir: %s
+                  crypto:
+                    generate-demo-key: true
+                  ledger:
+                    reporting-currency: EUR
+                  tenants:
+                    - id: shop
+                      api-key-hashes: ["sha256:%s"]
+                      destinations:
+                        - id: g
+                          type: google_ads
+                """.formatted(dir.resolve("data"), "ab".repeat(32)));
+        try (Store store = Stores.open(StoreConfig.sqlite(dir.resolve("data").resolve("sluice.db")))) {
+            Ledger.create(store, LedgerSettings.defaults()).importSpend("shop", List.of(new SpendRow(
+                    LocalDate.parse("2026-11-02"), "meta", "c1", "BF", new BigDecimal("40.00"), "EUR", 100, 10_000)),
+                    Instant.EPOCH);
+        }
+
+        String table = run("report", "kpis", "--config", config.toString(), "--tenant", "shop",
+                "--from", "2026-11-01", "--to", "2026-11-30", "--group-by", "campaign");
+        String csv = run("report", "kpis", "--config", config.toString(), "--tenant", "shop",
+                "--from", "2026-11-01", "--to", "2026-11-30", "--format", "csv");
+
+        assertThat(table, containsString("platform  campaign  campaign_name  spend  revenue"));
+        // No purchases yet: CPA is null ("-"); CPC 40/100 = 0.4; CTR 100/10000 = 0.01.
+        assertThat(table, containsString("meta      c1        BF             40.00     0.00"));
+        assertThat(table, containsString("0.4000  0.0100"));
+        assertThat(table, containsString("TOTAL"));
+        assertThat(csv.lines().toList().get(1), is("meta,40.00,0.00,0.00,0,0,0,100,10000,0,0.0000,,,0.4000,0.0100,0.0000,,,"));
+    }
+
+    private static String run(String... args) {
+        PrintStream previous = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(SluiceCommand.run(args), is(0));
+        } finally {
+            System.setOut(previous);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.sluice.config;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code sluice.ledger}: defaults, rates fixed and by day, and errors that name their key. */
+final class LedgerSettingsTest {
+
+    @Test
+    void shippedConfiguration_hasTheDefaults() {
+        LedgerSettings ledger = load(Map.of()).ledger();
+
+        assertThat(ledger.reportingCurrency(), is("EUR"));
+        assertThat(ledger.leadEvents().containsAll(java.util.List.of("Lead", "CompleteRegistration", "SubmitApplication")), is(true));
+        assertThat(ledger.fxRates().isEmpty(), is(true));
+    }
+
+    @Test
+    void ratesFixedAndByDay_andATenantCurrency() {
+        LedgerSettings ledger = load(Map.of("sluice.ledger.fx-rates.USD.EUR", "0.92",
+                "sluice.ledger.fx-rates.GBP.EUR.2026-01-01", "1.17",
+                "sluice.ledger.tenant-currencies.demo", "USD")).ledger();
+
+        assertThat(ledger.fxRates().stream().map(r -> r.from() + ">" + r.to() + " " + r.rate() + " "
+                + r.effective().map(Object::toString).orElse("fixed")).sorted().toList(),
+                contains("GBP>EUR 1.17 2026-01-01", "USD>EUR 0.92 fixed"));
+        assertThat(ledger.currencyOf("demo"), is("USD"));
+        assertThat(ledger.currencyOf("other"), is("EUR"));
+    }
+
+    @Test
+    void badValues_nameTheirKey() {
+        assertThat(error("sluice.ledger.reporting-currency", "EURO"), is("sluice.ledger.reporting-currency"));
+        assertThat(error("sluice.ledger.fx-rates.USD.EUR", "-1"), is("sluice.ledger.fx-rates.USD.EUR"));
+        assertThat(error("sluice.ledger.fx-rates.USD.EUR.yesterday", "1"), is("sluice.ledger.fx-rates.USD.EUR.yesterday"));
+        assertThat(error("sluice.ledger.fx-rates.XXY.EUR", "1"), is("sluice.ledger.fx-rates.XXY"));
+        assertThat(error("sluice.ledger.time-zone", "Mars/Olympus"), is("sluice.ledger.time-zone"));
+    }
+
+    private static String error(String key, String value) {
+        return assertThrows(ConfigException.class, () -> load(Map.of(key, value))).key();
+    }
+
+    private static SluiceConfig load(Map<String, String> overrides) {
+        return SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), new HashMap<>(overrides)),
+                Secrets.of(Map.of(), Path.of("data")));
+    }
+}

@@ -1,0 +1,142 @@
+package dev.sluice.e2e;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.testing.Events;
+import dev.sluice.testing.TestGateway;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ledger through the real gateway (issue 5): events booked once, refunds, late events, spend and reports over HTTP. */
+final class LedgerEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+    TestGateway gateway;
+    final LocalDate today = LocalDate.now(ZoneOffset.UTC);
+
+    @BeforeEach
+    void start() {
+        gateway = TestGateway.start(dataDir);
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void duplicatePurchase_isBookedOnce_andARefundWithANegativeValueNetsItsOrder() throws Exception {
+        String purchase = Events.purchase("order-10023");
+        assertThat(gateway.postEvents(TestGateway.ACME_KEY, purchase).body(), containsString("\"accepted\":1"));
+        assertThat(gateway.postEvents(TestGateway.ACME_KEY, purchase).body(), containsString("\"duplicate\":1"));
+        String refund = purchase.replace("\"order-10023\"", "\"refund-10023\"").replace("\"Purchase\"", "\"Refund\"")
+                .replace("\"129.90\"", "\"-29.90\"");
+        assertThat(gateway.postEvents(TestGateway.ACME_KEY, refund).body(), containsString("\"accepted\":1"));
+
+        JsonNode report = kpis(TestGateway.ACME_ADMIN_KEY, "group_by=campaign");
+
+        // utm_source facebook -> meta, utm_campaign bf-2026; 129.90 once, less the 29.90 refunded.
+        JsonNode row = report.get("rows").get(0);
+        assertThat(row.get("platform").asText() + "/" + row.get("campaign").asText(), is("meta/bf-2026"));
+        assertThat(row.get("revenue").asText() + " " + row.get("refunds").asText() + " " + row.get("purchases").asInt()
+                + " " + row.get("customers").asInt(), is("100.00 29.90 1 1"));
+        assertThat(row.get("roas").isNull(), is(true));
+        assertThat(report.get("rows").size(), is(1));
+    }
+
+    @Test
+    void lateLead_isBookedOnTheDayItHappened() throws Exception {
+        Instant threeDaysAgo = Instant.now().minus(3, ChronoUnit.DAYS);
+        String lead = """
+                {"event_id":"lead-1","event_name":"Lead","event_time":%d,"action_source":"website",
+                 "event_source_url":"https://shop.example/form","user":{"email":"a@example.com","click_ids":{"gclid":"Cj0KCQ"}}}
+                """.formatted(threeDaysAgo.getEpochSecond());
+        assertThat(gateway.postEvents(TestGateway.ACME_KEY, lead).body(), containsString("\"accepted\":1"));
+        String day = LocalDate.ofInstant(threeDaysAgo, ZoneOffset.UTC).toString();
+
+        JsonNode report = kpis(TestGateway.ACME_ADMIN_KEY, "group_by=day&from=" + day + "&to=" + day);
+
+        assertThat(report.get("rows").get(0).get("day").asText(), is(day));
+        assertThat(report.get("rows").get(0).get("leads").asInt(), is(1));
+        assertThat(kpis(TestGateway.ACME_ADMIN_KEY, "group_by=platform&from=" + day + "&to=" + day)
+                .get("rows").get(0).get("platform").asText(), is("google_ads"));
+    }
+
+    @Test
+    void spendCsv_importsReplacesAndFeedsTheCsvReport_perTenant() throws Exception {
+        gateway.postEvents(TestGateway.ACME_KEY, Events.purchase("order-1"));
+        String meta = "Campaign name,Campaign ID,Day,Amount spent (USD),Link clicks,Impressions\r\n"
+                + "BF 2026,bf-2026," + today + ",\"1,000.00\",200,20000\r\n";
+
+        assertThat(postSpend(TestGateway.ACME_KEY, "text/csv", meta).body(), is("{\"rows\":1,\"replaced\":0}"));
+        assertThat(postSpend(TestGateway.ACME_KEY, "text/csv", meta).body(), is("{\"rows\":1,\"replaced\":1}"));
+
+        HttpResponse<String> csv = gateway.send(get(TestGateway.ACME_ADMIN_KEY, "/v1/reports/kpis?group_by=campaign&format=csv&from="
+                + today.minusDays(1) + "&to=" + today));
+        assertThat(csv.headers().firstValue("Content-Type").orElse(""), containsString("text/csv"));
+        // 1000 USD x 0.9 = 900.00 EUR of spend against 129.90 of revenue: ROAS 0.1443, CPC 900/200 = 4.5.
+        assertThat(csv.body(), containsString("meta,bf-2026,BF 2026,900.00,129.90,0.00,1,0,1,200,20000,1,0.1443,"
+                + "900.0000,,4.5000,0.0100,0.0050,129.9000,129.9000,\r\n"));
+        assertThat(csv.body(), containsString("TOTAL,,,900.00,129.90"));
+        assertThat(kpis(TestGateway.GLOBEX_ADMIN_KEY, "group_by=platform").get("rows").size(), is(0));
+    }
+
+    @Test
+    void spendWithBadRows_isRefusedWholly_withAProblemPerField() throws Exception {
+        String body = """
+                {"rows":[{"date":"%s","platform":"meta","campaign_id":"c1","spend":"10.00","currency":"EUR"},
+                         {"date":"28/11/2026","platform":"meta","campaign_id":"c2","spend":"-3","currency":"EURO"}]}
+                """.formatted(today);
+
+        HttpResponse<String> answer = postSpend(TestGateway.ACME_KEY, "application/json", body);
+
+        assertThat(answer.statusCode(), is(422));
+        JsonNode errors = JSON.readTree(answer.body()).get("errors");
+        assertThat(errors.toString(), containsString("/rows/1/date"));
+        assertThat(errors.toString(), containsString("/rows/1/spend"));
+        assertThat(errors.toString(), containsString("/rows/1/currency"));
+        assertThat(kpis(TestGateway.ACME_ADMIN_KEY, "group_by=platform").get("rows").size(), is(0));
+    }
+
+    @Test
+    void ledgerRoutes_needCredentials_andValidParameters() {
+        assertThat(gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/reports/kpis?from=2026-11-01&to=2026-11-30"))
+                .GET().build()).statusCode(), is(401));
+        HttpResponse<String> bad = gateway.send(get(TestGateway.ACME_ADMIN_KEY, "/v1/reports/kpis?from=2026-11-31&group_by=week"));
+        assertThat(bad.statusCode(), is(400));
+        assertThat(bad.body(), containsString("\"pointer\":\"group_by\""));
+        assertThat(postSpend(TestGateway.ACME_KEY, "text/plain", "x").statusCode(), is(415));
+    }
+
+    private JsonNode kpis(String key, String query) throws Exception {
+        String range = query.contains("from=") ? "" : "&from=" + today.minusDays(1) + "&to=" + today;
+        HttpResponse<String> answer = gateway.send(get(key, "/v1/reports/kpis?" + query + range));
+        assertThat(answer.body(), answer.statusCode(), is(200));
+        return JSON.readTree(answer.body());
+    }
+
+    private HttpRequest get(String key, String path) {
+        return HttpRequest.newBuilder(gateway.uri(path)).header("Authorization", "Bearer " + key).GET().build();
+    }
+
+    private HttpResponse<String> postSpend(String key, String type, String body) {
+        return gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/spend")).header("Authorization", "Bearer " + key)
+                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+}

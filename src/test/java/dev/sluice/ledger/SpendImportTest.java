@@ -1,0 +1,107 @@
+package dev.sluice.ledger;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.is;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Spend import bodies: JSON, Sluice CSV and the Meta and Google Ads export layouts, and their problems. */
+final class SpendImportTest {
+
+    @Test
+    void json_rowsWithNumbersOrStrings() {
+        List<SpendRow> rows = rows(SpendImport.json(bytes("""
+                {"rows":[{"date":"2026-11-02","platform":"meta","campaign_id":"c1","campaign_name":"BF","spend":40.5,
+                          "currency":"eur","clicks":100,"impressions":10000},
+                         {"date":"2026-11-02","platform":"tiktok","campaign_id":"t1","spend":"0.000001","currency":"USD"}]}
+                """)));
+
+        assertThat(rows.stream().map(SpendImportTest::show).toList(), contains(
+                "2026-11-02 meta c1 'BF' 40.5 EUR 100 10000", "2026-11-02 tiktok t1 '' 0.000001 USD 0 0"));
+    }
+
+    @Test
+    void sluiceCsv_withQuotesAndABom() {
+        List<SpendRow> rows = rows(SpendImport.csv(bytes("\uFEFFdate,platform,campaign_id,campaign_name,spend,currency,clicks,impressions\n"
+                + "2026-11-02,google_ads,123,\"Sale, \"\"big\"\"\",12.34,EUR,5,50\n"), Optional.empty()));
+
+        assertThat(show(rows.get(0)), is("2026-11-02 google_ads 123 'Sale, \"big\"' 12.34 EUR 5 50"));
+    }
+
+    @Test
+    void metaExport_currencyFromTheHeader_linkClicks_andOneDayRows() {
+        String csv = "Reporting starts,Reporting ends,Campaign name,Campaign ID,Amount spent (EUR),Clicks (all),Link clicks,Impressions\n"
+                + "2026-11-02,2026-11-02,BF,2385,\"1,234.50\",900,700,\"12,000\"\n";
+
+        assertThat(show(rows(SpendImport.csv(bytes(csv), Optional.empty())).get(0)),
+                is("2026-11-02 meta 2385 'BF' 1234.50 EUR 700 12000"));
+        SpendImport.Parsed.Invalid range = invalid(SpendImport.csv(bytes(csv.replace("2026-11-02,2026-11-02", "2026-11-01,2026-11-30")),
+                Optional.empty()));
+        assertThat(range.problems().get(0).pointer() + " " + range.problems().get(0).code(), is("/rows/0/date not_daily"));
+    }
+
+    @Test
+    void googleAdsExport_preambleTotalsAndUsDates() {
+        String csv = "Campaign performance report\n\"November 1, 2026 - November 30, 2026\"\n"
+                + "Day,Campaign,Campaign ID,Currency code,Cost,Clicks,Impr.\n"
+                + "\"Nov 2, 2026\",Search BF,987,USD,\"1,020.00\",\"1,200\",--\n"
+                + "Total: Account,,,USD,\"1,020.00\",\"1,200\",0\n";
+
+        List<SpendRow> rows = rows(SpendImport.csv(bytes(csv), Optional.empty()));
+
+        assertThat(rows.stream().map(SpendImportTest::show).toList(), contains("2026-11-02 google_ads 987 'Search BF' 1020.00 USD 1200 0"));
+        assertThat(SpendImport.csv(bytes(csv), Optional.of("meta")), instanceOf(SpendImport.Parsed.Invalid.class));
+    }
+
+    @Test
+    void badRows_areAllReported_byRowAndField_withoutTheirValues() {
+        SpendImport.Parsed.Invalid invalid = invalid(SpendImport.json(bytes("""
+                {"rows":[{"date":"2026-11-02","platform":"Meta!","campaign_id":"","spend":"1e3","currency":"XYZ","clicks":-1},
+                         {"date":"2026-11-03","platform":"meta","campaign_id":"c1","spend":"1.1234567","currency":"EUR"},
+                         {"date":"2026-11-03","platform":"meta","campaign_id":"c1","spend":"2","currency":"EUR"},
+                         {"date":"2026-11-03","platform":"meta","campaign_id":"c1","spend":"3","currency":"EUR"}]}
+                """)));
+
+        assertThat(invalid.problems().stream().map(p -> p.pointer() + " " + p.code()).toList(), contains(
+                "/rows/0/platform invalid_format", "/rows/0/campaign_id required", "/rows/0/spend out_of_range",
+                "/rows/0/currency invalid_currency", "/rows/0/clicks out_of_range", "/rows/1/spend out_of_range",
+                "/rows/3 duplicate_row"));
+        assertThat(invalid.problems().toString().contains("XYZ") || invalid.problems().toString().contains("Meta!"), is(false));
+    }
+
+    @Test
+    void bodiesThatAreNotRows_areMalformed() {
+        assertThat(invalid(SpendImport.json(bytes("[1]"))).detail(), containsString("rows"));
+        assertThat(invalid(SpendImport.json(bytes("{\"rows\":[]}"))).detail(), containsString("1 to"));
+        assertThat(invalid(SpendImport.csv(bytes("a,b\n1,2\n"), Optional.empty())).detail(), containsString("no header"));
+        assertThat(invalid(SpendImport.csv(bytes("date,\"open\n"), Optional.empty())).detail(), containsString("UTF-8 CSV"));
+        assertThat(invalid(SpendImport.csv(bytes("x"), Optional.of("excel"))).detail(), containsString("layout"));
+    }
+
+    private static String show(SpendRow r) {
+        return r.day() + " " + r.platform() + " " + r.campaign() + " '" + r.campaignName() + "' " + r.spend().toPlainString()
+                + " " + r.currency() + " " + r.clicks() + " " + r.impressions();
+    }
+
+    private static List<SpendRow> rows(SpendImport.Parsed parsed) {
+        if (parsed instanceof SpendImport.Parsed.Rows rows) {
+            return rows.rows();
+        }
+        throw new AssertionError("expected rows, got " + parsed);
+    }
+
+    private static SpendImport.Parsed.Invalid invalid(SpendImport.Parsed parsed) {
+        assertThat(parsed, instanceOf(SpendImport.Parsed.Invalid.class));
+        return (SpendImport.Parsed.Invalid) parsed;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
