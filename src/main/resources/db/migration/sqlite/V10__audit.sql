@@ -53,5 +53,7 @@ CREATE TABLE audit_subjects (
     event_row_id INTEGER NOT NULL,
     received_at  INTEGER NOT NULL
 );
-CREATE INDEX audit_subjects_key ON audit_subjects (tenant_id, subject_key);
+-- No index on subject_key on the embedded store: the keys are random (HMACs), and an index on
+-- them would cost a random page write per identifier on every accepted event. Erasure, which is
+-- rare, scans the tenant's rows within the retention window instead. (PostgreSQL keeps the index.)
 CREATE INDEX audit_subjects_time ON audit_subjects (tenant_id, received_at);
