@@ -18,10 +18,12 @@ final class ConsentReader {
 
     private static final Set<String> KNOWN = Set.of(
             "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "tcf", "gpc", "us_privacy",
-            "opt_out");
+            "opt_out", "jurisdiction");
     // A TC string is base64url segments joined by dots.
     private static final Pattern TCF = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final Pattern US_PRIVACY = Pattern.compile("1[YNyn-]{3}");
+    // ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision: "DE", "US-CA".
+    private static final Pattern JURISDICTION = Pattern.compile("[A-Z]{2}(-[A-Z0-9]{1,3})?");
 
     private ConsentReader() {
     }
@@ -43,7 +45,9 @@ final class ConsentReader {
                 fields.bool(consent.get("gpc"), "/consent/gpc"),
                 matching(consent.get("us_privacy"), "/consent/us_privacy", Integer.MAX_VALUE, US_PRIVACY,
                         "must be an IAB US Privacy string such as 1YNN", fields),
-                fields.bool(consent.get("opt_out"), "/consent/opt_out"));
+                fields.bool(consent.get("opt_out"), "/consent/opt_out"),
+                matching(consent.get("jurisdiction"), "/consent/jurisdiction", 16, JURISDICTION,
+                        "must be an ISO 3166 code such as DE or US-CA", fields));
     }
 
     private static Optional<ConsentSignals.Flag> flag(JsonNode node, String pointer, FieldReader fields) {

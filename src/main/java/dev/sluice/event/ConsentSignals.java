@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param gpc                Global Privacy Control
  * @param usPrivacy          IAB US Privacy string, e.g. {@code 1YNN}
  * @param optOut             explicit opt-out flag
+ * @param jurisdiction       explicit jurisdiction ({@code DE}, {@code US-CA}) that overrides the one
+ *                           derived from the user's country and state, e.g. when the merchant
+ *                           knows where the shopper was rather than their billing address
  */
 public record ConsentSignals(Optional<Flag> adStorage,
                              Optional<Flag> adUserData,
@@ -22,7 +25,15 @@ public record ConsentSignals(Optional<Flag> adStorage,
                              Optional<String> tcf,
                              Optional<Boolean> gpc,
                              Optional<String> usPrivacy,
-                             Optional<Boolean> optOut) {
+                             Optional<Boolean> optOut,
+                             Optional<String> jurisdiction) {
+
+    /** Signals without a jurisdiction override. */
+    public ConsentSignals(Optional<Flag> adStorage, Optional<Flag> adUserData, Optional<Flag> adPersonalization,
+                          Optional<Flag> analyticsStorage, Optional<String> tcf, Optional<Boolean> gpc,
+                          Optional<String> usPrivacy, Optional<Boolean> optOut) {
+        this(adStorage, adUserData, adPersonalization, analyticsStorage, tcf, gpc, usPrivacy, optOut, Optional.empty());
+    }
 
     /** A Consent Mode v2 flag value. */
     public enum Flag { GRANTED, DENIED }

@@ -139,7 +139,12 @@ public final class IngestPipeline {
     private EventResult admit(Batch batch, ParsedEvent.Valid valid, int index, String prefix) {
         Event event = valid.event();
         Routes.Selection selection = batch.routes.select(event, prefix);
-        Evaluation evaluation = consent.evaluate(event.consent(), event.user().country(), event.user().state(),
+        // An explicit jurisdiction ("US-CA") wins over the one derived from the user's address.
+        Optional<String> override = event.consent().jurisdiction();
+        Optional<String> country = override.isPresent() ? override.map(j -> j.substring(0, 2)) : event.user().country();
+        Optional<String> region = override.isPresent()
+                ? override.filter(j -> j.length() > 3).map(j -> j.substring(3)) : event.user().state();
+        Evaluation evaluation = consent.evaluate(event.consent(), country, region,
                 batch.request.secGpc(), selection.routes().stream()
                         .map(r -> new DestinationRef(r.destination().id(), r.destination().type())).toList());
         List<Routes.Route> allowed = new ArrayList<>();

@@ -169,6 +169,7 @@ final class PayloadWriter {
         if (c.optOut().isPresent()) {
             g.writeBooleanField("opt_out", c.optOut().get());
         }
+        optional(g, "jurisdiction", c.jurisdiction());
         g.writeEndObject();
     }
 

@@ -61,6 +61,20 @@ class ConsentIngestTest {
     }
 
     @Test
+    void explicitJurisdictionOverridesTheUsersAddress() throws Exception {
+        // A German billing address, but the merchant knows the shopper bought in California.
+        String event = Events.purchase("override-1").replace("\"country\":\"US\"", "\"country\":\"DE\"")
+                .replace("\"state\":\"CA\",", "").replace("\"gpc\":false", "\"gpc\":false,\"jurisdiction\":\"US-CA\"");
+        JsonNode result = post(event);
+        assertEquals("allow", decision(result, "meta"));
+        assertEquals(List.of("meta", "google", "warehouse"), JSON.convertValue(result.get("destinations"), List.class));
+
+        String without = event.replace(",\"jurisdiction\":\"US-CA\"", "").replace("override-1", "override-2")
+                .replace("\"ad_user_data\":\"granted\",", "");
+        assertEquals("deny", decision(post(without), "meta"), "the same event under its address's (EEA) rules");
+    }
+
+    @Test
     void californiaOptOutSendsMetaLimitedDataUseAndStripsGoogleUserData() throws Exception {
         String event = Events.purchase("ca-1").replace("\"gpc\":false", "\"gpc\":true");
         JsonNode result = post(event);

@@ -81,7 +81,10 @@ class CustomAndConsentRulesTest {
                 reject("us_privacy too long", e -> e.set("/consent/us_privacy", "1YNNN"), "/consent/us_privacy invalid_format"),
                 reject("us_privacy version 2", e -> e.set("/consent/us_privacy", "2YNN"), "/consent/us_privacy invalid_format"),
                 reject("us_privacy other letters", e -> e.set("/consent/us_privacy", "1YXN"), "/consent/us_privacy invalid_format"),
-                reject("us_privacy a number", e -> e.set("/consent/us_privacy", 1), "/consent/us_privacy invalid_type"));
+                reject("us_privacy a number", e -> e.set("/consent/us_privacy", 1), "/consent/us_privacy invalid_type"),
+                reject("jurisdiction lower case", e -> e.set("/consent/jurisdiction", "us-ca"), "/consent/jurisdiction invalid_format"),
+                reject("jurisdiction a country name", e -> e.set("/consent/jurisdiction", "Germany"), "/consent/jurisdiction invalid_format"),
+                reject("jurisdiction a number", e -> e.set("/consent/jurisdiction", 49), "/consent/jurisdiction invalid_type"));
         return Stream.of(custom, flags, consent).flatMap(s -> s);
     }
 
