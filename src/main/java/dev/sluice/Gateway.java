@@ -148,12 +148,20 @@ public final class Gateway implements AutoCloseable {
                 ParserLimits.defaults().maxStringLength()), clock);
         IngestPipeline pipeline = new IngestPipeline(parser, consent, IdentityHasher.create(), keyring, writer,
                 new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants, companions);
-        WebServer server = WebServer.builder()
-                .config(root.get("server"))
+        boolean adminListener = root.get("server.sockets").asNodeList().orElse(List.of()).stream()
+                .anyMatch(socket -> socket.get("name").asString().orElse("").equals(HttpApi.ADMIN_SOCKET));
+        var builder = WebServer.builder()
+                .config(root.get("server"));
+        if (adminListener) {
+            builder.routing(HttpApi.ADMIN_SOCKET, r -> HttpApi.adminRouting(r, tenants, registry,
+                    () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring));
+        }
+        WebServer server = builder
                 // Spend imports (16 MiB) may be larger than event batches; each handler enforces its own limit.
                 .maxPayloadSize(Math.max(config.ingest().maxBodyBytes() * 2, 16L * 1024 * 1024))
                 .routing(r -> HttpApi.routing(r, pipeline, tenants, config.ingest().maxBodyBytes(), registry,
-                        () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring, ledger))
+                        () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring, ledger,
+                        adminListener))
                 .build()
                 .start();
         // Helidon 4 logs a listener that cannot bind (port taken) but returns from start()
@@ -169,6 +177,11 @@ public final class Gateway implements AutoCloseable {
     /** The port the server listens on. */
     public int port() {
         return server.port();
+    }
+
+    /** The port of a named listener (e.g. {@code admin}), or -1 when there is none. */
+    public int port(String listener) {
+        return server.port(listener);
     }
 
     /** The store, for tests and admin commands. */

@@ -36,26 +36,56 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    /** Registers every route on {@code routing}. {@code ready} answers the readiness probe. */
+    /** The admin listener's name: when {@code server.sockets} has one, admin routes move there. */
+    public static final String ADMIN_SOCKET = "admin";
+
+    /**
+     * Registers the routes of the main listener on {@code routing}. {@code ready} answers the
+     * readiness probe. With {@code adminOnOwnListener}, the admin, audit and privacy routes are
+     * left to {@link #adminRouting} on the {@value #ADMIN_SOCKET} listener instead.
+     */
     public static void routing(HttpRouting.Builder routing, IngestPipeline pipeline, Collection<TenantConfig> tenants,
                                long maxBodyBytes, PrometheusMeterRegistry registry, BooleanSupplier ready,
                                InstantSource clock, DeliveryEngine delivery, DeliveryStore outbox, AuditLog audit,
-                               DataKeyring keyring, Ledger ledger) {
+                               DataKeyring keyring, Ledger ledger, boolean adminOnOwnListener) {
         Timer latency = Timer.builder("sluice.http.ingest.latency")
                 .description("Time from request start to answer for POST /v1/events")
                 .publishPercentileHistogram()
                 .register(registry);
         Authenticator authenticator = new Authenticator(tenants, clock);
         IngestHandler ingest = new IngestHandler(authenticator, new TenantRateLimits(tenants), pipeline, maxBodyBytes, latency);
-        new AdminHandler(authenticator, delivery, outbox, clock, audit).register(routing);
-        new AuditHandler(authenticator, audit, keyring, clock).register(routing);
+        if (!adminOnOwnListener) {
+            admin(routing, authenticator, clock, delivery, outbox, audit, keyring);
+        }
         new LedgerHandler(authenticator, ledger, clock).register(routing);
         routing.post("/v1/events", ingest)
                 .any("/v1/events", (req, res) -> {
                     res.header(HeaderNames.ALLOW, "POST");
                     Responses.problem(res, Problem.of(405, "method-not-allowed", "Method Not Allowed", "use POST"));
-                })
-                .get("/health/live", (req, res) -> Responses.json(res, 200, Json.object("status", "UP")))
+                });
+        probesAndFallback(routing, registry, ready);
+    }
+
+    /**
+     * Registers the admin listener's routes: admin, audit and privacy endpoints (admin keys), plus
+     * the probes and metrics, so that a sidecar bound to loopback for ingest can still be probed
+     * and scraped on this listener.
+     */
+    public static void adminRouting(HttpRouting.Builder routing, Collection<TenantConfig> tenants,
+                                    PrometheusMeterRegistry registry, BooleanSupplier ready, InstantSource clock,
+                                    DeliveryEngine delivery, DeliveryStore outbox, AuditLog audit, DataKeyring keyring) {
+        admin(routing, new Authenticator(tenants, clock), clock, delivery, outbox, audit, keyring);
+        probesAndFallback(routing, registry, ready);
+    }
+
+    private static void admin(HttpRouting.Builder routing, Authenticator authenticator, InstantSource clock,
+                              DeliveryEngine delivery, DeliveryStore outbox, AuditLog audit, DataKeyring keyring) {
+        new AdminHandler(authenticator, delivery, outbox, clock, audit).register(routing);
+        new AuditHandler(authenticator, audit, keyring, clock).register(routing);
+    }
+
+    private static void probesAndFallback(HttpRouting.Builder routing, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+        routing.get("/health/live", (req, res) -> Responses.json(res, 200, Json.object("status", "UP")))
                 .get("/health/ready", (req, res) -> {
                     boolean up = ready.getAsBoolean();
                     Responses.json(res, up ? 200 : 503, Json.object("status", up ? "UP" : "DOWN"));
