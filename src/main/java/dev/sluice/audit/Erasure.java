@@ -84,6 +84,9 @@ public final class Erasure {
             erased.put("dead_letters", 0L);
             erased.put("subject_links", 0L);
             List<Long> events = events(c, tenant.id(), keys);
+            // The ledger keeps the revenue but forgets whose it was (CLV stops counting them).
+            erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlink(c, tenant.id(),
+                    dev.sluice.ledger.LedgerCustomers.keys(crypto, subject.email(), subject.externalId()), events));
             for (int from = 0; from < events.size(); from += CHUNK) {
                 List<Long> chunk = events.subList(from, Math.min(events.size(), from + CHUNK));
                 String in = " AND event_row_id IN (" + "?,".repeat(chunk.size() - 1) + "?)";

@@ -69,11 +69,8 @@ public final class LedgerSource implements CompanionSource {
     }
 
     static Optional<String> customerKey(UserData user, TenantCrypto crypto) {
-        Optional<String> external = user.externalId().map(String::strip).filter(s -> !s.isEmpty());
-        if (external.isPresent()) {
-            return Optional.of(crypto.customerKey("ext:" + external.get()));
-        }
-        return user.email().map(e -> e.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty())
-                .map(e -> crypto.customerKey("email:" + e));
+        // External id first: the same derivation LedgerCustomers.keys uses for erasure.
+        List<String> keys = LedgerCustomers.keys(crypto, user.email(), user.externalId());
+        return keys.isEmpty() ? Optional.empty() : Optional.of(keys.getFirst());
     }
 }

@@ -125,6 +125,9 @@ class AuditApiTest {
         assertEquals(200, answer.statusCode(), answer.body());
         JsonNode body = JSON.readTree(answer.body());
         assertTrue(body.at("/erased/pending_deliveries").asLong() > 0, answer.body());
+        // Both purchases were booked under the same external id: erasing by email unlinks the
+        // customer from every ledger entry of that person, not only the email's own events.
+        assertEquals(2, body.at("/erased/ledger_customer_links").asLong(), answer.body());
         assertFalse(answer.body().contains("jane"), "identifiers are never echoed");
         assertTrue(sluice.gateway().store().outbox("acme", 100).stream().allMatch(r -> r.eventId().equals("e-2")));
 

@@ -1,0 +1,74 @@
+package dev.sluice.ledger;
+
+import dev.sluice.privacy.TenantCrypto;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The ledger's customer keys (tenant-peppered HMACs, see {@link LedgerSource}) and their
+ * unlinking for erasure: the entries stay (revenue is the merchant's own bookkeeping), but no
+ * longer point at the person, so they drop out of CLV's distinct-customer counts.
+ */
+public final class LedgerCustomers {
+    private LedgerCustomers() {
+    }
+
+    /** Every key the ledger may have booked this subject under (by external id and by email). */
+    public static List<String> keys(TenantCrypto crypto, Optional<String> email, Optional<String> externalId) {
+        List<String> keys = new ArrayList<>(2);
+        externalId.map(String::strip).filter(s -> !s.isEmpty()).ifPresent(id -> keys.add(crypto.customerKey("ext:" + id)));
+        email.map(e -> e.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty())
+                .ifPresent(e -> keys.add(crypto.customerKey("email:" + e)));
+        return keys;
+    }
+
+    /**
+     * Clears the customer key of the tenant's entries booked under {@code keys} or under any key
+     * found on the entries of {@code eventRowIds} (the subject's events: an erasure by email must
+     * also reach entries booked under the same person's external id), inside the caller's
+     * transaction; returns how many entries were unlinked. Rare, so it may scan.
+     */
+    public static long unlink(Connection connection, String tenantId, List<String> keys, List<Long> eventRowIds)
+            throws SQLException {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(keys);
+        for (int from = 0; from < eventRowIds.size(); from += CHUNK) {
+            List<Long> chunk = eventRowIds.subList(from, Math.min(eventRowIds.size(), from + CHUNK));
+            String sql = "SELECT DISTINCT customer_key FROM ledger_entries WHERE tenant_id = ? AND customer_key IS NOT NULL"
+                    + " AND event_row_id IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setString(1, tenantId);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setLong(i + 2, chunk.get(i));
+                }
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        all.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        List<String> list = List.copyOf(all);
+        long unlinked = 0;
+        for (int from = 0; from < list.size(); from += CHUNK) {
+            List<String> chunk = list.subList(from, Math.min(list.size(), from + CHUNK));
+            String sql = "UPDATE ledger_entries SET customer_key = NULL WHERE tenant_id = ? AND customer_key IN ("
+                    + "?,".repeat(chunk.size() - 1) + "?)";
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setString(1, tenantId);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                unlinked += ps.executeUpdate();
+            }
+        }
+        return unlinked;
+    }
+
+    private static final int CHUNK = 500;
+}
