@@ -1,6 +1,5 @@
 package dev.sluice.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +16,6 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -48,7 +46,6 @@ import java.util.Optional;
  */
 final class AuditHandler {
     private static final System.Logger LOG = System.getLogger(AuditHandler.class.getName());
-    private static final JsonFactory FACTORY = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_ERASURE_BODY = 16 * 1024;
 
@@ -247,17 +244,7 @@ final class AuditHandler {
         Responses.problem(res, Problem.of(400, "bad-request", "Bad Request", detail));
     }
 
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            body.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+    private static byte[] write(Json.Body body) {
+        return Json.write(body);
     }
 }

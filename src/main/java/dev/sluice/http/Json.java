@@ -118,11 +118,13 @@ final class Json {
         g.writeEndArray();
     }
 
-    private interface Body {
+    /** Writes one JSON document with the generator. */
+    interface Body {
         void write(JsonGenerator g) throws IOException;
     }
 
-    private static byte[] write(Body body) {
+    /** Renders a document written by {@code body}; shared by every handler. */
+    static byte[] write(Body body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             body.write(g);
