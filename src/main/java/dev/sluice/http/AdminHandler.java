@@ -10,14 +10,11 @@ import dev.sluice.delivery.DeliveryEngine;
 import dev.sluice.delivery.DestinationStatus;
 import dev.sluice.delivery.DestinationView;
 import dev.sluice.store.DeliveryStore;
-import dev.sluice.store.StoreException;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,28 +57,9 @@ final class AdminHandler {
                 .get("/v1/admin/destinations", (req, res) -> withTenant(req, res, t -> destinations(t, res)));
     }
 
-    private interface TenantWork {
-        void run(TenantConfig tenant) throws IOException;
-    }
 
-    private void withTenant(ServerRequest req, ServerResponse res, TenantWork work) {
-        Optional<TenantConfig> tenant = authenticator.adminTenantFor(req.headers().first(HeaderNames.AUTHORIZATION));
-        if (tenant.isEmpty()) {
-            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
-            Responses.problem(res, Problem.of(401, "unauthorized", "Unauthorized",
-                    "send the tenant's admin key (admin-key-hashes) as 'Authorization: Bearer <key>'; ingest keys do not open admin endpoints"));
-            return;
-        }
-        try {
-            work.run(tenant.get());
-        } catch (StoreException e) {
-            LOG.log(System.Logger.Level.ERROR, "event=admin_store_failed tenant={0} error={1}", tenant.get().id(),
-                    e.getClass().getSimpleName());
-            res.header(HeaderNames.RETRY_AFTER, "1");
-            Responses.problem(res, Problem.of(503, "store-unavailable", "Service Unavailable", "the store did not answer; retry"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private void withTenant(ServerRequest req, ServerResponse res, TenantRequests.Work work) {
+        TenantRequests.asAdmin(authenticator, "admin", req, res, work);
     }
 
     private void deadLetters(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {

@@ -10,7 +10,6 @@ import dev.sluice.audit.Erasure;
 import dev.sluice.audit.StoredRecord;
 import dev.sluice.config.TenantConfig;
 import dev.sluice.privacy.DataKeyring;
-import dev.sluice.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -19,7 +18,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -69,30 +67,9 @@ final class AuditHandler {
                 .post("/v1/privacy/erasure", (req, res) -> withTenant(req, res, t -> erase(t, req, res)));
     }
 
-    private interface TenantWork {
-        void run(TenantConfig tenant) throws IOException;
-    }
 
-    private void withTenant(ServerRequest req, ServerResponse res, TenantWork work) {
-        Optional<TenantConfig> tenant = authenticator.adminTenantFor(req.headers().first(HeaderNames.AUTHORIZATION));
-        if (tenant.isEmpty()) {
-            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
-            Responses.problem(res, Problem.of(401, "unauthorized", "Unauthorized",
-                    "send the tenant's admin key (admin-key-hashes) as 'Authorization: Bearer <key>'; ingest keys do not open audit or privacy endpoints"));
-            return;
-        }
-        try {
-            work.run(tenant.get());
-        } catch (StoreException e) {
-            LOG.log(System.Logger.Level.ERROR, "event=audit_store_failed tenant={0} error={1}", tenant.get().id(),
-                    e.getClass().getSimpleName());
-            if (!res.isSent()) {
-                res.header(HeaderNames.RETRY_AFTER, "1");
-                Responses.problem(res, Problem.of(503, "store-unavailable", "Service Unavailable", "the store did not answer; retry"));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private void withTenant(ServerRequest req, ServerResponse res, TenantRequests.Work work) {
+        TenantRequests.asAdmin(authenticator, "audit and privacy", req, res, work);
     }
 
     private void consent(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {

@@ -8,7 +8,6 @@ import dev.sluice.ledger.KpiQuery;
 import dev.sluice.ledger.KpiReport;
 import dev.sluice.ledger.Ledger;
 import dev.sluice.ledger.SpendImport;
-import dev.sluice.store.StoreException;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
@@ -59,27 +58,12 @@ final class LedgerHandler {
                 .get("/v1/reports/kpis", (req, res) -> withTenant(req, res, true, t -> kpis(t, req, res)));
     }
 
-    private interface TenantWork {
-        void run(TenantConfig tenant);
-    }
 
-    private void withTenant(ServerRequest req, ServerResponse res, boolean admin, TenantWork work) {
-        Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
-        Optional<TenantConfig> tenant = admin ? authenticator.adminTenantFor(authorization) : authenticator.tenantFor(authorization);
-        if (tenant.isEmpty()) {
-            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
-            Responses.problem(res, Problem.of(401, "unauthorized", "Unauthorized", admin
-                    ? "send the tenant's admin key (admin-key-hashes) as 'Authorization: Bearer <key>'"
-                    : "send a valid API key as 'Authorization: Bearer <key>'"));
-            return;
-        }
-        try {
-            work.run(tenant.get());
-        } catch (StoreException e) {
-            LOG.log(System.Logger.Level.ERROR, "event=ledger_store_failed tenant={0} error={1}", tenant.get().id(),
-                    e.getClass().getSimpleName());
-            res.header(HeaderNames.RETRY_AFTER, "1");
-            Responses.problem(res, Problem.of(503, "store-unavailable", "Service Unavailable", "the store did not answer; retry"));
+    private void withTenant(ServerRequest req, ServerResponse res, boolean admin, TenantRequests.Work work) {
+        if (admin) {
+            TenantRequests.asAdmin(authenticator, "ledger", req, res, work);
+        } else {
+            TenantRequests.asIngest(authenticator, "ledger", req, res, work);
         }
     }
 

@@ -61,15 +61,8 @@ public interface Store extends AutoCloseable {
     /** Returns {@code "sqlite"} or {@code "postgres"}. */
     String kind();
 
-    /**
-     * SQL access for capabilities with their own tables (audit, ledger). Test doubles that are
-     * not backed by a database do not offer it.
-     *
-     * @throws UnsupportedOperationException when the store has no SQL database behind it
-     */
-    default SqlAccess sql() {
-        throw new UnsupportedOperationException("this store offers no SQL access");
-    }
+    /** SQL access for capabilities with their own tables (audit, ledger); see {@link SqlAccess}. */
+    SqlAccess sql();
 
     /** Closes connections; later calls throw {@link StoreException}. Idempotent. */
     @Override
