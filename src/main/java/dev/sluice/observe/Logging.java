@@ -10,6 +10,10 @@ import java.util.logging.Logger;
  * Sluice logs at INFO; libraries at WARNING, so their chatter stays out of the logs.
  */
 public final class Logging {
+    // java.util.logging holds loggers weakly: without a strong reference the configured level is
+    // lost at the next garbage collection and Sluice's INFO lines silently disappear.
+    private static final Logger SLUICE = Logger.getLogger("dev.sluice");
+
     private Logging() {
     }
 
@@ -27,6 +31,6 @@ public final class Logging {
         console.setLevel(Level.ALL);
         root.addHandler(console);
         root.setLevel(Level.WARNING);
-        Logger.getLogger("dev.sluice").setLevel(Level.INFO);
+        SLUICE.setLevel(Level.INFO);
     }
 }

@@ -1,0 +1,53 @@
+package dev.sluice.observe;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LoggingTest {
+
+    @Test
+    void sluiceInfoLinesSurviveGarbageCollection() throws Exception {
+        Logger root = Logger.getLogger("");
+        Level previous = root.getLevel();
+        java.util.logging.Handler[] handlers = root.getHandlers();
+        String configFile = System.clearProperty("java.util.logging.config.file");
+        try {
+            Logging.configure();
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertTrue(Logger.getLogger("dev.sluice.Gateway").isLoggable(Level.INFO),
+                    "the dev.sluice level must not be lost when JUL's weakly held logger is collected");
+            assertTrue(!Logger.getLogger("org.example.Library").isLoggable(Level.INFO), "libraries stay at WARNING");
+        } finally {
+            for (java.util.logging.Handler h : root.getHandlers()) {
+                root.removeHandler(h);
+            }
+            for (java.util.logging.Handler h : handlers) {
+                root.addHandler(h);
+            }
+            root.setLevel(previous);
+            if (configFile != null) {
+                System.setProperty("java.util.logging.config.file", configFile);
+            }
+        }
+    }
+
+    @Test
+    void formatterWritesOneJsonLineWithoutExceptionMessages() {
+        java.util.logging.LogRecord record = new java.util.logging.LogRecord(Level.INFO, "event=x tenant={0}");
+        record.setParameters(new Object[] {"acme"});
+        record.setLoggerName("dev.sluice.T");
+        record.setThrown(new IllegalStateException("secret@example.com"));
+        String line = new JsonLogFormatter().format(record);
+        assertTrue(line.startsWith("{\"ts\":\"") && line.endsWith("}\n"), line);
+        assertTrue(line.contains("\"msg\":\"event=x tenant=acme\""), line);
+        assertTrue(line.contains("java.lang.IllegalStateException"), line);
+        assertTrue(!line.contains("secret@example.com"), "exception messages are never logged");
+    }
+}
