@@ -6,9 +6,9 @@ import dev.sluice.event.UserData;
 import dev.sluice.ingest.CompanionSource;
 import dev.sluice.privacy.SubjectDigests;
 import dev.sluice.store.Companion;
+import dev.sluice.store.MultiRowInsert;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,24 +91,32 @@ final class AuditCompanions implements CompanionSource {
     }
 
     private static final class SubjectsKind implements Companion.Kind {
-        private static final String INSERT = """
-                INSERT INTO audit_subjects (tenant_id, subject_key, event_row_id, received_at) VALUES (?, ?, ?, ?)""";
+        /** One audit_subjects row; like {@link Subjects}, it never prints its key. */
+        private record Row(String tenantId, String key, long eventRowId, long receivedAt) {
+            @Override
+            public String toString() {
+                return "Row[event " + eventRowId + "]";
+            }
+        }
+
+        private static final MultiRowInsert<Row> INSERT = new MultiRowInsert<>("audit_subjects",
+                List.of("tenant_id", "subject_key", "event_row_id", "received_at"), (ps, o, row) -> {
+                    ps.setString(o + 1, row.tenantId());
+                    ps.setString(o + 2, row.key());
+                    ps.setLong(o + 3, row.eventRowId());
+                    ps.setLong(o + 4, row.receivedAt());
+                });
 
         @Override
         public void write(Connection connection, String dialect, List<Companion.Placed> placed) throws SQLException {
-            try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
-                for (Companion.Placed p : placed) {
-                    Subjects s = (Subjects) p.companion();
-                    for (String key : s.keys()) {
-                        ps.setString(1, p.event().tenantId());
-                        ps.setString(2, key);
-                        ps.setLong(3, p.eventRowId());
-                        ps.setLong(4, s.receivedAt().toEpochMilli());
-                        ps.addBatch();
-                    }
+            List<Row> rows = new ArrayList<>(placed.size() * 3);
+            for (Companion.Placed p : placed) {
+                Subjects s = (Subjects) p.companion();
+                for (String key : s.keys()) {
+                    rows.add(new Row(p.event().tenantId(), key, p.eventRowId(), s.receivedAt().toEpochMilli()));
                 }
-                ps.executeBatch();
             }
+            INSERT.insert(connection, rows);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.audit;
 
+import dev.sluice.store.MultiRowInsert;
 import dev.sluice.store.StoreConfig;
 
 import java.sql.Connection;
@@ -7,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,10 +31,14 @@ final class ChainAppender {
             VALUES (?, 0, ?, 0, ?) ON CONFLICT (tenant_id) DO NOTHING""";
     private static final String UPDATE_HEAD = """
             UPDATE audit_heads SET seq = ?, hash = ?, checkpoint_seq = ?, checkpoint_at = ? WHERE tenant_id = ?""";
-    private static final String INSERT_RECORD = """
-            INSERT INTO audit_records (tenant_id, seq, kind, recorded_at, event_id, destination_id, decision, rule_ids,
-                                       body, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    /** One record to insert, its chain fields already computed. */
+    private record Row(String tenantId, long seq, AuditEntry entry, String body, String prev, String hash) {
+    }
+
+    private static final MultiRowInsert<Row> INSERT_RECORDS = new MultiRowInsert<>("audit_records",
+            List.of("tenant_id", "seq", "kind", "recorded_at", "event_id", "destination_id", "decision", "rule_ids",
+                    "body", "prev_hash", "hash"),
+            ChainAppender::bind);
     private static final String INSERT_CHECKPOINT = """
             INSERT INTO audit_checkpoints (tenant_id, seq, hash, signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?, ?)""";
 
@@ -80,17 +86,15 @@ final class ChainAppender {
         }
         long seq = head.seq();
         String hash = head.hash();
-        try (PreparedStatement ps = c.prepareStatement(INSERT_RECORD)) {
-            for (AuditEntry entry : entries) {
-                seq++;
-                String body = body(tenantId, seq, entry);
-                String next = ChainHash.of(hash, body);
-                bind(ps, tenantId, seq, entry, body, hash, next);
-                ps.addBatch();
-                hash = next;
-            }
-            ps.executeBatch();
+        List<Row> rows = new ArrayList<>(entries.size());
+        for (AuditEntry entry : entries) {
+            seq++;
+            String body = body(tenantId, seq, entry);
+            String next = ChainHash.of(hash, body);
+            rows.add(new Row(tenantId, seq, entry, body, hash, next));
+            hash = next;
         }
+        INSERT_RECORDS.insert(c, rows);
         Head appended = new Head(seq, hash, head.checkpointSeq(), head.checkpointAt(), head.policySha256());
         if (seq - head.checkpointSeq() >= checkpointEvery) {
             return checkpoint(c, tenantId, appended, entries.getLast().at());
@@ -126,25 +130,25 @@ final class ChainAppender {
         return CanonicalJson.write(fields);
     }
 
-    private static void bind(PreparedStatement ps, String tenantId, long seq, AuditEntry entry, String body,
-                             String prev, String hash) throws SQLException {
-        ps.setString(1, tenantId);
-        ps.setLong(2, seq);
-        ps.setString(3, AuditEntry.kind(entry));
-        ps.setLong(4, entry.at().toEpochMilli());
+    private static void bind(PreparedStatement ps, int o, Row row) throws SQLException {
+        AuditEntry entry = row.entry();
+        ps.setString(o + 1, row.tenantId());
+        ps.setLong(o + 2, row.seq());
+        ps.setString(o + 3, AuditEntry.kind(entry));
+        ps.setLong(o + 4, entry.at().toEpochMilli());
         if (entry instanceof AuditEntry.Decided d) {
-            ps.setString(5, d.eventId());
-            ps.setString(6, d.decision().destinationId());
-            ps.setString(7, d.decision().decision().name());
-            ps.setString(8, ruleColumn(d.decision().ruleIds()));
+            ps.setString(o + 5, d.eventId());
+            ps.setString(o + 6, d.decision().destinationId());
+            ps.setString(o + 7, d.decision().decision().name());
+            ps.setString(o + 8, ruleColumn(d.decision().ruleIds()));
         } else {
             for (int i = 5; i <= 8; i++) {
-                ps.setString(i, null);
+                ps.setString(o + i, null);
             }
         }
-        ps.setString(9, body);
-        ps.setString(10, prev);
-        ps.setString(11, hash);
+        ps.setString(o + 9, row.body());
+        ps.setString(o + 10, row.prev());
+        ps.setString(o + 11, row.hash());
     }
 
     /** Rule ids as {@code |a|b|}, so that one rule is found by searching for {@code |a|}. */

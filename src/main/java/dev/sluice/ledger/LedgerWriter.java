@@ -2,12 +2,14 @@ package dev.sluice.ledger;
 
 import dev.sluice.store.Companion;
 import dev.sluice.store.EventRecord;
+import dev.sluice.store.MultiRowInsert;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +17,23 @@ import java.util.Optional;
 
 /**
  * Writes ledger entries and their daily rollups inside the accepted events' transaction. Entries
- * are batched; a refund first flushes the batch and reads its order's earlier entries (also
- * those written moments ago in this transaction), so that it books against the order's
- * attribution and never more than what is left of the order.
+ * are written as multi-row inserts; a refund first writes the entries before it and reads its
+ * order's earlier entries (also those written moments ago in this transaction), so that it books
+ * against the order's attribution and never more than what is left of the order.
  */
 final class LedgerWriter implements Companion.Kind {
 
     static final LedgerWriter INSTANCE = new LedgerWriter();
 
-    private static final String INSERT = """
-            INSERT INTO ledger_entries (tenant_id, event_row_id, kind, event_name, event_id, order_id, occurred_at,
-                                        day, platform, campaign, currency, amount_micros, customer_key,
-                                        order_value_after, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    /** One ledger_entries row. */
+    private record Row(Companion.Placed placed, LedgerEntry entry, Booking booking) {
+    }
+
+    private static final MultiRowInsert<Row> INSERT = new MultiRowInsert<>("ledger_entries",
+            List.of("tenant_id", "event_row_id", "kind", "event_name", "event_id", "order_id", "occurred_at", "day",
+                    "platform", "campaign", "currency", "amount_micros", "customer_key", "order_value_after",
+                    "recorded_at"),
+            LedgerWriter::bind);
 
     private static final String ORDER = """
             SELECT kind, platform, campaign, currency, amount_micros FROM ledger_entries
@@ -62,33 +68,26 @@ final class LedgerWriter implements Companion.Kind {
     @Override
     public void write(Connection connection, String dialect, List<Companion.Placed> placed) throws SQLException {
         Map<RollupKey, Delta> rollups = new LinkedHashMap<>();
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            int pending = 0;
-            for (Companion.Placed p : placed) {
-                LedgerEntry entry = (LedgerEntry) p.companion();
-                Booking booking;
-                if (entry.type() == EntryKind.REFUND) {
-                    if (pending > 0) {
-                        insert.executeBatch();
-                        pending = 0;
-                    }
-                    Optional<Booking> refund = refund(connection, p.event().tenantId(), entry);
-                    if (refund.isEmpty()) {
-                        continue;
-                    }
-                    booking = refund.get();
-                } else {
-                    booking = new Booking(entry.attribution(), entry.currency(), entry.amountMicros().orElse(0L), null);
+        List<Row> pending = new ArrayList<>(placed.size());
+        for (Companion.Placed p : placed) {
+            LedgerEntry entry = (LedgerEntry) p.companion();
+            Booking booking;
+            if (entry.type() == EntryKind.REFUND) {
+                // The refund reads its order's entries, so the ones before it must be written.
+                INSERT.insert(connection, pending);
+                pending.clear();
+                Optional<Booking> refund = refund(connection, p.event().tenantId(), entry);
+                if (refund.isEmpty()) {
+                    continue;
                 }
-                bind(insert, p, entry, booking);
-                insert.addBatch();
-                pending++;
-                roll(rollups, p.event(), entry, booking);
+                booking = refund.get();
+            } else {
+                booking = new Booking(entry.attribution(), entry.currency(), entry.amountMicros().orElse(0L), null);
             }
-            if (pending > 0) {
-                insert.executeBatch();
-            }
+            pending.add(new Row(p, entry, booking));
+            roll(rollups, p.event(), entry, booking);
         }
+        INSERT.insert(connection, pending);
         writeRollups(connection, rollups);
     }
 
@@ -154,27 +153,30 @@ final class LedgerWriter implements Companion.Kind {
         }
     }
 
-    private static void bind(PreparedStatement ps, Companion.Placed p, LedgerEntry entry, Booking b) throws SQLException {
+    private static void bind(PreparedStatement ps, int o, Row row) throws SQLException {
+        Companion.Placed p = row.placed();
+        LedgerEntry entry = row.entry();
+        Booking b = row.booking();
         EventRecord event = p.event();
-        ps.setString(1, event.tenantId());
-        ps.setLong(2, p.eventRowId());
-        ps.setString(3, entry.type().stored());
-        ps.setString(4, event.eventName());
-        ps.setString(5, event.eventId());
-        ps.setString(6, entry.orderId().orElse(null));
-        ps.setLong(7, entry.occurredAt().toEpochMilli());
-        ps.setLong(8, entry.day().toEpochDay());
-        ps.setString(9, b.attribution().platform());
-        ps.setString(10, b.attribution().campaign());
-        ps.setString(11, b.currency());
-        ps.setLong(12, b.signedMicros());
-        ps.setString(13, entry.customerKey().orElse(null));
+        ps.setString(o + 1, event.tenantId());
+        ps.setLong(o + 2, p.eventRowId());
+        ps.setString(o + 3, entry.type().stored());
+        ps.setString(o + 4, event.eventName());
+        ps.setString(o + 5, event.eventId());
+        ps.setString(o + 6, entry.orderId().orElse(null));
+        ps.setLong(o + 7, entry.occurredAt().toEpochMilli());
+        ps.setLong(o + 8, entry.day().toEpochDay());
+        ps.setString(o + 9, b.attribution().platform());
+        ps.setString(o + 10, b.attribution().campaign());
+        ps.setString(o + 11, b.currency());
+        ps.setLong(o + 12, b.signedMicros());
+        ps.setString(o + 13, entry.customerKey().orElse(null));
         if (b.orderValueAfter() == null) {
-            ps.setNull(14, Types.BIGINT);
+            ps.setNull(o + 14, Types.BIGINT);
         } else {
-            ps.setLong(14, b.orderValueAfter());
+            ps.setLong(o + 14, b.orderValueAfter());
         }
-        ps.setLong(15, event.receivedAt().toEpochMilli());
+        ps.setLong(o + 15, event.receivedAt().toEpochMilli());
     }
 
     private static void roll(Map<RollupKey, Delta> rollups, EventRecord event, LedgerEntry entry, Booking b) {

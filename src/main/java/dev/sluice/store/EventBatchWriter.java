@@ -13,8 +13,8 @@ import java.util.List;
  *
  * <p>Per event the common case is one statement: an insert that does nothing when the dedup key
  * is live. Only on a conflict (a duplicate, or a key whose window has passed) do up to two more
- * statements run. Outbox rows are batched and sent once, after all event rows, because they
- * need the event row ids.
+ * statements run. Outbox rows are written after all event rows, because they need the event
+ * row ids, as multi-row inserts ({@link MultiRowInsert}).
  */
 final class EventBatchWriter implements AutoCloseable {
 
@@ -30,10 +30,14 @@ final class EventBatchWriter implements AutoCloseable {
             WHERE tenant_id = ? AND event_name = ? AND event_id = ?
               AND superseded_at IS NULL AND dedup_until <= ?""";
 
-    private static final String INSERT_OUTBOX = """
-            INSERT INTO outbox (tenant_id, event_row_id, event_name, event_id, destination_id,
-                                next_attempt_at, payload, key_id, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    /** One outbox row: a copy of an inserted event for one destination. */
+    private record OutboxRow(long eventRowId, EventRecord event, OutboxRecord copy) {
+    }
+
+    private static final MultiRowInsert<OutboxRow> INSERT_OUTBOX = new MultiRowInsert<>("outbox",
+            List.of("tenant_id", "event_row_id", "event_name", "event_id", "destination_id", "next_attempt_at",
+                    "payload", "key_id", "created_at", "updated_at"),
+            EventBatchWriter::bindOutbox);
 
     private static final long NOT_INSERTED = -1;
 
@@ -41,21 +45,14 @@ final class EventBatchWriter implements AutoCloseable {
     private final String dialect;
     // Companions of inserted events, grouped by kind in first-seen order.
     private final java.util.Map<Companion.Kind, List<Companion.Placed>> companions = new java.util.LinkedHashMap<>();
+    private final List<OutboxRow> outboxRows = new ArrayList<>();
     private final PreparedStatement insertEvent;
-    private final PreparedStatement insertOutbox;
     private PreparedStatement supersede;
-    private int pendingOutboxRows;
 
     EventBatchWriter(Connection connection, String dialect) throws SQLException {
         this.connection = connection;
         this.dialect = dialect;
         this.insertEvent = connection.prepareStatement(INSERT_EVENT);
-        try {
-            this.insertOutbox = connection.prepareStatement(INSERT_OUTBOX);
-        } catch (SQLException e) {
-            insertEvent.close();
-            throw e;
-        }
     }
 
     /** Writes all events and their outbox rows; the caller commits. */
@@ -64,10 +61,8 @@ final class EventBatchWriter implements AutoCloseable {
         for (EventRecord event : events) {
             outcomes.add(write(event));
         }
-        if (pendingOutboxRows > 0) {
-            insertOutbox.executeBatch();
-            pendingOutboxRows = 0;
-        }
+        INSERT_OUTBOX.insert(connection, outboxRows);
+        outboxRows.clear();
         for (java.util.Map.Entry<Companion.Kind, List<Companion.Placed>> kind : companions.entrySet()) {
             kind.getKey().write(connection, dialect, kind.getValue());
         }
@@ -86,25 +81,28 @@ final class EventBatchWriter implements AutoCloseable {
         if (rowId == NOT_INSERTED) {
             return WriteOutcome.DUPLICATE;
         }
-        long receivedAt = event.receivedAt().toEpochMilli();
         for (OutboxRecord copy : event.outbox()) {
-            insertOutbox.setString(1, event.tenantId());
-            insertOutbox.setLong(2, rowId);
-            insertOutbox.setString(3, event.eventName());
-            insertOutbox.setString(4, event.eventId());
-            insertOutbox.setString(5, copy.destinationId());
-            insertOutbox.setLong(6, receivedAt);
-            insertOutbox.setBytes(7, copy.payloadUnsafe());
-            insertOutbox.setString(8, copy.keyId());
-            insertOutbox.setLong(9, receivedAt);
-            insertOutbox.setLong(10, receivedAt);
-            insertOutbox.addBatch();
-            pendingOutboxRows++;
+            outboxRows.add(new OutboxRow(rowId, event, copy));
         }
         for (Companion companion : event.companions()) {
             companions.computeIfAbsent(companion.kind(), k -> new ArrayList<>()).add(new Companion.Placed(rowId, event, companion));
         }
         return WriteOutcome.INSERTED;
+    }
+
+    private static void bindOutbox(PreparedStatement ps, int o, OutboxRow row) throws SQLException {
+        EventRecord event = row.event();
+        long receivedAt = event.receivedAt().toEpochMilli();
+        ps.setString(o + 1, event.tenantId());
+        ps.setLong(o + 2, row.eventRowId());
+        ps.setString(o + 3, event.eventName());
+        ps.setString(o + 4, event.eventId());
+        ps.setString(o + 5, row.copy().destinationId());
+        ps.setLong(o + 6, receivedAt);
+        ps.setBytes(o + 7, row.copy().payloadUnsafe());
+        ps.setString(o + 8, row.copy().keyId());
+        ps.setLong(o + 9, receivedAt);
+        ps.setLong(o + 10, receivedAt);
     }
 
     private long tryInsert(EventRecord event) throws SQLException {
@@ -134,8 +132,8 @@ final class EventBatchWriter implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        try (insertEvent; insertOutbox; PreparedStatement s = supersede) {
-            // try-with-resources closes all three and keeps every failure.
+        try (insertEvent; PreparedStatement s = supersede) {
+            // try-with-resources closes both and keeps every failure.
         }
     }
 }
