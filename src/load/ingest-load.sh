@@ -42,8 +42,9 @@ run() { # name port batch
 }
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SLUICE_PID/status"; }
 
-echo "warm-up (discarded)"
-DURATION=5s run warmup "$SLUICE_PORT" 1 >/dev/null
+echo "warm-up (discarded): 15 s of batches and 15 s of single events, so the JIT has compiled the hot paths"
+DURATION=15s run warmup "$SLUICE_PORT" 100 >/dev/null
+DURATION=15s run warmup "$SLUICE_PORT" 1 >/dev/null
 echo "scenario                     result"
 run "bare-helidon  single      " "$BARE_PORT" 1
 run "sluice        single      " "$SLUICE_PORT" 1
