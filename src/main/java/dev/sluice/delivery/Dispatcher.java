@@ -1,5 +1,7 @@
 package dev.sluice.delivery;
 
+import dev.sluice.privacy.PayloadAad;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.connector.Connector;
@@ -12,7 +14,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.IntervalFunction;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -231,7 +232,7 @@ final class Dispatcher implements Runnable {
     /** Opens a claimed row; empty when it cannot be opened or read (dead-lettered by the caller). */
     private Optional<OutboxItem> open(Claimed row) {
         try {
-            byte[] json = crypto.open(row.payload(), aad(tenantId, destinationId, row.eventName(), row.eventId()));
+            byte[] json = crypto.open(row.payload(), PayloadAad.of(tenantId, destinationId, row.eventName(), row.eventId()));
             JsonNode payload = JSON.readTree(json);
             JsonNode time = payload.get("event_time");
             if (time == null || !time.canConvertToLong()) {
@@ -255,13 +256,6 @@ final class Dispatcher implements Runnable {
         }
     }
 
-    /**
-     * The AAD a payload was sealed with: the same bytes as
-     * {@code dev.sluice.ingest.IngestPipeline#aad}, which binds a payload to its row.
-     */
-    static byte[] aad(String tenantId, String destinationId, String eventName, String eventId) {
-        return (tenantId + '\n' + destinationId + '\n' + eventName + '\n' + eventId).getBytes(StandardCharsets.UTF_8);
-    }
 
     private void refreshBacklog(Instant now) {
         if (Duration.between(backlogRefreshedAt, now).compareTo(BACKLOG_REFRESH) >= 0) {

@@ -213,12 +213,11 @@ final class AuditHandler {
     }
 
     private static Optional<String> text(JsonNode body, String name) {
-        JsonNode n = body.get(name);
-        return n != null && n.isTextual() && !n.asText().isBlank() ? Optional.of(n.asText()) : Optional.empty();
+        return Json.text(body, name);
     }
 
     private static void badRequest(ServerResponse res, String detail) {
-        Responses.problem(res, Problem.of(400, "bad-request", "Bad Request", detail));
+        Responses.badRequest(res, detail);
     }
 
     private static byte[] write(Json.Body body) {

@@ -118,6 +118,12 @@ final class Json {
         g.writeEndArray();
     }
 
+    /** A non-blank string field of a parsed request body, if present. */
+    static java.util.Optional<String> text(com.fasterxml.jackson.databind.JsonNode body, String name) {
+        com.fasterxml.jackson.databind.JsonNode n = body.get(name);
+        return n != null && n.isTextual() && !n.asText().isBlank() ? java.util.Optional.of(n.asText()) : java.util.Optional.empty();
+    }
+
     /** Writes one JSON document with the generator. */
     interface Body {
         void write(JsonGenerator g) throws IOException;

@@ -25,6 +25,11 @@ final class Responses {
         res.send(Json.problem(problem, results));
     }
 
+    /** 400 with a plain explanation (for admin request bodies and query parameters). */
+    static void badRequest(ServerResponse res, String detail) {
+        problem(res, Problem.of(400, "bad-request", "Bad Request", detail));
+    }
+
     static void json(ServerResponse res, int status, byte[] body) {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, JSON);

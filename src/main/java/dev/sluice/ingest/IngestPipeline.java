@@ -26,7 +26,6 @@ import dev.sluice.store.GroupCommitWriter;
 import dev.sluice.store.OutboxRecord;
 import dev.sluice.store.WriteOutcome;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -217,7 +216,7 @@ public final class IngestPipeline {
 
     /** The same binding from stored columns, for whoever opens a payload. */
     public static byte[] aad(String tenantId, String destinationId, String eventName, String eventId) {
-        return (tenantId + '\n' + destinationId + '\n' + eventName + '\n' + eventId).getBytes(StandardCharsets.UTF_8);
+        return dev.sluice.privacy.PayloadAad.of(tenantId, destinationId, eventName, eventId);
     }
 
     private static PersonalData personalData(UserData user, TenantConfig tenant) {

@@ -109,7 +109,7 @@ final class DispatcherTest {
         for (String id : eventIds) {
             byte[] payload = ("{\"v\":1,\"event_id\":\"" + id + "\",\"event_name\":\"Purchase\",\"event_time\":"
                     + eventTime.getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8);
-            byte[] sealed = keyring.forTenant(TENANT).seal(payload, Dispatcher.aad(TENANT, HOOK, "Purchase", id));
+            byte[] sealed = keyring.forTenant(TENANT).seal(payload, dev.sluice.privacy.PayloadAad.of(TENANT, HOOK, "Purchase", id));
             events.add(new EventRecord(TENANT, "Purchase", id, eventTime, clock.instant(), clock.instant().plus(Duration.ofDays(7)),
                     List.of(new OutboxRecord(HOOK, sealed, "k1"))));
         }
