@@ -40,6 +40,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * A running Sluice: store, group-commit writer, ingest pipeline and web server, built from
@@ -80,16 +82,30 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(Config root, SluiceConfig config, Secrets secrets, InstantSource clock) {
         long started = System.nanoTime();
         createDirectories(config.dataDir());
-        // The consent policy is read before anything starts, so a bad policy stops startup cleanly.
-        ConsentEngine consent = new ConsentEngine(ConsentPolicy.load(config.consentPolicy()));
-        DataKeyring keyring = keyring(config);
-        AuditSigner auditSigner = auditSigner(config);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        if (config.generateDemoKey()) {
-            demoSecret(config.dataDir().resolve(DEMO_WEBHOOK_SECRET));
+        // Opening the store (connections, migrations) is the longest step and needs nothing else,
+        // so it runs beside the rest of the setup; startup waits for it before building anything
+        // that writes. A failure on either side closes the store before it propagates.
+        FutureTask<Store> opening = new FutureTask<>(() -> Stores.open(storeConfig(config.store())));
+        Thread.ofPlatform().name("sluice-store-open").start(opening);
+        ConsentEngine consent;
+        DataKeyring keyring;
+        AuditSigner auditSigner;
+        PrometheusMeterRegistry registry;
+        try {
+            // A bad consent policy, key or signer stops startup before any request is served.
+            consent = new ConsentEngine(ConsentPolicy.load(config.consentPolicy()));
+            keyring = keyring(config);
+            auditSigner = auditSigner(config);
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(registry);
+            if (config.generateDemoKey()) {
+                demoSecret(config.dataDir().resolve(DEMO_WEBHOOK_SECRET));
+            }
+        } catch (RuntimeException | Error e) {
+            closeWhenOpened(opening);
+            throw e;
         }
-        Store store = Stores.open(storeConfig(config.store()));
+        Store store = opened(opening);
         DeliveryEngine delivery;
         try {
             delivery = DeliveryEngine.create(config.tenants().values(), secrets, keyring, store.delivery(), registry, clock);
@@ -172,6 +188,34 @@ public final class Gateway implements AutoCloseable {
                     + root.get("server.port").asInt().orElse(-1) + " (address in use?)");
         }
         return server;
+    }
+
+    /** The store the opening task produced; its failure is rethrown as it was thrown. */
+    private static Store opened(FutureTask<Store> opening) {
+        try {
+            return opening.get();
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case RuntimeException r -> throw r;
+                case Error err -> throw err;
+                default -> throw new IllegalStateException("opening the store failed", e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeWhenOpened(opening);
+            throw new IllegalStateException("interrupted while opening the store", e);
+        }
+    }
+
+    /** Waits for the opening task and closes what it opened (startup failed elsewhere). */
+    private static void closeWhenOpened(FutureTask<Store> opening) {
+        try {
+            opening.get().close();
+        } catch (ExecutionException e) {
+            // Nothing was opened; the startup failure being thrown is the one to report.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The port the server listens on. */

@@ -15,19 +15,35 @@ import java.util.Set;
  * that hangs on to connections cannot exhaust another's. HTTP/1.1 (what conversion APIs and
  * receivers reliably speak), redirects never followed (a conversion endpoint that redirects a
  * POST is misconfigured; the connector reads the 3xx), TLS verified by the JDK's defaults.
+ *
+ * <p>The client is built on the first send, not at startup: building one initializes the JDK's
+ * TLS machinery (trust store, SSL context), which costs a noticeable share of the time to ready
+ * and is not needed at all by an ingest-only replica.
  */
 final class JdkTransport implements Transport {
     /** Headers the JDK client sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("content-length", "host", "connection", "expect", "upgrade");
 
-    private final HttpClient client;
+    private final Duration connectTimeout;
+    private HttpClient client;
+    private boolean closed;
 
     JdkTransport(Duration connectTimeout) {
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.connectTimeout = connectTimeout;
+    }
+
+    private synchronized HttpClient client() throws IOException {
+        if (closed) {
+            throw new IOException("transport closed");
+        }
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+        }
+        return client;
     }
 
     @Override
@@ -40,12 +56,19 @@ final class JdkTransport implements Transport {
                 request.header(name, value);
             }
         });
-        HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = client().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         return new HttpResponseSpec(response.statusCode(), response.headers().map(), response.body());
     }
 
     @Override
     public void close() {
-        client.close();
+        HttpClient open;
+        synchronized (this) {
+            closed = true;
+            open = client;
+        }
+        if (open != null) {
+            open.close();
+        }
     }
 }

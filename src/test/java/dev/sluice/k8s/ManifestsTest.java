@@ -450,6 +450,27 @@ class ManifestsTest {
         }
     }
 
+    /**
+     * The ahead-of-time cache is written where the JVM options read it: by the image's training
+     * run for the container, by the build's training run (pom.xml) for conf/jvm.options; and the
+     * flag is guarded so JDKs without it still start.
+     */
+    @Test
+    void aheadOfTimeCachePathsAgreeWithTheirTrainingRuns() throws IOException {
+        String cf = read(K8S.resolve("Containerfile"));
+        String container = read(K8S.resolve("jvm.options"));
+        assertTrue(container.contains("-XX:AOTCache=/app/sluice.aot"), container);
+        assertTrue(cf.contains("-XX:AOTCacheOutput=/app/sluice.aot -jar /app/sluice.jar aot-train"), cf);
+        String local = read(Path.of("conf/jvm.options"));
+        assertTrue(local.contains("-XX:AOTCache=target/sluice.aot"), local);
+        String pom = read(Path.of("pom.xml"));
+        assertTrue(pom.contains("<arg value=\"-XX:AOTCacheOutput=target/sluice.aot\"/>"), "pom trains target/sluice.aot");
+        for (String options : List.of(container, local)) {
+            int guard = options.indexOf("-XX:+IgnoreUnrecognizedVMOptions");
+            assertTrue(guard >= 0 && guard < options.indexOf("-XX:AOTCache="), "JDKs before 24 must ignore the flag");
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     record Workload(Path overlay, Map<String, Object> doc) {

@@ -1,0 +1,77 @@
+package dev.sluice.e2e;
+
+import dev.sluice.cli.SluiceCommand;
+import dev.sluice.config.ConfigException;
+import dev.sluice.testing.TestGateway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Startup opens the store beside the rest of the setup (Gateway.start): whatever fails, the store
+ * it opened is closed again before the failure propagates, and the training run the build uses
+ * for the ahead-of-time cache works on the shipped demo configuration and leaves nothing behind.
+ */
+class GatewayStartupTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBadConsentPolicyStopsStartupAndClosesTheStoreOpenedBesideIt() throws IOException {
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, "version: [not, a, policy\n");
+        Path data = dir.resolve("data");
+
+        assertThrows(ConfigException.class, () -> TestGateway.start(data, InstantSource.system(),
+                Map.of("sluice.consent.policy-file", policy.toString())));
+
+        assertStoreClosed(data);
+    }
+
+    @Test
+    void aTakenPortStopsStartupAndClosesTheStore() throws IOException {
+        Path data = dir.resolve("data");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThrows(IllegalStateException.class, () -> TestGateway.start(data, InstantSource.system(),
+                    Map.of("server.port", Integer.toString(taken.getLocalPort()))));
+        }
+        assertStoreClosed(data);
+    }
+
+    @Test
+    void theAotTrainingRunServesTheDemoAndDeletesItsDataDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long before = trainingDirs(tmp);
+
+        assertEquals(0, SluiceCommand.run("aot-train", "--events", "5"));
+
+        assertEquals(before, trainingDirs(tmp));
+    }
+
+    /** SQLite removes the write-ahead log when the last connection closes cleanly. */
+    private static void assertStoreClosed(Path data) {
+        assertTrue(Files.exists(data.resolve("sluice.db")), "the store was opened");
+        assertFalse(Files.exists(data.resolve("sluice.db-wal")), "the store was left open");
+        assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("sluice-store-open")));
+    }
+
+    private static long trainingDirs(Path tmp) throws IOException {
+        try (Stream<Path> list = Files.list(tmp)) {
+            return list.filter(p -> p.getFileName().toString().startsWith("sluice-aot-train")).count();
+        }
+    }
+}
