@@ -163,7 +163,8 @@ public final class Gateway implements AutoCloseable {
                 config.ingest().maxFutureSkew(), ParserLimits.defaults().maxNestingDepth(),
                 ParserLimits.defaults().maxStringLength()), clock);
         IngestPipeline pipeline = new IngestPipeline(parser, consent, IdentityHasher.create(), keyring, writer,
-                new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants, companions);
+                new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants, companions,
+                config.ingest().maxInFlightBytes());
         boolean adminListener = root.get("server.sockets").asNodeList().orElse(List.of()).stream()
                 .anyMatch(socket -> socket.get("name").asString().orElse("").equals(HttpApi.ADMIN_SOCKET));
         var builder = WebServer.builder()

@@ -11,7 +11,10 @@ import java.time.Duration;
  * @param maxFutureSkew    how far in the future an {@code event_time} may be
  * @param dedupWindow      how long an (event name, event id) pair counts as seen
  * @param commitMaxEvents  most events the group-commit writer puts in one transaction
+ * @param maxInFlightBytes most request-body bytes being processed or waiting for their commit at
+ *                         once; further requests wait, holding only their raw body (a request
+ *                         larger than this runs alone)
  */
 public record IngestSettings(long maxBodyBytes, int maxEvents, Duration maxEventAge, Duration maxFutureSkew,
-                             Duration dedupWindow, int commitMaxEvents) {
+                             Duration dedupWindow, int commitMaxEvents, long maxInFlightBytes) {
 }

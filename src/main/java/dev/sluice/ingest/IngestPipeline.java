@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 
 /**
@@ -61,10 +62,31 @@ public final class IngestPipeline {
     private final Map<String, Routes> routes;
     private final List<CompanionSource> companionSources;
     private final PayloadWriter payloads = new PayloadWriter();
+    /** Bytes of request bodies inside {@link #ingest}; see {@link #ingest}. */
+    private final Semaphore inFlight;
+    private final int maxInFlight;
+    static final long DEFAULT_IN_FLIGHT_BYTES = 4L * 1024 * 1024;
 
     public IngestPipeline(EventParser parser, ConsentEngine consent, IdentityHasher hasher, DataKeyring keyring,
                           GroupCommitWriter writer, IngestMetrics metrics, InstantSource clock, Duration dedupWindow,
                           Collection<TenantConfig> tenants, List<CompanionSource> companionSources) {
+        this(parser, consent, hasher, keyring, writer, metrics, clock, dedupWindow, tenants, companionSources,
+                DEFAULT_IN_FLIGHT_BYTES);
+    }
+
+    /**
+     * @param maxInFlightBytes most request-body bytes inside {@link #ingest} at once (see
+     *                         {@link dev.sluice.config.IngestSettings#maxInFlightBytes()})
+     */
+    public IngestPipeline(EventParser parser, ConsentEngine consent, IdentityHasher hasher, DataKeyring keyring,
+                          GroupCommitWriter writer, IngestMetrics metrics, InstantSource clock, Duration dedupWindow,
+                          Collection<TenantConfig> tenants, List<CompanionSource> companionSources,
+                          long maxInFlightBytes) {
+        if (maxInFlightBytes < 1) {
+            throw new IllegalArgumentException("maxInFlightBytes must be positive");
+        }
+        this.inFlight = new Semaphore((int) Math.min(Integer.MAX_VALUE, maxInFlightBytes));
+        this.maxInFlight = (int) Math.min(Integer.MAX_VALUE, maxInFlightBytes);
         this.parser = parser;
         this.consent = consent;
         this.hasher = hasher;
@@ -85,6 +107,21 @@ public final class IngestPipeline {
 
     /** Processes one request body for an authenticated tenant. */
     public IngestOutcome ingest(TenantConfig tenant, byte[] body, RequestContext request) {
+        // Admission by body size, held until the commit: under batch load most events wait for the
+        // group commit, and an event's processed form (hashes, sealed payloads, audit and ledger
+        // rows) is several times its JSON. Requests past the budget wait here holding only their
+        // raw body, which bounds the heap (and the collector's work) without refusing anything. A
+        // body larger than the whole budget takes all of it and runs alone.
+        int permits = Math.max(1, Math.min(body.length, maxInFlight));
+        inFlight.acquireUninterruptibly(permits);
+        try {
+            return admitted(tenant, body, request);
+        } finally {
+            inFlight.release(permits);
+        }
+    }
+
+    private IngestOutcome admitted(TenantConfig tenant, byte[] body, RequestContext request) {
         ParsedBody parsed = parser.parse(body);
         if (parsed instanceof ParsedBody.Malformed malformed) {
             metrics.malformed(tenant.id());
