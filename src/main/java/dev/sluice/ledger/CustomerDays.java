@@ -1,0 +1,171 @@
+package dev.sluice.ledger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The SQL of the distinct-customer rollups ({@code ledger_customer_days}: per tenant, day,
+ * platform and campaign, the sorted set of {@link CustomerIds} of the purchases booked there) and
+ * of their one-row fold state ({@code ledger_customer_fold}), shared by {@link CustomerFolder},
+ * the reports ({@link CustomerCounts}) and erasure ({@link LedgerCustomers#unlink}). Every method
+ * runs on the caller's connection and transaction.
+ */
+final class CustomerDays {
+
+    private static final String STATE = "SELECT folded_through, version FROM ledger_customer_fold WHERE id = 1";
+    private static final String ADVANCE =
+            "UPDATE ledger_customer_fold SET folded_through = ?, version = version + 1 WHERE id = 1 AND version = ?";
+    private static final String TOUCH = "UPDATE ledger_customer_fold SET version = version + 1 WHERE id = 1";
+    private static final String DAY = """
+            SELECT platform, campaign, customers FROM ledger_customer_days WHERE tenant_id = ? AND day = ?""";
+    private static final String RANGE = """
+            SELECT day, platform, campaign, customers FROM ledger_customer_days
+            WHERE tenant_id = ? AND day BETWEEN ? AND ?""";
+    private static final String ONE = """
+            SELECT customers FROM ledger_customer_days WHERE tenant_id = ? AND day = ? AND platform = ? AND campaign = ?""";
+    private static final String UPSERT = """
+            INSERT INTO ledger_customer_days (tenant_id, day, platform, campaign, customers) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (tenant_id, day, platform, campaign) DO UPDATE SET customers = excluded.customers""";
+    private static final String DELETE =
+            "DELETE FROM ledger_customer_days WHERE tenant_id = ? AND day = ? AND platform = ? AND campaign = ?";
+
+    private CustomerDays() {
+    }
+
+    /** One rollup row's key. */
+    record Bucket(String tenant, long day, String platform, String campaign) {
+    }
+
+    /**
+     * The fold state.
+     *
+     * @param foldedThrough every purchase entry with an id up to this one is in the sets
+     * @param version       grows with every change of the sets
+     */
+    record State(long foldedThrough, long version) {
+    }
+
+    static State state(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(STATE); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("ledger_customer_fold has no state row");
+            }
+            return new State(rs.getLong(1), rs.getLong(2));
+        }
+    }
+
+    /**
+     * Sets {@code folded_through} and bumps the version, if the version is still the one
+     * {@code read} saw; false when another fold or an erasure changed the sets since. On
+     * PostgreSQL the update also locks the state row until commit, so an erasure that starts
+     * meanwhile waits for this fold's sets to be written, and then edits them.
+     */
+    static boolean advance(Connection c, State read, long foldedThrough) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ADVANCE)) {
+            ps.setLong(1, foldedThrough);
+            ps.setLong(2, read.version());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Bumps the version: a fold that read entries before this transaction will not write its sets. */
+    static void touch(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(TOUCH)) {
+            ps.executeUpdate();
+        }
+    }
+
+    /** The stored sets of one tenant's day, by bucket. */
+    static Map<Bucket, byte[]> day(Connection c, String tenant, long day) throws SQLException {
+        Map<Bucket, byte[]> sets = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(DAY)) {
+            ps.setString(1, tenant);
+            ps.setLong(2, day);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sets.put(new Bucket(tenant, day, rs.getString(1), rs.getString(2)), rs.getBytes(3));
+                }
+            }
+        }
+        return sets;
+    }
+
+    /** Receives stored sets. */
+    @FunctionalInterface
+    interface SetSink {
+        void accept(long day, String platform, String campaign, byte[] set);
+    }
+
+    /** Streams the tenant's stored sets of the days {@code from} to {@code to}, inclusive, in key order. */
+    static void range(Connection c, String tenant, long from, long to, SetSink sink) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RANGE)) {
+            ps.setString(1, tenant);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4));
+                }
+            }
+        }
+    }
+
+    /** Writes whole sets, replacing the stored ones. */
+    static void write(Connection c, Map<Bucket, byte[]> sets) throws SQLException {
+        if (sets.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            for (Map.Entry<Bucket, byte[]> e : sets.entrySet()) {
+                bind(ps, e.getKey());
+                ps.setBytes(5, e.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Removes ids from the stored sets of their buckets (a bucket with none left loses its row);
+     * ids a set does not hold are ignored. Returns how many ids were removed.
+     */
+    static long forget(Connection c, Map<Bucket, long[]> idsByBucket) throws SQLException {
+        long removed = 0;
+        Map<Bucket, byte[]> changed = new HashMap<>();
+        try (PreparedStatement one = c.prepareStatement(ONE);
+             PreparedStatement delete = c.prepareStatement(DELETE)) {
+            for (Map.Entry<Bucket, long[]> e : idsByBucket.entrySet()) {
+                bind(one, e.getKey());
+                long[] stored;
+                try (ResultSet rs = one.executeQuery()) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    stored = CustomerIds.decode(rs.getBytes(1));
+                }
+                long[] left = CustomerIds.minus(stored, e.getValue());
+                removed += stored.length - left.length;
+                if (left.length == 0) {
+                    bind(delete, e.getKey());
+                    delete.addBatch();
+                } else if (left.length < stored.length) {
+                    changed.put(e.getKey(), CustomerIds.encode(left));
+                }
+            }
+            delete.executeBatch();
+        }
+        write(c, changed);
+        return removed;
+    }
+
+    private static void bind(PreparedStatement ps, Bucket b) throws SQLException {
+        ps.setString(1, b.tenant());
+        ps.setLong(2, b.day());
+        ps.setString(3, b.platform());
+        ps.setString(4, b.campaign());
+    }
+}
