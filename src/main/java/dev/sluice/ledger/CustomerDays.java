@@ -4,7 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,13 +23,13 @@ final class CustomerDays {
     private static final String ADVANCE =
             "UPDATE ledger_customer_fold SET folded_through = ?, version = version + 1 WHERE id = 1 AND version = ?";
     private static final String TOUCH = "UPDATE ledger_customer_fold SET version = version + 1 WHERE id = 1";
-    private static final String DAY = """
-            SELECT platform, campaign, customers FROM ledger_customer_days WHERE tenant_id = ? AND day = ?""";
     private static final String RANGE = """
             SELECT day, platform, campaign, customers FROM ledger_customer_days
             WHERE tenant_id = ? AND day BETWEEN ? AND ?""";
-    private static final String ONE = """
-            SELECT customers FROM ledger_customer_days WHERE tenant_id = ? AND day = ? AND platform = ? AND campaign = ?""";
+    private static final String SETS = "SELECT tenant_id, day, platform, campaign, customers FROM ledger_customer_days WHERE ";
+    private static final String ONE_KEY = "(tenant_id = ? AND day = ? AND platform = ? AND campaign = ?)";
+    /** Buckets per lookup: 800 parameters, far below either database's limit. */
+    private static final int LOOKUP = 200;
     private static final String UPSERT = """
             INSERT INTO ledger_customer_days (tenant_id, day, platform, campaign, customers) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (tenant_id, day, platform, campaign) DO UPDATE SET customers = excluded.customers""";
@@ -79,15 +82,24 @@ final class CustomerDays {
         }
     }
 
-    /** The stored sets of one tenant's day, by bucket. */
-    static Map<Bucket, byte[]> day(Connection c, String tenant, long day) throws SQLException {
+    /**
+     * The stored sets of {@code buckets} (absent for a bucket without one), by primary key,
+     * {@value #LOOKUP} buckets per query: a fold step may touch thousands of buckets across many
+     * days, and reading whole days would read every set of them.
+     */
+    static Map<Bucket, byte[]> sets(Connection c, Collection<Bucket> buckets) throws SQLException {
         Map<Bucket, byte[]> sets = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(DAY)) {
-            ps.setString(1, tenant);
-            ps.setLong(2, day);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    sets.put(new Bucket(tenant, day, rs.getString(1), rs.getString(2)), rs.getBytes(3));
+        List<Bucket> all = List.copyOf(buckets);
+        for (int from = 0; from < all.size(); from += LOOKUP) {
+            List<Bucket> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP));
+            try (PreparedStatement ps = c.prepareStatement(SETS + String.join(" OR ", Collections.nCopies(chunk.size(), ONE_KEY)))) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    bind(ps, 4 * i, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sets.put(new Bucket(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)), rs.getBytes(5));
+                    }
                 }
             }
         }
@@ -121,7 +133,7 @@ final class CustomerDays {
         }
         try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
             for (Map.Entry<Bucket, byte[]> e : sets.entrySet()) {
-                bind(ps, e.getKey());
+                bind(ps, 0, e.getKey());
                 ps.setBytes(5, e.getValue());
                 ps.addBatch();
             }
@@ -136,21 +148,13 @@ final class CustomerDays {
     static long forget(Connection c, Map<Bucket, long[]> idsByBucket) throws SQLException {
         long removed = 0;
         Map<Bucket, byte[]> changed = new HashMap<>();
-        try (PreparedStatement one = c.prepareStatement(ONE);
-             PreparedStatement delete = c.prepareStatement(DELETE)) {
-            for (Map.Entry<Bucket, long[]> e : idsByBucket.entrySet()) {
-                bind(one, e.getKey());
-                long[] stored;
-                try (ResultSet rs = one.executeQuery()) {
-                    if (!rs.next()) {
-                        continue;
-                    }
-                    stored = CustomerIds.decode(rs.getBytes(1));
-                }
-                long[] left = CustomerIds.minus(stored, e.getValue());
+        try (PreparedStatement delete = c.prepareStatement(DELETE)) {
+            for (Map.Entry<Bucket, byte[]> e : sets(c, idsByBucket.keySet()).entrySet()) {
+                long[] stored = CustomerIds.decode(e.getValue());
+                long[] left = CustomerIds.minus(stored, idsByBucket.get(e.getKey()));
                 removed += stored.length - left.length;
                 if (left.length == 0) {
-                    bind(delete, e.getKey());
+                    bind(delete, 0, e.getKey());
                     delete.addBatch();
                 } else if (left.length < stored.length) {
                     changed.put(e.getKey(), CustomerIds.encode(left));
@@ -162,10 +166,10 @@ final class CustomerDays {
         return removed;
     }
 
-    private static void bind(PreparedStatement ps, Bucket b) throws SQLException {
-        ps.setString(1, b.tenant());
-        ps.setLong(2, b.day());
-        ps.setString(3, b.platform());
-        ps.setString(4, b.campaign());
+    private static void bind(PreparedStatement ps, int offset, Bucket b) throws SQLException {
+        ps.setString(offset + 1, b.tenant());
+        ps.setLong(offset + 2, b.day());
+        ps.setString(offset + 3, b.platform());
+        ps.setString(offset + 4, b.campaign());
     }
 }

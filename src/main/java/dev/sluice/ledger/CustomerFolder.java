@@ -11,9 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
@@ -56,6 +54,12 @@ public final class CustomerFolder {
 
     /** Entries read per step; their ids, bucket keys and the sets they touch stay well within a small heap. */
     static final int CHUNK = 50_000;
+    /**
+     * Buckets per step at most: bounds the sets held in memory and the rows one write transaction
+     * upserts also when a step's entries spread over many days and campaigns (a history booked out
+     * of day order); entries in arrival order touch a few hundred.
+     */
+    static final int MAX_BUCKETS = 10_000;
     /** How old an entry must be before the PostgreSQL watermark may pass it (see the class comment). */
     static final Duration POSTGRES_LAG = Duration.ofMinutes(2);
 
@@ -68,21 +72,23 @@ public final class CustomerFolder {
     private final InstantSource clock;
     private final Duration lag;
     private final int chunk;
+    private final int maxBuckets;
     private final Runnable beforeWrite;
     private final ReentrantLock running = new ReentrantLock();
 
-    CustomerFolder(Sql sql, InstantSource clock, Duration lag, int chunk, Runnable beforeWrite) {
+    CustomerFolder(Sql sql, InstantSource clock, Duration lag, int chunk, int maxBuckets, Runnable beforeWrite) {
         this.sql = sql;
         this.clock = clock;
         this.lag = lag;
         this.chunk = chunk;
+        this.maxBuckets = maxBuckets;
         this.beforeWrite = beforeWrite;
     }
 
     /** The folder of {@code store}'s ledger; {@code clock} tells how old entries are. */
     public static CustomerFolder create(Store store, InstantSource clock) {
         Sql sql = Sql.of(store.sql());
-        return new CustomerFolder(sql, clock, lagFor(sql.dialect()), CHUNK, () -> { });
+        return new CustomerFolder(sql, clock, lagFor(sql.dialect()), CHUNK, MAX_BUCKETS, () -> { });
     }
 
     static Duration lagFor(String dialect) {
@@ -147,7 +153,7 @@ public final class CustomerFolder {
         // Taken before the entries are read: the class comment's argument needs "now" not later than
         // the read. Without a lag, no entry is too young (nor one a skewed clock dated ahead).
         long recordedBefore = lag.isZero() ? Long.MAX_VALUE : clock.millis() - lag.toMillis();
-        Batch batch = sql.read(c -> Batch.read(c, chunk, recordedBefore));
+        Batch batch = sql.read(c -> Batch.read(c, chunk, maxBuckets, recordedBefore));
         long from = batch.state.foldedThrough();
         if (batch.read == 0) {
             return new Step(0, 0, from, false, false);
@@ -167,13 +173,10 @@ public final class CustomerFolder {
         if (!written) {
             return new Step(batch.read, 0, from, true, false);
         }
-        // A full chunk read to its end: there may be more. A watermark held back by young entries
-        // would only read them again.
-        boolean more = batch.read == chunk && batch.watermark == batch.lastId;
+        // A full chunk, or one cut at the bucket limit: there may be more. A watermark held back by
+        // young entries would only read them again.
+        boolean more = (batch.read == chunk || batch.fresh.size() >= maxBuckets) && batch.watermark == batch.lastId;
         return new Step(batch.read, grown.size(), batch.watermark, false, more);
-    }
-
-    private record TenantDay(String tenant, long day) {
     }
 
     /** One chunk of entries, the new ids per bucket, and the stored sets of those buckets. */
@@ -183,9 +186,9 @@ public final class CustomerFolder {
         long lastId;
         long watermark;
         final Map<CustomerDays.Bucket, LongList> fresh = new HashMap<>();
-        final Map<CustomerDays.Bucket, byte[]> stored = new HashMap<>();
+        Map<CustomerDays.Bucket, byte[]> stored;
 
-        static Batch read(Connection c, int chunk, long recordedBefore) throws SQLException {
+        static Batch read(Connection c, int chunk, int maxBuckets, long recordedBefore) throws SQLException {
             Batch b = new Batch();
             b.state = CustomerDays.state(c);
             b.watermark = b.state.foldedThrough();
@@ -194,7 +197,7 @@ public final class CustomerFolder {
                 ps.setLong(1, b.state.foldedThrough());
                 ps.setInt(2, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
+                    while (b.fresh.size() < maxBuckets && rs.next()) {
                         long id = rs.getLong(1);
                         b.read++;
                         b.lastId = id;
@@ -210,17 +213,7 @@ public final class CustomerFolder {
                     }
                 }
             }
-            // The stored sets by whole days: a chunk of entries in arrival order touches few days.
-            Set<TenantDay> days = new HashSet<>();
-            for (CustomerDays.Bucket bucket : b.fresh.keySet()) {
-                if (days.add(new TenantDay(bucket.tenant(), bucket.day()))) {
-                    CustomerDays.day(c, bucket.tenant(), bucket.day()).forEach((k, set) -> {
-                        if (b.fresh.containsKey(k)) {
-                            b.stored.put(k, set);
-                        }
-                    });
-                }
-            }
+            b.stored = CustomerDays.sets(c, b.fresh.keySet());
             return b;
         }
 

@@ -92,9 +92,10 @@ abstract class AbstractCustomerFoldTest {
         long seed = new Random().nextLong();
         Random random = new Random(seed);
         String context = "seed " + seed;
-        // Small chunks and pages: many fold steps and tail pages on a few hundred entries.
+        // Small chunks, bucket limits and pages: many fold steps (some cut at 25 buckets) and tail
+        // pages on a few hundred entries.
         Ledger ledger = Ledger.create(store, AbstractLedgerTest.SETTINGS, 23);
-        CustomerFolder folder = folder(Duration.ZERO, 37, () -> { });
+        CustomerFolder folder = new CustomerFolder(sql, clock, Duration.ZERO, 37, 25, () -> { });
 
         bookRandom(random, 500, 0, DAYS);
         assertReportsExact(ledger, random, context + ", nothing folded");
@@ -251,7 +252,7 @@ abstract class AbstractCustomerFoldTest {
     // --- helpers ---
 
     CustomerFolder folder(Duration lag, int chunk, Runnable beforeWrite) {
-        return new CustomerFolder(sql, clock, lag, chunk, beforeWrite);
+        return new CustomerFolder(sql, clock, lag, chunk, CustomerFolder.MAX_BUCKETS, beforeWrite);
     }
 
     /** A stand-in for the HMAC hex key of customer {@code i}. */
@@ -439,11 +440,9 @@ abstract class AbstractCustomerFoldTest {
     }
 
     long[] storedIds(String day, String platform, String campaign) {
-        return sql.read(c -> {
-            Map<CustomerDays.Bucket, byte[]> sets = CustomerDays.day(c, tenant, LocalDate.parse(day).toEpochDay());
-            byte[] set = sets.get(new CustomerDays.Bucket(tenant, LocalDate.parse(day).toEpochDay(), platform, campaign));
-            return set == null ? new long[0] : CustomerIds.decode(set);
-        });
+        CustomerDays.Bucket bucket = new CustomerDays.Bucket(tenant, LocalDate.parse(day).toEpochDay(), platform, campaign);
+        byte[] set = sql.read(c -> CustomerDays.sets(c, List.of(bucket)).get(bucket));
+        return set == null ? new long[0] : CustomerIds.decode(set);
     }
 
     List<Long> storedIdsOfAllDays() {
