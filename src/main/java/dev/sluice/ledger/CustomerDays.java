@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,9 +27,10 @@ final class CustomerDays {
     private static final String RANGE = """
             SELECT day, platform, campaign, customers FROM ledger_customer_days
             WHERE tenant_id = ? AND day BETWEEN ? AND ?""";
-    private static final String SETS = "SELECT tenant_id, day, platform, campaign, customers FROM ledger_customer_days WHERE ";
-    private static final String ONE_KEY = "(tenant_id = ? AND day = ? AND platform = ? AND campaign = ?)";
-    /** Buckets per lookup: 800 parameters, far below either database's limit. */
+    private static final String SETS = """
+            SELECT platform, campaign, customers FROM ledger_customer_days WHERE tenant_id = ? AND day = ? AND (%s)""";
+    private static final String ONE_KEY = "platform = ? AND campaign = ?";
+    /** Buckets per lookup, at most. */
     private static final int LOOKUP = 200;
     private static final String UPSERT = """
             INSERT INTO ledger_customer_days (tenant_id, day, platform, campaign, customers) VALUES (?, ?, ?, ?, ?)
@@ -41,6 +43,9 @@ final class CustomerDays {
 
     /** One rollup row's key. */
     record Bucket(String tenant, long day, String platform, String campaign) {
+    }
+
+    private record TenantDay(String tenant, long day) {
     }
 
     /**
@@ -83,22 +88,34 @@ final class CustomerDays {
     }
 
     /**
-     * The stored sets of {@code buckets} (absent for a bucket without one), by primary key,
-     * {@value #LOOKUP} buckets per query: a fold step may touch thousands of buckets across many
-     * days, and reading whole days would read every set of them.
+     * The stored sets of {@code buckets} (absent for a bucket without one): one query per tenant
+     * and day, naming its buckets. A fold step may touch thousands of buckets over many days;
+     * reading whole days would read every set of them, and one query over several days lets
+     * PostgreSQL, while the table has no statistics yet, scan the tenant's whole index range.
      */
     static Map<Bucket, byte[]> sets(Connection c, Collection<Bucket> buckets) throws SQLException {
+        Map<TenantDay, List<Bucket>> byDay = new HashMap<>();
+        for (Bucket b : buckets) {
+            byDay.computeIfAbsent(new TenantDay(b.tenant(), b.day()), k -> new ArrayList<>()).add(b);
+        }
         Map<Bucket, byte[]> sets = new HashMap<>();
-        List<Bucket> all = List.copyOf(buckets);
-        for (int from = 0; from < all.size(); from += LOOKUP) {
-            List<Bucket> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP));
-            try (PreparedStatement ps = c.prepareStatement(SETS + String.join(" OR ", Collections.nCopies(chunk.size(), ONE_KEY)))) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    bind(ps, 4 * i, chunk.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        sets.put(new Bucket(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)), rs.getBytes(5));
+        for (Map.Entry<TenantDay, List<Bucket>> day : byDay.entrySet()) {
+            List<Bucket> all = day.getValue();
+            for (int from = 0; from < all.size(); from += LOOKUP) {
+                List<Bucket> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP));
+                String sql = SETS.formatted(String.join(" OR ", Collections.nCopies(chunk.size(), ONE_KEY)));
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, day.getKey().tenant());
+                    ps.setLong(2, day.getKey().day());
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(3 + 2 * i, chunk.get(i).platform());
+                        ps.setString(4 + 2 * i, chunk.get(i).campaign());
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            sets.put(new Bucket(day.getKey().tenant(), day.getKey().day(), rs.getString(1), rs.getString(2)),
+                                    rs.getBytes(3));
+                        }
                     }
                 }
             }
