@@ -147,63 +147,41 @@ final class CustomerIds {
         return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
+    /** Bits of an id that pick its slice in {@link #unionSize}: 4,096 slices. */
+    private static final int SLICE_BITS = 12;
+
     /**
-     * The size of the union of sorted, distinct sets ({@code sets[i]} holds {@code sizes[i]} ids),
-     * by a k-way merge that allocates only arrays of {@code sets.length} entries: a report's total
-     * must not need a second copy of every id it read.
+     * The size of the union of sorted, distinct sets ({@code sets[i]} holds {@code sizes[i]} ids).
+     * A report's total must not need a second copy of every id it read, and a k-way merge over
+     * hundreds of groups (one per day of a year) is slow; instead the ids are cut by their top 12
+     * bits into 4,096 value slices, which are contiguous in every sorted set and come in ascending
+     * order, and each slice of all sets together is sorted and counted in a small buffer. HMAC
+     * ids are uniform, so a buffer holds about 1/4,096 of the ids.
      */
     static long unionSize(long[][] sets, int[] sizes) {
-        int k = sets.length;
-        int[] heap = new int[k];
-        int[] next = new int[k];
-        int size = 0;
-        for (int s = 0; s < k; s++) {
-            if (sizes[s] > 0) {
-                heap[size++] = s;
-            }
-        }
-        for (int i = size / 2 - 1; i >= 0; i--) {
-            siftDown(heap, size, i, sets, next);
-        }
+        int[] next = new int[sets.length];
+        long[] buffer = new long[1024];
         long count = 0;
-        long last = 0;
-        while (size > 0) {
-            int s = heap[0];
-            long value = sets[s][next[s]];
-            if (count == 0 || value != last) {
-                count++;
-                last = value;
+        for (int slice = 0; slice < 1 << SLICE_BITS; slice++) {
+            int n = 0;
+            for (int s = 0; s < sets.length; s++) {
+                long[] set = sets[s];
+                int i = next[s];
+                while (i < sizes[s] && slice(set[i]) == slice) {
+                    if (n == buffer.length) {
+                        buffer = Arrays.copyOf(buffer, n * 2);
+                    }
+                    buffer[n++] = set[i++];
+                }
+                next[s] = i;
             }
-            if (++next[s] == sizes[s]) {
-                heap[0] = heap[--size];
-            }
-            siftDown(heap, size, 0, sets, next);
+            count += sortDistinct(buffer, n);
         }
         return count;
     }
 
-    private static void siftDown(int[] heap, int size, int i, long[][] sets, int[] next) {
-        while (true) {
-            int left = 2 * i + 1;
-            if (left >= size) {
-                return;
-            }
-            int smallest = left;
-            int right = left + 1;
-            if (right < size && head(heap[right], sets, next) < head(heap[left], sets, next)) {
-                smallest = right;
-            }
-            if (head(heap[i], sets, next) <= head(heap[smallest], sets, next)) {
-                return;
-            }
-            int t = heap[i];
-            heap[i] = heap[smallest];
-            heap[smallest] = t;
-            i = smallest;
-        }
-    }
-
-    private static long head(int set, long[][] sets, int[] next) {
-        return sets[set][next[set]];
+    /** The slice of an id, ascending with the id's signed order. */
+    private static int slice(long id) {
+        return (int) (id >>> (Long.SIZE - SLICE_BITS)) ^ (1 << (SLICE_BITS - 1));
     }
 }

@@ -63,13 +63,25 @@ final class CustomerIdsTest {
     }
 
     @Test
+    void unionSize_ofManyIdsInOneSlice_growsItsBuffer() {
+        long[] a = LongStream.range(0, 5000).map(i -> i * 2).toArray();
+        long[] b = LongStream.range(0, 5000).map(i -> i * 3).toArray();
+        // Multiples of 2 or 3 below 10,000 and 15,000: 5,000 + 5,000 - 1,667 (multiples of 6 below 10,000).
+        assertEquals(8333, CustomerIds.unionSize(new long[][] {a, b}, new int[] {a.length, b.length}));
+    }
+
+    @Test
     void aStoredSetMustBeWholeIds() {
         assertThrows(IllegalStateException.class, () -> CustomerIds.decode(new byte[12]));
     }
 
+    /** Random sets that share ids: from a small range around 0, or from 300 ids spread over all 64 bits. */
     private static long[] randomSet(Random random) {
-        // Small range: the sets share ids; negative and positive ids both.
-        return LongStream.generate(() -> random.nextInt(200) - 100).limit(random.nextInt(60)).sorted().distinct().toArray();
+        long[] pool = new Random(7).longs(300).toArray();
+        LongStream ids = random.nextBoolean()
+                ? LongStream.generate(() -> random.nextInt(200) - 100)
+                : LongStream.generate(() -> pool[random.nextInt(pool.length)]);
+        return ids.limit(random.nextInt(60)).sorted().distinct().toArray();
     }
 
     private static TreeSet<Long> set(long[] ids) {
