@@ -17,8 +17,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Folds purchase entries into the distinct-customer rollups ({@link CustomerDays}), in the
- * background, so that a report counts a year of customers from about 73,000 sorted sets instead
- * of reading millions of entries, while booking an event (the ingest path) writes nothing more.
+ * background, so that a report counts a year of customers from tens of thousands of sorted sets
+ * instead of reading millions of entries, while booking an event (the ingest path) writes nothing
+ * more.
  *
  * <p>One fold reads the entries after {@code folded_through} in id order, {@value #CHUNK} at a time,
  * and the stored sets of the buckets they touch, all outside any write transaction; merges them
