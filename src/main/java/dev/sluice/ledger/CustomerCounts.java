@@ -24,6 +24,10 @@ import java.util.Map;
  * since), and the tail query reads every entry above it; a fold that commits while the report
  * reads only adds ids to sets, which the union absorbs.
  *
+ * <p>A report never runs a fold itself: that would turn a read into write transactions, and on
+ * SQLite the writer is the ingest group commit's. So until the first fold after an upgrade has
+ * caught up, the tail is the whole history and a year report takes seconds, as it did before.
+ *
  * <p>Memory is about the ids read, 8 bytes each (a busy merchant's year: about 4 million, 32 MB):
  * the stored sets are kept as read until their group is counted, then replaced by that group's
  * sorted {@code long[]}; the total merges the groups' sorted arrays without copying them.
