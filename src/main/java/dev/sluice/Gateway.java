@@ -17,6 +17,8 @@ import dev.sluice.http.HttpApi;
 import dev.sluice.ingest.CompanionSource;
 import dev.sluice.ingest.IngestMetrics;
 import dev.sluice.ingest.IngestPipeline;
+import dev.sluice.ledger.CustomerFoldScheduler;
+import dev.sluice.ledger.CustomerFolder;
 import dev.sluice.ledger.Ledger;
 import dev.sluice.ledger.LedgerSource;
 import dev.sluice.privacy.DataKeyring;
@@ -56,14 +58,16 @@ public final class Gateway implements AutoCloseable {
     private final WebServer server;
     private final DeliveryEngine delivery;
     private final AuditScheduler auditJobs;
+    private final CustomerFoldScheduler ledgerJobs;
 
     private Gateway(Store store, GroupCommitWriter writer, WebServer server, DeliveryEngine delivery,
-                    AuditScheduler auditJobs) {
+                    AuditScheduler auditJobs, CustomerFoldScheduler ledgerJobs) {
         this.store = store;
         this.writer = writer;
         this.server = server;
         this.delivery = delivery;
         this.auditJobs = auditJobs;
+        this.ledgerJobs = ledgerJobs;
     }
 
     /** Boots everything with secrets from the process environment; see {@link #start(Config, SluiceConfig, Secrets, InstantSource)}. */
@@ -117,6 +121,7 @@ public final class Gateway implements AutoCloseable {
         Collection<TenantConfig> tenants = config.tenants().values();
         GroupCommitWriter writer = null;
         AuditScheduler auditJobs = null;
+        CustomerFoldScheduler ledgerJobs = null;
         WebServer server;
         try {
             // Consent audit log: the policy in force is recorded before any event is accepted.
@@ -126,6 +131,7 @@ public final class Gateway implements AutoCloseable {
             audit.recordPolicy(tenantIds, consent.policy());
             auditJobs = AuditScheduler.start(audit, new RetentionPurge(audit, retention(config)), tenantIds,
                     config.audit().checkpointInterval(), config.retention().interval());
+            ledgerJobs = CustomerFoldScheduler.start(CustomerFolder.create(store, clock), config.ledger().customerFoldInterval());
             if (deliver) {
                 delivery.start();
             }
@@ -138,6 +144,9 @@ public final class Gateway implements AutoCloseable {
             if (auditJobs != null) {
                 auditJobs.close();
             }
+            if (ledgerJobs != null) {
+                ledgerJobs.close();
+            }
             if (writer != null) {
                 writer.close();
             }
@@ -147,7 +156,7 @@ public final class Gateway implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "event=started host={0} port={1,number,#} store={2} tenants={3} dispatchers={4} startup_ms={5,number,#}",
                 config.host(), server.port(), store.kind(), tenants.size(), deliver ? delivery.dispatcherCount() : 0,
                 (System.nanoTime() - started) / 1_000_000);
-        return new Gateway(store, writer, server, delivery, auditJobs);
+        return new Gateway(store, writer, server, delivery, auditJobs, ledgerJobs);
     }
 
     private static WebServer webServer(Config root, SluiceConfig config, InstantSource clock, ConsentEngine consent,
@@ -241,6 +250,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         auditJobs.close();
+        ledgerJobs.close();
         delivery.close();
         server.stop();
         writer.close();

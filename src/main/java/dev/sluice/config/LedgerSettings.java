@@ -1,6 +1,7 @@
 package dev.sluice.config;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -17,9 +18,16 @@ import java.util.Set;
  * @param purchaseEvents    event names booked as purchases (acquisitions, revenue)
  * @param leadEvents        event names booked as leads
  * @param fxRates           configured exchange rates
+ * @param customerFoldInterval how often purchases are folded into the distinct-customer rollups
+ *                          that CLV counts ({@code customer-fold-interval}); reports also read the
+ *                          entries not folded yet, so a longer interval makes reports slower, not wrong
  */
 public record LedgerSettings(String reportingCurrency, Map<String, String> tenantCurrencies, ZoneId zone,
-                             Set<String> purchaseEvents, Set<String> leadEvents, List<FxRate> fxRates) {
+                             Set<String> purchaseEvents, Set<String> leadEvents, List<FxRate> fxRates,
+                             Duration customerFoldInterval) {
+
+    /** The default {@code customer-fold-interval}. */
+    public static final Duration DEFAULT_CUSTOMER_FOLD_INTERVAL = Duration.ofSeconds(60);
 
     /** Copies the collections. */
     public LedgerSettings {
@@ -29,10 +37,13 @@ public record LedgerSettings(String reportingCurrency, Map<String, String> tenan
         fxRates = List.copyOf(fxRates);
     }
 
-    /** The defaults: EUR reports, UTC days, Purchase as purchase, the three standard lead events, no rates. */
+    /**
+     * The defaults: EUR reports, UTC days, Purchase as purchase, the three standard lead events, no
+     * rates, customers folded every minute.
+     */
     public static LedgerSettings defaults() {
         return new LedgerSettings("EUR", Map.of(), ZoneId.of("UTC"), Set.of("Purchase"),
-                Set.of("Lead", "CompleteRegistration", "SubmitApplication"), List.of());
+                Set.of("Lead", "CompleteRegistration", "SubmitApplication"), List.of(), DEFAULT_CUSTOMER_FOLD_INTERVAL);
     }
 
     /** The reporting currency of {@code tenantId}. */

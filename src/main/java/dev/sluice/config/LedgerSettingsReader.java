@@ -3,6 +3,7 @@ package dev.sluice.config;
 import io.helidon.config.Config;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -38,7 +39,19 @@ final class LedgerSettingsReader {
         return new LedgerSettings(currency, tenantCurrencies, zone,
                 names(ledger.get("purchase-events"), defaults.purchaseEvents()),
                 names(ledger.get("lead-events"), defaults.leadEvents()),
-                rates(ledger.get("fx-rates")));
+                rates(ledger.get("fx-rates")),
+                foldInterval(ledger.get("customer-fold-interval"), defaults.customerFoldInterval()));
+    }
+
+    private static Duration foldInterval(Config node, Duration fallback) {
+        if (!node.exists()) {
+            return fallback;
+        }
+        Duration interval = Durations.parse(node.key().toString(), node.asString().get());
+        if (interval.isNegative() || interval.isZero()) {
+            throw new ConfigException(node.key().toString(), "must be positive");
+        }
+        return interval;
     }
 
     private static Set<String> names(Config node, Set<String> fallback) {

@@ -32,16 +32,22 @@ public final class Ledger {
     private final FxRates rates;
     private final LedgerReader reader;
 
-    private Ledger(Sql sql, LedgerSettings settings) {
+    private Ledger(Sql sql, LedgerSettings settings, LedgerReader reader) {
         this.sql = sql;
         this.settings = settings;
         this.rates = new FxRates(settings.fxRates());
-        this.reader = new LedgerReader(sql);
+        this.reader = reader;
     }
 
     /** The ledger over {@code store}'s tables. */
     public static Ledger create(Store store, LedgerSettings settings) {
-        return new Ledger(Sql.of(store.sql()), settings);
+        return create(store, settings, CustomerCounts.TAIL_PAGE);
+    }
+
+    /** The ledger, reading unfolded entries {@code tailPage} at a time (tests use small pages). */
+    static Ledger create(Store store, LedgerSettings settings, int tailPage) {
+        Sql sql = Sql.of(store.sql());
+        return new Ledger(sql, settings, new LedgerReader(sql, tailPage));
     }
 
     /** The settings, e.g. for a tenant's reporting currency. */

@@ -6,8 +6,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,8 +33,15 @@ public final class LedgerCustomers {
     /**
      * Clears the customer key of the tenant's entries booked under {@code keys} or under any key
      * found on the entries of {@code eventRowIds} (the subject's events: an erasure by email must
-     * also reach entries booked under the same person's external id), inside the caller's
-     * transaction; returns how many entries were unlinked. Rare, so it may scan.
+     * also reach entries booked under the same person's external id), and removes those
+     * customers' ids from the distinct-customer sets of the buckets their purchases were booked
+     * in, inside the caller's transaction; returns how many entries were unlinked. Rare, so it
+     * may scan.
+     *
+     * <p>The fold state's version is bumped first: a fold that read these entries before this
+     * transaction then does not write their ids back, and on PostgreSQL a fold that is writing
+     * right now holds the state row, so this waits and then edits the sets it wrote. An id that
+     * another of the tenant's customers shares (see {@link CustomerIds}) leaves that bucket too.
      */
     public static long unlink(Connection connection, String tenantId, List<String> keys, List<Long> eventRowIds)
             throws SQLException {
@@ -54,6 +63,11 @@ public final class LedgerCustomers {
             }
         }
         List<String> list = List.copyOf(all);
+        if (list.isEmpty()) {
+            return 0;
+        }
+        CustomerDays.touch(connection);
+        Map<CustomerDays.Bucket, long[]> booked = purchaseBuckets(connection, tenantId, list);
         long unlinked = 0;
         for (int from = 0; from < list.size(); from += CHUNK) {
             List<String> chunk = list.subList(from, Math.min(list.size(), from + CHUNK));
@@ -67,7 +81,34 @@ public final class LedgerCustomers {
                 unlinked += ps.executeUpdate();
             }
         }
+        CustomerDays.forget(connection, booked);
         return unlinked;
+    }
+
+    /** The buckets the purchases booked under {@code keys} are in, with those customers' ids in each. */
+    private static Map<CustomerDays.Bucket, long[]> purchaseBuckets(Connection connection, String tenantId,
+                                                                    List<String> keys) throws SQLException {
+        Map<CustomerDays.Bucket, LongList> ids = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+            String sql = "SELECT DISTINCT day, platform, campaign, customer_key FROM ledger_entries WHERE tenant_id = ?"
+                    + " AND kind = 'purchase' AND customer_key IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setString(1, tenantId);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.computeIfAbsent(new CustomerDays.Bucket(tenantId, rs.getLong(1), rs.getString(2), rs.getString(3)),
+                                k -> new LongList()).add(CustomerIds.of(rs.getString(4)));
+                    }
+                }
+            }
+        }
+        Map<CustomerDays.Bucket, long[]> sorted = new HashMap<>();
+        ids.forEach((bucket, list) -> sorted.put(bucket, list.sortedDistinct()));
+        return sorted;
     }
 
     private static final int CHUNK = 500;

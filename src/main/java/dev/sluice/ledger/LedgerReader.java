@@ -8,16 +8,23 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 /**
- * The report's reads, all scoped to one tenant and a day range, all served by an index: daily
- * rollup rows, spend rows, and distinct purchasing customers counted over the covering index.
+ * The report's reads, all scoped to one tenant and a day range, all served by a primary key:
+ * daily rollup rows, spend rows, and distinct purchasing customers ({@link CustomerCounts}).
  */
 final class LedgerReader {
+
+    /**
+     * Reports at a time in this JVM. Counting a year of a busy merchant's customers holds its
+     * 64-bit ids in memory (about 32 MB); the gateway runs in a small heap, so a second report
+     * waits (less than a second) instead of doubling that. One per JVM, because the heap is.
+     */
+    private static final Semaphore REPORTS = new Semaphore(1, true);
 
     private static final String ROLLUPS = """
             SELECT day, platform, campaign, currency, revenue_micros, refund_micros, purchases, leads
@@ -25,15 +32,6 @@ final class LedgerReader {
     private static final String SPEND = """
             SELECT day, platform, campaign, campaign_name, currency, spend_micros, clicks, impressions
             FROM ledger_spend WHERE tenant_id = ? AND day BETWEEN ? AND ?""";
-    // The WHERE repeats the partial index's condition, so both planners may use it.
-    private static final String CUSTOMERS = """
-            SELECT %s, count(DISTINCT customer_key) FROM ledger_entries
-            WHERE tenant_id = ? AND day BETWEEN ? AND ? AND kind = 'purchase' AND customer_key IS NOT NULL
-            GROUP BY %s""";
-    private static final String ALL_CUSTOMERS = """
-            SELECT count(DISTINCT customer_key) FROM ledger_entries
-            WHERE tenant_id = ? AND day BETWEEN ? AND ? AND kind = 'purchase' AND customer_key IS NOT NULL""";
-
     /** A daily rollup row. */
     record Revenue(LocalDate day, String platform, String campaign, String currency, long revenueMicros,
                    long refundMicros, long purchases, long leads) {
@@ -49,13 +47,27 @@ final class LedgerReader {
     }
 
     private final Sql sql;
+    private final int tailPage;
 
     LedgerReader(Sql sql) {
+        this(sql, CustomerCounts.TAIL_PAGE);
+    }
+
+    LedgerReader(Sql sql, int tailPage) {
         this.sql = sql;
+        this.tailPage = tailPage;
     }
 
     Facts read(KpiQuery q) {
-        return sql.read(c -> new Facts(revenue(c, q), spend(c, q), customers(c, q), allCustomers(c, q)));
+        REPORTS.acquireUninterruptibly();
+        try {
+            return sql.read(c -> {
+                CustomerCounts.Counts customers = CustomerCounts.count(c, sql.dialect(), q, tailPage);
+                return new Facts(revenue(c, q), spend(c, q), customers.groups(), customers.total());
+            });
+        } finally {
+            REPORTS.release();
+        }
     }
 
     private static List<Revenue> revenue(Connection c, KpiQuery q) throws SQLException {
@@ -78,32 +90,6 @@ final class LedgerReader {
             }
         }
         return rows;
-    }
-
-    private static Map<GroupKey, Long> customers(Connection c, KpiQuery q) throws SQLException {
-        String columns = switch (q.groupBy()) {
-            case PLATFORM -> "platform";
-            case CAMPAIGN -> "platform, campaign";
-            case DAY -> "day";
-        };
-        Map<GroupKey, Long> counts = new HashMap<>();
-        try (PreparedStatement ps = range(c, CUSTOMERS.formatted(columns, columns), q); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                GroupKey key = switch (q.groupBy()) {
-                    case PLATFORM -> GroupKey.platform(rs.getString(1));
-                    case CAMPAIGN -> GroupKey.campaign(rs.getString(1), rs.getString(2));
-                    case DAY -> GroupKey.day(LocalDate.ofEpochDay(rs.getLong(1)));
-                };
-                counts.put(key, q.groupBy() == GroupBy.CAMPAIGN ? rs.getLong(3) : rs.getLong(2));
-            }
-        }
-        return counts;
-    }
-
-    private static long allCustomers(Connection c, KpiQuery q) throws SQLException {
-        try (PreparedStatement ps = range(c, ALL_CUSTOMERS, q); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
     }
 
     private static PreparedStatement range(Connection c, String sql, KpiQuery q) throws SQLException {

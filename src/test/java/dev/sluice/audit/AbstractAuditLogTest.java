@@ -1,6 +1,12 @@
 package dev.sluice.audit;
 
+import dev.sluice.config.LedgerSettings;
 import dev.sluice.ingest.EventResult;
+import dev.sluice.ledger.CustomerFolder;
+import dev.sluice.ledger.GroupBy;
+import dev.sluice.ledger.KpiQuery;
+import dev.sluice.ledger.KpiReport;
+import dev.sluice.ledger.Ledger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -208,6 +216,26 @@ abstract class AbstractAuditLogTest {
         StoredRecord record = f.log.page("acme", AuditQuery.all().after(result.auditSeq() - 1), 1).getFirst();
         assertEquals("erasure", record.kind());
         assertTrue(f.log.verify("acme").ok());
+    }
+
+    @Test
+    void erasureRemovesTheSubjectFromTheLedgersCustomerSets() {
+        f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
+        f.ingest(f.acme, f.purchase("o-2", "  jane.doe@example.COM ", "+16505550000"));
+        f.ingest(f.acme, f.purchase("o-3", "other@example.com", "+16505559999"));
+        CustomerFolder.create(f.store, f.clock).fold();
+        String storedIds = "SELECT sum(length(customers)) / 8 FROM ledger_customer_days WHERE tenant_id = 'acme'";
+        assertEquals(3, f.queryLong(storedIds), "three customers (one external id per purchase) folded");
+
+        Erasure.Result result = new Erasure(f.log).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.of("jane.doe@example.com"), Optional.empty(), Optional.empty(), Optional.empty()));
+
+        assertEquals(2L, result.erased().get("ledger_customer_links"), result.toString());
+        assertEquals(1, f.queryLong(storedIds), "only the other shopper is left in the sets");
+        LocalDate day = LocalDate.ofInstant(f.clock.instant(), ZoneOffset.UTC);
+        KpiReport report = Ledger.create(f.store, LedgerSettings.defaults())
+                .report(new KpiQuery("acme", day.minusDays(1), day, GroupBy.PLATFORM, "EUR"));
+        assertEquals(1, report.totals().figures().customers());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.sluice.audit;
 
 import dev.sluice.config.DestinationConfig;
+import dev.sluice.config.LedgerSettings;
 import dev.sluice.config.TenantConfig;
 import dev.sluice.consent.ConsentEngine;
 import dev.sluice.consent.ConsentPolicy;
@@ -10,6 +11,7 @@ import dev.sluice.ingest.EventResult;
 import dev.sluice.ingest.IngestMetrics;
 import dev.sluice.ingest.IngestOutcome;
 import dev.sluice.ingest.IngestPipeline;
+import dev.sluice.ledger.LedgerSource;
 import dev.sluice.privacy.DataKeyring;
 import dev.sluice.privacy.IdentityHasher;
 import dev.sluice.store.GroupCommitWriter;
@@ -39,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A real store (SQLite in a directory, or a fresh PostgreSQL schema), the audit log over it and
- * an ingest pipeline that records into it, for tenants {@code acme} (meta, google, warehouse)
+ * an ingest pipeline that records into it (and books purchases into the ledger), for tenants {@code acme} (meta, google, warehouse)
  * and {@code globex} (tiktok). Time is a settable clock.
  */
 final class AuditFixture implements AutoCloseable {
@@ -69,7 +71,7 @@ final class AuditFixture implements AutoCloseable {
         this.pipeline = new IngestPipeline(new EventParser(ParserLimits.defaults(), clock),
                 new ConsentEngine(policy), IdentityHasher.create(), keyring, writer,
                 new IngestMetrics(new SimpleMeterRegistry()), clock, Duration.ofDays(7), List.of(acme, globex),
-                List.of(log.companions(policy)));
+                List.of(log.companions(policy), new LedgerSource(LedgerSettings.defaults())));
     }
 
     static AuditFixture sqlite(Path dir, long checkpointEvery) {

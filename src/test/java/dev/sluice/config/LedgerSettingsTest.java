@@ -20,6 +20,13 @@ final class LedgerSettingsTest {
         assertThat(ledger.reportingCurrency(), is("EUR"));
         assertThat(ledger.leadEvents().containsAll(java.util.List.of("Lead", "CompleteRegistration", "SubmitApplication")), is(true));
         assertThat(ledger.fxRates().isEmpty(), is(true));
+        assertThat(ledger.customerFoldInterval(), is(java.time.Duration.ofSeconds(60)));
+    }
+
+    @Test
+    void customerFoldInterval_isADuration() {
+        assertThat(load(Map.of("sluice.ledger.customer-fold-interval", "5m")).ledger().customerFoldInterval(),
+                is(java.time.Duration.ofMinutes(5)));
     }
 
     @Test
@@ -42,6 +49,8 @@ final class LedgerSettingsTest {
         assertThat(error("sluice.ledger.fx-rates.USD.EUR.yesterday", "1"), is("sluice.ledger.fx-rates.USD.EUR.yesterday"));
         assertThat(error("sluice.ledger.fx-rates.XXY.EUR", "1"), is("sluice.ledger.fx-rates.XXY"));
         assertThat(error("sluice.ledger.time-zone", "Mars/Olympus"), is("sluice.ledger.time-zone"));
+        assertThat(error("sluice.ledger.customer-fold-interval", "0s"), is("sluice.ledger.customer-fold-interval"));
+        assertThat(error("sluice.ledger.customer-fold-interval", "often"), is("sluice.ledger.customer-fold-interval"));
     }
 
     private static String error(String key, String value) {

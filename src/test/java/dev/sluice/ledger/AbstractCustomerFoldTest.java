@@ -1,0 +1,486 @@
+package dev.sluice.ledger;
+
+import static dev.sluice.ledger.Entries.lead;
+import static dev.sluice.ledger.Entries.purchase;
+import static dev.sluice.ledger.Entries.refund;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.store.Sql;
+import dev.sluice.store.Store;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.Stores;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distinct-customer rollups on a real database, run once per dialect: whatever has been
+ * folded, reports count customers exactly as {@code count(DISTINCT customer_key)} over the
+ * entries (the query reports ran before the rollups, kept here as the oracle); the watermark
+ * never passes an entry that may still become visible; erasure removes ids from the sets, also
+ * when it races a fold; a fold with nothing to do writes nothing; the state survives a restart.
+ */
+abstract class AbstractCustomerFoldTest {
+    static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
+    private static final LocalDate FIRST = LocalDate.parse("2026-10-01");
+    private static final int DAYS = 61;
+    private static final String[] PLATFORMS = {"meta", "google_ads", "tiktok"};
+    private static final String[] CAMPAIGNS = {"c1", "c2", ""};
+
+    @TempDir
+    Path tempDir;
+    LedgerDatabase db;
+    Store store;
+    Sql sql;
+    final String tenant = "t-" + UUID.randomUUID();
+    final String other = "t-" + UUID.randomUUID();
+    final AtomicReference<Instant> now = new AtomicReference<>(NOW);
+    final InstantSource clock = () -> now.get();
+
+    abstract LedgerDatabase createDatabase();
+
+    @BeforeEach
+    void open() {
+        db = createDatabase();
+        openStore();
+    }
+
+    void openStore() {
+        store = Stores.open(db.config());
+        sql = Sql.of(store.sql());
+    }
+
+    @AfterEach
+    void close() {
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } finally {
+            if (db != null) {
+                db.close();
+            }
+        }
+    }
+
+    @Test
+    void reports_countExactlyAsCountDistinct_whateverHasBeenFolded() {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        String context = "seed " + seed;
+        // Small chunks, bucket limits and pages: many fold steps (some cut at 25 buckets) and tail
+        // pages on a few hundred entries.
+        Ledger ledger = Ledger.create(store, AbstractLedgerTest.SETTINGS, 23);
+        CustomerFolder folder = new CustomerFolder(sql, clock, Duration.ZERO, 37, 25, () -> { });
+
+        bookRandom(random, 500, 0, DAYS);
+        assertReportsExact(ledger, random, context + ", nothing folded");
+
+        assertFalse(folder.fold().deferred());
+        assertEquals(maxEntryId(), state().foldedThrough(), context);
+        assertSetsHoldExactlyTheBucketsCustomers(context);
+        assertReportsExact(ledger, random, context + ", all folded");
+
+        // Late entries for old days, customers seen before on other days and campaigns.
+        bookRandom(random, 300, 0, 10);
+        bookRandom(random, 300, 0, DAYS);
+        assertReportsExact(ledger, random, context + ", tail after a fold");
+
+        AtomicInteger steps = new AtomicInteger();
+        folder.fold(() -> steps.incrementAndGet() <= 4);
+        long partly = state().foldedThrough();
+        assertTrue(partly > 0 && partly < maxEntryId(), context + ": partly folded, watermark " + partly);
+        assertReportsExact(ledger, random, context + ", partly folded");
+
+        folder.fold();
+        assertSetsHoldExactlyTheBucketsCustomers(context);
+        assertReportsExact(ledger, random, context + ", all folded again");
+    }
+
+    @Test
+    void watermark_staysBeforeYoungEntries_soAnEntryThatBecomesVisibleLateIsStillCounted() {
+        Ledger ledger = Ledger.create(store, AbstractLedgerTest.SETTINGS);
+        CustomerFolder folder = folder(Duration.ofMinutes(2), 50, () -> { });
+        Instant t0 = NOW.minus(Duration.ofMinutes(10));
+        insertEntry(10, "2026-11-02", key(1), t0);
+        insertEntry(20, "2026-11-02", key(2), t0.plusSeconds(90));
+        now.set(t0.plusSeconds(150));
+
+        CustomerFolder.Folded first = folder.fold();
+
+        // Entry 10 was recorded 150 s ago, entry 20 only 60 s ago: both are folded, but the
+        // watermark stops at 10, because an entry with an id between them may still commit.
+        assertEquals(10, first.foldedThrough());
+        assertEquals(2, storedIds("2026-11-02").length);
+        CustomerDays.State held = state();
+        assertEquals(new CustomerFolder.Folded(1, 0, 10, false), folder.fold(), "entry 20 is read again");
+        assertEquals(held, state(), "but nothing changed, so nothing is written");
+        // It does: entry 15, committed after the fold read.
+        insertEntry(15, "2026-11-02", key(3), t0.plusSeconds(60));
+        assertEquals(3, customers(ledger, "2026-11-02"), "entry 15 is above the watermark: read from the tail");
+
+        now.set(t0.plus(Duration.ofMinutes(10)));
+        assertEquals(20, folder.fold().foldedThrough());
+        assertEquals(3, storedIds("2026-11-02").length);
+        assertEquals(3, customers(ledger, "2026-11-02"));
+    }
+
+    @Test
+    void erasure_removesTheCustomersIdsFromTheSets_andReportsStopCountingThem() {
+        Ledger ledger = Ledger.create(store, AbstractLedgerTest.SETTINGS);
+        book(purchase("2026-11-02").on("meta", "c1").value("10.00", "EUR").customer(key(1)),
+                purchase("2026-11-02").on("meta", "c1").value("10.00", "EUR").customer(key(2)),
+                purchase("2026-11-03").on("google_ads", "g1").value("10.00", "EUR").customer(key(1)),
+                lead("2026-11-04").on("meta", "c1").customer(key(1)),
+                purchase("2026-11-05").on("tiktok", "t1").value("10.00", "EUR").customer(key(3)));
+        folder(Duration.ZERO, 50, () -> { }).fold();
+        assertEquals(1, storedIds("2026-11-03", "google_ads", "g1").length);
+        // Not folded yet when the erasure comes: the tail must drop it too.
+        book(purchase("2026-11-06").on("meta", "c1").value("10.00", "EUR").customer(key(1)));
+        assertEquals(3, customers(ledger, "2026-11-01", "2026-11-30"));
+
+        long unlinked = sql.inTransaction(c -> LedgerCustomers.unlink(c, tenant, List.of(key(1)), List.of()));
+
+        assertEquals(4, unlinked, "three purchases and a lead");
+        assertArrayEquals(new long[] {CustomerIds.of(key(2))}, storedIds("2026-11-02"));
+        assertEquals(0L, count("SELECT count(*) FROM ledger_customer_days WHERE tenant_id = ? AND day = "
+                + LocalDate.parse("2026-11-03").toEpochDay()), "a set left empty is deleted");
+        assertArrayEquals(new long[] {CustomerIds.of(key(3))}, storedIds("2026-11-05", "tiktok", "t1"), "others stay");
+        assertEquals(2, customers(ledger, "2026-11-01", "2026-11-30"));
+        folder(Duration.ZERO, 50, () -> { }).fold();
+        assertEquals(2, customers(ledger, "2026-11-01", "2026-11-30"));
+        assertFalse(storedIdsOfAllDays().contains(CustomerIds.of(key(1))));
+        assertReportsExact(ledger, new Random(1), "after erasure");
+    }
+
+    @Test
+    void erasureWhileAFoldMerges_isNotUndoneByTheFold() {
+        Ledger ledger = Ledger.create(store, AbstractLedgerTest.SETTINGS);
+        book(purchase("2026-11-02").on("meta", "c1").value("10.00", "EUR").customer(key(1)),
+                purchase("2026-11-02").on("meta", "c1").value("10.00", "EUR").customer(key(2)));
+        // The erasure commits after the fold read the entries and before it writes.
+        CustomerFolder racing = folder(Duration.ZERO, 50,
+                () -> sql.inTransaction(c -> LedgerCustomers.unlink(c, tenant, List.of(key(1)), List.of())));
+
+        CustomerFolder.Folded folded = racing.fold();
+
+        assertTrue(folded.deferred(), folded.toString());
+        assertEquals(0, storedIds("2026-11-02").length, "nothing written from entries read before the erasure");
+        folder(Duration.ZERO, 50, () -> { }).fold();
+        assertArrayEquals(new long[] {CustomerIds.of(key(2))}, storedIds("2026-11-02"));
+        assertEquals(1, customers(ledger, "2026-11-02"));
+    }
+
+    @Test
+    void foldWithNothingToDo_writesNothing() {
+        CustomerFolder folder = folder(Duration.ZERO, 50, () -> { });
+
+        assertEquals(new CustomerFolder.Folded(0, 0, 0, false), folder.fold());
+        assertEquals(new CustomerDays.State(0, 0), state());
+
+        book(purchase("2026-11-02").on("meta", "c1").customer(key(1)), lead("2026-11-02").on("meta", "c1"));
+        assertEquals(new CustomerFolder.Folded(2, 1, maxEntryId(), false), folder.fold());
+        CustomerDays.State after = state();
+
+        assertEquals(new CustomerFolder.Folded(0, 0, maxEntryId(), false), folder.fold());
+        assertEquals(after, state(), "no write transaction for an empty fold");
+
+        // Only entries without a customer: the watermark moves on, no set is written.
+        book(lead("2026-11-03").on("meta", "c1").customer(key(2)), purchase("2026-11-03").on("meta", "c1"),
+                refund("2026-11-03").value("1.00", "EUR").order("x"));
+        assertEquals(new CustomerFolder.Folded(3, 0, maxEntryId(), false), folder.fold());
+        assertEquals(1L, count("SELECT count(*) FROM ledger_customer_days WHERE tenant_id = ?"));
+    }
+
+    @Test
+    void restart_keepsTheWatermark_andFoldsOnlyWhatCameSince() {
+        book(purchase("2026-11-02").on("meta", "c1").customer(key(1)), purchase("2026-11-03").on("meta", "c1").customer(key(2)));
+        folder(Duration.ZERO, 50, () -> { }).fold();
+        long through = state().foldedThrough();
+
+        store.close();
+        openStore();
+        CustomerFolder reopened = folder(Duration.ZERO, 50, () -> { });
+
+        assertEquals(through, state().foldedThrough());
+        assertEquals(0, reopened.fold().entriesRead(), "nothing new since the last fold");
+        book(purchase("2026-11-04").on("meta", "c1").customer(key(1)));
+        assertEquals(1, reopened.fold().entriesRead());
+        assertEquals(2, customers(Ledger.create(store, AbstractLedgerTest.SETTINGS), "2026-11-01", "2026-11-30"));
+    }
+
+    @Test
+    void scheduler_foldsInTheBackground_untilClosed() throws Exception {
+        book(purchase("2026-11-02").on("meta", "c1").customer(key(1)));
+        try (CustomerFoldScheduler scheduler = CustomerFoldScheduler.start(CustomerFolder.create(store, clock),
+                Duration.ofMillis(20))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (state().foldedThrough() < maxEntryId() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        assertEquals(maxEntryId(), state().foldedThrough());
+        book(purchase("2026-11-03").on("meta", "c1").customer(key(2)));
+        Thread.sleep(200);
+        assertTrue(state().foldedThrough() < maxEntryId(), "a closed scheduler folds no more");
+    }
+
+    // --- helpers ---
+
+    CustomerFolder folder(Duration lag, int chunk, Runnable beforeWrite) {
+        return new CustomerFolder(sql, clock, lag, chunk, CustomerFolder.MAX_BUCKETS, beforeWrite);
+    }
+
+    /** A stand-in for the HMAC hex key of customer {@code i}. */
+    static String key(int i) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(("customer-" + i).getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void book(Entries... entries) {
+        bookFor(tenant, entries);
+    }
+
+    void bookFor(String t, Entries... entries) {
+        store.write(java.util.Arrays.stream(entries).map(e -> e.record(t)).toList());
+    }
+
+    /**
+     * Books {@code count} random entries on days {@code firstDay} to {@code lastDay} (exclusive)
+     * after {@link #FIRST}, in batches, most for the tenant and some for another: purchases, leads
+     * and refunds; 150 customers, a few keyed by something other than hex, some entries without one.
+     */
+    void bookRandom(Random random, int count, int firstDay, int lastDay) {
+        for (int done = 0; done < count; ) {
+            int batch = Math.min(count - done, 1 + random.nextInt(40));
+            List<Entries> mine = new ArrayList<>();
+            List<Entries> theirs = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                String day = FIRST.plusDays(firstDay + random.nextInt(lastDay - firstDay)).toString();
+                int kind = random.nextInt(10);
+                Entries e = kind < 7 ? purchase(day).value("10.00", "EUR") : kind < 9 ? lead(day)
+                        : refund(day).value("1.00", "EUR");
+                e.on(PLATFORMS[random.nextInt(PLATFORMS.length)], CAMPAIGNS[random.nextInt(CAMPAIGNS.length)]);
+                int customer = random.nextInt(170);
+                if (customer < 150) {
+                    e.customer(customer < 140 ? key(customer) : "k" + customer);
+                }
+                (random.nextInt(8) == 0 ? theirs : mine).add(e);
+            }
+            book(mine.toArray(Entries[]::new));
+            bookFor(other, theirs.toArray(Entries[]::new));
+            done += batch;
+        }
+    }
+
+    /** Every grouping over the whole range, one day, and random ranges: report equals the oracle. */
+    void assertReportsExact(Ledger ledger, Random random, String context) {
+        List<LocalDate[]> ranges = new ArrayList<>();
+        ranges.add(new LocalDate[] {FIRST, FIRST.plusDays(DAYS - 1)});
+        ranges.add(new LocalDate[] {FIRST.plusDays(3), FIRST.plusDays(3)});
+        for (int i = 0; i < 4; i++) {
+            LocalDate from = FIRST.plusDays(random.nextInt(DAYS));
+            ranges.add(new LocalDate[] {from, from.plusDays(random.nextInt(DAYS))});
+        }
+        for (LocalDate[] range : ranges) {
+            for (GroupBy by : GroupBy.values()) {
+                KpiReport report = ledger.report(new KpiQuery(tenant, range[0], range[1], by, "EUR"));
+                Map<String, Long> actual = new TreeMap<>();
+                for (KpiRow row : report.rows()) {
+                    if (row.figures().customers() > 0) {
+                        actual.put(group(row), row.figures().customers());
+                    }
+                }
+                actual.put("TOTAL", report.totals().figures().customers());
+                assertEquals(oracle(range[0], range[1], by), actual, context + ", " + by + " " + range[0] + ".." + range[1]);
+            }
+        }
+    }
+
+    private static String group(KpiRow row) {
+        return row.day().map(LocalDate::toString)
+                .orElseGet(() -> row.platform().orElseThrow() + row.campaign().map(c -> "/" + c).orElse(""));
+    }
+
+    /** The reports' queries before the rollups: count(DISTINCT customer_key) over the period's purchases. */
+    Map<String, Long> oracle(LocalDate from, LocalDate to, GroupBy by) {
+        String columns = switch (by) {
+            case PLATFORM -> "platform";
+            case CAMPAIGN -> "platform, campaign";
+            case DAY -> "day";
+        };
+        String where = " FROM ledger_entries WHERE tenant_id = ? AND day BETWEEN ? AND ? AND kind = 'purchase'"
+                + " AND customer_key IS NOT NULL";
+        return sql.read(c -> {
+            Map<String, Long> counts = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + columns + ", count(DISTINCT customer_key)" + where
+                    + " GROUP BY " + columns)) {
+                bindRange(ps, from, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String group = switch (by) {
+                            case PLATFORM -> rs.getString(1);
+                            case CAMPAIGN -> rs.getString(1) + "/" + rs.getString(2);
+                            case DAY -> LocalDate.ofEpochDay(rs.getLong(1)).toString();
+                        };
+                        counts.put(group, rs.getLong(by == GroupBy.CAMPAIGN ? 3 : 2));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(DISTINCT customer_key)" + where)) {
+                bindRange(ps, from, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    counts.put("TOTAL", rs.getLong(1));
+                }
+            }
+            return counts;
+        });
+    }
+
+    private void bindRange(PreparedStatement ps, LocalDate from, LocalDate to) throws SQLException {
+        ps.setString(1, tenant);
+        ps.setLong(2, from.toEpochDay());
+        ps.setLong(3, to.toEpochDay());
+    }
+
+    /** Every stored set equals the distinct ids of its bucket's purchases with a customer key, for both tenants. */
+    void assertSetsHoldExactlyTheBucketsCustomers(String context) {
+        Map<String, List<Long>> expected = new TreeMap<>();
+        Map<String, List<Long>> stored = new TreeMap<>();
+        sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT tenant_id, day, platform, campaign, customer_key"
+                    + " FROM ledger_entries WHERE kind = 'purchase' AND customer_key IS NOT NULL");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String bucket = rs.getString(1) + "|" + rs.getLong(2) + "|" + rs.getString(3) + "|" + rs.getString(4);
+                    expected.computeIfAbsent(bucket, k -> new ArrayList<>()).add(CustomerIds.of(rs.getString(5)));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT tenant_id, day, platform, campaign, customers"
+                    + " FROM ledger_customer_days");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String bucket = rs.getString(1) + "|" + rs.getLong(2) + "|" + rs.getString(3) + "|" + rs.getString(4);
+                    List<Long> ids = new ArrayList<>();
+                    for (long id : CustomerIds.decode(rs.getBytes(5))) {
+                        ids.add(id);
+                    }
+                    stored.put(bucket, ids);
+                }
+            }
+            return null;
+        });
+        expected.replaceAll((bucket, ids) -> ids.stream().distinct().sorted().toList());
+        assertEquals(expected, stored, context);
+    }
+
+    /** Inserts a purchase with a chosen id, as if its transaction committed only now. */
+    void insertEntry(long id, String day, String customerKey, Instant recordedAt) {
+        String overriding = db.config().kind().equals(StoreConfig.POSTGRES) ? " OVERRIDING SYSTEM VALUE" : "";
+        sql.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO ledger_entries (id, tenant_id, event_row_id, kind, event_name, event_id, order_id,
+                        occurred_at, day, platform, campaign, currency, amount_micros, customer_key, order_value_after,
+                        recorded_at)%s
+                    VALUES (?, ?, 0, 'purchase', 'Purchase', ?, NULL, 0, ?, 'meta', 'c1', 'EUR', 1000000, ?, NULL, ?)"""
+                    .formatted(overriding))) {
+                ps.setLong(1, id);
+                ps.setString(2, tenant);
+                ps.setString(3, "e-" + id);
+                ps.setLong(4, LocalDate.parse(day).toEpochDay());
+                ps.setString(5, customerKey);
+                ps.setLong(6, recordedAt.toEpochMilli());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    long customers(Ledger ledger, String day) {
+        return customers(ledger, day, day);
+    }
+
+    long customers(Ledger ledger, String from, String to) {
+        return ledger.report(new KpiQuery(tenant, LocalDate.parse(from), LocalDate.parse(to), GroupBy.PLATFORM, "EUR"))
+                .totals().figures().customers();
+    }
+
+    /** The ids of the tenant's meta/c1 set on {@code day} (none when there is no row). */
+    long[] storedIds(String day) {
+        return storedIds(day, "meta", "c1");
+    }
+
+    long[] storedIds(String day, String platform, String campaign) {
+        CustomerDays.Bucket bucket = new CustomerDays.Bucket(tenant, LocalDate.parse(day).toEpochDay(), platform, campaign);
+        byte[] set = sql.read(c -> CustomerDays.sets(c, List.of(bucket)).get(bucket));
+        return set == null ? new long[0] : CustomerIds.decode(set);
+    }
+
+    List<Long> storedIdsOfAllDays() {
+        List<Long> ids = new ArrayList<>();
+        sql.read(c -> {
+            CustomerDays.range(c, tenant, 0, Long.MAX_VALUE / 2, (day, platform, campaign, set) -> {
+                for (long id : CustomerIds.decode(set)) {
+                    ids.add(id);
+                }
+            });
+            return null;
+        });
+        return ids;
+    }
+
+    CustomerDays.State state() {
+        return sql.read(CustomerDays::state);
+    }
+
+    long maxEntryId() {
+        return sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT max(id) FROM ledger_entries");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    long count(String query) {
+        return sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(query)) {
+                ps.setString(1, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+}
