@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -84,29 +86,77 @@ final class Dispatcher implements Runnable {
         this.backlog = metrics.backlog(tenantId, destinationId);
     }
 
+    /**
+     * The delivery loop. Rounds are pipelined: a round's settlement (one write transaction, which
+     * on SQLite waits for ingest's group commit) runs on its own thread while the next round
+     * claims, opens and sends, so the writer's wait overlaps the platform's round trip. A round
+     * waits for the previous round's settlement before it claims again (at most two are ever
+     * outstanding), and the rows a settlement records stay leased until it has committed, so no
+     * claim can take them twice. {@link #cycle} is the same round without the overlap.
+     */
     @Override
     public void run() {
-        while (running) {
-            try {
-                Duration pause = cycle();
-                if (!pause.isZero() && running) {
-                    sleeper.sleep(pause);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // Store outages and connector bugs: claimed rows were released or their lease
-                // expires; log the type only, since messages may carry data.
-                error("internal: " + e.getClass().getSimpleName());
-                LOG.log(System.Logger.Level.ERROR, "event=dispatcher_error tenant={0} destination={1} error={2}",
-                        tenantId, destinationId, e.getClass().getName());
+        FutureTask<Void> settling = null;
+        try {
+            while (running) {
                 try {
-                    sleeper.sleep(policy.idlePoll().multipliedBy(10));
-                } catch (InterruptedException ie) {
+                    Round round = claimAndSend();
+                    // This round's settlement starts before the previous one is awaited, so a
+                    // failure of that one cannot leave this round's sent rows unrecorded.
+                    FutureTask<Void> previous = settling;
+                    settling = null;
+                    if (round.claimed() != null) {
+                        settling = new FutureTask<>(() -> {
+                            settle(round.claimed(), round.out());
+                            return null;
+                        });
+                        Thread.ofVirtual().name("sluice-settle-" + tenantId + "-" + destinationId).start(settling);
+                    }
+                    settled(previous);
+                    Duration pause = round.pause();
+                    if (!pause.isZero() && running) {
+                        sleeper.sleep(pause);
+                    }
+                } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
+                } catch (RuntimeException e) {
+                    // Store outages and connector bugs: claimed rows were released or their lease
+                    // expires; log the type only, since messages may carry data.
+                    error("internal: " + e.getClass().getSimpleName());
+                    LOG.log(System.Logger.Level.ERROR, "event=dispatcher_error tenant={0} destination={1} error={2}",
+                            tenantId, destinationId, e.getClass().getName());
+                    try {
+                        sleeper.sleep(policy.idlePoll().multipliedBy(10));
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
+            }
+        } finally {
+            // Shutdown waits for the last settlement, so what was delivered is recorded as such.
+            try {
+                settled(settling);
+            } catch (RuntimeException | InterruptedException e) {
+                LOG.log(System.Logger.Level.ERROR, "event=dispatcher_error tenant={0} destination={1} error={2}",
+                        tenantId, destinationId, e.getClass().getName());
+            }
+        }
+    }
+
+    /** Waits for a background settlement; its failure is rethrown as it was thrown. */
+    private static void settled(FutureTask<Void> settling) throws InterruptedException {
+        if (settling == null) {
+            return;
+        }
+        try {
+            settling.get();
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case RuntimeException r -> throw r;
+                case Error err -> throw err;
+                default -> throw new IllegalStateException(e.getCause());
             }
         }
     }
@@ -122,16 +172,35 @@ final class Dispatcher implements Runnable {
      * @return how long to wait before the next round (zero when a full batch suggests more work)
      */
     Duration cycle() throws InterruptedException {
+        Round round = claimAndSend();
+        if (round.claimed() != null) {
+            settle(round.claimed(), round.out());
+        }
+        return round.pause();
+    }
+
+    /**
+     * What a round claimed and how sending went; {@code claimed} is null when nothing was claimed.
+     * {@code pause} is how long to wait before the next round.
+     */
+    private record Round(Map<Long, Claimed> claimed, Settlement out, Duration pause) {
+        static Round idle(Duration pause) {
+            return new Round(null, null, pause);
+        }
+    }
+
+    /** Claims, opens and sends one batch; the caller settles it (see {@link #run}). */
+    private Round claimAndSend() throws InterruptedException {
         Instant now = clock.instant();
         Instant paused = pausedUntil;
         if (paused != null && now.isBefore(paused)) {
-            return Duration.between(now, paused);
+            return Round.idle(Duration.between(now, paused));
         }
         pausedUntil = null;
         // An open circuit sends nothing, so claiming would only churn leases.
         if (!breaker.tryAcquirePermission()) {
             refreshBacklog(now);
-            return policy.idlePoll();
+            return Round.idle(policy.idlePoll());
         }
         breaker.releasePermission();
         int limit = connector.maxBatchSize();
@@ -139,7 +208,7 @@ final class Dispatcher implements Runnable {
         List<Claimed> claimed = store.claim(tenantId, destinationId, limit, now, policy.lease(limit), owner);
         if (claimed.isEmpty()) {
             refreshBacklog(now);
-            return policy.idlePoll();
+            return Round.idle(policy.idlePoll());
         }
         Settlement out = new Settlement();
         Map<Long, Claimed> byId = new HashMap<>();
@@ -162,8 +231,10 @@ final class Dispatcher implements Runnable {
             if (!fresh.isEmpty()) {
                 sender.send(fresh, out, () -> !running, leaseEnd);
             }
-        } finally {
+        } catch (RuntimeException | InterruptedException | Error e) {
+            // Whatever was settled before the failure is recorded; the rest is released.
             settle(byId, out);
+            throw e;
         }
         if (out.unhealthy().isPresent()) {
             unhealthy = out.unhealthy().get();
@@ -171,9 +242,9 @@ final class Dispatcher implements Runnable {
             error(unhealthy);
             LOG.log(System.Logger.Level.WARNING, "event=destination_unhealthy tenant={0} destination={1} reason={2} recheck_s={3}",
                     tenantId, destinationId, unhealthy, policy.unhealthyRecheck().toSeconds());
-            return Duration.between(clock.instant(), pausedUntil);
+            return new Round(byId, out, Duration.between(clock.instant(), pausedUntil));
         }
-        return claimed.size() == limit && !out.halted() ? Duration.ZERO : policy.idlePoll();
+        return new Round(byId, out, claimed.size() == limit && !out.halted() ? Duration.ZERO : policy.idlePoll());
     }
 
     /** Writes every settled row back; rows not settled (an exception mid-send) are released. */

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /** The {@link DeliveryStore} over JDBC; the only dialect difference is the claim's row locking. */
 final class JdbcDeliveryStore implements DeliveryStore {
@@ -23,11 +24,13 @@ final class JdbcDeliveryStore implements DeliveryStore {
                          ORDER BY next_attempt_at, id LIMIT ?%s)
             RETURNING id, event_name, event_id, attempts, created_at, payload, key_id""";
     // Only rows this owner still holds: after an expired lease another replica may own the row.
-    private static final String OWNED = " WHERE tenant_id = ? AND id = ? AND state = 'pending' AND claimed_by = ?";
+    // %s is the ownership test: the claimed_by column on PostgreSQL; on SQLite claims live in
+    // memory (MemoryLeases), which filters the ids first, and the column is empty.
+    private static final String OWNED = " WHERE tenant_id = ? AND id = ? AND state = 'pending' AND %s";
     // Delivered and released rows all get the same values, so one statement per chunk of ids
     // replaces one per row: the writer lock (shared with ingest's group commit on SQLite) is held
     // for a fraction of the time a 1000-row batch of single-row updates takes.
-    private static final String OWNED_ALL = " WHERE tenant_id = ? AND state = 'pending' AND claimed_by = ? AND id IN (%s)";
+    private static final String OWNED_ALL = " WHERE tenant_id = ? AND state = 'pending' AND %s AND id IN (%%s)";
     private static final String DELIVERED_ALL = "UPDATE outbox SET state = 'delivered', payload = ?, lease_until = NULL,"
             + " claimed_by = NULL, last_error = NULL, updated_at = ?" + OWNED_ALL;
     /** Ids per statement: far below SQLite's and PostgreSQL's limits on bound parameters. */
@@ -38,6 +41,11 @@ final class JdbcDeliveryStore implements DeliveryStore {
             + " claimed_by = NULL, last_error = ?, platform_code = ?, updated_at = ?" + OWNED;
     private static final String RELEASE_ALL = "UPDATE outbox SET next_attempt_at = ?, lease_until = NULL, claimed_by = NULL,"
             + " updated_at = ?" + OWNED_ALL;
+    /** The embedded store's claim: a read; the lease is kept in memory. */
+    private static final String DUE = """
+            SELECT id, event_name, event_id, attempts, created_at, payload, key_id FROM outbox
+            WHERE tenant_id = ? AND destination_id = ? AND state = 'pending' AND next_attempt_at <= ?
+            ORDER BY next_attempt_at, id LIMIT ?""";
     private static final String ORPHANS = "UPDATE outbox SET next_attempt_at = ?, lease_until = NULL, claimed_by = NULL,"
             + " updated_at = ? WHERE state = 'pending' AND claimed_by IS NOT NULL";
     private static final String BACKLOG = """
@@ -51,11 +59,25 @@ final class JdbcDeliveryStore implements DeliveryStore {
 
     private final Connections connections;
     private final String claimSql;
+    /** SQLite: this process's claims (see {@link MemoryLeases}); null on PostgreSQL. */
+    private final MemoryLeases memory;
+    private final String deliveredSql;
+    private final String rescheduleSql;
+    private final String deadSql;
+    private final String releaseSql;
 
     JdbcDeliveryStore(Connections connections) {
         this.connections = connections;
         // SQLite has a single writer, so its claim cannot race; PostgreSQL replicas skip each other's rows.
         this.claimSql = CLAIM.formatted(StoreConfig.POSTGRES.equals(connections.kind()) ? " FOR UPDATE SKIP LOCKED" : "");
+        this.memory = StoreConfig.SQLITE.equals(connections.kind()) ? new MemoryLeases() : null;
+        // The owner stays a bound parameter in both dialects; SQLite rows carry no owner (a row
+        // an older version claimed in the database is handed back at startup).
+        String owned = memory == null ? "claimed_by = ?" : "(claimed_by IS NULL OR claimed_by = ?)";
+        this.deliveredSql = DELIVERED_ALL.formatted(owned);
+        this.rescheduleSql = RESCHEDULE.formatted(owned);
+        this.deadSql = DEAD.formatted(owned);
+        this.releaseSql = RELEASE_ALL.formatted(owned);
     }
 
     @Override
@@ -65,6 +87,9 @@ final class JdbcDeliveryStore implements DeliveryStore {
         Records.requireText(owner, "owner");
         if (limit < 1 || lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("limit and lease must be positive");
+        }
+        if (memory != null) {
+            return claimInMemory(tenantId, destinationId, limit, now, lease, owner);
         }
         long until = now.plus(lease).toEpochMilli();
         try {
@@ -95,9 +120,43 @@ final class JdbcDeliveryStore implements DeliveryStore {
         }
     }
 
+    /** SQLite: reads due rows no live lease holds and leases them in memory (see {@link MemoryLeases}). */
+    private List<Claimed> claimInMemory(String tenantId, String destinationId, int limit, Instant now, Duration lease,
+                                        String owner) {
+        synchronized (memory.lock()) {
+            Set<Long> held = memory.held(now);
+            List<Claimed> rows;
+            try {
+                rows = connections.read(c -> {
+                    try (PreparedStatement ps = c.prepareStatement(DUE)) {
+                        ps.setString(1, tenantId);
+                        ps.setString(2, destinationId);
+                        ps.setLong(3, now.toEpochMilli());
+                        // Leased rows are still due in the table: read past them.
+                        ps.setInt(4, (int) Math.min(Integer.MAX_VALUE, (long) limit + held.size()));
+                        List<Claimed> due = new ArrayList<>(limit);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (due.size() < limit && rs.next()) {
+                                if (!held.contains(rs.getLong(1))) {
+                                    due.add(new Claimed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                                            Instant.ofEpochMilli(rs.getLong(5)), rs.getBytes(6), rs.getString(7)));
+                                }
+                            }
+                        }
+                        return due;
+                    }
+                });
+            } catch (SQLException e) {
+                throw failure("claiming outbox rows failed", e);
+            }
+            memory.lease(rows.stream().map(Claimed::id).toList(), owner, now.plus(lease));
+            return List.copyOf(rows);
+        }
+    }
+
     @Override
     public int markDelivered(String tenantId, String owner, List<Long> ids, Instant now) {
-        return updateAll("marking rows delivered", DELIVERED_ALL, tenantId, owner, ids, ps -> {
+        return updateAll("marking rows delivered", deliveredSql, tenantId, owner, ids, ps -> {
             ps.setBytes(1, PURGED);
             ps.setLong(2, now.toEpochMilli());
             return 3;
@@ -106,7 +165,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
 
     @Override
     public int reschedule(String tenantId, String owner, List<Retry> retries, Instant now) {
-        return updateEach("rescheduling rows", RESCHEDULE, tenantId, owner, retries, (ps, r) -> {
+        return updateEach("rescheduling rows", rescheduleSql, tenantId, owner, retries, (ps, r) -> {
             ps.setLong(1, r.at().toEpochMilli());
             ps.setString(2, r.error());
             ps.setLong(3, now.toEpochMilli());
@@ -116,7 +175,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
 
     @Override
     public int deadLetter(String tenantId, String owner, List<Dead> dead, Instant now) {
-        return updateEach("dead-lettering rows", DEAD, tenantId, owner, dead, (ps, d) -> {
+        return updateEach("dead-lettering rows", deadSql, tenantId, owner, dead, (ps, d) -> {
             ps.setInt(1, d.attempted() ? 1 : 0);
             ps.setString(2, d.reason());
             ps.setString(3, d.platformCode().orElse(null));
@@ -127,7 +186,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
 
     @Override
     public int release(String tenantId, String owner, List<Long> ids, Instant now) {
-        return updateAll("releasing rows", RELEASE_ALL, tenantId, owner, ids, ps -> {
+        return updateAll("releasing rows", releaseSql, tenantId, owner, ids, ps -> {
             ps.setLong(1, now.toEpochMilli());
             ps.setLong(2, now.toEpochMilli());
             return 3;
@@ -140,7 +199,10 @@ final class JdbcDeliveryStore implements DeliveryStore {
             return 0;
         }
         try {
-            return connections.inTransaction(c -> {
+            // Claims held in memory belong to no running dispatcher yet (this runs before delivery
+            // starts); rows an older version claimed in the table are handed back too.
+            int inMemory = memory.clear();
+            return inMemory + connections.inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement(ORPHANS)) {
                     ps.setLong(1, now.toEpochMilli());
                     ps.setLong(2, now.toEpochMilli());
@@ -242,15 +304,17 @@ final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     /** One update per chunk of ids, all in one transaction; rows another owner took are skipped. */
-    private int updateAll(String what, String sqlTemplate, String tenantId, String owner, List<Long> ids, CommonBinder binder) {
+    private int updateAll(String what, String sqlTemplate, String tenantId, String owner, List<Long> requested,
+                          CommonBinder binder) {
         Records.requireText(tenantId, "tenantId");
         Records.requireText(owner, "owner");
+        List<Long> ids = memory == null ? requested : memory.ownedBy(owner, requested);
         if (ids.isEmpty()) {
             return 0;
         }
         try {
-            return connections.inTransaction(c -> {
-                int changed = 0;
+            int changed = connections.inTransaction(c -> {
+                int n = 0;
                 for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
                     List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
                     String sql = sqlTemplate.formatted("?,".repeat(chunk.size() - 1) + "?");
@@ -261,40 +325,57 @@ final class JdbcDeliveryStore implements DeliveryStore {
                         for (long id : chunk) {
                             ps.setLong(next++, id);
                         }
-                        changed += ps.executeUpdate();
+                        n += ps.executeUpdate();
                     }
                 }
-                return changed;
+                return n;
             });
+            settled(owner, ids);
+            return changed;
         } catch (SQLException e) {
             throw failure(what + " failed", e);
         }
     }
 
-    private <T> int updateEach(String what, String sql, String tenantId, String owner, List<T> items, Binder<T> binder,
+    /** SQLite: the settled rows' leases go only now that their new state is committed. */
+    private void settled(String owner, List<Long> ids) {
+        if (memory != null) {
+            memory.drop(owner, ids);
+        }
+    }
+
+    private <T> int updateEach(String what, String sql, String tenantId, String owner, List<T> requested, Binder<T> binder,
                                java.util.function.ToLongFunction<T> idOf) {
         Records.requireText(tenantId, "tenantId");
         Records.requireText(owner, "owner");
+        List<T> items = requested;
+        if (memory != null) {
+            Set<Long> owned = Set.copyOf(memory.ownedBy(owner, requested.stream().map(idOf::applyAsLong).toList()));
+            items = requested.stream().filter(item -> owned.contains(idOf.applyAsLong(item))).toList();
+        }
         if (items.isEmpty()) {
             return 0;
         }
+        List<T> chosen = items;
         try {
-            return connections.inTransaction(c -> {
+            int changed = connections.inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    for (T item : items) {
+                    for (T item : chosen) {
                         int next = binder.bind(ps, item);
                         ps.setString(next, tenantId);
                         ps.setLong(next + 1, idOf.applyAsLong(item));
                         ps.setString(next + 2, owner);
                         ps.addBatch();
                     }
-                    int changed = 0;
-                    for (int n : ps.executeBatch()) {
-                        changed += Math.max(n, 0);
+                    int n = 0;
+                    for (int count : ps.executeBatch()) {
+                        n += Math.max(count, 0);
                     }
-                    return changed;
+                    return n;
                 }
             });
+            settled(owner, chosen.stream().map(idOf::applyAsLong).toList());
+            return changed;
         } catch (SQLException e) {
             throw failure(what + " failed", e);
         }

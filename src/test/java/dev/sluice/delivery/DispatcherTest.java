@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.DestinationConfig;
@@ -356,5 +358,37 @@ final class DispatcherTest {
         void advance(Duration d) {
             now = now.plus(d);
         }
+    }
+
+    /**
+     * The loop pipelines rounds (a settlement runs while the next batch is sent): across many
+     * rounds every row is sent exactly once, and stopping waits for the last settlement, so
+     * nothing that was sent is left pending.
+     */
+    @Test
+    void pipelinedLoop_sendsEveryRowOnceAndSettlesTheLastRoundBeforeStopping() throws Exception {
+        CountDownLatch allSent = new CountDownLatch(50);
+        platform = ids -> {
+            ids.forEach(id -> allSent.countDown());
+            return HttpResponseSpec.of(200, "{}");
+        };
+        start(Map.of());
+        String[] ids = new String[50];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = "e" + i;
+        }
+        commit(ids);
+
+        Thread loop = Thread.ofPlatform().name("dispatcher-under-test").start(dispatcher);
+        assertTrue(allSent.await(30, java.util.concurrent.TimeUnit.SECONDS), "every event is sent");
+        dispatcher.stop();
+        loop.join(Duration.ofSeconds(30));
+
+        assertFalse(loop.isAlive());
+        List<String> sent = requests.stream().flatMap(List::stream).toList();
+        assertThat(sent.size(), is(50));
+        assertThat(new java.util.HashSet<>(sent).size(), is(50));
+        assertTrue(rows().stream().filter(r -> r.destinationId().equals(HOOK)).allMatch(r -> r.state().equals("delivered")),
+                "the last round was settled before the loop returned");
     }
 }
