@@ -4,7 +4,7 @@
 # ingest acknowledged, the events the fake Meta acknowledged, and the backlog between them; then
 # the rates over the steady window, the largest backlog, duplicates, and the drain time.
 #
-#   src/load/delivery-load.sh                       # 10,000 events/s for 40 s (10 s warm-up)
+#   src/load/delivery-load.sh                       # 10,000 events/s for 90 s (30 s JIT warm-up)
 #   RATE=15000 SECONDS_TOTAL=60 src/load/delivery-load.sh
 #
 # Sluice runs on its shipped JVM flags (conf/jvm.options) over SQLite in a fresh temporary data
@@ -14,8 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=${RATE:-10000}
-SECONDS_TOTAL=${SECONDS_TOTAL:-40}
-WARMUP=${WARMUP:-10}
+SECONDS_TOTAL=${SECONDS_TOTAL:-90}
+WARMUP=${WARMUP:-30}
 BATCH=${BATCH:-100}
 SLUICE_PORT=${SLUICE_PORT:-18090}
 META_PORT=${META_PORT:-18091}
@@ -32,7 +32,10 @@ trap cleanup EXIT
   "$META_PORT" "$SLUICE_PORT" "$RATE" "$SECONDS_TOTAL" "$WARMUP" "$BATCH" >"$DATA/load.log" 2>&1 &
 LOAD_PID=$!
 pids+=($LOAD_PID)
-until grep -q '^READY' "$DATA/load.log" 2>/dev/null; do sleep 0.05; done
+until grep -q '^READY' "$DATA/load.log" 2>/dev/null; do
+  kill -0 $LOAD_PID 2>/dev/null || { echo "load generator exited before READY (built with -Pbench?):" >&2; cat "$DATA/load.log" >&2; exit 1; }
+  sleep 0.05
+done
 BENCH_META_TOKEN=bench-token SERVER_PORT=$SLUICE_PORT SLUICE_DATA_dash_DIR="$DATA/sluice" \
   SLUICE_TENANTS_0_DESTINATIONS_0_SETTINGS_BASE_dash_URL="http://127.0.0.1:$META_PORT" \
   "$JAVA" @conf/jvm.options -jar target/sluice.jar serve --config src/load/delivery-load.yaml >"$DATA/sluice.log" 2>&1 &

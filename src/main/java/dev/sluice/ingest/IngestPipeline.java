@@ -65,7 +65,7 @@ public final class IngestPipeline {
     /** Bytes of request bodies inside {@link #ingest}; see {@link #ingest}. */
     private final Semaphore inFlight;
     private final int maxInFlight;
-    static final long DEFAULT_IN_FLIGHT_BYTES = 4L * 1024 * 1024;
+    static final long DEFAULT_IN_FLIGHT_BYTES = 1024L * 1024;
 
     public IngestPipeline(EventParser parser, ConsentEngine consent, IdentityHasher hasher, DataKeyring keyring,
                           GroupCommitWriter writer, IngestMetrics metrics, InstantSource clock, Duration dedupWindow,

@@ -10,22 +10,61 @@ import org.sqlite.SQLiteDataSource;
  * One writer connection and one reader connection to a WAL-mode SQLite file, each behind its own
  * lock. WAL lets the reader see the last commit while the writer works, so reads (health,
  * admin) never wait for a group commit.
+ *
+ * <p>Checkpoints (copying committed pages from the write-ahead log back into the database file)
+ * run on a third connection on their own thread, every {@link #CHECKPOINT_EVERY_MILLIS} ms, in
+ * SQLite's PASSIVE mode, which never blocks the writer. Left to SQLite, the commit that crosses
+ * the automatic threshold runs the checkpoint itself, on the one writer that ingest's group
+ * commit and delivery's settlements share, with an extra fsync; here the writer only appends
+ * to the log. The automatic checkpoint stays on at a higher threshold as a backstop, so the log
+ * stays bounded even if the background thread falls behind. Durability is unchanged: a commit
+ * is durable once its log frames are synced, whenever they are checkpointed.
  */
 final class SqliteConnections implements Connections {
 
     /** 16 MiB page cache: the hot pages of the dedup index and the outbox tail; the OS page cache holds the rest, and a larger cache counts against the sidecar memory budget. */
     private static final int WRITER_CACHE_KIB = 16 * 1024;
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    /** How often the background thread checkpoints the write-ahead log. */
+    static final long CHECKPOINT_EVERY_MILLIS = 200;
+    /** The writer's own (backstop) checkpoint threshold in pages: 8192 pages of 4 KiB, 32 MiB of log. */
+    private static final int BACKSTOP_CHECKPOINT_PAGES = 8192;
 
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
     private final Connection writer;
     private final Connection reader;
+    private final Connection checkpointer;
+    private final Thread checkpoints;
     private volatile boolean closed;
 
-    private SqliteConnections(Connection writer, Connection reader) {
+    private SqliteConnections(Connection writer, Connection reader, Connection checkpointer) {
         this.writer = writer;
         this.reader = reader;
+        this.checkpointer = checkpointer;
+        this.checkpoints = Thread.ofPlatform().name("sluice-sqlite-checkpoint").daemon(true).start(this::checkpointLoop);
+    }
+
+    private void checkpointLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(CHECKPOINT_EVERY_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (checkpointer) {
+                if (closed) {
+                    return;
+                }
+                try (var statement = checkpointer.createStatement()) {
+                    statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+                } catch (SQLException e) {
+                    // A busy or failed pass is retried next time; the writer's backstop bounds the log.
+                    System.getLogger(SqliteConnections.class.getName())
+                            .log(System.Logger.Level.DEBUG, "sqlite checkpoint skipped sqlstate={0}", e.getSQLState());
+                }
+            }
+        }
     }
 
     /** The data source Flyway and the store use: WAL, synchronous=FULL, a busy timeout. */
@@ -38,6 +77,7 @@ final class SqliteConnections implements Connections {
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
         if (forWriting) {
             config.setCacheSize(-WRITER_CACHE_KIB);
+            config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, Integer.toString(BACKSTOP_CHECKPOINT_PAGES));
             // Deferred (the default), not IMMEDIATE: the driver re-issues BEGIN right after each
             // commit, so IMMEDIATE would hold the write lock even while idle. Every write
             // transaction starts with a write statement, so it never upgrades a read lock.
@@ -54,11 +94,30 @@ final class SqliteConnections implements Connections {
         try {
             writer.setAutoCommit(false);
             Connection reader = dataSource(url, false).getConnection();
-            return new SqliteConnections(writer, reader);
+            Connection checkpointer;
+            try {
+                checkpointer = checkpointSource(url).getConnection();
+            } catch (SQLException | RuntimeException e) {
+                reader.close();
+                throw e;
+            }
+            return new SqliteConnections(writer, reader, checkpointer);
         } catch (SQLException | RuntimeException e) {
             writer.close();
             throw e;
         }
+    }
+
+    /** The checkpointing connection: writes only the database file, never holds the write lock. */
+    private static SQLiteDataSource checkpointSource(String url) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(0);
+        config.setCacheSize(-256);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl(url);
+        return ds;
     }
 
     @Override
@@ -98,6 +157,10 @@ final class SqliteConnections implements Connections {
                 return;
             }
             closed = true;
+            checkpoints.interrupt();
+            synchronized (checkpointer) {
+                closeQuietly(checkpointer);
+            }
             closeQuietly(reader);
             closeQuietly(writer);
         } finally {

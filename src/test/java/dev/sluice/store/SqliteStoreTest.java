@@ -23,4 +23,26 @@ final class SqliteStoreTest extends AbstractStoreTest {
 
         assertThat(db.queryLong("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), is(1L));
     }
+
+    /**
+     * Committed pages reach the database file from the background checkpointer, not from a commit
+     * that crosses SQLite's threshold (far away for one event): a connection that reads the file
+     * alone, ignoring the write-ahead log, sees the event within a few checkpoint periods.
+     */
+    @Test
+    void committedPagesAreCheckpointedInTheBackground() throws Exception {
+        store.write(List.of(event(tenant, "order-1", "meta")));
+        String fileOnly = "jdbc:sqlite:file:" + ((SqliteTestDatabase) db).file().toAbsolutePath() + "?immutable=1";
+
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        long seen = 0;
+        while (seen == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(SqliteConnections.CHECKPOINT_EVERY_MILLIS);
+            try (var c = java.sql.DriverManager.getConnection(fileOnly);
+                 var rs = c.createStatement().executeQuery("SELECT count(*) FROM events")) {
+                seen = rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+        assertThat(seen, is(1L));
+    }
 }
