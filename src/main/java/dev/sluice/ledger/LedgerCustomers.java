@@ -46,22 +46,8 @@ public final class LedgerCustomers {
     public static long unlink(Connection connection, String tenantId, List<String> keys, List<Long> eventRowIds)
             throws SQLException {
         java.util.Set<String> all = new java.util.LinkedHashSet<>(keys);
-        for (int from = 0; from < eventRowIds.size(); from += CHUNK) {
-            List<Long> chunk = eventRowIds.subList(from, Math.min(eventRowIds.size(), from + CHUNK));
-            String sql = "SELECT DISTINCT customer_key FROM ledger_entries WHERE tenant_id = ? AND customer_key IS NOT NULL"
-                    + " AND event_row_id IN (" + "?,".repeat(chunk.size() - 1) + "?)";
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                ps.setString(1, tenantId);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setLong(i + 2, chunk.get(i));
-                }
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        all.add(rs.getString(1));
-                    }
-                }
-            }
-        }
+        selectIn(connection, "SELECT DISTINCT customer_key FROM ledger_entries WHERE tenant_id = ?"
+                + " AND customer_key IS NOT NULL AND event_row_id", tenantId, eventRowIds, rs -> all.add(rs.getString(1)));
         List<String> list = List.copyOf(all);
         if (list.isEmpty()) {
             return 0;
@@ -89,26 +75,43 @@ public final class LedgerCustomers {
     private static Map<CustomerDays.Bucket, long[]> purchaseBuckets(Connection connection, String tenantId,
                                                                     List<String> keys) throws SQLException {
         Map<CustomerDays.Bucket, LongList> ids = new HashMap<>();
-        for (int from = 0; from < keys.size(); from += CHUNK) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-            String sql = "SELECT DISTINCT day, platform, campaign, customer_key FROM ledger_entries WHERE tenant_id = ?"
-                    + " AND kind = 'purchase' AND customer_key IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+        selectIn(connection, "SELECT DISTINCT day, platform, campaign, customer_key FROM ledger_entries WHERE tenant_id = ?"
+                + " AND kind = 'purchase' AND customer_key", tenantId, keys,
+                rs -> ids.computeIfAbsent(new CustomerDays.Bucket(tenantId, rs.getLong(1), rs.getString(2), rs.getString(3)),
+                        k -> new LongList()).add(CustomerIds.of(rs.getString(4))));
+        Map<CustomerDays.Bucket, long[]> sorted = new HashMap<>();
+        ids.forEach((bucket, list) -> sorted.put(bucket, list.sortedDistinct()));
+        return sorted;
+    }
+
+    /** One row of a {@link #selectIn} result. */
+    @FunctionalInterface
+    private interface Row {
+        void read(java.sql.ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs {@code sqlBeforeIn} (ending in the column to match, its first parameter the tenant)
+     * with {@code IN (...)} over {@code values}, {@value #CHUNK} at a time, and hands each row to
+     * {@code row}.
+     */
+    private static void selectIn(Connection connection, String sqlBeforeIn, String tenantId, List<?> values, Row row)
+            throws SQLException {
+        for (int from = 0; from < values.size(); from += CHUNK) {
+            List<?> chunk = values.subList(from, Math.min(values.size(), from + CHUNK));
+            String sql = sqlBeforeIn + " IN (" + "?,".repeat(chunk.size() - 1) + "?)";
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 ps.setString(1, tenantId);
                 for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i));
+                    ps.setObject(i + 2, chunk.get(i));
                 }
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ids.computeIfAbsent(new CustomerDays.Bucket(tenantId, rs.getLong(1), rs.getString(2), rs.getString(3)),
-                                k -> new LongList()).add(CustomerIds.of(rs.getString(4)));
+                        row.read(rs);
                     }
                 }
             }
         }
-        Map<CustomerDays.Bucket, long[]> sorted = new HashMap<>();
-        ids.forEach((bucket, list) -> sorted.put(bucket, list.sortedDistinct()));
-        return sorted;
     }
 
     private static final int CHUNK = 500;
