@@ -31,11 +31,20 @@ final class MemoryLeases {
 
     private final Map<Long, Lease> leases = new HashMap<>();
 
-    /** Ids among {@code ids} that a live lease keeps from being claimed at {@code now}. */
+    /**
+     * Ids that a live lease keeps from being claimed at {@code now}. An expired lease stays
+     * recorded until it is settled or claimed again, so, as with a lease in the database, its
+     * owner can still settle the row as long as nobody else has taken it.
+     */
     synchronized Set<Long> held(Instant now) {
         long at = now.toEpochMilli();
-        leases.values().removeIf(l -> l.until <= at);
-        return Set.copyOf(leases.keySet());
+        Set<Long> live = new java.util.HashSet<>();
+        leases.forEach((id, lease) -> {
+            if (lease.until > at) {
+                live.add(id);
+            }
+        });
+        return live;
     }
 
     /** Records the leases of a claim; every id was free at {@code now} (checked under {@link #lock()}). */

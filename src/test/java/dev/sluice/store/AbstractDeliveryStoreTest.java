@@ -91,6 +91,17 @@ abstract class AbstractDeliveryStoreTest {
     }
 
     @Test
+    void settle_anExpiredLeaseNobodyTookCanStillBeSettledByItsOwner() {
+        store.write(List.of(event(tenant, "a", "meta")));
+        List<Claimed> claimed = outbox.claim(tenant, "meta", 10, T0, LEASE, "r1");
+        // Another destination's claim after the lease ran out must not take the row from r1.
+        assertThat(outbox.claim(tenant, "hook", 10, T0.plus(LEASE).plusSeconds(1), LEASE, "r2"), empty());
+
+        assertThat(outbox.markDelivered(tenant, "r1", ids(claimed), T0.plus(LEASE).plusSeconds(2)), is(1));
+        assertThat(store.outbox(tenant, 10).getFirst().state(), is("delivered"));
+    }
+
+    @Test
     void claim_onlyTheTenantsDueRowsOfThatDestination() {
         String other = "tenant-" + UUID.randomUUID();
         store.write(List.of(event(tenant, "a", "meta", "hook"), event(other, "b", "meta"),
