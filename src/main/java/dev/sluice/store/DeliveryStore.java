@@ -14,10 +14,12 @@ import java.util.Optional;
  * <p>Contract, in addition to {@link Store}'s:
  * <ol>
  *   <li>A claim takes due pending rows ({@code next_attempt_at <= now}) of one tenant's
- *       destination and leases them to {@code owner} until {@code now + lease}: the lease is
- *       written into {@code next_attempt_at}, so leased rows are simply not due, and a crashed
- *       owner's rows become due again when the lease runs out. Two concurrent claimers never get
- *       the same row (PostgreSQL: {@code FOR UPDATE SKIP LOCKED}; SQLite: one writer).</li>
+ *       destination and leases them to {@code owner} until {@code now + lease}; a leased row is
+ *       not claimed again until the lease runs out, so a crashed owner's rows become due again
+ *       then. Two concurrent claimers never get the same row. PostgreSQL writes the lease into
+ *       the row ({@code next_attempt_at}, {@code FOR UPDATE SKIP LOCKED}); SQLite, owned by one
+ *       process, keeps it in that process's memory ({@code MemoryLeases}), so a restart finds
+ *       every unsettled row due at once.</li>
  *   <li>Every outcome ({@link #markDelivered}, {@link #reschedule}, {@link #deadLetter},
  *       {@link #release}) applies only to pending rows still claimed by the same owner, so a
  *       replica whose lease expired cannot overwrite the work of the one that took over; each
@@ -46,8 +48,9 @@ public interface DeliveryStore {
 
     /**
      * Hands back, due at {@code now}, every claim a previous process left behind, where that is
-     * safe: on SQLite one process owns the outbox, so at delivery start every claim is an orphan
-     * of a process that died (e.g. {@code kill -9}) and need not wait out its lease. On
+     * safe: on SQLite one process owns the outbox, so at delivery start every claim (held in
+     * memory, or written into a row by an older version) is an orphan of a process that died
+     * (e.g. {@code kill -9}) and need not wait out its lease. On
      * PostgreSQL other replicas may hold live claims, so nothing changes there: leases expire.
      *
      * @return the number of rows handed back

@@ -12,7 +12,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-/** The {@link DeliveryStore} over JDBC; the only dialect difference is the claim's row locking. */
+/**
+ * The {@link DeliveryStore} over JDBC. The dialects differ in the claim: PostgreSQL leases rows in
+ * the table ({@code FOR UPDATE SKIP LOCKED}), SQLite in memory ({@link MemoryLeases}), which also
+ * changes the ownership test of the outcome updates.
+ */
 final class JdbcDeliveryStore implements DeliveryStore {
 
     // The lease is written into next_attempt_at, so the one partial index serves claims and leased

@@ -47,7 +47,7 @@ final class MemoryLeases {
         return live;
     }
 
-    /** Records the leases of a claim; every id was free at {@code now} (checked under {@link #lock()}). */
+    /** Records the leases of a claim, whose ids were free when read (checked under {@link #lock()}). */
     synchronized void lease(List<Long> ids, String owner, Instant until) {
         for (long id : ids) {
             leases.put(id, new Lease(owner, until.toEpochMilli()));
