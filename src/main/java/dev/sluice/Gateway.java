@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
         // so it runs beside the rest of the setup; startup waits for it before building anything
         // that writes. A failure on either side closes the store before it propagates.
         FutureTask<Store> opening = new FutureTask<>(() -> Stores.open(storeConfig(config.store())));
-        Thread.ofPlatform().name("sluice-store-open").start(opening);
+        Thread openingThread = Thread.ofPlatform().name("sluice-store-open").start(opening);
         ConsentEngine consent;
         DataKeyring keyring;
         AuditSigner auditSigner;
@@ -106,10 +106,10 @@ public final class Gateway implements AutoCloseable {
                 demoSecret(config.dataDir().resolve(DEMO_WEBHOOK_SECRET));
             }
         } catch (RuntimeException | Error e) {
-            closeWhenOpened(opening);
+            closeWhenOpened(opening, openingThread);
             throw e;
         }
-        Store store = opened(opening);
+        Store store = opened(opening, openingThread);
         DeliveryEngine delivery;
         try {
             delivery = DeliveryEngine.create(config.tenants().values(), secrets, keyring, store.delivery(), registry, clock);
@@ -201,9 +201,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The store the opening task produced; its failure is rethrown as it was thrown. */
-    private static Store opened(FutureTask<Store> opening) {
+    private static Store opened(FutureTask<Store> opening, Thread openingThread) {
         try {
-            return opening.get();
+            Store store = opening.get();
+            openingThread.join();
+            return store;
         } catch (ExecutionException e) {
             switch (e.getCause()) {
                 case RuntimeException r -> throw r;
@@ -212,17 +214,27 @@ public final class Gateway implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeWhenOpened(opening);
+            closeWhenOpened(opening, openingThread);
             throw new IllegalStateException("interrupted while opening the store", e);
         }
     }
 
-    /** Waits for the opening task and closes what it opened (startup failed elsewhere). */
-    private static void closeWhenOpened(FutureTask<Store> opening) {
+    /**
+     * Waits for the opening task, closes what it opened (startup failed elsewhere) and waits for
+     * its thread to end, so a failed start leaves neither an open store nor a thread behind. The
+     * task completes before its thread has finished, hence the join.
+     */
+    private static void closeWhenOpened(FutureTask<Store> opening, Thread openingThread) {
         try {
             opening.get().close();
         } catch (ExecutionException e) {
             // Nothing was opened; the startup failure being thrown is the one to report.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            openingThread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
