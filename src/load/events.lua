@@ -1,14 +1,17 @@
 -- wrk body generator for Sluice's POST /v1/events.
--- Every request carries fresh event ids (per thread + counter), so nothing is a duplicate.
+-- Every request carries fresh event ids (run + thread + counter), so nothing is a duplicate, also
+-- when several runs go to the same gateway: RUN (environment variable) names the run; without it
+-- the run is named after the clock.
 -- BATCH (environment variable, default 1) events per request; each event is about 1 KB.
 local batch = tonumber(os.getenv("BATCH") or "1")
 local key = os.getenv("SLUICE_KEY") or "slk_demo_local_only"
 local threads = {}
 local counter = 0
 local thread_id = 0
+local run = os.getenv("RUN") or string.format("%x%04x", os.time(), math.floor(os.clock() * 1e6) % 65536)
 
 local ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 " .. string.rep("x", 220)
-local template = '{"event_id":"load-%d-%d","event_name":"Purchase","event_time":%d,"action_source":"website",' ..
+local template = '{"event_id":"load-%s-%d-%d","event_name":"Purchase","event_time":%d,"action_source":"website",' ..
   '"event_source_url":"https://shop.example/checkout?step=confirm",' ..
   '"user":{"email":"shopper%d@example.com","phone":"+1 650 555 %04d","first_name":"Jane","last_name":"Doe",' ..
   '"city":"Menlo Park","state":"CA","zip":"94025","country":"US","external_id":"cust-%d",' ..
@@ -31,7 +34,7 @@ end
 local function event()
   counter = counter + 1
   local n = counter % 10000
-  return string.format(template, tid, counter, os.time() - 60, counter, n, counter, counter)
+  return string.format(template, run, tid, counter, os.time() - 60, counter, n, counter, counter)
 end
 
 function request()

@@ -38,8 +38,17 @@ ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 pids+=($!)
 until curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/"; do sleep 0.05; done
 
+# Events Sluice answered `accepted` so far (its own counter): every run posts fresh event ids (RUN),
+# and this checks that they were all accepted, not answered as duplicates of an earlier run.
+accepted() { curl -s "http://127.0.0.1:$SLUICE_PORT/metrics" | awk '/^sluice_events_total\{.*outcome="accepted"/ {s+=$NF} END {printf "%.0f", s}'; }
 run() { # name port batch
-  BATCH=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s src/load/events.lua "http://127.0.0.1:$2" | grep '^RESULT' | sed "s/^RESULT/$1/"
+  local before=0 out
+  if [ "$2" = "$SLUICE_PORT" ]; then before=$(accepted); fi
+  out=$(RUN=$(date +%s%N) BATCH=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s src/load/events.lua "http://127.0.0.1:$2" | grep '^RESULT' | sed "s/^RESULT/$1/")
+  if [ "$2" = "$SLUICE_PORT" ]; then
+    out="$out accepted_per_s=$(( ($(accepted) - before) / ${DURATION%s} ))"
+  fi
+  echo "$out"
 }
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SLUICE_PID/status"; }
 
