@@ -35,11 +35,12 @@ final class AuditCompanions implements CompanionSource {
 
     @Override
     public List<Companion> companions(Admitted admitted) {
-        List<AuditEntry> entries = new ArrayList<>(admitted.consent().decisions().size());
+        // Rendered here, on the request's thread: the store's single writer only numbers and hashes them.
+        List<ChainAppender.Rendered> entries = new ArrayList<>(admitted.consent().decisions().size());
         for (ConsentDecision d : admitted.consent().decisions()) {
-            entries.add(new AuditEntry.Decided(admitted.receivedAt(), admitted.event().eventId(),
-                    admitted.event().eventName(), d, admitted.consent().seen(), admitted.consent().jurisdiction(),
-                    policyVersion, policySha256));
+            entries.add(ChainAppender.render(admitted.tenant().id(), new AuditEntry.Decided(admitted.receivedAt(),
+                    admitted.event().eventId(), admitted.event().eventName(), d, admitted.consent().seen(),
+                    admitted.consent().jurisdiction(), policyVersion, policySha256)));
         }
         UserData user = admitted.event().user();
         List<String> keys = SubjectKeys.of(admitted.crypto(),
@@ -55,7 +56,7 @@ final class AuditCompanions implements CompanionSource {
         return out;
     }
 
-    private record Decisions(DecisionsKind kind, List<AuditEntry> entries) implements Companion {
+    private record Decisions(DecisionsKind kind, List<ChainAppender.Rendered> entries) implements Companion {
     }
 
     /** Peppered keys only; still personal data in law, so it never prints them. */
@@ -76,16 +77,16 @@ final class AuditCompanions implements CompanionSource {
 
         @Override
         public void write(Connection connection, String dialect, List<Companion.Placed> placed) throws SQLException {
-            Map<String, List<AuditEntry>> byTenant = new TreeMap<>();
+            Map<String, List<ChainAppender.Rendered>> byTenant = new TreeMap<>();
             Instant latest = Instant.EPOCH;
             for (Companion.Placed p : placed) {
                 Decisions d = (Decisions) p.companion();
                 byTenant.computeIfAbsent(p.event().tenantId(), t -> new ArrayList<>()).addAll(d.entries());
                 latest = latest.isBefore(p.event().receivedAt()) ? p.event().receivedAt() : latest;
             }
-            for (Map.Entry<String, List<AuditEntry>> tenant : byTenant.entrySet()) {
+            for (Map.Entry<String, List<ChainAppender.Rendered>> tenant : byTenant.entrySet()) {
                 ChainAppender.Head head = appender.lock(connection, dialect, tenant.getKey(), latest);
-                appender.append(connection, tenant.getKey(), head, tenant.getValue());
+                appender.appendRendered(connection, tenant.getKey(), head, tenant.getValue());
             }
         }
     }

@@ -38,6 +38,40 @@ final class CanonicalJson {
     }
 
     /**
+     * A canonical object rendered once with one integer member left open, for a value known only
+     * later: {@code head + value + tail} is exactly {@link #write} of the object with that member.
+     * Audit records are rendered this way on the request threads, and the store's single writer
+     * only fills in the sequence number under the chain lock.
+     */
+    record OpenObject(String head, String tail) {
+        String close(long value) {
+            return new StringBuilder(head.length() + 20 + tail.length()).append(head).append(value).append(tail).toString();
+        }
+    }
+
+    /** Renders {@code members} (string keys; null values left out) around the open member {@code key}. */
+    static OpenObject open(Map<String, ?> members, String key) {
+        StringBuilder head = new StringBuilder(256).append('{');
+        StringBuilder tail = new StringBuilder(128);
+        for (Map.Entry<String, Object> e : sorted(members).entrySet()) {
+            int order = e.getKey().compareTo(key);
+            if (order == 0) {
+                throw new IllegalArgumentException("the open member " + key + " is also given a value");
+            }
+            StringBuilder out = order < 0 ? head : tail;
+            if (out.length() > 1 || out == tail) {
+                out.append(',');
+            }
+            string(out, e.getKey());
+            out.append(':');
+            append(out, e.getValue());
+        }
+        string(head.length() > 1 ? head.append(',') : head, key);
+        head.append(':');
+        return new OpenObject(head.toString(), tail.append('}').toString());
+    }
+
+    /**
      * Converts parsed JSON to the value tree {@link #write} takes, so that a record read back
      * from an export re-serializes to exactly the bytes that were hashed.
      *
@@ -117,6 +151,10 @@ final class CanonicalJson {
 
     private static void string(StringBuilder out, String s) {
         out.append('"');
+        if (plain(s)) {
+            out.append(s).append('"');
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -137,6 +175,17 @@ final class CanonicalJson {
             }
         }
         out.append('"');
+    }
+
+    /** True when no character of {@code s} is escaped (the common case: ids, codes, hex). */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean unpairedSurrogate(String s, int i) {

@@ -35,6 +35,13 @@ final class ChainAppender {
     private record Row(String tenantId, long seq, AuditEntry entry, String body, String prev, String hash) {
     }
 
+    /**
+     * A record rendered before the chain is locked: its canonical body with the sequence number
+     * left open ({@link #render}). Appending only fills in the number and hashes.
+     */
+    record Rendered(AuditEntry entry, CanonicalJson.OpenObject body) {
+    }
+
     private static final MultiRowInsert<Row> INSERT_RECORDS = new MultiRowInsert<>("audit_records",
             List.of("tenant_id", "seq", "kind", "recorded_at", "event_id", "destination_id", "decision", "rule_ids",
                     "body", "prev_hash", "hash"),
@@ -81,23 +88,32 @@ final class ChainAppender {
 
     /** Appends {@code entries} after {@code head} (locked by {@link #lock}) and returns the new head. */
     Head append(Connection c, String tenantId, Head head, List<AuditEntry> entries) throws SQLException {
+        List<Rendered> rendered = new ArrayList<>(entries.size());
+        for (AuditEntry entry : entries) {
+            rendered.add(render(tenantId, entry));
+        }
+        return appendRendered(c, tenantId, head, rendered);
+    }
+
+    /** {@link #append} for records rendered beforehand, outside the transaction. */
+    Head appendRendered(Connection c, String tenantId, Head head, List<Rendered> entries) throws SQLException {
         if (entries.isEmpty()) {
             return head;
         }
         long seq = head.seq();
         String hash = head.hash();
         List<Row> rows = new ArrayList<>(entries.size());
-        for (AuditEntry entry : entries) {
+        for (Rendered entry : entries) {
             seq++;
-            String body = body(tenantId, seq, entry);
+            String body = entry.body().close(seq);
             String next = ChainHash.of(hash, body);
-            rows.add(new Row(tenantId, seq, entry, body, hash, next));
+            rows.add(new Row(tenantId, seq, entry.entry(), body, hash, next));
             hash = next;
         }
         INSERT_RECORDS.insert(c, rows);
         Head appended = new Head(seq, hash, head.checkpointSeq(), head.checkpointAt(), head.policySha256());
         if (seq - head.checkpointSeq() >= checkpointEvery) {
-            return checkpoint(c, tenantId, appended, entries.getLast().at());
+            return checkpoint(c, tenantId, appended, entries.getLast().entry().at());
         }
         writeHead(c, tenantId, appended);
         return appended;
@@ -122,12 +138,16 @@ final class ChainAppender {
 
     /** The canonical body of one record: its fields plus tenant, seq, kind and time. */
     static String body(String tenantId, long seq, AuditEntry entry) {
+        return render(tenantId, entry).body().close(seq);
+    }
+
+    /** Renders a record's body with everything but its sequence number (any thread, no lock). */
+    static Rendered render(String tenantId, AuditEntry entry) {
         Map<String, Object> fields = new TreeMap<>(AuditEntry.fields(entry));
         fields.put("tenant", tenantId);
-        fields.put("seq", seq);
         fields.put("kind", AuditEntry.kind(entry));
         fields.put("time", entry.at().toEpochMilli());
-        return CanonicalJson.write(fields);
+        return new Rendered(entry, CanonicalJson.open(fields, "seq"));
     }
 
     private static void bind(PreparedStatement ps, int o, Row row) throws SQLException {

@@ -45,6 +45,26 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void anObjectWithItsOpenMemberFilledInIsTheObjectWrittenWhole() {
+        List<Map<String, Object>> objects = List.of(Map.of(), Map.of("a", "x"), Map.of("z", 1L),
+                Map.of("a", "x\"y", "z", List.of(1L, "\u0001")), Map.of("a", true, "b", Map.of("seq", 2L), "t", "é😀"));
+        for (Map<String, Object> members : objects) {
+            for (long seq : new long[] {0, 1, 9_007_199_254_740_991L}) {
+                Map<String, Object> whole = new java.util.HashMap<>(members);
+                whole.put("seq", seq);
+                assertEquals(CanonicalJson.write(whole), CanonicalJson.open(members, "seq").close(seq), members.toString());
+            }
+        }
+        assertEquals("{\"seq\":1}", CanonicalJson.open(Map.of(), "seq").close(1));
+    }
+
+    @Test
+    void anOpenMemberCannotAlsoHaveAValue() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> CanonicalJson.open(Map.of("seq", 1L), "seq"));
+    }
+
+    @Test
     void chainHashIsSha256OverPrefixPreviousHashAndBody() {
         // Computed independently: python3 -c 'import hashlib; print(hashlib.sha256(
         //   ("sluice-audit-v1\n" + "0"*64 + "\n" + body).encode()).hexdigest())'
