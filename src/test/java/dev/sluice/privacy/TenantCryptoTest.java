@@ -30,6 +30,33 @@ class TenantCryptoTest {
     }
 
     @Test
+    void reusedCiphers_carryNothingFromOnePayloadToTheNext() throws Exception {
+        TenantCrypto a = keyring.forTenant("tenant-a");
+        TenantCrypto b = keyring.forTenant("tenant-b");
+        java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            for (int t = 0; t < 4; t++) {
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        byte[] plain = ("payload " + i).getBytes(StandardCharsets.UTF_8);
+                        byte[] aad = ("aad " + i).getBytes(StandardCharsets.UTF_8);
+                        TenantCrypto crypto = i % 2 == 0 ? a : b;
+                        byte[] sealed = crypto.seal(plain, aad);
+                        // A failed opening in between (other tenant) must not poison the next use.
+                        TenantCrypto other = crypto == a ? b : a;
+                        assertThrows(SealedDataException.class, () -> other.open(sealed, aad));
+                        assertThat(crypto.open(sealed, aad), equalTo(plain));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> run : runs) {
+                run.get();
+            }
+        }
+    }
+
+    @Test
     void sealedFormat_isVersionKeyIdNonceCiphertextTag() {
         byte[] sealed = keyring.forTenant("tenant-a").seal(PLAINTEXT, AAD);
 
