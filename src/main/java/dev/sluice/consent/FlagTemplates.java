@@ -35,6 +35,10 @@ final class FlagTemplates {
     private static final Map<String, Placeholder> PLACEHOLDERS = java.util.Arrays.stream(Placeholder.values())
             .collect(java.util.stream.Collectors.toUnmodifiableMap(Placeholder::key, p -> p));
 
+    /** The same, keyed by the whole template value ({@code {{name}}}): resolving needs no regex. */
+    private static final Map<String, Placeholder> BY_VALUE = java.util.Arrays.stream(Placeholder.values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(p -> "{{" + p.key() + "}}", p -> p));
+
     private FlagTemplates() {
     }
 
@@ -86,10 +90,11 @@ final class FlagTemplates {
             list.forEach(item -> resolveValue(item, seen, where).ifPresent(resolved::add));
             return Optional.of(resolved);
         }
-        if (value instanceof String text) {
-            Matcher whole = WHOLE.matcher(text);
-            if (whole.matches()) {
-                return placeholder(whole.group(1)).flatMap(p -> valueOf(p, seen, where));
+        // read() admitted only known placeholders as whole values, so a map lookup finds them all.
+        if (value instanceof String text && text.startsWith("{{")) {
+            Placeholder placeholder = BY_VALUE.get(text);
+            if (placeholder != null) {
+                return valueOf(placeholder, seen, where);
             }
         }
         return Optional.of(value);
