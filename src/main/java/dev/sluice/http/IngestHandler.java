@@ -79,23 +79,36 @@ final class IngestHandler implements Handler {
             tooLarge(res);
             return;
         }
-        byte[] body = readLimited(req);
-        if (body == null) {
-            tooLarge(res);
-            return;
+        // A body of declared length waits for its share of the in-flight budget before it is read,
+        // so that waiting requests hold no body on the heap. The tenant is authenticated first, so
+        // only a known client can hold budget, and the listener's read timeout bounds a stalled
+        // upload. A chunked body has no length to wait for: it is read first, then admitted.
+        try (IngestPipeline.Admission admission = declared.isPresent() ? pipeline.admit(declared.getAsLong()) : null) {
+            byte[] body = readLimited(req);
+            if (body == null) {
+                tooLarge(res);
+                return;
+            }
+            if (!authenticator.signatureValid(tenant.get(), req.headers().first(SIGNATURE), body)) {
+                Responses.problem(res, Problem.of(401, "bad-signature", "Unauthorized",
+                        "this tenant requires a valid '" + Authenticator.SIGNATURE_HEADER
+                                + ": t=<unix seconds>,v1=<hex HMAC-SHA256 of t.body>' header within the tolerance window"));
+                return;
+            }
+            boolean secGpc = req.headers().first(SEC_GPC).map(v -> v.strip().equals("1")).orElse(false);
+            IngestPipeline.RequestContext context = new IngestPipeline.RequestContext(secGpc);
+            ingest(res, tenant.get(), admission == null
+                    ? () -> pipeline.ingest(tenant.get(), body, context)
+                    : () -> pipeline.ingest(admission, tenant.get(), body, context));
         }
-        if (!authenticator.signatureValid(tenant.get(), req.headers().first(SIGNATURE), body)) {
-            Responses.problem(res, Problem.of(401, "bad-signature", "Unauthorized",
-                    "this tenant requires a valid '" + Authenticator.SIGNATURE_HEADER
-                            + ": t=<unix seconds>,v1=<hex HMAC-SHA256 of t.body>' header within the tolerance window"));
-            return;
-        }
+    }
+
+    private static void ingest(ServerResponse res, TenantConfig tenant, java.util.function.Supplier<IngestOutcome> ingest) {
         IngestOutcome outcome;
         try {
-            boolean secGpc = req.headers().first(SEC_GPC).map(v -> v.strip().equals("1")).orElse(false);
-            outcome = pipeline.ingest(tenant.get(), body, new IngestPipeline.RequestContext(secGpc));
+            outcome = ingest.get();
         } catch (StoreException e) {
-            LOG.log(System.Logger.Level.ERROR, "event=commit_failed tenant={0} error={1}", tenant.get().id(), e.getClass().getSimpleName());
+            LOG.log(System.Logger.Level.ERROR, "event=commit_failed tenant={0} error={1}", tenant.id(), e.getClass().getSimpleName());
             res.header(HeaderNames.RETRY_AFTER, "1");
             Responses.problem(res, Problem.of(503, "store-unavailable", "Service Unavailable",
                     "the events could not be committed and were not accepted; retry the same request"));

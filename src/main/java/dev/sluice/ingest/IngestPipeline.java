@@ -62,10 +62,10 @@ public final class IngestPipeline {
     private final Map<String, Routes> routes;
     private final List<CompanionSource> companionSources;
     private final PayloadWriter payloads = new PayloadWriter();
-    /** Bytes of request bodies inside {@link #ingest}; see {@link #ingest}. */
+    /** Bytes of request bodies admitted and not yet answered; see {@link Admission}. */
     private final Semaphore inFlight;
     private final int maxInFlight;
-    static final long DEFAULT_IN_FLIGHT_BYTES = 1024L * 1024;
+    static final long DEFAULT_IN_FLIGHT_BYTES = 256L * 1024;
 
     public IngestPipeline(EventParser parser, ConsentEngine consent, IdentityHasher hasher, DataKeyring keyring,
                           GroupCommitWriter writer, IngestMetrics metrics, InstantSource clock, Duration dedupWindow,
@@ -105,20 +105,54 @@ public final class IngestPipeline {
         public static final RequestContext NONE = new RequestContext(false);
     }
 
-    /** Processes one request body for an authenticated tenant. */
-    public IngestOutcome ingest(TenantConfig tenant, byte[] body, RequestContext request) {
-        // Admission by body size, held until the commit: under batch load most events wait for the
-        // group commit, and an event's processed form (hashes, sealed payloads, audit and ledger
-        // rows) is several times its JSON. Requests past the budget wait here holding only their
-        // raw body, which bounds the heap (and the collector's work) without refusing anything. A
-        // body larger than the whole budget takes all of it and runs alone.
-        int permits = Math.max(1, Math.min(body.length, maxInFlight));
-        inFlight.acquireUninterruptibly(permits);
-        try {
-            return admitted(tenant, body, request);
-        } finally {
-            inFlight.release(permits);
+    /**
+     * A share of the in-flight budget, from admission until the request's commit. Under batch load
+     * most events wait for the group commit, and an event's processed form (hashes, sealed
+     * payloads, audit and ledger rows) is several times its JSON; the budget bounds the heap, and
+     * the collector's work, without refusing anything. A body larger than the whole budget takes
+     * all of it and runs alone.
+     */
+    public final class Admission implements AutoCloseable {
+        private final int permits;
+        private boolean released;
+
+        private Admission(long bodyBytes) {
+            this.permits = (int) Math.max(1, Math.min(bodyBytes, maxInFlight));
+            inFlight.acquireUninterruptibly(permits);
         }
+
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                inFlight.release(permits);
+            }
+        }
+    }
+
+    /**
+     * Waits for budget for a body of {@code bodyBytes}. The HTTP layer calls this before it reads
+     * a body whose length is declared, so that a waiting request holds nothing on the heap (its
+     * bytes stay in the socket's buffers); then it calls {@link #ingest(Admission, TenantConfig,
+     * byte[], RequestContext)}.
+     */
+    public Admission admit(long bodyBytes) {
+        return new Admission(bodyBytes);
+    }
+
+    /** Processes one request body for an authenticated tenant, waiting for its admission first. */
+    public IngestOutcome ingest(TenantConfig tenant, byte[] body, RequestContext request) {
+        try (Admission admission = admit(body.length)) {
+            return ingest(admission, tenant, body, request);
+        }
+    }
+
+    /** Processes one request body under an admission already held (closed by the caller). */
+    public IngestOutcome ingest(Admission admission, TenantConfig tenant, byte[] body, RequestContext request) {
+        if (admission.released) {
+            throw new IllegalStateException("the admission was already released");
+        }
+        return admitted(tenant, body, request);
     }
 
     private IngestOutcome admitted(TenantConfig tenant, byte[] body, RequestContext request) {

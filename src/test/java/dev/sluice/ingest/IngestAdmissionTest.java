@@ -148,6 +148,29 @@ class IngestAdmissionTest {
     }
 
     @Test
+    void anAdmissionTakenBeforeTheBodyIsReadHoldsTheBudgetUntilClosedOnce() throws Exception {
+        IngestPipeline pipeline = pipeline(new Overlap(0), 1000);
+        IngestPipeline.Admission first = pipeline.admit(800);
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<IngestPipeline.Admission> second = pool.submit(() -> pipeline.admit(800));
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> second.get(200, TimeUnit.MILLISECONDS),
+                    "the second request must wait before reading its body");
+            first.close();
+            first.close(); // closing twice releases once
+            IngestPipeline.Admission admitted = second.get(5, TimeUnit.SECONDS);
+            byte[] body = Events.purchase("order-a").getBytes(StandardCharsets.UTF_8);
+            IngestOutcome.Processed p = assertInstanceOf(IngestOutcome.Processed.class,
+                    pipeline.ingest(admitted, ACME, body, IngestPipeline.RequestContext.NONE));
+            assertEquals(1, p.count(EventResult.Status.ACCEPTED));
+            admitted.close();
+            Future<IngestPipeline.Admission> third = pool.submit(() -> pipeline.admit(1000));
+            third.get(5, TimeUnit.SECONDS).close();
+            assertThrows(IllegalStateException.class,
+                    () -> pipeline.ingest(admitted, ACME, body, IngestPipeline.RequestContext.NONE));
+        }
+    }
+
+    @Test
     void theBudgetMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> pipeline(new Overlap(0), 0));
     }
