@@ -7,6 +7,7 @@ import dev.sluice.ingest.CompanionSource;
 import dev.sluice.privacy.SubjectDigests;
 import dev.sluice.store.Companion;
 import dev.sluice.store.MultiRowInsert;
+import dev.sluice.store.StoreConfig;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -91,6 +92,9 @@ final class AuditCompanions implements CompanionSource {
         }
     }
 
+    /** Between the keys of one event in an SQLite audit_subjects row (see {@link SubjectsKind#write}). */
+    static final String KEY_SEPARATOR = " ";
+
     private static final class SubjectsKind implements Companion.Kind {
         /** One audit_subjects row; like {@link Subjects}, it never prints its key. */
         private record Row(String tenantId, String key, long eventRowId, long receivedAt) {
@@ -108,11 +112,24 @@ final class AuditCompanions implements CompanionSource {
                     ps.setLong(o + 4, row.receivedAt());
                 });
 
+        /**
+         * PostgreSQL: one row per key, found through the key index. SQLite, which keeps no index
+         * on the keys (an erasure scans the tenant's rows): one row per event holding all its keys
+         * separated by spaces ({@link #KEY_SEPARATOR}), a single row to write instead of up to four
+         * on the single writer. Keys are 64 hex digits, so a key found inside the column is one of
+         * its keys, never a fragment; rows written one key each (before this layout) read the same.
+         */
         @Override
         public void write(Connection connection, String dialect, List<Companion.Placed> placed) throws SQLException {
-            List<Row> rows = new ArrayList<>(placed.size() * 3);
+            boolean packed = StoreConfig.SQLITE.equals(dialect);
+            List<Row> rows = new ArrayList<>(packed ? placed.size() : placed.size() * 4);
             for (Companion.Placed p : placed) {
                 Subjects s = (Subjects) p.companion();
+                if (packed) {
+                    rows.add(new Row(p.event().tenantId(), String.join(KEY_SEPARATOR, s.keys()), p.eventRowId(),
+                            s.receivedAt().toEpochMilli()));
+                    continue;
+                }
                 for (String key : s.keys()) {
                     rows.add(new Row(p.event().tenantId(), key, p.eventRowId(), s.receivedAt().toEpochMilli()));
                 }

@@ -4,6 +4,7 @@ import dev.sluice.config.TenantConfig;
 import dev.sluice.privacy.PiiField;
 import dev.sluice.privacy.SubjectDigests;
 import dev.sluice.privacy.TenantCrypto;
+import dev.sluice.store.StoreConfig;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -83,7 +84,8 @@ public final class Erasure {
             erased.put("pending_deliveries", 0L);
             erased.put("dead_letters", 0L);
             erased.put("subject_links", 0L);
-            List<Long> events = events(c, tenant.id(), keys);
+            boolean packed = StoreConfig.SQLITE.equals(log.sql().dialect());
+            List<Long> events = packed ? packedEvents(c, tenant.id(), keys) : events(c, tenant.id(), keys);
             // The ledger keeps the revenue but forgets whose it was (CLV stops counting them).
             erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlink(c, tenant.id(),
                     dev.sluice.ledger.LedgerCustomers.keys(crypto, subject.email(), subject.externalId()), events));
@@ -96,12 +98,42 @@ public final class Erasure {
                         tenant.id(), chunk), Long::sum);
                 erased.merge("dead_letters", update(c, "DELETE FROM outbox WHERE tenant_id = ? AND state = 'dead'" + in,
                         tenant.id(), chunk), Long::sum);
-                erased.merge("subject_links", update(c, "DELETE FROM audit_subjects WHERE tenant_id = ?" + in,
-                        tenant.id(), chunk), Long::sum);
+                if (packed) {
+                    // A row holds all keys of its event: count the keys, as PostgreSQL counts rows.
+                    erased.merge("subject_links", update(c, "SELECT coalesce(sum(length(subject_key)"
+                            + " - length(replace(subject_key, '" + AuditCompanions.KEY_SEPARATOR + "', '')) + 1), 0)"
+                            + " FROM audit_subjects WHERE tenant_id = ?" + in, tenant.id(), chunk), Long::sum);
+                    update(c, "DELETE FROM audit_subjects WHERE tenant_id = ?" + in, tenant.id(), chunk);
+                } else {
+                    erased.merge("subject_links", update(c, "DELETE FROM audit_subjects WHERE tenant_id = ?" + in,
+                            tenant.id(), chunk), Long::sum);
+                }
             }
             AuditEntry.Erased entry = new AuditEntry.Erased(now, kinds, erased);
             return new AuditLog.Appended<>(new Result(head.seq() + 1, kinds, Map.copyOf(erased)), List.of(entry));
         });
+    }
+
+    /** The events linked to any of {@code keys} where a row holds all keys of its event (SQLite). */
+    private static List<Long> packedEvents(Connection c, String tenantId, List<String> keys) throws SQLException {
+        java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+            String sql = "SELECT event_row_id FROM audit_subjects WHERE tenant_id = ? AND ("
+                    + "instr(subject_key, ?) > 0 OR ".repeat(chunk.size() - 1) + "instr(subject_key, ?) > 0)";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, tenantId);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return List.copyOf(ids);
     }
 
     private static List<Long> events(Connection c, String tenantId, List<String> keys) throws SQLException {

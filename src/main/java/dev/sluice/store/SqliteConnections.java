@@ -75,6 +75,10 @@ final class SqliteConnections implements Connections {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        // The driver's generated-keys support matches a regex over every INSERT's SQL (multi-row
+        // inserts are kilobytes long) and runs SELECT last_insert_rowid() after it. Sluice never
+        // asks for generated keys (it uses RETURNING), so that work is switched off.
+        config.setGetGeneratedKeys(false);
         if (forWriting) {
             config.setCacheSize(-WRITER_CACHE_KIB);
             config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, Integer.toString(BACKSTOP_CHECKPOINT_PAGES));

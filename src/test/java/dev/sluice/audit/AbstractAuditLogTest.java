@@ -206,6 +206,8 @@ abstract class AbstractAuditLogTest {
 
         long perEvent = before / 3;
         assertEquals(2 * perEvent, result.erased().get("pending_deliveries"), result.toString());
+        // Email, phone (digits and E.164) and external id of o-1 and o-2, however the store lays them out.
+        assertEquals(8L, result.erased().get("subject_links"), result.toString());
         assertEquals(List.of("email"), result.identifierKinds());
         assertEquals(perEvent, f.queryLong("SELECT count(*) FROM outbox WHERE tenant_id = 'acme'"));
         assertEquals(perEvent, f.queryLong("SELECT count(*) FROM outbox WHERE event_id = 'o-3'"), "other subjects stay");
@@ -216,6 +218,15 @@ abstract class AbstractAuditLogTest {
         StoredRecord record = f.log.page("acme", AuditQuery.all().after(result.auditSeq() - 1), 1).getFirst();
         assertEquals("erasure", record.kind());
         assertTrue(f.log.verify("acme").ok());
+
+        Erasure.Result again = new Erasure(f.log).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.of("jane.doe@example.com"), Optional.empty(), Optional.empty(), Optional.empty()));
+        assertEquals(0L, again.erased().get("subject_links"), "the links are gone: " + again);
+        Erasure.Result other = new Erasure(f.log).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.empty(), Optional.of("+1 650 555 9999"), Optional.empty(), Optional.empty()));
+        assertEquals(4L, other.erased().get("subject_links"), other.toString());
+        assertEquals(perEvent, other.erased().get("pending_deliveries"), other.toString());
+        assertEquals(0, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
     }
 
     @Test

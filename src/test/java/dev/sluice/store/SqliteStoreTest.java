@@ -30,6 +30,14 @@ final class SqliteStoreTest extends AbstractStoreTest {
      * alone, ignoring the write-ahead log, sees the event within a few checkpoint periods.
      */
     @Test
+    void theDriverRunsNoGeneratedKeysQueryAfterEachInsert() {
+        // Sluice reads ids with RETURNING; the driver's default would regex-match every INSERT's
+        // SQL and run SELECT last_insert_rowid() after it, on the single writer thread.
+        assertThat(SqliteConnections.dataSource("jdbc:sqlite::memory:", true).getConfig().isGetGeneratedKeys(), is(false));
+        assertThat(SqliteConnections.dataSource("jdbc:sqlite::memory:", false).getConfig().isGetGeneratedKeys(), is(false));
+    }
+
+    @Test
     void committedPagesAreCheckpointedInTheBackground() throws Exception {
         store.write(List.of(event(tenant, "order-1", "meta")));
         String fileOnly = "jdbc:sqlite:file:" + ((SqliteTestDatabase) db).file().toAbsolutePath() + "?immutable=1";
