@@ -4,14 +4,24 @@ import dev.sluice.event.FieldProblem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts events by tenant, outcome and reason ({@code sluice_events_total}). Reasons are problem
  * codes, a small fixed vocabulary, so label cardinality stays bounded; nothing personal is a label.
  */
 public final class IngestMetrics {
+    /** One counter's labels. */
+    private record Labels(String tenant, String outcome, String reason) {
+    }
+
     private final MeterRegistry registry;
+    // Registering a meter builds and sorts its tags and looks it up on every call: done once per
+    // label set here, not once per event.
+    private final ConcurrentHashMap<Labels, Counter> counters = new ConcurrentHashMap<>();
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -23,10 +33,11 @@ public final class IngestMetrics {
 
     void record(String tenant, IngestOutcome.Processed processed) {
         counter(tenant, "received", "none").increment(processed.results().size());
+        Map<Labels, Integer> counts = new HashMap<>(4);
         for (EventResult result : processed.results()) {
-            String reason = reason(result.problems());
-            counter(tenant, result.status().wireName(), reason).increment();
+            counts.merge(new Labels(tenant, result.status().wireName(), reason(result.problems())), 1, Integer::sum);
         }
+        counts.forEach((labels, count) -> counter(labels).increment(count));
     }
 
     private static String reason(List<FieldProblem> problems) {
@@ -34,9 +45,13 @@ public final class IngestMetrics {
     }
 
     private Counter counter(String tenant, String outcome, String reason) {
-        return Counter.builder("sluice.events")
+        return counter(new Labels(tenant, outcome, reason));
+    }
+
+    private Counter counter(Labels labels) {
+        return counters.computeIfAbsent(labels, l -> Counter.builder("sluice.events")
                 .description("Events by tenant, outcome (received, accepted, duplicate, rejected, malformed) and reason")
-                .tags("tenant", tenant, "outcome", outcome, "reason", reason)
-                .register(registry);
+                .tags("tenant", l.tenant(), "outcome", l.outcome(), "reason", l.reason())
+                .register(registry));
     }
 }
