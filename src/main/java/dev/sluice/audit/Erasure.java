@@ -85,7 +85,7 @@ public final class Erasure {
             erased.put("dead_letters", 0L);
             erased.put("subject_links", 0L);
             boolean packed = StoreConfig.SQLITE.equals(log.sql().dialect());
-            List<Long> events = packed ? packedEvents(c, tenant.id(), keys) : events(c, tenant.id(), keys);
+            List<Long> events = events(c, packed, tenant.id(), keys);
             // The ledger keeps the revenue but forgets whose it was (CLV stops counting them).
             erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlink(c, tenant.id(),
                     dev.sluice.ledger.LedgerCustomers.keys(crypto, subject.email(), subject.externalId()), events));
@@ -114,14 +114,20 @@ public final class Erasure {
         });
     }
 
-    /** The events linked to any of {@code keys} where a row holds all keys of its event (SQLite). */
-    private static List<Long> packedEvents(Connection c, String tenantId, List<String> keys) throws SQLException {
+    /**
+     * The events linked to any of {@code keys}, in id order. PostgreSQL: one row per key, found
+     * through the key index. SQLite: a row holds all keys of its event (AuditCompanions), so a key
+     * is looked for inside the column; the keys are 64 hex digits, so a match is a whole key.
+     */
+    private static List<Long> events(Connection c, boolean packed, String tenantId, List<String> keys) throws SQLException {
         java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
         for (int from = 0; from < keys.size(); from += CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-            String sql = "SELECT event_row_id FROM audit_subjects WHERE tenant_id = ? AND ("
-                    + "instr(subject_key, ?) > 0 OR ".repeat(chunk.size() - 1) + "instr(subject_key, ?) > 0)";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            String matches = packed
+                    ? "(" + "instr(subject_key, ?) > 0 OR ".repeat(chunk.size() - 1) + "instr(subject_key, ?) > 0)"
+                    : "subject_key IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT DISTINCT event_row_id FROM audit_subjects WHERE tenant_id = ? AND " + matches)) {
                 ps.setString(1, tenantId);
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setString(i + 2, chunk.get(i));
@@ -134,27 +140,6 @@ public final class Erasure {
             }
         }
         return List.copyOf(ids);
-    }
-
-    private static List<Long> events(Connection c, String tenantId, List<String> keys) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        for (int from = 0; from < keys.size(); from += CHUNK) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-            String sql = "SELECT DISTINCT event_row_id FROM audit_subjects WHERE tenant_id = ? AND subject_key IN ("
-                    + "?,".repeat(chunk.size() - 1) + "?) ORDER BY event_row_id";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, tenantId);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
-            }
-        }
-        return ids.stream().distinct().toList();
     }
 
     /** Runs a count query or an update over a tenant and a chunk of event row ids. */
