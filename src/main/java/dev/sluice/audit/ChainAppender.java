@@ -1,6 +1,7 @@
 package dev.sluice.audit;
 
 import dev.sluice.store.MultiRowInsert;
+import dev.sluice.store.StatementCache;
 import dev.sluice.store.StoreConfig;
 
 import java.sql.Connection;
@@ -177,7 +178,8 @@ final class ChainAppender {
     }
 
     private static void writeHead(Connection c, String tenantId, Head head) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UPDATE_HEAD)) {
+        try (StatementCache.Lease lease = StatementCache.prepare(c, UPDATE_HEAD)) {
+            PreparedStatement ps = lease.statement();
             ps.setLong(1, head.seq());
             ps.setString(2, head.hash());
             ps.setLong(3, head.checkpointSeq());
@@ -188,7 +190,8 @@ final class ChainAppender {
     }
 
     private static Optional<Head> readHead(Connection c, String sql, String tenantId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (StatementCache.Lease lease = StatementCache.prepare(c, sql)) {
+            PreparedStatement ps = lease.statement();
             ps.setString(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

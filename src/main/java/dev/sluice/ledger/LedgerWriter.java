@@ -198,7 +198,8 @@ final class LedgerWriter implements Companion.Kind {
         if (rollups.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(ROLLUP)) {
+        try (dev.sluice.store.StatementCache.Lease lease = dev.sluice.store.StatementCache.prepare(c, ROLLUP)) {
+            PreparedStatement ps = lease.statement();
             for (Map.Entry<RollupKey, Delta> e : rollups.entrySet()) {
                 RollupKey k = e.getKey();
                 Delta d = e.getValue();

@@ -46,13 +46,13 @@ final class EventBatchWriter implements AutoCloseable {
     // Companions of inserted events, grouped by kind in first-seen order.
     private final java.util.Map<Companion.Kind, List<Companion.Placed>> companions = new java.util.LinkedHashMap<>();
     private final List<OutboxRow> outboxRows = new ArrayList<>();
-    private final PreparedStatement insertEvent;
-    private PreparedStatement supersede;
+    private final StatementCache.Lease insertEvent;
+    private StatementCache.Lease supersede;
 
     EventBatchWriter(Connection connection, String dialect) throws SQLException {
         this.connection = connection;
         this.dialect = dialect;
-        this.insertEvent = connection.prepareStatement(INSERT_EVENT);
+        this.insertEvent = StatementCache.prepare(connection, INSERT_EVENT);
     }
 
     /** Writes all events and their outbox rows; the caller commits. */
@@ -106,33 +106,35 @@ final class EventBatchWriter implements AutoCloseable {
     }
 
     private long tryInsert(EventRecord event) throws SQLException {
-        insertEvent.setString(1, event.tenantId());
-        insertEvent.setString(2, event.eventName());
-        insertEvent.setString(3, event.eventId());
-        insertEvent.setLong(4, event.eventTime().toEpochMilli());
-        insertEvent.setLong(5, event.receivedAt().toEpochMilli());
-        insertEvent.setLong(6, event.dedupUntil().toEpochMilli());
-        try (ResultSet rs = insertEvent.executeQuery()) {
+        PreparedStatement insert = insertEvent.statement();
+        insert.setString(1, event.tenantId());
+        insert.setString(2, event.eventName());
+        insert.setString(3, event.eventId());
+        insert.setLong(4, event.eventTime().toEpochMilli());
+        insert.setLong(5, event.receivedAt().toEpochMilli());
+        insert.setLong(6, event.dedupUntil().toEpochMilli());
+        try (ResultSet rs = insert.executeQuery()) {
             return rs.next() ? rs.getLong(1) : NOT_INSERTED;
         }
     }
 
     private boolean supersedeExpired(EventRecord event) throws SQLException {
         if (supersede == null) {
-            supersede = connection.prepareStatement(SUPERSEDE_EXPIRED);
+            supersede = StatementCache.prepare(connection, SUPERSEDE_EXPIRED);
         }
+        PreparedStatement update = supersede.statement();
         long receivedAt = event.receivedAt().toEpochMilli();
-        supersede.setLong(1, receivedAt);
-        supersede.setString(2, event.tenantId());
-        supersede.setString(3, event.eventName());
-        supersede.setString(4, event.eventId());
-        supersede.setLong(5, receivedAt);
-        return supersede.executeUpdate() == 1;
+        update.setLong(1, receivedAt);
+        update.setString(2, event.tenantId());
+        update.setString(3, event.eventName());
+        update.setString(4, event.eventId());
+        update.setLong(5, receivedAt);
+        return update.executeUpdate() == 1;
     }
 
     @Override
     public void close() throws SQLException {
-        try (insertEvent; PreparedStatement s = supersede) {
+        try (insertEvent; StatementCache.Lease s = supersede) {
             // try-with-resources closes both and keeps every failure.
         }
     }

@@ -71,22 +71,31 @@ public final class MultiRowInsert<T> {
         return sb.toString();
     }
 
-    /** Inserts {@code rows} in order inside the caller's transaction; nothing when empty. */
+    /**
+     * Inserts {@code rows} in order inside the caller's transaction; nothing when empty. On a
+     * connection that caches statements ({@link StatementCache}), the rows after the full chunks
+     * go in power-of-two chunks (64, 32, ... 1), so that a handful of statement texts per table
+     * serves every batch size; elsewhere they go in one statement.
+     */
     public void insert(Connection c, List<? extends T> rows) throws SQLException {
         int size = rows.size();
         int full = size / MAX_ROWS;
         if (full > 0) {
-            try (PreparedStatement ps = c.prepareStatement(fullChunkSql)) {
+            try (StatementCache.Lease lease = StatementCache.prepare(c, fullChunkSql)) {
                 for (int chunk = 0; chunk < full; chunk++) {
-                    execute(ps, rows, chunk * MAX_ROWS, MAX_ROWS);
+                    execute(lease.statement(), rows, chunk * MAX_ROWS, MAX_ROWS);
                 }
             }
         }
-        int rest = size - full * MAX_ROWS;
-        if (rest > 0) {
-            try (PreparedStatement ps = c.prepareStatement(sql(rest))) {
-                execute(ps, rows, full * MAX_ROWS, rest);
+        int from = full * MAX_ROWS;
+        boolean cached = StatementCache.caches(c);
+        while (from < size) {
+            int rest = size - from;
+            int count = cached ? Integer.highestOneBit(rest) : rest;
+            try (StatementCache.Lease lease = StatementCache.prepare(c, sql(count))) {
+                execute(lease.statement(), rows, from, count);
             }
+            from += count;
         }
     }
 

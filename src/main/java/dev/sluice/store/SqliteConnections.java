@@ -105,6 +105,7 @@ final class SqliteConnections implements Connections {
                 reader.close();
                 throw e;
             }
+            StatementCache.enable(writer);
             return new SqliteConnections(writer, reader, checkpointer);
         } catch (SQLException | RuntimeException e) {
             writer.close();
@@ -166,6 +167,7 @@ final class SqliteConnections implements Connections {
                 closeQuietly(checkpointer);
             }
             closeQuietly(reader);
+            StatementCache.disable(writer);
             closeQuietly(writer);
         } finally {
             readLock.unlock();
