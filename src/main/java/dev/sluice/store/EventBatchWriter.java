@@ -8,13 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes a list of events inside one open transaction, reusing its prepared statements for the
- * whole list. The same SQL runs on SQLite (3.35+) and PostgreSQL.
+ * Writes a list of events inside one open transaction. The same SQL runs on SQLite (3.35+) and
+ * PostgreSQL.
  *
- * <p>Per event the common case is one statement: an insert that does nothing when the dedup key
- * is live. Only on a conflict (a duplicate, or a key whose window has passed) do up to two more
- * statements run. Outbox rows are written after all event rows, because they need the event
- * row ids, as multi-row inserts ({@link MultiRowInsert}).
+ * <p>All event rows go in first, as multi-row inserts that do nothing for a key that is live
+ * ({@link MultiRowInsert#insertReturning}); the ids they return are matched to the events by key,
+ * the first event of a key in the list taking it (a later one with the same key is a duplicate,
+ * as it would be one request later). Only an event that inserted nothing (a duplicate, or a key
+ * whose window has passed) runs up to two more statements, in list order. Outbox rows are written
+ * after all event rows, because they need the event row ids, also as multi-row inserts.
  */
 final class EventBatchWriter implements AutoCloseable {
 
@@ -41,25 +43,50 @@ final class EventBatchWriter implements AutoCloseable {
 
     private static final long NOT_INSERTED = -1;
 
+    /** The dedup key of an event: tenant, event name, event id. */
+    private record Key(String tenantId, String eventName, String eventId) {
+        static Key of(EventRecord event) {
+            return new Key(event.tenantId(), event.eventName(), event.eventId());
+        }
+    }
+
+    private static final MultiRowInsert<EventRecord> INSERT_EVENTS = new MultiRowInsert<>("events",
+            List.of("tenant_id", "event_name", "event_id", "event_time", "received_at", "dedup_until"),
+            (ps, o, event) -> {
+                ps.setString(o + 1, event.tenantId());
+                ps.setString(o + 2, event.eventName());
+                ps.setString(o + 3, event.eventId());
+                ps.setLong(o + 4, event.eventTime().toEpochMilli());
+                ps.setLong(o + 5, event.receivedAt().toEpochMilli());
+                ps.setLong(o + 6, event.dedupUntil().toEpochMilli());
+            });
+    private static final String INSERT_EVENTS_SUFFIX = """
+
+            ON CONFLICT (tenant_id, event_name, event_id) WHERE superseded_at IS NULL DO NOTHING
+            RETURNING id, tenant_id, event_name, event_id""";
+
     private final Connection connection;
     private final String dialect;
     // Companions of inserted events, grouped by kind in first-seen order.
     private final java.util.Map<Companion.Kind, List<Companion.Placed>> companions = new java.util.LinkedHashMap<>();
     private final List<OutboxRow> outboxRows = new ArrayList<>();
-    private final StatementCache.Lease insertEvent;
+    private StatementCache.Lease insertEvent;
     private StatementCache.Lease supersede;
 
-    EventBatchWriter(Connection connection, String dialect) throws SQLException {
+    EventBatchWriter(Connection connection, String dialect) {
         this.connection = connection;
         this.dialect = dialect;
-        this.insertEvent = StatementCache.prepare(connection, INSERT_EVENT);
     }
 
     /** Writes all events and their outbox rows; the caller commits. */
     List<WriteOutcome> writeAll(List<EventRecord> events) throws SQLException {
+        java.util.Map<Key, Long> inserted = new java.util.HashMap<>(events.size() * 2);
+        INSERT_EVENTS.insertReturning(connection, events, INSERT_EVENTS_SUFFIX,
+                rs -> inserted.put(new Key(rs.getString(2), rs.getString(3), rs.getString(4)), rs.getLong(1)));
         List<WriteOutcome> outcomes = new ArrayList<>(events.size());
         for (EventRecord event : events) {
-            outcomes.add(write(event));
+            Long rowId = inserted.remove(Key.of(event));
+            outcomes.add(rowId != null ? placed(event, rowId) : conflicted(event));
         }
         INSERT_OUTBOX.insert(connection, outboxRows);
         outboxRows.clear();
@@ -70,17 +97,20 @@ final class EventBatchWriter implements AutoCloseable {
         return outcomes;
     }
 
-    private WriteOutcome write(EventRecord event) throws SQLException {
-        long rowId = tryInsert(event);
-        if (rowId == NOT_INSERTED && supersedeExpired(event)) {
-            rowId = tryInsert(event);
-            if (rowId == NOT_INSERTED) {
-                throw new SQLException("event row not inserted after its expired key was superseded");
-            }
-        }
-        if (rowId == NOT_INSERTED) {
+    /** An event whose key was live when the rows went in: a duplicate, unless its window has passed. */
+    private WriteOutcome conflicted(EventRecord event) throws SQLException {
+        if (!supersedeExpired(event)) {
             return WriteOutcome.DUPLICATE;
         }
+        long rowId = tryInsert(event);
+        if (rowId == NOT_INSERTED) {
+            throw new SQLException("event row not inserted after its expired key was superseded");
+        }
+        return placed(event, rowId);
+    }
+
+    /** Queues the outbox rows and companions of an event whose row is {@code rowId}. */
+    private WriteOutcome placed(EventRecord event, long rowId) {
         for (OutboxRecord copy : event.outbox()) {
             outboxRows.add(new OutboxRow(rowId, event, copy));
         }
@@ -106,6 +136,9 @@ final class EventBatchWriter implements AutoCloseable {
     }
 
     private long tryInsert(EventRecord event) throws SQLException {
+        if (insertEvent == null) {
+            insertEvent = StatementCache.prepare(connection, INSERT_EVENT);
+        }
         PreparedStatement insert = insertEvent.statement();
         insert.setString(1, event.tenantId());
         insert.setString(2, event.eventName());
@@ -134,7 +167,7 @@ final class EventBatchWriter implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        try (insertEvent; StatementCache.Lease s = supersede) {
+        try (StatementCache.Lease i = insertEvent; StatementCache.Lease s = supersede) {
             // try-with-resources closes both and keeps every failure.
         }
     }

@@ -99,6 +99,39 @@ public final class MultiRowInsert<T> {
         }
     }
 
+    /** Reads one row of a {@code RETURNING} clause. */
+    @FunctionalInterface
+    public interface Returned {
+        void read(java.sql.ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * {@link #insert} with {@code suffix} after the values (e.g. {@code ON CONFLICT ... DO NOTHING
+     * RETURNING ...}), handing every returned row to {@code returned}. Rows come back in no
+     * particular order, and rows the suffix skipped return nothing.
+     */
+    public void insertReturning(Connection c, List<? extends T> rows, String suffix, Returned returned) throws SQLException {
+        int size = rows.size();
+        boolean cached = StatementCache.caches(c);
+        int from = 0;
+        while (from < size) {
+            int rest = size - from;
+            int count = rest >= MAX_ROWS ? MAX_ROWS : cached ? Integer.highestOneBit(rest) : rest;
+            try (StatementCache.Lease lease = StatementCache.prepare(c, (count == MAX_ROWS ? fullChunkSql : sql(count)) + suffix)) {
+                PreparedStatement ps = lease.statement();
+                for (int i = 0; i < count; i++) {
+                    binder.bind(ps, i * columns, rows.get(from + i));
+                }
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        returned.read(rs);
+                    }
+                }
+            }
+            from += count;
+        }
+    }
+
     private void execute(PreparedStatement ps, List<? extends T> rows, int from, int count) throws SQLException {
         for (int i = 0; i < count; i++) {
             binder.bind(ps, i * columns, rows.get(from + i));

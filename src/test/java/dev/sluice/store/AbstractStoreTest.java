@@ -101,6 +101,26 @@ abstract class AbstractStoreTest {
     }
 
     @Test
+    void write_repeatsAcrossTheChunksOfALongList_areDuplicatesAndTheFirstOfEachKeyIsInserted() {
+        List<EventRecord> events = new java.util.ArrayList<>();
+        List<WriteOutcome> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            // Every 7th event from the 100th on repeats one 90 places earlier (another chunk).
+            boolean repeat = i >= 100 && i % 7 == 0;
+            events.add(event(tenant, "o-" + (repeat ? i - 90 : i), "meta"));
+            expected.add(repeat ? DUPLICATE : INSERTED);
+        }
+        long inserted = expected.stream().filter(o -> o == INSERTED).count();
+
+        assertThat(store.write(events), is(expected));
+        assertThat(store.countEvents(tenant), is(inserted));
+        List<OutboxRow> rows = store.outbox(tenant, 300);
+        assertThat(rows.stream().map(OutboxRow::eventId).toList(), is(events.stream()
+                .map(EventRecord::eventId).distinct().toList()));
+        assertThat("one event row per outbox row", new java.util.HashSet<>(eventRowIdsOf(rows)).size(), is((int) inserted));
+    }
+
+    @Test
     void write_sameEventIdWithAnotherEventName_isADifferentKey() {
         EventRecord purchase = event(tenant, "order-1", "meta");
         EventRecord refund = new EventRecord(tenant, "Refund", "order-1", T0, T0, T0.plus(WINDOW), List.of());
