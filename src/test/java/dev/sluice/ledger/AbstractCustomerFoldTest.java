@@ -1,5 +1,6 @@
 package dev.sluice.ledger;
 
+import dev.sluice.testing.Closing;
 import static dev.sluice.ledger.Entries.lead;
 import static dev.sluice.ledger.Entries.purchase;
 import static dev.sluice.ledger.Entries.refund;
@@ -76,15 +77,8 @@ abstract class AbstractCustomerFoldTest {
 
     @AfterEach
     void close() {
-        try {
-            if (store != null) {
-                store.close();
-            }
-        } finally {
-            if (db != null) {
-                db.close();
-            }
-        }
+        // Either is null when setup was skipped or failed.
+        Closing.inOrder(store, db);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sluice.ledger;
 
+import dev.sluice.testing.Closing;
 import static dev.sluice.ledger.Entries.lead;
 import static dev.sluice.ledger.Entries.purchase;
 import static dev.sluice.ledger.Entries.refund;
@@ -62,15 +63,8 @@ abstract class AbstractLedgerTest {
 
     @AfterEach
     void close() {
-        try {
-            if (store != null) {
-                store.close();
-            }
-        } finally {
-            if (db != null) {
-                db.close();
-            }
-        }
+        // Either is null when setup was skipped or failed.
+        Closing.inOrder(store, db);
     }
 
     /** The November scenario of the README's worked example, booked for {@code t}. */

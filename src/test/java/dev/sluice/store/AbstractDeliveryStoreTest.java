@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import dev.sluice.testing.Closing;
 import static dev.sluice.store.TestEvents.T0;
 import static dev.sluice.store.TestEvents.event;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -61,15 +62,8 @@ abstract class AbstractDeliveryStoreTest {
 
     @AfterEach
     void closeAll() {
-        try {
-            if (store != null) {
-                store.close();
-            }
-        } finally {
-            if (db != null) {
-                db.close();
-            }
-        }
+        // Either is null when setup was skipped or failed.
+        Closing.inOrder(store, db);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import dev.sluice.testing.Closing;
 import static dev.sluice.store.TestEvents.event;
 import static dev.sluice.store.WriteOutcome.DUPLICATE;
 import static dev.sluice.store.WriteOutcome.INSERTED;
@@ -49,15 +50,7 @@ abstract class AbstractGroupCommitWriterTest {
     @AfterEach
     void closeAll() {
         // Either is null when setup was skipped or failed.
-        try {
-            if (store != null) {
-                store.close();
-            }
-        } finally {
-            if (db != null) {
-                db.close();
-            }
-        }
+        Closing.inOrder(store, db);
     }
 
     /**

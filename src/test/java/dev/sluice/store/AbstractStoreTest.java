@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import dev.sluice.testing.Closing;
 import static dev.sluice.store.TestEvents.T0;
 import static dev.sluice.store.TestEvents.WINDOW;
 import static dev.sluice.store.TestEvents.event;
@@ -45,15 +46,7 @@ abstract class AbstractStoreTest {
     @AfterEach
     void closeAll() {
         // Either is null when setup was skipped or failed.
-        try {
-            if (store != null) {
-                store.close();
-            }
-        } finally {
-            if (db != null) {
-                db.close();
-            }
-        }
+        Closing.inOrder(store, db);
     }
 
     @Test
