@@ -5,7 +5,6 @@ import dev.sluice.consent.SignalsSeen;
 import dev.sluice.consent.TcfFacts;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -133,7 +132,8 @@ public sealed interface AuditEntry {
     }
 
     private static Map<String, Object> signals(SignalsSeen seen) {
-        Map<String, Object> s = new LinkedHashMap<>();
+        // TreeMaps: the canonical form sorts members, and a map in key order is written as it is.
+        Map<String, Object> s = new TreeMap<>();
         s.put("consent_mode", new TreeMap<>(seen.consentMode()));
         seen.tcf().ifPresent(t -> s.put("tcf", tcf(t)));
         seen.gpc().ifPresent(v -> s.put("gpc", v));
@@ -143,7 +143,7 @@ public sealed interface AuditEntry {
     }
 
     private static Map<String, Object> tcf(TcfFacts t) {
-        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> m = new TreeMap<>();
         m.put("gdpr_applies", t.gdprApplies());
         m.put("cmp_id", t.cmpId());
         m.put("policy_version", t.policyVersion());

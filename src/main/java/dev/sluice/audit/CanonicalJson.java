@@ -54,6 +54,9 @@ final class CanonicalJson {
         StringBuilder head = new StringBuilder(256).append('{');
         StringBuilder tail = new StringBuilder(128);
         for (Map.Entry<String, Object> e : sorted(members).entrySet()) {
+            if (e.getValue() == null) {
+                continue;
+            }
             int order = e.getKey().compareTo(key);
             if (order == 0) {
                 throw new IllegalArgumentException("the open member " + key + " is also given a value");
@@ -113,6 +116,9 @@ final class CanonicalJson {
                 out.append('{');
                 boolean first = true;
                 for (Map.Entry<String, Object> e : sorted(map).entrySet()) {
+                    if (e.getValue() == null) {
+                        continue;
+                    }
                     if (!first) {
                         out.append(',');
                     }
@@ -139,7 +145,15 @@ final class CanonicalJson {
         }
     }
 
+    /**
+     * The map's entries in key order; null values are skipped by the callers. A map already
+     * sorted by natural key order (the record fields are built in TreeMaps) is used as it is.
+     */
+    @SuppressWarnings("unchecked")
     private static Map<String, Object> sorted(Map<?, ?> map) {
+        if (map instanceof java.util.SortedMap<?, ?> sortedMap && sortedMap.comparator() == null) {
+            return (Map<String, Object>) map;
+        }
         Map<String, Object> sorted = new TreeMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (e.getValue() != null) {

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Appends records to a tenant's chain inside an open transaction, and signs checkpoints.
@@ -144,7 +143,7 @@ final class ChainAppender {
 
     /** Renders a record's body with everything but its sequence number (any thread, no lock). */
     static Rendered render(String tenantId, AuditEntry entry) {
-        Map<String, Object> fields = new TreeMap<>(AuditEntry.fields(entry));
+        Map<String, Object> fields = AuditEntry.fields(entry); // a fresh TreeMap, ours to extend
         fields.put("tenant", tenantId);
         fields.put("kind", AuditEntry.kind(entry));
         fields.put("time", entry.at().toEpochMilli());

@@ -59,6 +59,21 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void nullMembersAreLeftOutOfSortedAndUnsortedMapsAlike() {
+        java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+        sorted.put("b", null);
+        sorted.put("a", "x");
+        sorted.put("c", 1L);
+        java.util.LinkedHashMap<String, Object> unsorted = new java.util.LinkedHashMap<>();
+        unsorted.put("c", 1L);
+        unsorted.put("b", null);
+        unsorted.put("a", "x");
+        assertEquals("{\"a\":\"x\",\"c\":1}", CanonicalJson.write(sorted));
+        assertEquals("{\"a\":\"x\",\"c\":1}", CanonicalJson.write(unsorted));
+        assertEquals("{\"a\":\"x\",\"c\":1,\"seq\":5}", CanonicalJson.open(sorted, "seq").close(5));
+    }
+
+    @Test
     void anOpenMemberCannotAlsoHaveAValue() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> CanonicalJson.open(Map.of("seq", 1L), "seq"));
