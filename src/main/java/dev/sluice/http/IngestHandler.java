@@ -83,7 +83,8 @@ final class IngestHandler implements Handler {
         // so that waiting requests hold no body on the heap. The tenant is authenticated first, so
         // only a known client can hold budget, and the listener's read timeout bounds a stalled
         // upload. A chunked body has no length to wait for: it is read first, then admitted.
-        try (IngestPipeline.Admission admission = declared.isPresent() ? pipeline.admit(declared.getAsLong()) : null) {
+        IngestPipeline.Admission admission = declared.isPresent() ? pipeline.admit(declared.getAsLong()) : null;
+        try {
             byte[] body = readLimited(req);
             if (body == null) {
                 tooLarge(res);
@@ -95,18 +96,23 @@ final class IngestHandler implements Handler {
                                 + ": t=<unix seconds>,v1=<hex HMAC-SHA256 of t.body>' header within the tolerance window"));
                 return;
             }
+            if (admission == null) {
+                admission = pipeline.admit(body.length);
+            }
             boolean secGpc = req.headers().first(SEC_GPC).map(v -> v.strip().equals("1")).orElse(false);
-            IngestPipeline.RequestContext context = new IngestPipeline.RequestContext(secGpc);
-            ingest(res, tenant.get(), admission == null
-                    ? () -> pipeline.ingest(tenant.get(), body, context)
-                    : () -> pipeline.ingest(admission, tenant.get(), body, context));
+            ingest(res, tenant.get(), admission, body, new IngestPipeline.RequestContext(secGpc));
+        } finally {
+            if (admission != null) {
+                admission.close();
+            }
         }
     }
 
-    private static void ingest(ServerResponse res, TenantConfig tenant, java.util.function.Supplier<IngestOutcome> ingest) {
+    private void ingest(ServerResponse res, TenantConfig tenant, IngestPipeline.Admission admission, byte[] body,
+                        IngestPipeline.RequestContext context) {
         IngestOutcome outcome;
         try {
-            outcome = ingest.get();
+            outcome = pipeline.ingest(admission, tenant, body, context);
         } catch (StoreException e) {
             LOG.log(System.Logger.Level.ERROR, "event=commit_failed tenant={0} error={1}", tenant.id(), e.getClass().getSimpleName());
             res.header(HeaderNames.RETRY_AFTER, "1");

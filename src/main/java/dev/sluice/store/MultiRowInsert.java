@@ -72,31 +72,18 @@ public final class MultiRowInsert<T> {
     }
 
     /**
-     * Inserts {@code rows} in order inside the caller's transaction; nothing when empty. On a
-     * connection that caches statements ({@link StatementCache}), the rows after the full chunks
-     * go in power-of-two chunks (64, 32, ... 1), so that a handful of statement texts per table
-     * serves every batch size; elsewhere they go in one statement.
+     * Inserts {@code rows} in order inside the caller's transaction; nothing when empty. Rows go in
+     * chunks of {@link #MAX_ROWS}; on a connection that caches statements ({@link StatementCache})
+     * the rest goes in power-of-two chunks (64, 32, ... 1), so that a handful of statement texts
+     * per table serves every batch size; elsewhere the rest goes in one statement.
      */
     public void insert(Connection c, List<? extends T> rows) throws SQLException {
-        int size = rows.size();
-        int full = size / MAX_ROWS;
-        if (full > 0) {
-            try (StatementCache.Lease lease = StatementCache.prepare(c, fullChunkSql)) {
-                for (int chunk = 0; chunk < full; chunk++) {
-                    execute(lease.statement(), rows, chunk * MAX_ROWS, MAX_ROWS);
-                }
+        inChunks(c, rows, "", (ps, count) -> {
+            int inserted = ps.executeUpdate();
+            if (inserted != count) {
+                throw new SQLException("multi-row insert wrote " + inserted + " of " + count + " rows");
             }
-        }
-        int from = full * MAX_ROWS;
-        boolean cached = StatementCache.caches(c);
-        while (from < size) {
-            int rest = size - from;
-            int count = cached ? Integer.highestOneBit(rest) : rest;
-            try (StatementCache.Lease lease = StatementCache.prepare(c, sql(count))) {
-                execute(lease.statement(), rows, from, count);
-            }
-            from += count;
-        }
+        });
     }
 
     /** Reads one row of a {@code RETURNING} clause. */
@@ -111,10 +98,25 @@ public final class MultiRowInsert<T> {
      * particular order, and rows the suffix skipped return nothing.
      */
     public void insertReturning(Connection c, List<? extends T> rows, String suffix, Returned returned) throws SQLException {
+        inChunks(c, rows, suffix, (ps, count) -> {
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    returned.read(rs);
+                }
+            }
+        });
+    }
+
+    /** Runs one chunk's statement, its rows bound. */
+    @FunctionalInterface
+    private interface Chunk {
+        void run(PreparedStatement ps, int count) throws SQLException;
+    }
+
+    private void inChunks(Connection c, List<? extends T> rows, String suffix, Chunk chunk) throws SQLException {
         int size = rows.size();
         boolean cached = StatementCache.caches(c);
-        int from = 0;
-        while (from < size) {
+        for (int from = 0; from < size; ) {
             int rest = size - from;
             int count = rest >= MAX_ROWS ? MAX_ROWS : cached ? Integer.highestOneBit(rest) : rest;
             try (StatementCache.Lease lease = StatementCache.prepare(c, (count == MAX_ROWS ? fullChunkSql : sql(count)) + suffix)) {
@@ -122,23 +124,9 @@ public final class MultiRowInsert<T> {
                 for (int i = 0; i < count; i++) {
                     binder.bind(ps, i * columns, rows.get(from + i));
                 }
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        returned.read(rs);
-                    }
-                }
+                chunk.run(ps, count);
             }
             from += count;
-        }
-    }
-
-    private void execute(PreparedStatement ps, List<? extends T> rows, int from, int count) throws SQLException {
-        for (int i = 0; i < count; i++) {
-            binder.bind(ps, i * columns, rows.get(from + i));
-        }
-        int inserted = ps.executeUpdate();
-        if (inserted != count) {
-            throw new SQLException("multi-row insert wrote " + inserted + " of " + count + " rows");
         }
     }
 }
