@@ -2,9 +2,7 @@ package dev.sluice.audit;
 
 import dev.sluice.consent.ConsentDecision;
 import dev.sluice.consent.ConsentPolicy;
-import dev.sluice.event.UserData;
 import dev.sluice.ingest.CompanionSource;
-import dev.sluice.privacy.SubjectDigests;
 import dev.sluice.store.Companion;
 import dev.sluice.store.MultiRowInsert;
 import dev.sluice.store.StoreConfig;
@@ -43,10 +41,8 @@ final class AuditCompanions implements CompanionSource {
                     admitted.event().eventId(), admitted.event().eventName(), d, admitted.consent().seen(),
                     admitted.consent().jurisdiction(), policyVersion, policySha256)));
         }
-        UserData user = admitted.event().user();
-        List<String> keys = SubjectKeys.of(admitted.crypto(),
-                SubjectKeys.present(user.email(), user.phone(), user.externalId()),
-                SubjectDigests.region(user.country(), admitted.tenant().defaultRegion()));
+        // The digests ingest made while hashing: the identifiers are not parsed again.
+        List<String> keys = SubjectKeys.ofDigests(admitted.crypto(), admitted.subjectDigests());
         List<Companion> out = new ArrayList<>(2);
         if (!entries.isEmpty()) {
             out.add(new Decisions(decisions, entries));

@@ -29,10 +29,18 @@ final class SubjectKeys {
      * @param region      the region phone numbers are read in
      */
     static List<String> of(TenantCrypto crypto, Map<PiiField, String> identifiers, String region) {
+        Map<PiiField, List<String>> digests = new java.util.EnumMap<>(PiiField.class);
+        for (PiiField field : FIELDS) {
+            digests.put(field, SubjectDigests.of(field, identifiers.get(field), region));
+        }
+        return ofDigests(crypto, digests);
+    }
+
+    /** The keys of identifiers already digested ({@link SubjectDigests}), sorted. */
+    static List<String> ofDigests(TenantCrypto crypto, Map<PiiField, List<String>> digests) {
         TreeSet<String> keys = new TreeSet<>();
         for (PiiField field : FIELDS) {
-            String raw = identifiers.get(field);
-            for (String digest : SubjectDigests.of(field, raw, region)) {
+            for (String digest : digests.getOrDefault(field, List.of())) {
                 keys.add(crypto.customerKey(field.jsonName() + ":" + digest));
             }
         }

@@ -32,9 +32,12 @@ public interface CompanionSource {
      * @param destinations the destinations that will receive it (not denied)
      * @param crypto       the tenant's crypto, for peppered customer keys
      * @param receivedAt   when Sluice received it
+     * @param subjectDigests the data subject's identifier digests, from the hashing of this event
+     *                       ({@link dev.sluice.privacy.Hashed#subjectDigests()})
      */
     record Admitted(TenantConfig tenant, Event event, Evaluation consent, List<String> destinations,
-                    TenantCrypto crypto, Instant receivedAt) {
+                    TenantCrypto crypto, Instant receivedAt,
+                    java.util.Map<dev.sluice.privacy.PiiField, List<String>> subjectDigests) {
         @Override
         public String toString() {
             return "Admitted[tenant=" + tenant.id() + ", event=" + event + "]";

@@ -257,7 +257,7 @@ public final class IngestPipeline {
         }
         List<Companion> companions = new ArrayList<>();
         CompanionSource.Admitted admitted = new CompanionSource.Admitted(batch.tenant, event, evaluation, destinationIds,
-                batch.crypto, batch.now);
+                batch.crypto, batch.now, hashed.subjectDigests());
         for (CompanionSource source : companionSources) {
             companions.addAll(source.companions(admitted));
         }

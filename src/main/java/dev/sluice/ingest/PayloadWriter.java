@@ -1,7 +1,5 @@
 package dev.sluice.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.consent.ConsentDecision;
 import dev.sluice.event.ConsentSignals;
 import dev.sluice.event.CustomData;
@@ -9,9 +7,7 @@ import dev.sluice.event.Event;
 import dev.sluice.privacy.HashedIdentity;
 import dev.sluice.privacy.PiiField;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,170 +22,206 @@ import java.util.Optional;
 final class PayloadWriter {
     /** Version of this payload layout, first field of every payload. */
     static final int VERSION = 1;
-    private static final JsonFactory JSON = new JsonFactory();
 
-    byte[] write(Event event, HashedIdentity identity, ConsentDecision decision) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeNumberField("v", VERSION);
-            g.writeStringField("event_id", event.eventId());
-            g.writeStringField("event_name", event.eventName());
-            g.writeNumberField("event_time", event.eventTime().getEpochSecond());
-            g.writeStringField("action_source", event.actionSource().wireName());
-            optional(g, "event_source_url", event.eventSourceUrl());
-            if (decision.restrictions().stripUserData()) {
-                strippedUser(g, event);
-            } else {
-                user(g, event, identity);
-            }
-            custom(g, event.custom());
-            if (!event.attribution().isEmpty()) {
-                stringMap(g, "attribution", event.attribution());
-            }
-            consent(g, event.consent());
-            g.writeObjectFieldStart("consent_decision");
-            g.writeStringField("decision", decision.decision().name());
-            g.writeArrayFieldStart("rules");
-            for (String rule : decision.ruleIds()) {
-                g.writeString(rule);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-            if (!decision.restrictions().platformFlags().isEmpty()) {
-                g.writeFieldName("platform_flags");
-                value(g, decision.restrictions().platformFlags());
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static final JsonBytes.Name V = JsonBytes.name("v");
+    private static final JsonBytes.Name EVENT_ID = JsonBytes.name("event_id");
+    private static final JsonBytes.Name EVENT_NAME = JsonBytes.name("event_name");
+    private static final JsonBytes.Name EVENT_TIME = JsonBytes.name("event_time");
+    private static final JsonBytes.Name ACTION_SOURCE = JsonBytes.name("action_source");
+    private static final JsonBytes.Name EVENT_SOURCE_URL = JsonBytes.name("event_source_url");
+    private static final JsonBytes.Name ATTRIBUTION = JsonBytes.name("attribution");
+    private static final JsonBytes.Name CONSENT_DECISION = JsonBytes.name("consent_decision");
+    private static final JsonBytes.Name DECISION = JsonBytes.name("decision");
+    private static final JsonBytes.Name RULES = JsonBytes.name("rules");
+    private static final JsonBytes.Name PLATFORM_FLAGS = JsonBytes.name("platform_flags");
+    private static final JsonBytes.Name USER = JsonBytes.name("user");
+    private static final JsonBytes.Name HASHED = JsonBytes.name("hashed");
+    private static final JsonBytes.Name PLAIN = JsonBytes.name("plain");
+    private static final JsonBytes.Name CLIENT_IP = JsonBytes.name("client_ip");
+    private static final JsonBytes.Name USER_AGENT = JsonBytes.name("user_agent");
+    private static final JsonBytes.Name CLICK_IDS = JsonBytes.name("click_ids");
+    private static final JsonBytes.Name CUSTOM = JsonBytes.name("custom");
+    private static final JsonBytes.Name VALUE = JsonBytes.name("value");
+    private static final JsonBytes.Name CURRENCY = JsonBytes.name("currency");
+    private static final JsonBytes.Name ORDER_ID = JsonBytes.name("order_id");
+    private static final JsonBytes.Name CONTENT_IDS = JsonBytes.name("content_ids");
+    private static final JsonBytes.Name NUM_ITEMS = JsonBytes.name("num_items");
+    private static final JsonBytes.Name CONSENT = JsonBytes.name("consent");
+    private static final JsonBytes.Name AD_STORAGE = JsonBytes.name("ad_storage");
+    private static final JsonBytes.Name AD_USER_DATA = JsonBytes.name("ad_user_data");
+    private static final JsonBytes.Name AD_PERSONALIZATION = JsonBytes.name("ad_personalization");
+    private static final JsonBytes.Name ANALYTICS_STORAGE = JsonBytes.name("analytics_storage");
+    private static final JsonBytes.Name TCF = JsonBytes.name("tcf");
+    private static final JsonBytes.Name GPC = JsonBytes.name("gpc");
+    private static final JsonBytes.Name US_PRIVACY = JsonBytes.name("us_privacy");
+    private static final JsonBytes.Name OPT_OUT = JsonBytes.name("opt_out");
+    private static final JsonBytes.Name JURISDICTION = JsonBytes.name("jurisdiction");
+    /** Personal-data field names, by field. */
+    private static final Map<PiiField, JsonBytes.Name> FIELD_NAMES = new EnumMap<>(PiiField.class);
+
+    static {
+        for (PiiField field : PiiField.values()) {
+            FIELD_NAMES.put(field, JsonBytes.name(field.jsonName()));
         }
-        return out.toByteArray();
     }
 
-    private static void user(JsonGenerator g, Event event, HashedIdentity identity) throws IOException {
-        g.writeObjectFieldStart("user");
-        g.writeObjectFieldStart("hashed");
+    byte[] write(Event event, HashedIdentity identity, ConsentDecision decision) {
+        JsonBytes g = new JsonBytes(2048);
+        g.startObject();
+        g.field(V).number(VERSION);
+        g.stringField(EVENT_ID, event.eventId());
+        g.stringField(EVENT_NAME, event.eventName());
+        g.field(EVENT_TIME).number(event.eventTime().getEpochSecond());
+        g.stringField(ACTION_SOURCE, event.actionSource().wireName());
+        optional(g, EVENT_SOURCE_URL, event.eventSourceUrl());
+        if (decision.restrictions().stripUserData()) {
+            strippedUser(g, event);
+        } else {
+            user(g, event, identity);
+        }
+        custom(g, event.custom());
+        if (!event.attribution().isEmpty()) {
+            stringMap(g, ATTRIBUTION, event.attribution());
+        }
+        consent(g, event.consent());
+        g.field(CONSENT_DECISION).startObject();
+        g.stringField(DECISION, decision.decision().name());
+        g.field(RULES).startArray();
+        for (String rule : decision.ruleIds()) {
+            g.string(rule);
+        }
+        g.endArray();
+        g.endObject();
+        if (!decision.restrictions().platformFlags().isEmpty()) {
+            g.field(PLATFORM_FLAGS);
+            value(g, decision.restrictions().platformFlags());
+        }
+        g.endObject();
+        return g.toBytes();
+    }
+
+    private static void user(JsonBytes g, Event event, HashedIdentity identity) {
+        g.field(USER).startObject();
+        g.field(HASHED).startObject();
         for (Map.Entry<PiiField, String> e : identity.hashed().entrySet()) {
-            g.writeStringField(e.getKey().jsonName(), e.getValue());
+            g.stringField(FIELD_NAMES.get(e.getKey()), e.getValue());
         }
-        g.writeEndObject();
+        g.endObject();
         if (!identity.plain().isEmpty()) {
-            g.writeObjectFieldStart("plain");
+            g.field(PLAIN).startObject();
             for (Map.Entry<PiiField, String> e : identity.plain().entrySet()) {
-                g.writeStringField(e.getKey().jsonName(), e.getValue());
+                g.stringField(FIELD_NAMES.get(e.getKey()), e.getValue());
             }
-            g.writeEndObject();
+            g.endObject();
         }
-        optional(g, "client_ip", event.user().clientIp());
-        optional(g, "user_agent", event.user().userAgent());
+        optional(g, CLIENT_IP, event.user().clientIp());
+        optional(g, USER_AGENT, event.user().userAgent());
         if (!event.user().clickIds().isEmpty()) {
-            stringMap(g, "click_ids", event.user().clickIds());
+            stringMap(g, CLICK_IDS, event.user().clickIds());
         }
-        g.writeEndObject();
+        g.endObject();
     }
 
     /**
      * The user block when consent allows no user data: only the click ids, which identify the ad
      * click rather than the person (the consent policy keeps them for LIMITED decisions).
      */
-    private static void strippedUser(JsonGenerator g, Event event) throws IOException {
-        g.writeObjectFieldStart("user");
-        g.writeObjectFieldStart("hashed");
-        g.writeEndObject();
+    private static void strippedUser(JsonBytes g, Event event) {
+        g.field(USER).startObject();
+        g.field(HASHED).startObject().endObject();
         if (!event.user().clickIds().isEmpty()) {
-            stringMap(g, "click_ids", event.user().clickIds());
+            stringMap(g, CLICK_IDS, event.user().clickIds());
         }
-        g.writeEndObject();
+        g.endObject();
     }
 
     /** Writes policy flag values: strings, numbers, booleans, lists and maps of those. */
-    private static void value(JsonGenerator g, Object value) throws IOException {
+    private static void value(JsonBytes g, Object value) {
         switch (value) {
-            case null -> g.writeNull();
-            case String s -> g.writeString(s);
-            case Integer i -> g.writeNumber(i);
-            case Long l -> g.writeNumber(l);
-            case Number n -> g.writeNumber(new java.math.BigDecimal(n.toString()));
-            case Boolean b -> g.writeBoolean(b);
+            case null -> g.nul();
+            case String s -> g.string(s);
+            case Integer i -> g.number(i);
+            case Long l -> g.number(l);
+            case Number n -> g.number(new java.math.BigDecimal(n.toString()).toString());
+            case Boolean b -> g.bool(b);
             case List<?> list -> {
-                g.writeStartArray();
+                g.startArray();
                 for (Object item : list) {
                     value(g, item);
                 }
-                g.writeEndArray();
+                g.endArray();
             }
             case Map<?, ?> map -> {
-                g.writeStartObject();
+                g.startObject();
                 for (Map.Entry<?, ?> e : map.entrySet()) {
-                    g.writeFieldName(String.valueOf(e.getKey()));
+                    g.field(String.valueOf(e.getKey()));
                     value(g, e.getValue());
                 }
-                g.writeEndObject();
+                g.endObject();
             }
-            default -> g.writeString(value.toString());
+            default -> g.string(value.toString());
         }
     }
 
-    private static void custom(JsonGenerator g, CustomData custom) throws IOException {
+    private static void custom(JsonBytes g, CustomData custom) {
         if (custom.value().isEmpty() && custom.currency().isEmpty() && custom.orderId().isEmpty()
                 && custom.contentIds().isEmpty() && custom.numItems().isEmpty()) {
             return;
         }
-        g.writeObjectFieldStart("custom");
+        g.field(CUSTOM).startObject();
         if (custom.value().isPresent()) {
-            g.writeStringField("value", custom.value().get().toPlainString());
+            g.stringField(VALUE, custom.value().get().toPlainString());
         }
-        optional(g, "currency", custom.currency());
-        optional(g, "order_id", custom.orderId());
+        optional(g, CURRENCY, custom.currency());
+        optional(g, ORDER_ID, custom.orderId());
         if (!custom.contentIds().isEmpty()) {
-            g.writeArrayFieldStart("content_ids");
+            g.field(CONTENT_IDS).startArray();
             for (String id : custom.contentIds()) {
-                g.writeString(id);
+                g.string(id);
             }
-            g.writeEndArray();
+            g.endArray();
         }
         if (custom.numItems().isPresent()) {
-            g.writeNumberField("num_items", custom.numItems().get());
+            g.field(NUM_ITEMS).number(custom.numItems().get());
         }
-        g.writeEndObject();
+        g.endObject();
     }
 
-    private static void consent(JsonGenerator g, ConsentSignals c) throws IOException {
-        g.writeObjectFieldStart("consent");
-        flag(g, "ad_storage", c.adStorage());
-        flag(g, "ad_user_data", c.adUserData());
-        flag(g, "ad_personalization", c.adPersonalization());
-        flag(g, "analytics_storage", c.analyticsStorage());
-        optional(g, "tcf", c.tcf());
+    private static void consent(JsonBytes g, ConsentSignals c) {
+        g.field(CONSENT).startObject();
+        flag(g, AD_STORAGE, c.adStorage());
+        flag(g, AD_USER_DATA, c.adUserData());
+        flag(g, AD_PERSONALIZATION, c.adPersonalization());
+        flag(g, ANALYTICS_STORAGE, c.analyticsStorage());
+        optional(g, TCF, c.tcf());
         if (c.gpc().isPresent()) {
-            g.writeBooleanField("gpc", c.gpc().get());
+            g.field(GPC).bool(c.gpc().get());
         }
-        optional(g, "us_privacy", c.usPrivacy());
+        optional(g, US_PRIVACY, c.usPrivacy());
         if (c.optOut().isPresent()) {
-            g.writeBooleanField("opt_out", c.optOut().get());
+            g.field(OPT_OUT).bool(c.optOut().get());
         }
-        optional(g, "jurisdiction", c.jurisdiction());
-        g.writeEndObject();
+        optional(g, JURISDICTION, c.jurisdiction());
+        g.endObject();
     }
 
-    private static void flag(JsonGenerator g, String name, Optional<ConsentSignals.Flag> flag) throws IOException {
+    private static void flag(JsonBytes g, JsonBytes.Name name, Optional<ConsentSignals.Flag> flag) {
         if (flag.isPresent()) {
-            g.writeStringField(name, flag.get().name().toLowerCase(Locale.ROOT));
+            g.stringField(name, flag.get().name().toLowerCase(Locale.ROOT));
         }
     }
 
-    private static void optional(JsonGenerator g, String name, Optional<String> value) throws IOException {
+    private static void optional(JsonBytes g, JsonBytes.Name name, Optional<String> value) {
         if (value.isPresent()) {
-            g.writeStringField(name, value.get());
+            g.stringField(name, value.get());
         }
     }
 
-    private static void stringMap(JsonGenerator g, String name, Map<String, String> map) throws IOException {
-        g.writeObjectFieldStart(name);
+    private static void stringMap(JsonBytes g, JsonBytes.Name name, Map<String, String> map) {
+        g.field(name).startObject();
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(map).entrySet()) {
-            g.writeStringField(e.getKey(), e.getValue());
+            g.field(e.getKey()).string(e.getValue());
         }
-        g.writeEndObject();
+        g.endObject();
     }
 }

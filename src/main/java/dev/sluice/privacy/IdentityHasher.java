@@ -24,6 +24,7 @@ import java.util.Set;
  */
 public final class IdentityHasher {
     private static final PiiField[] FIELDS = PiiField.values();
+    private static final List<PiiField> SUBJECT_FIELDS = List.of(PiiField.EMAIL, PiiField.PHONE, PiiField.EXTERNAL_ID);
 
     private final InstantSource clock;
 
@@ -78,7 +79,13 @@ public final class IdentityHasher {
         for (HashingProfile profile : profiles) {
             identities.put(profile, identity(profile, rendered));
         }
-        return new Hashed(identities, errors);
+        Map<PiiField, List<String>> subjects = new EnumMap<>(PiiField.class);
+        for (PiiField field : SUBJECT_FIELDS) {
+            if (parsed[field.ordinal()] != null) {
+                subjects.put(field, SubjectDigests.of(field, form -> rendered.hash(field, form)));
+            }
+        }
+        return new Hashed(identities, errors, subjects);
     }
 
     private static HashedIdentity identity(HashingProfile profile, RenderedValues values) {

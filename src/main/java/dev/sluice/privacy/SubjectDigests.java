@@ -41,14 +41,25 @@ public final class SubjectDigests {
         } catch (InvalidValueException e) {
             return List.of();
         }
-        if (parsed instanceof Canonical.Prehashed prehashed) {
-            return List.of(prehashed.hex());
-        }
+        Canonical value = parsed;
+        return of(field, form -> value instanceof Canonical.Prehashed(String hex) ? hex : Sha256.of(value.render(form)));
+    }
+
+    /**
+     * The digests of one parsed identifier; {@code hash} gives the value's digest in a shape (the
+     * merchant's own digest for a pre-hashed value). Ingest passes the digests it already made for
+     * the platforms, so the identifier is neither parsed nor hashed twice.
+     */
+    static List<String> of(PiiField field, java.util.function.Function<Form, String> hash) {
         return switch (field) {
-            case EMAIL -> List.of(Sha256.of(parsed.render(Form.EMAIL_LOWER)));
-            case PHONE -> List.of(Sha256.of(parsed.render(Form.PHONE_DIGITS)), Sha256.of(parsed.render(Form.PHONE_E164)));
-            case EXTERNAL_ID -> List.of(Sha256.of(parsed.render(Form.EXTERNAL_ID)));
+            case EMAIL -> List.of(hash.apply(Form.EMAIL_LOWER));
+            case PHONE -> distinct(hash.apply(Form.PHONE_DIGITS), hash.apply(Form.PHONE_E164));
+            case EXTERNAL_ID -> List.of(hash.apply(Form.EXTERNAL_ID));
             default -> throw new IllegalArgumentException("not a subject identifier: " + field.jsonName());
         };
+    }
+
+    private static List<String> distinct(String a, String b) {
+        return a.equals(b) ? List.of(a) : List.of(a, b);
     }
 }
