@@ -5,10 +5,12 @@
 #   DURATION=30s CONNECTIONS=128 src/load/ingest-load.sh
 #
 # Needs wrk (apt-get install wrk). Sluice runs on its shipped JVM flags (conf/jvm.options), over
-# SQLite in a fresh temporary data directory, with the demo configuration (its destinations, every
-# ingest stage on: validation, consent, hashing, sealing, dedup, audit records, group commit).
-# Delivery is off (DELIVERY=true turns it on; the demo webhook then needs `sluice receive`):
-# src/load/delivery-load.sh measures delivery while ingesting.
+# SQLite in a fresh temporary data directory, with src/load/ingest-load.yaml: the demo
+# configuration with two destinations on different hashing profiles (Meta, and a webhook hashing
+# as for Google), as the ingest benchmark is specified; every ingest stage on (validation,
+# consent, hashing for both platforms, sealing, dedup, audit records, ledger, group commit).
+# Delivery is off: nothing is sent anywhere. src/load/delivery-load.sh measures delivery while
+# ingesting.
 # Traffic goes to 127.0.0.1 only; every run is bounded by DURATION.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,7 +31,10 @@ trap cleanup EXIT
 
 # Sluice starts alone, so the time to ready is not shared with the bare server's own startup.
 start_ns=$(date +%s%N)
-SLUICE_DELIVERY_ENABLED=${DELIVERY:-false} SERVER_PORT=$SLUICE_PORT SLUICE_DATA_dash_DIR="$DATA/sluice" "$JAVA" @conf/jvm.options -jar target/sluice.jar serve >"$DATA/sluice.log" 2>&1 &
+# Placeholders for the destinations' secrets: with delivery off they are only checked to be set.
+BENCH_META_TOKEN=bench-placeholder BENCH_WEBHOOK_SECRET=bench-placeholder-secret-0123456789abcdef \
+SLUICE_DELIVERY_ENABLED=false SERVER_PORT=$SLUICE_PORT SLUICE_DATA_dash_DIR="$DATA/sluice" \
+  "$JAVA" @conf/jvm.options -jar target/sluice.jar serve --config src/load/ingest-load.yaml >"$DATA/sluice.log" 2>&1 &
 SLUICE_PID=$!
 pids+=($SLUICE_PID)
 until curl -sf "http://127.0.0.1:$SLUICE_PORT/health/ready" >/dev/null; do sleep 0.02; done

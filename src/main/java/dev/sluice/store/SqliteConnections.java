@@ -22,8 +22,13 @@ import org.sqlite.SQLiteDataSource;
  */
 final class SqliteConnections implements Connections {
 
-    /** 16 MiB page cache: the hot pages of the dedup index and the outbox tail; the OS page cache holds the rest, and a larger cache counts against the sidecar memory budget. */
-    private static final int WRITER_CACHE_KIB = 16 * 1024;
+    /**
+     * 4 MiB page cache: the hot pages of the indexes and the tables' tails; the OS page cache holds
+     * the rest, and this cache counts against the sidecar's memory budget. Under the ingest load
+     * 16 MiB and 8 MiB were no faster within the benchmark machine's run-to-run noise, and cost 12
+     * and 4 MiB more resident memory (docs/benchmarks.md).
+     */
+    private static final int WRITER_CACHE_KIB = 4 * 1024;
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
     /** How often the background thread checkpoints the write-ahead log. */
     static final long CHECKPOINT_EVERY_MILLIS = 200;

@@ -23,6 +23,17 @@ class SluiceConfigTest {
     @TempDir
     Path dir;
 
+    /** The ingest benchmark is specified with two destinations; its configuration must keep loading. */
+    @Test
+    void ingestLoadConfigurationHasTwoDestinationsOnDifferentProfiles() {
+        SluiceConfig config = SluiceConfig.load(ConfigLoader.load(Path.of("src/load/ingest-load.yaml"), Map.of()),
+                Secrets.of(Map.of("BENCH_META_TOKEN", "t", "BENCH_WEBHOOK_SECRET", "s".repeat(32)), dir));
+        assertTrue(config.loopbackOnly());
+        TenantConfig demo = config.tenants().get("demo");
+        assertEquals(List.of("meta", "webhook"), demo.destinations().stream().map(d -> d.type()).toList());
+        assertEquals("google", demo.destinations().get(1).settings().get("hashing-profile"));
+    }
+
     @Test
     void shippedConfigurationLoadsWithTheDemoTenantOnLoopback() {
         SluiceConfig config = SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), Map.of()),
