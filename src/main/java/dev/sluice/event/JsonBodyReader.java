@@ -54,6 +54,9 @@ final class JsonBodyReader {
     JsonBodyReader(ParserLimits limits) {
         this.limits = limits;
         this.factory = JsonFactory.builder()
+                // Jackson's default pool keeps buffers per thread; every request runs on a new
+                // virtual thread, so that pool would allocate fresh buffers for each body.
+                .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedBoundedPool())
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxNestingDepth() + 1)
                         .maxStringLength(limits.maxStringLength())

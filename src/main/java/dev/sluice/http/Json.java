@@ -13,7 +13,10 @@ import java.util.List;
 
 /** Writes Sluice's JSON answers with a streaming generator (no reflection, fixed field order). */
 final class Json {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /** Buffers from a shared pool: each request runs on a new virtual thread (see JsonBodyReader). */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedBoundedPool())
+            .build();
 
     private Json() {
     }
