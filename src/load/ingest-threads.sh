@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One ingest scenario on a fresh gateway, with the CPU each of Sluice's threads spent per accepted
+# event: where the time goes, and the figure to compare two builds with.
+#
+#   src/load/ingest-threads.sh                 # batches of 100, 20 s warm-up, 15 s measured
+#   BATCH=1 src/load/ingest-threads.sh         # single events
+#   CONF=conf/application.yaml src/load/ingest-threads.sh   # the demo configuration (one destination)
+#   EXTRA_JVM="-Xmx64m" src/load/ingest-threads.sh          # flags appended to conf/jvm.options
+#   NO_BUILD=1 src/load/ingest-threads.sh      # use target/sluice.jar as it is
+#
+# Needs wrk (apt-get install wrk). Sluice runs on conf/jvm.options over SQLite in a fresh temporary
+# data directory with CONF (default src/load/ingest-load.yaml: two destinations, delivery off).
+# CPU per thread comes from /proc/<pid>/task/*/stat (utime + stime, in clock ticks), read just
+# before and just after the measured run; threads with the same name are added up (the virtual
+# threads' carriers appear as ForkJoinPool-1-worker-N, the collector as "VM Thread"). Resident
+# memory is read from /proc/<pid>/status after the run. Linux only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BATCH=${BATCH:-100}
+WARMUP=${WARMUP:-20}
+DURATION=${DURATION:-15}
+CONNECTIONS=${CONNECTIONS:-64}
+PORT=${PORT:-18080}
+CONF=${CONF:-src/load/ingest-load.yaml}
+if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
+[ -n "${NO_BUILD:-}" ] || ./mvnw -q -B -Pbench -DskipTests package
+
+DATA=$(mktemp -d)
+PID=
+cleanup() { [ -z "$PID" ] || kill "$PID" 2>/dev/null || true; rm -rf "$DATA"; }
+trap cleanup EXIT
+# Placeholders for the load configuration's destination secrets: with delivery off nothing is sent.
+# shellcheck disable=SC2086
+BENCH_META_TOKEN=bench-placeholder BENCH_WEBHOOK_SECRET=bench-placeholder-secret-0123456789abcdef \
+SLUICE_DELIVERY_ENABLED=false SERVER_PORT=$PORT SLUICE_DATA_dash_DIR="$DATA/sluice" \
+  "$JAVA" @conf/jvm.options ${EXTRA_JVM:-} -jar target/sluice.jar serve --config "$CONF" >"$DATA/sluice.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 600); do
+  curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break
+  kill -0 "$PID" 2>/dev/null || { echo "sluice did not start:" >&2; tail -5 "$DATA/sluice.log" >&2; exit 1; }
+  sleep 0.05
+done
+
+accepted() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^sluice_events_total\{.*outcome="accepted"/ {s+=$NF} END {printf "%.0f", s}'; }
+ticks() { for t in /proc/"$PID"/task/*; do printf '%s\t%s\n' "$(cat "$t/comm")" "$(awk '{print $14 + $15}' "$t/stat")"; done; }
+load() { RUN=$1$(date +%s%N) BATCH=$BATCH wrk -t2 -c"$CONNECTIONS" -d"$2"s -s src/load/events.lua "http://127.0.0.1:$PORT"; }
+
+load warm "$WARMUP" >/dev/null
+ticks >"$DATA/before"
+before=$(accepted)
+load run "$DURATION" | grep '^RESULT'
+after=$(accepted)
+ticks >"$DATA/after"
+events=$((after - before))
+echo "accepted_per_s=$((events / DURATION)) accepted=$events rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/"$PID"/status) peak_rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/"$PID"/status)"
+hz=$(getconf CLK_TCK)
+per_thread() { # name<TAB>ticks before, name<TAB>ticks after -> seconds<TAB>name, busiest first
+  awk -F'\t' -v hz="$hz" 'FNR == NR { b[$1] += $2; next } { a[$1] += $2 }
+    END { for (k in a) if (a[k] > b[k]) printf "%.2f\t%s\n", (a[k] - b[k]) / hz, k }' "$DATA/before" "$DATA/after" | sort -t$'\t' -k1,1 -g -r
+}
+per_thread | awk -F'\t' -v n="$events" '
+  { total += $1; printf "%-24s %7.2f s %8.1f us/event\n", $2, $1, n ? $1 * 1e6 / n : 0 }
+  END { printf "%-24s %7.2f s %8.1f us/event\n", "all threads", total, n ? total * 1e6 / n : 0 }'
