@@ -3,11 +3,13 @@ package dev.sluice.ingest;
 import dev.sluice.config.TenantConfig;
 import dev.sluice.consent.Evaluation;
 import dev.sluice.event.Event;
+import dev.sluice.privacy.PiiField;
 import dev.sluice.privacy.TenantCrypto;
 import dev.sluice.store.Companion;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A capability that records something with every accepted event, in the event's own transaction
@@ -37,7 +39,7 @@ public interface CompanionSource {
      */
     record Admitted(TenantConfig tenant, Event event, Evaluation consent, List<String> destinations,
                     TenantCrypto crypto, Instant receivedAt,
-                    java.util.Map<dev.sluice.privacy.PiiField, List<String>> subjectDigests) {
+                    Map<PiiField, List<String>> subjectDigests) {
         @Override
         public String toString() {
             return "Admitted[tenant=" + tenant.id() + ", event=" + event + "]";
