@@ -7,9 +7,9 @@ import java.util.Arrays;
  * A small JSON writer straight into a byte array, for the payload sealed with every accepted
  * event. It writes what Jackson's UTF-8 generator writes for the same calls (UTF-8, the short
  * escapes for {@code \b \t \n \f \r}, {@code \}{@code u00XX} for other control characters,
- * characters beyond the Basic Multilingual Plane as two escaped surrogates), with two
- * differences: field names known in advance ({@link Name}) are encoded once, not per event, and
- * an unpaired surrogate is written as an escape too instead of failing.
+ * characters beyond the Basic Multilingual Plane and unpaired surrogates as escaped surrogates),
+ * with one difference: field names known in advance ({@link Name}) are encoded once, not per
+ * event.
  *
  * <p>Commas are placed by the writer: each nesting level remembers whether it has a member yet.
  * Nesting is at most 62 levels deep, far more than the payload's four.
