@@ -17,7 +17,7 @@ import java.util.TreeSet;
  */
 final class SubjectKeys {
     /** The identifier fields an erasure request may name, by their JSON names. */
-    static final List<PiiField> FIELDS = List.of(PiiField.EMAIL, PiiField.PHONE, PiiField.EXTERNAL_ID);
+    static final List<PiiField> FIELDS = SubjectDigests.FIELDS;
 
     private SubjectKeys() {
     }

@@ -24,7 +24,6 @@ import java.util.Set;
  */
 public final class IdentityHasher {
     private static final PiiField[] FIELDS = PiiField.values();
-    private static final List<PiiField> SUBJECT_FIELDS = List.of(PiiField.EMAIL, PiiField.PHONE, PiiField.EXTERNAL_ID);
 
     private final InstantSource clock;
 
@@ -80,7 +79,7 @@ public final class IdentityHasher {
             identities.put(profile, identity(profile, rendered));
         }
         Map<PiiField, List<String>> subjects = new EnumMap<>(PiiField.class);
-        for (PiiField field : SUBJECT_FIELDS) {
+        for (PiiField field : SubjectDigests.FIELDS) {
             if (parsed[field.ordinal()] != null) {
                 subjects.put(field, SubjectDigests.of(field, form -> rendered.hash(field, form)));
             }

@@ -1,6 +1,7 @@
 package dev.sluice.privacy;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,9 @@ import java.util.Objects;
  * (digits with country code, and E.164), so either pre-hashed form matches a raw number.
  */
 public final class SubjectDigests {
+    /** The identifiers a data subject is known by, in this order. */
+    public static final List<PiiField> FIELDS = List.of(PiiField.EMAIL, PiiField.PHONE, PiiField.EXTERNAL_ID);
+
     private SubjectDigests() {
     }
 
@@ -41,8 +45,11 @@ public final class SubjectDigests {
         } catch (InvalidValueException e) {
             return List.of();
         }
-        Canonical value = parsed;
-        return of(field, form -> value instanceof Canonical.Prehashed(String hex) ? hex : Sha256.of(value.render(form)));
+        // The same rendering and hashing as ingest's (RenderedValues), so both give the same digests.
+        Canonical[] values = new Canonical[PiiField.values().length];
+        values[field.ordinal()] = parsed;
+        RenderedValues rendered = new RenderedValues(values);
+        return of(field, form -> rendered.hash(field, form));
     }
 
     /**
@@ -50,7 +57,7 @@ public final class SubjectDigests {
      * merchant's own digest for a pre-hashed value). Ingest passes the digests it already made for
      * the platforms, so the identifier is neither parsed nor hashed twice.
      */
-    static List<String> of(PiiField field, java.util.function.Function<Form, String> hash) {
+    static List<String> of(PiiField field, Function<Form, String> hash) {
         return switch (field) {
             case EMAIL -> List.of(hash.apply(Form.EMAIL_LOWER));
             case PHONE -> distinct(hash.apply(Form.PHONE_DIGITS), hash.apply(Form.PHONE_E164));
