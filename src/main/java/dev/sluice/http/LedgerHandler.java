@@ -17,6 +17,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.time.LocalDate;
@@ -77,13 +78,19 @@ final class LedgerHandler {
                     "send application/json or text/csv"));
             return;
         }
-        byte[] body = readLimited(req);
-        if (body == null) {
+        SpendImport.Parsed parsed;
+        try (InputStream in = new Limited(req.content().inputStream(), MAX_SPEND_BYTES)) {
+            parsed = json ? SpendImport.json(in) : SpendImport.csv(in, req.query().first("layout").asOptional());
+            // A body refused early (a bad header, too many rows) is still read to its end, up to
+            // the limit, so that the client, still sending, gets the answer rather than a reset.
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (Limited.TooLarge e) {
             Responses.problem(res, Problem.of(413, "body-too-large", "Content Too Large",
                     "a spend import is at most " + MAX_SPEND_BYTES + " bytes; split it by date"));
             return;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        SpendImport.Parsed parsed = json ? SpendImport.json(body) : SpendImport.csv(body, req.query().first("layout").asOptional());
         switch (parsed) {
             case SpendImport.Parsed.Invalid invalid -> invalid(res, invalid);
             case SpendImport.Parsed.Rows rows -> {
@@ -158,13 +165,58 @@ final class LedgerHandler {
         }
     }
 
-    /** Reads the body, or returns null as soon as it passes the limit. */
-    private static byte[] readLimited(ServerRequest req) {
-        try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes(MAX_SPEND_BYTES + 1);
-            return body.length > MAX_SPEND_BYTES ? null : body;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * A request body read as a stream (a spend import is parsed as it arrives, never held whole),
+     * failing with {@link TooLarge} as soon as it passes {@code limit} bytes.
+     */
+    private static final class Limited extends java.io.FilterInputStream {
+        private final long limit;
+        private long read;
+
+        Limited(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count(skipped);
+            return skipped;
+        }
+
+        private void count(long n) throws TooLarge {
+            read += n;
+            if (read > limit) {
+                throw new TooLarge();
+            }
+        }
+
+        /** The body passed the limit. */
+        static final class TooLarge extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            TooLarge() {
+                super("the body passed its limit");
+            }
         }
     }
 }

@@ -27,6 +27,9 @@ final class CustomerDays {
     private static final String RANGE = """
             SELECT day, platform, campaign, customers FROM ledger_customer_days
             WHERE tenant_id = ? AND day BETWEEN ? AND ?""";
+    private static final String STORED_BYTES = """
+            SELECT coalesce(sum(octet_length(customers)), 0) FROM ledger_customer_days
+            WHERE tenant_id = ? AND day BETWEEN ? AND ?""";
     private static final String SETS = """
             SELECT platform, campaign, customers FROM ledger_customer_days WHERE tenant_id = ? AND day = ? AND (%s)""";
     private static final String ONE_KEY = "platform = ? AND campaign = ?";
@@ -139,6 +142,23 @@ final class CustomerDays {
                 while (rs.next()) {
                     sink.accept(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4));
                 }
+            }
+        }
+    }
+
+    /**
+     * The bytes of the tenant's stored sets of the days {@code from} to {@code to}, inclusive:
+     * 8 per id. Neither store reads a value to measure it (SQLite reads a record's header,
+     * PostgreSQL a TOAST pointer's size).
+     */
+    static long storedBytes(Connection c, String tenant, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(STORED_BYTES)) {
+            ps.setString(1, tenant);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }

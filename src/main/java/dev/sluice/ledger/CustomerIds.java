@@ -64,19 +64,23 @@ final class CustomerIds {
         return set.length / Long.BYTES;
     }
 
-    /** Copies the ids of a stored set into {@code target} from {@code offset}; returns the offset after them. */
-    static int decodeInto(byte[] set, long[] target, int offset) {
+    /** Adds the ids of a stored set that lie in {@code pass} to {@code target}. */
+    static void decodeInto(byte[] set, CustomerCounts.Pass pass, LongList target) {
         int n = size(set);
         for (int i = 0; i < n; i++) {
-            target[offset + i] = (long) LONGS.get(set, i * Long.BYTES);
+            long id = (long) LONGS.get(set, i * Long.BYTES);
+            if (pass.holds(id)) {
+                target.add(id);
+            }
         }
-        return offset + n;
     }
 
     /** The ids of a stored set. */
     static long[] decode(byte[] set) {
         long[] ids = new long[size(set)];
-        decodeInto(set, ids, 0);
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (long) LONGS.get(set, i * Long.BYTES);
+        }
         return ids;
     }
 

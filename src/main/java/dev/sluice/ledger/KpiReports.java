@@ -28,16 +28,27 @@ final class KpiReports {
     private KpiReports() {
     }
 
-    static KpiReport build(KpiQuery q, LedgerReader.Facts facts, FxRates fx) {
-        TreeMap<LedgerReader.GroupKey, Tally> groups = new TreeMap<>();
-        TreeSet<LedgerSettings.FxRate> used = new TreeSet<>(RATE_ORDER);
-        for (LedgerReader.Revenue r : facts.revenue()) {
+    /** Tallies rows as they are read; keeps one tally (and one campaign name) per group, not the rows. */
+    static final class Builder implements LedgerReader.FactSink {
+        private final KpiQuery q;
+        private final FxRates fx;
+        private final TreeMap<LedgerReader.GroupKey, Tally> groups = new TreeMap<>();
+        private final TreeSet<LedgerSettings.FxRate> used = new TreeSet<>(RATE_ORDER);
+        private final Map<LedgerReader.GroupKey, LedgerReader.Spend> latestName = new HashMap<>();
+
+        Builder(KpiQuery q, FxRates fx) {
+            this.q = q;
+            this.fx = fx;
+        }
+
+        @Override
+        public void revenue(LedgerReader.Revenue r) {
             Tally t = groups.computeIfAbsent(LedgerReader.GroupKey.of(q.groupBy(), r.day(), r.platform(), r.campaign()),
                     k -> new Tally());
             t.purchases += r.purchases();
             t.leads += r.leads();
             if (r.currency().isEmpty()) {
-                continue;
+                return;
             }
             BigDecimal gross = Micros.toAmount(r.revenueMicros());
             BigDecimal refunds = Micros.toAmount(r.refundMicros());
@@ -48,8 +59,9 @@ final class KpiReports {
                 t.addUnconverted(r.currency(), gross, refunds, BigDecimal.ZERO);
             }
         }
-        Map<LedgerReader.GroupKey, LedgerReader.Spend> latestName = new HashMap<>();
-        for (LedgerReader.Spend s : facts.spend()) {
+
+        @Override
+        public void spend(LedgerReader.Spend s) {
             LedgerReader.GroupKey key = LedgerReader.GroupKey.of(q.groupBy(), s.day(), s.platform(), s.campaign());
             Tally t = groups.computeIfAbsent(key, k -> new Tally());
             t.clicks += s.clicks();
@@ -61,22 +73,28 @@ final class KpiReports {
             } else {
                 t.addUnconverted(s.currency(), BigDecimal.ZERO, BigDecimal.ZERO, spend);
             }
-            latestName.merge(key, s, (a, b) -> b.day().isAfter(a.day()) ? b : a);
+            if (q.groupBy() == GroupBy.CAMPAIGN) {
+                latestName.merge(key, s, (a, b) -> b.day().isAfter(a.day()) ? b : a);
+            }
         }
-        List<KpiRow> rows = new ArrayList<>(groups.size());
-        Tally totals = new Tally();
-        groups.forEach((key, t) -> {
-            t.customers = facts.customers().getOrDefault(key, 0L);
-            totals.addAll(t);
-            Optional<String> name = q.groupBy() == GroupBy.CAMPAIGN
-                    ? Optional.ofNullable(latestName.get(key)).map(LedgerReader.Spend::campaignName).filter(n -> !n.isEmpty())
-                    : Optional.empty();
-            rows.add(row(key, name, t, q.currency()));
-        });
-        totals.customers = facts.allCustomers();
-        KpiRow total = row(new LedgerReader.GroupKey(Optional.empty(), Optional.empty(), Optional.empty()),
-                Optional.empty(), totals, q.currency());
-        return new KpiReport(q, rows, total, List.copyOf(used));
+
+        /** The report, with the customers counted per group and in total. */
+        KpiReport build(CustomerCounts.Counts customers) {
+            List<KpiRow> rows = new ArrayList<>(groups.size());
+            Tally totals = new Tally();
+            groups.forEach((key, t) -> {
+                t.customers = customers.groups().getOrDefault(key, 0L);
+                totals.addAll(t);
+                Optional<String> name = q.groupBy() == GroupBy.CAMPAIGN
+                        ? Optional.ofNullable(latestName.get(key)).map(LedgerReader.Spend::campaignName).filter(n -> !n.isEmpty())
+                        : Optional.empty();
+                rows.add(row(key, name, t, q.currency()));
+            });
+            totals.customers = customers.total();
+            KpiRow total = row(new LedgerReader.GroupKey(Optional.empty(), Optional.empty(), Optional.empty()),
+                    Optional.empty(), totals, q.currency());
+            return new KpiReport(q, rows, total, List.copyOf(used));
+        }
     }
 
     private static Optional<LedgerSettings.FxRate> rate(FxRates fx, String from, String to, LocalDate day,

@@ -41,13 +41,16 @@ public final class Ledger {
 
     /** The ledger over {@code store}'s tables. */
     public static Ledger create(Store store, LedgerSettings settings) {
-        return create(store, settings, CustomerCounts.TAIL_PAGE);
+        return create(store, settings, CustomerCounts.TAIL_PAGE, CustomerCounts.PASS_IDS);
     }
 
-    /** The ledger, reading unfolded entries {@code tailPage} at a time (tests use small pages). */
-    static Ledger create(Store store, LedgerSettings settings, int tailPage) {
+    /**
+     * The ledger, reading unfolded entries {@code tailPage} at a time and counting customers in
+     * passes of about {@code passIds} ids (tests use small pages and passes).
+     */
+    static Ledger create(Store store, LedgerSettings settings, int tailPage, long passIds) {
         Sql sql = Sql.of(store.sql());
-        return new Ledger(sql, settings, new LedgerReader(sql, tailPage));
+        return new Ledger(sql, settings, new LedgerReader(sql, tailPage, passIds));
     }
 
     /** The settings, e.g. for a tenant's reporting currency. */
@@ -57,7 +60,8 @@ public final class Ledger {
 
     /** The KPI report for {@code query}. */
     public KpiReport report(KpiQuery query) {
-        return KpiReports.build(query, reader.read(query), rates);
+        KpiReports.Builder builder = new KpiReports.Builder(query, rates);
+        return builder.build(reader.read(query, builder));
     }
 
     /** What one spend import did. */

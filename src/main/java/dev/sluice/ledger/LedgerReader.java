@@ -7,9 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 
@@ -20,9 +17,10 @@ import java.util.concurrent.Semaphore;
 final class LedgerReader {
 
     /**
-     * Reports at a time in this JVM. Counting a year of a busy merchant's customers holds its
-     * 64-bit ids in memory (about 32 MB); the gateway runs in a small heap, so a second report
-     * waits (less than a second) instead of doubling that. One per JVM, because the heap is.
+     * Reports at a time in this JVM. A report counts customers in passes of up to about
+     * {@link CustomerCounts#PASS_IDS} ids (up to about 16 MB while a pass is sorted); the gateway
+     * runs in a small heap, so a second report waits instead of doubling that. One per JVM,
+     * because the heap is.
      */
     private static final Semaphore REPORTS = new Semaphore(1, true);
 
@@ -42,61 +40,74 @@ final class LedgerReader {
                  long spendMicros, long clicks, long impressions) {
     }
 
-    /** What a report reads. */
-    record Facts(List<Revenue> revenue, List<Spend> spend, Map<GroupKey, Long> customers, long allCustomers) {
+    /** Receives the rows a report reads, window by window, in no particular order. */
+    interface FactSink {
+        void revenue(Revenue row);
+
+        void spend(Spend row);
     }
 
     private final Sql sql;
     private final int tailPage;
+    private final long passIds;
 
     LedgerReader(Sql sql) {
-        this(sql, CustomerCounts.TAIL_PAGE);
+        this(sql, CustomerCounts.TAIL_PAGE, CustomerCounts.PASS_IDS);
     }
 
-    LedgerReader(Sql sql, int tailPage) {
+    LedgerReader(Sql sql, int tailPage, long passIds) {
         this.sql = sql;
         this.tailPage = tailPage;
+        this.passIds = passIds;
     }
 
-    Facts read(KpiQuery q) {
+    /**
+     * Streams the period's daily rollups and spend rows into {@code sink}, {@link
+     * CustomerCounts#WINDOW_DAYS} days per query (PostgreSQL's driver holds a whole result in
+     * memory, and a busy merchant's year is hundreds of thousands of rows), then counts the
+     * customers. Nothing read is kept here: memory is what the sink keeps, per group.
+     */
+    CustomerCounts.Counts read(KpiQuery q, FactSink sink) {
         REPORTS.acquireUninterruptibly();
         try {
             return sql.read(c -> {
-                CustomerCounts.Counts customers = CustomerCounts.count(c, sql.dialect(), q, tailPage);
-                return new Facts(revenue(c, q), spend(c, q), customers.groups(), customers.total());
+                long from = q.from().toEpochDay();
+                long to = q.to().toEpochDay();
+                for (long start = from; start <= to; start += CustomerCounts.WINDOW_DAYS) {
+                    long end = Math.min(to, start + CustomerCounts.WINDOW_DAYS - 1);
+                    revenue(c, q.tenantId(), start, end, sink);
+                    spend(c, q.tenantId(), start, end, sink);
+                }
+                return CustomerCounts.count(c, sql.dialect(), q, tailPage, passIds);
             });
         } finally {
             REPORTS.release();
         }
     }
 
-    private static List<Revenue> revenue(Connection c, KpiQuery q) throws SQLException {
-        List<Revenue> rows = new ArrayList<>();
-        try (PreparedStatement ps = range(c, ROLLUPS, q); ResultSet rs = ps.executeQuery()) {
+    private static void revenue(Connection c, String tenant, long from, long to, FactSink sink) throws SQLException {
+        try (PreparedStatement ps = range(c, ROLLUPS, tenant, from, to); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new Revenue(LocalDate.ofEpochDay(rs.getLong(1)), rs.getString(2), rs.getString(3),
+                sink.revenue(new Revenue(LocalDate.ofEpochDay(rs.getLong(1)), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
             }
         }
-        return rows;
     }
 
-    private static List<Spend> spend(Connection c, KpiQuery q) throws SQLException {
-        List<Spend> rows = new ArrayList<>();
-        try (PreparedStatement ps = range(c, SPEND, q); ResultSet rs = ps.executeQuery()) {
+    private static void spend(Connection c, String tenant, long from, long to, FactSink sink) throws SQLException {
+        try (PreparedStatement ps = range(c, SPEND, tenant, from, to); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new Spend(LocalDate.ofEpochDay(rs.getLong(1)), rs.getString(2), rs.getString(3),
+                sink.spend(new Spend(LocalDate.ofEpochDay(rs.getLong(1)), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
             }
         }
-        return rows;
     }
 
-    private static PreparedStatement range(Connection c, String sql, KpiQuery q) throws SQLException {
+    private static PreparedStatement range(Connection c, String sql, String tenant, long from, long to) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
-        ps.setString(1, q.tenantId());
-        ps.setLong(2, q.from().toEpochDay());
-        ps.setLong(3, q.to().toEpochDay());
+        ps.setString(1, tenant);
+        ps.setLong(2, from);
+        ps.setLong(3, to);
         return ps;
     }
 

@@ -1,18 +1,29 @@
 package dev.sluice.ledger;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.sluice.event.FieldProblem;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,19 +31,33 @@ import java.util.Optional;
 /**
  * Reads a spend import body: JSON {@code {"rows":[{...}]}} with the {@link SpendFields} names, or
  * CSV in one of the {@link SpendLayout}s. Either every row is valid and the import goes ahead, or
- * nothing is imported and every problem is reported, by row and field ({@code /rows/3/spend};
- * rows count from 0, CSV rows after the header row).
+ * nothing is imported and the problems are reported, by row and field ({@code /rows/3/spend};
+ * rows count from 0, CSV rows after the header row), the first {@value #MAX_PROBLEMS} of them.
+ *
+ * <p>The body is read as a stream, one JSON row or CSV record at a time, and each row is
+ * validated as it is read: what stays in memory is the valid rows, with their repeated texts
+ * (platform, campaign ids and names, currency) and days held once. A full import of
+ * {@value #MAX_ROWS} rows takes about 10 MB, whatever its layout, so it fits beside ingest in the
+ * gateway's small heap (a tree of the JSON, or every CSV record as a list of strings, took ten
+ * times that).
  */
 public final class SpendImport {
 
     /** Most rows one import takes (a year of 270 campaigns a day). */
     public static final int MAX_ROWS = 100_000;
+    /** Most problems one answer lists; a count of all of them is in its detail. */
+    static final int MAX_PROBLEMS = 1_000;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+    /** Characters a JSON string may have: every spend field is far shorter; this bounds a hostile one. */
+    static final int MAX_STRING_CHARS = CsvLines.MAX_FIELD_CHARS;
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
+            .build();
     // A Google Ads export starts with a title and a date-range line before its header.
     private static final int MAX_PREAMBLE = 10;
+    /** Digits a number may have before or after the point; more fails validation as text would. */
+    private static final int MAX_DIGITS = 40;
 
     private SpendImport() {
     }
@@ -50,108 +75,227 @@ public final class SpendImport {
 
     /** Reads a JSON body. */
     public static Parsed json(byte[] body) {
-        JsonNode root;
         try {
-            root = MAPPER.readTree(body);
+            return json(new ByteArrayInputStream(body));
         } catch (IOException e) {
+            throw new UncheckedIOException("reading a byte array", e);
+        }
+    }
+
+    /**
+     * Reads a JSON body from {@code in}; throws what reading {@code in} throws (a body over its
+     * limit, a client gone), never for what the body holds.
+     */
+    public static Parsed json(InputStream in) throws IOException {
+        Rows rows = new Rows();
+        boolean sawRows = false;
+        try (JsonParser p = JSON.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return notRows();
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!name.equals("rows")) {
+                    p.skipChildren();
+                    continue;
+                }
+                if (value != JsonToken.START_ARRAY) {
+                    return notRows();
+                }
+                sawRows = true;
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    if (rows.count == MAX_ROWS) {
+                        return notRows();
+                    }
+                    rows.add(t == JsonToken.START_OBJECT ? fields(p) : skip(p));
+                }
+            }
+        } catch (StreamConstraintsException e) {
+            return new Parsed.Invalid("a value in the body is longer than " + MAX_STRING_CHARS
+                    + " characters, or nested too deep", List.of());
+        } catch (JsonProcessingException e) {
             return new Parsed.Invalid("the body is not JSON", List.of());
         }
-        JsonNode rows = root == null ? null : root.get("rows");
-        if (rows == null || !rows.isArray() || rows.isEmpty() || rows.size() > MAX_ROWS) {
-            return new Parsed.Invalid("the body must be {\"rows\": [...]} with 1 to " + MAX_ROWS + " rows", List.of());
-        }
-        List<Map<String, String>> records = new ArrayList<>();
-        for (JsonNode row : rows) {
-            Map<String, String> fields = new HashMap<>();
-            if (row.isObject()) {
-                row.properties().forEach(e -> {
-                    JsonNode v = e.getValue();
-                    if (v.isNumber()) {
-                        fields.put(e.getKey(), v.decimalValue().toPlainString());
-                    } else if (v.isTextual()) {
-                        fields.put(e.getKey(), v.textValue());
-                    } else if (!v.isNull()) {
-                        fields.put(e.getKey(), "\u0000"); // neither text nor number: fails validation
-                    }
-                });
+        return sawRows && rows.count > 0 ? rows.result() : notRows();
+    }
+
+    /** One row object's fields as text; a value that is neither text nor number fails validation. */
+    private static Map<String, String> fields(JsonParser p) throws IOException {
+        Map<String, String> fields = new HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            switch (p.nextToken()) {
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> fields.put(key, plain(p.getDecimalValue()));
+                case VALUE_STRING -> fields.put(key, p.getText());
+                case VALUE_NULL -> { }
+                default -> {
+                    fields.put(key, "\u0000");
+                    p.skipChildren();
+                }
             }
-            records.add(fields);
         }
-        return validate(records);
+        return fields;
+    }
+
+    private static Map<String, String> skip(JsonParser p) throws IOException {
+        p.skipChildren();
+        return Map.of();
+    }
+
+    /** A number as plain text; one such as 1e999999999 would be a billion digits, so it becomes invalid text instead. */
+    private static String plain(BigDecimal number) {
+        return number.scale() > MAX_DIGITS || number.precision() - number.scale() > MAX_DIGITS ? "\u0000" : number.toPlainString();
+    }
+
+    private static Parsed notRows() {
+        return new Parsed.Invalid("the body must be {\"rows\": [...]} with 1 to " + MAX_ROWS + " rows", List.of());
     }
 
     /** Reads a UTF-8 CSV body; {@code layout} names one, else it is detected from the header. */
     public static Parsed csv(byte[] body, Optional<String> layoutName) {
+        try {
+            return csv(new ByteArrayInputStream(body), layoutName);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a byte array", e);
+        }
+    }
+
+    /** Reads a UTF-8 CSV body from {@code in}; throws what reading {@code in} throws, as {@link #json(InputStream)}. */
+    public static Parsed csv(InputStream in, Optional<String> layoutName) throws IOException {
         Optional<SpendLayout> forced = layoutName.flatMap(SpendLayout::named);
         if (layoutName.isPresent() && forced.isEmpty()) {
             return new Parsed.Invalid("layout must be sluice, meta or google_ads", List.of());
         }
-        List<List<String>> records;
+        CsvLines lines = new CsvLines(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT))));
         try {
-            records = CsvLines.parse(utf8(body));
-        } catch (CsvLines.MalformedCsvException | CharacterCodingException e) {
-            return new Parsed.Invalid("the body is not UTF-8 CSV: a quoted field is open or a byte is not UTF-8", List.of());
-        }
-        for (int h = 0; h < Math.min(records.size(), MAX_PREAMBLE); h++) {
-            Optional<SpendLayout> detected = SpendLayout.detect(records.get(h));
-            if (detected.isEmpty() || forced.isPresent() && forced.get() != detected.get()) {
-                continue;
-            }
-            SpendLayout layout = detected.get();
-            List<String> header = records.get(h);
-            List<Map<String, String>> rows = new ArrayList<>();
-            List<FieldProblem> spans = new ArrayList<>();
-            for (List<String> record : records.subList(h + 1, records.size())) {
-                if (layout.isSummary(record)) {
-                    continue;
+            for (int h = 0; h < MAX_PREAMBLE; h++) {
+                List<String> header = lines.next();
+                if (header == null) {
+                    break;
                 }
-                if (layout.spansSeveralDays(header, record)) {
-                    spans.add(new FieldProblem("/rows/" + rows.size() + "/date", "not_daily",
-                            "covers several days; export with the Day breakdown"));
+                Optional<SpendLayout> detected = SpendLayout.detect(header);
+                if (detected.isPresent() && (forced.isEmpty() || forced.get() == detected.get())) {
+                    return csvRows(lines, detected.get(), header);
                 }
-                rows.add(layout.fields(header, record));
             }
-            if (rows.isEmpty() || rows.size() > MAX_ROWS) {
-                return new Parsed.Invalid("the CSV must have 1 to " + MAX_ROWS + " rows after its header", List.of());
-            }
-            Parsed parsed = validate(rows);
-            if (spans.isEmpty()) {
-                return parsed;
-            }
-            List<FieldProblem> all = new ArrayList<>(spans);
-            if (parsed instanceof Parsed.Invalid invalid) {
-                all.addAll(invalid.problems());
-            }
-            return new Parsed.Invalid("some rows are invalid; nothing was imported", all);
+        } catch (CsvLines.MalformedCsvException e) {
+            return new Parsed.Invalid("the body is not UTF-8 CSV: " + e.getMessage(), List.of());
+        } catch (CharacterCodingException e) {
+            return new Parsed.Invalid("the body is not UTF-8 CSV: a byte is not UTF-8", List.of());
         }
         return new Parsed.Invalid("no header row of a known layout (sluice, meta, google_ads) was found", List.of());
     }
 
-    private static Parsed validate(List<Map<String, String>> records) {
-        List<FieldProblem> problems = new ArrayList<>();
-        List<SpendRow> rows = new ArrayList<>(records.size());
-        Map<SpendRow.Key, Integer> seen = new LinkedHashMap<>();
-        for (int i = 0; i < records.size(); i++) {
-            Optional<SpendRow> row = SpendFields.row(records.get(i), "/rows/" + i, problems);
-            if (row.isEmpty()) {
+    private static Parsed csvRows(CsvLines lines, SpendLayout layout, List<String> header)
+            throws IOException, CsvLines.MalformedCsvException {
+        Rows rows = new Rows();
+        for (List<String> record = lines.next(); record != null; record = lines.next()) {
+            if (layout.isSummary(record)) {
                 continue;
             }
-            Integer first = seen.putIfAbsent(row.get().key(), i);
-            if (first != null) {
-                problems.add(new FieldProblem("/rows/" + i, "duplicate_row", "repeats the date, platform and campaign_id of row "
-                        + first + "; export without segments (one row per campaign and day)"));
-                continue;
+            if (rows.count == MAX_ROWS) {
+                return tooManyCsvRows();
             }
-            rows.add(row.get());
+            if (layout.spansSeveralDays(header, record)) {
+                rows.problem(rows.count, new FieldProblem("/rows/" + rows.count + "/date", "not_daily",
+                        "covers several days; export with the Day breakdown"));
+            }
+            rows.add(layout.fields(header, record));
         }
-        return problems.isEmpty() ? new Parsed.Rows(rows)
-                : new Parsed.Invalid("some rows are invalid; nothing was imported", problems);
+        return rows.count == 0 ? tooManyCsvRows() : rows.result();
     }
 
-    private static String utf8(byte[] body) throws CharacterCodingException {
-        return StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(body)).toString();
+    private static Parsed tooManyCsvRows() {
+        return new Parsed.Invalid("the CSV must have 1 to " + MAX_ROWS + " rows after its header", List.of());
+    }
+
+    /** The rows read so far: valid ones kept compactly, problems numbered by row. */
+    private static final class Rows {
+        int count;
+        final List<SpendRow> valid = new ArrayList<>();
+        final List<Numbered> problems = new ArrayList<>();
+        long problemCount;
+        /** The row number (from 0, as in pointers) of each valid row. */
+        private int[] rowNumbers = new int[16];
+        private final Map<String, String> texts = new HashMap<>();
+        private final Map<LocalDate, LocalDate> days = new HashMap<>();
+
+        record Numbered(int row, FieldProblem problem) {
+        }
+
+        /** Validates the next row. */
+        void add(Map<String, String> fields) {
+            int row = count++;
+            List<FieldProblem> found = new ArrayList<>(0);
+            Optional<SpendRow> parsed = SpendFields.row(fields, "/rows/" + row, found);
+            found.forEach(p -> problem(row, p));
+            if (parsed.isPresent() && found.isEmpty()) {
+                SpendRow r = parsed.get();
+                valid.add(new SpendRow(days.computeIfAbsent(r.day(), d -> d), text(r.platform()), text(r.campaign()),
+                        text(r.campaignName()), r.spend(), text(r.currency()), r.clicks(), r.impressions()));
+                rowNumbers = grow(rowNumbers, valid.size());
+                rowNumbers[valid.size() - 1] = row;
+            }
+        }
+
+        void problem(int row, FieldProblem problem) {
+            problemCount++;
+            if (problems.size() < MAX_PROBLEMS) {
+                problems.add(new Numbered(row, problem));
+            }
+        }
+
+        private String text(String value) {
+            return texts.computeIfAbsent(value, v -> v);
+        }
+
+        /**
+         * The rows, or the problems: each valid row that repeats an earlier one's key is one too.
+         * Repeats are found by sorting the rows' positions by key, not with a set of keys beside
+         * the rows.
+         */
+        Parsed result() {
+            Integer[] order = new Integer[valid.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Comparator<Integer> byKey = Comparator.comparing((Integer i) -> valid.get(i).day())
+                    .thenComparing(i -> valid.get(i).platform())
+                    .thenComparing(i -> valid.get(i).campaign())
+                    .thenComparingInt(i -> i);
+            Arrays.sort(order, byKey);
+            List<Numbered> repeats = new ArrayList<>();
+            for (int k = 1, first = 0; k < order.length; k++) {
+                SpendRow a = valid.get(order[first]);
+                SpendRow b = valid.get(order[k]);
+                if (a.key().equals(b.key())) {
+                    int row = rowNumbers[order[k]];
+                    repeats.add(new Numbered(row, new FieldProblem("/rows/" + row, "duplicate_row", "repeats the date, "
+                            + "platform and campaign_id of row " + rowNumbers[order[first]]
+                            + "; export without segments (one row per campaign and day)")));
+                } else {
+                    first = k;
+                }
+            }
+            if (problemCount == 0 && repeats.isEmpty()) {
+                return new Parsed.Rows(valid);
+            }
+            long all = problemCount + repeats.size();
+            List<Numbered> merged = new ArrayList<>(problems);
+            merged.addAll(repeats.subList(0, Math.min(repeats.size(), MAX_PROBLEMS)));
+            merged.sort(Comparator.comparingInt(Numbered::row));
+            List<FieldProblem> listed = merged.subList(0, (int) Math.min(merged.size(), MAX_PROBLEMS)).stream()
+                    .map(Numbered::problem).toList();
+            String detail = "some rows are invalid; nothing was imported"
+                    + (all > listed.size() ? " (the first " + listed.size() + " of " + all + " problems are listed)" : "");
+            return new Parsed.Invalid(detail, listed);
+        }
+
+        private static int[] grow(int[] a, int size) {
+            return size <= a.length ? a : Arrays.copyOf(a, a.length * 2);
+        }
     }
 }

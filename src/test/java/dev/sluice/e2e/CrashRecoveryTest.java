@@ -4,20 +4,19 @@ import dev.sluice.store.OutboxRow;
 import dev.sluice.store.Store;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.Stores;
+import dev.sluice.testing.ChildGateway;
 import dev.sluice.testing.Events;
 import dev.sluice.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,11 +44,11 @@ class CrashRecoveryTest {
 
     @Test
     void everyAcknowledgedEventSurvivesKillDashNine() throws Exception {
-        int port = freePort();
-        Process server = startChild(port);
+        int port = ChildGateway.freePort();
+        Process server = ChildGateway.start(List.of("-Xmx256m"), port, dir, dir.resolve("server.log"), Map.of());
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         try {
-            awaitReady(port, server);
+            ChildGateway.awaitReady(port, server);
             AtomicBoolean stop = new AtomicBoolean();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -102,48 +101,4 @@ class CrashRecoveryTest {
             }
         }
     }
-
-    private Process startChild(int port) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.sluice.Main", "serve", "--config", "src/test/resources/test-application.yaml"));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server.log").toFile());
-        Map<String, String> env = builder.environment();
-        env.put("TEST_DATA_KEY", TestGateway.DATA_KEY);
-        env.put("GLOBEX_SIGNING_SECRET", TestGateway.GLOBEX_SECRET);
-        env.put("TEST_META_TOKEN", TestGateway.META_TOKEN);
-        env.put("TEST_WEBHOOK_SECRET", TestGateway.WEBHOOK_SECRET);
-        env.put("SERVER_PORT", Integer.toString(port));
-        env.put("SLUICE_DATA_dash_DIR", dir.toString());
-        return builder.start();
-    }
-
-    private static void awaitReady(int port, Process server) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException("server exited with " + server.exitValue());
-            }
-            try {
-                HttpResponse<String> res = client.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-                if (res.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("server not ready in time");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
 }

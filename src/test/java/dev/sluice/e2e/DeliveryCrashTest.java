@@ -4,19 +4,17 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.testing.Events;
+import dev.sluice.testing.ChildGateway;
 import dev.sluice.testing.TestGateway;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +44,7 @@ final class DeliveryCrashTest {
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         try (FakePlatforms platforms = new FakePlatforms()) {
             platforms.delayMillis = 100; // keeps batches in flight when the kill comes
-            Process first = startChild(platforms, freePort(), "first.log");
+            Process first = startChild(platforms, ChildGateway.freePort(), "first.log");
             try {
                 int port = awaitReady(first);
                 AtomicBoolean stop = new AtomicBoolean();
@@ -69,7 +67,7 @@ final class DeliveryCrashTest {
                     platforms.accepted(FakePlatforms.META).keySet().containsAll(acknowledged), is(false));
 
             platforms.delayMillis = 0;
-            Process second = startChild(platforms, freePort(), "second.log");
+            Process second = startChild(platforms, ChildGateway.freePort(), "second.log");
             try {
                 awaitReady(second);
                 // Well inside the 2-minute lease the killed process held on its last batches.
@@ -114,52 +112,20 @@ final class DeliveryCrashTest {
     private final Map<Process, Integer> ports = new ConcurrentHashMap<>();
 
     private Process startChild(FakePlatforms platforms, int port, String log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.sluice.Main", "serve", "--config", "src/test/resources/test-application.yaml"));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(log).toFile());
-        Map<String, String> env = builder.environment();
-        env.put("TEST_DATA_KEY", TestGateway.DATA_KEY);
-        env.put("GLOBEX_SIGNING_SECRET", TestGateway.GLOBEX_SECRET);
-        env.put("TEST_META_TOKEN", TestGateway.META_TOKEN);
-        env.put("TEST_WEBHOOK_SECRET", TestGateway.WEBHOOK_SECRET);
-        env.put("SERVER_PORT", Integer.toString(port));
-        env.put("SLUICE_DATA_dash_DIR", dir.resolve("data").toString());
-        env.put("SLUICE_DELIVERY_ENABLED", "true");
-        env.put("SLUICE_TENANTS_0_DESTINATIONS_0_SETTINGS_BASE_dash_URL", platforms.metaBase());
-        env.put("SLUICE_TENANTS_0_DESTINATIONS_0_SETTINGS_POLL_dash_INTERVAL", "20ms");
-        env.put("SLUICE_TENANTS_0_DESTINATIONS_2_SETTINGS_URL", platforms.hookUrl());
-        env.put("SLUICE_TENANTS_0_DESTINATIONS_2_SETTINGS_POLL_dash_INTERVAL", "20ms");
-        env.put("SLUICE_TENANTS_0_DESTINATIONS_2_SETTINGS_MAX_dash_BATCH_dash_SIZE", "20");
-        Process process = builder.start();
+        Process process = ChildGateway.start(List.of("-Xmx256m"), port, dir.resolve("data"), dir.resolve(log), Map.of(
+                "SLUICE_DELIVERY_ENABLED", "true",
+                "SLUICE_TENANTS_0_DESTINATIONS_0_SETTINGS_BASE_dash_URL", platforms.metaBase(),
+                "SLUICE_TENANTS_0_DESTINATIONS_0_SETTINGS_POLL_dash_INTERVAL", "20ms",
+                "SLUICE_TENANTS_0_DESTINATIONS_2_SETTINGS_URL", platforms.hookUrl(),
+                "SLUICE_TENANTS_0_DESTINATIONS_2_SETTINGS_POLL_dash_INTERVAL", "20ms",
+                "SLUICE_TENANTS_0_DESTINATIONS_2_SETTINGS_MAX_dash_BATCH_dash_SIZE", "20"));
         ports.put(process, port);
         return process;
     }
 
     private int awaitReady(Process server) throws Exception {
         int port = ports.get(server);
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            assertTrue(server.isAlive(), "the gateway exited early; see its log in " + dir);
-            try {
-                HttpResponse<String> res = client.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-                if (res.statusCode() == 200) {
-                    return port;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("gateway not ready in time");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        ChildGateway.awaitReady(port, server);
+        return port;
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -90,5 +91,68 @@ final class CustomerIdsTest {
             set.add(id);
         }
         return set;
+    }
+
+    @Test
+    void passes_splitTheIdSpaceIntoConsecutiveRanges_eachIdInExactlyOne() {
+        Random random = new Random(7);
+        long[] ids = LongStream.concat(LongStream.of(Long.MIN_VALUE, Long.MIN_VALUE + 1, -1, 0, 1, Long.MAX_VALUE - 1,
+                Long.MAX_VALUE), random.longs(20_000)).sorted().toArray();
+        for (int count : new int[] {1, 2, 3, 5, 7, 64, 1000}) {
+            int[] perPass = new int[count];
+            int previous = 0;
+            for (long id : ids) {
+                int holding = -1;
+                for (int index = 0; index < count; index++) {
+                    if (new CustomerCounts.Pass(index, count).holds(id)) {
+                        assertEquals(-1, holding, id + " in two of " + count + " passes");
+                        holding = index;
+                    }
+                }
+                assertNotEquals(-1, holding, id + " in none of " + count + " passes");
+                // Ascending ids never go back to an earlier pass: each pass is one range.
+                assertTrue(holding >= previous, id + " of " + count + " passes");
+                previous = holding;
+                perPass[holding]++;
+            }
+            assertTrue(new CustomerCounts.Pass(0, count).holds(Long.MIN_VALUE));
+            assertTrue(new CustomerCounts.Pass(count - 1, count).holds(Long.MAX_VALUE));
+            if (count <= 7) {
+                // Equal ranges: uniform ids spread evenly (20,000 ids, so within a few percent).
+                for (int n : perPass) {
+                    assertEquals(ids.length / (double) count, n, ids.length * 0.1 / count, Arrays.toString(perPass));
+                }
+            }
+        }
+    }
+
+    @Test
+    void decodeInto_keepsOnlyThePassesIds() {
+        long[] set = randomSet(new Random(3));
+        for (int count : new int[] {1, 3}) {
+            LongList all = new LongList();
+            for (int index = 0; index < count; index++) {
+                CustomerIds.decodeInto(CustomerIds.encode(set), new CustomerCounts.Pass(index, count), all);
+            }
+            assertArrayEquals(set, all.sortedDistinct(), count + " passes");
+        }
+    }
+
+    @Test
+    void longList_holdsEveryValueAcrossChunks() {
+        Random random = new Random(11);
+        for (int size : new int[] {0, 1, 8, 9, 4095, 4096, 4097, 20_000}) {
+            LongList list = new LongList();
+            long[] expected = new long[size];
+            for (int i = 0; i < size; i++) {
+                expected[i] = random.nextInt(size / 2 + 1);
+                list.add(expected[i]);
+            }
+            assertEquals(size, list.size());
+            long[] copy = new long[size + 2];
+            assertEquals(size + 1, list.copyInto(copy, 1));
+            assertArrayEquals(expected, Arrays.copyOfRange(copy, 1, size + 1), "size " + size);
+            assertArrayEquals(LongStream.of(expected).sorted().distinct().toArray(), list.sortedDistinct(), "size " + size);
+        }
     }
 }

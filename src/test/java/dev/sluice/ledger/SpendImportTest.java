@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -82,6 +83,76 @@ final class SpendImportTest {
         assertThat(invalid(SpendImport.csv(bytes("a,b\n1,2\n"), Optional.empty())).detail(), containsString("no header"));
         assertThat(invalid(SpendImport.csv(bytes("date,\"open\n"), Optional.empty())).detail(), containsString("UTF-8 CSV"));
         assertThat(invalid(SpendImport.csv(bytes("x"), Optional.of("excel"))).detail(), containsString("layout"));
+    }
+
+    @Test
+    void manyBadRows_listTheFirstThousandProblems_andCountThemAll() {
+        StringBuilder csv = new StringBuilder("date,platform,campaign_id,spend,currency\n");
+        for (int i = 0; i < 1500; i++) {
+            csv.append("2026-11-02,meta,c").append(i).append(",1.00,").append(i < 600 ? "EUR" : "XYZ").append('\n');
+        }
+        for (int i = 0; i < 700; i++) {
+            csv.append("2026-11-02,meta,c").append(i).append(",1.00,EUR\n");
+        }
+        SpendImport.Parsed.Invalid invalid = invalid(SpendImport.csv(bytes(csv.toString()), Optional.empty()));
+
+        // 900 bad currencies (rows 600..1499) and 600 repeats of rows 0..599 (rows 1500..2099) plus
+        // 100 repeats of rows with a bad currency, which are no rows at all (rows 2100..2199 are fine).
+        assertThat(invalid.problems().size(), is(SpendImport.MAX_PROBLEMS));
+        assertThat(invalid.detail(), containsString("the first 1000 of 1500 problems"));
+        assertThat(invalid.problems().get(0).pointer() + " " + invalid.problems().get(0).code(), is("/rows/600/currency invalid_currency"));
+        assertThat(invalid.problems().get(900).pointer() + " " + invalid.problems().get(900).code(), is("/rows/1500 duplicate_row"));
+        assertThat(invalid.problems().get(900).message(), containsString("of row 0;"));
+    }
+
+    @Test
+    void hostileValues_areRefusedWithoutBeingHeldWhole() {
+        // A number of a billion digits as plain text: invalid, not a billion-character string.
+        SpendImport.Parsed.Invalid huge = invalid(SpendImport.json(bytes("""
+                {"rows":[{"date":"2026-11-02","platform":"meta","campaign_id":"c","spend":1e999999999,"currency":"EUR",
+                          "clicks":1E-999999999}]}""")));
+        assertThat(huge.problems().stream().map(p -> p.pointer()).toList(), contains("/rows/0/spend", "/rows/0/clicks"));
+
+        String longValue = "x".repeat(SpendImport.MAX_STRING_CHARS + 1);
+        assertThat(invalid(SpendImport.json(bytes("{\"rows\":[{\"campaign_name\":\"" + longValue + "\"}]}"))).detail(),
+                containsString("longer than"));
+        assertThat(invalid(SpendImport.csv(bytes("date,platform\n2026-11-02," + longValue + "\n"), Optional.empty())).detail(),
+                containsString("a field is longer than"));
+        assertThat(invalid(SpendImport.csv(bytes("date,platform,campaign_id,spend,currency\n" + ",".repeat(CsvLines.MAX_FIELDS) + "\n"),
+                Optional.empty())).detail(), containsString("more than 1000 fields"));
+        // A repeated key is not JSON to us: which of the two would count?
+        assertThat(invalid(SpendImport.json(bytes("{\"rows\":[{\"spend\":\"1\",\"spend\":\"2\"}]}"))).detail(),
+                containsString("not JSON"));
+    }
+
+    @Test
+    void moreThanMaxRows_isRefused_andAStreamsOwnFailurePropagates() {
+        StringBuilder csv = new StringBuilder("date,platform,campaign_id,spend,currency\n");
+        for (int i = 0; i <= SpendImport.MAX_ROWS; i++) {
+            csv.append("2026-11-02,meta,c").append(i).append(",1,EUR\n");
+        }
+        assertThat(invalid(SpendImport.csv(bytes(csv.toString()), Optional.empty())).detail(), containsString("1 to 100000 rows"));
+
+        IOException gone = new IOException("client went away");
+        java.io.InputStream failing = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(bytes("{\"rows\":[")),
+                new java.io.InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw gone;
+                    }
+                });
+        IOException thrown = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> SpendImport.json(failing));
+        assertThat(thrown, is(gone));
+    }
+
+    @Test
+    void csvRecords_quotedFieldsLineEndsAndBlankLines() throws Exception {
+        CsvLines lines = new CsvLines(new java.io.StringReader("\uFEFFa,\"b,\"\"c\"\"\r\nd\"\r\n\r\n\n\"\"\nx,,y\rlast"));
+        List<List<String>> records = new java.util.ArrayList<>();
+        for (List<String> r = lines.next(); r != null; r = lines.next()) {
+            records.add(r);
+        }
+        assertThat(records, contains(List.of("a", "b,\"c\"\r\nd"), List.of(""), List.of("x", "", "y"), List.of("last")));
     }
 
     private static String show(SpendRow r) {

@@ -1,0 +1,105 @@
+package dev.sluice.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.testing.ChildGateway;
+import dev.sluice.testing.TestGateway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The largest requests the API takes fit in the heap the project ships: the gateway runs in a
+ * child JVM started with {@code conf/jvm.options} (64 MiB heap, exit on OutOfMemoryError), and
+ * takes a spend import of the maximum 100,000 CSV rows, one of a 16 MiB JSON body, a body over the
+ * limit, and a year's KPI report over what they imported; afterwards it is still running. Before
+ * spend imports were streamed, the CSV import alone ran that heap out of memory and the gateway
+ * exited.
+ */
+class ShippedHeapTest {
+    private static final String SPEND_HEADER = "date,platform,campaign_id,campaign_name,spend,currency,clicks,impressions\n";
+    private static final LocalDate FIRST = LocalDate.parse("2025-01-01");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void largestSpendImportsAndAYearReport_fitTheShippedHeap() throws Exception {
+        int port = ChildGateway.freePort();
+        // Exactly the JVM options the project ships (a stale or absent AOT cache is only reported).
+        Process server = ChildGateway.start(List.of("@conf/jvm.options"), port, dir, dir.resolve("server.log"),
+                Map.of("SLUICE_DELIVERY_ENABLED", "false"));
+        try {
+            ChildGateway.awaitReady(port, server);
+            HttpClient client = HttpClient.newHttpClient();
+
+            StringBuilder csv = new StringBuilder(SPEND_HEADER);
+            for (int i = 0; i < 100_000; i++) {
+                csv.append(FIRST.plusDays(i % 365)).append(",meta,campaign-").append(i / 365)
+                        .append(",Black Friday campaign number ").append(i / 365).append(',').append(i % 1000).append(".50,EUR,")
+                        .append(i % 500).append(',').append(i % 100_000).append('\n');
+            }
+            HttpResponse<String> imported = post(client, port, "text/csv", csv.toString());
+            assertEquals(200, imported.statusCode(), imported.body());
+            assertEquals("{\"rows\":100000,\"replaced\":0}", imported.body());
+
+            StringBuilder json = new StringBuilder("{\"rows\":[");
+            for (int i = 0; json.length() < 16 * 1024 * 1024 - 400; i++) {
+                json.append(i == 0 ? "" : ",").append("{\"date\":\"").append(FIRST.plusDays(i % 365))
+                        .append("\",\"platform\":\"google_ads\",\"campaign_id\":\"campaign-").append(i / 365)
+                        .append("\",\"campaign_name\":\"Search campaign number ").append(i / 365)
+                        .append("\",\"spend\":\"12.34\",\"currency\":\"EUR\",\"clicks\":").append(i % 500)
+                        .append(",\"impressions\":").append(i % 100_000).append('}');
+            }
+            json.append("]}");
+            HttpResponse<String> jsonImport = post(client, port, "application/json", json.toString());
+            assertEquals(200, jsonImport.statusCode(), jsonImport.body());
+
+            // Over 16 MiB in fewer than 100,000 rows: refused as soon as the limit is passed.
+            StringBuilder large = new StringBuilder(SPEND_HEADER);
+            while (large.length() <= 16 * 1024 * 1024) {
+                large.append("2025-01-01,meta,c,").append("n".repeat(250)).append(",1.00,EUR,1,1\n");
+            }
+            HttpResponse<String> tooLarge = post(client, port, "text/csv", large.toString());
+            assertEquals(413, tooLarge.statusCode(), tooLarge.body());
+            // One 16 MiB string: refused at 64 K characters, never held whole.
+            HttpResponse<String> longString = post(client, port, "application/json",
+                    "{\"rows\":[{\"campaign_name\":\"" + "x".repeat(16 * 1024 * 1024 - 100) + "\"}]}");
+            assertEquals(400, longString.statusCode(), longString.body());
+
+            HttpResponse<String> report = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                            + "/v1/reports/kpis?from=2025-01-01&to=2025-12-31&group_by=campaign&currency=EUR"))
+                    .header("Authorization", "Bearer " + TestGateway.ACME_ADMIN_KEY).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, report.statusCode(), report.body());
+            assertTrue(report.body().contains("campaign-273"), "the report has the imported campaigns");
+            assertTrue(server.isAlive(), "the gateway is still running");
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+        String log = Files.readString(dir.resolve("server.log"));
+        assertTrue(!log.contains("OutOfMemoryError"), "no OutOfMemoryError in the server's log");
+    }
+
+    private static HttpResponse<String> post(HttpClient client, int port, String type, String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/spend"))
+                        .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
