@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Inserts many rows with {@code INSERT ... VALUES (...), (...), ...} statements of up to
@@ -41,6 +43,8 @@ public final class MultiRowInsert<T> {
     private final Binder<T> binder;
     // Built once: every full chunk uses the same text.
     private final String fullChunkSql;
+    /** Statement texts of the chunks, per suffix, built once each (index: log2 of the rows; see TEXT_SLOTS). */
+    private final Map<String, String[]> chunkTexts = new ConcurrentHashMap<>();
 
     /**
      * @param table   the table
@@ -69,6 +73,25 @@ public final class MultiRowInsert<T> {
             sb.append(tuple);
         }
         return sb.toString();
+    }
+
+    /** Slots of {@link #chunkTexts}: one per power of two below {@link #MAX_ROWS}, and MAX_ROWS itself last. */
+    private static final int TEXT_SLOTS = Integer.SIZE - Integer.numberOfLeadingZeros(MAX_ROWS) + 1;
+
+    /** The statement for {@code rows} rows followed by {@code suffix}; the chunk sizes in use are built once. */
+    private String text(int rows, String suffix) {
+        int slot = rows == MAX_ROWS ? TEXT_SLOTS - 1 : Integer.bitCount(rows) == 1 ? Integer.numberOfTrailingZeros(rows) : -1;
+        if (slot < 0) {
+            return sql(rows) + suffix;
+        }
+        String[] texts = chunkTexts.computeIfAbsent(suffix, s -> new String[TEXT_SLOTS]);
+        String text = texts[slot];
+        if (text == null) {
+            // A race builds the same text twice at worst; a String is safe to publish this way.
+            text = (rows == MAX_ROWS ? fullChunkSql : sql(rows)) + suffix;
+            texts[slot] = text;
+        }
+        return text;
     }
 
     /**
@@ -119,7 +142,7 @@ public final class MultiRowInsert<T> {
         for (int from = 0; from < size; ) {
             int rest = size - from;
             int count = rest >= MAX_ROWS ? MAX_ROWS : cached ? Integer.highestOneBit(rest) : rest;
-            try (StatementCache.Lease lease = StatementCache.prepare(c, (count == MAX_ROWS ? fullChunkSql : sql(count)) + suffix)) {
+            try (StatementCache.Lease lease = StatementCache.prepare(c, text(count, suffix))) {
                 PreparedStatement ps = lease.statement();
                 for (int i = 0; i < count; i++) {
                     binder.bind(ps, i * columns, rows.get(from + i));
