@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.testing.ChildGateway;
+import dev.sluice.testing.Events;
 import dev.sluice.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,14 +17,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The largest requests the API takes fit in the heap the project ships: the gateway runs in a
  * child JVM started with {@code conf/jvm.options} (64 MiB heap, exit on OutOfMemoryError), and
- * takes a spend import of the maximum 100,000 CSV rows, one of a 16 MiB JSON body, a body over the
+ * takes 24 ingest batches of 1,000 events at the 2 MiB body limit from 8 clients at once, a spend import of the maximum 100,000 CSV rows, one of a 16 MiB JSON body, a body over the
  * limit, and a year's KPI report over what they imported; afterwards it is still running. Before
  * spend imports were streamed, the CSV import alone ran that heap out of memory and the gateway
  * exited.
@@ -40,10 +45,38 @@ class ShippedHeapTest {
         int port = ChildGateway.freePort();
         // Exactly the JVM options the project ships (a stale or absent AOT cache is only reported).
         Process server = ChildGateway.start(List.of("@conf/jvm.options"), port, dir, dir.resolve("server.log"),
-                Map.of("SLUICE_DELIVERY_ENABLED", "false"));
+                Map.of("SLUICE_DELIVERY_ENABLED", "false", "SLUICE_INGEST_MAX_dash_BODY_dash_BYTES", "2097152"));
         try {
             ChildGateway.awaitReady(port, server);
             HttpClient client = HttpClient.newHttpClient();
+
+            // Ingest's largest requests, many at once: batches of 1,000 events of about 1.7 KB
+            // (the shipped 2 MiB body limit), from 8 clients.
+            String userAgent = "Mozilla/5.0 " + "x".repeat(1000);
+            try (ExecutorService clients = Executors.newFixedThreadPool(8)) {
+                List<Future<Integer>> answers = new ArrayList<>();
+                for (int c = 0; c < 8; c++) {
+                    for (int b = 0; b < 3; b++) {
+                        String prefix = "heap-" + c + "-" + b + "-";
+                        answers.add(clients.submit(() -> {
+                            String[] events = new String[1000];
+                            for (int i = 0; i < events.length; i++) {
+                                events[i] = Events.purchase(prefix + i).replace("Mozilla/5.0 (test)", userAgent);
+                            }
+                            HttpResponse<String> res = client.send(HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                                    .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(Events.batch(events))).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            return res.statusCode();
+                        }));
+                    }
+                }
+                for (Future<Integer> answer : answers) {
+                    assertEquals(202, answer.get(), "a batch of 1,000 events is accepted");
+                }
+            }
 
             StringBuilder csv = new StringBuilder(SPEND_HEADER);
             for (int i = 0; i < 100_000; i++) {
