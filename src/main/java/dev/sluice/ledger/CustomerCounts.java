@@ -35,8 +35,8 @@ import java.util.Map;
  * and in total. A pass holds its ids as read (8 bytes each), then each group's sorted copy while
  * that group is counted; the total merges the groups' sorted arrays without copying them. With
  * the default of {@value #PASS_IDS} ids that is at most about 16 MB, which is what lets the
- * gateway run in a 64 MiB heap whatever the history; a busy merchant's unfolded year (5 million
- * entries) takes five passes, a folded month or a day one.
+ * gateway run in a 64 MiB heap whatever the history; a busy merchant's year (4 million purchases,
+ * folded or not) takes four or five passes, a month or a day one.
  */
 final class CustomerCounts {
 
