@@ -17,16 +17,36 @@ public final class SluiceCommand implements Callable<Integer> {
         return new ServeCommand().call();
     }
 
-    /** Runs the command line and returns the exit code (2 for configuration errors). */
+    /**
+     * Runs the command line and returns the exit code (2 for configuration errors).
+     *
+     * <p>Without arguments (how the README and the container start the gateway) it serves at once,
+     * without building the command line: picocli reads every command's annotations reflectively,
+     * and its classes, compiled for Java 5, cannot go into the JVM's ahead-of-time cache, so they
+     * are loaded and verified from the jar at every start. What picocli would do for no arguments
+     * is the same: {@link #call()}, with a configuration error reported the same way.
+     */
     public static int run(String... args) {
+        if (args.length == 0) {
+            try {
+                return new SluiceCommand().call();
+            } catch (ConfigException e) {
+                System.err.println(configurationError(e));
+                return 2;
+            }
+        }
         CommandLine cli = new CommandLine(new SluiceCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {
-                commandLine.getErr().println("sluice: configuration error: " + e.getMessage());
+                commandLine.getErr().println(configurationError(e));
                 return 2;
             }
             throw e;
         });
         return cli.execute(args);
+    }
+
+    private static String configurationError(Exception e) {
+        return "sluice: configuration error: " + e.getMessage();
     }
 }

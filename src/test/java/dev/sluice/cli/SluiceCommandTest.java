@@ -30,6 +30,44 @@ class SluiceCommandTest {
 
     @Test
     void badConfigurationExitsWithCode2AndNamesTheKey() throws Exception {
+        Path config = badConfig();
+        PrintStream previous = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, SluiceCommand.run("serve", "--config", config.toString()));
+        } finally {
+            System.setErr(previous);
+        }
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("sluice.tenants.0.destinations.0.type"), err.toString());
+        assertEquals(2, SluiceCommand.run("serve", "--config", dir.resolve("missing.yaml").toString()));
+    }
+
+    /**
+     * No arguments (the README's and the container's start) serve without building picocli's
+     * command line, whose classes cannot go into the AOT cache; a configuration error is still
+     * exit code 2 with the same message. In a child JVM, because serving reads the environment.
+     */
+    @Test
+    void withoutArguments_itServesWithoutPicocli_andReportsABadConfigurationTheSameWay() throws Exception {
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info:stdout", "-cp", System.getProperty("java.class.path"), "dev.sluice.Main")
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().put("SLUICE_CONFIG", badConfig().toString());
+        Process child = builder.start();
+        assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the child exits");
+        String errors = Files.readString(err);
+        assertEquals(2, child.exitValue(), errors);
+        assertTrue(errors.contains("sluice: configuration error:") && errors.contains("sluice.tenants.0.destinations.0.type"),
+                errors);
+        assertTrue(Files.readString(out).contains(" dev.sluice.cli.ServeCommand "), "the class log is read");
+        assertTrue(!Files.readString(out).contains(" picocli."), "no picocli class was loaded");
+    }
+
+    private Path badConfig() throws Exception {
         Path config = dir.resolve("bad.yaml");
         Files.writeString(config, """
                 sluice:
@@ -43,16 +81,7 @@ class SluiceCommandTest {
                         - id: m
                           type: myspace
                 """.formatted(dir.resolve("data"), "ab".repeat(32)));
-        PrintStream previous = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(2, SluiceCommand.run("serve", "--config", config.toString()));
-        } finally {
-            System.setErr(previous);
-        }
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("sluice.tenants.0.destinations.0.type"), err.toString());
-        assertEquals(2, SluiceCommand.run("serve", "--config", dir.resolve("missing.yaml").toString()));
+        return config;
     }
 
     private static String capture(Runnable action) {
