@@ -194,6 +194,8 @@ class GatewayEndToEndTest {
         assertTrue(metrics.body().contains("sluice_events_total{outcome=\"accepted\",reason=\"none\",tenant=\"acme\"} 1.0"),
                 metrics.body());
         assertTrue(metrics.body().contains("sluice_http_ingest_latency_seconds_bucket"));
+        assertTrue(metrics.body().contains("sluice_store_commit_duration_seconds_bucket{store=\"sqlite\",le=\"0.01\"}"),
+                metrics.body());
         assertEquals(404, sluice.get("/nope").statusCode());
         assertEquals(405, sluice.get("/v1/events").statusCode());
     }
