@@ -74,7 +74,7 @@ final class CustomerCounts {
     static Counts count(Connection c, String dialect, KpiQuery q, int tailPage, long passIds) throws SQLException {
         long foldedThrough = CustomerDays.state(c).foldedThrough();
         long ids = storedIds(c, q) + tailRows(c, dialect, q, foldedThrough);
-        int passes = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (ids + passIds - 1) / passIds));
+        int passes = ids <= passIds ? 1 : (int) Math.min(Integer.MAX_VALUE, (ids - 1) / passIds + 1);
         Map<LedgerReader.GroupKey, Long> counts = new HashMap<>();
         long total = 0;
         for (int i = 0; i < passes; i++) {
