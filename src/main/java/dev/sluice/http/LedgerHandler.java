@@ -15,6 +15,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -78,6 +79,10 @@ final class LedgerHandler {
                     "send application/json or text/csv"));
             return;
         }
+        if (req.headers().contentLength().orElse(0) > MAX_SPEND_BYTES) {
+            tooLarge(res);
+            return;
+        }
         SpendImport.Parsed parsed;
         try (InputStream in = new Limited(req.content().inputStream(), MAX_SPEND_BYTES)) {
             parsed = json ? SpendImport.json(in) : SpendImport.csv(in, req.query().first("layout").asOptional());
@@ -85,8 +90,7 @@ final class LedgerHandler {
             // the limit, so that the client, still sending, gets the answer rather than a reset.
             in.transferTo(OutputStream.nullOutputStream());
         } catch (Limited.TooLarge e) {
-            Responses.problem(res, Problem.of(413, "body-too-large", "Content Too Large",
-                    "a spend import is at most " + MAX_SPEND_BYTES + " bytes; split it by date"));
+            tooLarge(res);
             return;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -101,6 +105,11 @@ final class LedgerHandler {
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
         }
+    }
+
+    private static void tooLarge(ServerResponse res) {
+        Responses.problem(res, Problem.of(413, "body-too-large", "Content Too Large",
+                "a spend import is at most " + MAX_SPEND_BYTES + " bytes; split it by date"));
     }
 
     private static void invalid(ServerResponse res, SpendImport.Parsed.Invalid invalid) {
@@ -169,7 +178,7 @@ final class LedgerHandler {
      * A request body read as a stream (a spend import is parsed as it arrives, never held whole),
      * failing with {@link TooLarge} as soon as it passes {@code limit} bytes.
      */
-    private static final class Limited extends java.io.FilterInputStream {
+    static final class Limited extends FilterInputStream {
         private final long limit;
         private long read;
 
