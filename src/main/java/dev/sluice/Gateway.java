@@ -28,7 +28,9 @@ import dev.sluice.store.Store;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.Stores;
 import io.helidon.config.Config;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -176,15 +178,21 @@ public final class Gateway implements AutoCloseable {
                 config.ingest().maxInFlightBytes());
         boolean adminListener = root.get("server.sockets").asNodeList().orElse(List.of()).stream()
                 .anyMatch(socket -> socket.get("name").asString().orElse("").equals(HttpApi.ADMIN_SOCKET));
+        long maxPayloadBytes = HttpApi.maxPayloadBytes(config.ingest().maxBodyBytes());
+        DirectHandlers transportProblems = HttpApi.transportProblems(maxPayloadBytes);
         var builder = WebServer.builder()
-                .config(root.get("server"));
+                .config(root.get("server"))
+                .maxPayloadSize(maxPayloadBytes)
+                .directHandlers(transportProblems);
+        // Listeners from server.sockets (the admin listener) get the same limit and problem bodies.
+        Map<String, ListenerConfig> sockets = new LinkedHashMap<>(builder.sockets());
+        sockets.forEach((name, socket) -> builder.putSocket(name, ListenerConfig.builder().from(socket)
+                .maxPayloadSize(maxPayloadBytes).directHandlers(transportProblems).build()));
         if (adminListener) {
             builder.routing(HttpApi.ADMIN_SOCKET, r -> HttpApi.adminRouting(r, tenants, registry,
                     () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring));
         }
         WebServer server = builder
-                // Spend imports (16 MiB) may be larger than event batches; each handler enforces its own limit.
-                .maxPayloadSize(Math.max(config.ingest().maxBodyBytes() * 2, 16L * 1024 * 1024))
                 .routing(r -> HttpApi.routing(r, pipeline, tenants, config.ingest().maxBodyBytes(), registry,
                         () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring, ledger,
                         adminListener))

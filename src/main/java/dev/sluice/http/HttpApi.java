@@ -8,6 +8,7 @@ import dev.sluice.privacy.DataKeyring;
 import dev.sluice.ledger.Ledger;
 import dev.sluice.store.DeliveryStore;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -38,6 +39,22 @@ public final class HttpApi {
 
     /** The admin listener's name: when {@code server.sockets} has one, admin routes move there. */
     public static final String ADMIN_SOCKET = "admin";
+
+    /**
+     * The server-wide body limit, over which the server itself answers 413 and closes the
+     * connection. It is well above every handler's own limit (ingest's configured body size, a
+     * spend import's 16 MiB): a body between the two gets the handler's problem answer, and the
+     * server then reads the rest of the body and discards it, so that a client still sending
+     * reads the answer rather than a connection reset.
+     */
+    public static long maxPayloadBytes(long maxIngestBodyBytes) {
+        return 4 * Math.max(maxIngestBodyBytes, LedgerHandler.MAX_SPEND_BYTES);
+    }
+
+    /** Problem bodies for what the server answers before routing (see {@link TransportProblems}). */
+    public static DirectHandlers transportProblems(long maxPayloadBytes) {
+        return TransportProblems.handlers(maxPayloadBytes);
+    }
 
     /**
      * Registers the routes of the main listener on {@code routing}. {@code ready} answers the

@@ -5,9 +5,12 @@ import dev.sluice.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Map;
@@ -26,7 +29,7 @@ class AdminListenerTest {
     Path dir;
 
     @Test
-    void adminRoutesMoveToTheAdminListener() {
+    void adminRoutesMoveToTheAdminListener() throws IOException {
         try (TestGateway sluice = TestGateway.start(dir, InstantSource.system(), Map.of(
                 "server.sockets.0.name", "admin",
                 "server.sockets.0.host", "127.0.0.1",
@@ -48,6 +51,15 @@ class AdminListenerTest {
                     .header("Authorization", "Bearer " + TestGateway.ACME_KEY).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Events.purchase("adm-2"))).build()).statusCode(),
                     "no ingest on the admin listener");
+
+            try (Socket socket = new Socket("127.0.0.1", admin)) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write("NOT-HTTP\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+                assertTrue(answer.contains("urn:sluice:problem:malformed-request"),
+                        "the admin listener answers what it cannot parse with a problem body too: " + answer);
+            }
         }
     }
 

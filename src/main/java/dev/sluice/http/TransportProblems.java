@@ -1,0 +1,67 @@
+package dev.sluice.http;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Problem bodies for what the web server answers itself, before any route runs: a request it
+ * cannot parse, a body over the server-wide limit, a failure in the transport. Helidon's own
+ * answers are plain text or empty; these are {@code application/problem+json} like every other
+ * refusal. The detail is fixed per kind: the server's message can quote the request (a header
+ * value, a path), and a problem body never echoes what was sent.
+ */
+final class TransportProblems implements DirectHandler {
+    private final long maxPayloadBytes;
+
+    private TransportProblems(long maxPayloadBytes) {
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    /** Handlers for every kind of event the server answers directly. */
+    static DirectHandlers handlers(long maxPayloadBytes) {
+        TransportProblems problems = new TransportProblems(maxPayloadBytes);
+        DirectHandlers.Builder builder = DirectHandlers.builder();
+        for (EventType type : EventType.values()) {
+            builder.addHandler(type, problems);
+        }
+        return builder.build();
+    }
+
+    @Override
+    public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
+                                    ServerResponseHeaders headers, String message) {
+        Problem problem = problem(eventType, status);
+        headers.set(HeaderNames.CONTENT_TYPE, Responses.PROBLEM_JSON);
+        headers.set(HeaderNames.CACHE_CONTROL, "no-store");
+        return TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .keepAlive(eventType.keepAlive())
+                .entity(Json.problem(problem, List.of()))
+                .build();
+    }
+
+    /** Chosen by status: Helidon reports a body over the limit as a bad request with status 413. */
+    Problem problem(EventType eventType, Status status) {
+        int code = status.code();
+        return switch (code) {
+            case 413 -> Problem.of(code, "body-too-large", "Content Too Large",
+                    "the body is over the server's limit of " + maxPayloadBytes + " bytes");
+            case 400 -> Problem.of(code, "malformed-request", "Bad Request",
+                    "the HTTP request could not be parsed (request line, headers or framing)");
+            case 403 -> Problem.of(code, "forbidden", "Forbidden", "the request is not allowed");
+            case 505 -> Problem.of(code, "http-version-not-supported", "HTTP Version Not Supported",
+                    "send HTTP/1.1 or HTTP/2");
+            default -> code >= 500
+                    ? Problem.of(code, "internal-error", status.reasonPhrase(), "the server failed to process the request")
+                    : Problem.of(code, "transport-error", status.reasonPhrase(),
+                            "the server refused the request before routing it (" + eventType.name().toLowerCase(Locale.ROOT) + ")");
+        };
+    }
+}

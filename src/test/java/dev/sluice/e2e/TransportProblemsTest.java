@@ -1,0 +1,146 @@
+package dev.sluice.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.testing.TestGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * What the web server answers before any route runs, and the body limits, over a raw socket so
+ * that the exact status line, headers and framing are seen: every refusal is a problem body, a
+ * body over a handler's limit gets that handler's answer (the server reads the rest and keeps the
+ * connection), and only a body over the server-wide limit closes the connection.
+ */
+class TransportProblemsTest {
+    private static final int SPEND_LIMIT = 16 * 1024 * 1024;
+
+    @TempDir
+    Path dir;
+    TestGateway sluice;
+
+    @BeforeEach
+    void start() {
+        sluice = TestGateway.start(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        sluice.close();
+    }
+
+    @Test
+    void aDeclaredSpendBodyOverItsLimit_getsTheHandlersProblem_withoutSendingTheBody() throws IOException {
+        try (Socket socket = connect()) {
+            send(socket, post("/v1/spend", "text/csv", SPEND_LIMIT + 1));
+            Answer answer = read(socket.getInputStream());
+            assertEquals(413, answer.status());
+            assertTrue(answer.head().contains("content-type: application/problem+json"), answer.head());
+            assertTrue(answer.body().contains("urn:sluice:problem:body-too-large"), answer.body());
+            assertTrue(answer.body().contains("a spend import is at most " + SPEND_LIMIT + " bytes"), answer.body());
+        }
+    }
+
+    @Test
+    void aBodyOverAHandlersLimit_isReadToItsEnd_andTheConnectionServesTheNextRequest() throws IOException {
+        try (Socket socket = connect()) {
+            byte[] body = new byte[SPEND_LIMIT + 1];
+            Arrays.fill(body, (byte) 'x');
+            send(socket, post("/v1/spend", "text/csv", body.length));
+            socket.getOutputStream().write(body);
+            Answer refused = read(socket.getInputStream());
+            assertEquals(413, refused.status());
+            assertTrue(refused.head().contains("connection: keep-alive"), refused.head());
+
+            send(socket, "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertEquals(200, read(socket.getInputStream()).status(), "the same connection answers the next request");
+        }
+    }
+
+    @Test
+    void aBodyOverTheServersLimit_getsAProblemAndTheConnectionIsClosed() throws IOException {
+        try (Socket socket = connect()) {
+            send(socket, post("/v1/events", "application/json", 4L * SPEND_LIMIT + 1));
+            Answer answer = read(socket.getInputStream());
+            assertEquals(413, answer.status());
+            assertTrue(answer.head().contains("connection: close"), answer.head());
+            assertTrue(answer.head().contains("content-type: application/problem+json"), answer.head());
+            assertTrue(answer.body().contains("urn:sluice:problem:body-too-large"), answer.body());
+            assertTrue(answer.body().contains("limit of " + 4L * SPEND_LIMIT + " bytes"), answer.body());
+        }
+    }
+
+    @Test
+    void anUnparsableRequest_getsAProblemThatDoesNotEchoIt() throws IOException {
+        for (String request : new String[] {
+                "NOT-HTTP secret-token-1\r\n\r\n",
+                "GET /health/live HTTP/1.1\r\nHost: localhost\r\nAuthorization secret-token-1\r\n\r\n",
+                "POST /v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Length: secret-token-1\r\n\r\n"}) {
+            try (Socket socket = connect()) {
+                send(socket, request);
+                Answer answer = read(socket.getInputStream());
+                assertEquals(400, answer.status(), request);
+                assertTrue(answer.head().contains("content-type: application/problem+json"), answer.head());
+                assertTrue(answer.body().contains("urn:sluice:problem:malformed-request"), answer.body());
+                assertFalse(answer.body().contains("secret-token-1"), answer.body());
+            }
+        }
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket(sluice.uri("/").getHost(), sluice.uri("/").getPort());
+        socket.setSoTimeout(30_000);
+        return socket;
+    }
+
+    private static String post(String path, String type, long length) {
+        return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestGateway.ACME_KEY
+                + "\r\nContent-Type: " + type + "\r\nContent-Length: " + length + "\r\n\r\n";
+    }
+
+    private static void send(Socket socket, String text) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** One response: the head lower-cased, the body by its Content-Length. */
+    private record Answer(int status, String head, String body) {
+    }
+
+    private static Answer read(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed after " + head.size() + " bytes of the head");
+            }
+            head.write(b);
+            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String text = head.toString(StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+        int status = Integer.parseInt(text.substring(9, 12));
+        int length = 0;
+        for (String line : text.split("\r\n")) {
+            if (line.startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring("content-length:".length()).trim());
+            }
+        }
+        return new Answer(status, text, new String(in.readNBytes(length), StandardCharsets.UTF_8));
+    }
+}
