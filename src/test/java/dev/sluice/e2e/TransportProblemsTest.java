@@ -28,6 +28,8 @@ import java.util.Locale;
  */
 class TransportProblemsTest {
     private static final int SPEND_LIMIT = 16 * 1024 * 1024;
+    /** The default {@code sluice.ingest.max-body-bytes}. */
+    private static final int INGEST_LIMIT = 2 * 1024 * 1024;
 
     @TempDir
     Path dir;
@@ -68,6 +70,35 @@ class TransportProblemsTest {
 
             send(socket, "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
             assertEquals(200, read(socket.getInputStream()).status(), "the same connection answers the next request");
+        }
+    }
+
+    @Test
+    void aChunkedBodyOverAHandlersLimit_getsTheHandlersProblem_andTheConnectionServesTheNextRequest() throws IOException {
+        for (String[] endpoint : new String[][] {
+                {"/v1/events", "application/json", Integer.toString(INGEST_LIMIT)},
+                {"/v1/spend", "text/csv", Integer.toString(SPEND_LIMIT)}}) {
+            try (Socket socket = connect()) {
+                send(socket, "POST " + endpoint[0] + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                        + TestGateway.ACME_KEY + "\r\nContent-Type: " + endpoint[1] + "\r\nTransfer-Encoding: chunked\r\n\r\n");
+                byte[] chunk = new byte[64 * 1024];
+                Arrays.fill(chunk, (byte) ' ');
+                OutputStream out = socket.getOutputStream();
+                for (long sent = 0; sent <= Long.parseLong(endpoint[2]) + chunk.length; sent += chunk.length) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Answer refused = read(socket.getInputStream());
+                assertEquals(413, refused.status(), endpoint[0]);
+                assertTrue(refused.body().contains("urn:sluice:problem:body-too-large"), refused.body());
+                assertTrue(refused.head().contains("connection: keep-alive"), refused.head());
+
+                send(socket, "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                assertEquals(200, read(socket.getInputStream()).status(), "the same connection answers the next request");
+            }
         }
     }
 
