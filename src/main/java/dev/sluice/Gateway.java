@@ -1,9 +1,12 @@
 package dev.sluice;
 
+import dev.sluice.audit.AuditKey;
 import dev.sluice.audit.AuditLog;
 import dev.sluice.audit.AuditScheduler;
 import dev.sluice.audit.AuditSigner;
 import dev.sluice.audit.RetentionPurge;
+import dev.sluice.config.AuditSettings;
+import dev.sluice.config.ConfigException;
 import dev.sluice.config.Secrets;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.StoreSettings;
@@ -40,6 +43,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,12 +100,14 @@ public final class Gateway implements AutoCloseable {
         ConsentEngine consent;
         DataKeyring keyring;
         AuditSigner auditSigner;
+        List<AuditKey> previousAuditKeys;
         PrometheusMeterRegistry registry;
         try {
             // A bad consent policy, key or signer stops startup before any request is served.
             consent = new ConsentEngine(ConsentPolicy.load(config.consentPolicy()));
             keyring = keyring(config);
             auditSigner = auditSigner(config);
+            previousAuditKeys = previousAuditKeys(config);
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(registry);
             if (config.generateDemoKey()) {
@@ -127,7 +133,7 @@ public final class Gateway implements AutoCloseable {
         WebServer server;
         try {
             // Consent audit log: the policy in force is recorded before any event is accepted.
-            AuditLog audit = new AuditLog(store.sql(), auditSigner, config.audit().checkpointEvery(),
+            AuditLog audit = new AuditLog(store.sql(), auditSigner, previousAuditKeys, config.audit().checkpointEvery(),
                     config.audit().checkpointInterval(), clock);
             List<String> tenantIds = tenants.stream().map(TenantConfig::id).sorted().toList();
             audit.recordPolicy(tenantIds, consent.policy());
@@ -291,6 +297,24 @@ public final class Gateway implements AutoCloseable {
     /** The audit checkpoint key: configured, or the demo's generated one (see {@link SluiceConfig}). */
     public static AuditSigner auditSigner(SluiceConfig config) {
         return AuditSigner.load(config.audit().signingKey(), config.dataDir().resolve(DEMO_AUDIT_KEY));
+    }
+
+    /**
+     * The public keys of audit signing keys replaced by the current one
+     * ({@code sluice.audit.previous-public-keys}).
+     *
+     * @throws ConfigException naming the entry that is not an Ed25519 public key
+     */
+    public static List<AuditKey> previousAuditKeys(SluiceConfig config) {
+        List<AuditKey> keys = new ArrayList<>();
+        for (AuditSettings.PublicKeyText key : config.audit().previousPublicKeys()) {
+            try {
+                keys.add(AuditKey.parse(key.text()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key.configKey(), e.getMessage());
+            }
+        }
+        return keys;
     }
 
     private static RetentionPurge.Policy retention(SluiceConfig config) {

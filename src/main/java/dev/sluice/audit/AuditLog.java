@@ -34,6 +34,7 @@ public final class AuditLog {
     private final ChainAppender appender;
     private final AuditReader reader;
     private final Duration checkpointInterval;
+    private final TrustedKeys trustedKeys;
     private final InstantSource clock;
 
     /**
@@ -42,7 +43,19 @@ public final class AuditLog {
      */
     public AuditLog(SqlAccess sql, AuditSigner signer, long checkpointEvery, Duration checkpointInterval,
                     InstantSource clock) {
+        this(sql, signer, List.of(), checkpointEvery, checkpointInterval, clock);
+    }
+
+    /**
+     * @param previousKeys       public keys of signing keys this one replaced: their checkpoints
+     *                           still verify
+     * @param checkpointEvery    sign a checkpoint after this many records
+     * @param checkpointInterval and at least this often while records arrive ({@link #checkpointDue})
+     */
+    public AuditLog(SqlAccess sql, AuditSigner signer, List<AuditKey> previousKeys, long checkpointEvery,
+                    Duration checkpointInterval, InstantSource clock) {
         this.sql = Objects.requireNonNull(sql, "sql");
+        this.trustedKeys = TrustedKeys.of(signer.publicKey(), previousKeys);
         this.signer = Objects.requireNonNull(signer, "signer");
         this.appender = new ChainAppender(signer, checkpointEvery);
         this.reader = new AuditReader(sql);
@@ -58,6 +71,11 @@ public final class AuditLog {
     /** The public half of the signing key, for auditors. */
     public AuditKey publicKey() {
         return signer.publicKey();
+    }
+
+    /** The keys checkpoints verify under: the signing key's public half and those it replaced. */
+    public TrustedKeys trustedKeys() {
+        return trustedKeys;
     }
 
     /**
@@ -152,7 +170,7 @@ public final class AuditLog {
     /** Checks the tenant's stored chain, checkpoint signatures and head. */
     public Verification verify(String tenantId) {
         try {
-            return Verification.of(reader.verify(tenantId, signer.publicKey()));
+            return Verification.of(reader.verify(tenantId, trustedKeys));
         } catch (SQLException e) {
             throw failure("verifying the audit chain failed", e);
         }

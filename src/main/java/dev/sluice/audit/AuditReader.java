@@ -118,8 +118,8 @@ final class AuditReader {
     }
 
     /** Verifies the tenant's whole stored chain against its checkpoints and head. */
-    ChainVerifier.Result verify(String tenantId, AuditKey key) throws SQLException {
-        ChainVerifier verifier = new ChainVerifier(tenantId, Optional.of(key));
+    ChainVerifier.Result verify(String tenantId, TrustedKeys keys) throws SQLException {
+        ChainVerifier verifier = new ChainVerifier(tenantId, Optional.of(keys));
         // Checkpoints first, then the head: a checkpoint is written with its head in one
         // transaction and heads only grow, so every checkpoint read here is at or below the head
         // read next, unless someone rolled the head back. Records appended later are ignored.

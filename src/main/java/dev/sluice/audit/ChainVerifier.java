@@ -26,7 +26,7 @@ final class ChainVerifier {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String tenantId;
-    private final Optional<AuditKey> key;
+    private final Optional<TrustedKeys> keys;
     private final TreeMap<Long, Checkpoint> checkpoints = new TreeMap<>();
     private final TreeMap<Long, String> retentionAnchors = new TreeMap<>();
     private Optional<Failure> failure = Optional.empty();
@@ -57,10 +57,10 @@ final class ChainVerifier {
         }
     }
 
-    /** @param key the public key checkpoints must verify under; empty skips signature checks */
-    ChainVerifier(String tenantId, Optional<AuditKey> key) {
+    /** @param keys the public keys checkpoints must verify under; empty skips signature checks */
+    ChainVerifier(String tenantId, Optional<TrustedKeys> keys) {
         this.tenantId = tenantId;
-        this.key = key;
+        this.keys = keys;
     }
 
     /** Registers a checkpoint; call for all of them before the records. */
@@ -70,8 +70,11 @@ final class ChainVerifier {
         }
         if (!cp.tenantId().equals(tenantId)) {
             fail(cp.seq(), "checkpoint names another tenant");
-        } else if (key.isPresent() && !key.get().verifies(cp)) {
-            fail(cp.seq(), "checkpoint signature does not verify with the given public key");
+        } else if (keys.isPresent() && keys.get().find(cp.keyId()).isEmpty()) {
+            fail(cp.seq(), "checkpoint is signed by key " + cp.keyId() + ", which is not a trusted key "
+                    + keys.get().keyIds() + " (after a key rotation, trust the previous public key too)");
+        } else if (keys.isPresent() && !keys.get().find(cp.keyId()).get().verifies(cp)) {
+            fail(cp.seq(), "checkpoint signature does not verify with the public key " + cp.keyId());
         } else {
             checkpoints.put(cp.seq(), cp);
         }

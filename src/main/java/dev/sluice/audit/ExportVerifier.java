@@ -28,6 +28,16 @@ public final class ExportVerifier {
      * @throws IOException when the file cannot be read
      */
     public static AuditLog.Verification verify(Path export, AuditKey key) throws IOException {
+        return verify(export, TrustedKeys.of(java.util.List.of(key)));
+    }
+
+    /**
+     * Verifies {@code export}, accepting checkpoints signed by any of {@code keys} (the signing
+     * key and those it replaced).
+     *
+     * @throws IOException when the file cannot be read
+     */
+    public static AuditLog.Verification verify(Path export, TrustedKeys keys) throws IOException {
         JsonNode header;
         try (BufferedReader in = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
             String first = in.readLine();
@@ -41,7 +51,7 @@ public final class ExportVerifier {
             return failed(0, "a filtered export cannot be chain-verified; export without filters");
         }
         String tenant = header.path("tenant").asText();
-        ChainVerifier verifier = new ChainVerifier(tenant, Optional.of(key));
+        ChainVerifier verifier = new ChainVerifier(tenant, Optional.of(keys));
         long lineNumber = 0;
         try (BufferedReader in = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {

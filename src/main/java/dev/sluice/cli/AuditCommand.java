@@ -4,6 +4,7 @@ import dev.sluice.Gateway;
 import dev.sluice.audit.AuditKey;
 import dev.sluice.audit.AuditLog;
 import dev.sluice.audit.ExportVerifier;
+import dev.sluice.audit.TrustedKeys;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.Secrets;
 import dev.sluice.config.SluiceConfig;
@@ -14,6 +15,8 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -29,22 +32,27 @@ public final class AuditCommand {
         @Parameters(index = "0", description = "The export file.")
         Path export;
 
-        @Option(names = "--public-key", required = true, description = "The audit public key (PEM), from `sluice audit public-key`.")
-        Path publicKey;
+        @Option(names = "--public-key", required = true, arity = "1",
+                description = "An audit public key (PEM), from `sluice audit public-key`. Repeat it to also trust the"
+                        + " keys a rotated signing key replaced: checkpoints signed by any of them verify.")
+        List<Path> publicKeys;
 
         @Override
         public Integer call() throws IOException {
-            AuditKey key;
-            try {
-                key = AuditKey.parse(Files.readString(publicKey));
-            } catch (IllegalArgumentException e) {
-                System.err.println("sluice: " + publicKey + ": " + e.getMessage());
-                return 2;
+            List<AuditKey> keys = new ArrayList<>();
+            for (Path publicKey : publicKeys) {
+                try {
+                    keys.add(AuditKey.parse(Files.readString(publicKey)));
+                } catch (IllegalArgumentException e) {
+                    System.err.println("sluice: " + publicKey + ": " + e.getMessage());
+                    return 2;
+                }
             }
-            AuditLog.Verification v = ExportVerifier.verify(export, key);
+            TrustedKeys trusted = TrustedKeys.of(keys);
+            AuditLog.Verification v = ExportVerifier.verify(export, trusted);
             if (v.ok()) {
-                System.out.printf("OK: %d records, seq %d..%d, %d signed checkpoints verified (key %s)%n",
-                        v.records(), v.firstSeq(), v.lastSeq(), v.checkpointsVerified(), key.keyId());
+                System.out.printf("OK: %d records, seq %d..%d, %d signed checkpoints verified (keys %s)%n",
+                        v.records(), v.firstSeq(), v.lastSeq(), v.checkpointsVerified(), String.join(", ", trusted.keyIds()));
                 return 0;
             }
             System.out.printf("FAILED at seq %d: %s%n", v.failure().get().seq(), v.failure().get().reason());

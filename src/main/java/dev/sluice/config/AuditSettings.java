@@ -3,6 +3,8 @@ package dev.sluice.config;
 import io.helidon.config.Config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,8 +15,27 @@ import java.util.Optional;
  *                           which is allowed on loopback only
  * @param checkpointEvery    sign a checkpoint after this many records ({@code checkpoint-every})
  * @param checkpointInterval and at least this often while records arrive ({@code checkpoint-interval})
+ * @param previousPublicKeys public keys of signing keys the current one replaced
+ *                           ({@code previous-public-keys}): checkpoints they signed still verify
  */
-public record AuditSettings(Optional<Secret> signingKey, long checkpointEvery, Duration checkpointInterval) {
+public record AuditSettings(Optional<Secret> signingKey, long checkpointEvery, Duration checkpointInterval,
+                            List<PublicKeyText> previousPublicKeys) {
+
+    public AuditSettings {
+        previousPublicKeys = List.copyOf(previousPublicKeys);
+    }
+
+    /** An audit settings object without previous keys. */
+    public AuditSettings(Optional<Secret> signingKey, long checkpointEvery, Duration checkpointInterval) {
+        this(signingKey, checkpointEvery, checkpointInterval, List.of());
+    }
+
+    /**
+     * A public key as configured (PEM or base64; a value, or an {@code env:}/{@code file:}
+     * reference), parsed by the audit log, which names {@code configKey} when it is not a key.
+     */
+    public record PublicKeyText(String configKey, String text) {
+    }
 
     static AuditSettings load(Config audit, Secrets secrets) {
         Optional<Secret> key = audit.get("signing-key").asString().asOptional()
@@ -36,6 +57,17 @@ public record AuditSettings(Optional<Secret> signingKey, long checkpointEvery, D
         if (interval.isNegative() || interval.isZero()) {
             throw new ConfigException(i.key().toString(), "must be positive");
         }
-        return new AuditSettings(key, every, interval);
+        List<PublicKeyText> previous = new ArrayList<>();
+        List<Config> nodes = audit.get("previous-public-keys").asNodeList().orElse(List.of());
+        for (Config node : nodes) {
+            String configKey = node.key().toString();
+            String value = node.asString().orElse("").strip();
+            if (value.isEmpty()) {
+                throw new ConfigException(configKey, "must be an Ed25519 public key (PEM or base64), or an env:/file: reference to one");
+            }
+            String text = value.startsWith("env:") || value.startsWith("file:") ? secrets.resolve(configKey, value).text() : value;
+            previous.add(new PublicKeyText(configKey, text));
+        }
+        return new AuditSettings(key, every, interval, previous);
     }
 }

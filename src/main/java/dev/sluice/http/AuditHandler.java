@@ -155,6 +155,11 @@ final class AuditHandler {
             g.writeNumberField("last_seq", v.lastSeq());
             g.writeNumberField("checkpoints_verified", v.checkpointsVerified());
             g.writeStringField("public_key_id", audit.publicKey().keyId());
+            g.writeArrayFieldStart("trusted_key_ids");
+            for (String id : audit.trustedKeys().keyIds()) {
+                g.writeString(id);
+            }
+            g.writeEndArray();
             if (v.failure().isPresent()) {
                 g.writeNumberField("first_bad_seq", v.failure().get().seq());
                 g.writeStringField("reason", v.failure().get().reason());

@@ -195,6 +195,56 @@ abstract class AbstractAuditLogTest {
     }
 
     @Test
+    void afterASigningKeyRotation_oldCheckpointsVerifyOnlyWhileTheOldPublicKeyIsTrusted() throws Exception {
+        fiveEvents();
+        AuditSigner rotated = AuditSigner.parse(AuditSigner.generate());
+        AuditKey old = f.log.publicKey();
+        AuditLog afterRotation = new AuditLog(f.store.sql(), rotated, List.of(old), 5, Duration.ofMinutes(5), f.clock);
+        for (int i = 0; i < 6; i++) {
+            afterRotation.append("acme", new AuditEntry.Replayed(f.clock.instant(), 1, List.of((long) i), Optional.empty(),
+                    Optional.empty()));
+        }
+        List<Checkpoint> checkpoints = afterRotation.checkpoints("acme");
+        assertEquals(List.of(old.keyId(), old.keyId(), rotated.publicKey().keyId()),
+                checkpoints.stream().map(Checkpoint::keyId).toList(), "seq 6 and 12 by the old key, the next by the new one");
+        assertEquals(List.of(rotated.publicKey().keyId(), old.keyId()), afterRotation.trustedKeys().keyIds());
+
+        AuditLog.Verification both = afterRotation.verify("acme");
+        assertTrue(both.ok(), both.toString());
+        assertEquals(3, both.checkpointsVerified());
+
+        AuditLog forgotten = new AuditLog(f.store.sql(), rotated, 5, Duration.ofMinutes(5), f.clock);
+        AuditLog.Verification without = forgotten.verify("acme");
+        assertFalse(without.ok());
+        assertEquals(6, without.failure().get().seq(), without.toString());
+        assertTrue(without.failure().get().reason().contains("signed by key " + old.keyId() + ", which is not a trusted key"),
+                without.failure().get().reason());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AuditExport.jsonl(afterRotation, "acme", AuditQuery.all(), f.clock.instant(), out);
+        Path export = dir.resolve("rotated.jsonl");
+        Files.write(export, out.toByteArray());
+        AuditLog.Verification offline = ExportVerifier.verify(export, TrustedKeys.of(List.of(rotated.publicKey(), old)));
+        assertTrue(offline.ok(), offline.toString());
+        assertEquals(3, offline.checkpointsVerified());
+        assertEquals(6, ExportVerifier.verify(export, rotated.publicKey()).failure().get().seq(),
+                "offline, too, the old checkpoints need the old public key");
+        AuditKey stranger = AuditSigner.parse(AuditSigner.generate()).publicKey();
+        assertFalse(ExportVerifier.verify(export, TrustedKeys.of(List.of(stranger, rotated.publicKey()))).ok());
+    }
+
+    @Test
+    void aCheckpointNamingATrustedKeyButSignedByAnotherFails() {
+        fiveEvents();
+        AuditSigner forger = AuditSigner.parse(AuditSigner.generate());
+        Checkpoint genuine = f.log.checkpoints("acme").getFirst();
+        Checkpoint forged = forger.sign("acme", genuine.seq(), genuine.hash(), genuine.signedAt());
+        f.execute("UPDATE audit_checkpoints SET signature = '" + forged.signature() + "' WHERE tenant_id = 'acme' AND seq = "
+                + genuine.seq());
+        assertFault(genuine.seq(), "does not verify with the public key " + f.log.publicKey().keyId());
+    }
+
+    @Test
     void erasurePurgesOnlyTheSubjectsPendingRowsAndStoresNothingRaw() {
         f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
         f.ingest(f.acme, f.purchase("o-2", "  jane.doe@example.COM ", "+16505550000"));

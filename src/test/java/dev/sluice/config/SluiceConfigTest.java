@@ -107,6 +107,21 @@ class SluiceConfigTest {
     }
 
     @Test
+    void previousAuditPublicKeysAreValuesOrReferences_andAnEmptyOneNamesItsKey() {
+        String pem = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----";
+        SluiceConfig config = SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), Map.of(
+                        "sluice.audit.previous-public-keys.0", "GbhECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=",
+                        "sluice.audit.previous-public-keys.1", "env:OLD_AUDIT_KEY")),
+                Secrets.of(Map.of("OLD_AUDIT_KEY", pem), dir));
+        assertEquals(List.of(
+                        new AuditSettings.PublicKeyText("sluice.audit.previous-public-keys.0", "GbhECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE="),
+                        new AuditSettings.PublicKeyText("sluice.audit.previous-public-keys.1", pem)),
+                config.audit().previousPublicKeys());
+        assertKey("sluice.audit.previous-public-keys.0", Map.of("sluice.audit.previous-public-keys.0", " "));
+        assertKey("sluice.audit.previous-public-keys.0", Map.of("sluice.audit.previous-public-keys.0", "env:NOT_SET"));
+    }
+
+    @Test
     void missingDataKeyStopsStartup() {
         Config root = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                 .sources(ConfigSources.create(Map.of(

@@ -2,7 +2,10 @@ package dev.sluice.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.audit.AuditKey;
+import dev.sluice.audit.AuditSigner;
 import dev.sluice.cli.SluiceCommand;
+import dev.sluice.config.ConfigException;
 import dev.sluice.testing.Events;
 import dev.sluice.testing.TestGateway;
 import org.junit.jupiter.api.AfterEach;
@@ -14,9 +17,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -103,8 +109,30 @@ class AuditApiTest {
         assertEquals(0, captureTo(key, () -> SluiceCommand.run("audit", "public-key", "--config", config.toString())));
 
         assertEquals(0, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", key.toString()));
+        Path other = Files.writeString(dir.resolve("other.pub"), AuditSigner.parse(AuditSigner.generate()).publicKey().pem());
+        assertEquals(0, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", other.toString(),
+                "--public-key", key.toString()), "the --public-key option repeats (a rotated key and the ones it replaced)");
         Files.writeString(file, export.body().replaceFirst("\"event_id\":\"x-1\"", "\"event_id\":\"x-2\""));
         assertEquals(1, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", key.toString()));
+    }
+
+    @Test
+    void previousPublicKeysAreTrustedByVerify_andABadOneStopsStartupNamingIt() throws Exception {
+        sluice.close();
+        String previous = AuditSigner.parse(AuditSigner.generate()).publicKey().pem();
+        try (TestGateway rotated = TestGateway.start(dir.resolve("rotated"), InstantSource.system(),
+                Map.of("sluice.audit.previous-public-keys.0", previous))) {
+            JsonNode verified = JSON.readTree(rotated.send(HttpRequest.newBuilder(rotated.uri("/v1/audit/verify"))
+                    .header("Authorization", "Bearer " + TestGateway.ACME_ADMIN_KEY).GET().build()).body());
+            assertTrue(verified.path("ok").asBoolean(), verified.toString());
+            assertEquals(2, verified.path("trusted_key_ids").size(), verified.toString());
+            assertEquals(verified.path("public_key_id").asText(), verified.path("trusted_key_ids").get(0).asText());
+            assertEquals(AuditKey.parse(previous).keyId(), verified.path("trusted_key_ids").get(1).asText());
+        }
+        ConfigException bad = assertThrows(ConfigException.class, () -> TestGateway.start(dir.resolve("bad"),
+                InstantSource.system(), Map.of("sluice.audit.previous-public-keys.0", "not-a-key")));
+        assertEquals("sluice.audit.previous-public-keys.0", bad.key());
+        sluice = TestGateway.start(dir.resolve("again"));
     }
 
     @Test
