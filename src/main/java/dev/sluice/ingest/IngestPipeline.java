@@ -195,6 +195,8 @@ public final class IngestPipeline {
         final Instant now;
         final List<EventRecord> records = new ArrayList<>();
         final List<Integer> recordIndex = new ArrayList<>();
+        /** Where each payload is rendered before it is sealed; one per request, reused for every payload. */
+        final JsonBytes payloadBuffer = new JsonBytes(2048);
 
         Batch(TenantConfig tenant, Routes routes, TenantCrypto crypto, RequestContext request, Instant now) {
             this.tenant = tenant;
@@ -242,17 +244,22 @@ public final class IngestPipeline {
             return EventResult.rejected(index, Optional.of(event.eventId()), problems, valid.warnings());
         }
 
-        Map<PayloadKey, byte[]> rendered = new HashMap<>();
         List<OutboxRecord> outbox = new ArrayList<>(allowed.size());
         List<String> destinationIds = new ArrayList<>(allowed.size());
+        // The payload is rendered into the batch's one buffer and sealed from there; a destination
+        // with the same profile and restrictions as the one before it seals the same bytes again.
+        PayloadKey inBuffer = null;
+        JsonBytes buffer = batch.payloadBuffer;
         for (Routes.Route route : allowed) {
             String destinationId = route.destination().id();
             ConsentDecision decision = decisionFor(evaluation, destinationId);
-            // Destinations with the same profile and the same restrictions share the payload bytes.
-            byte[] payload = rendered.computeIfAbsent(new PayloadKey(route.profile(), decision.decision(), decision.restrictions()),
-                    key -> payloads.write(event, hashed.identities().get(key.profile()), decision));
-            outbox.add(new OutboxRecord(destinationId, batch.crypto.seal(payload, aad(batch.tenant.id(), destinationId, event)),
-                    batch.crypto.activeKeyId()));
+            PayloadKey key = new PayloadKey(route.profile(), decision.decision(), decision.restrictions());
+            if (!key.equals(inBuffer)) {
+                payloads.render(buffer.reset(), event, hashed.identities().get(key.profile()), decision);
+                inBuffer = key;
+            }
+            byte[] sealed = batch.crypto.seal(buffer.buffer(), 0, buffer.length(), aad(batch.tenant.id(), destinationId, event));
+            outbox.add(OutboxRecord.sealed(destinationId, sealed, batch.crypto.activeKeyId()));
             destinationIds.add(destinationId);
         }
         List<Companion> companions = new ArrayList<>();

@@ -134,10 +134,32 @@ final class JsonBytes {
     }
 
     byte[] toBytes() {
+        requireClosed();
+        return Arrays.copyOf(buf, pos);
+    }
+
+    /** The bytes written so far are {@code buffer()[0..length())}; valid until the next write or {@link #reset}. */
+    byte[] buffer() {
+        requireClosed();
+        return buf;
+    }
+
+    int length() {
+        return pos;
+    }
+
+    /** Empties the writer, keeping its buffer, so that one writer serves many payloads. */
+    JsonBytes reset() {
+        pos = 0;
+        depth = 0;
+        hasMember = 0;
+        return this;
+    }
+
+    private void requireClosed() {
         if (depth != 0) {
             throw new IllegalStateException("unclosed object or array");
         }
-        return Arrays.copyOf(buf, pos);
     }
 
     private JsonBytes open(byte bracket) {

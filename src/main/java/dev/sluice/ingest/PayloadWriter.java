@@ -67,6 +67,12 @@ final class PayloadWriter {
 
     byte[] write(Event event, HashedIdentity identity, ConsentDecision decision) {
         JsonBytes g = new JsonBytes(2048);
+        render(g, event, identity, decision);
+        return g.toBytes();
+    }
+
+    /** Writes the payload into {@code g}, which must be empty ({@link JsonBytes#reset}). */
+    void render(JsonBytes g, Event event, HashedIdentity identity, ConsentDecision decision) {
         g.startObject();
         g.field(V).number(VERSION);
         g.stringField(EVENT_ID, event.eventId());
@@ -97,7 +103,6 @@ final class PayloadWriter {
             value(g, decision.restrictions().platformFlags());
         }
         g.endObject();
-        return g.toBytes();
     }
 
     private static void user(JsonBytes g, Event event, HashedIdentity identity) {

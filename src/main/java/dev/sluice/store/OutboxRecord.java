@@ -8,26 +8,47 @@ import java.util.Objects;
  * transaction as the event.
  *
  * <p>The payload is already sealed (AES-GCM) by the caller; the store treats it as opaque bytes
- * and never logs or prints it. The array is copied on the way in and on the way out, so neither
- * side can change the other's copy.
- *
- * @param destinationId the tenant's destination this copy goes to, e.g. {@code "meta"}
- * @param payload       the sealed payload
- * @param keyId         id of the data key that sealed the payload, for key rotation
+ * and never logs or prints it. The constructor copies the array on the way in and
+ * {@link #payload()} on the way out, so neither side can change the other's copy; ingest, which
+ * seals a fresh array per row and never touches it again, hands it over with {@link #sealed}
+ * instead of paying for a copy of every payload.
  */
-public record OutboxRecord(String destinationId, byte[] payload, String keyId) {
+public final class OutboxRecord {
+    private final String destinationId;
+    private final byte[] payload;
+    private final String keyId;
 
-    /** Validates and copies the payload. */
-    public OutboxRecord {
-        Records.requireText(destinationId, "destinationId");
-        payload = Objects.requireNonNull(payload, "payload").clone();
-        Records.requireText(keyId, "keyId");
+    /**
+     * @param destinationId the tenant's destination this copy goes to, e.g. {@code "meta"}
+     * @param payload       the sealed payload (copied)
+     * @param keyId         id of the data key that sealed the payload, for key rotation
+     */
+    public OutboxRecord(String destinationId, byte[] payload, String keyId) {
+        this(destinationId, Objects.requireNonNull(payload, "payload").clone(), keyId, true);
+    }
+
+    private OutboxRecord(String destinationId, byte[] payload, String keyId, boolean handedOver) {
+        this.destinationId = Records.requireText(destinationId, "destinationId");
+        this.payload = Objects.requireNonNull(payload, "payload");
+        this.keyId = Records.requireText(keyId, "keyId");
+    }
+
+    /** Takes {@code payload} without copying it: the caller gives it up and must not change it. */
+    public static OutboxRecord sealed(String destinationId, byte[] payload, String keyId) {
+        return new OutboxRecord(destinationId, payload, keyId, true);
+    }
+
+    public String destinationId() {
+        return destinationId;
     }
 
     /** Returns a copy of the sealed payload. */
-    @Override
     public byte[] payload() {
         return payload.clone();
+    }
+
+    public String keyId() {
+        return keyId;
     }
 
     /** Reads the payload without copying; the store only binds it to a statement. */
