@@ -38,8 +38,10 @@ final class TiktokEventMapper {
      * Action sources that TikTok takes through another event source than a pixel: app events
      * need an app id, store sales an offline event set (platforms.md §4 "Body": event_source
      * {@code app} / {@code offline}). Sent to a pixel they would be counted as web conversions,
-     * so they are refused with a reason instead. Every other action source describes a
-     * conversion the merchant's backend reports for its web shop and goes to the pixel.
+     * so they are refused with a reason instead. The other action sources (system_generated,
+     * email, phone_call, chat, ...) have no closer TikTok event source that a pixel destination
+     * could use and go to the pixel; whether TikTok would rather take phone and chat conversions
+     * through an offline or CRM event set is UNCONFIRMED.
      */
     static final Set<String> NOT_WEB = Set.of("app", "physical_store");
 
