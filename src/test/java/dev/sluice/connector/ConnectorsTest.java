@@ -19,14 +19,14 @@ class ConnectorsTest {
 
     @Test
     void registry_listsTheBuiltConnectors() {
-        assertEquals(Set.of("meta", "reddit", "webhook"), Connectors.types());
+        assertEquals(Set.of("meta", "reddit", "tiktok", "webhook"), Connectors.types());
     }
 
     @Test
     void typeWithoutConnector_isRefusedNamingTheTypeKey() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> Connectors.create(new DestinationConfig("tt", "tiktok", Map.of()), NONE));
-        assertEquals("destinations.tt.type", e.key());
+                () -> Connectors.create(new DestinationConfig("snap", "snapchat", Map.of()), NONE));
+        assertEquals("destinations.snap.type", e.key());
     }
 
     @Test

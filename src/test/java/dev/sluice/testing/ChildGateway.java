@@ -40,6 +40,7 @@ public final class ChildGateway {
         environment.put("TEST_DATA_KEY", TestGateway.DATA_KEY);
         environment.put("GLOBEX_SIGNING_SECRET", TestGateway.GLOBEX_SECRET);
         environment.put("TEST_META_TOKEN", TestGateway.META_TOKEN);
+        environment.put("TEST_TIKTOK_TOKEN", TestGateway.TIKTOK_TOKEN);
         environment.put("TEST_WEBHOOK_SECRET", TestGateway.WEBHOOK_SECRET);
         environment.put("SERVER_PORT", Integer.toString(port));
         environment.put("SLUICE_DATA_dash_DIR", dataDir.toString());

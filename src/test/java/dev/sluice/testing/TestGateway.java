@@ -32,6 +32,7 @@ public final class TestGateway implements AutoCloseable {
     public static final String GLOBEX_SECRET = "globex-signing-secret";
     public static final String DATA_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     public static final String META_TOKEN = "test-meta-access-token";
+    public static final String TIKTOK_TOKEN = "test-tiktok-access-token";
     public static final String WEBHOOK_SECRET = "test-webhook-secret-0123456789";
 
     private final Gateway gateway;
@@ -49,7 +50,8 @@ public final class TestGateway implements AutoCloseable {
         all.put("sluice.data-dir", dataDir.toString());
         Config root = ConfigLoader.load(Path.of("src/test/resources/test-application.yaml"), all);
         Secrets secrets = Secrets.of(Map.of("TEST_DATA_KEY", DATA_KEY, "GLOBEX_SIGNING_SECRET", GLOBEX_SECRET,
-                "TEST_META_TOKEN", META_TOKEN, "TEST_WEBHOOK_SECRET", WEBHOOK_SECRET), dataDir);
+                "TEST_META_TOKEN", META_TOKEN, "TEST_TIKTOK_TOKEN", TIKTOK_TOKEN, "TEST_WEBHOOK_SECRET", WEBHOOK_SECRET),
+                dataDir);
         SluiceConfig config = SluiceConfig.load(root, secrets);
         return new TestGateway(Gateway.start(root, config, secrets, clock), dataDir);
     }
