@@ -19,7 +19,7 @@ class ConnectorsTest {
 
     @Test
     void registry_listsTheBuiltConnectors() {
-        assertEquals(Set.of("meta", "webhook"), Connectors.types());
+        assertEquals(Set.of("meta", "pinterest", "webhook"), Connectors.types());
     }
 
     @Test
