@@ -4,6 +4,7 @@ import dev.sluice.config.ConfigException;
 import dev.sluice.config.DestinationConfig;
 import dev.sluice.config.Secrets;
 import dev.sluice.connector.meta.MetaConnector;
+import dev.sluice.connector.pinterest.PinterestConnector;
 import dev.sluice.connector.reddit.RedditConnector;
 import dev.sluice.connector.tiktok.TiktokConnector;
 import dev.sluice.connector.webhook.WebhookConnector;
@@ -28,6 +29,7 @@ public final class Connectors {
 
     private static final Map<String, Factory> FACTORIES = Map.of(
             "meta", MetaConnector::create,
+            "pinterest", PinterestConnector::create,
             "reddit", RedditConnector::create,
             "tiktok", TiktokConnector::create,
             "webhook", WebhookConnector::create);
