@@ -45,7 +45,8 @@ final class CanonicalJson {
      */
     record OpenObject(String head, String tail) {
         String close(long value) {
-            return new StringBuilder(head.length() + 20 + tail.length()).append(head).append(value).append(tail).toString();
+            // One exactly sized string; a builder would be copied once more by toString.
+            return head + value + tail;
         }
     }
 

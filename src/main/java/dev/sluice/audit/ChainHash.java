@@ -14,18 +14,30 @@ import java.util.HexFormat;
 final class ChainHash {
     /** The previous hash of a tenant's first record: 64 zeros. */
     static final String GENESIS = "0".repeat(64);
-    private static final String PREFIX = "sluice-audit-v1\n";
+    private static final byte[] PREFIX_BYTES = "sluice-audit-v1\n".getBytes(StandardCharsets.UTF_8);
 
     private ChainHash() {
     }
 
+    /**
+     * The parts are fed to the digest one after the other rather than concatenated first: the
+     * store's single writer hashes every record, and the concatenation was a copy of each body.
+     */
     static String of(String previousHash, String body) {
-        return sha256(PREFIX + previousHash + "\n" + body);
+        MessageDigest digest = newDigest();
+        digest.update(PREFIX_BYTES);
+        digest.update(previousHash.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) '\n');
+        return HexFormat.of().formatHex(digest.digest(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     static String sha256(String text) {
+        return HexFormat.of().formatHex(newDigest().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest newDigest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
