@@ -1,8 +1,5 @@
 package dev.sluice.connector.meta;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,9 +10,9 @@ import dev.sluice.connector.DeliveryOutcome;
 import dev.sluice.connector.HttpRequestSpec;
 import dev.sluice.connector.HttpResponseSpec;
 import dev.sluice.connector.OutboxItem;
+import dev.sluice.connector.RequestBodies;
 import dev.sluice.connector.RetryAfter;
 
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +43,7 @@ public final class MetaConnector implements Connector {
     /** Older than this and Meta rejects the whole request. */
     static final Duration MAX_EVENT_AGE = Duration.ofDays(7);
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    private static final JsonNodeFactory NODES = RequestBodies.NODES;
 
     private final MetaSettings settings;
     private final InstantSource clock;
@@ -89,30 +84,20 @@ public final class MetaConnector implements Connector {
 
     @Override
     public HttpRequestSpec prepare(List<OutboxItem> batch) {
-        if (batch.isEmpty() || batch.size() > MAX_BATCH_SIZE) {
-            throw new IllegalArgumentException("batch size must be 1.." + MAX_BATCH_SIZE + ", was " + batch.size());
-        }
+        RequestBodies.requireBatchSize(batch, MAX_BATCH_SIZE);
         ObjectNode root = NODES.objectNode();
         ArrayNode data = root.putArray("data");
         for (OutboxItem item : batch) {
             data.add(MetaEventMapper.event(item));
         }
         settings.testEventCode().ifPresent(code -> root.put("test_event_code", code));
-        return new HttpRequestSpec("POST", endpoint, Map.of("Content-Type", "application/json"), bytes(root));
+        return new HttpRequestSpec("POST", endpoint, Map.of("Content-Type", "application/json"), RequestBodies.bytes(root));
     }
 
     @Override
     public DeliveryOutcome interpret(HttpResponseSpec response, List<OutboxItem> batch) {
         return GraphResponses.interpret(response, batch.size(),
                 RetryAfter.parse(response.header("Retry-After"), clock.instant()));
-    }
-
-    private static byte[] bytes(ObjectNode root) {
-        try {
-            return JSON.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e); // a tree of strings and numbers always serializes
-        }
     }
 
     @Override

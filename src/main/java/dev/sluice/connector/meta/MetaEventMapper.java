@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.connector.OutboxItem;
 import dev.sluice.connector.UnmappableItemException;
 
-import java.math.BigDecimal;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import static dev.sluice.connector.PayloadFields.decimal;
+import static dev.sluice.connector.PayloadFields.hashes;
+import static dev.sluice.connector.PayloadFields.putText;
+import static dev.sluice.connector.PayloadFields.text;
 
 /**
  * Maps one canonical hashed event (payload v1) to one Meta server event
@@ -72,14 +76,8 @@ final class MetaEventMapper {
         ObjectNode out = NODES.objectNode();
         JsonNode hashed = u.path("hashed");
         for (Map.Entry<String, String> field : HASHED) {
-            JsonNode value = hashed.path(field.getKey());
-            ArrayNode list = NODES.arrayNode();
-            // Meta takes lists of hashes; v1 holds one hash per field, a later version may hold several.
-            if (value.isTextual() && !value.asText().isEmpty()) {
-                list.add(value.asText());
-            } else if (value.isArray()) {
-                value.forEach(v -> list.add(v.asText()));
-            }
+            // Meta takes lists of hashes.
+            ArrayNode list = hashes(hashed.path(field.getKey()));
             if (!list.isEmpty()) {
                 out.set(field.getValue(), list);
             }
@@ -109,15 +107,6 @@ final class MetaEventMapper {
             out.put("num_items", c.path("num_items").intValue());
         }
         return out;
-    }
-
-    // Money arrives as a decimal string; going through double would turn 0.1 into 0.1000000000000000055.
-    private static BigDecimal decimal(OutboxItem item, JsonNode value) {
-        try {
-            return value.isTextual() ? new BigDecimal(value.asText()) : value.decimalValue();
-        } catch (NumberFormatException e) {
-            throw new UnmappableItemException(item.id(), "custom.value is not a decimal number");
-        }
     }
 
     /**
@@ -169,18 +158,6 @@ final class MetaEventMapper {
         user.fieldNames().forEachRemaining(keys::add);
         if (keys.isEmpty() || INSUFFICIENT.stream().anyMatch(combination -> combination.containsAll(keys))) {
             throw new UnmappableItemException(item.id(), "user_data " + keys + " is too little for Meta to match");
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.path(field);
-        return v.isTextual() && !v.asText().isEmpty() ? v.asText() : null;
-    }
-
-    private static void putText(ObjectNode out, String key, JsonNode from, String field) {
-        String v = text(from, field);
-        if (v != null) {
-            out.put(key, v);
         }
     }
 }

@@ -15,6 +15,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static dev.sluice.connector.PayloadFields.hashes;
+import static dev.sluice.connector.PayloadFields.putText;
+import static dev.sluice.connector.PayloadFields.text;
+
 /**
  * Maps one canonical hashed event (payload v1) to one entry of Pinterest's {@code data} array
  * (platforms.md §6, "Body"). Pure; field order is fixed (the order of Pinterest's own request
@@ -131,14 +135,8 @@ final class PinterestEventMapper {
         ObjectNode out = NODES.objectNode();
         JsonNode hashed = u.path("hashed");
         for (Map.Entry<String, String> field : HASHED) {
-            JsonNode value = hashed.path(field.getKey());
-            ArrayNode list = NODES.arrayNode();
-            // Pinterest takes lists of hashes; v1 holds one hash per field, a later version may hold several.
-            if (value.isTextual() && !value.asText().isEmpty()) {
-                list.add(value.asText());
-            } else if (value.isArray()) {
-                value.forEach(v -> list.add(v.asText()));
-            }
+            // Pinterest takes lists of hashes.
+            ArrayNode list = hashes(hashed.path(field.getKey()));
             if (!list.isEmpty()) {
                 out.set(field.getValue(), list);
             }
@@ -188,17 +186,5 @@ final class PinterestEventMapper {
         Set<String> keys = new TreeSet<>();
         node.properties().forEach(field -> keys.add(field.getKey()));
         return keys;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.path(field);
-        return v.isTextual() && !v.asText().isEmpty() ? v.asText() : null;
-    }
-
-    private static void putText(ObjectNode out, String key, JsonNode from, String field) {
-        String v = text(from, field);
-        if (v != null) {
-            out.put(key, v);
-        }
     }
 }

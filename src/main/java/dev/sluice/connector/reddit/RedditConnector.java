@@ -1,8 +1,5 @@
 package dev.sluice.connector.reddit;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,9 +10,9 @@ import dev.sluice.connector.DeliveryOutcome;
 import dev.sluice.connector.HttpRequestSpec;
 import dev.sluice.connector.HttpResponseSpec;
 import dev.sluice.connector.OutboxItem;
+import dev.sluice.connector.RequestBodies;
 import dev.sluice.connector.RetryAfter;
 
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -53,9 +50,7 @@ public final class RedditConnector implements Connector {
      */
     static final String TEST_ID_FIELD = "test_id";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    private static final JsonNodeFactory NODES = RequestBodies.NODES;
 
     private final RedditSettings settings;
     private final InstantSource clock;
@@ -100,9 +95,7 @@ public final class RedditConnector implements Connector {
 
     @Override
     public HttpRequestSpec prepare(List<OutboxItem> batch) {
-        if (batch.isEmpty() || batch.size() > MAX_BATCH_SIZE) {
-            throw new IllegalArgumentException("batch size must be 1.." + MAX_BATCH_SIZE + ", was " + batch.size());
-        }
+        RequestBodies.requireBatchSize(batch, MAX_BATCH_SIZE);
         ObjectNode root = NODES.objectNode();
         ObjectNode data = root.putObject("data");
         ArrayNode events = data.putArray("events");
@@ -110,21 +103,13 @@ public final class RedditConnector implements Connector {
             events.add(RedditEventMapper.event(item));
         }
         settings.testId().ifPresent(id -> data.put(TEST_ID_FIELD, id));
-        return new HttpRequestSpec("POST", endpoint, headers, bytes(root));
+        return new HttpRequestSpec("POST", endpoint, headers, RequestBodies.bytes(root));
     }
 
     @Override
     public DeliveryOutcome interpret(HttpResponseSpec response, List<OutboxItem> batch) {
         return RedditResponses.interpret(response, batch.size(),
                 RetryAfter.parse(response.header("Retry-After"), clock.instant()));
-    }
-
-    private static byte[] bytes(ObjectNode root) {
-        try {
-            return JSON.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e); // a tree of strings and numbers always serializes
-        }
     }
 
     @Override

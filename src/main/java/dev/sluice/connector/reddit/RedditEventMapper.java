@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.connector.OutboxItem;
 import dev.sluice.connector.UnmappableItemException;
 
-import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+
+import static dev.sluice.connector.PayloadFields.decimal;
+import static dev.sluice.connector.PayloadFields.putText;
+import static dev.sluice.connector.PayloadFields.text;
 
 /**
  * Maps one canonical hashed event (payload v1) to one Reddit Conversions API v3 event
@@ -141,15 +144,6 @@ final class RedditEventMapper {
         return out;
     }
 
-    // Money arrives as a decimal string; going through double would turn 0.1 into 0.1000000000000000055.
-    private static BigDecimal decimal(OutboxItem item, JsonNode value) {
-        try {
-            return value.isTextual() ? new BigDecimal(value.asText()) : value.decimalValue();
-        } catch (NumberFormatException e) {
-            throw new UnmappableItemException(item.id(), "custom.value is not a decimal number");
-        }
-    }
-
     private static ObjectNode user(JsonNode u, boolean online) {
         ObjectNode out = NODES.objectNode();
         JsonNode hashed = u.path("hashed");
@@ -240,18 +234,6 @@ final class RedditEventMapper {
         if (!matchable) {
             throw new UnmappableItemException(item.id(), "no Reddit match key: needs click_ids.rdt_cid, email, phone, "
                     + "external_id, or client_ip with user_agent");
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.path(field);
-        return v.isTextual() && !v.asText().isEmpty() ? v.asText() : null;
-    }
-
-    private static void putText(ObjectNode out, String key, JsonNode from, String field) {
-        String v = text(from, field);
-        if (v != null) {
-            out.put(key, v);
         }
     }
 }

@@ -1,8 +1,5 @@
 package dev.sluice.connector.tiktok;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,9 +10,9 @@ import dev.sluice.connector.DeliveryOutcome;
 import dev.sluice.connector.HttpRequestSpec;
 import dev.sluice.connector.HttpResponseSpec;
 import dev.sluice.connector.OutboxItem;
+import dev.sluice.connector.RequestBodies;
 import dev.sluice.connector.RetryAfter;
 
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -51,9 +48,7 @@ public final class TiktokConnector implements Connector {
     static final String PATH = "/open_api/v1.3/event/track/";
     static final String EVENT_SOURCE = "web";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    private static final JsonNodeFactory NODES = RequestBodies.NODES;
 
     private final TiktokSettings settings;
     private final InstantSource clock;
@@ -94,9 +89,7 @@ public final class TiktokConnector implements Connector {
 
     @Override
     public HttpRequestSpec prepare(List<OutboxItem> batch) {
-        if (batch.isEmpty() || batch.size() > MAX_BATCH_SIZE) {
-            throw new IllegalArgumentException("batch size must be 1.." + MAX_BATCH_SIZE + ", was " + batch.size());
-        }
+        RequestBodies.requireBatchSize(batch, MAX_BATCH_SIZE);
         ObjectNode root = NODES.objectNode();
         root.put("event_source", EVENT_SOURCE);
         root.put("event_source_id", settings.pixelCode());
@@ -105,20 +98,12 @@ public final class TiktokConnector implements Connector {
         for (OutboxItem item : batch) {
             data.add(TiktokEventMapper.event(item));
         }
-        return new HttpRequestSpec("POST", endpoint, headers, bytes(root));
+        return new HttpRequestSpec("POST", endpoint, headers, RequestBodies.bytes(root));
     }
 
     @Override
     public DeliveryOutcome interpret(HttpResponseSpec response, List<OutboxItem> batch) {
         return TiktokResponses.interpret(response, RetryAfter.parse(response.header("Retry-After"), clock.instant()));
-    }
-
-    private static byte[] bytes(ObjectNode root) {
-        try {
-            return JSON.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e); // a tree of strings and numbers always serializes
-        }
     }
 
     @Override

@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.connector.OutboxItem;
 import dev.sluice.connector.UnmappableItemException;
 
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+
+import static dev.sluice.connector.PayloadFields.decimal;
+import static dev.sluice.connector.PayloadFields.putText;
+import static dev.sluice.connector.PayloadFields.text;
 
 /**
  * Maps one canonical hashed event (payload v1) to one entry of the Events API 2.0 {@code data}
@@ -126,15 +129,6 @@ final class TiktokEventMapper {
         return out;
     }
 
-    // Money arrives as a decimal string; going through double would turn 0.1 into 0.1000000000000000055.
-    private static BigDecimal decimal(OutboxItem item, JsonNode value) {
-        try {
-            return value.isTextual() ? new BigDecimal(value.asText()) : value.decimalValue();
-        } catch (NumberFormatException e) {
-            throw new UnmappableItemException(item.id(), "custom.value is not a decimal number");
-        }
-    }
-
     /**
      * The consent decision's flags, written in TikTok's field names by the consent policy
      * ({@code tiktok.limited-data-use}). A flag TikTok has no field for, or a non-boolean
@@ -159,17 +153,5 @@ final class TiktokEventMapper {
             throw new UnmappableItemException(item.id(), "platform_flags.limited_data_use must be true or false");
         }
         e.put(LIMITED_DATA_USE, ldu.booleanValue());
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.path(field);
-        return v.isTextual() && !v.asText().isEmpty() ? v.asText() : null;
-    }
-
-    private static void putText(ObjectNode out, String key, JsonNode from, String field) {
-        String v = text(from, field);
-        if (v != null) {
-            out.put(key, v);
-        }
     }
 }
