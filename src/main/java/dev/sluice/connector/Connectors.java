@@ -3,6 +3,7 @@ package dev.sluice.connector;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.DestinationConfig;
 import dev.sluice.config.Secrets;
+import dev.sluice.connector.linkedin.LinkedinConnector;
 import dev.sluice.connector.meta.MetaConnector;
 import dev.sluice.connector.pinterest.PinterestConnector;
 import dev.sluice.connector.reddit.RedditConnector;
@@ -28,6 +29,7 @@ public final class Connectors {
     }
 
     private static final Map<String, Factory> FACTORIES = Map.of(
+            "linkedin", LinkedinConnector::create,
             "meta", MetaConnector::create,
             "pinterest", PinterestConnector::create,
             "reddit", RedditConnector::create,

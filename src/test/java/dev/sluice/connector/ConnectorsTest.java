@@ -19,7 +19,7 @@ class ConnectorsTest {
 
     @Test
     void registry_listsTheBuiltConnectors() {
-        assertEquals(Set.of("meta", "pinterest", "reddit", "tiktok", "webhook"), Connectors.types());
+        assertEquals(Set.of("linkedin", "meta", "pinterest", "reddit", "tiktok", "webhook"), Connectors.types());
     }
 
     @Test
