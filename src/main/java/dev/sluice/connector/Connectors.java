@@ -7,6 +7,7 @@ import dev.sluice.connector.linkedin.LinkedinConnector;
 import dev.sluice.connector.meta.MetaConnector;
 import dev.sluice.connector.pinterest.PinterestConnector;
 import dev.sluice.connector.reddit.RedditConnector;
+import dev.sluice.connector.snapchat.SnapchatConnector;
 import dev.sluice.connector.tiktok.TiktokConnector;
 import dev.sluice.connector.webhook.WebhookConnector;
 
@@ -33,6 +34,7 @@ public final class Connectors {
             "meta", MetaConnector::create,
             "pinterest", PinterestConnector::create,
             "reddit", RedditConnector::create,
+            "snapchat", SnapchatConnector::create,
             "tiktok", TiktokConnector::create,
             "webhook", WebhookConnector::create);
 

@@ -19,14 +19,14 @@ class ConnectorsTest {
 
     @Test
     void registry_listsTheBuiltConnectors() {
-        assertEquals(Set.of("linkedin", "meta", "pinterest", "reddit", "tiktok", "webhook"), Connectors.types());
+        assertEquals(Set.of("linkedin", "meta", "pinterest", "reddit", "snapchat", "tiktok", "webhook"), Connectors.types());
     }
 
     @Test
     void typeWithoutConnector_isRefusedNamingTheTypeKey() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> Connectors.create(new DestinationConfig("snap", "snapchat", Map.of()), NONE));
-        assertEquals("destinations.snap.type", e.key());
+                () -> Connectors.create(new DestinationConfig("msft", "microsoft", Map.of()), NONE));
+        assertEquals("destinations.msft.type", e.key());
     }
 
     @Test
