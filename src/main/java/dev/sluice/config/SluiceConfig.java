@@ -201,6 +201,12 @@ public record SluiceConfig(String host,
             }
             Map<String, String> settings = new LinkedHashMap<>();
             for (Config setting : d.get("settings").asNodeList().orElse(List.of())) {
+                // Settings are strings; a map or list here would otherwise arrive as "" and be
+                // mistaken for an empty value (a connector's map-shaped setting takes one string).
+                if (setting.type() != Config.Type.VALUE) {
+                    throw new ConfigException(setting.key().toString(),
+                            "must be a single value, not a map or list (write a list of pairs as one string, e.g. \"a=1, b=2\")");
+                }
                 settings.put(setting.name(), setting.asString().orElse(""));
             }
             destinations.add(new DestinationConfig(id, type, settings));

@@ -122,6 +122,14 @@ class SluiceConfigTest {
     }
 
     @Test
+    void aDestinationSettingThatIsAMapOrList_isRefusedNamingIt() {
+        assertKey("sluice.tenants.0.destinations.0.settings.conversion-rules", Map.of(
+                "sluice.tenants.0.destinations.0.settings.conversion-rules.Purchase", "123"));
+        assertKey("sluice.tenants.0.destinations.0.settings.url", Map.of(
+                "sluice.tenants.0.destinations.0.settings.url.0", "http://127.0.0.1:9/"));
+    }
+
+    @Test
     void missingDataKeyStopsStartup() {
         Config root = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                 .sources(ConfigSources.create(Map.of(
