@@ -26,9 +26,15 @@ final class ClickIdReader {
             "fb\\.[0-9]\\.[0-9]{10,13}\\.[0-9]+(?:\\.[A-Za-z0-9_-]{2,8})?");
     private static final Pattern URL_SAFE = Pattern.compile("[A-Za-z0-9._~+/=-]+");
 
-    /** Click id keys on the wire; the URL-safe ones are every key but {@code fbc} and {@code fbp}. */
+    /**
+     * Click id keys on the wire; the URL-safe ones are every key but {@code fbc} and {@code fbp}.
+     * Besides click ids proper, the first-party browser ids platforms match on: Meta's
+     * {@code fbp}, TikTok's {@code ttp} (the {@code _ttp} cookie) and Snap's {@code _scid}; these
+     * identify a browser, not an ad click, so the ledger never attributes by them.
+     */
     static final Set<String> KNOWN = Set.of(
-            "fbc", "fbp", "gclid", "gbraid", "wbraid", "ttclid", "ScCid", "epik", "li_fat_id", "rdt_cid", "msclkid");
+            "fbc", "fbp", "gclid", "gbraid", "wbraid", "ttclid", "ttp", "ScCid", "_scid", "epik", "li_fat_id",
+            "rdt_cid", "msclkid");
 
     private ClickIdReader() {
     }

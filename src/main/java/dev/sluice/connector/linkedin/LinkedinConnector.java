@@ -1,7 +1,5 @@
 package dev.sluice.connector.linkedin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,9 +10,9 @@ import dev.sluice.connector.DeliveryOutcome;
 import dev.sluice.connector.HttpRequestSpec;
 import dev.sluice.connector.HttpResponseSpec;
 import dev.sluice.connector.OutboxItem;
+import dev.sluice.connector.RequestBodies;
 import dev.sluice.connector.RetryAfter;
 
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -56,8 +54,7 @@ public final class LinkedinConnector implements Connector {
     static final String RESTLI_PROTOCOL_VERSION = "2.0.0";
     static final String RESTLI_METHOD = "BATCH_CREATE";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonNodeFactory NODES = RequestBodies.NODES;
 
     private final LinkedinSettings settings;
     private final LinkedinEventMapper mapper;
@@ -107,28 +104,18 @@ public final class LinkedinConnector implements Connector {
 
     @Override
     public HttpRequestSpec prepare(List<OutboxItem> batch) {
-        if (batch.isEmpty() || batch.size() > MAX_BATCH_SIZE) {
-            throw new IllegalArgumentException("batch size must be 1.." + MAX_BATCH_SIZE + ", was " + batch.size());
-        }
+        RequestBodies.requireBatchSize(batch, MAX_BATCH_SIZE);
         ObjectNode root = NODES.objectNode();
         ArrayNode elements = root.putArray("elements");
         for (OutboxItem item : batch) {
             elements.add(mapper.element(item));
         }
-        return new HttpRequestSpec("POST", endpoint, headers, bytes(root));
+        return new HttpRequestSpec("POST", endpoint, headers, RequestBodies.bytes(root));
     }
 
     @Override
     public DeliveryOutcome interpret(HttpResponseSpec response, List<OutboxItem> batch) {
         return LinkedinResponses.interpret(response, batch, RetryAfter.parse(response.header("Retry-After"), clock.instant()));
-    }
-
-    private static byte[] bytes(ObjectNode root) {
-        try {
-            return JSON.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e); // a tree of strings and numbers always serializes
-        }
     }
 
     @Override

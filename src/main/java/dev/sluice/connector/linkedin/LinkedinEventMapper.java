@@ -11,6 +11,8 @@ import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.regex.Pattern;
 
+import static dev.sluice.connector.PayloadFields.text;
+
 /**
  * Maps one canonical hashed event (payload v1) to one element of LinkedIn's
  * {@code BATCH_CREATE /rest/conversionEvents} body (platforms.md §7, "Event"). Pure; field order
@@ -141,10 +143,5 @@ final class LinkedinEventMapper {
             throw new UnmappableItemException(item.id(), "platform_flags." + names.next()
                     + " cannot be sent: LinkedIn's API has no consent or limited-use field, and sending without it would ignore the consent policy");
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.path(field);
-        return v.isTextual() && !v.asText().isEmpty() ? v.asText() : null;
     }
 }

@@ -1,8 +1,5 @@
 package dev.sluice.connector.snapchat;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,9 +10,9 @@ import dev.sluice.connector.DeliveryOutcome;
 import dev.sluice.connector.HttpRequestSpec;
 import dev.sluice.connector.HttpResponseSpec;
 import dev.sluice.connector.OutboxItem;
+import dev.sluice.connector.RequestBodies;
 import dev.sluice.connector.RetryAfter;
 
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -67,9 +64,7 @@ public final class SnapchatConnector implements Connector {
     static final Duration MAX_EVENT_AGE = Duration.ofDays(37);
     static final String TOKEN_PARAMETER = "access_token";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    private static final JsonNodeFactory NODES = RequestBodies.NODES;
     private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json");
 
     private final SnapchatSettings settings;
@@ -117,29 +112,19 @@ public final class SnapchatConnector implements Connector {
 
     @Override
     public HttpRequestSpec prepare(List<OutboxItem> batch) {
-        if (batch.isEmpty() || batch.size() > MAX_BATCH_SIZE) {
-            throw new IllegalArgumentException("batch size must be 1.." + MAX_BATCH_SIZE + ", was " + batch.size());
-        }
+        RequestBodies.requireBatchSize(batch, MAX_BATCH_SIZE);
         ObjectNode root = NODES.objectNode();
         ArrayNode data = root.putArray("data");
         for (OutboxItem item : batch) {
             data.add(mapper.event(item));
         }
-        return new HttpRequestSpec("POST", endpoint, HEADERS, bytes(root));
+        return new HttpRequestSpec("POST", endpoint, HEADERS, RequestBodies.bytes(root));
     }
 
     @Override
     public DeliveryOutcome interpret(HttpResponseSpec response, List<OutboxItem> batch) {
         return SnapchatResponses.interpret(response, batch,
                 RetryAfter.parse(response.header("Retry-After"), clock.instant()));
-    }
-
-    private static byte[] bytes(ObjectNode root) {
-        try {
-            return JSON.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e); // a tree of strings and numbers always serializes
-        }
     }
 
     @Override

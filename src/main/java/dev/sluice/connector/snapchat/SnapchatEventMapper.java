@@ -8,7 +8,6 @@ import dev.sluice.connector.OutboxItem;
 import dev.sluice.connector.UnmappableItemException;
 import dev.sluice.event.ActionSource;
 
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +15,11 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+
+import static dev.sluice.connector.PayloadFields.decimal;
+import static dev.sluice.connector.PayloadFields.hashes;
+import static dev.sluice.connector.PayloadFields.putText;
+import static dev.sluice.connector.PayloadFields.text;
 
 /**
  * Maps one canonical hashed event (payload v1) to one entry of the Conversions API v3
@@ -90,7 +94,7 @@ final class SnapchatEventMapper {
 
     /** Click ids: the ScCid URL parameter and the _scid cookie, both sent raw. */
     static final String CLICK_ID = "ScCid";
-    /** Ingest does not take the _scid cookie yet (ClickIdReader.KNOWN); sent once it does. */
+    /** The _scid cookie, as ingest takes it (click_ids._scid). */
     static final String COOKIE = "_scid";
 
     /** The consent policy's flags for Snapchat, in Snap's own field names (see {@link #limitedUse}). */
@@ -167,14 +171,8 @@ final class SnapchatEventMapper {
         ObjectNode out = NODES.objectNode();
         JsonNode hashed = u.path("hashed");
         for (Map.Entry<String, String> field : HASHED) {
-            JsonNode value = hashed.path(field.getKey());
-            ArrayNode list = NODES.arrayNode();
-            // Snap takes "string or list of strings"; v1 holds one hash per field, a later version may hold several.
-            if (value.isTextual() && !value.asText().isEmpty()) {
-                list.add(value.asText());
-            } else if (value.isArray()) {
-                value.forEach(v -> list.add(v.asText()));
-            }
+            // Snap takes "string or list of strings".
+            ArrayNode list = hashes(hashed.path(field.getKey()));
             if (!list.isEmpty()) {
                 out.set(field.getValue(), list);
             }
@@ -213,15 +211,6 @@ final class SnapchatEventMapper {
         // Snap deduplicates purchases on order_id against the pixel's transaction_id (UNCONFIRMED).
         putText(out, "order_id", c, "order_id");
         return out;
-    }
-
-    // Money arrives as a decimal string; going through double would turn 0.1 into 0.1000000000000000055.
-    private static BigDecimal decimal(OutboxItem item, JsonNode value) {
-        try {
-            return value.isTextual() ? new BigDecimal(value.asText()) : value.decimalValue();
-        } catch (NumberFormatException e) {
-            throw new UnmappableItemException(item.id(), "custom.value is not a decimal number");
-        }
     }
 
     /**
@@ -287,15 +276,4 @@ final class SnapchatEventMapper {
         return keys;
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.path(field);
-        return v.isTextual() && !v.asText().isEmpty() ? v.asText() : null;
-    }
-
-    private static void putText(ObjectNode out, String key, JsonNode from, String field) {
-        String v = text(from, field);
-        if (v != null) {
-            out.put(key, v);
-        }
-    }
 }

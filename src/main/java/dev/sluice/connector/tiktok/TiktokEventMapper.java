@@ -102,7 +102,7 @@ final class TiktokEventMapper {
         putText(out, "zip_code", hashed, "zip");
         // Raw click ids and device data, unhashed as TikTok requires; stored only encrypted.
         putText(out, "ttclid", u.path("click_ids"), "ttclid");
-        // Ingest does not take a _ttp cookie value yet (ClickIdReader.KNOWN); sent once it does.
+        // The _ttp cookie, as ingest takes it (click_ids.ttp).
         putText(out, "ttp", u.path("click_ids"), "ttp");
         putText(out, "ip", u, "client_ip");
         putText(out, "user_agent", u, "user_agent");
