@@ -29,11 +29,12 @@ final class ClickIdReader {
     /**
      * Click id keys on the wire; the URL-safe ones are every key but {@code fbc} and {@code fbp}.
      * Besides click ids proper, the first-party browser ids platforms match on: Meta's
-     * {@code fbp}, TikTok's {@code ttp} (the {@code _ttp} cookie) and Snap's {@code _scid}; these
-     * identify a browser, not an ad click, so the ledger never attributes by them.
+     * {@code fbp}, TikTok's {@code ttp} (the {@code _ttp} cookie), Snap's {@code _scid} and Google
+     * Analytics' {@code _ga} (the cookie, {@code GA1.1.<client id>}, or the client id itself);
+     * these identify a browser, not an ad click, so the ledger never attributes by them.
      */
     static final Set<String> KNOWN = Set.of(
-            "fbc", "fbp", "gclid", "gbraid", "wbraid", "ttclid", "ttp", "ScCid", "_scid", "epik", "li_fat_id",
+            "fbc", "fbp", "gclid", "gbraid", "wbraid", "ttclid", "ttp", "ScCid", "_scid", "_ga", "epik", "li_fat_id",
             "rdt_cid", "msclkid");
 
     private ClickIdReader() {

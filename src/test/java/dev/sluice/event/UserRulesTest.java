@@ -98,8 +98,10 @@ class UserRulesTest {
     void clickIdsAreKeptExactlyAsSentNeverLowerCased() {
         String fbc = "fb.1.1764324900000.IwAR2F4-DBP0l7MN";
         UserData user = Rules.assertAccepted(e -> e.set("/user/click_ids/fbc", fbc).set("/user/click_ids/ScCid", "AbC")
-                .set("/user/click_ids/ttp", "2RaRzXuKDXXvGJzsVdSd3kFuYqP").set("/user/click_ids/_scid", "8c7a1b2e-5d4f-4e3a-9b1c-0d2e3f4a5b6c"))
+                .set("/user/click_ids/ttp", "2RaRzXuKDXXvGJzsVdSd3kFuYqP").set("/user/click_ids/_scid", "8c7a1b2e-5d4f-4e3a-9b1c-0d2e3f4a5b6c")
+                .set("/user/click_ids/_ga", "GA1.1.1197596843.1673473985"))
                 .event().user();
+        assertEquals("GA1.1.1197596843.1673473985", user.clickIds().get("_ga"), "Google Analytics' browser id");
         assertEquals(fbc, user.clickIds().get("fbc"));
         assertEquals("AbC", user.clickIds().get("ScCid"));
         assertEquals("2RaRzXuKDXXvGJzsVdSd3kFuYqP", user.clickIds().get("ttp"), "TikTok's browser id");
