@@ -46,9 +46,14 @@ public final class TestGateway implements AutoCloseable {
 
     /** Starts a gateway whose data lives in {@code dataDir}, with extra config overrides. */
     public static TestGateway start(Path dataDir, InstantSource clock, Map<String, String> overrides) {
+        return start(Path.of("src/test/resources/test-application.yaml"), dataDir, clock, overrides);
+    }
+
+    /** As {@link #start(Path, InstantSource, Map)}, from another configuration file (the same secrets). */
+    public static TestGateway start(Path configFile, Path dataDir, InstantSource clock, Map<String, String> overrides) {
         Map<String, String> all = new HashMap<>(overrides);
         all.put("sluice.data-dir", dataDir.toString());
-        Config root = ConfigLoader.load(Path.of("src/test/resources/test-application.yaml"), all);
+        Config root = ConfigLoader.load(configFile, all);
         Secrets secrets = Secrets.of(Map.of("TEST_DATA_KEY", DATA_KEY, "GLOBEX_SIGNING_SECRET", GLOBEX_SECRET,
                 "TEST_META_TOKEN", META_TOKEN, "TEST_TIKTOK_TOKEN", TIKTOK_TOKEN, "TEST_WEBHOOK_SECRET", WEBHOOK_SECRET),
                 dataDir);
