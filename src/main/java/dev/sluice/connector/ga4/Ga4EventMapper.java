@@ -101,6 +101,8 @@ final class Ga4EventMapper {
     /** A client id as the tag reports it ({@code gtag('get', ..., 'client_id')}): {@code <random>.<timestamp>}. */
     private static final Pattern CLIENT_ID = Pattern.compile("[0-9]{1,20}\\.[0-9]{1,20}");
     static final String NO_CLIENT_ID = "no GA client id (click_ids._ga)";
+    static final String MALFORMED_CLIENT_ID = "no GA client id (click_ids._ga is neither a _ga cookie "
+            + "GA1.<n>.<random>.<timestamp> nor a client id <random>.<timestamp>)";
 
     /** The consent policy's flags for GA4 (conf/consent-policy.yaml, {@code ga4}): GA4's own field names and values. */
     static final String CONSENT = "consent";
@@ -158,8 +160,7 @@ final class Ga4EventMapper {
         if (CLIENT_ID.matcher(ga).matches()) {
             return ga;
         }
-        throw new UnmappableItemException(item.id(), NO_CLIENT_ID.replace(")",
-                " is neither a _ga cookie GA1.<n>.<random>.<timestamp> nor a client id <random>.<timestamp>)"));
+        throw new UnmappableItemException(item.id(), MALFORMED_CLIENT_ID);
     }
 
     /** Reasons never echo a custom name: it is the merchant's own text. */
