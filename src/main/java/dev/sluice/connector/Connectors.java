@@ -3,6 +3,7 @@ package dev.sluice.connector;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.DestinationConfig;
 import dev.sluice.config.Secrets;
+import dev.sluice.connector.ga4.Ga4Connector;
 import dev.sluice.connector.linkedin.LinkedinConnector;
 import dev.sluice.connector.meta.MetaConnector;
 import dev.sluice.connector.pinterest.PinterestConnector;
@@ -30,6 +31,7 @@ public final class Connectors {
     }
 
     private static final Map<String, Factory> FACTORIES = Map.of(
+            "ga4", Ga4Connector::create,
             "linkedin", LinkedinConnector::create,
             "meta", MetaConnector::create,
             "pinterest", PinterestConnector::create,

@@ -19,7 +19,7 @@ class ConnectorsTest {
 
     @Test
     void registry_listsTheBuiltConnectors() {
-        assertEquals(Set.of("linkedin", "meta", "pinterest", "reddit", "snapchat", "tiktok", "webhook"), Connectors.types());
+        assertEquals(Set.of("ga4", "linkedin", "meta", "pinterest", "reddit", "snapchat", "tiktok", "webhook"), Connectors.types());
     }
 
     @Test
