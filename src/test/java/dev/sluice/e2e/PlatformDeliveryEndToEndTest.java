@@ -32,10 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole chain for the platform connectors: events posted to the real gateway are validated,
  * hashed per platform, decided by the shipped consent policy, committed, claimed and sent by each
- * connector to a MockWebServer standing in for TikTok, Pinterest, Reddit, Snapchat and LinkedIn.
+ * connector to a MockWebServer standing in for TikTok, Pinterest, Reddit, Snapchat, LinkedIn and GA4.
  * One shopper in California consents; another sends Global Privacy Control, which the policy
- * turns into each platform's limited-data-use mode (and, for LinkedIn, which has none, into no
- * delivery at all). What arrives is checked in each platform's own field names.
+ * turns into each platform's limited-data-use mode (for GA4: consent denied and no user data;
+ * for LinkedIn, which has no such mode, no delivery at all). What arrives is checked in each platform's own field names.
  */
 final class PlatformDeliveryEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +75,9 @@ final class PlatformDeliveryEndToEndTest {
                 } else if (path.equals("/v3/" + SNAP_PIXEL + "/events")) {
                     platform = "snapchat";
                     answer = "{\"status\":\"VALID\",\"reason\":\"Events have been processed successfully.\"}";
+                } else if (path.equals("/mp/collect")) {
+                    platform = "ga4";
+                    answer = "";
                 } else if (path.equals("/rest/conversionEvents")) {
                     platform = "linkedin";
                     answer = "{\"elements\":[" + String.join(",",
@@ -105,6 +108,7 @@ final class PlatformDeliveryEndToEndTest {
                         - {id: reddit, type: reddit, settings: {pixel-id: t2_abc123, access-token: env:TEST_TIKTOK_TOKEN, base-url: "%1$s", poll-interval: 20ms}}
                         - {id: snapchat, type: snapchat, settings: {pixel-id: "%2$s", access-token: env:TEST_TIKTOK_TOKEN, base-url: "%1$s", poll-interval: 20ms}}
                         - {id: linkedin, type: linkedin, settings: {conversion-rules: "Purchase=1234567", access-token: env:TEST_TIKTOK_TOKEN, base-url: "%1$s", poll-interval: 20ms}}
+                        - {id: ga4, type: ga4, settings: {measurement-id: G-TEST1234, api-secret: env:TEST_TIKTOK_TOKEN, base-url: "%1$s", poll-interval: 20ms}}
                 """.formatted(base, SNAP_PIXEL));
         sluice = TestGateway.start(config, dir.resolve("data"), InstantSource.system(), Map.of());
     }
@@ -122,7 +126,7 @@ final class PlatformDeliveryEndToEndTest {
         assertEquals(202, posted.statusCode(), posted.body());
 
         await(() -> count("tiktok") == 2 && count("pinterest") == 2 && count("reddit") == 2 && count("snapchat") == 2
-                && count("linkedin") == 1);
+                && count("linkedin") == 1 && count("ga4") == 2);
 
         JsonNode tiktok = byId(events("tiktok", "data"), "event_id");
         assertEquals("Purchase", tiktok.path("consented").path("event").asText());
@@ -161,7 +165,18 @@ final class PlatformDeliveryEndToEndTest {
         assertTrue(linkedin.getFirst().path("user").toString().contains(EMAIL_HASH));
         assertTrue(linkedin.getFirst().path("user").toString().contains("li-click"));
 
-        for (String platform : List.of("tiktok", "pinterest", "reddit", "snapchat", "linkedin")) {
+        Map<String, JsonNode> ga4 = new HashMap<>();
+        received.get("ga4").forEach(body -> ga4.put(body.path("events").get(0).path("params").path("transaction_id").asText(), body));
+        JsonNode consented = ga4.get("o-consented");
+        assertEquals("purchase", consented.path("events").get(0).path("name").asText());
+        assertEquals("1197596843.1673473985", consented.path("client_id").asText(), "the client id from the _ga cookie");
+        assertEquals(EMAIL_HASH, consented.path("user_data").path("sha256_email_address").get(0).asText());
+        assertEquals("GRANTED", consented.path("consent").path("ad_user_data").asText());
+        JsonNode optedOut = ga4.get("o-opted-out");
+        assertEquals("DENIED", optedOut.path("consent").path("ad_user_data").asText(), "GPC: ads consent denied");
+        assertFalse(optedOut.has("user_data"), "and no user data");
+
+        for (String platform : List.of("tiktok", "pinterest", "reddit", "snapchat", "linkedin", "ga4")) {
             for (JsonNode body : received.get(platform)) {
                 assertFalse(body.toString().contains("jane.doe"), platform + " received the email raw");
                 assertFalse(body.toString().contains("5551212"), platform + " received the phone raw");
@@ -176,7 +191,8 @@ final class PlatformDeliveryEndToEndTest {
                  "user":{"email":"Jane.Doe@Example.com","phone":"+1 (650) 555-1212","country":"US","state":"CA",
                          "client_ip":"203.0.113.7","user_agent":"Mozilla/5.0 (test)",
                          "click_ids":{"ttclid":"E.C.P.tt-click","ttp":"tt-browser-id","epik":"pin-click","rdt_cid":"rdt-click",
-                                      "ScCid":"snap-click","_scid":"snap-browser-id","li_fat_id":"li-click"}},
+                                      "ScCid":"snap-click","_scid":"snap-browser-id","li_fat_id":"li-click",
+                                      "_ga":"GA1.1.1197596843.1673473985"}},
                  "custom":{"value":"129.90","currency":"EUR","order_id":"o-%s"},
                  "consent":{"ad_user_data":"granted","ad_personalization":"granted","gpc":%b}}
                 """.formatted(id, Instant.now().getEpochSecond() - 60, id, gpc);
@@ -186,6 +202,7 @@ final class PlatformDeliveryEndToEndTest {
         return events(platform, switch (platform) {
             case "reddit" -> "data.events";
             case "linkedin" -> "elements";
+            case "ga4" -> "events";
             default -> "data";
         }).size();
     }
