@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole chain for the platform connectors: events posted to the real gateway are validated,
  * hashed per platform, decided by the shipped consent policy, committed, claimed and sent by each
- * connector to a MockWebServer standing in for TikTok, Pinterest, Reddit, Snapchat, LinkedIn and GA4.
+ * connector to a MockWebServer standing in for Meta, TikTok, Pinterest, Reddit, Snapchat, LinkedIn and GA4.
  * One shopper in California consents; another sends Global Privacy Control, which the policy
  * turns into each platform's limited-data-use mode (for GA4: consent denied and no user data;
  * for LinkedIn, which has no such mode, no delivery at all). What arrives is checked in each platform's own field names.
@@ -75,6 +75,9 @@ final class PlatformDeliveryEndToEndTest {
                 } else if (path.equals("/v3/" + SNAP_PIXEL + "/events")) {
                     platform = "snapchat";
                     answer = "{\"status\":\"VALID\",\"reason\":\"Events have been processed successfully.\"}";
+                } else if (path.equals("/v24.0/1234567890/events")) {
+                    platform = "meta";
+                    answer = "{\"events_received\":" + body.path("data").size() + "}";
                 } else if (path.equals("/mp/collect")) {
                     platform = "ga4";
                     answer = "";
@@ -103,6 +106,7 @@ final class PlatformDeliveryEndToEndTest {
                       api-key-hashes: ["sha256:95494c18b71960c764cfdd002ea26e2e1ef466e32311c871bf8d77320987f19f"]
                       default-region: US
                       destinations:
+                        - {id: meta, type: meta, settings: {pixel-id: "1234567890", access-token: env:TEST_META_TOKEN, api-version: v24.0, base-url: "%1$s", poll-interval: 20ms}}
                         - {id: tiktok, type: tiktok, settings: {pixel-code: CTESTPIXEL0123456789, access-token: env:TEST_TIKTOK_TOKEN, base-url: "%1$s", poll-interval: 20ms}}
                         - {id: pinterest, type: pinterest, settings: {ad-account-id: "549755885175", conversion-token: env:TEST_TIKTOK_TOKEN, base-url: "%1$s", poll-interval: 20ms}}
                         - {id: reddit, type: reddit, settings: {pixel-id: t2_abc123, access-token: env:TEST_TIKTOK_TOKEN, base-url: "%1$s", poll-interval: 20ms}}
@@ -125,8 +129,15 @@ final class PlatformDeliveryEndToEndTest {
                 "{\"events\":[" + event("consented", false) + "," + event("opted-out", true) + "]}");
         assertEquals(202, posted.statusCode(), posted.body());
 
-        await(() -> count("tiktok") == 2 && count("pinterest") == 2 && count("reddit") == 2 && count("snapchat") == 2
+        await(() -> count("meta") == 2 && count("tiktok") == 2 && count("pinterest") == 2 && count("reddit") == 2 && count("snapchat") == 2
                 && count("linkedin") == 1 && count("ga4") == 2);
+
+        JsonNode meta = byId(events("meta", "data"), "event_id");
+        assertEquals(EMAIL_HASH, meta.path("consented").path("user_data").path("em").get(0).asText());
+        assertFalse(meta.path("consented").has("data_processing_options"));
+        assertEquals("LDU", meta.path("opted-out").path("data_processing_options").get(0).asText());
+        assertEquals(1, meta.path("opted-out").path("data_processing_options_country").asInt(), "USA");
+        assertEquals(1000, meta.path("opted-out").path("data_processing_options_state").asInt(), "California");
 
         JsonNode tiktok = byId(events("tiktok", "data"), "event_id");
         assertEquals("Purchase", tiktok.path("consented").path("event").asText());
@@ -176,7 +187,7 @@ final class PlatformDeliveryEndToEndTest {
         assertEquals("DENIED", optedOut.path("consent").path("ad_user_data").asText(), "GPC: ads consent denied");
         assertFalse(optedOut.has("user_data"), "and no user data");
 
-        for (String platform : List.of("tiktok", "pinterest", "reddit", "snapchat", "linkedin", "ga4")) {
+        for (String platform : List.of("meta", "tiktok", "pinterest", "reddit", "snapchat", "linkedin", "ga4")) {
             for (JsonNode body : received.get(platform)) {
                 assertFalse(body.toString().contains("jane.doe"), platform + " received the email raw");
                 assertFalse(body.toString().contains("5551212"), platform + " received the phone raw");

@@ -109,11 +109,28 @@ final class MetaEventMapper {
         return out;
     }
 
+    /** The consent flags Meta has fields for (platforms.md §1, "Consent"). */
+    private static final Set<String> LIMITED_USE_FIELDS = Set.of(
+            "data_processing_options", "data_processing_options_country", "data_processing_options_state");
+
     /**
      * Limited Data Use flags from the consent decision ({@code platform_flags}, written in Meta's
      * own field names by the consent policy) when the decision was LIMITED.
      */
     private static void limitedUse(OutboxItem item, JsonNode l, ObjectNode e) {
+        if (l.isObject()) {
+            // A flag Meta has no field for is a policy mistake; sending the event without the
+            // restriction the policy asked for would break the decision, so the item is refused.
+            Set<String> unknown = new java.util.TreeSet<>();
+            l.fieldNames().forEachRemaining(unknown::add);
+            unknown.removeAll(LIMITED_USE_FIELDS);
+            if (!unknown.isEmpty()) {
+                throw new UnmappableItemException(item.id(), "platform_flags " + unknown + " have no Meta field");
+            }
+            if (l.has("data_processing_options") && !l.path("data_processing_options").isArray()) {
+                throw new UnmappableItemException(item.id(), "platform_flags.data_processing_options must be a list");
+            }
+        }
         if (!l.path("data_processing_options").isArray()) {
             return;
         }

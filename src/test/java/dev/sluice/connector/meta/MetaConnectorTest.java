@@ -66,6 +66,15 @@ class MetaConnectorTest {
     }
 
     @Test
+    void aFlagMetaHasNoFieldFor_isUnmappableRatherThanDropped() {
+        UnmappableItemException e = assertThrows(UnmappableItemException.class,
+                () -> event(p -> p.putObject("platform_flags").put("limited_data_use", true)));
+        assertEquals("platform_flags [limited_data_use] have no Meta field", e.reason());
+        assertThrows(UnmappableItemException.class,
+                () -> event(p -> p.putObject("platform_flags").put("data_processing_options", "LDU")));
+    }
+
+    @Test
     void noLimitedUse_sendsNoProcessingOptions() {
         assertFalse(event(p -> { }).has("data_processing_options"));
     }
