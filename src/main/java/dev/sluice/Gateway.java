@@ -269,6 +269,11 @@ public final class Gateway implements AutoCloseable {
         return store;
     }
 
+    /** How many delivery dispatchers the engine runs (or would run with delivery enabled). */
+    public int deliveryDispatchers() {
+        return delivery.dispatcherCount();
+    }
+
     /**
      * Stops delivery first (no new claims; batches in flight finish or are released), then stops
      * accepting requests, commits what is queued, and closes the store.

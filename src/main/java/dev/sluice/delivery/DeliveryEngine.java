@@ -48,7 +48,7 @@ public final class DeliveryEngine implements AutoCloseable {
     /** Requests in flight to one platform type across all tenants. */
     static final int PLATFORM_CONCURRENCY = 16;
 
-    private final Map<String, Map<String, Dispatcher>> dispatchers;
+    private final Map<String, Map<String, List<Dispatcher>>> dispatchers;
     private final Map<String, TenantConfig> tenants;
     private final DeliveryStore store;
     private final InstantSource clock;
@@ -57,7 +57,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final List<Transport> transports;
     private final Duration shutdownGrace;
 
-    private DeliveryEngine(Map<String, Map<String, Dispatcher>> dispatchers, Map<String, TenantConfig> tenants,
+    private DeliveryEngine(Map<String, Map<String, List<Dispatcher>>> dispatchers, Map<String, TenantConfig> tenants,
                            DeliveryStore store, InstantSource clock, CountDownLatch stopSignal, List<Transport> transports,
                            Duration shutdownGrace) {
         this.dispatchers = dispatchers;
@@ -89,13 +89,13 @@ public final class DeliveryEngine implements AutoCloseable {
         BulkheadRegistry bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(PLATFORM_CONCURRENCY).maxWaitDuration(Duration.ofSeconds(1)).build());
         String owner = "sluice-" + UUID.randomUUID();
-        Map<String, Map<String, Dispatcher>> all = new LinkedHashMap<>();
+        Map<String, Map<String, List<Dispatcher>>> all = new LinkedHashMap<>();
         Map<String, TenantConfig> byId = new LinkedHashMap<>();
         List<Transport> opened = new ArrayList<>();
         Duration grace = Duration.ofSeconds(5);
         for (TenantConfig tenant : tenants) {
             byId.put(tenant.id(), tenant);
-            Map<String, Dispatcher> forTenant = new LinkedHashMap<>();
+            Map<String, List<Dispatcher>> forTenant = new LinkedHashMap<>();
             for (DestinationConfig destination : tenant.destinations()) {
                 if (!Connectors.types().contains(destination.type())) {
                     continue;
@@ -116,8 +116,14 @@ public final class DeliveryEngine implements AutoCloseable {
                 Bulkhead bulkhead = bulkheads.bulkhead(destination.type());
                 BatchSender sender = new BatchSender(tenant.id(), destination.id(), connector, transport, policy,
                         breaker, limiter, bulkhead, metrics, clock, sleeper);
-                forTenant.put(destination.id(), new Dispatcher(tenant.id(), destination.id(), connector, policy, store,
-                        keyring.forTenant(tenant.id()), sender, breaker, metrics, clock, sleeper, owner));
+                // Each dispatcher claims as its own owner: a lease is settled only by the one that took it.
+                List<Dispatcher> forDestination = new ArrayList<>(policy.dispatchers());
+                for (int i = 0; i < policy.dispatchers(); i++) {
+                    forDestination.add(new Dispatcher(tenant.id(), destination.id(), connector, policy, store,
+                            keyring.forTenant(tenant.id()), sender, breaker, metrics, clock, sleeper,
+                            i == 0 ? owner : owner + "-" + i));
+                }
+                forTenant.put(destination.id(), List.copyOf(forDestination));
                 Duration inFlight = policy.readTimeout().plus(policy.connectTimeout()).plusSeconds(1);
                 grace = inFlight.compareTo(grace) > 0 ? inFlight : grace;
             }
@@ -136,14 +142,18 @@ public final class DeliveryEngine implements AutoCloseable {
         if (recovered > 0) {
             LOG.log(System.Logger.Level.INFO, "event=delivery_claims_recovered rows={0}", recovered);
         }
-        dispatchers.forEach((tenant, byDestination) -> byDestination.forEach((destination, dispatcher) ->
-                threads.add(Thread.ofVirtual().name("sluice-delivery-" + tenant + "-" + destination).start(dispatcher))));
+        dispatchers.forEach((tenant, byDestination) -> byDestination.forEach((destination, running) -> {
+            for (int i = 0; i < running.size(); i++) {
+                threads.add(Thread.ofVirtual().name("sluice-delivery-" + tenant + "-" + destination + (i == 0 ? "" : "-" + i))
+                        .start(running.get(i)));
+            }
+        }));
         LOG.log(System.Logger.Level.INFO, "event=delivery_started dispatchers={0}", threads.size());
     }
 
     /** How many dispatchers run (or would run once started). */
     public int dispatcherCount() {
-        return dispatchers.values().stream().mapToInt(Map::size).sum();
+        return dispatchers.values().stream().flatMap(m -> m.values().stream()).mapToInt(List::size).sum();
     }
 
     /**
@@ -158,16 +168,16 @@ public final class DeliveryEngine implements AutoCloseable {
         Instant now = clock.instant();
         Map<String, DeliveryStore.Backlog> backlog = new LinkedHashMap<>();
         store.backlog(tenantId).forEach(b -> backlog.put(b.destinationId(), b));
-        Map<String, Dispatcher> running = dispatchers.getOrDefault(tenantId, Map.of());
+        Map<String, List<Dispatcher>> running = dispatchers.getOrDefault(tenantId, Map.of());
         List<DestinationView> views = new ArrayList<>();
         for (DestinationConfig d : tenant.destinations()) {
             Optional<DeliveryStore.Backlog> b = Optional.ofNullable(backlog.get(d.id()));
-            Dispatcher dispatcher = running.get(d.id());
-            views.add(new DestinationView(d.id(), d.type(), dispatcher != null,
+            List<Dispatcher> forDestination = running.get(d.id());
+            views.add(new DestinationView(d.id(), d.type(), forDestination != null,
                     b.map(DeliveryStore.Backlog::pending).orElse(0L),
                     b.flatMap(DeliveryStore.Backlog::oldestPending).map(t -> Duration.between(t, now)),
                     b.map(DeliveryStore.Backlog::dead).orElse(0L),
-                    Optional.ofNullable(dispatcher).map(Dispatcher::status)));
+                    Optional.ofNullable(forDestination).map(DeliveryEngine::status)));
         }
         return List.copyOf(views);
     }
@@ -175,7 +185,7 @@ public final class DeliveryEngine implements AutoCloseable {
     /** Stops claiming, lets batches in flight finish or be released, waits, then closes clients. */
     @Override
     public void close() {
-        dispatchers.values().forEach(m -> m.values().forEach(Dispatcher::stop));
+        dispatchers.values().forEach(m -> m.values().forEach(running -> running.forEach(Dispatcher::stop)));
         stopSignal.countDown();
         long deadline = System.nanoTime() + shutdownGrace.toNanos();
         for (Thread thread : threads) {
@@ -195,8 +205,26 @@ public final class DeliveryEngine implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "event=delivery_stopped dispatchers={0}", threads.size());
     }
 
-    /** Test access to one dispatcher. */
+    /** Test access to a destination's first dispatcher. */
     Optional<Dispatcher> dispatcher(String tenantId, String destinationId) {
-        return Optional.ofNullable(dispatchers.getOrDefault(tenantId, Map.of()).get(destinationId));
+        return Optional.ofNullable(dispatchers.getOrDefault(tenantId, Map.of()).get(destinationId)).map(List::getFirst);
+    }
+
+    /**
+     * One destination's state from its dispatchers: they share the circuit breaker; the
+     * destination is paused while any of them is, and the last error is the latest of theirs.
+     */
+    static DestinationStatus status(List<Dispatcher> running) {
+        DestinationStatus combined = running.getFirst().status();
+        for (Dispatcher dispatcher : running.subList(1, running.size())) {
+            DestinationStatus s = dispatcher.status();
+            boolean later = s.lastErrorAt().isPresent() && (combined.lastErrorAt().isEmpty()
+                    || s.lastErrorAt().get().isAfter(combined.lastErrorAt().get()));
+            combined = new DestinationStatus(combined.circuitState(),
+                    later ? s.lastError() : combined.lastError(), later ? s.lastErrorAt() : combined.lastErrorAt(),
+                    combined.unhealthy().or(s::unhealthy), combined.pausedUntil().or(s::pausedUntil),
+                    combined.lastLatency().or(s::lastLatency));
+        }
+        return combined;
     }
 }

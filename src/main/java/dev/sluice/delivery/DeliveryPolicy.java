@@ -23,10 +23,14 @@ import java.time.Duration;
  * @param idlePoll           {@code poll-interval}: how often an idle dispatcher looks for due rows
  * @param bisectMaxRequests  {@code bisect-max-requests}: requests one claimed batch may cost while a
  *                           rejected batch is split; what is still unresolved then is dead-lettered
+ * @param dispatchers        {@code dispatchers}: dispatchers this process runs for the destination,
+ *                           each claiming its own batches, so that several requests are in flight
+ *                           at once (for platforms that take one user, or few events, per request);
+ *                           they share the destination's rate limiter and circuit breaker
  */
 record DeliveryPolicy(Duration connectTimeout, Duration readTimeout, int maxAttempts, Duration maxRetryAge,
                       Duration initialBackoff, Duration maxBackoff, int requestsPerSecond, Duration unhealthyRecheck,
-                      Duration circuitOpenFor, Duration idlePoll, int bisectMaxRequests) {
+                      Duration circuitOpenFor, Duration idlePoll, int bisectMaxRequests, int dispatchers) {
 
     /** Randomization of each backoff interval: ±50 %, so retries of many rows spread out. */
     static final double JITTER = 0.5;
@@ -48,7 +52,8 @@ record DeliveryPolicy(Duration connectTimeout, Duration readTimeout, int maxAtte
                 s.duration("poll-interval", Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofMinutes(1)),
                 // 64: three poison events among 1000 are still isolated (about 21 requests each),
                 // while a batch of bad events no longer costs 2n - 1 requests.
-                s.integer("bisect-max-requests", 64, 1, 10_000));
+                s.integer("bisect-max-requests", 64, 1, 10_000),
+                s.integer("dispatchers", 1, 1, 16));
     }
 
     /**
