@@ -9,9 +9,6 @@ import dev.sluice.connector.Connectors;
 import dev.sluice.connector.OutboxItem;
 import dev.sluice.connector.TestItems;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -87,11 +84,7 @@ final class Ga4Fixtures {
 
     /** A fresh copy of the GOOGLE-profile example payload. */
     static ObjectNode purchasePayload() {
-        try (InputStream in = Ga4Fixtures.class.getResourceAsStream("/connector/ga4-purchase-v1.json")) {
-            return (ObjectNode) JSON.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestItems.payload("/connector/ga4-purchase-v1.json");
     }
 
     /** The example as outbox row {@code id}, with the payload changed by {@code edit}. */

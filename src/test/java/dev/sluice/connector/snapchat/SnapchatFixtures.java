@@ -9,9 +9,6 @@ import dev.sluice.connector.Connectors;
 import dev.sluice.connector.OutboxItem;
 import dev.sluice.connector.TestItems;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -78,11 +75,7 @@ final class SnapchatFixtures {
 
     /** A fresh copy of the SNAPCHAT-profile example payload. */
     static ObjectNode purchasePayload() {
-        try (InputStream in = SnapchatFixtures.class.getResourceAsStream("/connector/snapchat-purchase-v1.json")) {
-            return (ObjectNode) JSON.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestItems.payload("/connector/snapchat-purchase-v1.json");
     }
 
     /** The example as outbox row {@code id}, with the payload changed by {@code edit}. */

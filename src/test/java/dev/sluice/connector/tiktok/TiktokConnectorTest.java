@@ -11,8 +11,6 @@ import dev.sluice.connector.UnmappableItemException;
 import dev.sluice.event.EventNames;
 import dev.sluice.privacy.HashedIdentity;
 import dev.sluice.privacy.HashingProfile;
-import dev.sluice.privacy.IdentityHasher;
-import dev.sluice.privacy.PersonalData;
 import dev.sluice.privacy.PiiField;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -208,20 +205,7 @@ class TiktokConnectorTest {
 
     @Test
     void fixture_isWhatThePrivacyStageWritesForTiktok() {
-        Map<PiiField, String> user = new EnumMap<>(PiiField.class);
-        user.put(PiiField.EMAIL, "Jane.Doe@Example.com");
-        user.put(PiiField.PHONE, "+1 (650) 555-1212");
-        user.put(PiiField.FIRST_NAME, "Jane");
-        user.put(PiiField.LAST_NAME, "Doe");
-        user.put(PiiField.DATE_OF_BIRTH, "1990-04-01");
-        user.put(PiiField.GENDER, "f");
-        user.put(PiiField.CITY, "Menlo Park");
-        user.put(PiiField.STATE, "CA");
-        user.put(PiiField.ZIP, "94025");
-        user.put(PiiField.COUNTRY, "US");
-        user.put(PiiField.EXTERNAL_ID, "cust-42");
-        HashedIdentity identity = IdentityHasher.create().hash(new PersonalData(user, "US"), Set.of(HashingProfile.TIKTOK))
-                .identities().get(HashingProfile.TIKTOK);
+        HashedIdentity identity = TestItems.designExampleIdentity(HashingProfile.TIKTOK);
         JsonNode fixture = TiktokFixtures.purchasePayload().path("user");
         assertEquals(names(identity.hashed()), fixtureMap(fixture.path("hashed")));
         assertEquals(names(identity.plain()), fixtureMap(fixture.path("plain")));

@@ -10,7 +10,6 @@ import dev.sluice.connector.OutboxItem;
 import dev.sluice.connector.TestItems;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -48,11 +47,7 @@ final class TiktokFixtures {
 
     /** A fresh copy of the TIKTOK-profile example payload. */
     static ObjectNode purchasePayload() {
-        try (InputStream in = TiktokFixtures.class.getResourceAsStream("/connector/tiktok-purchase-v1.json")) {
-            return (ObjectNode) JSON.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestItems.payload("/connector/tiktok-purchase-v1.json");
     }
 
     /** The example as outbox row {@code id}, with the payload changed by {@code edit}. */
