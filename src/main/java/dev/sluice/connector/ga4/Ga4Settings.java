@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * A GA4 destination's settings. {@link #toString()} is the record's own, which is safe only
  * because {@link Secret} prints where the API secret came from, never the secret.
  *
- * @param measurementId the web data stream's measurement id ({@code G-XXXXXXXXXX}); sent as the
+ * @param measurementId the web data stream's measurement id ({@code G-A1B2C3D4E5}); sent as the
  *                      {@code measurement_id} query parameter
  * @param apiSecret     a Measurement Protocol API secret of that stream (GA UI: Admin > Data
  *                      Streams > the stream > Measurement Protocol API secrets); sent as the
@@ -37,7 +37,7 @@ record Ga4Settings(String measurementId, Secret apiSecret, URI baseUrl, boolean 
     static final String EU = "eu";
 
     /**
-     * Measurement ids are {@code G-} and upper-case letters and digits ({@code G-XXXXXXXXXX} in
+     * Measurement ids are {@code G-} and upper-case letters and digits ({@code G-A1B2C3D4E5} in
      * Google's examples; ten characters in every id seen, a range is accepted). A {@code UA-}
      * (Universal Analytics) or {@code AW-} (Google Ads) id, or a Firebase app id, would make every
      * request vanish silently, since the production endpoint answers 2xx to anything.
