@@ -23,7 +23,10 @@ import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -34,6 +37,7 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Behaviour every connector owes the delivery engine, run against a real socket: each request is
@@ -234,5 +238,27 @@ public abstract class ConnectorContractTest {
     private static Optional<Duration> retryAfter(DeliveryOutcome outcome) {
         assertThat(outcome, instanceOf(RetryLater.class));
         return ((RetryLater) outcome).retryAfter();
+    }
+
+    /** The member names of a JSON object, sorted. */
+    protected static Set<String> names(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** Meta's user_data keys, which Pinterest and Snapchat share, for the canonical hashed fields. */
+    protected static final Map<String, String> META_STYLE_HASH_KEYS = Map.ofEntries(Map.entry("em", "email"),
+            Map.entry("ph", "phone"), Map.entry("fn", "first_name"), Map.entry("ln", "last_name"),
+            Map.entry("db", "date_of_birth"), Map.entry("ge", "gender"), Map.entry("ct", "city"), Map.entry("st", "state"),
+            Map.entry("zp", "zip"), Map.entry("country", "country"), Map.entry("external_id", "external_id"));
+
+    /** Each hashed field of the payload arrives under its Meta-style key as a one-element list, unchanged. */
+    protected static void assertMetaStyleHashLists(JsonNode userData, JsonNode hashed) {
+        META_STYLE_HASH_KEYS.forEach((platformKey, sluiceKey) -> {
+            JsonNode list = userData.path(platformKey);
+            assertTrue(list.isArray() && list.size() == 1, platformKey + " is a one-element list");
+            assertEquals(hashed.path(sluiceKey).textValue(), list.get(0).textValue(), platformKey);
+        });
     }
 }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -163,12 +162,6 @@ class Ga4ConnectorContractTest extends ConnectorContractTest {
 
     private static MockResponse json(String body) {
         return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json").body(body).build();
-    }
-
-    private static Set<String> names(JsonNode node) {
-        Set<String> names = new TreeSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     private static List<String> texts(JsonNode array) {

@@ -21,7 +21,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -133,12 +132,6 @@ class LinkedinConnectorContractTest extends ConnectorContractTest {
 
     private static MockResponse.Builder json(int status, String body) {
         return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json").body(body);
-    }
-
-    private static Set<String> names(JsonNode node) {
-        Set<String> names = new TreeSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     private static List<String> order(JsonNode node) {

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -120,11 +119,5 @@ class RedditConnectorContractTest extends ConnectorContractTest {
 
     private static MockResponse.Builder json(int status, String body) {
         return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json").body(body);
-    }
-
-    private static Set<String> names(JsonNode node) {
-        Set<String> names = new TreeSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 }

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -73,15 +72,7 @@ class SnapchatConnectorContractTest extends ConnectorContractTest {
         JsonNode u = e.path("user_data");
         assertEquals(Set.of("em", "ph", "fn", "ln", "db", "ge", "ct", "st", "zp", "country", "external_id",
                 "client_ip_address", "client_user_agent"), names(u), "plain values and other platforms' click ids stay home");
-        Map<String, String> keys = Map.ofEntries(Map.entry("em", "email"), Map.entry("ph", "phone"),
-                Map.entry("fn", "first_name"), Map.entry("ln", "last_name"), Map.entry("db", "date_of_birth"),
-                Map.entry("ge", "gender"), Map.entry("ct", "city"), Map.entry("st", "state"), Map.entry("zp", "zip"),
-                Map.entry("country", "country"), Map.entry("external_id", "external_id"));
-        keys.forEach((snapKey, sluiceKey) -> {
-            JsonNode list = u.path(snapKey);
-            assertTrue(list.isArray() && list.size() == 1, snapKey + " is a one-element list");
-            assertEquals(hashed.path(sluiceKey).textValue(), list.get(0).textValue(), snapKey);
-        });
+        assertMetaStyleHashLists(u, hashed);
         assertEquals("203.0.113.7", u.path("client_ip_address").textValue());
         assertEquals("Mozilla/5.0", u.path("client_user_agent").textValue());
 
@@ -162,11 +153,5 @@ class SnapchatConnectorContractTest extends ConnectorContractTest {
 
     private static MockResponse.Builder json(int status, String body) {
         return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json").body(body);
-    }
-
-    private static Set<String> names(JsonNode node) {
-        Set<String> names = new TreeSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 }
