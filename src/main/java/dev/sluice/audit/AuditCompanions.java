@@ -17,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * The audit log's part of every accepted event, written in the event's own transaction (so a
- * duplicate records nothing): one decision record per destination the event named, DENY
- * included, and the subject index that lets an erasure find the event's pending deliveries.
+ * duplicate records nothing): one decision record holding the decision for every destination the
+ * event named, DENY included, and the subject index that lets an erasure find the event's pending deliveries.
  */
 final class AuditCompanions implements CompanionSource {
     private final String policyVersion;
@@ -34,18 +34,17 @@ final class AuditCompanions implements CompanionSource {
 
     @Override
     public List<Companion> companions(Admitted admitted) {
-        // Rendered here, on the request's thread: the store's single writer only numbers and hashes them.
-        List<ChainAppender.Rendered> entries = new ArrayList<>(admitted.consent().decisions().size());
-        for (ConsentDecision d : admitted.consent().decisions()) {
-            entries.add(ChainAppender.render(admitted.tenant().id(), new AuditEntry.Decided(admitted.receivedAt(),
-                    admitted.event().eventId(), admitted.event().eventName(), d, admitted.consent().seen(),
-                    admitted.consent().jurisdiction(), policyVersion, policySha256)));
-        }
+        // Rendered here, on the request's thread: the store's single writer only numbers and hashes it.
+        List<ConsentDecision> decided = admitted.consent().decisions();
+        ChainAppender.Rendered record = decided.isEmpty() ? null : ChainAppender.render(admitted.tenant().id(),
+                new AuditEntry.Decided(admitted.receivedAt(), admitted.event().eventId(), admitted.event().eventName(),
+                        decided, admitted.consent().seen(), admitted.consent().jurisdiction(), policyVersion,
+                        policySha256));
         // The digests ingest made while hashing: the identifiers are not parsed again.
         List<String> keys = SubjectKeys.ofDigests(admitted.crypto(), admitted.subjectDigests());
         List<Companion> out = new ArrayList<>(2);
-        if (!entries.isEmpty()) {
-            out.add(new Decisions(decisions, entries));
+        if (record != null) {
+            out.add(new Decisions(decisions, record));
         }
         if (!keys.isEmpty()) {
             out.add(new Subjects(subjects, keys, admitted.receivedAt()));
@@ -53,7 +52,7 @@ final class AuditCompanions implements CompanionSource {
         return out;
     }
 
-    private record Decisions(DecisionsKind kind, List<ChainAppender.Rendered> entries) implements Companion {
+    private record Decisions(DecisionsKind kind, ChainAppender.Rendered record) implements Companion {
     }
 
     /** Peppered keys only; still personal data in law, so it never prints them. */
@@ -78,7 +77,7 @@ final class AuditCompanions implements CompanionSource {
             Instant latest = Instant.EPOCH;
             for (Companion.Placed p : placed) {
                 Decisions d = (Decisions) p.companion();
-                byTenant.computeIfAbsent(p.event().tenantId(), t -> new ArrayList<>()).addAll(d.entries());
+                byTenant.computeIfAbsent(p.event().tenantId(), t -> new ArrayList<>()).add(d.record());
                 latest = latest.isBefore(p.event().receivedAt()) ? p.event().receivedAt() : latest;
             }
             for (Map.Entry<String, List<ChainAppender.Rendered>> tenant : byTenant.entrySet()) {

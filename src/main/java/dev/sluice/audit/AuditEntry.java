@@ -21,16 +21,21 @@ public sealed interface AuditEntry {
     Instant at();
 
     /**
-     * A consent decision for one (accepted event, destination), DENY included.
+     * The consent decisions for one accepted event: one per destination the event named, DENY
+     * included, in the order the tenant's destinations are configured. One record per event
+     * (records written before this layout held one destination each; docs/audit.md).
      *
      * @param policyVersion the consent policy's declared version
      * @param policySha256  the consent policy file's SHA-256
      */
-    record Decided(Instant at, String eventId, String eventName, ConsentDecision decision, SignalsSeen seen,
+    record Decided(Instant at, String eventId, String eventName, List<ConsentDecision> decisions, SignalsSeen seen,
                    String jurisdiction, String policyVersion, String policySha256) implements AuditEntry {
         public Decided {
             Objects.requireNonNull(at, "at");
-            Objects.requireNonNull(decision, "decision");
+            decisions = List.copyOf(decisions);
+            if (decisions.isEmpty()) {
+                throw new IllegalArgumentException("a decision record needs at least one destination's decision");
+            }
         }
     }
 
@@ -97,11 +102,17 @@ public sealed interface AuditEntry {
             case Decided d -> {
                 f.put("event_id", d.eventId());
                 f.put("event_name", d.eventName());
-                f.put("destination_id", d.decision().destinationId());
-                f.put("destination_type", d.decision().destinationType());
-                f.put("decision", d.decision().decision().name());
-                f.put("rule_ids", d.decision().ruleIds());
-                f.put("reason_codes", d.decision().reasonCodes());
+                List<Map<String, Object>> decisions = new java.util.ArrayList<>(d.decisions().size());
+                for (ConsentDecision c : d.decisions()) {
+                    Map<String, Object> one = new TreeMap<>();
+                    one.put("destination_id", c.destinationId());
+                    one.put("destination_type", c.destinationType());
+                    one.put("decision", c.decision().name());
+                    one.put("rule_ids", c.ruleIds());
+                    one.put("reason_codes", c.reasonCodes());
+                    decisions.add(one);
+                }
+                f.put("decisions", decisions);
                 f.put("jurisdiction", d.jurisdiction());
                 f.put("policy_version", d.policyVersion());
                 f.put("policy_sha256", d.policySha256());

@@ -22,7 +22,7 @@ import java.util.List;
  * {"type":"checkpoint","tenant":..,"seq":n,"hash":"..","signed_at":ms,"key_id":"..","signature":"base64"}
  * </pre>
  * The export is cut at the head read when it starts, so it is one consistent prefix of the chain
- * even while records keep arriving; it carries every checkpoint signed by then. CSV is for reading, not for verification: one row per record.
+ * even while records keep arriving; it carries every checkpoint signed by then. CSV is for reading, not for verification: one row per record, or per destination of a decision record.
  */
 public final class AuditExport {
     /** The JSONL header's format name. */
@@ -32,6 +32,9 @@ public final class AuditExport {
     private static final List<String> CSV_COLUMNS = List.of("seq", "time", "kind", "event_id", "event_name",
             "destination_id", "destination_type", "decision", "rule_ids", "reason_codes", "jurisdiction",
             "policy_version", "policy_sha256", "hash");
+    /** The CSV columns a decision record holds per destination. */
+    private static final java.util.Set<String> DESTINATION_COLUMNS = java.util.Set.of("destination_id",
+            "destination_type", "decision", "rule_ids", "reason_codes");
 
     private AuditExport() {
     }
@@ -80,28 +83,46 @@ public final class AuditExport {
         out.flush();
     }
 
-    /** Writes the CSV export (header row, then one row per record). */
+    /**
+     * Writes the CSV export: a header row, then one row per record, except that a decision
+     * record gives one row per destination it decided for (those the query's destination,
+     * decision and rule filters select), each with the record's seq and hash.
+     */
     public static void csv(AuditLog log, String tenantId, AuditQuery query, Writer out) throws IOException {
         out.write(String.join(",", CSV_COLUMNS) + "\r\n");
         log.stream(tenantId, query, r -> {
             JsonNode b = MAPPER.readTree(r.body());
-            StringBuilder row = new StringBuilder(256);
-            for (String column : CSV_COLUMNS) {
-                if (row.length() > 0) {
-                    row.append(',');
+            if ("decision".equals(r.kind()) && !DecisionColumns.legacy(b)) {
+                for (JsonNode d : b.path("decisions")) {
+                    if (DecisionColumns.matches(DecisionColumns.element(d), query.destinationId(), query.decision(), query.ruleId())) {
+                        out.write(row(r, b, d));
+                    }
                 }
-                row.append(cell(switch (column) {
-                    case "seq" -> Long.toString(r.seq());
-                    case "time" -> Instant.ofEpochMilli(b.path("time").asLong()).toString();
-                    case "hash" -> r.hash();
-                    case "rule_ids", "reason_codes" -> join(b.path(column));
-                    default -> b.path(column).asText("");
-                }));
+                return true;
             }
-            out.write(row.append("\r\n").toString());
+            out.write(row(r, b, b));
             return true;
         });
         out.flush();
+    }
+
+    /** One CSV row: the record's own columns from {@code record}, a destination's from {@code destination}. */
+    private static String row(StoredRecord r, JsonNode record, JsonNode destination) {
+        StringBuilder row = new StringBuilder(256);
+        for (String column : CSV_COLUMNS) {
+            if (row.length() > 0) {
+                row.append(',');
+            }
+            JsonNode from = DESTINATION_COLUMNS.contains(column) ? destination : record;
+            row.append(cell(switch (column) {
+                case "seq" -> Long.toString(r.seq());
+                case "time" -> Instant.ofEpochMilli(record.path("time").asLong()).toString();
+                case "hash" -> r.hash();
+                case "rule_ids", "reason_codes" -> join(from.path(column));
+                default -> from.path(column).asText("");
+            }));
+        }
+        return row.append("\r\n").toString();
     }
 
     private static String join(JsonNode array) {

@@ -18,6 +18,7 @@ import java.util.Optional;
  */
 final class AuditReader {
     static final int PAGE = 500;
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final String COLUMNS = "seq, prev_hash, hash, body, kind, recorded_at, event_id, destination_id,"
             + " decision, rule_ids";
 
@@ -35,19 +36,51 @@ final class AuditReader {
 
     /** Up to {@code limit} matching records after the query's cursor. */
     List<StoredRecord> page(String tenantId, AuditQuery query, int limit) throws SQLException {
+        // Without a destination, "decision X and rule R" may hold for different destinations of one
+        // record's columns; those records are checked against their body (rare queries, few rows).
+        boolean exact = query.destinationId().isEmpty() && query.decision().isPresent() && query.ruleId().isPresent();
+        List<StoredRecord> out = new ArrayList<>();
+        AuditQuery next = query;
+        while (out.size() < limit) {
+            int want = limit - out.size();
+            List<StoredRecord> rows = select(tenantId, next, want);
+            for (StoredRecord row : rows) {
+                if (!exact || matchesOneDestination(row, query)) {
+                    out.add(row);
+                }
+            }
+            if (rows.size() < want) {
+                break;
+            }
+            next = next.after(rows.getLast().seq());
+        }
+        return out;
+    }
+
+    private static boolean matchesOneDestination(StoredRecord row, AuditQuery query) {
+        if (row.destinationId() == null || !row.destinationId().startsWith("|")) {
+            return true; // a one-destination record of the earlier layout: the columns were exact
+        }
+        try {
+            for (DecisionColumns.Element e : DecisionColumns.elements(MAPPER.readTree(row.body()))) {
+                if (DecisionColumns.matches(e, query.destinationId(), query.decision(), query.ruleId())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            return true; // an unreadable body is verification's to report, not the filter's to hide
+        }
+    }
+
+    private List<StoredRecord> select(String tenantId, AuditQuery query, int limit) throws SQLException {
         StringBuilder where = new StringBuilder(" WHERE tenant_id = ? AND seq > ?");
         List<Object> args = new ArrayList<>(List.of(tenantId, query.afterSeq()));
         query.from().ifPresent(t -> { where.append(" AND recorded_at >= ?"); args.add(t.toEpochMilli()); });
         query.to().ifPresent(t -> { where.append(" AND recorded_at < ?"); args.add(t.toEpochMilli()); });
-        query.destinationId().ifPresent(d -> { where.append(" AND destination_id = ?"); args.add(d); });
-        query.decision().ifPresent(d -> { where.append(" AND decision = ?"); args.add(d); });
         query.eventId().ifPresent(e -> { where.append(" AND event_id = ?"); args.add(e); });
         query.kind().ifPresent(k -> { where.append(" AND kind = ?"); args.add(k); });
-        query.ruleId().ifPresent(r -> {
-            // A substring search for |id| (not LIKE, whose % and _ a rule id may contain).
-            where.append(StoreConfig.POSTGRES.equals(sql.dialect()) ? " AND strpos(rule_ids, ?) > 0" : " AND instr(rule_ids, ?) > 0");
-            args.add("|" + r + "|");
-        });
+        decisionFilters(query, where, args);
         String statement = "SELECT " + COLUMNS + " FROM audit_records" + where + " ORDER BY seq LIMIT ?";
         args.add(limit);
         return sql.read(c -> {
@@ -66,6 +99,49 @@ final class AuditReader {
                 return rows;
             }
         });
+    }
+
+    /**
+     * Destination, decision and rule filters over both layouts of decision records
+     * ({@link DecisionColumns}): a record of the earlier layout has plain columns, a record of
+     * the current one lists every destination, tagged. Substring searches use instr/strpos, not
+     * LIKE, whose % and _ an id may contain.
+     */
+    private void decisionFilters(AuditQuery query, StringBuilder where, List<Object> args) {
+        Optional<String> d = query.destinationId();
+        Optional<String> x = query.decision();
+        Optional<String> r = query.ruleId();
+        if (d.isEmpty() && x.isEmpty() && r.isEmpty()) {
+            return;
+        }
+        String contains = StoreConfig.POSTGRES.equals(sql.dialect()) ? "strpos(%s, ?) > 0" : "instr(%s, ?) > 0";
+        List<String> legacy = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        List<Object> legacyArgs = new ArrayList<>();
+        List<Object> currentArgs = new ArrayList<>();
+        d.ifPresent(id -> {
+            legacy.add("destination_id = ?");
+            legacyArgs.add(id);
+            current.add(contains.formatted("destination_id"));
+            currentArgs.add("|" + id + "|");
+        });
+        String tag = d.map(id -> "|" + id + ":").orElse(":");
+        x.ifPresent(decision -> {
+            legacy.add("decision = ?");
+            legacyArgs.add(decision);
+            current.add(contains.formatted("decision"));
+            currentArgs.add(tag + decision + "|");
+        });
+        r.ifPresent(rule -> {
+            legacy.add(contains.formatted("rule_ids"));
+            legacyArgs.add("|" + rule + "|");
+            current.add(contains.formatted("rule_ids"));
+            currentArgs.add(tag + rule + "|");
+        });
+        where.append(" AND ((").append(String.join(" AND ", legacy)).append(") OR (")
+                .append(String.join(" AND ", current)).append("))");
+        args.addAll(legacyArgs);
+        args.addAll(currentArgs);
     }
 
     /** Every matching record, in seq order, page by page. */

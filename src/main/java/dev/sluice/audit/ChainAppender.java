@@ -157,10 +157,14 @@ final class ChainAppender {
         ps.setString(o + 3, AuditEntry.kind(entry));
         ps.setLong(o + 4, entry.at().toEpochMilli());
         if (entry instanceof AuditEntry.Decided d) {
+            List<DecisionColumns.Element> elements = new ArrayList<>(d.decisions().size());
+            for (var decision : d.decisions()) {
+                elements.add(DecisionColumns.of(decision));
+            }
             ps.setString(o + 5, d.eventId());
-            ps.setString(o + 6, d.decision().destinationId());
-            ps.setString(o + 7, d.decision().decision().name());
-            ps.setString(o + 8, ruleColumn(d.decision().ruleIds()));
+            ps.setString(o + 6, DecisionColumns.destinations(elements));
+            ps.setString(o + 7, DecisionColumns.decisions(elements));
+            ps.setString(o + 8, DecisionColumns.rules(elements));
         } else {
             for (int i = 5; i <= 8; i++) {
                 ps.setString(o + i, null);
@@ -169,11 +173,6 @@ final class ChainAppender {
         ps.setString(o + 9, row.body());
         ps.setString(o + 10, row.prev());
         ps.setString(o + 11, row.hash());
-    }
-
-    /** Rule ids as {@code |a|b|}, so that one rule is found by searching for {@code |a|}. */
-    static String ruleColumn(List<String> ruleIds) {
-        return "|" + String.join("|", ruleIds) + "|";
     }
 
     private static void writeHead(Connection c, String tenantId, Head head) throws SQLException {

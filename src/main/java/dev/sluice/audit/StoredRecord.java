@@ -3,6 +3,8 @@ package dev.sluice.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,12 +18,20 @@ public record StoredRecord(long seq, String prevHash, String hash, String body, 
 
     /** Whether the filter columns say what the body says. */
     boolean agreesWith(JsonNode parsed) {
-        return kind.equals(parsed.path("kind").asText())
-                && recordedAt.toEpochMilli() == parsed.path("time").asLong(Long.MIN_VALUE)
-                && Objects.equals(eventId, text(parsed, "event_id"))
-                && Objects.equals(destinationId, "decision".equals(kind) ? text(parsed, "destination_id") : null)
+        if (!kind.equals(parsed.path("kind").asText())
+                || recordedAt.toEpochMilli() != parsed.path("time").asLong(Long.MIN_VALUE)
+                || !Objects.equals(eventId, text(parsed, "event_id"))) {
+            return false;
+        }
+        if ("decision".equals(kind) && !DecisionColumns.legacy(parsed)) {
+            List<DecisionColumns.Element> elements = DecisionColumns.elements(parsed);
+            return Objects.equals(destinationId, DecisionColumns.destinations(elements))
+                    && Objects.equals(decision, DecisionColumns.decisions(elements))
+                    && Objects.equals(ruleIds, DecisionColumns.rules(elements));
+        }
+        return Objects.equals(destinationId, "decision".equals(kind) ? text(parsed, "destination_id") : null)
                 && Objects.equals(decision, text(parsed, "decision"))
-                && Objects.equals(ruleIds, parsed.has("rule_ids") ? ruleColumn(parsed.get("rule_ids")) : null);
+                && Objects.equals(ruleIds, parsed.has("rule_ids") ? legacyRules(parsed.get("rule_ids")) : null);
     }
 
     private static String text(JsonNode parsed, String field) {
@@ -29,9 +39,9 @@ public record StoredRecord(long seq, String prevHash, String hash, String body, 
         return n == null || !n.isTextual() ? null : n.asText();
     }
 
-    private static String ruleColumn(JsonNode ids) {
-        java.util.List<String> list = new java.util.ArrayList<>();
+    private static String legacyRules(JsonNode ids) {
+        List<String> list = new ArrayList<>();
         ids.forEach(n -> list.add(n.asText()));
-        return ChainAppender.ruleColumn(list);
+        return DecisionColumns.legacyRules(list);
     }
 }

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,37 +57,131 @@ abstract class AbstractAuditLogTest {
     }
 
     @Test
-    void everyDecisionOfAnAcceptedEventIsOneRecordAndADuplicateWritesNone() {
+    void anAcceptedEventIsOneRecordOfEveryDestinationsDecisionAndADuplicateWritesNone() throws Exception {
         List<EventResult> first = f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
         assertEquals(EventResult.Status.ACCEPTED, first.getFirst().status(), first.toString());
-        assertEquals(3, f.log.tip("acme").seq(), "meta, google and warehouse each decided once");
+        assertEquals(1, f.log.tip("acme").seq(), "one record holds meta's, google's and warehouse's decisions");
 
         List<EventResult> again = f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
         assertEquals(EventResult.Status.DUPLICATE, again.getFirst().status());
-        assertEquals(3, f.log.tip("acme").seq(), "a duplicate records nothing");
+        assertEquals(1, f.log.tip("acme").seq(), "a duplicate records nothing");
 
-        List<StoredRecord> records = f.log.page("acme", AuditQuery.all(), 10);
-        assertEquals(List.of("google", "meta", "warehouse"),
-                records.stream().map(StoredRecord::destinationId).sorted().toList());
-        String body = records.getFirst().body();
-        assertTrue(body.contains("\"policy_sha256\":\"" + f.policy.contentSha256() + "\""), body);
-        assertTrue(body.contains("\"consent_mode\":{\"ad_personalization\":\"denied\",\"ad_user_data\":\"granted\"}"), body);
+        StoredRecord record = f.log.page("acme", AuditQuery.all(), 10).getFirst();
+        JsonNode body = new ObjectMapper().readTree(record.body());
+        List<String> destinations = new java.util.ArrayList<>();
+        body.path("decisions").forEach(d -> destinations.add(d.path("destination_id").asText()));
+        assertEquals(List.of("meta", "google", "warehouse"), destinations, "in the tenant's configured order");
+        assertEquals("|meta|google|warehouse|", record.destinationId());
+        assertEquals("o-1", record.eventId());
+        assertTrue(record.decision().startsWith("|meta:"), record.decision());
+        assertTrue(record.body().contains("\"policy_sha256\":\"" + f.policy.contentSha256() + "\""), record.body());
+        assertTrue(record.body().contains("\"consent_mode\":{\"ad_personalization\":\"denied\",\"ad_user_data\":\"granted\"}"),
+                record.body());
         assertTrue(f.log.verify("acme").ok());
     }
 
     @Test
-    void filtersAndCursorSelectRecords() {
-        f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
-        f.ingest(f.acme, f.purchase("o-2", "b@example.com", "+16505550000"));
-        String rule = f.log.page("acme", AuditQuery.all(), 1).getFirst().ruleIds().split("\\|")[1];
-        AuditQuery byEvent = new AuditQuery(Optional.empty(), Optional.empty(), Optional.of("meta"), Optional.empty(),
-                Optional.of("o-2"), Optional.empty(), Optional.empty(), 0);
-        assertEquals(1, f.log.page("acme", byEvent, 10).size());
-        AuditQuery byRule = new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.of(rule), Optional.empty(), 0);
-        assertFalse(f.log.page("acme", byRule, 10).isEmpty());
+    void filtersSelectRecordsByAnyOfTheirDestinationsAndTheCursorPages() {
+        for (int i = 1; i <= 5; i++) {
+            f.ingest(f.acme, f.purchase("o-" + i, "p" + i + "@example.com", "+1650555000" + i));
+        }
+        StoredRecord first = f.log.page("acme", AuditQuery.all(), 1).getFirst();
+        String metaRule = first.ruleIds().substring(1).split("\\|")[0].substring("meta:".length());
+        assertTrue(first.ruleIds().startsWith("|meta:" + metaRule + "|"), first.ruleIds());
+        String metaDecision = first.decision().substring(1).split("\\|")[0].substring("meta:".length());
+
+        assertEquals(1, f.log.page("acme", query(Optional.of("meta"), Optional.empty(), Optional.of("o-2"), Optional.empty()), 10)
+                .size());
+        assertEquals(5, f.log.page("acme", query(Optional.of("warehouse"), Optional.empty(), Optional.empty(), Optional.empty()), 10)
+                .size());
+        assertTrue(f.log.page("acme", query(Optional.of("elsewhere"), Optional.empty(), Optional.empty(), Optional.empty()), 10)
+                .isEmpty());
+        assertEquals(5, f.log.page("acme", query(Optional.of("meta"), Optional.of(metaDecision), Optional.empty(),
+                Optional.of(metaRule)), 10).size());
+        assertEquals(5, f.log.page("acme", query(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(metaRule)), 10)
+                .size());
+        String otherDecision = metaDecision.equals("DENY") ? "ALLOW" : "DENY";
+        assertTrue(f.log.page("acme", query(Optional.of("meta"), Optional.of(otherDecision), Optional.empty(), Optional.empty()), 10)
+                .isEmpty(), "meta's decision is " + metaDecision + " in every record");
         assertEquals(List.of(4L, 5L), f.log.page("acme", AuditQuery.all().after(3), 2).stream().map(StoredRecord::seq).toList());
         assertTrue(f.log.page("globex", AuditQuery.all(), 10).isEmpty(), "another tenant's chain is separate");
+    }
+
+    @Test
+    void decisionAndRuleWithoutADestinationMustHoldForTheSameDestination() {
+        // ad_user_data denied: meta LIMITED under us.limit.consent-mode-denied, warehouse ALLOW under
+        // us.no-opt-out (conf/consent-policy.yaml). The columns hold ":ALLOW|" and
+        // ":us.limit.consent-mode-denied|", but no one destination was allowed under that rule.
+        f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE).replace("\"ad_user_data\":\"granted\"", "\"ad_user_data\":\"denied\""));
+        StoredRecord record = f.log.page("acme", AuditQuery.all(), 1).getFirst();
+        assertTrue(record.decision().contains("|meta:LIMITED|") && record.decision().contains("|warehouse:ALLOW|"),
+                record.decision());
+        assertTrue(record.ruleIds().contains("|meta:us.limit.consent-mode-denied|"), record.ruleIds());
+
+        assertEquals(List.of(), seqs(query(Optional.empty(), Optional.of("ALLOW"), Optional.empty(),
+                Optional.of("us.limit.consent-mode-denied"))));
+        assertEquals(List.of(1L), seqs(query(Optional.empty(), Optional.of("LIMITED"), Optional.empty(),
+                Optional.of("us.limit.consent-mode-denied"))));
+        assertEquals(List.of(1L), seqs(query(Optional.empty(), Optional.of("ALLOW"), Optional.empty(),
+                Optional.of("us.no-opt-out"))));
+        assertEquals(List.of(), seqs(query(Optional.of("meta"), Optional.of("ALLOW"), Optional.empty(), Optional.empty())));
+        assertEquals(List.of(1L), seqs(query(Optional.of("warehouse"), Optional.of("ALLOW"), Optional.empty(), Optional.empty())));
+    }
+
+    @Test
+    void recordsOfTheEarlierOneDestinationLayoutStillVerifyAndFilter() throws Exception {
+        // What a gateway of the earlier layout wrote: one record per destination, plain columns.
+        Map<String, Object> fields = new java.util.TreeMap<>();
+        fields.putAll(Map.of("decision", "DENY", "destination_id", "meta", "destination_type", "meta", "event_id", "old-1",
+                "event_name", "Purchase", "jurisdiction", "eu", "kind", "decision", "rule_ids", List.of("eu.tcf"),
+                "reason_codes", List.of("tcf_no_consent")));
+        fields.putAll(Map.of("tenant", "acme", "time", f.clock.instant().toEpochMilli(), "seq", 1L));
+        String legacy = CanonicalJson.write(fields);
+        String hash = ChainHash.of(ChainHash.GENESIS, legacy);
+        f.execute("INSERT INTO audit_records (tenant_id, seq, kind, recorded_at, event_id, destination_id, decision, rule_ids,"
+                + " body, prev_hash, hash) VALUES ('acme', 1, 'decision', " + f.clock.instant().toEpochMilli()
+                + ", 'old-1', 'meta', 'DENY', '|eu.tcf|', '" + legacy + "', '" + ChainHash.GENESIS + "', '" + hash + "')");
+        f.execute("INSERT INTO audit_heads (tenant_id, seq, hash, checkpoint_seq, checkpoint_at) VALUES ('acme', 1, '" + hash
+                + "', 0, " + f.clock.instant().toEpochMilli() + ")");
+        f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
+
+        AuditLog.Verification v = f.log.verify("acme");
+        assertTrue(v.ok(), v.toString());
+        assertEquals(2, v.lastSeq());
+        assertEquals(List.of(1L), seqs(query(Optional.of("meta"), Optional.of("DENY"), Optional.empty(), Optional.empty())));
+        assertEquals(List.of(1L), seqs(query(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("eu.tcf"))));
+        assertEquals(List.of(1L, 2L), seqs(query(Optional.of("meta"), Optional.empty(), Optional.empty(), Optional.empty())));
+        assertEquals(List.of(2L), seqs(query(Optional.of("warehouse"), Optional.empty(), Optional.empty(), Optional.empty())));
+
+        StringWriter csv = new StringWriter();
+        AuditExport.csv(f.log, "acme", AuditQuery.all(), csv);
+        List<String> lines = csv.toString().lines().toList();
+        assertEquals(1 + 1 + 3, lines.size(), "a row for the old record, one per destination of the new: " + lines);
+        assertTrue(lines.get(1).startsWith("1,") && lines.get(1).contains(",meta,meta,DENY,eu.tcf,tcf_no_consent,"), lines.get(1));
+        StringWriter warehouse = new StringWriter();
+        AuditExport.csv(f.log, "acme", query(Optional.of("warehouse"), Optional.empty(), Optional.empty(), Optional.empty()),
+                warehouse);
+        List<String> warehouseLines = warehouse.toString().lines().toList();
+        assertEquals(2, warehouseLines.size(), warehouseLines.toString());
+        assertTrue(warehouseLines.get(1).startsWith("2,") && warehouseLines.get(1).contains(",warehouse,webhook,"),
+                warehouseLines.get(1));
+    }
+
+    private List<Long> seqs(AuditQuery query) {
+        return f.log.page("acme", query, 10).stream().map(StoredRecord::seq).toList();
+    }
+
+    private static AuditQuery query(Optional<String> destination, Optional<String> decision, Optional<String> eventId,
+                                    Optional<String> rule) {
+        return new AuditQuery(Optional.empty(), Optional.empty(), destination, decision, eventId, rule, Optional.empty(), 0);
+    }
+
+    private static List<DecisionColumns.Element> elements(StoredRecord record) {
+        try {
+            return DecisionColumns.elements(new ObjectMapper().readTree(record.body()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -150,7 +247,7 @@ abstract class AbstractAuditLogTest {
     }
 
     @Test
-    void chainRewrittenAfterACheckpointIsCaughtByItsSignature() {
+    void chainRewrittenAfterACheckpointIsCaughtByItsSignature() throws Exception {
         fiveEvents();
         // An operator rewrites record 4 and re-chains everything after it: only the signature knows.
         List<StoredRecord> all = f.log.page("acme", AuditQuery.all(), 100);
@@ -158,10 +255,11 @@ abstract class AbstractAuditLogTest {
         for (StoredRecord r : all.subList(3, all.size())) {
             String body = r.seq() == 4 ? r.body().replace("\"ALLOW\"", "\"DENY\"") : r.body();
             String hash = ChainHash.of(prev, body);
+            // The filter columns are rewritten to agree with the forged body.
+            String decision = r.decision() == null ? "NULL"
+                    : "'" + DecisionColumns.decisions(DecisionColumns.elements(new ObjectMapper().readTree(body))) + "'";
             f.execute("UPDATE audit_records SET body = '" + body.replace("'", "''") + "', prev_hash = '" + prev
-                    + "', hash = '" + hash + "', decision = " + (r.decision() == null ? "NULL" : "'"
-                    + (r.seq() == 4 && body.contains("\"DENY\"") ? "DENY" : r.decision()) + "'")
-                    + " WHERE tenant_id = 'acme' AND seq = " + r.seq());
+                    + "', hash = '" + hash + "', decision = " + decision + " WHERE tenant_id = 'acme' AND seq = " + r.seq());
             prev = hash;
         }
         f.execute("UPDATE audit_heads SET hash = '" + prev + "' WHERE tenant_id = 'acme'");
@@ -354,15 +452,24 @@ abstract class AbstractAuditLogTest {
         f.clock.advance(Duration.ofMinutes(6));
         assertEquals(1, f.log.checkpointDue(List.of("acme", "globex")), "globex has no records");
         assertEquals(0, f.log.checkpointDue(List.of("acme")), "nothing new since");
-        assertEquals(3, f.log.checkpoints("acme").getLast().seq());
+        assertEquals(1, f.log.checkpoints("acme").getLast().seq());
     }
 
-    /** Five events of three decisions each: seq 1..15; with checkpoint-every 5, checkpoints at 6 and 12. */
+    /**
+     * Fifteen events in five requests of three: seq 1..15, one record per event; with
+     * checkpoint-every 5, checkpoints at 6 and 12 (each request's transaction appends three).
+     */
     void fiveEvents() {
         for (int i = 1; i <= 5; i++) {
-            f.ingest(f.acme, f.purchase("o-" + i, "p" + i + "@example.com", "+1650555000" + i));
+            StringBuilder batch = new StringBuilder("{\"events\":[");
+            for (int j = 1; j <= 3; j++) {
+                int n = (i - 1) * 3 + j;
+                batch.append(j > 1 ? "," : "").append(f.purchase("o-" + n, "p" + n + "@example.com", "+1650555" + (1000 + n)));
+            }
+            f.ingest(f.acme, batch.append("]}").toString());
         }
         assertEquals(15, f.log.tip("acme").seq());
+        assertEquals(List.of(6L, 12L), f.log.checkpoints("acme").stream().map(Checkpoint::seq).toList());
         assertTrue(f.log.verify("acme").ok());
     }
 

@@ -23,17 +23,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class CanonicalJsonTest {
 
     static final AuditEntry.Decided DECIDED = new AuditEntry.Decided(Instant.ofEpochMilli(1_795_000_000_123L), "order-1",
-            "Purchase", new ConsentDecision("meta", "meta", Decision.LIMITED, List.of("us.gpc", "us.baseline"),
-            List.of("gpc"), Restrictions.NOTHING, "us-state-privacy:US-CA"),
+            "Purchase", List.of(
+                    new ConsentDecision("meta", "meta", Decision.LIMITED, List.of("us.gpc", "us.baseline"),
+                            List.of("gpc"), Restrictions.NOTHING, "us-state-privacy:US-CA"),
+                    new ConsentDecision("warehouse", "webhook", Decision.ALLOW, List.of("us.baseline"),
+                            List.of(), Restrictions.NOTHING, "us-state-privacy:US-CA")),
             new SignalsSeen(Map.of("ad_user_data", "granted"), Optional.of(new TcfFacts(false, 7, 4, Set.of(7, 1),
                     Set.of(), Set.of(755), Set.of(), "ab".repeat(32))), Optional.of(true), Optional.of("1YYN"),
                     Optional.empty()),
             "us-state-privacy:US-CA", "2026-09-01.1", "cd".repeat(32));
 
-    static final String GOLDEN_BODY = "{\"decision\":\"LIMITED\",\"destination_id\":\"meta\",\"destination_type\":\"meta\","
+    static final String GOLDEN_BODY = "{\"decisions\":["
+            + "{\"decision\":\"LIMITED\",\"destination_id\":\"meta\",\"destination_type\":\"meta\","
+            + "\"reason_codes\":[\"gpc\"],\"rule_ids\":[\"us.gpc\",\"us.baseline\"]},"
+            + "{\"decision\":\"ALLOW\",\"destination_id\":\"warehouse\",\"destination_type\":\"webhook\","
+            + "\"reason_codes\":[],\"rule_ids\":[\"us.baseline\"]}],"
             + "\"event_id\":\"order-1\",\"event_name\":\"Purchase\",\"jurisdiction\":\"us-state-privacy:US-CA\","
             + "\"kind\":\"decision\",\"policy_sha256\":\"" + "cd".repeat(32) + "\",\"policy_version\":\"2026-09-01.1\","
-            + "\"reason_codes\":[\"gpc\"],\"rule_ids\":[\"us.gpc\",\"us.baseline\"],\"seq\":1,"
+            + "\"seq\":1,"
             + "\"signals\":{\"consent_mode\":{\"ad_user_data\":\"granted\"},\"gpc\":true,"
             + "\"tcf\":{\"cmp_id\":7,\"gdpr_applies\":false,\"policy_version\":4,\"purpose_consents\":[1,7],"
             + "\"purpose_legitimate_interests\":[],\"sha256\":\"" + "ab".repeat(32) + "\",\"special_feature_opt_ins\":[],"
@@ -83,7 +90,7 @@ class CanonicalJsonTest {
     void chainHashIsSha256OverPrefixPreviousHashAndBody() {
         // Computed independently: python3 -c 'import hashlib; print(hashlib.sha256(
         //   ("sluice-audit-v1\n" + "0"*64 + "\n" + body).encode()).hexdigest())'
-        assertEquals("54beff8ea0ffff0bb91817dcd6a370ecd4e5fe794c676537b34e4e8be5173a8d", ChainHash.of(ChainHash.GENESIS, GOLDEN_BODY));
+        assertEquals("e455f5b3418b1835d5b67e4f39a56f5d70fc5ea77716f4cb9e2b88158cdf4925", ChainHash.of(ChainHash.GENESIS, GOLDEN_BODY));
     }
 
     @Test
