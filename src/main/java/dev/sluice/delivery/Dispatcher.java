@@ -1,6 +1,7 @@
 package dev.sluice.delivery;
 
 import dev.sluice.privacy.PayloadAad;
+import dev.sluice.privacy.PayloadFormat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -304,7 +305,7 @@ final class Dispatcher implements Runnable {
     private Optional<OutboxItem> open(Claimed row) {
         try {
             byte[] json = crypto.open(row.payload(), PayloadAad.of(tenantId, destinationId, row.eventName(), row.eventId()));
-            JsonNode payload = JSON.readTree(json);
+            JsonNode payload = PayloadFormat.version1(JSON.readTree(json));
             JsonNode time = payload.get("event_time");
             if (time == null || !time.canConvertToLong()) {
                 return Optional.empty();

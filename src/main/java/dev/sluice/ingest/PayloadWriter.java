@@ -5,6 +5,7 @@ import dev.sluice.event.ConsentSignals;
 import dev.sluice.event.CustomData;
 import dev.sluice.event.Event;
 import dev.sluice.privacy.HashedIdentity;
+import dev.sluice.privacy.PayloadFormat;
 import dev.sluice.privacy.PiiField;
 
 import java.util.EnumMap;
@@ -15,53 +16,54 @@ import java.util.Optional;
 
 /**
  * Renders the per-destination payload stored (sealed) in the outbox: the canonical event with
- * its personal data replaced by that destination's hashes. Raw values that some platforms need
+ * its personal data replaced by that destination's hashes, in the compact stored form that
+ * {@link PayloadFormat} reads back into the version connectors take. Raw values that some platforms need
  * unhashed (client IP, user agent, click ids) are included here, which is why the payload is
  * only ever stored encrypted. Field order is fixed, so the same input gives the same bytes.
  */
 final class PayloadWriter {
-    /** Version of this payload layout, first field of every payload. */
-    static final int VERSION = 1;
+    /** Version of this payload layout, first field of every payload ({@link PayloadFormat}). */
+    static final int VERSION = PayloadFormat.VERSION;
 
-    private static final JsonBytes.Name V = JsonBytes.name("v");
-    private static final JsonBytes.Name EVENT_ID = JsonBytes.name("event_id");
-    private static final JsonBytes.Name EVENT_NAME = JsonBytes.name("event_name");
-    private static final JsonBytes.Name EVENT_TIME = JsonBytes.name("event_time");
-    private static final JsonBytes.Name ACTION_SOURCE = JsonBytes.name("action_source");
-    private static final JsonBytes.Name EVENT_SOURCE_URL = JsonBytes.name("event_source_url");
-    private static final JsonBytes.Name ATTRIBUTION = JsonBytes.name("attribution");
-    private static final JsonBytes.Name CONSENT_DECISION = JsonBytes.name("consent_decision");
-    private static final JsonBytes.Name DECISION = JsonBytes.name("decision");
-    private static final JsonBytes.Name RULES = JsonBytes.name("rules");
-    private static final JsonBytes.Name PLATFORM_FLAGS = JsonBytes.name("platform_flags");
-    private static final JsonBytes.Name USER = JsonBytes.name("user");
-    private static final JsonBytes.Name HASHED = JsonBytes.name("hashed");
-    private static final JsonBytes.Name PLAIN = JsonBytes.name("plain");
-    private static final JsonBytes.Name CLIENT_IP = JsonBytes.name("client_ip");
-    private static final JsonBytes.Name USER_AGENT = JsonBytes.name("user_agent");
-    private static final JsonBytes.Name CLICK_IDS = JsonBytes.name("click_ids");
-    private static final JsonBytes.Name CUSTOM = JsonBytes.name("custom");
-    private static final JsonBytes.Name VALUE = JsonBytes.name("value");
-    private static final JsonBytes.Name CURRENCY = JsonBytes.name("currency");
-    private static final JsonBytes.Name ORDER_ID = JsonBytes.name("order_id");
-    private static final JsonBytes.Name CONTENT_IDS = JsonBytes.name("content_ids");
-    private static final JsonBytes.Name NUM_ITEMS = JsonBytes.name("num_items");
-    private static final JsonBytes.Name CONSENT = JsonBytes.name("consent");
-    private static final JsonBytes.Name AD_STORAGE = JsonBytes.name("ad_storage");
-    private static final JsonBytes.Name AD_USER_DATA = JsonBytes.name("ad_user_data");
-    private static final JsonBytes.Name AD_PERSONALIZATION = JsonBytes.name("ad_personalization");
-    private static final JsonBytes.Name ANALYTICS_STORAGE = JsonBytes.name("analytics_storage");
-    private static final JsonBytes.Name TCF = JsonBytes.name("tcf");
-    private static final JsonBytes.Name GPC = JsonBytes.name("gpc");
-    private static final JsonBytes.Name US_PRIVACY = JsonBytes.name("us_privacy");
-    private static final JsonBytes.Name OPT_OUT = JsonBytes.name("opt_out");
-    private static final JsonBytes.Name JURISDICTION = JsonBytes.name("jurisdiction");
+    private static final JsonBytes.Name V = JsonBytes.name(PayloadFormat.V);
+    private static final JsonBytes.Name EVENT_ID = JsonBytes.name(PayloadFormat.EVENT_ID);
+    private static final JsonBytes.Name EVENT_NAME = JsonBytes.name(PayloadFormat.EVENT_NAME);
+    private static final JsonBytes.Name EVENT_TIME = JsonBytes.name(PayloadFormat.EVENT_TIME);
+    private static final JsonBytes.Name ACTION_SOURCE = JsonBytes.name(PayloadFormat.ACTION_SOURCE);
+    private static final JsonBytes.Name EVENT_SOURCE_URL = JsonBytes.name(PayloadFormat.EVENT_SOURCE_URL);
+    private static final JsonBytes.Name ATTRIBUTION = JsonBytes.name(PayloadFormat.ATTRIBUTION);
+    private static final JsonBytes.Name CONSENT_DECISION = JsonBytes.name(PayloadFormat.CONSENT_DECISION);
+    private static final JsonBytes.Name DECISION = JsonBytes.name(PayloadFormat.DECISION);
+    private static final JsonBytes.Name RULES = JsonBytes.name(PayloadFormat.RULES);
+    private static final JsonBytes.Name PLATFORM_FLAGS = JsonBytes.name(PayloadFormat.PLATFORM_FLAGS);
+    private static final JsonBytes.Name USER = JsonBytes.name(PayloadFormat.USER);
+    private static final JsonBytes.Name HASHED = JsonBytes.name(PayloadFormat.HASHED);
+    private static final JsonBytes.Name PLAIN = JsonBytes.name(PayloadFormat.PLAIN);
+    private static final JsonBytes.Name CLIENT_IP = JsonBytes.name(PayloadFormat.CLIENT_IP);
+    private static final JsonBytes.Name USER_AGENT = JsonBytes.name(PayloadFormat.USER_AGENT);
+    private static final JsonBytes.Name CLICK_IDS = JsonBytes.name(PayloadFormat.CLICK_IDS);
+    private static final JsonBytes.Name CUSTOM = JsonBytes.name(PayloadFormat.CUSTOM);
+    private static final JsonBytes.Name VALUE = JsonBytes.name(PayloadFormat.VALUE);
+    private static final JsonBytes.Name CURRENCY = JsonBytes.name(PayloadFormat.CURRENCY);
+    private static final JsonBytes.Name ORDER_ID = JsonBytes.name(PayloadFormat.ORDER_ID);
+    private static final JsonBytes.Name CONTENT_IDS = JsonBytes.name(PayloadFormat.CONTENT_IDS);
+    private static final JsonBytes.Name NUM_ITEMS = JsonBytes.name(PayloadFormat.NUM_ITEMS);
+    private static final JsonBytes.Name CONSENT = JsonBytes.name(PayloadFormat.CONSENT);
+    private static final JsonBytes.Name AD_STORAGE = JsonBytes.name(PayloadFormat.AD_STORAGE);
+    private static final JsonBytes.Name AD_USER_DATA = JsonBytes.name(PayloadFormat.AD_USER_DATA);
+    private static final JsonBytes.Name AD_PERSONALIZATION = JsonBytes.name(PayloadFormat.AD_PERSONALIZATION);
+    private static final JsonBytes.Name ANALYTICS_STORAGE = JsonBytes.name(PayloadFormat.ANALYTICS_STORAGE);
+    private static final JsonBytes.Name TCF = JsonBytes.name(PayloadFormat.TCF);
+    private static final JsonBytes.Name GPC = JsonBytes.name(PayloadFormat.GPC);
+    private static final JsonBytes.Name US_PRIVACY = JsonBytes.name(PayloadFormat.US_PRIVACY);
+    private static final JsonBytes.Name OPT_OUT = JsonBytes.name(PayloadFormat.OPT_OUT);
+    private static final JsonBytes.Name JURISDICTION = JsonBytes.name(PayloadFormat.JURISDICTION);
     /** Personal-data field names, by field. */
     private static final Map<PiiField, JsonBytes.Name> FIELD_NAMES = new EnumMap<>(PiiField.class);
 
     static {
         for (PiiField field : PiiField.values()) {
-            FIELD_NAMES.put(field, JsonBytes.name(field.jsonName()));
+            FIELD_NAMES.put(field, JsonBytes.name(PayloadFormat.field(field)));
         }
     }
 
@@ -109,7 +111,7 @@ final class PayloadWriter {
         g.field(USER).startObject();
         g.field(HASHED).startObject();
         for (Map.Entry<PiiField, String> e : identity.hashed().entrySet()) {
-            g.stringField(FIELD_NAMES.get(e.getKey()), e.getValue());
+            g.stringField(FIELD_NAMES.get(e.getKey()), PayloadFormat.hashed(e.getValue()));
         }
         g.endObject();
         if (!identity.plain().isEmpty()) {

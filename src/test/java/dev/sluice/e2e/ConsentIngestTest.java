@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.ingest.IngestPipeline;
 import dev.sluice.privacy.DataKeyring;
+import dev.sluice.privacy.PayloadFormat;
 import dev.sluice.store.OutboxRow;
 import dev.sluice.testing.Events;
 import dev.sluice.testing.TestGateway;
@@ -132,7 +133,8 @@ class ConsentIngestTest {
         OutboxRow row = sluice.gateway().store().outbox("acme", 50).stream()
                 .filter(r -> r.eventId().equals(eventId) && r.destinationId().equals(destination)).findFirst().orElseThrow();
         DataKeyring keyring = DataKeyring.of(Map.of("k1", Base64.getDecoder().decode(TestGateway.DATA_KEY)), "k1");
-        return JSON.readTree(keyring.forTenant("acme").open(row.payload(),
-                IngestPipeline.aad("acme", destination, "Purchase", eventId)));
+        // As the delivery engine reads it: the stored form (version 2) turned into what connectors take.
+        return PayloadFormat.version1(JSON.readTree(keyring.forTenant("acme").open(row.payload(),
+                IngestPipeline.aad("acme", destination, "Purchase", eventId))));
     }
 }

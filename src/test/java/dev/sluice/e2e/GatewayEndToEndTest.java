@@ -3,6 +3,7 @@ package dev.sluice.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.privacy.DataKeyring;
+import dev.sluice.privacy.PayloadFormat;
 import dev.sluice.store.OutboxRow;
 import dev.sluice.testing.Events;
 import dev.sluice.testing.TestGateway;
@@ -72,14 +73,14 @@ class GatewayEndToEndTest {
         }
         OutboxRow meta = rows.stream().filter(r -> r.destinationId().equals("meta")).findFirst().orElseThrow();
         byte[] aad = ("acme\nmeta\nPurchase\norder-1").getBytes(StandardCharsets.UTF_8);
-        JsonNode payload = JSON.readTree(keyring.forTenant("acme").open(meta.payload(), aad));
+        JsonNode payload = PayloadFormat.version1(JSON.readTree(keyring.forTenant("acme").open(meta.payload(), aad)));
         assertEquals(META_EMAIL_HASH, payload.at("/user/hashed/email").asText());
         assertEquals(sha256("16505551212"), payload.at("/user/hashed/phone").asText());
         assertEquals("129.90", payload.at("/custom/value").asText());
         assertEquals("203.0.113.7", payload.at("/user/client_ip").asText());
         OutboxRow google = rows.stream().filter(r -> r.destinationId().equals("google")).findFirst().orElseThrow();
-        JsonNode googlePayload = JSON.readTree(keyring.forTenant("acme").open(google.payload(),
-                ("acme\ngoogle\nPurchase\norder-1").getBytes(StandardCharsets.UTF_8)));
+        JsonNode googlePayload = PayloadFormat.version1(JSON.readTree(keyring.forTenant("acme").open(google.payload(),
+                ("acme\ngoogle\nPurchase\norder-1").getBytes(StandardCharsets.UTF_8))));
         assertEquals(sha256("+16505551212"), googlePayload.at("/user/hashed/phone").asText(),
                 "Google hashes the E.164 form with '+'");
     }

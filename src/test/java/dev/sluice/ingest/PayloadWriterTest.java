@@ -1,6 +1,11 @@
 package dev.sluice.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sluice.consent.ConsentDecision;
 import dev.sluice.consent.Decision;
@@ -11,21 +16,27 @@ import dev.sluice.event.ParsedBody;
 import dev.sluice.event.ParsedEvent;
 import dev.sluice.event.ParserLimits;
 import dev.sluice.privacy.HashedIdentity;
+import dev.sluice.privacy.PayloadFormat;
 import dev.sluice.privacy.PiiField;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Base64;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The sealed payload's bytes, exactly: connectors and stored outbox rows depend on the layout, so
- * a change to how payloads are written (such as rendering the parts every destination shares once
- * per event, which session 5 tried and measured slower) must keep these bytes.
+ * The sealed payload, exactly: what connectors read (version 1, through {@link PayloadFormat})
+ * and the stored bytes (version 2). Connectors and stored outbox rows depend on both, so a change
+ * to how payloads are written (such as rendering the parts every destination shares once per
+ * event, which session 5 tried and measured slower) must keep them.
  */
 final class PayloadWriterTest {
     private static final Instant NOW = Instant.parse("2026-11-28T10:20:00Z");
@@ -82,9 +93,86 @@ final class PayloadWriterTest {
                         decision(Decision.ALLOW, Restrictions.NONE)));
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The payload as a connector reads it: the stored bytes read back into version 1. */
     private String write(String json, HashedIdentity identity, ConsentDecision decision) {
-        Event event = event(json);
-        return new String(writer.write(event, identity, decision), StandardCharsets.UTF_8);
+        try {
+            return JSON.writeValueAsString(PayloadFormat.version1(JSON.readTree(stored(json, identity, decision))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private byte[] stored(String json, HashedIdentity identity, ConsentDecision decision) {
+        return writer.write(event(json), identity, decision);
+    }
+
+    @Test
+    void storedBytesAreTheCompactVersion2() {
+        String b64a = Base64.getUrlEncoder().withoutPadding().encodeToString(HexFormat.of().parseHex("a".repeat(64)));
+        String b64b = Base64.getUrlEncoder().withoutPadding().encodeToString(HexFormat.of().parseHex("b".repeat(64)));
+        assertEquals("{\"v\":2,\"i\":\"e-1\",\"n\":\"Purchase\",\"t\":1795861000,\"s\":\"website\","
+                        + "\"u\":\"https://shop.example/checkout?x=1\","
+                        + "\"U\":{\"h\":{\"em\":\"" + b64a + "\",\"ph\":\"" + b64b + "\"},"
+                        + "\"p\":{\"co\":\"us\"},\"ip\":\"203.0.113.7\",\"ua\":\"Mozilla/5.0 (t\u00e9st) \u2028\","
+                        + "\"k\":{\"fbp\":\"fb.1.1596403881668.1116446470\",\"gclid\":\"Cj0-g\"}},"
+                        + "\"c\":{\"v\":\"129.90\",\"c\":\"EUR\",\"o\":\"o-1\",\"ids\":[\"sku-1\",\"sku-2\"],\"q\":2},"
+                        + "\"a\":{\"utm_campaign\":\"bf-2026\",\"utm_source\":\"facebook\"},"
+                        + "\"C\":{\"as\":\"granted\",\"au\":\"granted\",\"ap\":\"denied\",\"gpc\":false,\"usp\":\"1YNN\"},"
+                        + "\"d\":{\"d\":\"ALLOW\",\"r\":[\"r1\"]}}",
+                new String(stored(FULL, identity(), decision(Decision.ALLOW, Restrictions.NONE)), StandardCharsets.UTF_8));
+        assertEquals(43, b64a.length());
+    }
+
+    @Test
+    void aHashedValueThatIsNotAHexDigestIsKeptVerbatim() throws Exception {
+        Map<PiiField, String> hashed = new EnumMap<>(PiiField.class);
+        hashed.put(PiiField.EMAIL, "A".repeat(64)); // upper-case hex: not the digest form version 2 packs
+        hashed.put(PiiField.PHONE, "=odd");
+        hashed.put(PiiField.CITY, "c".repeat(63));
+        String stored = new String(stored(MINIMAL, new HashedIdentity(hashed, new EnumMap<>(PiiField.class)),
+                decision(Decision.ALLOW, Restrictions.NONE)), StandardCharsets.UTF_8);
+        assertTrue(stored.contains("\"em\":\"=" + "A".repeat(64) + "\""), stored);
+        JsonNode v1 = PayloadFormat.version1(JSON.readTree(stored));
+        assertEquals("A".repeat(64), v1.at("/user/hashed/email").asText());
+        assertEquals("=odd", v1.at("/user/hashed/phone").asText());
+        assertEquals("c".repeat(63), v1.at("/user/hashed/city").asText());
+    }
+
+    @Test
+    void keysThatAreDataAreNotRenamedAndVersion1PassesThrough() throws Exception {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("d", "a flag named like a short member");
+        String json = FULL.replace("\"utm_source\":\"facebook\"", "\"utm_source\":\"facebook\",\"utm_content\":\"i\"");
+        JsonNode v1 = JSON.readTree(write(json, identity(), decision(Decision.LIMITED, new Restrictions(false, flags))));
+        assertEquals("a flag named like a short member", v1.at("/platform_flags/d").asText());
+        assertEquals("i", v1.at("/attribution/utm_content").asText());
+        assertEquals("Cj0-g", v1.at("/user/click_ids/gclid").asText());
+        assertTrue(PayloadFormat.version1(v1) == v1, "a stored version 1 payload (rows written before version 2) is read as it is");
+    }
+
+    @Test
+    void anUnknownVersionOrMemberIsUnreadable() {
+        assertThrows(IOException.class, () -> PayloadFormat.version1(JSON.readTree("{\"v\":3}")));
+        assertThrows(IOException.class, () -> PayloadFormat.version1(JSON.readTree("{\"v\":2,\"zz\":1}")));
+        assertThrows(IOException.class, () -> PayloadFormat.version1(JSON.readTree("{\"v\":2,\"U\":{\"h\":{\"em\":\"not base64!\"}}}")));
+        assertThrows(IOException.class, () -> PayloadFormat.version1(JSON.readTree("{\"v\":2,\"U\":{\"h\":{\"em\":\"AAAA\"}}}")));
+        assertThrows(IOException.class, () -> PayloadFormat.version1(JSON.readTree("[]")));
+    }
+
+    @Test
+    void version2IsAboutAQuarterSmallerForTheLoadTestsShopper() {
+        Map<PiiField, String> hashed = new EnumMap<>(PiiField.class);
+        for (PiiField field : List.of(PiiField.EMAIL, PiiField.PHONE, PiiField.FIRST_NAME, PiiField.LAST_NAME, PiiField.CITY,
+                PiiField.STATE, PiiField.ZIP, PiiField.COUNTRY, PiiField.EXTERNAL_ID)) {
+            hashed.put(field, "0123456789abcdef".repeat(4));
+        }
+        HashedIdentity identity = new HashedIdentity(hashed, new EnumMap<>(PiiField.class));
+        ConsentDecision allow = decision(Decision.ALLOW, Restrictions.NONE);
+        int v2 = stored(FULL, identity, allow).length;
+        int v1 = write(FULL, identity, allow).getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(v2 < v1 * 0.8, "version 2: " + v2 + " bytes, version 1: " + v1);
     }
 
     static Event event(String json) {

@@ -1,0 +1,219 @@
+package dev.sluice.privacy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The stored form of an outbox payload, and its reading back into the form connectors take.
+ *
+ * <p>Connectors read payload version 1: the canonical hashed event with readable member names
+ * and SHA-256 digests as 64 lower-case hex digits ({@code dev.sluice.connector.OutboxItem}).
+ * Ingest stores version 2, the same members in the same order with short names and each digest
+ * as 43 base64url characters (no padding), about a quarter fewer bytes for the single writer to
+ * put on disk per destination (docs/benchmarks.md, session 7). A hashed value that is not a
+ * lower-case hex SHA-256 digest is stored verbatim behind {@code =}, which base64url never
+ * starts with. {@link #version1} turns either version into version 1; the names of maps whose
+ * keys are data (click ids, attribution, platform flags) are never renamed.
+ */
+public final class PayloadFormat {
+    /** The version ingest writes. */
+    public static final int VERSION = 2;
+
+    // Top level.
+    public static final String V = "v";
+    public static final String EVENT_ID = "i";
+    public static final String EVENT_NAME = "n";
+    public static final String EVENT_TIME = "t";
+    public static final String ACTION_SOURCE = "s";
+    public static final String EVENT_SOURCE_URL = "u";
+    public static final String USER = "U";
+    public static final String CUSTOM = "c";
+    public static final String ATTRIBUTION = "a";
+    public static final String CONSENT = "C";
+    public static final String CONSENT_DECISION = "d";
+    public static final String PLATFORM_FLAGS = "f";
+    // In the user object.
+    public static final String HASHED = "h";
+    public static final String PLAIN = "p";
+    public static final String CLIENT_IP = "ip";
+    public static final String USER_AGENT = "ua";
+    public static final String CLICK_IDS = "k";
+    // In custom.
+    public static final String VALUE = "v";
+    public static final String CURRENCY = "c";
+    public static final String ORDER_ID = "o";
+    public static final String CONTENT_IDS = "ids";
+    public static final String NUM_ITEMS = "q";
+    // In consent.
+    public static final String AD_STORAGE = "as";
+    public static final String AD_USER_DATA = "au";
+    public static final String AD_PERSONALIZATION = "ap";
+    public static final String ANALYTICS_STORAGE = "an";
+    public static final String TCF = "tcf";
+    public static final String GPC = "gpc";
+    public static final String US_PRIVACY = "usp";
+    public static final String OPT_OUT = "oo";
+    public static final String JURISDICTION = "j";
+    // In consent_decision.
+    public static final String DECISION = "d";
+    public static final String RULES = "r";
+
+    private static final Map<PiiField, String> FIELDS = new EnumMap<>(Map.ofEntries(
+            Map.entry(PiiField.EMAIL, "em"), Map.entry(PiiField.PHONE, "ph"), Map.entry(PiiField.FIRST_NAME, "fn"),
+            Map.entry(PiiField.LAST_NAME, "ln"), Map.entry(PiiField.DATE_OF_BIRTH, "db"), Map.entry(PiiField.GENDER, "ge"),
+            Map.entry(PiiField.CITY, "ct"), Map.entry(PiiField.STATE, "st"), Map.entry(PiiField.ZIP, "zp"),
+            Map.entry(PiiField.COUNTRY, "co"), Map.entry(PiiField.EXTERNAL_ID, "x")));
+
+    /** Short name to version 1 name, per object. */
+    private static final Map<String, String> TOP_NAMES = Map.ofEntries(Map.entry(EVENT_ID, "event_id"),
+            Map.entry(EVENT_NAME, "event_name"), Map.entry(EVENT_TIME, "event_time"),
+            Map.entry(ACTION_SOURCE, "action_source"), Map.entry(EVENT_SOURCE_URL, "event_source_url"),
+            Map.entry(USER, "user"), Map.entry(CUSTOM, "custom"), Map.entry(ATTRIBUTION, "attribution"),
+            Map.entry(CONSENT, "consent"), Map.entry(CONSENT_DECISION, "consent_decision"),
+            Map.entry(PLATFORM_FLAGS, "platform_flags"));
+    private static final Map<String, String> USER_NAMES = Map.of(HASHED, "hashed", PLAIN, "plain", CLIENT_IP, "client_ip",
+            USER_AGENT, "user_agent", CLICK_IDS, "click_ids");
+    private static final Map<String, String> CUSTOM_NAMES = Map.of(VALUE, "value", CURRENCY, "currency",
+            ORDER_ID, "order_id", CONTENT_IDS, "content_ids", NUM_ITEMS, "num_items");
+    private static final Map<String, String> CONSENT_NAMES = Map.of(AD_STORAGE, "ad_storage", AD_USER_DATA, "ad_user_data",
+            AD_PERSONALIZATION, "ad_personalization", ANALYTICS_STORAGE, "analytics_storage", TCF, "tcf", GPC, "gpc",
+            US_PRIVACY, "us_privacy", OPT_OUT, "opt_out", JURISDICTION, "jurisdiction");
+    private static final Map<String, String> DECISION_NAMES = Map.of(DECISION, "decision", RULES, "rules");
+    private static final Map<String, String> FIELD_NAMES = new HashMap<>();
+
+    static {
+        FIELDS.forEach((field, shortName) -> FIELD_NAMES.put(shortName, field.jsonName()));
+    }
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
+    private static final HexFormat HEX = HexFormat.of();
+    private static final int DIGEST_HEX = 64;
+
+    private PayloadFormat() {
+    }
+
+    /** A personal-data field's short name in version 2. */
+    public static String field(PiiField field) {
+        return FIELDS.get(field);
+    }
+
+    /** How version 2 stores a hashed value: a hex SHA-256 digest as base64url, anything else behind {@code =}. */
+    public static String hashed(String value) {
+        if (value.length() != DIGEST_HEX) {
+            return "=" + value;
+        }
+        for (int i = 0; i < DIGEST_HEX; i++) {
+            char c = value.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return "=" + value;
+            }
+        }
+        return B64.encodeToString(HEX.parseHex(value));
+    }
+
+    /** The version 1 form of a stored payload of version 1 or 2; an unknown version or member is an error. */
+    public static JsonNode version1(JsonNode payload) throws IOException {
+        if (!payload.isObject()) {
+            throw new IOException("payload is not an object");
+        }
+        int version = payload.path(V).asInt(-1);
+        if (version == 1) {
+            return payload;
+        }
+        if (version != VERSION) {
+            throw new IOException("unknown payload version");
+        }
+        ObjectNode out = NODES.objectNode();
+        out.put("v", 1);
+        for (Iterator<Map.Entry<String, JsonNode>> it = payload.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals(V)) {
+                continue;
+            }
+            String name = named(TOP_NAMES, e.getKey());
+            JsonNode value = e.getValue();
+            out.set(name, switch (name) {
+                case "user" -> user(value);
+                case "custom" -> renamed(value, CUSTOM_NAMES);
+                case "consent" -> renamed(value, CONSENT_NAMES);
+                case "consent_decision" -> renamed(value, DECISION_NAMES);
+                default -> value;
+            });
+        }
+        return out;
+    }
+
+    private static JsonNode user(JsonNode user) throws IOException {
+        ObjectNode out = NODES.objectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = object(user).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String name = named(USER_NAMES, e.getKey());
+            out.set(name, switch (name) {
+                case "hashed" -> hashes(e.getValue());
+                case "plain" -> renamed(e.getValue(), FIELD_NAMES);
+                default -> e.getValue();
+            });
+        }
+        return out;
+    }
+
+    private static JsonNode hashes(JsonNode hashed) throws IOException {
+        ObjectNode out = NODES.objectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = object(hashed).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String stored = e.getValue().asText();
+            String value;
+            if (stored.startsWith("=")) {
+                value = stored.substring(1);
+            } else {
+                byte[] digest;
+                try {
+                    digest = B64_DECODER.decode(stored);
+                } catch (IllegalArgumentException bad) {
+                    throw new IOException("hashed value is not base64url");
+                }
+                if (digest.length != DIGEST_HEX / 2) {
+                    throw new IOException("hashed value is not a SHA-256 digest");
+                }
+                value = HEX.formatHex(digest);
+            }
+            out.put(named(FIELD_NAMES, e.getKey()), value);
+        }
+        return out;
+    }
+
+    private static JsonNode renamed(JsonNode node, Map<String, String> names) throws IOException {
+        ObjectNode out = NODES.objectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = object(node).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.set(named(names, e.getKey()), e.getValue());
+        }
+        return out;
+    }
+
+    private static JsonNode object(JsonNode node) throws IOException {
+        if (!node.isObject()) {
+            throw new IOException("payload member is not an object");
+        }
+        return node;
+    }
+
+    private static String named(Map<String, String> names, String shortName) throws IOException {
+        String name = names.get(shortName);
+        if (name == null) {
+            throw new IOException("unknown payload member");
+        }
+        return name;
+    }
+}
