@@ -224,9 +224,13 @@ final class PayloadWriter {
         }
     }
 
+    /** A map of strings in key order (click ids, attribution: a few entries, sorted in place). */
     private static void stringMap(JsonBytes g, JsonBytes.Name name, Map<String, String> map) {
         g.field(name).startObject();
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(map).entrySet()) {
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, String>[] entries = map.entrySet().toArray(new Map.Entry[0]);
+        java.util.Arrays.sort(entries, Map.Entry.comparingByKey());
+        for (Map.Entry<String, String> e : entries) {
             g.field(e.getKey()).string(e.getValue());
         }
         g.endObject();

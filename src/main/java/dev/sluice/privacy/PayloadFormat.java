@@ -113,13 +113,24 @@ public final class PayloadFormat {
         if (value.length() != DIGEST_HEX) {
             return "=" + value;
         }
-        for (int i = 0; i < DIGEST_HEX; i++) {
-            char c = value.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        byte[] digest = new byte[DIGEST_HEX / 2];
+        for (int i = 0; i < digest.length; i++) {
+            int high = nibble(value.charAt(2 * i));
+            int low = nibble(value.charAt(2 * i + 1));
+            if ((high | low) < 0) {
                 return "=" + value;
             }
+            digest[i] = (byte) (high << 4 | low);
         }
-        return B64.encodeToString(HEX.parseHex(value));
+        return B64.encodeToString(digest);
+    }
+
+    /** A lower-case hex digit's value, or -1. */
+    private static int nibble(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
     }
 
     /** The version 1 form of a stored payload of version 1 or 2; an unknown version or member is an error. */
