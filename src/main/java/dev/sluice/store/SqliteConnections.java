@@ -12,8 +12,9 @@ import org.sqlite.SQLiteDataSource;
  * admin) never wait for a group commit.
  *
  * <p>Checkpoints (copying committed pages from the write-ahead log back into the database file)
- * run on a third connection on their own thread, every {@link #CHECKPOINT_EVERY_MILLIS} ms, in
- * SQLite's PASSIVE mode, which never blocks the writer. Left to SQLite, the commit that crosses
+ * run on a third connection on their own thread, in SQLite's PASSIVE mode, which never blocks
+ * the writer: every {@link #CHECKPOINT_BUSY_MILLIS} ms while commits arrive, every
+ * {@link #CHECKPOINT_EVERY_MILLIS} ms once a pass finds nothing new. Left to SQLite, the commit that crosses
  * the automatic threshold runs the checkpoint itself, on the one writer that ingest's group
  * commit and delivery's settlements share, with an extra fsync; here the writer only appends
  * to the log. The automatic checkpoint stays on at a higher threshold as a backstop, so the log
@@ -30,8 +31,15 @@ final class SqliteConnections implements Connections {
      */
     private static final int WRITER_CACHE_KIB = 4 * 1024;
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
-    /** How often the background thread checkpoints the write-ahead log. */
+    /** How often the background thread checkpoints the write-ahead log while nothing is written. */
     static final long CHECKPOINT_EVERY_MILLIS = 200;
+    /**
+     * How often it checkpoints while commits arrive. Under ingest load the log grows by about
+     * 130 MB/s; at 200 ms between passes it reached the writer's backstop threshold several
+     * times a minute, and each time the writer stopped to checkpoint, which was the single-event
+     * p99 (19-20 ms against 11.6 ms at 20 ms between passes, docs/benchmarks.md, session 7).
+     */
+    static final long CHECKPOINT_BUSY_MILLIS = 20;
     /** The writer's own (backstop) checkpoint threshold in pages: 8192 pages of 4 KiB, 32 MiB of log. */
     private static final int BACKSTOP_CHECKPOINT_PAGES = 8192;
 
@@ -51,9 +59,11 @@ final class SqliteConnections implements Connections {
     }
 
     private void checkpointLoop() {
+        long lastVersion = Long.MIN_VALUE;
+        long pause = CHECKPOINT_EVERY_MILLIS;
         while (!closed) {
             try {
-                Thread.sleep(CHECKPOINT_EVERY_MILLIS);
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
                 return;
             }
@@ -62,6 +72,13 @@ final class SqliteConnections implements Connections {
                     return;
                 }
                 try (var statement = checkpointer.createStatement()) {
+                    // data_version changes when another connection committed since this one last asked.
+                    long version;
+                    try (var result = statement.executeQuery("PRAGMA data_version")) {
+                        version = result.next() ? result.getLong(1) : lastVersion + 1;
+                    }
+                    pause = version == lastVersion ? CHECKPOINT_EVERY_MILLIS : CHECKPOINT_BUSY_MILLIS;
+                    lastVersion = version;
                     statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
                 } catch (SQLException e) {
                     // A busy or failed pass is retried next time; the writer's backstop bounds the log.
