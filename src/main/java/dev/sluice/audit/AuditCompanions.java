@@ -18,7 +18,8 @@ import java.util.TreeMap;
 /**
  * The audit log's part of every accepted event, written in the event's own transaction (so a
  * duplicate records nothing): one decision record holding the decision for every destination the
- * event named, DENY included, and the subject index that lets an erasure find the event's pending deliveries.
+ * event named, DENY included, and the subject index that lets an erasure find the event's pending
+ * deliveries.
  */
 final class AuditCompanions implements CompanionSource {
     private final String policyVersion;

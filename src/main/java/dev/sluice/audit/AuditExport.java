@@ -22,7 +22,8 @@ import java.util.List;
  * {"type":"checkpoint","tenant":..,"seq":n,"hash":"..","signed_at":ms,"key_id":"..","signature":"base64"}
  * </pre>
  * The export is cut at the head read when it starts, so it is one consistent prefix of the chain
- * even while records keep arriving; it carries every checkpoint signed by then. CSV is for reading, not for verification: one row per record, or per destination of a decision record.
+ * even while records keep arriving; it carries every checkpoint signed by then. CSV is for
+ * reading, not for verification: one row per record, or per destination of a decision record.
  */
 public final class AuditExport {
     /** The JSONL header's format name. */
@@ -94,7 +95,8 @@ public final class AuditExport {
             JsonNode b = MAPPER.readTree(r.body());
             if ("decision".equals(r.kind()) && !DecisionColumns.legacy(b)) {
                 for (JsonNode d : b.path("decisions")) {
-                    if (DecisionColumns.matches(DecisionColumns.element(d), query.destinationId(), query.decision(), query.ruleId())) {
+                    if (DecisionColumns.matches(DecisionColumns.element(d), query.destinationId(), query.decision(),
+                            query.ruleId())) {
                         out.write(row(r, b, d));
                     }
                 }
