@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.Function;
 
-/** What every JSON connector does to a batch before and after mapping it: check its size, write its bytes. */
+/** What every JSON connector does to a batch around mapping its items: check its size, collect the mapped items, write the bytes. */
 public final class RequestBodies {
     /** Nodes that keep decimals exact ({@code 129.90} stays {@code 129.90}). */
     public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
@@ -22,6 +25,15 @@ public final class RequestBodies {
     public static void requireBatchSize(List<?> batch, int max) {
         if (batch.isEmpty() || batch.size() > max) {
             throw new IllegalArgumentException("batch size must be 1.." + max + ", was " + batch.size());
+        }
+    }
+
+    /** Puts each item of the batch, mapped, into a new array {@code field} of {@code parent}, in batch order. */
+    public static void mapInto(ObjectNode parent, String field, List<OutboxItem> batch,
+                               Function<OutboxItem, ? extends JsonNode> mapper) {
+        ArrayNode items = parent.putArray(field);
+        for (OutboxItem item : batch) {
+            items.add(mapper.apply(item));
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.sluice.connector.linkedin;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.Secrets;
@@ -106,10 +105,7 @@ public final class LinkedinConnector implements Connector {
     public HttpRequestSpec prepare(List<OutboxItem> batch) {
         RequestBodies.requireBatchSize(batch, MAX_BATCH_SIZE);
         ObjectNode root = NODES.objectNode();
-        ArrayNode elements = root.putArray("elements");
-        for (OutboxItem item : batch) {
-            elements.add(mapper.element(item));
-        }
+        RequestBodies.mapInto(root, "elements", batch, mapper::element);
         return new HttpRequestSpec("POST", endpoint, headers, RequestBodies.bytes(root));
     }
 

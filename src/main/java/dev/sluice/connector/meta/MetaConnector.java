@@ -1,6 +1,5 @@
 package dev.sluice.connector.meta;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.Secrets;
@@ -86,10 +85,7 @@ public final class MetaConnector implements Connector {
     public HttpRequestSpec prepare(List<OutboxItem> batch) {
         RequestBodies.requireBatchSize(batch, MAX_BATCH_SIZE);
         ObjectNode root = NODES.objectNode();
-        ArrayNode data = root.putArray("data");
-        for (OutboxItem item : batch) {
-            data.add(MetaEventMapper.event(item));
-        }
+        RequestBodies.mapInto(root, "data", batch, MetaEventMapper::event);
         settings.testEventCode().ifPresent(code -> root.put("test_event_code", code));
         return new HttpRequestSpec("POST", endpoint, Map.of("Content-Type", "application/json"), RequestBodies.bytes(root));
     }

@@ -1,6 +1,5 @@
 package dev.sluice.connector.pinterest;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.Secrets;
@@ -101,10 +100,7 @@ public final class PinterestConnector implements Connector {
     public HttpRequestSpec prepare(List<OutboxItem> batch) {
         RequestBodies.requireBatchSize(batch, MAX_BATCH_SIZE);
         ObjectNode root = NODES.objectNode();
-        ArrayNode data = root.putArray("data");
-        for (OutboxItem item : batch) {
-            data.add(mapper.event(item));
-        }
+        RequestBodies.mapInto(root, "data", batch, mapper::event);
         return new HttpRequestSpec("POST", endpoint, headers, RequestBodies.bytes(root));
     }
 

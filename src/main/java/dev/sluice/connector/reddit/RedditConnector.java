@@ -1,6 +1,5 @@
 package dev.sluice.connector.reddit;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.Secrets;
@@ -98,10 +97,7 @@ public final class RedditConnector implements Connector {
         RequestBodies.requireBatchSize(batch, MAX_BATCH_SIZE);
         ObjectNode root = NODES.objectNode();
         ObjectNode data = root.putObject("data");
-        ArrayNode events = data.putArray("events");
-        for (OutboxItem item : batch) {
-            events.add(RedditEventMapper.event(item));
-        }
+        RequestBodies.mapInto(data, "events", batch, RedditEventMapper::event);
         settings.testId().ifPresent(id -> data.put(TEST_ID_FIELD, id));
         return new HttpRequestSpec("POST", endpoint, headers, RequestBodies.bytes(root));
     }

@@ -1,6 +1,5 @@
 package dev.sluice.connector.tiktok;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.Secrets;
@@ -94,10 +93,7 @@ public final class TiktokConnector implements Connector {
         root.put("event_source", EVENT_SOURCE);
         root.put("event_source_id", settings.pixelCode());
         settings.testEventCode().ifPresent(code -> root.put("test_event_code", code));
-        ArrayNode data = root.putArray("data");
-        for (OutboxItem item : batch) {
-            data.add(TiktokEventMapper.event(item));
-        }
+        RequestBodies.mapInto(root, "data", batch, TiktokEventMapper::event);
         return new HttpRequestSpec("POST", endpoint, headers, RequestBodies.bytes(root));
     }
 
