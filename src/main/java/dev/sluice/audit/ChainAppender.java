@@ -32,14 +32,32 @@ final class ChainAppender {
     private static final String UPDATE_HEAD = """
             UPDATE audit_heads SET seq = ?, hash = ?, checkpoint_seq = ?, checkpoint_at = ? WHERE tenant_id = ?""";
     /** One record to insert, its chain fields already computed. */
-    private record Row(String tenantId, long seq, AuditEntry entry, String body, String prev, String hash) {
+    private record Row(String tenantId, long seq, Rendered rendered, String body, String prev, String hash) {
     }
 
     /**
      * A record rendered before the chain is locked: its canonical body with the sequence number
-     * left open ({@link #render}). Appending only fills in the number and hashes.
+     * left open, and its filter columns ({@link #render}). Appending only fills in the number and
+     * hashes, so the single writer does no more than it must.
      */
-    record Rendered(AuditEntry entry, CanonicalJson.OpenObject body) {
+    record Rendered(AuditEntry entry, CanonicalJson.OpenObject body, Columns columns) {
+    }
+
+    /** The filter columns of a decision record ({@link DecisionColumns}); all null for other kinds. */
+    record Columns(String eventId, String destinationIds, String decisions, String ruleIds) {
+        static final Columns NONE = new Columns(null, null, null, null);
+
+        static Columns of(AuditEntry entry) {
+            if (!(entry instanceof AuditEntry.Decided d)) {
+                return NONE;
+            }
+            List<DecisionColumns.Element> elements = new ArrayList<>(d.decisions().size());
+            for (var decision : d.decisions()) {
+                elements.add(DecisionColumns.of(decision));
+            }
+            return new Columns(d.eventId(), DecisionColumns.destinations(elements), DecisionColumns.decisions(elements),
+                    DecisionColumns.rules(elements));
+        }
     }
 
     private static final MultiRowInsert<Row> INSERT_RECORDS = new MultiRowInsert<>("audit_records",
@@ -103,11 +121,12 @@ final class ChainAppender {
         long seq = head.seq();
         String hash = head.hash();
         List<Row> rows = new ArrayList<>(entries.size());
+        java.security.MessageDigest digest = ChainHash.newDigest();
         for (Rendered entry : entries) {
             seq++;
             String body = entry.body().close(seq);
-            String next = ChainHash.of(hash, body);
-            rows.add(new Row(tenantId, seq, entry.entry(), body, hash, next));
+            String next = ChainHash.of(digest, hash, body);
+            rows.add(new Row(tenantId, seq, entry, body, hash, next));
             hash = next;
         }
         INSERT_RECORDS.insert(c, rows);
@@ -147,29 +166,20 @@ final class ChainAppender {
         fields.put("tenant", tenantId);
         fields.put("kind", AuditEntry.kind(entry));
         fields.put("time", entry.at().toEpochMilli());
-        return new Rendered(entry, CanonicalJson.open(fields, "seq"));
+        return new Rendered(entry, CanonicalJson.open(fields, "seq"), Columns.of(entry));
     }
 
     private static void bind(PreparedStatement ps, int o, Row row) throws SQLException {
-        AuditEntry entry = row.entry();
+        AuditEntry entry = row.rendered().entry();
+        Columns columns = row.rendered().columns();
         ps.setString(o + 1, row.tenantId());
         ps.setLong(o + 2, row.seq());
         ps.setString(o + 3, AuditEntry.kind(entry));
         ps.setLong(o + 4, entry.at().toEpochMilli());
-        if (entry instanceof AuditEntry.Decided d) {
-            List<DecisionColumns.Element> elements = new ArrayList<>(d.decisions().size());
-            for (var decision : d.decisions()) {
-                elements.add(DecisionColumns.of(decision));
-            }
-            ps.setString(o + 5, d.eventId());
-            ps.setString(o + 6, DecisionColumns.destinations(elements));
-            ps.setString(o + 7, DecisionColumns.decisions(elements));
-            ps.setString(o + 8, DecisionColumns.rules(elements));
-        } else {
-            for (int i = 5; i <= 8; i++) {
-                ps.setString(o + i, null);
-            }
-        }
+        ps.setString(o + 5, columns.eventId());
+        ps.setString(o + 6, columns.destinationIds());
+        ps.setString(o + 7, columns.decisions());
+        ps.setString(o + 8, columns.ruleIds());
         ps.setString(o + 9, row.body());
         ps.setString(o + 10, row.prev());
         ps.setString(o + 11, row.hash());

@@ -24,7 +24,11 @@ final class ChainHash {
      * store's single writer hashes every record, and the concatenation was a copy of each body.
      */
     static String of(String previousHash, String body) {
-        MessageDigest digest = newDigest();
+        return of(newDigest(), previousHash, body);
+    }
+
+    /** {@link #of(String, String)} on a digest the caller reuses (it is left reset). */
+    static String of(MessageDigest digest, String previousHash, String body) {
         digest.update(PREFIX_BYTES);
         digest.update(previousHash.getBytes(StandardCharsets.UTF_8));
         digest.update((byte) '\n');
@@ -35,7 +39,7 @@ final class ChainHash {
         return HexFormat.of().formatHex(newDigest().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static MessageDigest newDigest() {
+    static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param eventSourceUrl page URL, when the action source is a website
  * @param user           raw identifiers of the person (personal data)
  * @param custom         commerce data (value, currency, order id ...)
- * @param attribution    attribution hints such as {@code utm_source}, {@code campaign_id}
+ * @param attribution    attribution hints such as {@code utm_source}, {@code campaign_id}, kept in key order
  * @param consent        consent signals as sent
  * @param destinations   requested subset of the tenant's destination ids; empty means all
  */
@@ -34,7 +34,7 @@ public record Event(String eventId,
                     List<String> destinations) {
 
     public Event {
-        attribution = Map.copyOf(attribution);
+        attribution = SortedStrings.copyOf(attribution);
         destinations = List.copyOf(destinations);
     }
 

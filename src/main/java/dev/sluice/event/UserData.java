@@ -9,6 +9,7 @@ import java.util.Optional;
  * fields are present.
  *
  * <p>Empty strings are treated as absent by the parser, so every present value is non-blank.
+ * Click ids are kept in key order.
  */
 public record UserData(Optional<String> email,
                        Optional<String> phone,
@@ -26,7 +27,7 @@ public record UserData(Optional<String> email,
                        Map<String, String> clickIds) {
 
     public UserData {
-        clickIds = Map.copyOf(clickIds);
+        clickIds = SortedStrings.copyOf(clickIds);
     }
 
     /** A user with no identifiers at all. */

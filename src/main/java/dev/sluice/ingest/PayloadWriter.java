@@ -8,7 +8,6 @@ import dev.sluice.privacy.HashedIdentity;
 import dev.sluice.privacy.PayloadFormat;
 import dev.sluice.privacy.PiiField;
 
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,12 +57,13 @@ final class PayloadWriter {
     private static final JsonBytes.Name US_PRIVACY = JsonBytes.name(PayloadFormat.US_PRIVACY);
     private static final JsonBytes.Name OPT_OUT = JsonBytes.name(PayloadFormat.OPT_OUT);
     private static final JsonBytes.Name JURISDICTION = JsonBytes.name(PayloadFormat.JURISDICTION);
-    /** Personal-data field names, by field. */
-    private static final Map<PiiField, JsonBytes.Name> FIELD_NAMES = new EnumMap<>(PiiField.class);
+    private static final PiiField[] FIELDS = PiiField.values();
+    /** Personal-data field names, by field ordinal. */
+    private static final JsonBytes.Name[] FIELD_NAME = new JsonBytes.Name[FIELDS.length];
 
     static {
-        for (PiiField field : PiiField.values()) {
-            FIELD_NAMES.put(field, JsonBytes.name(PayloadFormat.field(field)));
+        for (PiiField field : FIELDS) {
+            FIELD_NAME[field.ordinal()] = JsonBytes.name(PayloadFormat.field(field));
         }
     }
 
@@ -110,14 +110,24 @@ final class PayloadWriter {
     private static void user(JsonBytes g, Event event, HashedIdentity identity) {
         g.field(USER).startObject();
         g.field(HASHED).startObject();
-        for (Map.Entry<PiiField, String> e : identity.hashed().entrySet()) {
-            g.stringField(FIELD_NAMES.get(e.getKey()), PayloadFormat.hashed(e.getValue()));
+        // Field order (PiiField's), looked up rather than iterated: the maps are EnumMaps behind
+        // an unmodifiable view, whose iterator allocates a wrapped entry per field.
+        Map<PiiField, String> hashed = identity.hashed();
+        for (PiiField field : FIELDS) {
+            String digest = hashed.get(field);
+            if (digest != null) {
+                g.stringField(FIELD_NAME[field.ordinal()], PayloadFormat.hashed(digest));
+            }
         }
         g.endObject();
-        if (!identity.plain().isEmpty()) {
+        Map<PiiField, String> plain = identity.plain();
+        if (!plain.isEmpty()) {
             g.field(PLAIN).startObject();
-            for (Map.Entry<PiiField, String> e : identity.plain().entrySet()) {
-                g.stringField(FIELD_NAMES.get(e.getKey()), e.getValue());
+            for (PiiField field : FIELDS) {
+                String value = plain.get(field);
+                if (value != null) {
+                    g.stringField(FIELD_NAME[field.ordinal()], value);
+                }
             }
             g.endObject();
         }
@@ -224,14 +234,21 @@ final class PayloadWriter {
         }
     }
 
-    /** A map of strings in key order (click ids, attribution: a few entries, sorted in place). */
+    /**
+     * A map of strings in key order (click ids, attribution). The event keeps them sorted by key
+     * already ({@link java.util.SortedMap} in natural order), so they are written as they come;
+     * any other map is sorted first.
+     */
     private static void stringMap(JsonBytes g, JsonBytes.Name name, Map<String, String> map) {
         g.field(name).startObject();
-        @SuppressWarnings("unchecked")
-        Map.Entry<String, String>[] entries = map.entrySet().toArray(new Map.Entry[0]);
-        java.util.Arrays.sort(entries, Map.Entry.comparingByKey());
-        for (Map.Entry<String, String> e : entries) {
-            g.field(e.getKey()).string(e.getValue());
+        if (map instanceof java.util.SortedMap<String, String> sorted && sorted.comparator() == null) {
+            for (Map.Entry<String, String> e : sorted.entrySet()) {
+                g.field(e.getKey()).string(e.getValue());
+            }
+        } else {
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(map).entrySet()) {
+                g.field(e.getKey()).string(e.getValue());
+            }
         }
         g.endObject();
     }

@@ -24,10 +24,29 @@ public final class LedgerCustomers {
     /** Every key the ledger may have booked this subject under (by external id and by email). */
     public static List<String> keys(TenantCrypto crypto, Optional<String> email, Optional<String> externalId) {
         List<String> keys = new ArrayList<>(2);
-        externalId.map(String::strip).filter(s -> !s.isEmpty()).ifPresent(id -> keys.add(crypto.customerKey("ext:" + id)));
-        email.map(e -> e.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty())
-                .ifPresent(e -> keys.add(crypto.customerKey("email:" + e)));
+        identifier("ext:", externalId).ifPresent(id -> keys.add(crypto.customerKey(id)));
+        emailIdentifier(email).ifPresent(e -> keys.add(crypto.customerKey(e)));
         return keys;
+    }
+
+    /**
+     * The key an entry is booked under: the first of {@link #keys} (external id, else email),
+     * without computing the second.
+     */
+    public static Optional<String> key(TenantCrypto crypto, Optional<String> email, Optional<String> externalId) {
+        Optional<String> identifier = identifier("ext:", externalId);
+        if (identifier.isEmpty()) {
+            identifier = emailIdentifier(email);
+        }
+        return identifier.map(crypto::customerKey);
+    }
+
+    private static Optional<String> identifier(String prefix, Optional<String> value) {
+        return value.map(String::strip).filter(s -> !s.isEmpty()).map(s -> prefix + s);
+    }
+
+    private static Optional<String> emailIdentifier(Optional<String> email) {
+        return identifier("email:", email.map(e -> e.toLowerCase(Locale.ROOT)));
     }
 
     /**

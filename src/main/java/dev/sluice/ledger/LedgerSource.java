@@ -70,7 +70,6 @@ public final class LedgerSource implements CompanionSource {
 
     static Optional<String> customerKey(UserData user, TenantCrypto crypto) {
         // External id first: the same derivation LedgerCustomers.keys uses for erasure.
-        List<String> keys = LedgerCustomers.keys(crypto, user.email(), user.externalId());
-        return keys.isEmpty() ? Optional.empty() : Optional.of(keys.getFirst());
+        return LedgerCustomers.key(crypto, user.email(), user.externalId());
     }
 }

@@ -3,7 +3,6 @@ package dev.sluice.privacy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One tenant's encryption and pepper, derived by {@link DataKeyring}. Seals payloads with
- * AES-256-GCM (random 96-bit nonce, 128-bit tag) in the format
+ * AES-256-GCM (96-bit nonce from {@link GcmNonces}, 128-bit tag) in the format
  * {@code version(1) | key-id length(1) | key id (ASCII) | nonce(12) | ciphertext+tag}; the header
  * is authenticated together with the caller's AAD, so it cannot be altered either. Opening picks
  * the key by the embedded id, so payloads sealed before a rotation still open.
@@ -26,13 +25,12 @@ import javax.crypto.spec.SecretKeySpec;
 public final class TenantCrypto {
     static final byte VERSION = 1;
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
-    private static final int NONCE_LENGTH = 12;
+    private static final int NONCE_LENGTH = GcmNonces.LENGTH;
     private static final int TAG_BITS = 128;
-    private static final SecureRandom RANDOM = new SecureRandom();
     /**
      * Ciphers for reuse: {@code Cipher.getInstance} looks the provider up on every call, about half
      * the cost of sealing a 1 KB payload. Every use initializes the cipher afresh with its own key
-     * and a new random nonce, so reuse carries no state from one payload to the next. Bounded: a
+     * and a new nonce, so reuse carries no state from one payload to the next. Bounded: a
      * burst beyond it builds ciphers that are then dropped.
      */
     private static final java.util.concurrent.BlockingQueue<Cipher> CIPHERS = new java.util.concurrent.ArrayBlockingQueue<>(32);
@@ -71,17 +69,16 @@ public final class TenantCrypto {
     /** Encrypts {@code plaintext[offset..offset+length)}, as {@link #seal(byte[], byte[])} does the whole array. */
     public byte[] seal(byte[] plaintext, int offset, int length, byte[] aad) {
         Objects.checkFromIndexSize(offset, length, plaintext.length);
-        byte[] nonce = new byte[NONCE_LENGTH];
-        RANDOM.nextBytes(nonce);
         Cipher cipher = cipher();
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, keys.get(activeKeyId), new GCMParameterSpec(TAG_BITS, nonce));
+            int headerLength = activeHeader.length + NONCE_LENGTH;
+            byte[] out = new byte[headerLength + length + TAG_BITS / 8];
+            System.arraycopy(activeHeader, 0, out, 0, activeHeader.length);
+            GcmNonces.next(out, activeHeader.length);
+            cipher.init(Cipher.ENCRYPT_MODE, keys.get(activeKeyId),
+                    new GCMParameterSpec(TAG_BITS, out, activeHeader.length, NONCE_LENGTH));
             cipher.updateAAD(activeHeader);
             cipher.updateAAD(aad == null ? new byte[0] : aad);
-            int headerLength = activeHeader.length + NONCE_LENGTH;
-            byte[] out = new byte[headerLength + cipher.getOutputSize(length)];
-            System.arraycopy(activeHeader, 0, out, 0, activeHeader.length);
-            System.arraycopy(nonce, 0, out, activeHeader.length, NONCE_LENGTH);
             cipher.doFinal(plaintext, offset, length, out, headerLength);
             // Only a cipher that completed goes back; one that failed midway is dropped.
             CIPHERS.offer(cipher);
