@@ -12,7 +12,8 @@ import java.util.List;
  * PostgreSQL.
  *
  * <p>All event rows go in first, as multi-row inserts that do nothing for a key that is live
- * ({@link MultiRowInsert#insertReturning}); the ids they return are matched to the events by key,
+ * ({@link MultiRowInsert#insertReturning}); the ids they return are matched to the events by key
+ * (on SQLite by position when every row went in, see {@link #insertEventsSqlite}),
  * the first event of a key in the list taking it (a later one with the same key is a duplicate,
  * as it would be one request later). Only an event that inserted nothing (a duplicate, or a key
  * whose window has passed) runs up to two more statements, in list order. Outbox rows are written
@@ -64,6 +65,13 @@ final class EventBatchWriter implements AutoCloseable {
 
             ON CONFLICT (tenant_id, event_name, event_id) WHERE superseded_at IS NULL DO NOTHING
             RETURNING id, tenant_id, event_name, event_id""";
+    /** SQLite: only the ids come back (see {@link #insertEventsSqlite}). */
+    private static final String INSERT_EVENTS_SUFFIX_IDS = """
+
+            ON CONFLICT (tenant_id, event_name, event_id) WHERE superseded_at IS NULL DO NOTHING
+            RETURNING id""";
+    private static final String KEYS_OF_IDS = "SELECT id, tenant_id, event_name, event_id FROM events WHERE id IN (%s)";
+    private static final int IDS_PER_SELECT = 500;
 
     private final Connection connection;
     private final String dialect;
@@ -80,13 +88,24 @@ final class EventBatchWriter implements AutoCloseable {
 
     /** Writes all events and their outbox rows; the caller commits. */
     List<WriteOutcome> writeAll(List<EventRecord> events) throws SQLException {
-        java.util.Map<Key, Long> inserted = new java.util.HashMap<>(events.size() * 2);
-        INSERT_EVENTS.insertReturning(connection, events, INSERT_EVENTS_SUFFIX,
-                rs -> inserted.put(new Key(rs.getString(2), rs.getString(3), rs.getString(4)), rs.getLong(1)));
         List<WriteOutcome> outcomes = new ArrayList<>(events.size());
-        for (EventRecord event : events) {
-            Long rowId = inserted.remove(Key.of(event));
-            outcomes.add(rowId != null ? placed(event, rowId) : conflicted(event));
+        long[] inOrder = StoreConfig.SQLITE.equals(dialect) ? insertEventsSqlite(events) : null;
+        if (inOrder != null) {
+            for (int i = 0; i < events.size(); i++) {
+                outcomes.add(placed(events.get(i), inOrder[i]));
+            }
+        } else {
+            java.util.Map<Key, Long> inserted = new java.util.HashMap<>(events.size() * 2);
+            if (StoreConfig.SQLITE.equals(dialect)) {
+                keysOfInserted(inserted);
+            } else {
+                INSERT_EVENTS.insertReturning(connection, events, INSERT_EVENTS_SUFFIX,
+                        rs -> inserted.put(new Key(rs.getString(2), rs.getString(3), rs.getString(4)), rs.getLong(1)));
+            }
+            for (EventRecord event : events) {
+                Long rowId = inserted.remove(Key.of(event));
+                outcomes.add(rowId != null ? placed(event, rowId) : conflicted(event));
+            }
         }
         INSERT_OUTBOX.insert(connection, outboxRows);
         outboxRows.clear();
@@ -95,6 +114,54 @@ final class EventBatchWriter implements AutoCloseable {
         }
         companions.clear();
         return outcomes;
+    }
+
+    // Ids the last SQLite insert returned, when they could not be matched by position.
+    private long[] returnedIds = new long[0];
+    private int returnedCount;
+
+    /**
+     * Inserts the event rows on SQLite, where only their ids come back: reading the three key
+     * columns back as text was a JNI string per column per event on the single writer. The one
+     * writer connection inserts the rows of a {@code VALUES} list in order, and with
+     * AUTOINCREMENT each new row takes the next id, so when every row went in, the ids are
+     * consecutive and the i-th smallest belongs to the i-th event. Returns the ids in event order
+     * then; otherwise (a duplicate or an expired key among the events, or ids not consecutive)
+     * null, and {@link #keysOfInserted} matches the returned ids by key instead.
+     */
+    private long[] insertEventsSqlite(List<EventRecord> events) throws SQLException {
+        returnedIds = new long[events.size()];
+        returnedCount = 0;
+        INSERT_EVENTS.insertReturning(connection, events, INSERT_EVENTS_SUFFIX_IDS, rs -> {
+            if (returnedCount == returnedIds.length) {
+                throw new SQLException("event insert returned more ids than rows");
+            }
+            returnedIds[returnedCount++] = rs.getLong(1);
+        });
+        if (returnedCount != events.size()) {
+            return null;
+        }
+        long[] ids = returnedIds;
+        java.util.Arrays.sort(ids);
+        return ids.length == 0 || ids[ids.length - 1] - ids[0] == ids.length - 1 ? ids : null;
+    }
+
+    /** The keys of the rows {@link #insertEventsSqlite} inserted, read back by id. */
+    private void keysOfInserted(java.util.Map<Key, Long> inserted) throws SQLException {
+        for (int from = 0; from < returnedCount; from += IDS_PER_SELECT) {
+            int count = Math.min(IDS_PER_SELECT, returnedCount - from);
+            String sql = KEYS_OF_IDS.formatted("?, ".repeat(count - 1) + "?");
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                for (int i = 0; i < count; i++) {
+                    select.setLong(i + 1, returnedIds[from + i]);
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        inserted.put(new Key(rs.getString(2), rs.getString(3), rs.getString(4)), rs.getLong(1));
+                    }
+                }
+            }
+        }
     }
 
     /** An event whose key was live when the rows went in: a duplicate, unless its window has passed. */

@@ -114,6 +114,28 @@ abstract class AbstractStoreTest {
     }
 
     @Test
+    void write_everyOutboxRowPointsAtItsOwnEventRow_withAndWithoutDuplicatesInTheList() {
+        store.write(List.of(event(tenant, "earlier", "meta")));
+        List<EventRecord> allNew = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            allNew.add(event(tenant, "n-" + i, "meta", "google_ads"));
+        }
+        List<EventRecord> someRepeated = new java.util.ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            someRepeated.add(event(tenant, i % 10 == 3 ? "n-" + i : "r-" + i, "meta"));
+        }
+
+        assertThat(store.write(allNew), everyItem(is(INSERTED)));
+        store.write(someRepeated);
+
+        assertThat(store.countEvents(tenant), is(1L + 250 + 135));
+        assertThat("outbox rows whose event row has another event id", db.queryLong("""
+                SELECT count(*) FROM outbox o JOIN events e ON e.id = o.event_row_id
+                WHERE e.event_id <> o.event_id OR e.tenant_id <> o.tenant_id OR e.event_name <> o.event_name"""), is(0L));
+        assertThat(db.queryLong("SELECT count(*) FROM outbox"), is(1L + 500 + 135));
+    }
+
+    @Test
     void write_sameEventIdWithAnotherEventName_isADifferentKey() {
         EventRecord purchase = event(tenant, "order-1", "meta");
         EventRecord refund = new EventRecord(tenant, "Refund", "order-1", T0, T0, T0.plus(WINDOW), List.of());
