@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.event.FieldProblem;
 import dev.sluice.ingest.DestinationDecision;
 import dev.sluice.ingest.EventResult;
+import dev.sluice.ingest.JsonBytes;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,32 +22,58 @@ final class Json {
     private Json() {
     }
 
+    // Ingest's answers (every request gets one) are written with JsonBytes, which writes the
+    // same bytes as Jackson's UTF-8 generator for these calls with field names encoded once and
+    // without a generator and its write contexts per response; the rest stay on Jackson.
+    private static final JsonBytes.Name TYPE = JsonBytes.name("type");
+    private static final JsonBytes.Name TITLE = JsonBytes.name("title");
+    private static final JsonBytes.Name STATUS = JsonBytes.name("status");
+    private static final JsonBytes.Name DETAIL = JsonBytes.name("detail");
+    private static final JsonBytes.Name ERRORS = JsonBytes.name("errors");
+    private static final JsonBytes.Name ACCEPTED = JsonBytes.name("accepted");
+    private static final JsonBytes.Name DUPLICATE = JsonBytes.name("duplicate");
+    private static final JsonBytes.Name REJECTED = JsonBytes.name("rejected");
+    private static final JsonBytes.Name RESULTS = JsonBytes.name("results");
+    private static final JsonBytes.Name INDEX = JsonBytes.name("index");
+    private static final JsonBytes.Name EVENT_ID = JsonBytes.name("event_id");
+    private static final JsonBytes.Name DESTINATIONS = JsonBytes.name("destinations");
+    private static final JsonBytes.Name CONSENT = JsonBytes.name("consent");
+    private static final JsonBytes.Name DESTINATION = JsonBytes.name("destination");
+    private static final JsonBytes.Name DECISION = JsonBytes.name("decision");
+    private static final JsonBytes.Name REASONS = JsonBytes.name("reasons");
+    private static final JsonBytes.Name RULES = JsonBytes.name("rules");
+    private static final JsonBytes.Name PROBLEMS = JsonBytes.name("problems");
+    private static final JsonBytes.Name WARNINGS = JsonBytes.name("warnings");
+    private static final JsonBytes.Name POINTER = JsonBytes.name("pointer");
+    private static final JsonBytes.Name CODE = JsonBytes.name("code");
+    private static final JsonBytes.Name MESSAGE = JsonBytes.name("message");
+
     /** A problem body; extra per-event results when the problem is about events. */
     static byte[] problem(Problem problem, List<EventResult> results) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeStringField("type", problem.type());
-            g.writeStringField("title", problem.title());
-            g.writeNumberField("status", problem.status());
-            g.writeStringField("detail", problem.detail());
-            problems(g, "errors", problem.errors());
-            if (!results.isEmpty()) {
-                results(g, results);
-            }
-            g.writeEndObject();
-        });
+        JsonBytes g = new JsonBytes(512);
+        g.startObject();
+        g.stringField(TYPE, problem.type());
+        g.stringField(TITLE, problem.title());
+        g.field(STATUS).number(problem.status());
+        g.stringField(DETAIL, problem.detail());
+        problems(g, ERRORS, problem.errors());
+        if (!results.isEmpty()) {
+            results(g, results);
+        }
+        g.endObject();
+        return g.toBytes();
     }
 
     /** The 202 answer: counts and one result per event. */
     static byte[] ingestResults(List<EventResult> results, long accepted, long duplicate, long rejected) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeNumberField("accepted", accepted);
-            g.writeNumberField("duplicate", duplicate);
-            g.writeNumberField("rejected", rejected);
-            results(g, results);
-            g.writeEndObject();
-        });
+        JsonBytes g = new JsonBytes(256 + 256 * results.size());
+        g.startObject();
+        g.field(ACCEPTED).number(accepted);
+        g.field(DUPLICATE).number(duplicate);
+        g.field(REJECTED).number(rejected);
+        results(g, results);
+        g.endObject();
+        return g.toBytes();
     }
 
     /** A flat object of string fields, e.g. health. */
@@ -60,65 +87,61 @@ final class Json {
         });
     }
 
-    private static void results(JsonGenerator g, List<EventResult> results) throws IOException {
-        g.writeArrayFieldStart("results");
+    private static void results(JsonBytes g, List<EventResult> results) {
+        g.field(RESULTS).startArray();
         for (EventResult r : results) {
-            g.writeStartObject();
-            g.writeNumberField("index", r.index());
+            g.startObject();
+            g.field(INDEX).number(r.index());
             if (r.eventId().isPresent()) {
-                g.writeStringField("event_id", r.eventId().get());
+                g.stringField(EVENT_ID, r.eventId().get());
             }
-            g.writeStringField("status", r.status().wireName());
+            g.stringField(STATUS, r.status().wireName());
             if (r.status() == EventResult.Status.ACCEPTED) {
-                g.writeArrayFieldStart("destinations");
-                for (String d : r.destinations()) {
-                    g.writeString(d);
-                }
-                g.writeEndArray();
+                strings(g, DESTINATIONS, r.destinations());
                 consent(g, r.consent());
             }
             if (!r.problems().isEmpty()) {
-                problems(g, "problems", r.problems());
+                problems(g, PROBLEMS, r.problems());
             }
             if (!r.warnings().isEmpty()) {
-                problems(g, "warnings", r.warnings());
+                problems(g, WARNINGS, r.warnings());
             }
-            g.writeEndObject();
+            g.endObject();
         }
-        g.writeEndArray();
+        g.endArray();
     }
 
-    private static void consent(JsonGenerator g, List<DestinationDecision> decisions) throws IOException {
-        g.writeArrayFieldStart("consent");
+    private static void consent(JsonBytes g, List<DestinationDecision> decisions) {
+        g.field(CONSENT).startArray();
         for (DestinationDecision d : decisions) {
-            g.writeStartObject();
-            g.writeStringField("destination", d.destinationId());
-            g.writeStringField("decision", d.decision());
-            strings(g, "reasons", d.reasonCodes());
-            strings(g, "rules", d.ruleIds());
-            g.writeEndObject();
+            g.startObject();
+            g.stringField(DESTINATION, d.destinationId());
+            g.stringField(DECISION, d.decision());
+            strings(g, REASONS, d.reasonCodes());
+            strings(g, RULES, d.ruleIds());
+            g.endObject();
         }
-        g.writeEndArray();
+        g.endArray();
     }
 
-    private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
-        g.writeArrayFieldStart(name);
+    private static void strings(JsonBytes g, JsonBytes.Name name, List<String> values) {
+        g.field(name).startArray();
         for (String v : values) {
-            g.writeString(v);
+            g.string(v);
         }
-        g.writeEndArray();
+        g.endArray();
     }
 
-    private static void problems(JsonGenerator g, String name, List<FieldProblem> problems) throws IOException {
-        g.writeArrayFieldStart(name);
+    private static void problems(JsonBytes g, JsonBytes.Name name, List<FieldProblem> problems) {
+        g.field(name).startArray();
         for (FieldProblem p : problems) {
-            g.writeStartObject();
-            g.writeStringField("pointer", p.pointer());
-            g.writeStringField("code", p.code());
-            g.writeStringField("message", p.message());
-            g.writeEndObject();
+            g.startObject();
+            g.stringField(POINTER, p.pointer());
+            g.stringField(CODE, p.code());
+            g.stringField(MESSAGE, p.message());
+            g.endObject();
         }
-        g.writeEndArray();
+        g.endArray();
     }
 
     /** A non-blank string field of a parsed request body, if present. */

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * A small JSON writer straight into a byte array, for the payload sealed with every accepted
- * event. It writes what Jackson's UTF-8 generator writes for the same calls (UTF-8, the short
+ * event and for ingest's HTTP answers. It writes what Jackson's UTF-8 generator writes for the same calls (UTF-8, the short
  * escapes for {@code \b \t \n \f \r}, {@code \}{@code u00XX} for other control characters,
  * characters beyond the Basic Multilingual Plane and unpaired surrogates as escaped surrogates),
  * with one difference: field names known in advance ({@link Name}) are encoded once, not per
@@ -14,9 +14,9 @@ import java.util.Arrays;
  * <p>Commas are placed by the writer: each nesting level remembers whether it has a member yet.
  * Nesting is at most 62 levels deep, far more than the payload's four.
  */
-final class JsonBytes {
+public final class JsonBytes {
     /** A field name encoded once: {@code "name":}. */
-    static final class Name {
+    public static final class Name {
         private final byte[] encoded;
 
         private Name(byte[] encoded) {
@@ -51,35 +51,35 @@ final class JsonBytes {
     private long hasMember;
     private int depth;
 
-    JsonBytes(int initialCapacity) {
+    public JsonBytes(int initialCapacity) {
         buf = new byte[Math.max(16, initialCapacity)];
     }
 
     /** Encodes a field name once, for use with {@link #field(Name)}. */
-    static Name name(String name) {
+    public static Name name(String name) {
         JsonBytes out = new JsonBytes(name.length() + 8);
         out.quoted(name);
         out.put((byte) ':');
         return new Name(Arrays.copyOf(out.buf, out.pos));
     }
 
-    JsonBytes startObject() {
+    public JsonBytes startObject() {
         return open((byte) '{');
     }
 
-    JsonBytes endObject() {
+    public JsonBytes endObject() {
         return close((byte) '}');
     }
 
-    JsonBytes startArray() {
+    public JsonBytes startArray() {
         return open((byte) '[');
     }
 
-    JsonBytes endArray() {
+    public JsonBytes endArray() {
         return close((byte) ']');
     }
 
-    JsonBytes field(Name name) {
+    public JsonBytes field(Name name) {
         separate();
         ensure(name.encoded.length);
         System.arraycopy(name.encoded, 0, buf, pos, name.encoded.length);
@@ -90,7 +90,7 @@ final class JsonBytes {
     }
 
     /** A field name not known in advance (map keys). */
-    JsonBytes field(String name) {
+    public JsonBytes field(String name) {
         separate();
         quoted(name);
         put((byte) ':');
@@ -98,58 +98,58 @@ final class JsonBytes {
         return this;
     }
 
-    JsonBytes string(String value) {
+    public JsonBytes string(String value) {
         separate();
         quoted(value);
         return this;
     }
 
-    JsonBytes number(long value) {
+    public JsonBytes number(long value) {
         separate();
         ascii(Long.toString(value));
         return this;
     }
 
     /** A number already in JSON form, such as {@code BigDecimal.toString()}. */
-    JsonBytes number(String json) {
+    public JsonBytes number(String json) {
         separate();
         ascii(json);
         return this;
     }
 
-    JsonBytes bool(boolean value) {
+    public JsonBytes bool(boolean value) {
         separate();
         bytes(value ? TRUE : FALSE);
         return this;
     }
 
-    JsonBytes nul() {
+    public JsonBytes nul() {
         separate();
         bytes(NULL);
         return this;
     }
 
-    JsonBytes stringField(Name name, String value) {
+    public JsonBytes stringField(Name name, String value) {
         return field(name).string(value);
     }
 
-    byte[] toBytes() {
+    public byte[] toBytes() {
         requireClosed();
         return Arrays.copyOf(buf, pos);
     }
 
     /** The bytes written so far are {@code buffer()[0..length())}; valid until the next write or {@link #reset}. */
-    byte[] buffer() {
+    public byte[] buffer() {
         requireClosed();
         return buf;
     }
 
-    int length() {
+    public int length() {
         return pos;
     }
 
     /** Empties the writer, keeping its buffer, so that one writer serves many payloads. */
-    JsonBytes reset() {
+    public JsonBytes reset() {
         pos = 0;
         depth = 0;
         hasMember = 0;
