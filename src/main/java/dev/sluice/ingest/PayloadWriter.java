@@ -235,20 +235,14 @@ final class PayloadWriter {
     }
 
     /**
-     * A map of strings in key order (click ids, attribution). The event keeps them sorted by key
-     * already ({@link java.util.SortedMap} in natural order), so they are written as they come;
-     * any other map is sorted first.
+     * A map of strings in key order (click ids, attribution): {@code Event} and {@code UserData}
+     * keep these maps sorted by key from the parser on, so they are written as they come
+     * (PayloadWriterTest's event lists them out of order).
      */
     private static void stringMap(JsonBytes g, JsonBytes.Name name, Map<String, String> map) {
         g.field(name).startObject();
-        if (map instanceof java.util.SortedMap<String, String> sorted && sorted.comparator() == null) {
-            for (Map.Entry<String, String> e : sorted.entrySet()) {
-                g.field(e.getKey()).string(e.getValue());
-            }
-        } else {
-            for (Map.Entry<String, String> e : new java.util.TreeMap<>(map).entrySet()) {
-                g.field(e.getKey()).string(e.getValue());
-            }
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            g.field(e.getKey()).string(e.getValue());
         }
         g.endObject();
     }
