@@ -17,33 +17,13 @@ WARMUP=${WARMUP:-10}
 DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-8}
 PORT=${PORT:-18090}
-if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
-[ -n "${NO_BUILD:-}" ] || ./mvnw -q -B -Pbench -DskipTests package
+. src/load/gateway.sh
+start_gateway "$PORT" src/load/ingest-load.yaml -Xlog:gc:file="$DATA/gc.log"
 
-DATA=$(mktemp -d)
-PID=
-cleanup() { [ -z "$PID" ] || kill "$PID" 2>/dev/null || true; rm -rf "$DATA"; }
-trap cleanup EXIT
-BENCH_META_TOKEN=bench-placeholder BENCH_WEBHOOK_SECRET=bench-placeholder-secret-0123456789abcdef \
-SLUICE_DELIVERY_ENABLED=false SERVER_PORT=$PORT SLUICE_DATA_dash_DIR="$DATA/sluice" \
-  "$JAVA" @conf/jvm.options -Xlog:gc:file="$DATA/gc.log" -jar target/sluice.jar serve --config src/load/ingest-load.yaml \
-  >"$DATA/sluice.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break
-  kill -0 "$PID" 2>/dev/null || { echo "sluice did not start:" >&2; tail -5 "$DATA/sluice.log" >&2; exit 1; }
-  sleep 0.05
-done
-
-accepted() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^sluice_events_total\{.*outcome="accepted"/ {s+=$NF} END {printf "%.0f", s}'; }
-load() { RUN=$1$(date +%s%N) BATCH=$BATCH wrk -t2 -c"$CONNECTIONS" -d"$2"s -s src/load/events.lua "http://127.0.0.1:$PORT" >/dev/null; }
-
-load warm "$WARMUP"
+load warm "$WARMUP" >/dev/null
 before=$(accepted)
 skip=$(wc -l <"$DATA/gc.log")
-load run "$DURATION"
+load run "$DURATION" >/dev/null
 events=$(( $(accepted) - before ))
 # Lines like "[12.3s][info][gc] GC(41) Pause Young (Allocation Failure) 40M->12M(61M) 3.1ms";
 # the last collection of the warm-up gives the first "heap after".

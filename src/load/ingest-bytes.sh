@@ -22,37 +22,19 @@ WARMUP=${WARMUP:-10}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18092}
-if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
-[ -n "${NO_BUILD:-}" ] || ./mvnw -q -B -Pbench -DskipTests package
-
-DATA=$(mktemp -d)
-PID=
-cleanup() { [ -z "$PID" ] || kill "$PID" 2>/dev/null || true; rm -rf "$DATA"; }
-trap cleanup EXIT
-BENCH_META_TOKEN=bench-placeholder BENCH_WEBHOOK_SECRET=bench-placeholder-secret-0123456789abcdef \
-SLUICE_DELIVERY_ENABLED=false SERVER_PORT=$PORT SLUICE_DATA_dash_DIR="$DATA/sluice" \
-  "$JAVA" @conf/jvm.options -jar target/sluice.jar serve --config src/load/ingest-load.yaml >"$DATA/sluice.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break
-  kill -0 "$PID" 2>/dev/null || { echo "sluice did not start:" >&2; tail -5 "$DATA/sluice.log" >&2; exit 1; }
-  sleep 0.05
-done
+. src/load/gateway.sh
+start_gateway "$PORT" src/load/ingest-load.yaml
 
 metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%.0f", s}'; }
-accepted() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^sluice_events_total\{.*outcome="accepted"/ {s+=$NF} END {printf "%.0f", s}'; }
 wchar() { # thread name -> bytes written so far
   for t in /proc/"$PID"/task/*; do printf '%s\t%s\n' "$(cat "$t/comm")" "$(awk '/^wchar/ {print $2}' "$t/io")"; done
 }
-load() { RUN=$1$(date +%s%N) BATCH=$BATCH wrk -t2 -c"$CONNECTIONS" -d"$2"s -s src/load/events.lua "http://127.0.0.1:$PORT" >/dev/null; }
 
-load warm "$WARMUP"
+load warm "$WARMUP" >/dev/null
 wchar >"$DATA/before"
 before=$(accepted)
 commits_before=$(metric 'sluice_store_commit_events_count')
-load run "$DURATION"
+load run "$DURATION" >/dev/null
 wchar >"$DATA/after"
 after=$(accepted)
 commits=$(( $(metric 'sluice_store_commit_events_count') - commits_before ))

@@ -22,30 +22,10 @@ DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18080}
 CONF=${CONF:-src/load/ingest-load.yaml}
-if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
-[ -n "${NO_BUILD:-}" ] || ./mvnw -q -B -Pbench -DskipTests package
-
-DATA=$(mktemp -d)
-PID=
-cleanup() { [ -z "$PID" ] || kill "$PID" 2>/dev/null || true; rm -rf "$DATA"; }
-trap cleanup EXIT
-# Placeholders for the load configuration's destination secrets: with delivery off nothing is sent.
+. src/load/gateway.sh
 # shellcheck disable=SC2086
-BENCH_META_TOKEN=bench-placeholder BENCH_WEBHOOK_SECRET=bench-placeholder-secret-0123456789abcdef \
-SLUICE_DELIVERY_ENABLED=false SERVER_PORT=$PORT SLUICE_DATA_dash_DIR="$DATA/sluice" \
-  "$JAVA" @conf/jvm.options ${EXTRA_JVM:-} -jar target/sluice.jar serve --config "$CONF" >"$DATA/sluice.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break
-  kill -0 "$PID" 2>/dev/null || { echo "sluice did not start:" >&2; tail -5 "$DATA/sluice.log" >&2; exit 1; }
-  sleep 0.05
-done
-
-accepted() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^sluice_events_total\{.*outcome="accepted"/ {s+=$NF} END {printf "%.0f", s}'; }
+start_gateway "$PORT" "$CONF" ${EXTRA_JVM:-}
 ticks() { for t in /proc/"$PID"/task/*; do printf '%s\t%s\n' "$(cat "$t/comm")" "$(awk '{print $14 + $15}' "$t/stat")"; done; }
-load() { RUN=$1$(date +%s%N) BATCH=$BATCH wrk -t2 -c"$CONNECTIONS" -d"$2"s -s src/load/events.lua "http://127.0.0.1:$PORT"; }
 
 load warm "$WARMUP" >/dev/null
 ticks >"$DATA/before"
