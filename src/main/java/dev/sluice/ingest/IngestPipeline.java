@@ -173,10 +173,20 @@ public final class IngestPipeline {
             };
         }
         if (!batch.records.isEmpty()) {
-            List<WriteOutcome> outcomes = writer.write(batch.records);
+            List<EventRecord> records = batch.records;
+            List<Integer> recordIndex = batch.recordIndex;
+            // While it waits for the commit, a request keeps only its records and results: with
+            // single events nearly every request in flight is waiting here, and what they hold
+            // together decides whether it dies young (docs/benchmarks.md, session 8). The
+            // interpreter and C1 keep a local's object alive until the slot is overwritten.
+            batch = null;
+            parsed = null;
+            events = null;
+            body = null;
+            List<WriteOutcome> outcomes = writer.write(records);
             for (int r = 0; r < outcomes.size(); r++) {
                 if (outcomes.get(r) == WriteOutcome.DUPLICATE) {
-                    int index = batch.recordIndex.get(r);
+                    int index = recordIndex.get(r);
                     results[index] = results[index].asDuplicate();
                 }
             }
