@@ -90,7 +90,7 @@ public final class JsonBytes {
     }
 
     /** A field name not known in advance (map keys). */
-    public JsonBytes field(String name) {
+    JsonBytes field(String name) {
         separate();
         quoted(name);
         put((byte) ':');
@@ -111,19 +111,19 @@ public final class JsonBytes {
     }
 
     /** A number already in JSON form, such as {@code BigDecimal.toString()}. */
-    public JsonBytes number(String json) {
+    JsonBytes number(String json) {
         separate();
         ascii(json);
         return this;
     }
 
-    public JsonBytes bool(boolean value) {
+    JsonBytes bool(boolean value) {
         separate();
         bytes(value ? TRUE : FALSE);
         return this;
     }
 
-    public JsonBytes nul() {
+    JsonBytes nul() {
         separate();
         bytes(NULL);
         return this;
@@ -139,17 +139,17 @@ public final class JsonBytes {
     }
 
     /** The bytes written so far are {@code buffer()[0..length())}; valid until the next write or {@link #reset}. */
-    public byte[] buffer() {
+    byte[] buffer() {
         requireClosed();
         return buf;
     }
 
-    public int length() {
+    int length() {
         return pos;
     }
 
     /** Empties the writer, keeping its buffer, so that one writer serves many payloads. */
-    public JsonBytes reset() {
+    JsonBytes reset() {
         pos = 0;
         depth = 0;
         hasMember = 0;

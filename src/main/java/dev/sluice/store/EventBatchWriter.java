@@ -89,15 +89,15 @@ final class EventBatchWriter implements AutoCloseable {
     /** Writes all events and their outbox rows; the caller commits. */
     List<WriteOutcome> writeAll(List<EventRecord> events) throws SQLException {
         List<WriteOutcome> outcomes = new ArrayList<>(events.size());
-        long[] inOrder = StoreConfig.SQLITE.equals(dialect) ? insertEventsSqlite(events) : null;
-        if (inOrder != null) {
+        ReturnedIds returned = StoreConfig.SQLITE.equals(dialect) ? insertEventsSqlite(events) : null;
+        if (returned != null && returned.inOrder()) {
             for (int i = 0; i < events.size(); i++) {
-                outcomes.add(placed(events.get(i), inOrder[i]));
+                outcomes.add(placed(events.get(i), returned.ids()[i]));
             }
         } else {
             java.util.Map<Key, Long> inserted = new java.util.HashMap<>(events.size() * 2);
-            if (StoreConfig.SQLITE.equals(dialect)) {
-                keysOfInserted(inserted);
+            if (returned != null) {
+                keysOf(returned, inserted);
             } else {
                 INSERT_EVENTS.insertReturning(connection, events, INSERT_EVENTS_SUFFIX,
                         rs -> inserted.put(new Key(rs.getString(2), rs.getString(3), rs.getString(4)), rs.getLong(1)));
@@ -116,40 +116,40 @@ final class EventBatchWriter implements AutoCloseable {
         return outcomes;
     }
 
-    // Ids the last SQLite insert returned, when they could not be matched by position.
-    private long[] returnedIds = new long[0];
-    private int returnedCount;
+    /** The ids a SQLite event insert returned ({@link #insertEventsSqlite}); in event order when {@code inOrder}. */
+    private record ReturnedIds(long[] ids, int count, boolean inOrder) {
+    }
 
     /**
      * Inserts the event rows on SQLite, where only their ids come back: reading the three key
      * columns back as text was a JNI string per column per event on the single writer. The one
      * writer connection inserts the rows of a {@code VALUES} list in order, and with
      * AUTOINCREMENT each new row takes the next id, so when every row went in, the ids are
-     * consecutive and the i-th smallest belongs to the i-th event. Returns the ids in event order
-     * then; otherwise (a duplicate or an expired key among the events, or ids not consecutive)
-     * null, and {@link #keysOfInserted} matches the returned ids by key instead.
+     * consecutive and the i-th smallest belongs to the i-th event, and they come back in event
+     * order. Otherwise (a duplicate or an expired key among the events, or ids not consecutive)
+     * {@link #keysOf} matches the returned ids by key instead.
      */
-    private long[] insertEventsSqlite(List<EventRecord> events) throws SQLException {
-        returnedIds = new long[events.size()];
-        returnedCount = 0;
+    private ReturnedIds insertEventsSqlite(List<EventRecord> events) throws SQLException {
+        long[] ids = new long[events.size()];
+        int[] count = {0};
         INSERT_EVENTS.insertReturning(connection, events, INSERT_EVENTS_SUFFIX_IDS, rs -> {
-            if (returnedCount == returnedIds.length) {
+            if (count[0] == ids.length) {
                 throw new SQLException("event insert returned more ids than rows");
             }
-            returnedIds[returnedCount++] = rs.getLong(1);
+            ids[count[0]++] = rs.getLong(1);
         });
-        if (returnedCount != events.size()) {
-            return null;
+        if (count[0] != ids.length) {
+            return new ReturnedIds(ids, count[0], false);
         }
-        long[] ids = returnedIds;
         java.util.Arrays.sort(ids);
-        return ids.length == 0 || ids[ids.length - 1] - ids[0] == ids.length - 1 ? ids : null;
+        return new ReturnedIds(ids, ids.length, ids.length == 0 || ids[ids.length - 1] - ids[0] == ids.length - 1);
     }
 
-    /** The keys of the rows {@link #insertEventsSqlite} inserted, read back by id. */
-    private void keysOfInserted(java.util.Map<Key, Long> inserted) throws SQLException {
-        for (int from = 0; from < returnedCount; from += IDS_PER_SELECT) {
-            int count = Math.min(IDS_PER_SELECT, returnedCount - from);
+    /** The keys of the rows an insert returned the ids of, read back by id. */
+    private void keysOf(ReturnedIds returned, java.util.Map<Key, Long> inserted) throws SQLException {
+        long[] returnedIds = returned.ids();
+        for (int from = 0; from < returned.count(); from += IDS_PER_SELECT) {
+            int count = Math.min(IDS_PER_SELECT, returned.count() - from);
             String sql = KEYS_OF_IDS.formatted("?, ".repeat(count - 1) + "?");
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 for (int i = 0; i < count; i++) {
