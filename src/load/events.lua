@@ -3,6 +3,14 @@
 -- when several runs go to the same gateway: RUN (environment variable) names the run; without it
 -- the run is named after the clock.
 -- BATCH (environment variable, default 1) events per request; each event is about 1 KB.
+-- IDS (environment variable) how event and order ids look:
+--   sequential (default)  "load-<run>-<thread>-<counter>" and "o-<counter>": each lands next to the
+--                         previous one in the store's indexes
+--   uuid                  random version-4 UUIDs as event ids (what most senders use), order ids
+--                         sequential (what most shops number orders by)
+--   uuid-all              random UUIDs for both
+-- Random keys land on a random page of every index keyed by them, which costs the single writer
+-- a page per index per event (docs/benchmarks.md, session 9).
 local batch = tonumber(os.getenv("BATCH") or "1")
 local key = os.getenv("SLUICE_KEY") or "slk_demo_local_only"
 local threads = {}
@@ -11,13 +19,15 @@ local thread_id = 0
 local run = os.getenv("RUN") or string.format("%x%04x", os.time(), math.floor(os.clock() * 1e6) % 65536)
 
 local ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 " .. string.rep("x", 220)
-local template = '{"event_id":"load-%s-%d-%d","event_name":"Purchase","event_time":%d,"action_source":"website",' ..
+local ids = os.getenv("IDS") or "sequential"
+assert(ids == "sequential" or ids == "uuid" or ids == "uuid-all", "IDS must be sequential, uuid or uuid-all")
+local template = '{"event_id":"%s","event_name":"Purchase","event_time":%d,"action_source":"website",' ..
   '"event_source_url":"https://shop.example/checkout?step=confirm",' ..
   '"user":{"email":"shopper%d@example.com","phone":"+1 650 555 %04d","first_name":"Jane","last_name":"Doe",' ..
   '"city":"Menlo Park","state":"CA","zip":"94025","country":"US","external_id":"cust-%d",' ..
   '"client_ip":"203.0.113.7","user_agent":"' .. ua .. '",' ..
   '"click_ids":{"fbp":"fb.1.1596403881668.1116446470","gclid":"Cj0KCQiA-load-test"}},' ..
-  '"custom":{"value":"129.90","currency":"EUR","order_id":"o-%d","content_ids":["sku-1","sku-2"],"num_items":2},' ..
+  '"custom":{"value":"129.90","currency":"EUR","order_id":"%s","content_ids":["sku-1","sku-2"],"num_items":2},' ..
   '"attribution":{"utm_source":"facebook","utm_campaign":"bf-2026"},' ..
   '"consent":{"ad_user_data":"granted","ad_personalization":"denied","gpc":false}}'
 
@@ -28,13 +38,24 @@ function setup(thread)
 end
 
 function init(args)
+  -- Each thread of each run draws its own sequence: the seed mixes the run's name and the thread.
+  local seed = 0
+  for i = 1, #run do seed = (seed * 31 + run:byte(i)) % 2147483647 end
+  math.randomseed(seed + (tid or 0) * 7919)
   headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. key }
+end
+
+local function uuid()
+  return string.format("%08x-%04x-4%03x-%04x-%04x%08x", math.random(0, 0x7fffffff), math.random(0, 0xffff),
+    math.random(0, 0xfff), 0x8000 + math.random(0, 0x3fff), math.random(0, 0xffff), math.random(0, 0x7fffffff))
 end
 
 local function event()
   counter = counter + 1
   local n = counter % 10000
-  return string.format(template, run, tid, counter, os.time() - 60, counter, n, counter, counter)
+  local event_id = ids == "sequential" and string.format("load-%s-%d-%d", run, tid, counter) or uuid()
+  local order_id = ids == "uuid-all" and uuid() or ("o-" .. counter)
+  return string.format(template, event_id, os.time() - 60, counter, n, counter, order_id)
 end
 
 function request()

@@ -4,6 +4,7 @@
 #
 #   src/load/ingest-alloc.sh                  # batches of 100, 10 s warm-up, 20 s measured
 #   BATCH=1 src/load/ingest-alloc.sh          # single events
+#   IDS=uuid src/load/ingest-alloc.sh         # random event ids (src/load/events.lua)
 #   NO_BUILD=1 CONNECTIONS=8 src/load/ingest-alloc.sh
 #
 # Sluice runs on conf/jvm.options with -Xlog:gc over SQLite in a fresh temporary directory with

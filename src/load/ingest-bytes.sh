@@ -6,6 +6,7 @@
 #
 #   src/load/ingest-bytes.sh                  # batches of 100, 10 s warm-up, 10 s measured
 #   BATCH=1 src/load/ingest-bytes.sh          # single events
+#   IDS=uuid src/load/ingest-bytes.sh         # random event ids (src/load/events.lua)
 #   NO_BUILD=1 CONNECTIONS=64 src/load/ingest-bytes.sh
 #
 # Sluice runs on conf/jvm.options over SQLite in a fresh temporary directory with

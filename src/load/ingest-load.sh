@@ -11,6 +11,9 @@
 # consent, hashing for both platforms, sealing, dedup, audit records, ledger, group commit).
 # Delivery is off: nothing is sent anywhere. src/load/delivery-load.sh measures delivery while
 # ingesting.
+# Sluice is measured twice: with sequential event ids (each lands next to the previous one in the
+# store's indexes) and with random UUIDs as event ids (IDS=uuid in src/load/events.lua: what most
+# senders use, and a random page of every index keyed by the event id per event).
 # Traffic goes to 127.0.0.1 only; every run is bounded by DURATION.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -49,10 +52,10 @@ until curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/"; do sleep 0.05; done
 # Events Sluice answered `accepted` so far (its own counter): every run posts fresh event ids (RUN),
 # and this checks that they were all accepted, not answered as duplicates of an earlier run.
 accepted() { curl -s "http://127.0.0.1:$SLUICE_PORT/metrics" | awk '/^sluice_events_total\{.*outcome="accepted"/ {s+=$NF} END {printf "%.0f", s}'; }
-run() { # name port batch
+run() { # name port batch [ids]
   local before=0 out
   if [ "$2" = "$SLUICE_PORT" ]; then before=$(accepted); fi
-  out=$(RUN=$(date +%s%N) BATCH=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s src/load/events.lua "http://127.0.0.1:$2" | grep '^RESULT' | sed "s/^RESULT/$1/")
+  out=$(RUN=$(date +%s%N) BATCH=$3 IDS=${4:-sequential} wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s src/load/events.lua "http://127.0.0.1:$2" | grep '^RESULT' | sed "s/^RESULT/$1/")
   if [ "$2" = "$SLUICE_PORT" ]; then
     out="$out accepted_per_s=$(( ($(accepted) - before) / ${DURATION%s} ))"
   fi
@@ -70,5 +73,8 @@ echo "sluice RSS after single-event load: $(rss) MiB"
 run "bare-helidon  batch-of-100" "$BARE_PORT" 100
 run "sluice        batch-of-100" "$SLUICE_PORT" 100
 echo "sluice RSS after batch load: $(rss) MiB"
+run "sluice        single       uuid-ids" "$SLUICE_PORT" 1 uuid
+run "sluice        batch-of-100 uuid-ids" "$SLUICE_PORT" 100 uuid
+echo "sluice RSS after the uuid-id loads: $(rss) MiB"
 echo "sluice startup to ready: ${ready_ms} ms (JVM start included)"
 grep -o '"msg":"event=started[^"]*"' "$DATA/sluice.log" || true

@@ -4,6 +4,7 @@
 #
 #   src/load/ingest-threads.sh                 # batches of 100, 20 s warm-up, 15 s measured
 #   BATCH=1 src/load/ingest-threads.sh         # single events
+#   IDS=uuid src/load/ingest-threads.sh        # random event ids (src/load/events.lua)
 #   CONF=conf/application.yaml src/load/ingest-threads.sh   # the demo configuration (one destination)
 #   EXTRA_JVM="-Xmx64m" src/load/ingest-threads.sh          # flags appended to conf/jvm.options
 #   NO_BUILD=1 src/load/ingest-threads.sh      # use target/sluice.jar as it is
