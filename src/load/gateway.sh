@@ -13,7 +13,13 @@ command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; 
 
 DATA=$(mktemp -d)
 PID=
-cleanup() { [ -z "$PID" ] || kill "$PID" 2>/dev/null || true; rm -rf "$DATA"; }
+# Waits for the gateway to exit, so that a script run right after this one finds the port free.
+cleanup() {
+  if [ -n "$PID" ] && kill "$PID" 2>/dev/null; then
+    for _ in $(seq 1 200); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
+  fi
+  rm -rf "$DATA"
+}
 trap cleanup EXIT
 
 start_gateway() {
