@@ -14,7 +14,8 @@
 # CPU per thread comes from /proc/<pid>/task/*/stat (utime + stime, in clock ticks), read just
 # before and just after the measured run; threads with the same name are added up (the virtual
 # threads' carriers appear as ForkJoinPool-1-worker-N, the collector as "VM Thread"). Resident
-# memory is read from /proc/<pid>/status after the run. Linux only.
+# memory is read from /proc/<pid>/status after the run. Each thread's time spent runnable but
+# waiting for a core comes from /proc/<pid>/task/*/schedstat. Linux only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BATCH=${BATCH:-100}
@@ -26,7 +27,14 @@ CONF=${CONF:-src/load/ingest-load.yaml}
 . src/load/gateway.sh
 # shellcheck disable=SC2086
 start_gateway "$PORT" "$CONF" ${EXTRA_JVM:-}
-ticks() { for t in /proc/"$PID"/task/*; do printf '%s\t%s\n' "$(cat "$t/comm")" "$(awk '{print $14 + $15}' "$t/stat")"; done; }
+# Per thread: name, CPU ticks (utime + stime), and nanoseconds spent runnable but waiting for a
+# core (schedstat's second field; 0 where the kernel does not keep it).
+ticks() {
+  for t in /proc/"$PID"/task/*; do
+    printf '%s\t%s\t%s\n' "$(cat "$t/comm")" "$(awk '{print $14 + $15}' "$t/stat")" \
+      "$(awk '{print $2}' "$t/schedstat" 2>/dev/null || echo 0)"
+  done
+}
 
 load warm "$WARMUP" >/dev/null
 ticks >"$DATA/before"
@@ -37,10 +45,13 @@ ticks >"$DATA/after"
 events=$((after - before))
 echo "accepted_per_s=$((events / DURATION)) accepted=$events rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/"$PID"/status) peak_rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/"$PID"/status)"
 hz=$(getconf CLK_TCK)
-per_thread() { # name<TAB>ticks before, name<TAB>ticks after -> seconds<TAB>name, busiest first
-  awk -F'\t' -v hz="$hz" 'FNR == NR { b[$1] += $2; next } { a[$1] += $2 }
-    END { for (k in a) if (a[k] > b[k]) printf "%.2f\t%s\n", (a[k] - b[k]) / hz, k }' "$DATA/before" "$DATA/after" | sort -t$'\t' -k1,1 -g -r
+per_thread() { # ticks before, ticks after -> CPU seconds<TAB>name<TAB>seconds waiting for a core, busiest first
+  awk -F'\t' -v hz="$hz" 'FNR == NR { b[$1] += $2; bw[$1] += $3; next } { a[$1] += $2; aw[$1] += $3 }
+    END { for (k in a) if (a[k] > b[k]) printf "%.2f\t%s\t%.2f\n", (a[k] - b[k]) / hz, k, (aw[k] - bw[k]) / 1e9 }' \
+    "$DATA/before" "$DATA/after" | sort -t$'\t' -k1,1 -g -r
 }
+# A thread that waits long for a core while the machine has idle time is not what limits the
+# rate; the single writer waiting for a core is (docs/benchmarks.md, session 9).
 per_thread | awk -F'\t' -v n="$events" '
-  { total += $1; printf "%-24s %7.2f s %8.1f us/event\n", $2, $1, n ? $1 * 1e6 / n : 0 }
+  { total += $1; printf "%-24s %7.2f s %8.1f us/event %7.2f s waiting for a core\n", $2, $1, n ? $1 * 1e6 / n : 0, $3 }
   END { printf "%-24s %7.2f s %8.1f us/event\n", "all threads", total, n ? total * 1e6 / n : 0 }'
