@@ -74,16 +74,22 @@ final class AuditCompanions implements CompanionSource {
 
         @Override
         public void write(Connection connection, String dialect, List<Companion.Placed> placed) throws SQLException {
-            Map<String, List<ChainAppender.Rendered>> byTenant = new TreeMap<>();
+            Map<String, List<Companion.Placed>> byTenant = new TreeMap<>();
             Instant latest = Instant.EPOCH;
             for (Companion.Placed p : placed) {
-                Decisions d = (Decisions) p.companion();
-                byTenant.computeIfAbsent(p.event().tenantId(), t -> new ArrayList<>()).add(d.record());
+                byTenant.computeIfAbsent(p.event().tenantId(), t -> new ArrayList<>()).add(p);
                 latest = latest.isBefore(p.event().receivedAt()) ? p.event().receivedAt() : latest;
             }
-            for (Map.Entry<String, List<ChainAppender.Rendered>> tenant : byTenant.entrySet()) {
+            for (Map.Entry<String, List<Companion.Placed>> tenant : byTenant.entrySet()) {
+                List<Companion.Placed> ofTenant = tenant.getValue();
+                List<ChainAppender.Rendered> records = new ArrayList<>(ofTenant.size());
+                long[] eventRowIds = new long[ofTenant.size()];
+                for (int i = 0; i < eventRowIds.length; i++) {
+                    records.add(((Decisions) ofTenant.get(i).companion()).record());
+                    eventRowIds[i] = ofTenant.get(i).eventRowId();
+                }
                 ChainAppender.Head head = appender.lock(connection, dialect, tenant.getKey(), latest);
-                appender.appendRendered(connection, tenant.getKey(), head, tenant.getValue());
+                appender.appendRendered(connection, tenant.getKey(), head, records, eventRowIds);
             }
         }
     }

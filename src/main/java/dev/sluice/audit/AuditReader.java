@@ -73,15 +73,50 @@ final class AuditReader {
         }
     }
 
+    /**
+     * Records of a live events row carry its row id and are found through it: the event id leads
+     * the events dedup index. Every other record with an event id (written before that column,
+     * of another kind, or whose events row was deleted or superseded) has no row id and is in
+     * the index on event ids (V30__audit_event_rows.sql). A query by event id reads both, each
+     * through its index, and merges them in sequence order. SQLite is told which index
+     * ({@code INDEXED BY}): left to itself it walks the tenant's records in sequence order (the
+     * primary key serves the ORDER BY), reading the whole log to find one event's records.
+     */
+    private static final String BY_LIVE_EVENT_ROW =
+            " AND event_row_id IS NOT NULL AND event_row_id IN (SELECT id FROM events WHERE tenant_id = ? AND event_id = ? AND superseded_at IS NULL)";
+    private static final String BY_EVENT_ID = " AND event_row_id IS NULL AND event_id = ?";
+
     private List<StoredRecord> select(String tenantId, AuditQuery query, int limit) throws SQLException {
+        if (query.eventId().isEmpty()) {
+            return select(tenantId, query, limit, "", "", List.of());
+        }
+        String eventId = query.eventId().get();
+        boolean sqlite = !StoreConfig.POSTGRES.equals(sql.dialect());
+        List<StoredRecord> live = select(tenantId, query, limit, sqlite ? " INDEXED BY audit_records_event_row" : "",
+                BY_LIVE_EVENT_ROW, List.of(tenantId, eventId));
+        List<StoredRecord> other = select(tenantId, query, limit, sqlite ? " INDEXED BY audit_records_event" : "",
+                BY_EVENT_ID, List.of(eventId));
+        List<StoredRecord> merged = new ArrayList<>(Math.min(limit, live.size() + other.size()));
+        int a = 0;
+        int b = 0;
+        while (merged.size() < limit && (a < live.size() || b < other.size())) {
+            boolean takeLive = b == other.size() || (a < live.size() && live.get(a).seq() < other.get(b).seq());
+            merged.add(takeLive ? live.get(a++) : other.get(b++));
+        }
+        return merged;
+    }
+
+    private List<StoredRecord> select(String tenantId, AuditQuery query, int limit, String indexedBy,
+                                      String eventPredicate, List<Object> eventArgs) throws SQLException {
         StringBuilder where = new StringBuilder(" WHERE tenant_id = ? AND seq > ?");
         List<Object> args = new ArrayList<>(List.of(tenantId, query.afterSeq()));
         query.from().ifPresent(t -> { where.append(" AND recorded_at >= ?"); args.add(t.toEpochMilli()); });
         query.to().ifPresent(t -> { where.append(" AND recorded_at < ?"); args.add(t.toEpochMilli()); });
-        query.eventId().ifPresent(e -> { where.append(" AND event_id = ?"); args.add(e); });
+        where.append(eventPredicate);
+        args.addAll(eventArgs);
         query.kind().ifPresent(k -> { where.append(" AND kind = ?"); args.add(k); });
         decisionFilters(query, where, args);
-        String statement = "SELECT " + COLUMNS + " FROM audit_records" + where + " ORDER BY seq LIMIT ?";
+        String statement = "SELECT " + COLUMNS + " FROM audit_records" + indexedBy + where + " ORDER BY seq LIMIT ?";
         args.add(limit);
         return sql.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(statement)) {

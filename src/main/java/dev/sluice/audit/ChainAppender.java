@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,8 @@ final class ChainAppender {
     private static final String UPDATE_HEAD = """
             UPDATE audit_heads SET seq = ?, hash = ?, checkpoint_seq = ?, checkpoint_at = ? WHERE tenant_id = ?""";
     /** One record to insert, its chain fields already computed. */
-    private record Row(String tenantId, long seq, Rendered rendered, String body, String prev, String hash) {
+    /** One record to insert; {@code eventRowId} is the events row a decision record was written with, or null. */
+    private record Row(String tenantId, long seq, Rendered rendered, Long eventRowId, String body, String prev, String hash) {
     }
 
     /**
@@ -62,7 +64,7 @@ final class ChainAppender {
 
     private static final MultiRowInsert<Row> INSERT_RECORDS = new MultiRowInsert<>("audit_records",
             List.of("tenant_id", "seq", "kind", "recorded_at", "event_id", "destination_id", "decision", "rule_ids",
-                    "body", "prev_hash", "hash"),
+                    "body", "prev_hash", "hash", "event_row_id"),
             ChainAppender::bind);
     private static final String INSERT_CHECKPOINT = """
             INSERT INTO audit_checkpoints (tenant_id, seq, hash, signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?, ?)""";
@@ -110,11 +112,18 @@ final class ChainAppender {
         for (AuditEntry entry : entries) {
             rendered.add(render(tenantId, entry));
         }
-        return appendRendered(c, tenantId, head, rendered);
+        return appendRendered(c, tenantId, head, rendered, null);
     }
 
-    /** {@link #append} for records rendered beforehand, outside the transaction. */
-    Head appendRendered(Connection c, String tenantId, Head head, List<Rendered> entries) throws SQLException {
+    /**
+     * {@link #append} for records rendered beforehand, outside the transaction.
+     *
+     * @param eventRowIds for each entry, the events row it was written with (by-event lookups find
+     *                    the record through that row while it lives; see V30__audit_event_rows.sql),
+     *                    or null for none
+     */
+    Head appendRendered(Connection c, String tenantId, Head head, List<Rendered> entries, long[] eventRowIds)
+            throws SQLException {
         if (entries.isEmpty()) {
             return head;
         }
@@ -122,11 +131,12 @@ final class ChainAppender {
         String hash = head.hash();
         List<Row> rows = new ArrayList<>(entries.size());
         java.security.MessageDigest digest = ChainHash.newDigest();
-        for (Rendered entry : entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            Rendered entry = entries.get(i);
             seq++;
             String body = entry.body().close(seq);
             String next = ChainHash.of(digest, hash, body);
-            rows.add(new Row(tenantId, seq, entry, body, hash, next));
+            rows.add(new Row(tenantId, seq, entry, eventRowIds == null ? null : eventRowIds[i], body, hash, next));
             hash = next;
         }
         INSERT_RECORDS.insert(c, rows);
@@ -183,6 +193,11 @@ final class ChainAppender {
         ps.setString(o + 9, row.body());
         ps.setString(o + 10, row.prev());
         ps.setString(o + 11, row.hash());
+        if (row.eventRowId() == null) {
+            ps.setNull(o + 12, Types.BIGINT);
+        } else {
+            ps.setLong(o + 12, row.eventRowId());
+        }
     }
 
     private static void writeHead(Connection c, String tenantId, Head head) throws SQLException {

@@ -167,6 +167,50 @@ abstract class AbstractAuditLogTest {
                 warehouseLines.get(1));
     }
 
+    @Test
+    void aQueryByEventFindsItsRecordsThroughTheLiveEventRowAndAfterTheRowIsSupersededOrDeleted() {
+        for (String id : List.of("o-1", "o-2", "o-3")) {
+            assertEquals(EventResult.Status.ACCEPTED, f.ingest(f.acme, f.purchase(id, EMAIL, PHONE)).getFirst().status());
+        }
+        assertEquals(3, f.queryLong("SELECT count(*) FROM audit_records WHERE tenant_id = 'acme' AND event_row_id ="
+                + " (SELECT id FROM events e WHERE e.tenant_id = 'acme' AND e.event_id = audit_records.event_id)"),
+                "a decision record carries the row of the event it was written with");
+        assertEquals(List.of(1L), seqs(byEvent("o-1")));
+        assertEquals(List.of(2L), seqs(byEvent("o-2")));
+
+        // A record without a row id (written before the column existed) is found by its event id.
+        f.execute("UPDATE audit_records SET event_row_id = NULL WHERE tenant_id = 'acme' AND seq = 2");
+        assertEquals(List.of(2L), seqs(byEvent("o-2")));
+
+        // Deleting an events row (the purges do) leaves its records to the index on event ids.
+        f.execute("DELETE FROM events WHERE tenant_id = 'acme' AND event_id = 'o-3'");
+        assertEquals(0, f.queryLong("SELECT count(*) FROM audit_records WHERE seq = 3 AND event_row_id IS NOT NULL"));
+        assertEquals(List.of(3L), seqs(byEvent("o-3")));
+
+        // Past the dedup window the key is accepted again: the old row is superseded, and the old
+        // record is found beside the new one.
+        f.clock.advance(Duration.ofDays(8));
+        assertEquals(EventResult.Status.ACCEPTED, f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE)).getFirst().status());
+        assertEquals(0, f.queryLong("SELECT count(*) FROM audit_records WHERE seq = 1 AND event_row_id IS NOT NULL"),
+                "superseding the row clears the old record's row id");
+        long newSeq = f.log.tip("acme").seq();
+        assertEquals(List.of(1L, newSeq), seqs(byEvent("o-1")));
+        assertEquals(List.of(1L), f.log.page("acme", pageOf(byEvent("o-1"), 0), 1).stream().map(StoredRecord::seq).toList(),
+                "the limit applies to the merged records");
+        assertEquals(List.of(newSeq), f.log.page("acme", pageOf(byEvent("o-1"), 1), 10).stream().map(StoredRecord::seq).toList(),
+                "and so does the position to continue after");
+        assertEquals(List.of(), seqs(byEvent("o-9")));
+        assertTrue(f.log.verify("acme").ok(), "the row id is a locator outside the hashed body");
+    }
+
+    private static AuditQuery byEvent(String eventId) {
+        return query(Optional.empty(), Optional.empty(), Optional.of(eventId), Optional.empty());
+    }
+
+    private static AuditQuery pageOf(AuditQuery q, long afterSeq) {
+        return new AuditQuery(q.from(), q.to(), q.destinationId(), q.decision(), q.eventId(), q.ruleId(), q.kind(), afterSeq);
+    }
+
     private List<Long> seqs(AuditQuery query) {
         return f.log.page("acme", query, 10).stream().map(StoredRecord::seq).toList();
     }
