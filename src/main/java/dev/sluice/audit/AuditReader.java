@@ -82,8 +82,8 @@ final class AuditReader {
      * ({@code INDEXED BY}): left to itself it walks the tenant's records in sequence order (the
      * primary key serves the ORDER BY), reading the whole log to find one event's records.
      */
-    private static final String BY_LIVE_EVENT_ROW =
-            " AND event_row_id IS NOT NULL AND event_row_id IN (SELECT id FROM events WHERE tenant_id = ? AND event_id = ? AND superseded_at IS NULL)";
+    private static final String BY_LIVE_EVENT_ROW = " AND event_row_id IS NOT NULL AND event_row_id IN"
+            + " (SELECT id FROM events WHERE tenant_id = ? AND event_id = ? AND superseded_at IS NULL)";
     private static final String BY_EVENT_ID = " AND event_row_id IS NULL AND event_id = ?";
 
     private List<StoredRecord> select(String tenantId, AuditQuery query, int limit) throws SQLException {

@@ -32,9 +32,11 @@ final class ChainAppender {
             VALUES (?, 0, ?, 0, ?) ON CONFLICT (tenant_id) DO NOTHING""";
     private static final String UPDATE_HEAD = """
             UPDATE audit_heads SET seq = ?, hash = ?, checkpoint_seq = ?, checkpoint_at = ? WHERE tenant_id = ?""";
-    /** One record to insert, its chain fields already computed. */
-    /** One record to insert; {@code eventRowId} is the events row a decision record was written with, or null. */
-    private record Row(String tenantId, long seq, Rendered rendered, Long eventRowId, String body, String prev, String hash) {
+    /**
+     * One record to insert, its chain fields already computed; {@code eventRowId} is the events
+     * row a decision record was written with, or {@link #NO_EVENT_ROW}.
+     */
+    private record Row(String tenantId, long seq, Rendered rendered, long eventRowId, String body, String prev, String hash) {
     }
 
     /**
@@ -61,6 +63,9 @@ final class ChainAppender {
                     DecisionColumns.rules(elements));
         }
     }
+
+    /** Row ids start at 1 on both databases, so 0 stands for no events row. */
+    private static final long NO_EVENT_ROW = 0;
 
     private static final MultiRowInsert<Row> INSERT_RECORDS = new MultiRowInsert<>("audit_records",
             List.of("tenant_id", "seq", "kind", "recorded_at", "event_id", "destination_id", "decision", "rule_ids",
@@ -136,7 +141,7 @@ final class ChainAppender {
             seq++;
             String body = entry.body().close(seq);
             String next = ChainHash.of(digest, hash, body);
-            rows.add(new Row(tenantId, seq, entry, eventRowIds == null ? null : eventRowIds[i], body, hash, next));
+            rows.add(new Row(tenantId, seq, entry, eventRowIds == null ? NO_EVENT_ROW : eventRowIds[i], body, hash, next));
             hash = next;
         }
         INSERT_RECORDS.insert(c, rows);
@@ -193,7 +198,7 @@ final class ChainAppender {
         ps.setString(o + 9, row.body());
         ps.setString(o + 10, row.prev());
         ps.setString(o + 11, row.hash());
-        if (row.eventRowId() == null) {
+        if (row.eventRowId() == NO_EVENT_ROW) {
             ps.setNull(o + 12, Types.BIGINT);
         } else {
             ps.setLong(o + 12, row.eventRowId());

@@ -201,6 +201,11 @@ abstract class AbstractAuditLogTest {
                 "and so does the position to continue after");
         assertEquals(List.of(), seqs(byEvent("o-9")));
         assertTrue(f.log.verify("acme").ok(), "the row id is a locator outside the hashed body");
+
+        // The same event id at another tenant is that tenant's alone, on both paths.
+        assertEquals(EventResult.Status.ACCEPTED, f.ingest(f.globex, f.purchase("o-1", EMAIL, PHONE)).getFirst().status());
+        assertEquals(List.of(1L), f.log.page("globex", byEvent("o-1"), 10).stream().map(StoredRecord::seq).toList());
+        assertEquals(List.of(1L, newSeq), seqs(byEvent("o-1")));
     }
 
     private static AuditQuery byEvent(String eventId) {
