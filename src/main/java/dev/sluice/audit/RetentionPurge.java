@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * part and the retention record share one transaction.
  */
 public final class RetentionPurge {
-    static final int CHUNK = 5_000;
+    /** Rows per chunk; as {@code JdbcStore.PURGE_CHUNK}, events rows move their audit records' lookup when deleted. */
+    static final int CHUNK = 2_000;
 
     /** How long each kind is kept; empty keeps it forever. */
     public record Policy(Optional<Duration> events, Optional<Duration> delivered, Optional<Duration> deadLetters,

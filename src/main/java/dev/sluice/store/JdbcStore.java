@@ -11,8 +11,13 @@ import java.util.Objects;
 /** The {@link Store} over JDBC; dialect differences live in {@link Connections} and the migrations. */
 final class JdbcStore implements Store {
 
-    /** Rows deleted per purge transaction, so a purge never holds the write lock for long. */
-    static final int PURGE_CHUNK = 5_000;
+    /**
+     * Rows deleted per purge transaction, so a purge never holds the write lock for long. Each
+     * deleted row also moves its audit record into the index on event ids (a trigger,
+     * V30__audit_event_rows.sql): with random event ids a chunk of 5,000 took 151 ms on SQLite
+     * against 105 ms before, so chunks are 2,000 rows (docs/benchmarks.md, session 9).
+     */
+    static final int PURGE_CHUNK = 2_000;
 
     // outbox has no index on event_row_id (it would cost every write), so each dialect gets the
     // form its planner runs without one. SQLite materializes NOT IN's pending set once, found
