@@ -91,10 +91,12 @@ public final class RetentionPurge {
         return Map.copyOf(purged);
     }
 
+    // SQLite: each candidate's open outbox rows through the index on event_row_id
+    // (V31__outbox_event_row.sql), instead of reading every open outbox row under the writer.
     private static final String EVENTS_SQLITE = """
             DELETE FROM events WHERE id IN (
-              SELECT id FROM events WHERE tenant_id = ? AND received_at < ? AND dedup_until <= ?
-                AND id NOT IN (SELECT event_row_id FROM outbox WHERE state = 'pending')
+              SELECT e.id FROM events e WHERE e.tenant_id = ? AND e.received_at < ? AND e.dedup_until <= ?
+                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
               LIMIT ?)""";
     private static final String EVENTS_PG = """
             DELETE FROM events WHERE id IN (
@@ -103,7 +105,8 @@ public final class RetentionPurge {
               LIMIT ?)""";
     private static final String SUBJECTS_SQLITE = """
             DELETE FROM audit_subjects WHERE tenant_id = ? AND received_at < ?
-              AND event_row_id NOT IN (SELECT event_row_id FROM outbox WHERE state IN ('pending', 'dead'))""";
+              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = audit_subjects.event_row_id
+                              AND o.state IN ('pending', 'dead'))""";
     private static final String SUBJECTS_PG = """
             DELETE FROM audit_subjects s WHERE s.tenant_id = ? AND s.received_at < ?
               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = s.event_row_id AND o.state IN ('pending', 'dead'))""";

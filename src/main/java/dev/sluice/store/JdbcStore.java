@@ -19,15 +19,15 @@ final class JdbcStore implements Store {
      */
     static final int PURGE_CHUNK = 2_000;
 
-    // outbox has no index on event_row_id (it would cost every write), so each dialect gets the
-    // form its planner runs without one. SQLite materializes NOT IN's pending set once, found
-    // through the partial index on pending rows; PostgreSQL turns NOT EXISTS into a hash
-    // anti-join, where NOT IN would degrade to a per-row subplan once the set outgrows work_mem.
+    // SQLite finds each candidate's open outbox rows through the index on event_row_id
+    // (V31__outbox_event_row.sql): NOT IN read the whole pending set per statement while holding
+    // the single writer. PostgreSQL turns NOT EXISTS into a hash anti-join, where NOT IN would
+    // degrade to a per-row subplan once the set outgrows work_mem; its purge does not block ingest.
     private static final String PURGE_SQLITE = """
             DELETE FROM events WHERE id IN (
-              SELECT id FROM events
-              WHERE dedup_until <= ?
-                AND id NOT IN (SELECT event_row_id FROM outbox WHERE state = 'pending')
+              SELECT e.id FROM events e
+              WHERE e.dedup_until <= ?
+                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
               LIMIT ?)""";
     private static final String PURGE_POSTGRES = """
             DELETE FROM events WHERE id IN (
