@@ -1,6 +1,5 @@
 package dev.sluice.audit;
 
-import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreException;
 
 import java.sql.Connection;
@@ -61,13 +60,12 @@ public final class RetentionPurge {
      */
     public Map<String, Long> run(String tenantId) {
         Instant now = log.clock().instant();
-        boolean postgres = StoreConfig.POSTGRES.equals(log.sql().dialect());
         Map<String, Long> purged = new TreeMap<>();
         try {
             policy.events().ifPresent(d -> {
                 long cutoff = now.minus(d).toEpochMilli();
-                purged.put("events", chunked(postgres ? EVENTS_PG : EVENTS_SQLITE, tenantId, cutoff, now.toEpochMilli()));
-                purged.put("subject_links", once(postgres ? SUBJECTS_PG : SUBJECTS_SQLITE, tenantId, cutoff));
+                purged.put("events", chunked(EVENTS, tenantId, cutoff, now.toEpochMilli()));
+                purged.put("subject_links", once(SUBJECTS, tenantId, cutoff));
             });
             policy.delivered().ifPresent(d -> purged.put("delivered",
                     chunked(OUTBOX.formatted("delivered"), tenantId, now.minus(d).toEpochMilli(), null)));
@@ -91,24 +89,15 @@ public final class RetentionPurge {
         return Map.copyOf(purged);
     }
 
-    // SQLite: each candidate's open outbox rows through the index on event_row_id
-    // (V31__outbox_event_row.sql), instead of reading every open outbox row under the writer.
-    private static final String EVENTS_SQLITE = """
+    // Each candidate's open outbox rows through the index on event_row_id (on SQLite
+    // V31__outbox_event_row.sql), instead of reading every open outbox row under the writer.
+    private static final String EVENTS = """
             DELETE FROM events WHERE id IN (
               SELECT e.id FROM events e WHERE e.tenant_id = ? AND e.received_at < ? AND e.dedup_until <= ?
                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
               LIMIT ?)""";
-    private static final String EVENTS_PG = """
-            DELETE FROM events WHERE id IN (
-              SELECT e.id FROM events e WHERE e.tenant_id = ? AND e.received_at < ? AND e.dedup_until <= ?
-                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
-              LIMIT ?)""";
-    private static final String SUBJECTS_SQLITE = """
-            DELETE FROM audit_subjects WHERE tenant_id = ? AND received_at < ?
-              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = audit_subjects.event_row_id
-                              AND o.state IN ('pending', 'dead'))""";
-    private static final String SUBJECTS_PG = """
-            DELETE FROM audit_subjects s WHERE s.tenant_id = ? AND s.received_at < ?
+    private static final String SUBJECTS = """
+            DELETE FROM audit_subjects AS s WHERE s.tenant_id = ? AND s.received_at < ?
               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = s.event_row_id AND o.state IN ('pending', 'dead'))""";
     private static final String OUTBOX = """
             DELETE FROM outbox WHERE id IN (

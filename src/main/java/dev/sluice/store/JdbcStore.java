@@ -19,17 +19,11 @@ final class JdbcStore implements Store {
      */
     static final int PURGE_CHUNK = 2_000;
 
-    // SQLite finds each candidate's open outbox rows through the index on event_row_id
-    // (V31__outbox_event_row.sql): NOT IN read the whole pending set per statement while holding
-    // the single writer. PostgreSQL turns NOT EXISTS into a hash anti-join, where NOT IN would
-    // degrade to a per-row subplan once the set outgrows work_mem; its purge does not block ingest.
-    private static final String PURGE_SQLITE = """
-            DELETE FROM events WHERE id IN (
-              SELECT e.id FROM events e
-              WHERE e.dedup_until <= ?
-                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
-              LIMIT ?)""";
-    private static final String PURGE_POSTGRES = """
+    // Each candidate's pending outbox rows are found through the index on event_row_id (on SQLite
+    // V31__outbox_event_row.sql): NOT IN read the whole pending set per statement, which on SQLite
+    // held the single writer for about a second with a large backlog. PostgreSQL runs NOT EXISTS
+    // as an anti-join.
+    private static final String PURGE = """
             DELETE FROM events WHERE id IN (
               SELECT e.id FROM events e
               WHERE e.dedup_until <= ?
@@ -44,13 +38,11 @@ final class JdbcStore implements Store {
             FROM outbox WHERE tenant_id = ? ORDER BY id LIMIT ?""";
 
     private final Connections connections;
-    private final String purgeSql;
     private final DeliveryStore delivery;
 
     JdbcStore(Connections connections) {
         this.connections = connections;
         this.delivery = new JdbcDeliveryStore(connections);
-        this.purgeSql = StoreConfig.POSTGRES.equals(connections.kind()) ? PURGE_POSTGRES : PURGE_SQLITE;
     }
 
     @Override
@@ -136,7 +128,7 @@ final class JdbcStore implements Store {
             int deleted;
             do {
                 deleted = connections.inTransaction(c -> {
-                    try (PreparedStatement ps = c.prepareStatement(purgeSql)) {
+                    try (PreparedStatement ps = c.prepareStatement(PURGE)) {
                         ps.setLong(1, now.toEpochMilli());
                         ps.setInt(2, PURGE_CHUNK);
                         return ps.executeUpdate();

@@ -468,6 +468,13 @@ abstract class AbstractAuditLogTest {
 
         assertEquals(15L, purged.get("audit"));
         assertTrue(purged.get("delivered") > 0, purged.toString());
+        // Events rows and subject keys go only where no delivery is open: o-1 was delivered,
+        // o-2 to o-15 still have pending outbox rows (an erasure must still reach them).
+        assertEquals(0, f.queryLong("SELECT count(*) FROM events WHERE tenant_id = 'acme' AND event_id = 'o-1'"));
+        assertEquals(15, f.queryLong("SELECT count(*) FROM events WHERE tenant_id = 'acme'"),
+                "o-2 to o-15 and the recent o-new");
+        assertEquals(15, f.queryLong("SELECT count(DISTINCT event_row_id) FROM audit_subjects WHERE tenant_id = 'acme'"),
+                "o-2 to o-15 and the recent o-new keep their subject keys");
         AuditLog.Verification v = f.log.verify("acme");
         assertTrue(v.ok(), v.toString());
         assertEquals(16, v.firstSeq());
