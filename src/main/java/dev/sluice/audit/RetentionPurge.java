@@ -1,5 +1,6 @@
 package dev.sluice.audit;
 
+import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreException;
 
 import java.sql.Connection;
@@ -27,12 +28,28 @@ import java.util.TreeMap;
  *   <li>{@code audit}: a prefix of the audit chain. The retention record names the first record
  *       kept and its prev_hash, so verification can tell this purge from a deletion.</li>
  * </ul>
- * Deletes go in bounded chunks, each its own transaction, so ingest never waits long; the audit
- * part and the retention record share one transaction.
+ * Deletes go in bounded chunks, each its own transaction, and after each chunk the purge pauses
+ * as long as the chunk took: on SQLite every chunk holds the one writer that ingest's group
+ * commit needs, and back-to-back chunks (or one unbounded statement) kept ingest waiting for
+ * most of a second at a time (docs/benchmarks.md, session 10). The audit part and the retention
+ * record share one transaction.
  */
 public final class RetentionPurge {
-    /** Rows per chunk; as {@code JdbcStore.PURGE_CHUNK}, events rows move their audit records' lookup when deleted. */
-    static final int CHUNK = 2_000;
+    /**
+     * Rows per chunk. Deleting an events row also moves its audit records' lookup (a row update and
+     * an index entry each), so a chunk costs more than its deletes: 200 events rows took about 8 ms
+     * on the (slow) benchmark machine, 2,000 took 57 ms, and chunks of 200 with their pauses left
+     * ingest's latency where it was without a purge (docs/benchmarks.md, session 10).
+     */
+    static final int CHUNK = 200;
+    /** The longest pause between chunks, however long a chunk took. */
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(1);
+
+    /** Waits between chunks; {@link Thread#sleep} outside tests. */
+    @FunctionalInterface
+    interface Pauser {
+        void pause(Duration duration) throws InterruptedException;
+    }
 
     /** How long each kind is kept; empty keeps it forever. */
     public record Policy(Optional<Duration> events, Optional<Duration> delivered, Optional<Duration> deadLetters,
@@ -47,10 +64,18 @@ public final class RetentionPurge {
 
     private final AuditLog log;
     private final Policy policy;
+    private final int chunk;
+    private final Pauser pauser;
 
     public RetentionPurge(AuditLog log, Policy policy) {
+        this(log, policy, CHUNK, Thread::sleep);
+    }
+
+    RetentionPurge(AuditLog log, Policy policy, int chunk, Pauser pauser) {
         this.log = log;
         this.policy = policy;
+        this.chunk = chunk;
+        this.pauser = pauser;
     }
 
     /**
@@ -65,7 +90,7 @@ public final class RetentionPurge {
             policy.events().ifPresent(d -> {
                 long cutoff = now.minus(d).toEpochMilli();
                 purged.put("events", chunked(EVENTS, tenantId, cutoff, now.toEpochMilli()));
-                purged.put("subject_links", once(SUBJECTS, tenantId, cutoff));
+                purged.put("subject_links", chunked(subjects(), tenantId, cutoff, null));
             });
             policy.delivered().ifPresent(d -> purged.put("delivered",
                     chunked(OUTBOX.formatted("delivered"), tenantId, now.minus(d).toEpochMilli(), null)));
@@ -96,9 +121,13 @@ public final class RetentionPurge {
               SELECT e.id FROM events e WHERE e.tenant_id = ? AND e.received_at < ? AND e.dedup_until <= ?
                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
               LIMIT ?)""";
+    // Subject keys have no key column of their own: a chunk names its rows by SQLite's rowid or
+    // PostgreSQL's ctid (= ANY of an array, which PostgreSQL reads as a TID scan).
     private static final String SUBJECTS = """
-            DELETE FROM audit_subjects AS s WHERE s.tenant_id = ? AND s.received_at < ?
-              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = s.event_row_id AND o.state IN ('pending', 'dead'))""";
+            DELETE FROM audit_subjects WHERE %s (
+              SELECT %s FROM audit_subjects s WHERE s.tenant_id = ? AND s.received_at < ?
+                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = s.event_row_id AND o.state IN ('pending', 'dead'))
+              LIMIT ?)""";
     private static final String OUTBOX = """
             DELETE FROM outbox WHERE id IN (
               SELECT id FROM outbox WHERE tenant_id = ? AND state = '%s' AND updated_at < ? LIMIT ?)""";
@@ -155,11 +184,22 @@ public final class RetentionPurge {
         }
     }
 
-    /** Deletes in chunks of {@link #CHUNK}, one transaction each; {@code now} is bound only for events. */
+    private String subjects() {
+        return StoreConfig.POSTGRES.equals(log.sql().dialect())
+                ? SUBJECTS.formatted("ctid = ANY (ARRAY", "s.ctid") + ")"
+                : SUBJECTS.formatted("rowid IN", "s.rowid");
+    }
+
+    /**
+     * Deletes in chunks of {@link #chunk} rows, one transaction each, pausing after each full chunk
+     * as long as it took; {@code now} is bound only for events. An interrupt ends the purge early
+     * (the next run goes on from there).
+     */
     private long chunked(String sql, String tenantId, long cutoff, Long now) {
         long total = 0;
         int deleted;
         do {
+            long started = System.nanoTime();
             deleted = inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     int i = 1;
@@ -168,23 +208,22 @@ public final class RetentionPurge {
                     if (now != null) {
                         ps.setLong(i++, now);
                     }
-                    ps.setInt(i, CHUNK);
+                    ps.setInt(i, chunk);
                     return ps.executeUpdate();
                 }
             });
             total += deleted;
-        } while (deleted == CHUNK);
-        return total;
-    }
-
-    private long once(String sql, String tenantId, long cutoff) {
-        return inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, tenantId);
-                ps.setLong(2, cutoff);
-                return ps.executeUpdate();
+            if (deleted == chunk) {
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                try {
+                    pauser.pause(took.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : took);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return total;
+                }
             }
-        });
+        } while (deleted == chunk);
+        return total;
     }
 
     private int inTransaction(dev.sluice.store.SqlAccess.Work<Integer> work) {

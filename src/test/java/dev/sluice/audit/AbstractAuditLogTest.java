@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -487,6 +488,29 @@ abstract class AbstractAuditLogTest {
         assertTrue(f.log.verify("acme").ok(), "a second purge re-anchors the chain");
         f.execute("DELETE FROM audit_records WHERE tenant_id = 'acme' AND kind = 'retention'");
         assertFalse(f.log.verify("acme").ok(), "without the retention record the gap is a deletion");
+    }
+
+    @Test
+    void retentionDeletesInSmallTransactionsAndPausesBetweenThem() {
+        fiveEvents();
+        f.execute("UPDATE outbox SET state = 'delivered' WHERE tenant_id = 'acme'");
+        f.clock.advance(Duration.ofDays(40));
+        f.ingest(f.acme, f.purchase("o-new", EMAIL, PHONE));
+        List<Duration> pauses = new ArrayList<>();
+        RetentionPurge purge = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.of(Duration.ofDays(30)),
+                Optional.empty(), Optional.empty(), Optional.empty()), 2, pauses::add);
+
+        Map<String, Long> purged = purge.run("acme");
+
+        assertEquals(15L, purged.get("events"), purged.toString());
+        assertEquals(1, f.queryLong("SELECT count(*) FROM events WHERE tenant_id = 'acme'"), "only o-new is left");
+        assertEquals(1, f.queryLong("SELECT count(DISTINCT event_row_id) FROM audit_subjects WHERE tenant_id = 'acme'"),
+                "every old event's subject keys go, chunk after chunk");
+        long subjectRows = purged.get("subject_links");
+        // A pause after every full chunk of two rows: 7 for the 15 events rows, and one per two subject rows.
+        assertEquals(7 + subjectRows / 2, pauses.size(), pauses.toString());
+        assertTrue(pauses.stream().allMatch(p -> !p.isNegative() && p.compareTo(Duration.ofSeconds(1)) <= 0), pauses.toString());
+        assertTrue(f.log.verify("acme").ok());
     }
 
     @Test
