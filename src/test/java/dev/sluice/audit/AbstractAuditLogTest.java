@@ -458,10 +458,7 @@ abstract class AbstractAuditLogTest {
 
     @Test
     void retentionPurgesOldDataAuditsItselfAndTheChainStillVerifies() {
-        fiveEvents();
-        f.execute("UPDATE outbox SET state = 'delivered' WHERE tenant_id = 'acme' AND event_id = 'o-1'");
-        f.clock.advance(Duration.ofDays(40));
-        f.ingest(f.acme, f.purchase("o-new", EMAIL, PHONE));
+        oldEventsDeliveredWhere("event_id = 'o-1'");
         RetentionPurge purge = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.of(Duration.ofDays(30)),
                 Optional.of(Duration.ofDays(7)), Optional.of(Duration.ofDays(30)), Optional.of(Duration.ofDays(30))));
 
@@ -492,10 +489,7 @@ abstract class AbstractAuditLogTest {
 
     @Test
     void retentionDeletesInSmallTransactionsAndPausesBetweenThem() {
-        fiveEvents();
-        f.execute("UPDATE outbox SET state = 'delivered' WHERE tenant_id = 'acme'");
-        f.clock.advance(Duration.ofDays(40));
-        f.ingest(f.acme, f.purchase("o-new", EMAIL, PHONE));
+        oldEventsDeliveredWhere("true");
         List<Duration> pauses = new ArrayList<>();
         RetentionPurge purge = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.of(Duration.ofDays(30)),
                 Optional.empty(), Optional.empty(), Optional.empty()), 2, pauses::add);
@@ -533,6 +527,17 @@ abstract class AbstractAuditLogTest {
         assertEquals(1, f.log.checkpointDue(List.of("acme", "globex")), "globex has no records");
         assertEquals(0, f.log.checkpointDue(List.of("acme")), "nothing new since");
         assertEquals(1, f.log.checkpoints("acme").getLast().seq());
+    }
+
+    /**
+     * {@link #fiveEvents}, their outbox rows matching {@code condition} delivered, 40 days passed,
+     * and one new event (o-new).
+     */
+    void oldEventsDeliveredWhere(String condition) {
+        fiveEvents();
+        f.execute("UPDATE outbox SET state = 'delivered' WHERE tenant_id = 'acme' AND " + condition);
+        f.clock.advance(Duration.ofDays(40));
+        f.ingest(f.acme, f.purchase("o-new", EMAIL, PHONE));
     }
 
     /**
