@@ -97,7 +97,9 @@ public final class RetentionPurge {
             policy.events().ifPresent(d -> {
                 long cutoff = now.minus(d).toEpochMilli();
                 purged.put("events", chunked(EVENTS, tenantId, cutoff, now.toEpochMilli()));
-                purged.put("subject_links", chunked(subjects(), tenantId, cutoff, null));
+                purged.put("subject_links", postgres()
+                        ? once(SUBJECTS_ALL, tenantId, cutoff)
+                        : chunked(SUBJECTS, tenantId, cutoff, null));
             });
             policy.delivered().ifPresent(d -> purged.put("delivered",
                     chunked(OUTBOX.formatted("delivered"), tenantId, now.minus(d).toEpochMilli(), null)));
@@ -128,13 +130,18 @@ public final class RetentionPurge {
               SELECT e.id FROM events e WHERE e.tenant_id = ? AND e.received_at < ? AND e.dedup_until <= ?
                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
               LIMIT ?)""";
-    // Subject keys have no key column of their own: a chunk names its rows by SQLite's rowid or
-    // PostgreSQL's ctid (= ANY of an array, which PostgreSQL reads as a TID scan).
+    // SQLite: subject keys have no key column of their own, so a chunk names its rows by rowid.
     private static final String SUBJECTS = """
-            DELETE FROM audit_subjects WHERE %s (
-              SELECT %s FROM audit_subjects s WHERE s.tenant_id = ? AND s.received_at < ?
+            DELETE FROM audit_subjects WHERE rowid IN (
+              SELECT s.rowid FROM audit_subjects s WHERE s.tenant_id = ? AND s.received_at < ?
                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = s.event_row_id AND o.state IN ('pending', 'dead'))
               LIMIT ?)""";
+    // PostgreSQL: one statement, as before session 10. Its check for open deliveries is a hash
+    // anti-join over a sequential scan of the outbox (no index on event_row_id there), which a
+    // chunked statement would repeat once per chunk; ingest does not wait for it there.
+    private static final String SUBJECTS_ALL = """
+            DELETE FROM audit_subjects AS s WHERE s.tenant_id = ? AND s.received_at < ?
+              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = s.event_row_id AND o.state IN ('pending', 'dead'))""";
     private static final String OUTBOX = """
             DELETE FROM outbox WHERE id IN (
               SELECT id FROM outbox WHERE tenant_id = ? AND state = '%s' AND updated_at < ? LIMIT ?)""";
@@ -191,10 +198,18 @@ public final class RetentionPurge {
         }
     }
 
-    private String subjects() {
-        return StoreConfig.POSTGRES.equals(log.sql().dialect())
-                ? SUBJECTS.formatted("ctid = ANY (ARRAY", "s.ctid") + ")"
-                : SUBJECTS.formatted("rowid IN", "s.rowid");
+    private boolean postgres() {
+        return StoreConfig.POSTGRES.equals(log.sql().dialect());
+    }
+
+    private long once(String sql, String tenantId, long cutoff) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, tenantId);
+                ps.setLong(2, cutoff);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /**

@@ -501,8 +501,10 @@ abstract class AbstractAuditLogTest {
         assertEquals(1, f.queryLong("SELECT count(DISTINCT event_row_id) FROM audit_subjects WHERE tenant_id = 'acme'"),
                 "every old event's subject keys go, chunk after chunk");
         long subjectRows = purged.get("subject_links");
-        // A pause after every full chunk of two rows: 7 for the 15 events rows, and one per two subject rows.
-        assertEquals(7 + subjectRows / 2, pauses.size(), pauses.toString());
+        // A pause after every full chunk of two rows: 7 for the 15 events rows, and on SQLite one
+        // per two subject rows (PostgreSQL deletes subject keys in one statement).
+        boolean postgres = dev.sluice.store.StoreConfig.POSTGRES.equals(f.log.sql().dialect());
+        assertEquals(7 + (postgres ? 0 : subjectRows / 2), pauses.size(), pauses.toString());
         assertTrue(pauses.stream().allMatch(p -> !p.isNegative() && p.compareTo(Duration.ofSeconds(1)) <= 0), pauses.toString());
         assertTrue(f.log.verify("acme").ok());
     }
