@@ -28,11 +28,12 @@ import java.util.TreeMap;
  *   <li>{@code audit}: a prefix of the audit chain. The retention record names the first record
  *       kept and its prev_hash, so verification can tell this purge from a deletion.</li>
  * </ul>
- * Deletes go in bounded chunks, each its own transaction. On SQLite every chunk holds the one
- * writer that ingest's group commit needs, and back-to-back chunks (or one unbounded statement)
- * kept ingest waiting for most of a second at a time, so there the chunks are small and the purge
- * pauses after each as long as it took (docs/benchmarks.md, session 10). The audit part and the retention
- * record share one transaction.
+ * Deletes go in bounded chunks, each its own transaction (on PostgreSQL subject keys in one
+ * statement, see {@link #SUBJECTS_ALL}). On SQLite every chunk holds the one writer that ingest's
+ * group commit needs, and back-to-back chunks (or one unbounded statement) kept ingest waiting
+ * for most of a second at a time, so there the chunks are small and the purge pauses after each
+ * as long as it took (docs/benchmarks.md, session 10). The audit part and the retention record
+ * share one transaction.
  */
 public final class RetentionPurge {
     /**
@@ -44,8 +45,8 @@ public final class RetentionPurge {
     static final int CHUNK = 200;
     /**
      * Rows per chunk on PostgreSQL, which has no single writer to share: ingest does not wait for
-     * a purge there, and each statement's check for open deliveries reads the open outbox rows, so
-     * fewer, larger chunks (as before session 10), without pauses.
+     * a purge there, and each statement's check for open deliveries scans the outbox, so fewer,
+     * larger chunks (as before session 10), without pauses.
      */
     static final int POSTGRES_CHUNK = 2_000;
     /** The longest pause between chunks, however long a chunk took. */
