@@ -21,6 +21,8 @@ CONNECTIONS=${CONNECTIONS:-64}
 SECONDS_TOTAL=${SECONDS_TOTAL:-90}
 PORT=${PORT:-18080}
 HALF=$((SECONDS_TOTAL / 2))
+# The measured window ends two seconds before wrk does, so it holds load only.
+WINDOW=$((SECONDS_TOTAL - HALF - 2))
 [ "$HALF" -ge 10 ] || { echo "SECONDS_TOTAL must be at least 20" >&2; exit 2; }
 . src/load/gateway.sh
 # shellcheck disable=SC2086
@@ -33,10 +35,8 @@ load steady "$SECONDS_TOTAL" >"$DATA/wrk.txt" &
 WRK=$!
 sleep "$HALF"
 scrape "$DATA/first"; full_first=$(full_collections); lines_first=$(wc -l <"$DATA/gc.log"); accepted_first=$(accepted)
-# Stop two seconds before wrk does, so the window holds load only.
-sleep $((SECONDS_TOTAL - HALF - 2))
+sleep "$WINDOW"
 scrape "$DATA/second"; full_second=$(full_collections); accepted_second=$(accepted)
-window=$((SECONDS_TOTAL - HALF - 2))
 longest=$(tail -n +"$((lines_first + 1))" "$DATA/gc.log" | grep 'Pause Full' | grep -o '[0-9.]*ms$' | tr -d ms | sort -g | tail -1 || true)
 wait "$WRK"
 grep '^RESULT' "$DATA/wrk.txt" | sed 's/^RESULT/whole run (wrk):/'
@@ -55,4 +55,4 @@ awk -v first="$DATA/first" '
     }
     print out
   }' "$DATA/first" "$DATA/second"
-echo "second half: accepted_per_s=$(( (accepted_second - accepted_first) / window )) full_collections=$((full_second - full_first)) longest_full_ms=${longest:-0} rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/"$PID"/status)"
+echo "second half: accepted_per_s=$(( (accepted_second - accepted_first) / WINDOW )) full_collections=$((full_second - full_first)) longest_full_ms=${longest:-0} rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/"$PID"/status)"

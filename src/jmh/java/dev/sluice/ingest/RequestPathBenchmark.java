@@ -102,7 +102,7 @@ public class RequestPathBenchmark {
                         new DestinationConfig("warehouse", "webhook", Map.of("hashing-profile", "google"))), false);
         InstantSource clock = InstantSource.system();
         ConsentPolicy policy = ConsentPolicy.load(Path.of("conf/consent-policy.yaml"));
-        AuditLog audit = new AuditLog(auditStore.sql(), AuditSigner.parse("nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A="),
+        AuditLog audit = new AuditLog(auditStore.sql(), throwawaySigner(),
                 1000, Duration.ofMinutes(5), clock);
         writer = new GroupCommitWriter(new NoWrites(), 4000, new SimpleMeterRegistry());
         pipeline = new IngestPipeline(new EventParser(ParserLimits.defaults(), clock), new ConsentEngine(policy),
@@ -116,6 +116,13 @@ public class RequestPathBenchmark {
         }
         String json = batch == 1 ? events.getFirst() : "{\"events\":[" + String.join(",", events) + "]}";
         body = json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A signing key made for this run only (no records are written, so none is ever signed). */
+    private static AuditSigner throwawaySigner() {
+        byte[] seed = new byte[32];
+        new java.security.SecureRandom().nextBytes(seed);
+        return AuditSigner.parse(java.util.Base64.getEncoder().encodeToString(seed));
     }
 
     @TearDown(Level.Trial)
