@@ -16,6 +16,7 @@ import dev.sluice.consent.ConsentPolicy;
 import dev.sluice.delivery.DeliveryEngine;
 import dev.sluice.event.EventParser;
 import dev.sluice.event.ParserLimits;
+import dev.sluice.http.HelidonReaderFix;
 import dev.sluice.http.HttpApi;
 import dev.sluice.ingest.CompanionSource;
 import dev.sluice.ingest.IngestMetrics;
@@ -161,9 +162,14 @@ public final class Gateway implements AutoCloseable {
             store.close();
             throw e;
         }
-        LOG.log(System.Logger.Level.INFO, "event=started host={0} port={1,number,#} store={2} tenants={3} dispatchers={4} startup_ms={5,number,#}",
+        LOG.log(System.Logger.Level.INFO, "event=started host={0} port={1,number,#} store={2} tenants={3} dispatchers={4} startup_ms={5,number,#} reader_fix={6}",
                 config.host(), server.port(), store.kind(), tenants.size(), deliver ? delivery.dispatcherCount() : 0,
-                (System.nanoTime() - started) / 1_000_000);
+                (System.nanoTime() - started) / 1_000_000, HelidonReaderFix.label());
+        if (!HelidonReaderFix.applied()) {
+            // Helidon's own reader came first on the class path: long-lived connections will make
+            // the serial collector run full collections every few seconds (HelidonReaderFix).
+            LOG.log(System.Logger.Level.WARNING, "event=reader_fix_absent see=dev.sluice.http.HelidonReaderFix");
+        }
         return new Gateway(store, writer, server, delivery, auditJobs, ledgerJobs);
     }
 
