@@ -3,6 +3,7 @@
 #
 #   src/load/ingest-load.sh            # 15 s per scenario, 64 connections
 #   DURATION=30s CONNECTIONS=128 src/load/ingest-load.sh
+#   NO_BUILD=1 src/load/ingest-load.sh # target/ as the last `./mvnw -Pbench package` left it
 #
 # Needs wrk (apt-get install wrk). Sluice runs on its shipped JVM flags (conf/jvm.options), over
 # SQLite in a fresh temporary data directory, with src/load/ingest-load.yaml: the demo
@@ -26,7 +27,7 @@ if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
 
-./mvnw -q -B -Pbench -DskipTests package
+[ -n "${NO_BUILD:-}" ] || ./mvnw -q -B -Pbench -DskipTests package
 DATA=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$DATA"; }
@@ -43,11 +44,19 @@ SLUICE_DELIVERY_ENABLED=false SERVER_PORT=$SLUICE_PORT SLUICE_DATA_dash_DIR="$DA
   "$JAVA" @conf/jvm.options -jar target/sluice.jar >"$DATA/sluice.log" 2>&1 &
 SLUICE_PID=$!
 pids+=($SLUICE_PID)
-until curl -sf "http://127.0.0.1:$SLUICE_PORT/health/ready" >/dev/null; do sleep 0.02; done
+until curl -sf "http://127.0.0.1:$SLUICE_PORT/health/ready" >/dev/null; do
+  kill -0 "$SLUICE_PID" 2>/dev/null || { echo "sluice did not start:" >&2; tail -5 "$DATA/sluice.log" >&2; exit 1; }
+  sleep 0.02
+done
 ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 "$JAVA" @conf/jvm.options -cp "target/classes:target/libs/*" dev.sluice.bench.BareServer "$BARE_PORT" >"$DATA/bare.log" 2>&1 &
-pids+=($!)
-until curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/"; do sleep 0.05; done
+BARE_PID=$!
+pids+=($BARE_PID)
+until curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/"; do
+  # The bare server's class comes from the bench profile's build (target/classes).
+  kill -0 "$BARE_PID" 2>/dev/null || { echo "the bare server did not start:" >&2; tail -5 "$DATA/bare.log" >&2; exit 1; }
+  sleep 0.05
+done
 
 # Events Sluice answered `accepted` so far (its own counter): every run posts fresh event ids (RUN),
 # and this checks that they were all accepted, not answered as duplicates of an earlier run.
