@@ -126,7 +126,7 @@ public final class RetentionPurge {
 
     // Each candidate's open outbox rows through the index on event_row_id (on SQLite
     // V31__outbox_event_row.sql), instead of reading every open outbox row under the writer.
-    private static final String EVENTS = """
+    static final String EVENTS = """
             DELETE FROM events WHERE id IN (
               SELECT e.id FROM events e WHERE e.tenant_id = ? AND e.received_at < ? AND e.dedup_until <= ?
                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
@@ -137,10 +137,10 @@ public final class RetentionPurge {
               SELECT s.rowid FROM audit_subjects s WHERE s.tenant_id = ? AND s.received_at < ?
                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = s.event_row_id AND o.state IN ('pending', 'dead'))
               LIMIT ?)""";
-    // PostgreSQL: one statement, as before session 10. Its check for open deliveries is a hash
-    // anti-join over a sequential scan of the outbox (no index on event_row_id there), which a
-    // chunked statement would repeat once per chunk; ingest does not wait for it there.
-    private static final String SUBJECTS_ALL = """
+    // PostgreSQL: one statement; ingest does not wait for it there. Its check for open deliveries
+    // reads the partial index on open outbox rows (PostgreSQL V31; before it, a sequential scan
+    // of the whole outbox).
+    static final String SUBJECTS_ALL = """
             DELETE FROM audit_subjects AS s WHERE s.tenant_id = ? AND s.received_at < ?
               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = s.event_row_id AND o.state IN ('pending', 'dead'))""";
     private static final String OUTBOX = """
