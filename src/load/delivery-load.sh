@@ -6,11 +6,14 @@
 #
 #   src/load/delivery-load.sh                       # 10,000 events/s for 90 s (30 s JIT warm-up)
 #   RATE=15000 SECONDS_TOTAL=60 src/load/delivery-load.sh
+#   SKIP_BUILD=1 EXTRA_JVM="-XX:-UseSerialGC -XX:+UseG1GC" src/load/delivery-load.sh  # after conf/jvm.options
 #
 # Sluice runs on its shipped JVM flags (conf/jvm.options) over SQLite in a fresh temporary data
 # directory with src/load/delivery-load.yaml (one Meta destination, batches of up to 1000). The
 # load generator and the fake Meta (dev.sluice.bench.DeliveryLoad) share the same cores. Traffic
 # goes to 127.0.0.1 only; every run is bounded by SECONDS_TOTAL plus at most 60 s of draining.
+# Both sides keep their connections (the generator's HTTP client, Sluice's client to the fake
+# Meta), so the collector's full collections over the run are printed too.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=${RATE:-10000}
@@ -36,9 +39,10 @@ until grep -q '^READY' "$DATA/load.log" 2>/dev/null; do
   kill -0 $LOAD_PID 2>/dev/null || { echo "load generator exited before READY (built with -Pbench?):" >&2; cat "$DATA/load.log" >&2; exit 1; }
   sleep 0.05
 done
+# shellcheck disable=SC2086
 BENCH_META_TOKEN=bench-token SERVER_PORT=$SLUICE_PORT SLUICE_DATA_dash_DIR="$DATA/sluice" \
   SLUICE_TENANTS_0_DESTINATIONS_0_SETTINGS_BASE_dash_URL="http://127.0.0.1:$META_PORT" \
-  "$JAVA" @conf/jvm.options -jar target/sluice.jar serve --config src/load/delivery-load.yaml >"$DATA/sluice.log" 2>&1 &
+  "$JAVA" @conf/jvm.options -Xlog:gc:file="$DATA/gc.log" ${EXTRA_JVM:-} -jar target/sluice.jar serve --config src/load/delivery-load.yaml >"$DATA/sluice.log" 2>&1 &
 SLUICE_PID=$!
 pids+=($SLUICE_PID)
 tail -n +2 -f "$DATA/load.log" --pid=$LOAD_PID &
@@ -47,4 +51,5 @@ wait $LOAD_PID || { echo "load generator failed; sluice log:" >&2; tail -20 "$DA
 echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "sluice CPU: $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f", ($14+$15)/hz}' "/proc/$SLUICE_PID/stat") s over the whole run"
 echo "sluice RSS at the end: $(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SLUICE_PID/status") MiB"
+echo "sluice full collections over the run: $(grep -c 'Pause Full' "$DATA/gc.log" || true)"
 grep -o '"msg":"event=dispatcher_error[^"]*"' "$DATA/sluice.log" | sort | uniq -c || true

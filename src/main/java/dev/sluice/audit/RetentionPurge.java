@@ -124,8 +124,9 @@ public final class RetentionPurge {
         return Map.copyOf(purged);
     }
 
-    // Each candidate's open outbox rows through the index on event_row_id (on SQLite
-    // V31__outbox_event_row.sql), instead of reading every open outbox row under the writer.
+    // Each candidate's open outbox rows through the index on event_row_id (V31 of each dialect:
+    // SQLite's over every row, PostgreSQL's over open rows only), instead of reading every open
+    // outbox row (on SQLite, under the writer).
     static final String EVENTS = """
             DELETE FROM events WHERE id IN (
               SELECT e.id FROM events e WHERE e.tenant_id = ? AND e.received_at < ? AND e.dedup_until <= ?
