@@ -117,8 +117,8 @@ final class BatchSender {
     private void settleBatch(List<OutboxItem> batch, DeliveryOutcome outcome, Settlement out,
                              Deque<List<OutboxItem>> work) {
         switch (outcome) {
-            case DeliveryOutcome.Delivered d -> out.delivered.addAll(batch);
-            case DeliveryOutcome.RetryLater r -> batch.forEach(i -> out.retries.add(new Settlement.Retry(i, r.reason(), r.retryAfter())));
+            case DeliveryOutcome.Delivered d -> batch.forEach(i -> out.delivered.add(i.id()));
+            case DeliveryOutcome.RetryLater r -> batch.forEach(i -> out.retries.add(new Settlement.Retry(i.id(), r.reason(), r.retryAfter())));
             case DeliveryOutcome.Rejected r when batch.size() == 1 -> out.dead.add(new Settlement.Dead(batch.getFirst().id(),
                     r.reason(), r.platformCode(), true, Settlement.DeadCause.REJECTED));
             case DeliveryOutcome.Rejected r -> {
@@ -139,8 +139,8 @@ final class BatchSender {
 
     private void settleOne(OutboxItem item, DeliveryOutcome outcome, Settlement out) {
         switch (outcome) {
-            case DeliveryOutcome.Delivered d -> out.delivered.add(item);
-            case DeliveryOutcome.RetryLater r -> out.retries.add(new Settlement.Retry(item, r.reason(), r.retryAfter()));
+            case DeliveryOutcome.Delivered d -> out.delivered.add(item.id());
+            case DeliveryOutcome.RetryLater r -> out.retries.add(new Settlement.Retry(item.id(), r.reason(), r.retryAfter()));
             case DeliveryOutcome.Rejected r -> out.dead.add(new Settlement.Dead(item.id(), r.reason(), r.platformCode(), true,
                     Settlement.DeadCause.REJECTED));
             case DeliveryOutcome.Unhealthy u -> {
@@ -148,7 +148,7 @@ final class BatchSender {
                 out.halt(Optional.of(u.reason()));
             }
             case DeliveryOutcome.PerItem p -> throw new IllegalStateException("PerItem outcomes do not nest");
-            case null -> out.retries.add(new Settlement.Retry(item, connector.type() + ": no result for the item", Optional.empty()));
+            case null -> out.retries.add(new Settlement.Retry(item.id(), connector.type() + ": no result for the item", Optional.empty()));
         }
     }
 

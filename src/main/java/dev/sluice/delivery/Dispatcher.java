@@ -184,7 +184,7 @@ final class Dispatcher implements Runnable {
      * What a round claimed and how sending went; {@code claimed} is null when nothing was claimed.
      * {@code pause} is how long to wait before the next round.
      */
-    private record Round(Map<Long, Claimed> claimed, Settlement out, Duration pause) {
+    private record Round(Map<Long, Held> claimed, Settlement out, Duration pause) {
         static Round idle(Duration pause) {
             return new Round(null, null, pause);
         }
@@ -212,10 +212,10 @@ final class Dispatcher implements Runnable {
             return Round.idle(policy.idlePoll());
         }
         Settlement out = new Settlement();
-        Map<Long, Claimed> byId = new HashMap<>();
+        Map<Long, Held> byId = new HashMap<>();
         List<OutboxItem> sendable = new ArrayList<>(claimed.size());
         for (Claimed row : claimed) {
-            byId.put(row.id(), row);
+            byId.put(row.id(), new Held(row.attempts(), row.createdAt()));
             open(row).ifPresent(sendable::add);
         }
         List<OutboxItem> fresh = new ArrayList<>(sendable.size());
@@ -249,14 +249,22 @@ final class Dispatcher implements Runnable {
     }
 
     /** Writes every settled row back; rows not settled (an exception mid-send) are released. */
-    private void settle(Map<Long, Claimed> byId, Settlement out) {
+    /**
+     * What settlement needs of a claimed row. Not the row itself: its sealed payload would stay
+     * reachable until this round settles, which overlaps the next round's send (docs/benchmarks.md,
+     * Delivery, session 12).
+     */
+    private record Held(int attempts, Instant createdAt) {
+    }
+
+    private void settle(Map<Long, Held> byId, Settlement out) {
         Instant now = clock.instant();
         Set<Long> unsettled = new HashSet<>(byId.keySet());
         if (!out.delivered.isEmpty()) {
-            List<Long> ids = out.delivered.stream().map(OutboxItem::id).toList();
+            List<Long> ids = List.copyOf(out.delivered);
             store.markDelivered(tenantId, owner, ids, now);
-            for (OutboxItem item : out.delivered) {
-                Claimed row = byId.get(item.id());
+            for (long id : ids) {
+                Held row = byId.get(id);
                 Duration latency = Duration.between(row.createdAt(), now);
                 metrics.delivered(tenantId, destinationId, row.attempts() + 1, latency);
                 lastLatency = latency;
@@ -267,10 +275,10 @@ final class Dispatcher implements Runnable {
         }
         List<DeliveryStore.Retry> retries = new ArrayList<>();
         for (Settlement.Retry r : out.retries) {
-            Claimed row = byId.get(r.item().id());
+            Held row = byId.get(r.id());
             int attempts = row.attempts() + 1;
             if (attempts >= policy.maxAttempts() || !now.isBefore(row.createdAt().plus(policy.maxRetryAge()))) {
-                out.dead.add(new Settlement.Dead(row.id(), "retry budget exhausted after " + attempts + " attempts: "
+                out.dead.add(new Settlement.Dead(r.id(), "retry budget exhausted after " + attempts + " attempts: "
                         + r.reason(), Optional.empty(), true, Settlement.DeadCause.BUDGET_EXHAUSTED));
                 continue;
             }
@@ -278,7 +286,7 @@ final class Dispatcher implements Runnable {
             if (r.retryAfter().isPresent() && r.retryAfter().get().compareTo(delay) > 0) {
                 delay = r.retryAfter().get();
             }
-            retries.add(new DeliveryStore.Retry(row.id(), now.plus(delay), r.reason()));
+            retries.add(new DeliveryStore.Retry(r.id(), now.plus(delay), r.reason()));
             error(r.reason());
         }
         store.reschedule(tenantId, owner, retries, now);

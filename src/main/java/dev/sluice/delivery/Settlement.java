@@ -14,8 +14,8 @@ import java.util.Optional;
  */
 final class Settlement {
 
-    /** An item to send again later, at the platform's {@code Retry-After} if it gave one. */
-    record Retry(OutboxItem item, String reason, Optional<Duration> retryAfter) {
+    /** An item (by outbox row id) to send again later, at the platform's {@code Retry-After} if it gave one. */
+    record Retry(long id, String reason, Optional<Duration> retryAfter) {
     }
 
     /** An item to dead-letter; {@code attempted} when it was sent (counts an attempt). */
@@ -31,7 +31,10 @@ final class Settlement {
         }
     }
 
-    final List<OutboxItem> delivered = new ArrayList<>();
+    // Settlement keeps row ids, not the items: an item holds its opened payload, which would
+    // otherwise stay reachable until the dispatcher settles, past the next round's send.
+    /** Ids of the delivered items. */
+    final List<Long> delivered = new ArrayList<>();
     final List<Retry> retries = new ArrayList<>();
     final List<Dead> dead = new ArrayList<>();
     /** Items handed back untouched: the destination is unhealthy, the circuit opened, or shutdown. */
