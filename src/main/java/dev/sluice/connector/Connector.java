@@ -27,7 +27,10 @@ import java.util.Optional;
  *       normalized and hashed with this platform's profile.</li>
  *   <li>Consent was decided upstream: an item that reaches the connector may be sent, and any
  *       limited-use flags it must carry are in its payload's {@code platform_flags} (the consent decision's flags, in the platform's own field names).</li>
- *   <li>{@code interpret} receives the same batch that was passed to {@code prepare}.</li>
+ *   <li>{@code interpret} receives the items that were passed to {@code prepare}, in the same
+ *       order, with their ids, event ids, names and times but without their payloads (each
+ *       {@link OutboxItem#payload()} is a {@code MissingNode}): the delivery engine lets the
+ *       payloads go while the request is in flight.</li>
  * </ul>
  *
  * <h2>What a connector must never do</h2>

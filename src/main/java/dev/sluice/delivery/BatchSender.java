@@ -1,5 +1,6 @@
 package dev.sluice.delivery;
 
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.sluice.connector.Connector;
 import dev.sluice.connector.DeliveryOutcome;
 import dev.sluice.connector.HttpRequestSpec;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Sends one claimed batch to one destination and settles every item: maps it with the
@@ -72,9 +74,15 @@ final class BatchSender {
     /**
      * Settles every item of {@code items} into {@code out}. Once {@code stopping} says so, or once
      * a request could no longer finish before {@code leaseEnd}, releases the rest.
+     *
+     * <p>{@code items} are headers ({@link #header}): their payloads are loaded by {@code open}
+     * for the connector to map, one request at a time, and let go before the request is sent, so
+     * that a batch's payloads do not stay on the heap for the platform's round trip (they would
+     * outlive young collections; docs/benchmarks.md, Delivery, session 12). A rejected batch's
+     * halves are opened again when they are prepared.
      */
-    void send(List<OutboxItem> items, Settlement out, BooleanSupplier stopping, Instant leaseEnd)
-            throws InterruptedException {
+    void send(List<OutboxItem> items, Settlement out, BooleanSupplier stopping, Instant leaseEnd,
+              UnaryOperator<List<OutboxItem>> open) throws InterruptedException {
         Deque<List<OutboxItem>> work = new ArrayDeque<>();
         work.push(items);
         while (!work.isEmpty()) {
@@ -91,13 +99,19 @@ final class BatchSender {
                 abandon(batch, out);
                 continue;
             }
-            Optional<Prepared> prepared = prepare(batch, out);
+            Optional<Prepared> prepared = prepare(open.apply(batch), out);
             if (prepared.isEmpty()) {
                 continue;
             }
+            HttpRequestSpec request = prepared.get().request();
             List<OutboxItem> sent = prepared.get().items();
-            settleBatch(sent, exchange(prepared.get().request(), sent, out, stopping, leaseEnd), out, work);
+            settleBatch(sent, exchange(request, sent, out, stopping, leaseEnd), out, work);
         }
+    }
+
+    /** An item without its payload, for everything after the connector has mapped it. */
+    static OutboxItem header(OutboxItem item) {
+        return new OutboxItem(item.id(), item.eventId(), item.eventName(), item.eventTime(), MissingNode.getInstance());
     }
 
     /** Dead-letters a part of a rejected batch that the bisection budget no longer covers. */
@@ -152,7 +166,7 @@ final class BatchSender {
         }
     }
 
-    /** A request and the items it carries. */
+    /** A request and the items it carries, as headers. */
     private record Prepared(HttpRequestSpec request, List<OutboxItem> items) {
     }
 
@@ -161,7 +175,8 @@ final class BatchSender {
         List<OutboxItem> remaining = batch;
         while (!remaining.isEmpty()) {
             try {
-                return Optional.of(new Prepared(connector.prepare(remaining), remaining));
+                HttpRequestSpec request = connector.prepare(remaining);
+                return Optional.of(new Prepared(request, remaining.stream().map(BatchSender::header).toList()));
             } catch (UnmappableItemException e) {
                 long bad = e.itemId();
                 out.dead.add(new Settlement.Dead(bad, "unmappable: " + e.reason(), Optional.empty(), false,

@@ -213,10 +213,14 @@ final class Dispatcher implements Runnable {
         }
         Settlement out = new Settlement();
         Map<Long, Held> byId = new HashMap<>();
+        // Headers only: the connector gets each request's payloads opened again from the sealed
+        // rows just before it maps them (BatchSender#send), so they are not held for the round trip.
+        Map<Long, Claimed> sealed = new HashMap<>();
         List<OutboxItem> sendable = new ArrayList<>(claimed.size());
         for (Claimed row : claimed) {
             byId.put(row.id(), new Held(row.attempts(), row.createdAt()));
-            open(row).ifPresent(sendable::add);
+            sealed.put(row.id(), row);
+            open(row).map(BatchSender::header).ifPresent(sendable::add);
         }
         List<OutboxItem> fresh = new ArrayList<>(sendable.size());
         for (OutboxItem item : sendable) {
@@ -230,7 +234,7 @@ final class Dispatcher implements Runnable {
         addUnreadable(claimed, sendable, out);
         try {
             if (!fresh.isEmpty()) {
-                sender.send(fresh, out, () -> !running, leaseEnd);
+                sender.send(fresh, out, () -> !running, leaseEnd, headers -> reopen(headers, sealed));
             }
         } catch (RuntimeException | InterruptedException | Error e) {
             // Whatever was settled before the failure is recorded; the rest is released.
@@ -307,6 +311,17 @@ final class Dispatcher implements Runnable {
         metrics.events(tenantId, destinationId, "released", "not_sent", unsettled.size());
         LOG.log(System.Logger.Level.DEBUG, "event=batch_settled tenant={0} destination={1} delivered={2} retried={3} dead={4} released={5} requests={6}",
                 tenantId, destinationId, out.delivered.size(), retries.size(), out.dead.size(), unsettled.size(), out.requests);
+    }
+
+    /** The items of {@code headers} with their payloads, opened again from their sealed rows. */
+    private List<OutboxItem> reopen(List<OutboxItem> headers, Map<Long, Claimed> sealed) {
+        List<OutboxItem> items = new ArrayList<>(headers.size());
+        for (OutboxItem header : headers) {
+            // Every header came from a row that opened a moment ago, with the same key and bytes.
+            items.add(open(sealed.get(header.id())).orElseThrow(
+                    () -> new IllegalStateException("a claimed row that opened once no longer opens")));
+        }
+        return items;
     }
 
     /** Opens a claimed row; empty when it cannot be opened or read (dead-lettered by the caller). */
