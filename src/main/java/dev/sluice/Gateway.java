@@ -162,10 +162,11 @@ public final class Gateway implements AutoCloseable {
             store.close();
             throw e;
         }
+        boolean readerFixed = HelidonReaderFix.applied();
         LOG.log(System.Logger.Level.INFO, "event=started host={0} port={1,number,#} store={2} tenants={3} dispatchers={4} startup_ms={5,number,#} reader_fix={6}",
                 config.host(), server.port(), store.kind(), tenants.size(), deliver ? delivery.dispatcherCount() : 0,
-                (System.nanoTime() - started) / 1_000_000, HelidonReaderFix.label());
-        if (!HelidonReaderFix.applied()) {
+                (System.nanoTime() - started) / 1_000_000, readerFixed ? "applied" : "absent");
+        if (!readerFixed) {
             // Helidon's own reader came first on the class path: long-lived connections will make
             // the serial collector run full collections every few seconds (HelidonReaderFix).
             LOG.log(System.Logger.Level.WARNING, "event=reader_fix_absent see=dev.sluice.http.HelidonReaderFix");

@@ -36,11 +36,6 @@ public final class HelidonReaderFix {
         return isRewritten(HelidonReaderFix.class.getClassLoader());
     }
 
-    /** {@code applied} or {@code absent}, for the start log line. */
-    public static String label() {
-        return applied() ? "applied" : "absent";
-    }
-
     /** Whether the reader {@code loader} resolves carries the rewrite's marker. */
     static boolean isRewritten(ClassLoader loader) {
         try {
