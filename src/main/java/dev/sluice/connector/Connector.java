@@ -13,7 +13,9 @@ import java.util.Optional;
  * <ol>
  *   <li>The delivery engine claims up to {@link #maxBatchSize()} due outbox rows of the
  *       destination, dead-letters those older than {@link #maxEventAge()}, and decrypts the
- *       rest into {@link OutboxItem}s.</li>
+ *       rest into {@link OutboxItem}s. The list {@link #prepare} gets may decrypt each item when it
+ *       is read, so a connector reads each item once, in order (as
+ *       {@link RequestBodies#mapInto} does), and keeps no item after {@code prepare} returns.</li>
  *   <li>It calls {@link #prepare} and sends the returned request with its own HTTP client,
  *       within {@link #requestTimeout()}.</li>
  *   <li>It hands the response to {@link #interpret}, or a transport failure (connect error,

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
 
@@ -28,12 +30,25 @@ public final class RequestBodies {
         }
     }
 
-    /** Puts each item of the batch, mapped, into a new array {@code field} of {@code parent}, in batch order. */
+    /**
+     * Puts each item of the batch, mapped, into a new array {@code field} of {@code parent}, in batch
+     * order. Each mapped item is written out as JSON text as soon as it is mapped, and the item is
+     * read once: a batch of mapped trees is several times the size of its text, and the delivery
+     * engine may open each item's payload only when it is read, so neither a batch of payload trees
+     * nor a batch of mapped trees is ever on the heap at once (docs/benchmarks.md, Delivery,
+     * session 13). The bytes are those of the mapped trees written in place.
+     */
     public static void mapInto(ObjectNode parent, String field, List<OutboxItem> batch,
                                Function<OutboxItem, ? extends JsonNode> mapper) {
         ArrayNode items = parent.putArray(field);
         for (OutboxItem item : batch) {
-            items.add(mapper.apply(item));
+            try {
+                // Bytes first, as the body's writer would write them (it escapes characters outside
+                // the Basic Multilingual Plane where a text writer would not), then kept as text.
+                items.addRawValue(new RawValue(new String(JSON.writeValueAsBytes(mapper.apply(item)), StandardCharsets.UTF_8)));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e); // a tree of strings and numbers always serializes
+            }
         }
     }
 

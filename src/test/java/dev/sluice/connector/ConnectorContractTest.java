@@ -227,6 +227,31 @@ public abstract class ConnectorContractTest {
     }
 
     @Test
+    void prepare_readsEachItemOnce_inOrder_soTheEngineMayOpenPayloadsAsTheyAreRead() {
+        Connector connector = connector(baseUrl(), CLOCK);
+        List<OutboxItem> items = java.util.stream.LongStream.rangeClosed(1, Math.min(3, connector.maxBatchSize()))
+                .mapToObj(i -> purchase(i, "order-" + i)).toList();
+        List<Integer> reads = new java.util.ArrayList<>();
+        List<OutboxItem> opening = new java.util.AbstractList<>() {
+            @Override
+            public OutboxItem get(int index) {
+                reads.add(index);
+                return items.get(index);
+            }
+
+            @Override
+            public int size() {
+                return items.size();
+            }
+        };
+
+        HttpRequestSpec spec = connector.prepare(opening);
+
+        assertEquals(java.util.stream.IntStream.range(0, items.size()).boxed().toList(), reads);
+        assertArrayEquals(connector.prepare(items).body(), spec.body());
+    }
+
+    @Test
     void fullBatch_isPreparedAndAccepted() {
         Connector connector = connector(baseUrl(), CLOCK);
         List<OutboxItem> full = java.util.stream.LongStream.rangeClosed(1, connector.maxBatchSize())
