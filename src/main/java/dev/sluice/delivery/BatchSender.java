@@ -16,11 +16,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,12 +30,15 @@ import java.util.function.UnaryOperator;
  * connector, sends it through the destination's rate limiter, bulkhead and circuit breaker, and
  * reads the answer.
  *
- * <p>A batch rejected as a whole is bisected: halves are sent separately, so one poison event
- * among n costs about 2·log2(n) extra requests and the others still go; only a single rejected
- * item is dead-lettered. Work is a stack, not recursion, so the first half settles first. A claimed
- * batch may cost at most {@link DeliveryPolicy#bisectMaxRequests()} requests: once they are spent,
- * every item still in an unresolved part of a rejected batch is dead-lettered with a reason that
- * says so (replayable by that reason), so a batch of bad events does not cost 2n − 1 requests.
+ * <p>A claimed batch goes out as one request or, when its stored payloads exceed
+ * {@link DeliveryPolicy#maxRequestBytes()}, as several in order ({@link #requests}). A request
+ * rejected as a whole is bisected: halves are sent separately, so one poison event among n costs
+ * about 2·log2(n) extra requests and the others still go; only a single rejected item is
+ * dead-lettered. Work is a stack, not recursion, so the first half settles first. One request's
+ * events may cost at most {@link DeliveryPolicy#bisectMaxRequests()} requests: once they are
+ * spent, every item still in an unresolved part of it is dead-lettered with a reason that says so
+ * (replayable by that reason), so a batch of bad events does not cost 2n − 1 requests. Each
+ * request of a round has its own budget, so one request's poison does not spend another's.
  *
  * <p>No request starts unless it can finish before the claim's lease runs out
  * ({@link DeliveryPolicy#requestBound()}); the rest of the batch is released instead, so another
@@ -72,19 +77,30 @@ final class BatchSender {
     }
 
     /**
-     * Settles every item of {@code items} into {@code out}. Once {@code stopping} says so, or once
-     * a request could no longer finish before {@code leaseEnd}, releases the rest.
+     * Settles every item of {@code requests} into {@code out}, one request after the other. Once
+     * {@code stopping} says so, or once a request could no longer finish before {@code leaseEnd},
+     * releases the rest.
      *
-     * <p>{@code items} are headers ({@link #header}): their payloads are loaded by {@code open}
-     * for the connector to map, one request at a time, and let go before the request is sent, so
-     * that a batch's payloads do not stay on the heap for the platform's round trip (they would
-     * outlive young collections; docs/benchmarks.md, Delivery, session 12). A rejected batch's
-     * halves are opened again when they are prepared.
+     * <p>The items are headers ({@link #header}): their payloads are loaded by {@code open} for the
+     * connector to map, one request at a time, and let go before the request is sent, so that a
+     * batch's payloads do not stay on the heap for the platform's round trip (they would outlive
+     * young collections; docs/benchmarks.md, Delivery, session 12). A rejected request's halves are
+     * opened again when they are prepared.
      */
-    void send(List<OutboxItem> items, Settlement out, BooleanSupplier stopping, Instant leaseEnd,
+    void send(List<List<OutboxItem>> requests, Settlement out, BooleanSupplier stopping, Instant leaseEnd,
               UnaryOperator<List<OutboxItem>> open) throws InterruptedException {
+        for (List<OutboxItem> request : requests) {
+            sendBisecting(request, out, stopping, leaseEnd, open);
+        }
+    }
+
+    /** One request's items, bisected while the platform rejects them as a whole. */
+    private void sendBisecting(List<OutboxItem> items, Settlement out, BooleanSupplier stopping, Instant leaseEnd,
+                               UnaryOperator<List<OutboxItem>> open) throws InterruptedException {
         Deque<List<OutboxItem>> work = new ArrayDeque<>();
         work.push(items);
+        int first = out.requests;
+        out.lastRejection = null;
         while (!work.isEmpty()) {
             List<OutboxItem> batch = work.pop();
             if (stopping.getAsBoolean() || outlastsLease(leaseEnd)) {
@@ -95,11 +111,12 @@ final class BatchSender {
                 continue;
             }
             // Everything on the stack after the first request is a part of a rejected batch.
-            if (out.requests >= policy.bisectMaxRequests() && out.lastRejection != null) {
-                abandon(batch, out);
+            int spent = out.requests - first;
+            if (spent >= policy.bisectMaxRequests() && out.lastRejection != null) {
+                abandon(batch, spent, out);
                 continue;
             }
-            Optional<Prepared> prepared = prepare(open.apply(batch), out);
+            Optional<Prepared> prepared = prepare(batch, open, out);
             if (prepared.isEmpty()) {
                 continue;
             }
@@ -109,15 +126,38 @@ final class BatchSender {
         }
     }
 
+    /**
+     * A round's items as requests, in order: each of at most {@code maxBytes} of stored payload
+     * ({@code size}), and at least one item, so an event larger than the bound still goes, alone.
+     */
+    static List<List<OutboxItem>> requests(List<OutboxItem> items, ToLongFunction<OutboxItem> size, long maxBytes) {
+        List<List<OutboxItem>> requests = new ArrayList<>();
+        int start = 0;
+        long bytes = 0;
+        for (int i = 0; i < items.size(); i++) {
+            long next = size.applyAsLong(items.get(i));
+            if (i > start && bytes + next > maxBytes) {
+                requests.add(items.subList(start, i));
+                start = i;
+                bytes = 0;
+            }
+            bytes += next;
+        }
+        if (start < items.size()) {
+            requests.add(items.subList(start, items.size()));
+        }
+        return requests;
+    }
+
     /** An item without its payload, for everything after the connector has mapped it. */
     static OutboxItem header(OutboxItem item) {
         return new OutboxItem(item.id(), item.eventId(), item.eventName(), item.eventTime(), MissingNode.getInstance());
     }
 
     /** Dead-letters a part of a rejected batch that the bisection budget no longer covers. */
-    private void abandon(List<OutboxItem> batch, Settlement out) {
+    private void abandon(List<OutboxItem> batch, int spent, Settlement out) {
         DeliveryOutcome.Rejected r = out.lastRejection;
-        String reason = connector.type() + ": not isolated, bisection stopped after " + out.requests
+        String reason = connector.type() + ": not isolated, bisection stopped after " + spent
                 + " requests (bisect-max-requests); the batch was rejected with: " + r.reason();
         batch.forEach(i -> out.dead.add(new Settlement.Dead(i.id(), reason, r.platformCode(), true,
                 Settlement.DeadCause.BISECT_BUDGET)));
@@ -170,13 +210,15 @@ final class BatchSender {
     private record Prepared(HttpRequestSpec request, List<OutboxItem> items) {
     }
 
-    /** The request for the batch, after dead-lettering every item the connector cannot map. */
-    private Optional<Prepared> prepare(List<OutboxItem> batch, Settlement out) {
+    /**
+     * The request for the batch (headers, opened by {@code open} for the connector), after
+     * dead-lettering every item the connector cannot map.
+     */
+    private Optional<Prepared> prepare(List<OutboxItem> batch, UnaryOperator<List<OutboxItem>> open, Settlement out) {
         List<OutboxItem> remaining = batch;
         while (!remaining.isEmpty()) {
             try {
-                HttpRequestSpec request = connector.prepare(remaining);
-                return Optional.of(new Prepared(request, remaining.stream().map(BatchSender::header).toList()));
+                return Optional.of(new Prepared(connector.prepare(open.apply(remaining)), remaining));
             } catch (UnmappableItemException e) {
                 long bad = e.itemId();
                 out.dead.add(new Settlement.Dead(bad, "unmappable: " + e.reason(), Optional.empty(), false,

@@ -21,16 +21,32 @@ import java.time.Duration;
  * @param unhealthyRecheck   {@code unhealthy-recheck}: pause after credentials or configuration failed
  * @param circuitOpenFor     {@code circuit-open-duration}: how long an open circuit sends nothing
  * @param idlePoll           {@code poll-interval}: how often an idle dispatcher looks for due rows
- * @param bisectMaxRequests  {@code bisect-max-requests}: requests one claimed batch may cost while a
- *                           rejected batch is split; what is still unresolved then is dead-lettered
+ * @param bisectMaxRequests  {@code bisect-max-requests}: requests one request's events may cost while
+ *                           they are split after a whole-batch rejection; what is still unresolved
+ *                           then is dead-lettered
  * @param dispatchers        {@code dispatchers}: dispatchers this process runs for the destination,
  *                           each claiming its own batches, so that several requests are in flight
  *                           at once (for platforms that take one user, or few events, per request);
  *                           they share the destination's rate limiter and circuit breaker
+ * @param maxRequestBytes    {@code max-request-bytes}: stored payload bytes one request carries at
+ *                           most. A dispatcher's next claim asks for as many rows as fit at the
+ *                           sizes it last saw (up to the connector's batch size), and a claimed
+ *                           batch over the bound goes out as several requests in the same round (a
+ *                           single larger event still goes, alone). It bounds what a round holds on
+ *                           the heap: its stored payloads, and the platform's request body while it
+ *                           is sent (docs/benchmarks.md, Delivery, session 13)
  */
 record DeliveryPolicy(Duration connectTimeout, Duration readTimeout, int maxAttempts, Duration maxRetryAge,
                       Duration initialBackoff, Duration maxBackoff, int requestsPerSecond, Duration unhealthyRecheck,
-                      Duration circuitOpenFor, Duration idlePoll, int bisectMaxRequests, int dispatchers) {
+                      Duration circuitOpenFor, Duration idlePoll, int bisectMaxRequests, int dispatchers,
+                      int maxRequestBytes) {
+
+    /**
+     * {@code max-request-bytes} unless set: 1 MiB, about 850 events of 1.2 KB stored. A quarter of
+     * it made delivery fall behind 3,000 events/s on a slow machine (each round also costs a claim
+     * and a settlement); rounds of 1000 made a fifth more full collections (docs/benchmarks.md).
+     */
+    static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
     /** Randomization of each backoff interval: ±50 %, so retries of many rows spread out. */
     static final double JITTER = 0.5;
@@ -53,7 +69,8 @@ record DeliveryPolicy(Duration connectTimeout, Duration readTimeout, int maxAtte
                 // 64: three poison events among 1000 are still isolated (about 21 requests each),
                 // while a batch of bad events no longer costs 2n - 1 requests.
                 s.integer("bisect-max-requests", 64, 1, 10_000),
-                s.integer("dispatchers", 1, 1, 16));
+                s.integer("dispatchers", 1, 1, 16),
+                s.integer("max-request-bytes", DEFAULT_MAX_REQUEST_BYTES, 1024, 64 * 1024 * 1024));
     }
 
     /**

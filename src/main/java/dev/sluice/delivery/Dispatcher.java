@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Delivers one tenant's destination: claims due outbox rows in batches of the connector's size,
  * opens them, dead-letters those the platform would refuse for age, sends the rest through a
- * {@link BatchSender}, and writes every row's outcome back. One instance runs on one virtual
+ * {@link BatchSender} (as several requests when their payloads exceed
+ * {@link DeliveryPolicy#maxRequestBytes()}), and writes every row's outcome back. One instance runs on one virtual
  * thread ({@link #run}); {@link #cycle} is one claim-send-settle round, driven directly by tests.
  *
  * <p>The retry horizon lives on the row: a retried row gets {@code attempts + 1} and a
@@ -66,6 +68,12 @@ final class Dispatcher implements Runnable {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     private volatile Duration lastLatency;
+    /**
+     * Rows the next claim asks for: the connector's batch size at first, then as many as fit in
+     * {@link DeliveryPolicy#maxRequestBytes()} at the last claim's average stored size, so that a
+     * round is one request and holds about that many payload bytes (only the loop's thread uses it).
+     */
+    private int claimLimit;
     private Instant backlogRefreshedAt = Instant.MIN;
 
     Dispatcher(String tenantId, String destinationId, Connector connector, DeliveryPolicy policy, DeliveryStore store,
@@ -85,6 +93,7 @@ final class Dispatcher implements Runnable {
         this.owner = owner;
         this.backoff = policy.backoff();
         this.backlog = metrics.backlog(tenantId, destinationId);
+        this.claimLimit = connector.maxBatchSize();
     }
 
     /**
@@ -204,13 +213,14 @@ final class Dispatcher implements Runnable {
             return Round.idle(policy.idlePoll());
         }
         breaker.releasePermission();
-        int limit = connector.maxBatchSize();
+        int limit = claimLimit;
         Instant leaseEnd = now.plus(policy.lease(limit));
         List<Claimed> claimed = store.claim(tenantId, destinationId, limit, now, policy.lease(limit), owner);
         if (claimed.isEmpty()) {
             refreshBacklog(now);
             return Round.idle(policy.idlePoll());
         }
+        claimLimit = rowsThatFit(claimed, policy.maxRequestBytes(), connector.maxBatchSize());
         Settlement out = new Settlement();
         Map<Long, Held> byId = new HashMap<>();
         // Headers only: the connector gets each request's payloads opened again from the sealed
@@ -234,7 +244,9 @@ final class Dispatcher implements Runnable {
         addUnreadable(claimed, sendable, out);
         try {
             if (!fresh.isEmpty()) {
-                sender.send(fresh, out, () -> !running, leaseEnd, headers -> reopen(headers, sealed));
+                List<List<OutboxItem>> requests = BatchSender.requests(fresh, i -> sealed.get(i.id()).payloadSize(),
+                        policy.maxRequestBytes());
+                sender.send(requests, out, () -> !running, leaseEnd, headers -> reopen(headers, sealed));
             }
         } catch (RuntimeException | InterruptedException | Error e) {
             // Whatever was settled before the failure is recorded; the rest is released.
@@ -252,7 +264,16 @@ final class Dispatcher implements Runnable {
         return new Round(byId, out, claimed.size() == limit && !out.halted() ? Duration.ZERO : policy.idlePoll());
     }
 
-    /** Writes every settled row back; rows not settled (an exception mid-send) are released. */
+    /** How many rows of the claimed rows' average stored size fit in {@code maxBytes}: 1 to {@code max}. */
+    static int rowsThatFit(List<Claimed> claimed, long maxBytes, int max) {
+        long bytes = 0;
+        for (Claimed row : claimed) {
+            bytes += row.payloadSize();
+        }
+        long fit = bytes == 0 ? max : maxBytes * claimed.size() / bytes;
+        return (int) Math.max(1, Math.min(max, fit));
+    }
+
     /**
      * What settlement needs of a claimed row. Not the row itself: its sealed payload would stay
      * reachable until this round settles, which overlaps the next round's send (docs/benchmarks.md,
@@ -261,6 +282,7 @@ final class Dispatcher implements Runnable {
     private record Held(int attempts, Instant createdAt) {
     }
 
+    /** Writes every settled row back; rows not settled (an exception mid-send) are released. */
     private void settle(Map<Long, Held> byId, Settlement out) {
         Instant now = clock.instant();
         Set<Long> unsettled = new HashSet<>(byId.keySet());
@@ -313,15 +335,25 @@ final class Dispatcher implements Runnable {
                 tenantId, destinationId, out.delivered.size(), retries.size(), out.dead.size(), unsettled.size(), out.requests);
     }
 
-    /** The items of {@code headers} with their payloads, opened again from their sealed rows. */
+    /**
+     * The items of {@code headers} with their payloads, opened again from their sealed rows as each
+     * is read: a view, so each payload tree lives only while the connector maps it (connectors read
+     * each item of a batch once, {@link dev.sluice.connector.Connector#prepare}).
+     */
     private List<OutboxItem> reopen(List<OutboxItem> headers, Map<Long, Claimed> sealed) {
-        List<OutboxItem> items = new ArrayList<>(headers.size());
-        for (OutboxItem header : headers) {
-            // Every header came from a row that opened a moment ago, with the same key and bytes.
-            items.add(open(sealed.get(header.id())).orElseThrow(
-                    () -> new IllegalStateException("a claimed row that opened once no longer opens")));
-        }
-        return items;
+        return new AbstractList<>() {
+            @Override
+            public OutboxItem get(int index) {
+                // Every header came from a row that opened a moment ago, with the same key and bytes.
+                return open(sealed.get(headers.get(index).id())).orElseThrow(
+                        () -> new IllegalStateException("a claimed row that opened once no longer opens"));
+            }
+
+            @Override
+            public int size() {
+                return headers.size();
+            }
+        };
     }
 
     /** Opens a claimed row; empty when it cannot be opened or read (dead-lettered by the caller). */

@@ -42,7 +42,7 @@ final class Settlement {
     private Optional<String> unhealthy = Optional.empty();
     private boolean halted;
     int requests;
-    /** The last whole-batch rejection, while a batch is being bisected. */
+    /** The last whole-batch rejection, while a request's items are being bisected. */
     DeliveryOutcome.Rejected lastRejection;
     /** Time spent waiting for rate-limiter permits. */
     Duration rateLimitWait = Duration.ZERO;

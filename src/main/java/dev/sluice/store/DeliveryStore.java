@@ -92,6 +92,11 @@ public interface DeliveryStore {
             return payload.clone();
         }
 
+        /** The sealed payload's length, without copying it. */
+        public int payloadSize() {
+            return payload.length;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Claimed c && id == c.id && attempts == c.attempts && eventName.equals(c.eventName)

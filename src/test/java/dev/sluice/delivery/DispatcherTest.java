@@ -107,10 +107,16 @@ final class DispatcherTest {
     }
 
     void commit(Instant eventTime, String... eventIds) {
+        commit(eventTime, 0, eventIds);
+    }
+
+    /** Commits events whose stored payloads are {@code pad} bytes larger than the smallest. */
+    void commit(Instant eventTime, int pad, String... eventIds) {
         List<EventRecord> events = new ArrayList<>();
         for (String id : eventIds) {
             byte[] payload = ("{\"v\":1,\"event_id\":\"" + id + "\",\"event_name\":\"Purchase\",\"event_time\":"
-                    + eventTime.getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8);
+                    + eventTime.getEpochSecond() + ",\"custom_data\":{\"pad\":\"" + "x".repeat(pad) + "\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
             byte[] sealed = keyring.forTenant(TENANT).seal(payload, dev.sluice.privacy.PayloadAad.of(TENANT, HOOK, "Purchase", id));
             events.add(new EventRecord(TENANT, "Purchase", id, eventTime, clock.instant(), clock.instant().plus(Duration.ofDays(7)),
                     List.of(new OutboxRecord(HOOK, sealed, "k1"))));
@@ -216,6 +222,81 @@ final class DispatcherTest {
         // Replayable by that reason once the platform is fixed.
         assertThat(store.delivery().replay(TENANT, new DeliveryStore.ReplaySelector(List.of(), Optional.empty(),
                 Optional.of("webhook: not isolated")), clock.instant()), is(6));
+    }
+
+    /** The stored (sealed) size of each of {@code ids}' outbox rows. */
+    List<Integer> storedSizes(List<String> ids) {
+        return ids.stream().map(id -> row(id).payload().length).toList();
+    }
+
+    @Test
+    void largeRound_goesOutAsSeveralRequestsOfBoundedStoredBytes_inOrder_settledTogether() throws Exception {
+        start(Map.of("max-request-bytes", "2000"));
+        List<String> ids = IntStream.range(0, 8).mapToObj(i -> "e" + i).toList();
+        commit(T0.minusSeconds(60), 500, ids.toArray(String[]::new));
+        // Three stored payloads fit in 2,000 bytes, four do not.
+        assertThat(storedSizes(ids), everyItem(allOf(greaterThanOrEqualTo(501), lessThanOrEqualTo(666))));
+
+        dispatcher.cycle();
+
+        assertThat(requests, is(List.of(ids.subList(0, 3), ids.subList(3, 6), ids.subList(6, 8))));
+        assertThat(rows().stream().map(OutboxRow::state).toList(), everyItem(is("delivered")));
+
+        // Later rounds claim only what fits in one request at the sizes seen: three rows each.
+        List<String> more = IntStream.range(8, 16).mapToObj(i -> "e" + i).toList();
+        commit(T0.minusSeconds(60), 500, more.toArray(String[]::new));
+        requests.clear();
+        dispatcher.cycle();
+        assertThat(requests, is(List.of(more.subList(0, 3))));
+        assertThat(rows().stream().filter(r -> r.state().equals("pending")).count(), is(5L));
+    }
+
+    @Test
+    void claimSize_followsTheStoredSizesSeen_withinOneAndTheConnectorsBatchSize() {
+        List<DeliveryStore.Claimed> twoOf500 = List.of(claimed(500), claimed(500));
+        assertThat(Dispatcher.rowsThatFit(twoOf500, 2000, 8), is(4));
+        assertThat(Dispatcher.rowsThatFit(twoOf500, 2000, 3), is(3));
+        assertThat(Dispatcher.rowsThatFit(twoOf500, 400, 8), is(1));
+        assertThat(Dispatcher.rowsThatFit(List.of(claimed(0)), 400, 8), is(8));
+        // 64 MiB over tiny rows does not overflow.
+        assertThat(Dispatcher.rowsThatFit(List.of(claimed(1)), 64L * 1024 * 1024, 1000), is(1000));
+    }
+
+    static DeliveryStore.Claimed claimed(int size) {
+        return new DeliveryStore.Claimed(1, "Purchase", "e", 0, T0, new byte[size], "k1");
+    }
+
+    @Test
+    void anEventLargerThanTheRequestBound_stillGoes_alone() throws Exception {
+        start(Map.of("max-request-bytes", "1024"));
+        commit("small");
+        commit(T0.minusSeconds(60), 2000, "large");
+        commit("tiny");
+
+        dispatcher.cycle();
+
+        assertThat(requests, is(List.of(List.of("small"), List.of("large"), List.of("tiny"))));
+        assertThat(rows().stream().map(OutboxRow::state).toList(), everyItem(is("delivered")));
+    }
+
+    @Test
+    void bisectionBudget_isPerRequest_onePoisonedRequestDoesNotSpendTheNextOnes() throws Exception {
+        start(Map.of("max-request-bytes", "2700", "bisect-max-requests", "5"));
+        List<String> ids = IntStream.range(0, 8).mapToObj(i -> "e" + i).toList();
+        commit(T0.minusSeconds(60), 500, ids.toArray(String[]::new));
+        platform = batch -> batch.contains("e0") || batch.contains("e4") ? HttpResponseSpec.of(400, "") : HttpResponseSpec.of(200, "");
+
+        dispatcher.cycle();
+
+        // Each request of four: [4] → [2] → [1] dead, [1], [2]: five requests, within its own budget.
+        assertThat(requests.subList(0, 5), is(List.of(ids.subList(0, 4), ids.subList(0, 2), List.of("e0"), List.of("e1"),
+                ids.subList(2, 4))));
+        assertThat(requests, hasSize(10));
+        assertThat(row("e0").state(), is("dead"));
+        assertThat(row("e4").state(), is("dead"));
+        assertThat(rows().stream().filter(r -> r.state().equals("delivered")).count(), is(6L));
+        assertThat(store.delivery().deadLetters(TENANT, new DeliveryStore.DeadLetterQuery(Optional.empty(), Optional.empty(), 0, 10))
+                .items().stream().map(DeliveryStore.DeadLetter::reason).toList(), everyItem(is("webhook: HTTP 400")));
     }
 
     @Test
