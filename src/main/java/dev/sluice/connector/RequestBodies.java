@@ -45,7 +45,8 @@ public final class RequestBodies {
             try {
                 // Bytes first, as the body's writer would write them (it escapes characters outside
                 // the Basic Multilingual Plane where a text writer would not), then kept as text.
-                items.addRawValue(new RawValue(new String(JSON.writeValueAsBytes(mapper.apply(item)), StandardCharsets.UTF_8)));
+                byte[] mapped = JSON.writeValueAsBytes(mapper.apply(item));
+                items.addRawValue(new RawValue(new String(mapped, StandardCharsets.UTF_8)));
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException(e); // a tree of strings and numbers always serializes
             }

@@ -100,7 +100,6 @@ final class BatchSender {
         Deque<List<OutboxItem>> work = new ArrayDeque<>();
         work.push(items);
         int first = out.requests;
-        out.lastRejection = null;
         while (!work.isEmpty()) {
             List<OutboxItem> batch = work.pop();
             if (stopping.getAsBoolean() || outlastsLease(leaseEnd)) {

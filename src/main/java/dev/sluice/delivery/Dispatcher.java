@@ -34,8 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Delivers one tenant's destination: claims due outbox rows in batches of the connector's size,
  * opens them, dead-letters those the platform would refuse for age, sends the rest through a
  * {@link BatchSender} (as several requests when their payloads exceed
- * {@link DeliveryPolicy#maxRequestBytes()}), and writes every row's outcome back. One instance runs on one virtual
- * thread ({@link #run}); {@link #cycle} is one claim-send-settle round, driven directly by tests.
+ * {@link DeliveryPolicy#maxRequestBytes()}), and writes every row's outcome back. One instance
+ * runs on one virtual thread ({@link #run}); {@link #cycle} is one claim-send-settle round,
+ * driven directly by tests.
  *
  * <p>The retry horizon lives on the row: a retried row gets {@code attempts + 1} and a
  * {@code next_attempt_at} from exponential backoff with jitter or the platform's
