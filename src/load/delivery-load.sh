@@ -6,6 +6,7 @@
 #
 #   src/load/delivery-load.sh                       # 10,000 events/s for 90 s (30 s JIT warm-up)
 #   RATE=15000 SECONDS_TOTAL=60 src/load/delivery-load.sh
+#   META_LATENCY_MS=200 src/load/delivery-load.sh   # the fake Meta answers 200 ms after each request
 #   SKIP_BUILD=1 EXTRA_JVM="-XX:-UseSerialGC -XX:+UseG1GC" src/load/delivery-load.sh  # after conf/jvm.options
 #
 # Sluice runs on its shipped JVM flags (conf/jvm.options) over SQLite in a fresh temporary data
@@ -20,6 +21,7 @@ RATE=${RATE:-10000}
 SECONDS_TOTAL=${SECONDS_TOTAL:-90}
 WARMUP=${WARMUP:-30}
 BATCH=${BATCH:-100}
+META_LATENCY_MS=${META_LATENCY_MS:-0}
 SLUICE_PORT=${SLUICE_PORT:-18090}
 META_PORT=${META_PORT:-18091}
 if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
@@ -32,7 +34,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 "$JAVA" -Xmx512m -cp "target/classes:target/libs/*" dev.sluice.bench.DeliveryLoad \
-  "$META_PORT" "$SLUICE_PORT" "$RATE" "$SECONDS_TOTAL" "$WARMUP" "$BATCH" >"$DATA/load.log" 2>&1 &
+  "$META_PORT" "$SLUICE_PORT" "$RATE" "$SECONDS_TOTAL" "$WARMUP" "$BATCH" "$META_LATENCY_MS" >"$DATA/load.log" 2>&1 &
 LOAD_PID=$!
 pids+=($LOAD_PID)
 until grep -q '^READY' "$DATA/load.log" 2>/dev/null; do

@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  * <p>Run by {@code src/load/delivery-load.sh}, which starts Sluice with
  * {@code src/load/delivery-load.yaml} pointed at this receiver. By hand:
  * {@code java -cp "target/classes:target/libs/*" dev.sluice.bench.DeliveryLoad
- * <receiver-port> <sluice-port> <events-per-second> <seconds> <warm-up-seconds> <batch>}
+ * <receiver-port> <sluice-port> <events-per-second> <seconds> <warm-up-seconds> <batch> [<latency-ms>]}
+ * (the fake Meta answers each request that many milliseconds after reading it, as a platform
+ * across the internet would; 0 unless given)
  *
  * <p>Not a test: a number for {@code docs/benchmarks.md}, bounded in time, loopback only.
  */
@@ -50,8 +52,10 @@ public final class DeliveryLoad {
     private final AtomicLong receivedRequests = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong ingestFailures = new AtomicLong();
+    private final long latencyMillis;
 
-    private DeliveryLoad() {
+    private DeliveryLoad(long latencyMillis) {
+        this.latencyMillis = latencyMillis;
     }
 
     public static void main(String[] args) throws Exception {
@@ -61,7 +65,8 @@ public final class DeliveryLoad {
         int seconds = Integer.parseInt(args[3]);
         int warmup = Integer.parseInt(args[4]);
         int batch = Integer.parseInt(args[5]);
-        new DeliveryLoad().run(receiverPort, sluicePort, rate, seconds, warmup, batch);
+        long latencyMillis = args.length > 6 ? Long.parseLong(args[6]) : 0;
+        new DeliveryLoad(latencyMillis).run(receiverPort, sluicePort, rate, seconds, warmup, batch);
     }
 
     /** Starts only the fake Meta endpoint; the script starts it before Sluice. */
@@ -81,6 +86,13 @@ public final class DeliveryLoad {
             }
             receivedItems.addAndGet(n);
             receivedRequests.incrementAndGet();
+            if (latencyMillis > 0) {
+                try {
+                    Thread.sleep(latencyMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             byte[] answer = ("{\"events_received\":" + n + ",\"fbtrace_id\":\"bench\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, answer.length);
