@@ -167,11 +167,6 @@ public class RequestPathBenchmark {
         }
 
         @Override
-        public int purgeExpiredDedupKeys(Instant now) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public DeliveryStore delivery() {
             throw new UnsupportedOperationException();
         }

@@ -11,25 +11,6 @@ import java.util.Objects;
 /** The {@link Store} over JDBC; dialect differences live in {@link Connections} and the migrations. */
 final class JdbcStore implements Store {
 
-    /**
-     * Rows deleted per purge transaction, so a purge never holds the write lock for long. Each
-     * deleted row also moves its audit record into the index on event ids (a trigger,
-     * V30__audit_event_rows.sql): with random event ids a chunk of 5,000 took 151 ms on SQLite
-     * against 105 ms before, so chunks are 2,000 rows (docs/benchmarks.md, session 9).
-     */
-    static final int PURGE_CHUNK = 2_000;
-
-    // Each candidate's pending outbox rows are found through the index on event_row_id (on SQLite
-    // V31__outbox_event_row.sql): NOT IN read the whole pending set per statement, which on SQLite
-    // held the single writer for about a second with a large backlog. PostgreSQL runs NOT EXISTS
-    // as an anti-join.
-    private static final String PURGE = """
-            DELETE FROM events WHERE id IN (
-              SELECT e.id FROM events e
-              WHERE e.dedup_until <= ?
-                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
-              LIMIT ?)""";
-
     private static final String COUNT_EVENTS = "SELECT count(*) FROM events WHERE tenant_id = ?";
 
     private static final String SELECT_OUTBOX = """
@@ -117,28 +98,6 @@ final class JdbcStore implements Store {
             });
         } catch (SQLException e) {
             throw failure("reading the outbox failed", e);
-        }
-    }
-
-    @Override
-    public int purgeExpiredDedupKeys(Instant now) {
-        Objects.requireNonNull(now, "now");
-        int total = 0;
-        try {
-            int deleted;
-            do {
-                deleted = connections.inTransaction(c -> {
-                    try (PreparedStatement ps = c.prepareStatement(PURGE)) {
-                        ps.setLong(1, now.toEpochMilli());
-                        ps.setInt(2, PURGE_CHUNK);
-                        return ps.executeUpdate();
-                    }
-                });
-                total += deleted;
-            } while (deleted == PURGE_CHUNK);
-            return total;
-        } catch (SQLException e) {
-            throw failure("purge failed after " + total + " event rows", e);
         }
     }
 

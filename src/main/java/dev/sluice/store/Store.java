@@ -1,6 +1,5 @@
 package dev.sluice.store;
 
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -45,15 +44,6 @@ public interface Store extends AutoCloseable {
      * @throws IllegalArgumentException when {@code limit} is negative
      */
     List<OutboxRow> outbox(String tenantId, int limit);
-
-    /**
-     * Deletes event rows whose {@code dedupUntil} is at or before {@code now} and which have no
-     * pending outbox rows. Their delivered and dead outbox rows stay (they describe themselves).
-     * Deletes in bounded chunks, each its own transaction, so writers are never blocked long.
-     *
-     * @return the number of event rows deleted
-     */
-    int purgeExpiredDedupKeys(Instant now);
 
     /** The outbox's delivery operations: claims, outcomes, dead letters, backlog. */
     DeliveryStore delivery();

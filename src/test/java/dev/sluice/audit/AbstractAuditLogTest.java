@@ -488,6 +488,33 @@ abstract class AbstractAuditLogTest {
     }
 
     @Test
+    void retentionPurgesASupersededEventsRowOnceItsDeliveriesAreSettled_andKeepsTheirOutboxRows() {
+        assertEquals(EventResult.Status.ACCEPTED, f.ingest(f.acme, f.purchase("k-1", EMAIL, PHONE)).getFirst().status());
+        long first = f.queryLong("SELECT max(id) FROM events WHERE tenant_id = 'acme' AND event_id = 'k-1'");
+        f.clock.advance(Duration.ofDays(8));
+        // Past the dedup window the same key is accepted again; the first row is superseded.
+        assertEquals(EventResult.Status.ACCEPTED, f.ingest(f.acme, f.purchase("k-1", EMAIL, PHONE)).getFirst().status());
+        long outboxOfFirst = f.queryLong("SELECT count(*) FROM outbox WHERE event_row_id = " + first);
+        assertTrue(outboxOfFirst > 0);
+        f.clock.advance(Duration.ofDays(25));
+        RetentionPurge purge = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.of(Duration.ofDays(30)),
+                Optional.empty(), Optional.empty(), Optional.empty()));
+
+        purge.run("acme");
+        assertEquals(1, f.queryLong("SELECT count(*) FROM events WHERE id = " + first),
+                "33 days old but its deliveries are still pending: an erasure must still reach them");
+
+        f.execute("UPDATE outbox SET state = 'delivered' WHERE event_row_id = " + first);
+        purge.run("acme");
+        assertEquals(0, f.queryLong("SELECT count(*) FROM events WHERE id = " + first));
+        assertEquals(1, f.queryLong("SELECT count(*) FROM events WHERE tenant_id = 'acme' AND event_id = 'k-1'"),
+                "the row accepted later (25 days old) stays");
+        assertEquals(outboxOfFirst, f.queryLong("SELECT count(*) FROM outbox WHERE event_row_id = " + first),
+                "settled outbox rows describe themselves; the delivered-rows retention purges them");
+        assertTrue(f.log.verify("acme").ok());
+    }
+
+    @Test
     void retentionDeletesInSmallTransactionsAndPausesBetweenThem() {
         oldEventsDeliveredWhere("true");
         List<Duration> pauses = new ArrayList<>();

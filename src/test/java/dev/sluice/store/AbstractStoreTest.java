@@ -239,40 +239,6 @@ abstract class AbstractStoreTest {
     }
 
     @Test
-    void purge_deletesExpiredEventsWithoutPendingOutboxRows() {
-        store.write(List.of(
-                event(tenant, "no-destinations"),
-                event(tenant, "pending", "meta"),
-                event(tenant, "delivered", "meta"),
-                event(tenant, "young", T0.plus(WINDOW), "meta")));
-        db.execute("UPDATE outbox SET state = 'delivered' WHERE event_id IN ('delivered', 'young')");
-
-        assertThat(store.purgeExpiredDedupKeys(T0.plus(WINDOW).minusMillis(1)), is(0));
-        assertThat(store.purgeExpiredDedupKeys(T0.plus(WINDOW)), is(2));
-
-        assertThat(store.countEvents(tenant), is(2L));
-        // The delivered row outlives its event row: outbox rows describe themselves.
-        assertThat(store.outbox(tenant, 10).stream().map(OutboxRow::eventId).toList(),
-                contains("pending", "delivered", "young"));
-        // A purged key is free again; a pending one still deduplicates.
-        var later = T0.plus(WINDOW).plusSeconds(1);
-        assertThat(store.write(List.of(event(tenant, "no-destinations", later), event(tenant, "young", later))),
-                contains(INSERTED, DUPLICATE));
-    }
-
-    @Test
-    void purge_removesSupersededRowsOnceTheirOutboxIsDone() {
-        store.write(List.of(event(tenant, "order-1", "meta")));
-        store.write(List.of(event(tenant, "order-1", T0.plus(WINDOW), "meta")));
-        db.execute("UPDATE outbox SET state = 'dead' WHERE next_attempt_at = " + T0.toEpochMilli());
-
-        assertThat(store.purgeExpiredDedupKeys(T0.plus(WINDOW)), is(1));
-        assertThat(store.countEvents(tenant), is(1L));
-        assertThat(store.write(List.of(event(tenant, "order-1", T0.plus(WINDOW).plusSeconds(1)))),
-                contains(DUPLICATE));
-    }
-
-    @Test
     void outbox_honoursLimitInIdOrder() {
         store.write(List.of(event(tenant, "a", "d1", "d2"), event(tenant, "b", "d1", "d2")));
 

@@ -1,6 +1,5 @@
 package dev.sluice.store;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -56,11 +55,6 @@ final class GatedStore implements Store {
     @Override
     public List<OutboxRow> outbox(String tenantId, int limit) {
         return delegate.outbox(tenantId, limit);
-    }
-
-    @Override
-    public int purgeExpiredDedupKeys(Instant now) {
-        return delegate.purgeExpiredDedupKeys(now);
     }
 
     @Override
