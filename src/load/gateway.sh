@@ -5,6 +5,7 @@
 #
 #   start_gateway PORT CONFIG [JVM flags...]   # sets PID and DATA; the gateway stops on exit
 #   accepted                                   # events accepted so far (from /metrics)
+#   commits                                    # store transactions committed so far (from /metrics)
 #   load NAME SECONDS                          # BATCH events per request (IDS: src/load/events.lua) over CONNECTIONS, wrk's output
 if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -44,4 +45,5 @@ start_gateway() {
 }
 
 accepted() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^sluice_events_total\{.*outcome="accepted"/ {s+=$NF} END {printf "%.0f", s}'; }
+commits() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^sluice_store_commit_events_count/ {s+=$NF} END {printf "%.0f", s}'; }
 load() { RUN=$1$(date +%s%N) BATCH=$BATCH IDS=${IDS:-sequential} wrk -t2 -c"$CONNECTIONS" -d"$2"s -s src/load/events.lua "http://127.0.0.1:$PORT"; }

@@ -14,7 +14,8 @@
 # CPU per thread comes from /proc/<pid>/task/*/stat (utime + stime, in clock ticks), read just
 # before and just after the measured run; threads with the same name are added up (the virtual
 # threads' carriers appear as ForkJoinPool-1-worker-N, the collector as "VM Thread"). Resident
-# memory is read from /proc/<pid>/status after the run. Each thread's time spent runnable but
+# memory is read from /proc/<pid>/status after the run, events per store transaction from the
+# commit meter (sluice_store_commit_events) over the measured run. Each thread's time spent runnable but
 # waiting for a core comes from /proc/<pid>/task/*/schedstat. Linux only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,11 +40,13 @@ ticks() {
 load warm "$WARMUP" >/dev/null
 ticks >"$DATA/before"
 before=$(accepted)
+commits_before=$(commits)
 load run "$DURATION" | grep '^RESULT'
 after=$(accepted)
+commits_after=$(commits)
 ticks >"$DATA/after"
 events=$((after - before))
-echo "accepted_per_s=$((events / DURATION)) accepted=$events rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/"$PID"/status) peak_rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/"$PID"/status)"
+echo "accepted_per_s=$((events / DURATION)) accepted=$events events_per_commit=$((events / (commits_after - commits_before > 0 ? commits_after - commits_before : 1))) rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/"$PID"/status) peak_rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/"$PID"/status)"
 hz=$(getconf CLK_TCK)
 per_thread() { # ticks before, ticks after -> CPU seconds<TAB>name<TAB>seconds waiting for a core, busiest first
   awk -F'\t' -v hz="$hz" 'FNR == NR { b[$1] += $2; bw[$1] += $3; next } { a[$1] += $2; aw[$1] += $3 }
