@@ -17,7 +17,7 @@
 #   no-ledger       no ledger entry
 #   no-subjects     no subject keys row
 #   events-only     only the events row (dedup key), nothing derived from it
-#   gather          everything, but the writer waits up to 3 ms (or for 1,000 queued events)
+#   gather          everything, but the writer waits up to 30 ms (or for 1,000 queued events)
 #                   before each transaction, so that transactions hold more events
 # Needs wrk and the network or a filled ~/.m2 for the build (about a minute).
 set -euo pipefail
@@ -41,7 +41,7 @@ flags() {
     no-ledger) echo "-Drowcost.skip-kinds=LedgerWriter" ;;
     no-subjects) echo "-Drowcost.skip-kinds=SubjectsKind" ;;
     events-only) echo "-Drowcost.skip-outbox=true -Drowcost.skip-kinds=DecisionsKind,SubjectsKind,LedgerWriter" ;;
-    gather) echo "-Drowcost.gather-micros=3000 -Drowcost.gather-events=1000" ;;
+    gather) echo "-Drowcost.gather-micros=30000 -Drowcost.gather-events=1000" ;;
     *) echo "unknown variant: $1" >&2; return 1 ;;
   esac
 }
