@@ -15,8 +15,8 @@
 # before and just after the measured run; threads with the same name are added up (the virtual
 # threads' carriers appear as ForkJoinPool-1-worker-N, the collector as "VM Thread"). Resident
 # memory is read from /proc/<pid>/status after the run, events per store transaction from the
-# commit meter (sluice_store_commit_events) over the measured run. Each thread's time spent runnable but
-# waiting for a core comes from /proc/<pid>/task/*/schedstat. Linux only.
+# commit meter (sluice_store_commit_events) over the measured run. Each thread's time spent
+# runnable but waiting for a core comes from /proc/<pid>/task/*/schedstat. Linux only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BATCH=${BATCH:-100}
@@ -46,7 +46,8 @@ after=$(accepted)
 commits_after=$(commits)
 ticks >"$DATA/after"
 events=$((after - before))
-echo "accepted_per_s=$((events / DURATION)) accepted=$events events_per_commit=$((events / (commits_after - commits_before > 0 ? commits_after - commits_before : 1))) rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/"$PID"/status) peak_rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/"$PID"/status)"
+commits=$((commits_after - commits_before))
+echo "accepted_per_s=$((events / DURATION)) accepted=$events events_per_commit=$((commits > 0 ? events / commits : 0)) rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/"$PID"/status) peak_rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/"$PID"/status)"
 hz=$(getconf CLK_TCK)
 per_thread() { # ticks before, ticks after -> CPU seconds<TAB>name<TAB>seconds waiting for a core, busiest first
   awk -F'\t' -v hz="$hz" 'FNR == NR { b[$1] += $2; bw[$1] += $3; next } { a[$1] += $2; aw[$1] += $3 }
