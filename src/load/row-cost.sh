@@ -19,11 +19,13 @@
 #   no-ledger       no ledger entry
 #   no-subjects     no subject keys row
 #   events-only     only the events row (dedup key), nothing derived from it
+#   ledger-columns  no ledger row; instead the ledger entry's columns (stand-in values of the same
+#                   shape) and its two partial indexes on the events row (docs/storage-log.md, step 1)
 # Needs wrk and the network or a filled ~/.m2 for the build (about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
-VARIANTS=${VARIANTS:-all no-outbox empty-payloads no-audit no-ledger no-subjects events-only}
+VARIANTS=${VARIANTS:-all no-outbox empty-payloads no-audit no-ledger no-subjects events-only ledger-columns}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -41,6 +43,7 @@ flags() {
     no-ledger) echo "-Drowcost.skip-kinds=LedgerWriter" ;;
     no-subjects) echo "-Drowcost.skip-kinds=SubjectsKind" ;;
     events-only) echo "-Drowcost.skip-outbox=true -Drowcost.skip-kinds=DecisionsKind,SubjectsKind,LedgerWriter" ;;
+    ledger-columns) echo "-Drowcost.skip-kinds=LedgerWriter -Drowcost.ledger-columns=true" ;;
     *) echo "unknown variant: $1" >&2; return 1 ;;
   esac
 }
