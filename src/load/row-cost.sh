@@ -21,11 +21,12 @@
 #   events-only     only the events row (dedup key), nothing derived from it
 #   ledger-columns  no ledger row; instead the ledger entry's columns (stand-in values of the same
 #                   shape) and its two partial indexes on the events row (docs/storage-log.md, step 1)
+#   ledger-columns-no-day  the same without the index on the ledger's day
 # Needs wrk and the network or a filled ~/.m2 for the build (about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
-VARIANTS=${VARIANTS:-all no-outbox empty-payloads no-audit no-ledger no-subjects events-only ledger-columns}
+VARIANTS=${VARIANTS:-all no-outbox empty-payloads no-audit no-ledger no-subjects events-only ledger-columns ledger-columns-no-day}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -44,6 +45,7 @@ flags() {
     no-subjects) echo "-Drowcost.skip-kinds=SubjectsKind" ;;
     events-only) echo "-Drowcost.skip-outbox=true -Drowcost.skip-kinds=DecisionsKind,SubjectsKind,LedgerWriter" ;;
     ledger-columns) echo "-Drowcost.skip-kinds=LedgerWriter -Drowcost.ledger-columns=true" ;;
+    ledger-columns-no-day) echo "-Drowcost.skip-kinds=LedgerWriter -Drowcost.ledger-columns=true -Drowcost.drop-day-index=true" ;;
     *) echo "unknown variant: $1" >&2; return 1 ;;
   esac
 }
