@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # What the single writer pays per accepted event for each kind of row it writes (docs/benchmarks.md,
-# session 14). Measurement only: the
-# switches live in src/load/row-cost.patch, applied to a temporary copy of the committed tree
-# (HEAD; uncommitted changes are not in it), never to the build that ships.
+# session 14). Measurement only: the switches live in src/load/row-cost.patch, applied to a
+# temporary copy of the committed tree (HEAD; uncommitted changes are not in it), never to the
+# build that ships. The patch also adds a throwaway migration for the ledger-columns variants, so
+# every variant's events table carries eight more columns, left NULL, and two partial indexes that
+# stay empty unless those columns are written; compare variants of one run of this script.
 #
 #   src/load/row-cost.sh                          # every variant below, batches of 100
 #   BATCH=1 src/load/row-cost.sh                  # single events
@@ -22,7 +24,7 @@
 #   ledger-columns  no ledger row; instead the ledger entry's columns (stand-in values of the same
 #                   shape) and its two partial indexes on the events row (docs/storage-log.md, step 1)
 #   ledger-columns-no-day  the same without the index on the ledger's day
-# Needs wrk and the network or a filled ~/.m2 for the build (about a minute).
+# Needs wrk, patch, and the network or a filled ~/.m2 for the build (about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
