@@ -2,18 +2,26 @@
 # What the single writer pays per accepted event for each kind of row it writes (docs/benchmarks.md,
 # session 14). Measurement only: the switches live in src/load/row-cost.patch, applied to a
 # temporary copy of the committed tree (HEAD; uncommitted changes are not in it), never to the
-# build that ships. The patch also adds a throwaway migration for the ledger-columns variants, so
-# every variant's events table carries eight more columns, left NULL, and two partial indexes that
-# stay empty unless those columns are written; compare variants of one run of this script.
+# build that ships. The patch also adds a throwaway migration for the prototype variants, so every
+# variant's events table carries nine more columns, left NULL, and two partial indexes that stay
+# empty unless those columns are written; compare variants of one run of this script.
 #
 #   src/load/row-cost.sh                          # every variant below, batches of 100
 #   BATCH=1 src/load/row-cost.sh                  # single events
 #   VARIANTS="all events-only all events-only" src/load/row-cost.sh   # alternate two of them
+#   WRITER=1 src/load/row-cost.sh                 # the writer alone (StoreWriteBench), no HTTP
 #
 # Each variant runs src/load/ingest-threads.sh on a fresh gateway (CPU per thread per accepted
 # event, events per transaction); WARMUP, DURATION, IDS and CONNECTIONS pass through to it, and so
 # does the environment (SLUICE_INGEST_MAX_dash_IN_dash_FLIGHT_dash_BYTES=1048576, for example, lets
-# about four batches wait for the writer instead of one, so transactions grow). Variants:
+# about four batches wait for the writer instead of one, so transactions grow).
+# WRITER=1 runs dev.sluice.ingest.StoreWriteBench instead: the request path turns EVENTS (40000)
+# load-script events into records once, then the variants write them in turn into a fresh SQLite
+# database each, PER_COMMIT (100) events per transaction, for ROUNDS (5) rounds after a warm-up
+# round; it prints the writer thread's CPU and wall time per event, the checkpointer's CPU and the
+# database's bytes per event. Without HTTP, request threads and wrk on the same two cores, its
+# figures move far less from run to run (docs/benchmarks.md, session 15). IDS=uuid passes through.
+# Variants:
 #   all             every row written, as shipped
 #   no-outbox       no outbox rows (nothing would be delivered)
 #   empty-payloads  outbox rows with empty payloads: the rows without their bytes
@@ -24,11 +32,18 @@
 #   ledger-columns  no ledger row; instead the ledger entry's columns (stand-in values of the same
 #                   shape) and its two partial indexes on the events row (docs/storage-log.md, step 1)
 #   ledger-columns-no-day  the same without the index on the ledger's day
+#   envelope        no outbox rows; instead one 1,750-byte blob on the events row (the size of
+#                   session 10's envelope for the load event): step 4's write side
 # Needs wrk, patch, and the network or a filled ~/.m2 for the build (about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
-VARIANTS=${VARIANTS:-all no-outbox empty-payloads no-audit no-ledger no-subjects events-only ledger-columns ledger-columns-no-day}
+if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
+if [ -n "${WRITER:-}" ]; then
+  VARIANTS=${VARIANTS:-all no-outbox empty-payloads no-audit no-ledger no-subjects events-only ledger-columns envelope}
+else
+  VARIANTS=${VARIANTS:-all no-outbox empty-payloads no-audit no-ledger no-subjects events-only ledger-columns ledger-columns-no-day envelope}
+fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -37,22 +52,37 @@ cd "$WORK"
 patch -s -p1 <"$REPO/src/load/row-cost.patch"
 ./mvnw -q -B -Pbench -DskipTests package
 
-flags() {
+# A variant's switches, as key=value pairs (the patch reads them on every transaction).
+switches() {
   case "$1" in
     all) echo "" ;;
-    no-outbox) echo "-Drowcost.skip-outbox=true" ;;
-    empty-payloads) echo "-Drowcost.empty-payloads=true" ;;
-    no-audit) echo "-Drowcost.skip-kinds=DecisionsKind" ;;
-    no-ledger) echo "-Drowcost.skip-kinds=LedgerWriter" ;;
-    no-subjects) echo "-Drowcost.skip-kinds=SubjectsKind" ;;
-    events-only) echo "-Drowcost.skip-outbox=true -Drowcost.skip-kinds=DecisionsKind,SubjectsKind,LedgerWriter" ;;
-    ledger-columns) echo "-Drowcost.skip-kinds=LedgerWriter -Drowcost.ledger-columns=true" ;;
-    ledger-columns-no-day) echo "-Drowcost.skip-kinds=LedgerWriter -Drowcost.ledger-columns=true -Drowcost.drop-day-index=true" ;;
+    no-outbox) echo "rowcost.skip-outbox=true" ;;
+    empty-payloads) echo "rowcost.empty-payloads=true" ;;
+    no-audit) echo "rowcost.skip-kinds=DecisionsKind" ;;
+    no-ledger) echo "rowcost.skip-kinds=LedgerWriter" ;;
+    no-subjects) echo "rowcost.skip-kinds=SubjectsKind" ;;
+    events-only) echo "rowcost.skip-outbox=true rowcost.skip-kinds=DecisionsKind:SubjectsKind:LedgerWriter" ;;
+    ledger-columns) echo "rowcost.skip-kinds=LedgerWriter rowcost.ledger-columns=true" ;;
+    ledger-columns-no-day) echo "rowcost.skip-kinds=LedgerWriter rowcost.ledger-columns=true rowcost.drop-day-index=true" ;;
+    envelope) echo "rowcost.skip-outbox=true rowcost.envelope-bytes=1750" ;;
     *) echo "unknown variant: $1" >&2; return 1 ;;
   esac
 }
+if [ -n "${WRITER:-}" ]; then
+  args=()
+  for variant in $VARIANTS; do
+    case "$variant" in ledger-columns-no-day) echo "ledger-columns-no-day drops an index for good: not in WRITER=1 mode" >&2; exit 2 ;; esac
+    items=$(switches "$variant")
+    args+=("$variant=${items// /,}")
+  done
+  "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx3g -cp "target/classes:target/libs/*" dev.sluice.ingest.StoreWriteBench \
+    --events "${EVENTS:-40000}" --per-commit "${PER_COMMIT:-100}" --rounds "${ROUNDS:-5}" --ids "${IDS:-sequential}" \
+    "${args[@]}" 2>/dev/null
+  exit 0
+fi
 for variant in $VARIANTS; do
-  extra=$(flags "$variant")
+  extra=""
+  for item in $(switches "$variant"); do extra="$extra -D$item"; done
   echo "== $variant"
-  NO_BUILD=1 EXTRA_JVM="$extra" src/load/ingest-threads.sh | sed -n 1,7p
+  NO_BUILD=1 EXTRA_JVM="${extra# }" src/load/ingest-threads.sh | sed -n 1,7p
 done

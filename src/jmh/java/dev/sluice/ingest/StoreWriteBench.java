@@ -1,0 +1,335 @@
+package dev.sluice.ingest;
+
+import dev.sluice.audit.AuditLog;
+import dev.sluice.audit.AuditSigner;
+import dev.sluice.config.DestinationConfig;
+import dev.sluice.config.LedgerSettings;
+import dev.sluice.config.TenantConfig;
+import dev.sluice.consent.ConsentEngine;
+import dev.sluice.consent.ConsentPolicy;
+import dev.sluice.event.EventParser;
+import dev.sluice.event.ParserLimits;
+import dev.sluice.ledger.LedgerSource;
+import dev.sluice.privacy.DataKeyring;
+import dev.sluice.privacy.IdentityHasher;
+import dev.sluice.store.DeliveryStore;
+import dev.sluice.store.EventRecord;
+import dev.sluice.store.GroupCommitWriter;
+import dev.sluice.store.OutboxRow;
+import dev.sluice.store.SqlAccess;
+import dev.sluice.store.Store;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.Stores;
+import dev.sluice.store.WriteOutcome;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The single writer's cost per event, alone: no HTTP, no request threads, no load generator on
+ * the same two cores. The request path ({@link IngestPipeline}, as {@link RequestPathBenchmark}
+ * builds it: two destinations, audit companions, the ledger) processes the load script's 1 KB
+ * purchase event into records once, which a store that writes nothing keeps; then those same
+ * records are written, {@code per-commit} events per transaction, into a fresh SQLite database
+ * per round, from this thread, as the group-commit writer would. Variants (a name and an SQL file
+ * run after the migrations, e.g. a dropped index) alternate round by round, so that drift of the
+ * machine falls on all of them alike.
+ *
+ * <p>Reported per round and variant: events per second of this thread's wall time, this
+ * thread's CPU per event, the checkpointer thread's CPU per event (it copies the log into the
+ * database while the writer runs) and the database's bytes per event.
+ *
+ * <pre>
+ * ./mvnw -q -B -Pbench -DskipTests package
+ * java -Xmx3g -cp "target/classes:target/libs/*" dev.sluice.ingest.StoreWriteBench \
+ *     --events 40000 --per-commit 100 --rounds 5 [--ids uuid] [--page-size 8192] [name=item,item ...]
+ * </pre>
+ * A variant's items: an SQL file run after the migrations ({@code drop-index.sql}), a page size
+ * for the new database ({@code @8192}), a system property set while it writes ({@code key=value},
+ * for measurement builds such as {@code src/load/row-cost.patch}'s). Without variants the one variant is {@code today} (the shipped schema). {@code src/load/store-write.sh}
+ * wraps this.
+ */
+public final class StoreWriteBench {
+    private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 "
+            + "x".repeat(220);
+    private static final String EVENT = """
+            {"event_id":"%s","event_name":"Purchase","event_time":%d,"action_source":"website",\
+            "event_source_url":"https://shop.example/checkout?step=confirm",\
+            "user":{"email":"shopper%d@example.com","phone":"+1 650 555 %04d","first_name":"Jane","last_name":"Doe",\
+            "city":"Menlo Park","state":"CA","zip":"94025","country":"US","external_id":"cust-%d",\
+            "client_ip":"203.0.113.7","user_agent":"%s",\
+            "click_ids":{"fbp":"fb.1.1596403881668.1116446470","gclid":"Cj0KCQiA-load-test"}},\
+            "custom":{"value":"129.90","currency":"EUR","order_id":"o-%d","content_ids":["sku-1","sku-2"],"num_items":2},\
+            "attribution":{"utm_source":"facebook","utm_campaign":"bf-2026"},\
+            "consent":{"ad_user_data":"granted","ad_personalization":"denied","gpc":false}}""";
+    private static final int EVENTS_PER_REQUEST = 100;
+
+    private StoreWriteBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = 40_000;
+        int perCommit = 100;
+        int rounds = 5;
+        boolean uuids = false;
+        int pageSize = 0;
+        Map<String, Variant> variants = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--events" -> events = Integer.parseInt(args[++i]);
+                case "--per-commit" -> perCommit = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--page-size" -> pageSize = Integer.parseInt(args[++i]);
+                case "--ids" -> uuids = switch (args[++i]) {
+                    case "uuid" -> true;
+                    case "sequential" -> false;
+                    default -> throw new IllegalArgumentException("--ids takes sequential or uuid");
+                };
+                default -> {
+                    int eq = args[i].indexOf('=');
+                    if (eq < 1) {
+                        throw new IllegalArgumentException("a variant is name=item,item,... (file.sql, @page-size,"
+                                + " key=value system property) or name= for the shipped schema: " + args[i]);
+                    }
+                    variants.put(args[i].substring(0, eq), Variant.parse(args[i].substring(eq + 1), pageSize));
+                }
+            }
+        }
+        if (variants.isEmpty()) {
+            variants.put("today", new Variant(Optional.empty(), pageSize, Map.of()));
+        }
+        List<List<EventRecord>> commits = regroup(processed(events, uuids), perCommit);
+        System.out.printf("events=%d per_commit=%d ids=%s commits=%d%n", events, perCommit, uuids ? "uuid" : "sequential",
+                commits.size());
+        // Round 0 warms the JIT for every variant and is not reported.
+        for (int round = 0; round <= rounds; round++) {
+            for (var variant : variants.entrySet()) {
+                variant.getValue().properties().forEach(System::setProperty);
+                Result r;
+                try {
+                    r = writeOnce(commits, variant.getValue().sql(), variant.getValue().pageSize());
+                } finally {
+                    variant.getValue().properties().keySet().forEach(System::clearProperty);
+                }
+                if (round > 0) {
+                    System.out.printf("round=%d variant=%-24s events_per_s=%8.0f writer_cpu_us=%6.2f writer_wall_us=%6.2f "
+                                    + "checkpointer_cpu_us=%6.2f db_bytes_per_event=%6.0f%n", round, variant.getKey(),
+                            events / (r.wallNanos / 1e9), r.writerCpuNanos / 1e3 / events, r.wallNanos / 1e3 / events,
+                            r.checkpointerCpuNanos / 1e3 / events, (double) r.dbBytes / events);
+                }
+            }
+        }
+    }
+
+    /**
+     * SQL run after the migrations, the page size of the new database (0: SQLite's default), and
+     * system properties set while the variant writes (for measurement builds that read switches).
+     */
+    private record Variant(Optional<Path> sql, int pageSize, Map<String, String> properties) {
+        static Variant parse(String spec, int defaultPageSize) {
+            Optional<Path> sql = Optional.empty();
+            int pageSize = defaultPageSize;
+            Map<String, String> properties = new LinkedHashMap<>();
+            for (String item : spec.isEmpty() ? new String[0] : spec.split(",")) {
+                if (item.endsWith(".sql")) {
+                    sql = Optional.of(Path.of(item));
+                } else if (item.startsWith("@")) {
+                    pageSize = Integer.parseInt(item.substring(1));
+                } else if (item.indexOf('=') > 0) {
+                    properties.put(item.substring(0, item.indexOf('=')), item.substring(item.indexOf('=') + 1));
+                } else {
+                    throw new IllegalArgumentException("not an SQL file, @page-size or key=value: " + item);
+                }
+            }
+            return new Variant(sql, pageSize, properties);
+        }
+    }
+
+    private record Result(long wallNanos, long writerCpuNanos, long checkpointerCpuNanos, long dbBytes) {
+    }
+
+    private static Result writeOnce(List<List<EventRecord>> commits, Optional<Path> variantSql, int pageSize)
+            throws Exception {
+        Path dir = Files.createTempDirectory("sluice-store-write");
+        try {
+            if (pageSize > 0) {
+                // The page size of a new database is set before its first table is created.
+                try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sluice.db"));
+                     var statement = connection.createStatement()) {
+                    statement.execute("PRAGMA page_size = " + pageSize);
+                    statement.execute("CREATE TABLE page_size_probe (x INTEGER)");
+                    statement.execute("DROP TABLE page_size_probe");
+                }
+            }
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long dbBytes;
+            long wall;
+            long cpu;
+            long checkpointerCpu;
+            try (Store store = Stores.open(StoreConfig.sqlite(dir.resolve("sluice.db")))) {
+                if (variantSql.isPresent()) {
+                    apply(store.sql(), Files.readString(variantSql.get()));
+                }
+                System.gc();
+                Thread checkpointer = Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().equals("sluice-sqlite-checkpoint")).findFirst().orElseThrow();
+                long checkpointerBefore = threads.getThreadCpuTime(checkpointer.threadId());
+                long cpuBefore = threads.getCurrentThreadCpuTime();
+                long start = System.nanoTime();
+                for (List<EventRecord> commit : commits) {
+                    List<WriteOutcome> outcomes = store.write(commit);
+                    if (outcomes.getLast() != WriteOutcome.INSERTED) {
+                        throw new IllegalStateException("every event must be inserted: " + outcomes.getLast());
+                    }
+                }
+                wall = System.nanoTime() - start;
+                cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
+                checkpointerCpu = threads.getThreadCpuTime(checkpointer.threadId()) - checkpointerBefore;
+            }
+            try (var files = Files.list(dir)) {
+                dbBytes = files.mapToLong(p -> p.toFile().length()).sum();
+            }
+            return new Result(wall, cpu, checkpointerCpu, dbBytes);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Runs the statements of an SQL file (separated by a semicolon at the end of a line) in one transaction. */
+    private static void apply(SqlAccess sql, String script) throws SQLException {
+        sql.inTransaction(connection -> {
+            try (var statement = connection.createStatement()) {
+                StringBuilder current = new StringBuilder();
+                for (String line : script.split("\n")) {
+                    if (line.strip().startsWith("--")) {
+                        continue;
+                    }
+                    current.append(line).append('\n');
+                    if (line.strip().endsWith(";") && !current.toString().toUpperCase().contains("BEGIN")
+                            || line.strip().equalsIgnoreCase("END;")) {
+                        statement.execute(current.toString());
+                        current.setLength(0);
+                    }
+                }
+                if (!current.toString().isBlank()) {
+                    statement.execute(current.toString());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The events as the request path hands them to the writer: one list per request of 100. */
+    private static List<List<EventRecord>> processed(int events, boolean uuids) throws IOException {
+        Path dir = Files.createTempDirectory("sluice-store-write-capture");
+        Capture capture = new Capture();
+        try (Store auditStore = Stores.open(StoreConfig.sqlite(dir.resolve("sluice.db")));
+             GroupCommitWriter writer = new GroupCommitWriter(capture, 4000, new SimpleMeterRegistry())) {
+            TenantConfig tenant = new TenantConfig("demo", List.of(new byte[32]), "US", Optional.empty(),
+                    Duration.ofMinutes(5), List.of(new DestinationConfig("meta", "meta", Map.of("pixel-id", "1234567890")),
+                    new DestinationConfig("warehouse", "webhook", Map.of("hashing-profile", "google"))), false);
+            InstantSource clock = InstantSource.system();
+            ConsentPolicy policy = ConsentPolicy.load(Path.of("conf/consent-policy.yaml"));
+            byte[] seed = new byte[32];
+            new java.security.SecureRandom().nextBytes(seed);
+            AuditLog audit = new AuditLog(auditStore.sql(), AuditSigner.parse(Base64.getEncoder().encodeToString(seed)),
+                    1000, Duration.ofMinutes(5), clock);
+            IngestPipeline pipeline = new IngestPipeline(new EventParser(ParserLimits.defaults(), clock),
+                    new ConsentEngine(policy), IdentityHasher.create(), DataKeyring.of(Map.of("k1", new byte[32]), "k1"),
+                    writer, new IngestMetrics(new SimpleMeterRegistry()), clock, Duration.ofDays(7), List.of(tenant),
+                    List.of(audit.companions(policy), new LedgerSource(LedgerSettings.defaults())));
+            long time = Instant.now().getEpochSecond() - 60;
+            for (int n = 0; n < events; n += EVENTS_PER_REQUEST) {
+                List<String> batch = new ArrayList<>();
+                for (int i = n; i < Math.min(events, n + EVENTS_PER_REQUEST); i++) {
+                    String id = uuids ? UUID.randomUUID().toString() : "bench-" + i;
+                    batch.add(EVENT.formatted(id, time, i, i % 10000, i, UA, i));
+                }
+                byte[] body = ("{\"events\":[" + String.join(",", batch) + "]}").getBytes(StandardCharsets.UTF_8);
+                IngestOutcome outcome = pipeline.ingest(tenant, body, IngestPipeline.RequestContext.NONE);
+                if (!(outcome instanceof IngestOutcome.Processed p)
+                        || p.results().getLast().status() != EventResult.Status.ACCEPTED) {
+                    throw new IllegalStateException("the benchmark's events must be accepted: " + outcome);
+                }
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return capture.lists;
+    }
+
+    private static List<List<EventRecord>> regroup(List<List<EventRecord>> lists, int perCommit) {
+        List<EventRecord> all = new ArrayList<>();
+        lists.forEach(all::addAll);
+        List<List<EventRecord>> commits = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += perCommit) {
+            commits.add(List.copyOf(all.subList(i, Math.min(all.size(), i + perCommit))));
+        }
+        return commits;
+    }
+
+    /** Keeps what it is given and answers every event INSERTED. */
+    private static final class Capture implements Store {
+        final List<List<EventRecord>> lists = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public List<WriteOutcome> write(List<EventRecord> events) {
+            lists.add(List.copyOf(events));
+            return Collections.nCopies(events.size(), WriteOutcome.INSERTED);
+        }
+
+        @Override
+        public boolean ping() {
+            return true;
+        }
+
+        @Override
+        public long countEvents(String tenantId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<OutboxRow> outbox(String tenantId, int limit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public DeliveryStore delivery() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String kind() {
+            return "capture";
+        }
+
+        @Override
+        public SqlAccess sql() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
