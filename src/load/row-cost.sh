@@ -34,15 +34,19 @@
 #   ledger-columns-no-day  the same without the index on the ledger's day
 #   envelope        no outbox rows; instead one 1,750-byte blob on the events row (the size of
 #                   session 10's envelope for the load event): step 4's write side
+#   one-row         no derived rows at all; instead one 3,150-byte blob on the events row (the
+#                   envelope, the decision record with its chain columns, the subject keys and the
+#                   ledger entry, at today's sizes) and none of their indexes: every step done, an
+#                   optimistic bound (the ledger's order index, for one, would stay)
 # Needs wrk, patch, and the network or a filled ~/.m2 for the build (about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
 if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
 if [ -n "${WRITER:-}" ]; then
-  VARIANTS=${VARIANTS:-all no-outbox empty-payloads no-audit no-ledger no-subjects events-only ledger-columns envelope}
+  VARIANTS=${VARIANTS:-all no-outbox empty-payloads no-audit no-ledger no-subjects events-only ledger-columns envelope one-row}
 else
-  VARIANTS=${VARIANTS:-all no-outbox empty-payloads no-audit no-ledger no-subjects events-only ledger-columns ledger-columns-no-day envelope}
+  VARIANTS=${VARIANTS:-all no-outbox empty-payloads no-audit no-ledger no-subjects events-only ledger-columns ledger-columns-no-day envelope one-row}
 fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -65,6 +69,7 @@ switches() {
     ledger-columns) echo "rowcost.skip-kinds=LedgerWriter rowcost.ledger-columns=true" ;;
     ledger-columns-no-day) echo "rowcost.skip-kinds=LedgerWriter rowcost.ledger-columns=true rowcost.drop-day-index=true" ;;
     envelope) echo "rowcost.skip-outbox=true rowcost.envelope-bytes=1750" ;;
+    one-row) echo "rowcost.skip-outbox=true rowcost.skip-kinds=DecisionsKind:SubjectsKind:LedgerWriter rowcost.envelope-bytes=3150" ;;
     *) echo "unknown variant: $1" >&2; return 1 ;;
   esac
 }
