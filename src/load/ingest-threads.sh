@@ -3,7 +3,7 @@
 # event: where the time goes, and the figure to compare two builds with.
 #
 #   src/load/ingest-threads.sh                 # batches of 100, 20 s warm-up, 15 s measured
-#   BATCH=1 src/load/ingest-threads.sh         # single events
+#   BATCH=1 src/load/ingest-threads.sh         # single events, 45 s warm-up
 #   IDS=uuid src/load/ingest-threads.sh        # random event ids (src/load/events.lua)
 #   CONF=conf/application.yaml src/load/ingest-threads.sh   # the demo configuration (one destination)
 #   EXTRA_JVM="-Xmx64m" src/load/ingest-threads.sh          # flags appended to conf/jvm.options
@@ -20,7 +20,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BATCH=${BATCH:-100}
-WARMUP=${WARMUP:-20}
+# Single events need the longer warm-up: after 20 s of them the JIT compiler still took 5.7 of the
+# next 15 CPU-seconds and halved the rate; after 45 s, 1.0 (docs/benchmarks.md, session 15).
+if [ "$BATCH" = 1 ]; then WARMUP=${WARMUP:-45}; else WARMUP=${WARMUP:-20}; fi
 DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18080}
