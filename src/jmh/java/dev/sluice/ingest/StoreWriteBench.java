@@ -53,12 +53,15 @@ import java.util.UUID;
  *
  * <p>Reported per round and variant: events per second of this thread's wall time, this
  * thread's CPU per event, the checkpointer thread's CPU per event (it copies the log into the
- * database while the writer runs) and the database file's bytes per event (checkpointed).
+ * database while the writer runs) and the database file's bytes per event (checkpointed). With
+ * {@code --settle}, each round then delivers what it wrote, as a dispatcher whose platform accepts
+ * everything would (claims of 1,000 rows per destination, each marked delivered at once), and
+ * prints this thread's CPU and wall time per settled row: the writer's share of delivery.
  *
  * <pre>
  * ./mvnw -q -B -Pbench -DskipTests package
  * java -Xmx3g -cp "target/classes:target/libs/*" dev.sluice.ingest.StoreWriteBench \
- *     --events 40000 --per-commit 100 --rounds 5 [--ids uuid] [--page-size 8192] [name=item,item ...]
+ *     --events 40000 --per-commit 100 --rounds 5 [--ids uuid] [--page-size 8192] [--settle] [name=item,item ...]
  * </pre>
  * A variant's items: an SQL file run after the migrations ({@code drop-index.sql}), a page size
  * for the new database ({@code @8192}), a system property set while it writes ({@code key=value},
@@ -89,6 +92,7 @@ public final class StoreWriteBench {
         int rounds = 5;
         boolean uuids = false;
         int pageSize = 0;
+        boolean settle = false;
         Map<String, Variant> variants = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -96,6 +100,7 @@ public final class StoreWriteBench {
                 case "--per-commit" -> perCommit = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--page-size" -> pageSize = Integer.parseInt(args[++i]);
+                case "--settle" -> settle = true;
                 case "--ids" -> uuids = switch (args[++i]) {
                     case "uuid" -> true;
                     case "sequential" -> false;
@@ -123,9 +128,15 @@ public final class StoreWriteBench {
                 variant.getValue().properties().forEach(System::setProperty);
                 Result r;
                 try {
-                    r = writeOnce(commits, variant.getValue().sql(), variant.getValue().pageSize());
+                    r = writeOnce(commits, variant.getValue().sql(), variant.getValue().pageSize(), settle);
                 } finally {
                     variant.getValue().properties().keySet().forEach(System::clearProperty);
+                }
+                if (round > 0 && r.settledRows > 0) {
+                    System.out.printf("round=%d variant=%-24s settled_rows=%d settle_cpu_us_per_row=%6.2f"
+                                    + " of_which_claims_us=%6.2f settle_wall_us_per_row=%6.2f%n",
+                            round, variant.getKey(), r.settledRows, r.settleCpuNanos / 1e3 / r.settledRows,
+                            r.claimCpuNanos / 1e3 / r.settledRows, r.settleWallNanos / 1e3 / r.settledRows);
                 }
                 if (round > 0) {
                     System.out.printf("round=%d variant=%-24s events_per_s=%8.0f writer_cpu_us=%6.2f writer_wall_us=%6.2f "
@@ -161,11 +172,45 @@ public final class StoreWriteBench {
         }
     }
 
-    private record Result(long wallNanos, long writerCpuNanos, long checkpointerCpuNanos, long dbBytes) {
+    private record Result(long wallNanos, long writerCpuNanos, long checkpointerCpuNanos, long dbBytes,
+                          long settledRows, long settleCpuNanos, long settleWallNanos, long claimCpuNanos) {
     }
 
-    private static Result writeOnce(List<List<EventRecord>> commits, Optional<Path> variantSql, int pageSize)
-            throws Exception {
+    /**
+     * Delivers everything just written, as a dispatcher whose platform accepts every request would:
+     * per destination, claims of up to 1,000 rows, each marked delivered in one call. Returns the
+     * rows settled, this thread's CPU and the wall time it took.
+     */
+    private static long[] settleAll(Store store, ThreadMXBean threads) {
+        DeliveryStore delivery = store.delivery();
+        long cpuBefore = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        long rows = 0;
+        long claimCpuNanos = 0;
+        Instant now = Instant.now().plusSeconds(3600);
+        for (String destination : List.of("meta", "warehouse")) {
+            while (true) {
+                long claimCpu = threads.getCurrentThreadCpuTime();
+                List<DeliveryStore.Claimed> claimed = delivery.claim("demo", destination, 1000, now,
+                        Duration.ofMinutes(1), "bench");
+                claimCpuNanos += threads.getCurrentThreadCpuTime() - claimCpu;
+                if (claimed.isEmpty()) {
+                    break;
+                }
+                List<Long> ids = new ArrayList<>(claimed.size());
+                claimed.forEach(c -> ids.add(c.id()));
+                int settled = delivery.markDelivered("demo", "bench", ids, now);
+                if (settled != ids.size()) {
+                    throw new IllegalStateException("settled " + settled + " of " + ids.size());
+                }
+                rows += settled;
+            }
+        }
+        return new long[] {rows, threads.getCurrentThreadCpuTime() - cpuBefore, System.nanoTime() - start, claimCpuNanos};
+    }
+
+    private static Result writeOnce(List<List<EventRecord>> commits, Optional<Path> variantSql, int pageSize,
+                                    boolean settle) throws Exception {
         Path dir = Files.createTempDirectory("sluice-store-write");
         try {
             if (pageSize > 0) {
@@ -182,6 +227,7 @@ public final class StoreWriteBench {
             long wall;
             long cpu;
             long checkpointerCpu;
+            long[] settled;
             try (Store store = Stores.open(StoreConfig.sqlite(dir.resolve("sluice.db")))) {
                 if (variantSql.isPresent()) {
                     apply(store.sql(), Files.readString(variantSql.get()));
@@ -201,6 +247,7 @@ public final class StoreWriteBench {
                 wall = System.nanoTime() - start;
                 cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
                 checkpointerCpu = threads.getThreadCpuTime(checkpointer.threadId()) - checkpointerBefore;
+                settled = settle ? settleAll(store, threads) : new long[4];
             }
             // The database file alone, once everything in the write-ahead log is copied into it.
             try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sluice.db"));
@@ -208,7 +255,7 @@ public final class StoreWriteBench {
                 statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             }
             dbBytes = Files.size(dir.resolve("sluice.db"));
-            return new Result(wall, cpu, checkpointerCpu, dbBytes);
+            return new Result(wall, cpu, checkpointerCpu, dbBytes, settled[0], settled[1], settled[2], settled[3]);
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
