@@ -35,9 +35,11 @@ import java.util.regex.Pattern;
  * <p>Run by {@code src/load/delivery-load.sh}, which starts Sluice with
  * {@code src/load/delivery-load.yaml} pointed at this receiver. By hand:
  * {@code java -cp "target/classes:target/libs/*" dev.sluice.bench.DeliveryLoad
- * <receiver-port> <sluice-port> <events-per-second> <seconds> <warm-up-seconds> <batch> [<latency-ms>]}
- * (the fake Meta answers each request that many milliseconds after reading it, as a platform
- * across the internet would; 0 unless given)
+ * <receiver-port> <sluice-port> <events-per-second> <seconds> <warm-up-seconds> <batch> [<latency-ms>
+ * [<destinations>]]} (the fake Meta answers each request that many milliseconds after reading it,
+ * as a platform across the internet would; 0 unless given). With several destinations (pixels,
+ * {@code src/load/delivery-load-two.yaml}) each (pixel, event id) counts once, and the figures
+ * per second are events delivered to every destination: deliveries divided by destinations.
  *
  * <p>Not a test: a number for {@code docs/benchmarks.md}, bounded in time, loopback only.
  */
@@ -53,9 +55,12 @@ public final class DeliveryLoad {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong ingestFailures = new AtomicLong();
     private final long latencyMillis;
+    /** Destinations every event goes to (each a Meta pixel of its own, all served here). */
+    private final int destinations;
 
-    private DeliveryLoad(long latencyMillis) {
+    private DeliveryLoad(long latencyMillis, int destinations) {
         this.latencyMillis = latencyMillis;
+        this.destinations = destinations;
     }
 
     public static void main(String[] args) throws Exception {
@@ -66,7 +71,8 @@ public final class DeliveryLoad {
         int warmup = Integer.parseInt(args[4]);
         int batch = Integer.parseInt(args[5]);
         long latencyMillis = args.length > 6 ? Long.parseLong(args[6]) : 0;
-        new DeliveryLoad(latencyMillis).run(receiverPort, sluicePort, rate, seconds, warmup, batch);
+        int destinations = args.length > 7 ? Integer.parseInt(args[7]) : 1;
+        new DeliveryLoad(latencyMillis, destinations).run(receiverPort, sluicePort, rate, seconds, warmup, batch);
     }
 
     /** Starts only the fake Meta endpoint; the script starts it before Sluice. */
@@ -81,7 +87,8 @@ public final class DeliveryLoad {
             Matcher m = EVENT_ID.matcher(new String(body, StandardCharsets.UTF_8));
             int n = 0;
             while (m.find()) {
-                delivered.add(m.group(1));
+                // Per destination: each posts to its own pixel's path.
+                delivered.add(exchange.getRequestURI().getPath() + "|" + m.group(1));
                 n++;
             }
             receivedItems.addAndGet(n);
@@ -131,7 +138,7 @@ public final class DeliveryLoad {
                 }
                 next += 1_000_000_000L;
                 long a = accepted.get();
-                long d = delivered.size();
+                long d = deliveredEvents();
                 synchronized (samples) {
                     samples.add(new long[]{s, a, d});
                 }
@@ -162,7 +169,7 @@ public final class DeliveryLoad {
         long ingestEnd = System.nanoTime();
         long target = accepted.get();
         long drainDeadline = ingestEnd + Duration.ofSeconds(60).toNanos();
-        while (delivered.size() < target && System.nanoTime() < drainDeadline) {
+        while (delivered.size() < target * destinations && System.nanoTime() < drainDeadline) {
             Thread.sleep(10);
         }
         long drained = System.nanoTime();
@@ -209,6 +216,11 @@ public final class DeliveryLoad {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Deliveries so far divided by the destinations: events delivered, on average per destination. */
+    private long deliveredEvents() {
+        return delivered.size() / destinations;
     }
 
     private void summary(List<long[]> samples, int warmup, int seconds, long accepted, long drainMillis, int port,
