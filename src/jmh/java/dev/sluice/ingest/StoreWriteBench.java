@@ -1,21 +1,9 @@
 package dev.sluice.ingest;
 
-import dev.sluice.audit.AuditLog;
-import dev.sluice.audit.AuditSigner;
-import dev.sluice.config.DestinationConfig;
-import dev.sluice.config.LedgerSettings;
 import dev.sluice.config.TenantConfig;
-import dev.sluice.consent.ConsentEngine;
-import dev.sluice.consent.ConsentPolicy;
-import dev.sluice.event.EventParser;
-import dev.sluice.event.ParserLimits;
-import dev.sluice.ledger.LedgerSource;
-import dev.sluice.privacy.DataKeyring;
-import dev.sluice.privacy.IdentityHasher;
 import dev.sluice.store.DeliveryStore;
 import dev.sluice.store.EventRecord;
 import dev.sluice.store.GroupCommitWriter;
-import dev.sluice.store.OutboxRow;
 import dev.sluice.store.SqlAccess;
 import dev.sluice.store.Store;
 import dev.sluice.store.StoreConfig;
@@ -31,9 +19,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,18 +55,6 @@ import java.util.UUID;
  * wraps this.
  */
 public final class StoreWriteBench {
-    private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 "
-            + "x".repeat(220);
-    private static final String EVENT = """
-            {"event_id":"%s","event_name":"Purchase","event_time":%d,"action_source":"website",\
-            "event_source_url":"https://shop.example/checkout?step=confirm",\
-            "user":{"email":"shopper%d@example.com","phone":"+1 650 555 %04d","first_name":"Jane","last_name":"Doe",\
-            "city":"Menlo Park","state":"CA","zip":"94025","country":"US","external_id":"cust-%d",\
-            "client_ip":"203.0.113.7","user_agent":"%s",\
-            "click_ids":{"fbp":"fb.1.1596403881668.1116446470","gclid":"Cj0KCQiA-load-test"}},\
-            "custom":{"value":"129.90","currency":"EUR","order_id":"o-%d","content_ids":["sku-1","sku-2"],"num_items":2},\
-            "attribution":{"utm_source":"facebook","utm_campaign":"bf-2026"},\
-            "consent":{"ad_user_data":"granted","ad_personalization":"denied","gpc":false}}""";
     private static final int EVENTS_PER_REQUEST = 100;
 
     private StoreWriteBench() {
@@ -290,28 +264,17 @@ public final class StoreWriteBench {
     /** The events as the request path hands them to the writer: one list per request of 100. */
     private static List<List<EventRecord>> processed(int events, boolean uuids) throws IOException {
         Path dir = Files.createTempDirectory("sluice-store-write-capture");
-        Capture capture = new Capture();
+        BenchIngest.NoWrites capture = new BenchIngest.NoWrites(true);
         try (Store auditStore = Stores.open(StoreConfig.sqlite(dir.resolve("sluice.db")));
              GroupCommitWriter writer = new GroupCommitWriter(capture, 4000, new SimpleMeterRegistry())) {
-            TenantConfig tenant = new TenantConfig("demo", List.of(new byte[32]), "US", Optional.empty(),
-                    Duration.ofMinutes(5), List.of(new DestinationConfig("meta", "meta", Map.of("pixel-id", "1234567890")),
-                    new DestinationConfig("warehouse", "webhook", Map.of("hashing-profile", "google"))), false);
-            InstantSource clock = InstantSource.system();
-            ConsentPolicy policy = ConsentPolicy.load(Path.of("conf/consent-policy.yaml"));
-            byte[] seed = new byte[32];
-            new java.security.SecureRandom().nextBytes(seed);
-            AuditLog audit = new AuditLog(auditStore.sql(), AuditSigner.parse(Base64.getEncoder().encodeToString(seed)),
-                    1000, Duration.ofMinutes(5), clock);
-            IngestPipeline pipeline = new IngestPipeline(new EventParser(ParserLimits.defaults(), clock),
-                    new ConsentEngine(policy), IdentityHasher.create(), DataKeyring.of(Map.of("k1", new byte[32]), "k1"),
-                    writer, new IngestMetrics(new SimpleMeterRegistry()), clock, Duration.ofDays(7), List.of(tenant),
-                    List.of(audit.companions(policy), new LedgerSource(LedgerSettings.defaults())));
+            TenantConfig tenant = BenchIngest.tenant();
+            IngestPipeline pipeline = BenchIngest.pipeline(tenant, writer, auditStore.sql());
             long time = Instant.now().getEpochSecond() - 60;
             for (int n = 0; n < events; n += EVENTS_PER_REQUEST) {
                 List<String> batch = new ArrayList<>();
                 for (int i = n; i < Math.min(events, n + EVENTS_PER_REQUEST); i++) {
                     String id = uuids ? UUID.randomUUID().toString() : "bench-" + i;
-                    batch.add(EVENT.formatted(id, time, i, i % 10000, i, UA, i));
+                    batch.add(BenchIngest.event(id, time, i));
                 }
                 byte[] body = ("{\"events\":[" + String.join(",", batch) + "]}").getBytes(StandardCharsets.UTF_8);
                 IngestOutcome outcome = pipeline.ingest(tenant, body, IngestPipeline.RequestContext.NONE);
@@ -325,7 +288,7 @@ public final class StoreWriteBench {
                 files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        return capture.lists;
+        return capture.kept;
     }
 
     private static List<List<EventRecord>> regroup(List<List<EventRecord>> lists, int perCommit) {
@@ -336,50 +299,5 @@ public final class StoreWriteBench {
             commits.add(List.copyOf(all.subList(i, Math.min(all.size(), i + perCommit))));
         }
         return commits;
-    }
-
-    /** Keeps what it is given and answers every event INSERTED. */
-    private static final class Capture implements Store {
-        final List<List<EventRecord>> lists = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public List<WriteOutcome> write(List<EventRecord> events) {
-            lists.add(List.copyOf(events));
-            return Collections.nCopies(events.size(), WriteOutcome.INSERTED);
-        }
-
-        @Override
-        public boolean ping() {
-            return true;
-        }
-
-        @Override
-        public long countEvents(String tenantId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<OutboxRow> outbox(String tenantId, int limit) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public DeliveryStore delivery() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String kind() {
-            return "capture";
-        }
-
-        @Override
-        public SqlAccess sql() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
