@@ -106,11 +106,12 @@ public final class StoreWriteBench {
                 } finally {
                     variant.getValue().properties().keySet().forEach(System::clearProperty);
                 }
-                if (round > 0 && r.settledRows > 0) {
+                Settled st = r.settled();
+                if (round > 0 && st.rows() > 0) {
                     System.out.printf("round=%d variant=%-24s settled_rows=%d settle_cpu_us_per_row=%6.2f"
                                     + " of_which_claims_us=%6.2f settle_wall_us_per_row=%6.2f%n",
-                            round, variant.getKey(), r.settledRows, r.settleCpuNanos / 1e3 / r.settledRows,
-                            r.claimCpuNanos / 1e3 / r.settledRows, r.settleWallNanos / 1e3 / r.settledRows);
+                            round, variant.getKey(), st.rows(), st.cpuNanos() / 1e3 / st.rows(),
+                            st.claimCpuNanos() / 1e3 / st.rows(), st.wallNanos() / 1e3 / st.rows());
                 }
                 if (round > 0) {
                     System.out.printf("round=%d variant=%-24s events_per_s=%8.0f writer_cpu_us=%6.2f writer_wall_us=%6.2f "
@@ -146,26 +147,31 @@ public final class StoreWriteBench {
         }
     }
 
-    private record Result(long wallNanos, long writerCpuNanos, long checkpointerCpuNanos, long dbBytes,
-                          long settledRows, long settleCpuNanos, long settleWallNanos, long claimCpuNanos) {
+    private record Result(long wallNanos, long writerCpuNanos, long checkpointerCpuNanos, long dbBytes, Settled settled) {
+    }
+
+    /** What {@link #settleAll} did: rows settled, this thread's CPU (the claims' share too) and wall time. */
+    private record Settled(long rows, long cpuNanos, long claimCpuNanos, long wallNanos) {
+        static final Settled NONE = new Settled(0, 0, 0, 0);
     }
 
     /**
      * Delivers everything just written, as a dispatcher whose platform accepts every request would:
-     * per destination, claims of up to 1,000 rows, each marked delivered in one call. Returns the
-     * rows settled, this thread's CPU and the wall time it took.
+     * per destination of the benchmark's tenant, claims of up to 1,000 rows, each marked delivered
+     * in one call.
      */
-    private static long[] settleAll(Store store, ThreadMXBean threads) {
+    private static Settled settleAll(Store store, ThreadMXBean threads) {
+        TenantConfig tenant = BenchIngest.tenant();
         DeliveryStore delivery = store.delivery();
         long cpuBefore = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long rows = 0;
         long claimCpuNanos = 0;
         Instant now = Instant.now().plusSeconds(3600);
-        for (String destination : List.of("meta", "warehouse")) {
+        for (var destination : tenant.destinations()) {
             while (true) {
                 long claimCpu = threads.getCurrentThreadCpuTime();
-                List<DeliveryStore.Claimed> claimed = delivery.claim("demo", destination, 1000, now,
+                List<DeliveryStore.Claimed> claimed = delivery.claim(tenant.id(), destination.id(), 1000, now,
                         Duration.ofMinutes(1), "bench");
                 claimCpuNanos += threads.getCurrentThreadCpuTime() - claimCpu;
                 if (claimed.isEmpty()) {
@@ -173,14 +179,14 @@ public final class StoreWriteBench {
                 }
                 List<Long> ids = new ArrayList<>(claimed.size());
                 claimed.forEach(c -> ids.add(c.id()));
-                int settled = delivery.markDelivered("demo", "bench", ids, now);
+                int settled = delivery.markDelivered(tenant.id(), "bench", ids, now);
                 if (settled != ids.size()) {
                     throw new IllegalStateException("settled " + settled + " of " + ids.size());
                 }
                 rows += settled;
             }
         }
-        return new long[] {rows, threads.getCurrentThreadCpuTime() - cpuBefore, System.nanoTime() - start, claimCpuNanos};
+        return new Settled(rows, threads.getCurrentThreadCpuTime() - cpuBefore, claimCpuNanos, System.nanoTime() - start);
     }
 
     private static Result writeOnce(List<List<EventRecord>> commits, Optional<Path> variantSql, int pageSize,
@@ -201,7 +207,7 @@ public final class StoreWriteBench {
             long wall;
             long cpu;
             long checkpointerCpu;
-            long[] settled;
+            Settled settled;
             try (Store store = Stores.open(StoreConfig.sqlite(dir.resolve("sluice.db")))) {
                 if (variantSql.isPresent()) {
                     apply(store.sql(), Files.readString(variantSql.get()));
@@ -221,7 +227,7 @@ public final class StoreWriteBench {
                 wall = System.nanoTime() - start;
                 cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
                 checkpointerCpu = threads.getThreadCpuTime(checkpointer.threadId()) - checkpointerBefore;
-                settled = settle ? settleAll(store, threads) : new long[4];
+                settled = settle ? settleAll(store, threads) : Settled.NONE;
             }
             // The database file alone, once everything in the write-ahead log is copied into it.
             try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sluice.db"));
@@ -229,7 +235,7 @@ public final class StoreWriteBench {
                 statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             }
             dbBytes = Files.size(dir.resolve("sluice.db"));
-            return new Result(wall, cpu, checkpointerCpu, dbBytes, settled[0], settled[1], settled[2], settled[3]);
+            return new Result(wall, cpu, checkpointerCpu, dbBytes, settled);
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -121,13 +121,9 @@ final class EventBatchWriter implements AutoCloseable {
                 outcomes.add(rowId != null ? placed(event, rowId) : conflicted(event));
             }
         }
-        if (outboxRows.size() == 1) {
-            INSERT_OUTBOX.insert(connection, outboxRows.values().iterator().next());
-        } else if (!outboxRows.isEmpty()) {
-            List<OutboxRow> grouped = new ArrayList<>();
-            outboxRows.values().forEach(grouped::addAll);
-            INSERT_OUTBOX.insert(connection, grouped);
-        }
+        List<OutboxRow> grouped = new ArrayList<>();
+        outboxRows.values().forEach(grouped::addAll);
+        INSERT_OUTBOX.insert(connection, grouped);
         outboxRows.clear();
         for (java.util.Map.Entry<Companion.Kind, List<Companion.Placed>> kind : companions.entrySet()) {
             kind.getKey().write(connection, dialect, kind.getValue());
