@@ -179,7 +179,7 @@ public final class StoreWriteBench {
                 }
                 List<Long> ids = new ArrayList<>(claimed.size());
                 claimed.forEach(c -> ids.add(c.id()));
-                int settled = delivery.markDelivered(tenant.id(), "bench", ids, now);
+                int settled = delivery.markDelivered(tenant.id(), "bench", ids);
                 if (settled != ids.size()) {
                     throw new IllegalStateException("settled " + settled + " of " + ids.size());
                 }

@@ -23,7 +23,8 @@ import java.util.TreeMap;
  *   <li>{@code events}: event rows (the dedup keys) received before the cutoff whose dedup window
  *       has passed and that have no pending delivery, and the subject index entries of events
  *       with nothing left to erase;</li>
- *   <li>{@code delivered}: delivered outbox rows (their payload is already gone);</li>
+ *   <li>{@code delivered}: delivered outbox rows that earlier versions kept, payload cleared
+ *       (delivery now deletes a row when it is delivered, {@code DeliveryStore#markDelivered});</li>
  *   <li>{@code dead_letters}: dead letters, by when they died;</li>
  *   <li>{@code audit}: a prefix of the audit chain. The retention record names the first record
  *       kept and its prev_hash, so verification can tell this purge from a deletion.</li>

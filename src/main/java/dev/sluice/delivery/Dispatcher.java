@@ -289,7 +289,7 @@ final class Dispatcher implements Runnable {
         Set<Long> unsettled = new HashSet<>(byId.keySet());
         if (!out.delivered.isEmpty()) {
             List<Long> ids = List.copyOf(out.delivered);
-            store.markDelivered(tenantId, owner, ids, now);
+            store.markDelivered(tenantId, owner, ids);
             for (long id : ids) {
                 Held row = byId.get(id);
                 Duration latency = Duration.between(row.createdAt(), now);

@@ -24,8 +24,9 @@ import java.util.Optional;
  *       {@link #release}) applies only to pending rows still claimed by the same owner, so a
  *       replica whose lease expired cannot overwrite the work of the one that took over; each
  *       returns how many rows it changed.</li>
- *   <li>Delivered rows lose their payload (it holds the encrypted client IP and user agent,
- *       which must not outlive delivery); dead rows keep it, so they can be replayed.</li>
+ *   <li>A delivered row is deleted, payload (the encrypted client IP and user agent) and all:
+ *       nothing of a delivered event stays in the outbox. Dead rows keep their payload, so they
+ *       can be replayed.</li>
  *   <li>Nothing here returns or logs payloads except {@link #claim}.</li>
  * </ol>
  */
@@ -34,8 +35,8 @@ public interface DeliveryStore {
     /** Claims up to {@code limit} due rows, oldest due first, and leases them to {@code owner}. */
     List<Claimed> claim(String tenantId, String destinationId, int limit, Instant now, Duration lease, String owner);
 
-    /** Marks rows delivered, clears their lease and purges their payload. */
-    int markDelivered(String tenantId, String owner, List<Long> ids, Instant now);
+    /** Deletes delivered rows, payload and all, and drops their leases. */
+    int markDelivered(String tenantId, String owner, List<Long> ids);
 
     /** Counts an attempt on each row and makes it due again at its {@link Retry#at()}. */
     int reschedule(String tenantId, String owner, List<Retry> retries, Instant now);

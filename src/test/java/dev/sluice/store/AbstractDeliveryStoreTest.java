@@ -5,7 +5,9 @@ import static dev.sluice.store.TestEvents.T0;
 import static dev.sluice.store.TestEvents.event;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -80,8 +82,9 @@ abstract class AbstractDeliveryStoreTest {
         // Both crashed: their rows are due again once the lease runs out, and r1 can no longer settle them.
         List<Claimed> taken = outbox.claim(tenant, "meta", 10, T0.plus(LEASE), LEASE, "r3");
         assertThat(taken.stream().map(Claimed::eventId).toList(), contains("a", "b", "c"));
-        assertThat(outbox.markDelivered(tenant, "r1", ids(first), T0.plus(LEASE)), is(0));
-        assertThat(outbox.markDelivered(tenant, "r3", ids(taken), T0.plus(LEASE)), is(3));
+        assertThat(outbox.markDelivered(tenant, "r1", ids(first)), is(0));
+        assertThat(store.outbox(tenant, 10), hasSize(3));
+        assertThat(outbox.markDelivered(tenant, "r3", ids(taken)), is(3));
     }
 
     @Test
@@ -91,8 +94,8 @@ abstract class AbstractDeliveryStoreTest {
         // Another destination's claim after the lease ran out must not take the row from r1.
         assertThat(outbox.claim(tenant, "hook", 10, T0.plus(LEASE).plusSeconds(1), LEASE, "r2"), empty());
 
-        assertThat(outbox.markDelivered(tenant, "r1", ids(claimed), T0.plus(LEASE).plusSeconds(2)), is(1));
-        assertThat(store.outbox(tenant, 10).getFirst().state(), is("delivered"));
+        assertThat(outbox.markDelivered(tenant, "r1", ids(claimed)), is(1));
+        assertThat(store.outbox(tenant, 10), empty());
     }
 
     @Test
@@ -109,16 +112,19 @@ abstract class AbstractDeliveryStoreTest {
     }
 
     @Test
-    void markDelivered_purgesThePayload() {
-        store.write(List.of(event(tenant, "a", "meta")));
-        List<Claimed> claimed = outbox.claim(tenant, "meta", 10, T0, LEASE, "r1");
+    void markDelivered_deletesTheRowAndItsPayload_leavingTheEventsOtherRows() {
+        store.write(List.of(event(tenant, "a", "meta", "hook"), event(tenant, "b", "meta")));
+        List<Claimed> claimed = outbox.claim(tenant, "meta", 1, T0, LEASE, "r1");
 
-        assertThat(outbox.markDelivered(tenant, "r1", ids(claimed), T0.plusSeconds(1)), is(1));
+        assertThat(outbox.markDelivered(tenant, "r1", ids(claimed)), is(1));
 
-        OutboxRow row = store.outbox(tenant, 10).getFirst();
-        assertThat(row.state(), is("delivered"));
-        assertThat(row.payload().length, is(0));
-        assertThat(outbox.claim(tenant, "meta", 10, T0.plus(Duration.ofDays(1)), LEASE, "r1"), empty());
+        // Only a's meta row went: its hook row and b's row are still to deliver.
+        assertThat(store.outbox(tenant, 10).stream().map(r -> r.eventId() + ":" + r.destinationId()).toList(),
+                containsInAnyOrder("a:hook", "b:meta"));
+        assertThat(store.outbox(tenant, 10).stream().map(OutboxRow::state).toList(), everyItem(is("pending")));
+        assertThat(outbox.backlog(tenant).stream().mapToLong(Backlog::pending).sum(), is(2L));
+        assertThat(outbox.claim(tenant, "meta", 10, T0.plus(Duration.ofDays(1)), LEASE, "r1").stream()
+                .map(Claimed::eventId).toList(), contains("b"));
     }
 
     @Test
@@ -238,7 +244,7 @@ abstract class AbstractDeliveryStoreTest {
                     List<Claimed> batch;
                     while (!(batch = outbox.claim(tenant, "meta", 7, T0, LEASE, owner)).isEmpty()) {
                         batch.forEach(c -> seen.add(c.id()));
-                        outbox.markDelivered(tenant, owner, ids(batch), T0);
+                        outbox.markDelivered(tenant, owner, ids(batch));
                     }
                     return null;
                 }));
@@ -251,6 +257,7 @@ abstract class AbstractDeliveryStoreTest {
         Set<Long> unique = new HashSet<>(seen);
         assertThat(seen.size(), is(400));
         assertThat(unique.size(), is(400));
+        assertThat(store.outbox(tenant, 1000), empty());
     }
 
     private void kill(String tenantId, String destination, String reason, Optional<String> code) {
