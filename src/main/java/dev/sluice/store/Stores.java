@@ -43,6 +43,14 @@ public final class Stores {
             throw new StoreException("cannot create the store directory " + absolute.getParent(), e);
         }
         String url = "jdbc:sqlite:" + absolute;
+        try {
+            if (SqliteConnections.createIfMissing(absolute)) {
+                LOG.log(Level.INFO, "store created kind=sqlite file={0} page_size={1}", absolute,
+                        SqliteConnections.NEW_DATABASE_PAGE_SIZE);
+            }
+        } catch (SQLException | IOException e) {
+            throw new StoreException("cannot create sqlite store " + absolute, e);
+        }
         migrate(SqliteConnections.dataSource(url, true), StoreConfig.SQLITE);
         try {
             Store store = new JdbcStore(SqliteConnections.open(url));

@@ -5,6 +5,11 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +29,47 @@ final class SqliteStoreTest extends AbstractStoreTest {
         assertThat(db.queryLong("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), is(1L));
     }
 
-    /**
-     * Committed pages reach the database file from the background checkpointer, not from a commit
-     * that crosses SQLite's threshold (far away for one event): a connection that reads the file
-     * alone, ignoring the write-ahead log, sees the event within a few checkpoint periods.
-     */
+    @Test
+    void open_createsANewDatabaseWith8KiBPages_andTheWritersBackstopAt32MiBOfLog() throws Exception {
+        assertThat(db.queryLong("SELECT page_size FROM pragma_page_size"), is(8192L));
+        assertThat(writerSetting("wal_autocheckpoint"), is(4096L));
+    }
+
+    @Test
+    void open_keepsAnExistingDatabasesPageSize_andSizesTheBackstopByIt() throws Exception {
+        store.close();
+        Path older = tempDir.resolve("older").resolve("sluice.db");
+        Files.createDirectories(older.getParent());
+        // A database as SQLite's defaults (and Sluice before session 16) created it.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + older); Statement s = c.createStatement()) {
+            s.execute("PRAGMA page_size = 4096");
+            s.execute("PRAGMA journal_mode = WAL");
+            s.execute("CREATE TABLE probe (x INTEGER)");
+            s.execute("DROP TABLE probe");
+        }
+        store = Stores.open(StoreConfig.sqlite(older));
+        store.write(List.of(event(tenant, "order-1", "meta")));
+
+        assertThat(store.sql().read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT page_size FROM pragma_page_size")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }), is(4096L));
+        assertThat(writerSetting("wal_autocheckpoint"), is(8192L));
+        assertThat(store.outbox(tenant, 10).size(), is(1));
+    }
+
+    /** A setting of the writer's connection (PRAGMA settings are per connection). */
+    private long writerSetting(String pragma) throws Exception {
+        return store.sql().inTransaction(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
     @Test
     void theDriverRunsNoGeneratedKeysQueryAfterEachInsert() {
         // Sluice reads ids with RETURNING; the driver's default would regex-match every INSERT's
@@ -37,6 +78,11 @@ final class SqliteStoreTest extends AbstractStoreTest {
         assertThat(SqliteConnections.dataSource("jdbc:sqlite::memory:", false).getConfig().isGetGeneratedKeys(), is(false));
     }
 
+    /**
+     * Committed pages reach the database file from the background checkpointer, not from a commit
+     * that crosses SQLite's threshold (far away for one event): a connection that reads the file
+     * alone, ignoring the write-ahead log, sees the event within a few checkpoint periods.
+     */
     @Test
     void committedPagesAreCheckpointedInTheBackground() throws Exception {
         store.write(List.of(event(tenant, "order-1", "meta")));
