@@ -48,7 +48,7 @@ final class SqliteConnections implements Connections {
     static final long CHECKPOINT_BUSY_MILLIS = 20;
     /**
      * The writer's own (backstop) checkpoint threshold: 32 MiB of log, in pages of the database's
-     * size (4,096 pages of 8 KiB; 8,192 of 4 KiB in a database created before session 16).
+     * size (4,096 pages of 8 KiB; 8,192 of 4 KiB in a database an earlier version created).
      */
     private static final int BACKSTOP_CHECKPOINT_BYTES = 32 << 20;
     /**
@@ -57,7 +57,8 @@ final class SqliteConnections implements Connections {
      * gateway took in 10-16 % more events per second (fewer log frames, and fewer system calls,
      * for the same bytes; an outbox row of about 1.4 KB leaves less of a page unused), for more
      * checkpointer time (docs/benchmarks.md, session 16). The page size of an existing database
-     * is fixed when it is created; README, Storage, says how to convert one.
+     * is fixed when it is created; the README (Configuration, SQLite page size) says how to
+     * convert one.
      */
     static final int NEW_DATABASE_PAGE_SIZE = 8192;
 
@@ -151,7 +152,7 @@ final class SqliteConnections implements Connections {
     }
 
     /** The database's page size in bytes. */
-    static int pageSize(Statement s) throws SQLException {
+    private static int pageSize(Statement s) throws SQLException {
         try (ResultSet rs = s.executeQuery("PRAGMA page_size")) {
             rs.next();
             return rs.getInt(1);

@@ -40,7 +40,7 @@ final class SqliteStoreTest extends AbstractStoreTest {
         store.close();
         Path older = tempDir.resolve("older").resolve("sluice.db");
         Files.createDirectories(older.getParent());
-        // A database as SQLite's defaults (and Sluice before session 16) created it.
+        // A database as SQLite's defaults (and earlier versions of Sluice) created it.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + older); Statement s = c.createStatement()) {
             s.execute("PRAGMA page_size = 4096");
             s.execute("PRAGMA journal_mode = WAL");
