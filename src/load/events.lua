@@ -4,8 +4,12 @@
 -- the run is named after the clock.
 -- BATCH (environment variable, default 1) events per request; each event is about 1 KB.
 -- IDS (environment variable) how event and order ids look:
---   sequential (default)  "load-<run>-<thread>-<counter>" and "o-<counter>": each lands next to the
---                         previous one in the store's indexes
+--   sequential (default)  "load-<run>-<thread>-<counter>" and "o-<counter>": the counter is not
+--                         zero-padded, so in the indexes' (text) order a new id lands after the
+--                         earlier ones with the same leading digits, near but not at the end
+--   uuid7                 time-ordered version-7 UUIDs as event ids (RFC 9562; ULIDs sort the
+--                         same way): each thread's ids increase, so they land at the end of the
+--                         dedup index; order ids as for sequential
 --   uuid                  random version-4 UUIDs as event ids (what most senders use), order ids
 --                         sequential (what most shops number orders by)
 --   uuid-all              random UUIDs for both
@@ -20,7 +24,8 @@ local run = os.getenv("RUN") or string.format("%x%04x", os.time(), math.floor(os
 
 local ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 " .. string.rep("x", 220)
 local ids = os.getenv("IDS") or "sequential"
-assert(ids == "sequential" or ids == "uuid" or ids == "uuid-all", "IDS must be sequential, uuid or uuid-all")
+assert(ids == "sequential" or ids == "uuid7" or ids == "uuid" or ids == "uuid-all",
+  "IDS must be sequential, uuid7, uuid or uuid-all")
 local template = '{"event_id":"%s","event_name":"Purchase","event_time":%d,"action_source":"website",' ..
   '"event_source_url":"https://shop.example/checkout?step=confirm",' ..
   '"user":{"email":"shopper%d@example.com","phone":"+1 650 555 %04d","first_name":"Jane","last_name":"Doe",' ..
@@ -50,10 +55,38 @@ local function uuid()
     math.random(0, 0xfff), 0x8000 + math.random(0, 0x3fff), math.random(0, 0xffff), math.random(0, 0x7fffffff))
 end
 
+-- Version 7: 48 bits of Unix milliseconds, then a 12-bit sequence within the millisecond (RFC 9562,
+-- method 1), then random bits. wrk's Lua clock has whole seconds; past 4,096 ids in a millisecond
+-- the millisecond moves on, so a thread's ids always increase.
+local last_ms = 0
+local seq = 0
+local function uuid7()
+  local now = os.time() * 1000
+  if now > last_ms then
+    last_ms = now
+    seq = 0
+  else
+    seq = seq + 1
+    if seq > 4095 then
+      last_ms = last_ms + 1
+      seq = 0
+    end
+  end
+  return string.format("%08x-%04x-7%03x-%04x-%04x%08x", math.floor(last_ms / 65536), last_ms % 65536, seq,
+    0x8000 + math.random(0, 0x3fff), math.random(0, 0xffff), math.random(0, 0x7fffffff))
+end
+
 local function event()
   counter = counter + 1
   local n = counter % 10000
-  local event_id = ids == "sequential" and string.format("load-%s-%d-%d", run, tid, counter) or uuid()
+  local event_id
+  if ids == "sequential" then
+    event_id = string.format("load-%s-%d-%d", run, tid, counter)
+  elseif ids == "uuid7" then
+    event_id = uuid7()
+  else
+    event_id = uuid()
+  end
   local order_id = ids == "uuid-all" and uuid() or ("o-" .. counter)
   return string.format(template, event_id, os.time() - 60, counter, n, counter, order_id)
 end

@@ -11,8 +11,8 @@ if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
 case "${IDS:-sequential}" in
-  sequential | uuid | uuid-all) ;;
-  *) echo "IDS must be sequential, uuid or uuid-all (src/load/events.lua)" >&2; exit 2 ;;
+  sequential | uuid7 | uuid | uuid-all) ;;
+  *) echo "IDS must be sequential, uuid7, uuid or uuid-all (src/load/events.lua)" >&2; exit 2 ;;
 esac
 [ -n "${NO_BUILD:-}" ] || ./mvnw -q -B -Pbench -DskipTests package
 
