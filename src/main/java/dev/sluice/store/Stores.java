@@ -46,7 +46,7 @@ public final class Stores {
         try {
             if (SqliteConnections.createIfMissing(absolute)) {
                 LOG.log(Level.INFO, "store created kind=sqlite file={0} page_size={1}", absolute,
-                        SqliteConnections.NEW_DATABASE_PAGE_SIZE);
+                        Integer.toString(SqliteConnections.NEW_DATABASE_PAGE_SIZE));
             }
         } catch (SQLException | IOException e) {
             throw new StoreException("cannot create sqlite store " + absolute, e);
