@@ -60,6 +60,19 @@ final class SqliteStoreTest extends AbstractStoreTest {
         assertThat(store.outbox(tenant, 10).size(), is(1));
     }
 
+    @Test
+    void open_treatsAnEmptyFileAsANewDatabase() throws Exception {
+        store.close();
+        Path empty = tempDir.resolve("empty").resolve("sluice.db");
+        Files.createDirectories(empty.getParent());
+        Files.createFile(empty);
+        store = Stores.open(StoreConfig.sqlite(empty));
+        store.write(List.of(event(tenant, "order-1", "meta")));
+
+        assertThat(writerSetting("page_size"), is(8192L));
+        assertThat(store.outbox(tenant, 10).size(), is(1));
+    }
+
     /** A setting of the writer's connection (PRAGMA settings are per connection). */
     private long writerSetting(String pragma) throws Exception {
         return store.sql().inTransaction(c -> {
