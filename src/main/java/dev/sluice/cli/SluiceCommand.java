@@ -9,7 +9,8 @@ import java.util.concurrent.Callable;
 /** The {@code sluice} command line; without a subcommand it serves. */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Privacy-first server-side conversion API gateway.",
-        subcommands = {ServeCommand.class, ApiKeyCommand.class, ReceiveCommand.class, AuditCommand.class, ReportCommand.class, TrainCommand.class})
+        subcommands = {ServeCommand.class, ApiKeyCommand.class, ReceiveCommand.class, AuditCommand.class, ReportCommand.class,
+                StoreCommand.class, TrainCommand.class})
 public final class SluiceCommand implements Callable<Integer> {
 
     @Override

@@ -151,6 +151,34 @@ final class SqliteConnections implements Connections {
         return true;
     }
 
+    /**
+     * Rewrites an existing database with {@code pageSize} pages (VACUUM, which a page size change
+     * needs and which WAL mode does not allow, so the file leaves WAL mode for it and returns).
+     * Nothing else may have the file open: another connection makes it fail at once (no busy wait),
+     * before anything changed.
+     *
+     * @return the page size before
+     */
+    static int convertPageSize(Path file, int pageSize) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 0");
+            int before = pageSize(s);
+            if (before == pageSize) {
+                return before;
+            }
+            // Leaving WAL mode needs the only connection to the file: it fails with SQLITE_BUSY
+            // while a gateway has it open, before anything is changed.
+            s.execute("PRAGMA journal_mode = DELETE");
+            try {
+                s.execute("PRAGMA page_size = " + pageSize);
+                s.execute("VACUUM");
+            } finally {
+                s.execute("PRAGMA journal_mode = WAL");
+            }
+            return before;
+        }
+    }
+
     /** The database's page size in bytes. */
     private static int pageSize(Statement s) throws SQLException {
         try (ResultSet rs = s.executeQuery("PRAGMA page_size")) {

@@ -61,6 +61,35 @@ public final class Stores {
         }
     }
 
+    /**
+     * Rewrites an existing SQLite database with {@code pageSize} pages (a power of two from 512 to
+     * 65,536), for a database created before new ones got 8 KiB pages. Run it with the gateway
+     * stopped: it needs the file to itself, and fails at once, changing nothing, while another
+     * process has it open. It rewrites the whole file, so it needs as much free disk again.
+     *
+     * @return the page sizes before and after
+     * @throws StoreException when the file is not there or in use, or the rewrite fails
+     */
+    public static PageSizes convertSqlitePageSize(Path file, int pageSize) {
+        if (pageSize < 512 || pageSize > 65_536 || Integer.bitCount(pageSize) != 1) {
+            throw new IllegalArgumentException("page size must be a power of two from 512 to 65536");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException("no SQLite database at " + file);
+        }
+        try {
+            return new PageSizes(SqliteConnections.convertPageSize(file, pageSize), pageSize);
+        } catch (SQLException e) {
+            String why = e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY")
+                    ? "the database is in use (stop the gateway first)" : "sqlstate " + e.getSQLState();
+            throw new StoreException("cannot change the page size of " + file + ": " + why, e);
+        }
+    }
+
+    /** A database's page size before and after {@link #convertSqlitePageSize}. */
+    public record PageSizes(int before, int after) {
+    }
+
     private static Store openPostgres(StoreConfig config) {
         HikariDataSource pool;
         try {

@@ -3,6 +3,7 @@ package dev.sluice.store;
 import static dev.sluice.store.TestEvents.event;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,32 @@ final class SqliteStoreTest extends AbstractStoreTest {
 
         assertThat(writerSetting("page_size"), is(8192L));
         assertThat(store.outbox(tenant, 10).size(), is(1));
+    }
+
+    @Test
+    void convertSqlitePageSize_rewritesAnOlderDatabase_keepingItsEvents() throws Exception {
+        store.close();
+        Path older = tempDir.resolve("older").resolve("sluice.db");
+        Files.createDirectories(older.getParent());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + older); Statement s = c.createStatement()) {
+            s.execute("PRAGMA page_size = 4096");
+            s.execute("PRAGMA journal_mode = WAL");
+            s.execute("CREATE TABLE probe (x INTEGER)");
+            s.execute("DROP TABLE probe");
+        }
+        try (Store first = Stores.open(StoreConfig.sqlite(older))) {
+            first.write(List.of(event(tenant, "order-1", "meta"), event(tenant, "order-2", "meta", "hook")));
+        }
+
+        assertThat(Stores.convertSqlitePageSize(older, 8192), is(new Stores.PageSizes(4096, 8192)));
+
+        store = Stores.open(StoreConfig.sqlite(older));
+        assertThat(writerSetting("page_size"), is(8192L));
+        assertThat(store.countEvents(tenant), is(2L));
+        assertThat(store.outbox(tenant, 10).size(), is(3));
+        assertThrows(StoreException.class, () -> Stores.convertSqlitePageSize(older.resolveSibling("missing.db"), 8192));
+        assertThrows(IllegalArgumentException.class, () -> Stores.convertSqlitePageSize(older, 6000));
+        assertThrows(IllegalArgumentException.class, () -> Stores.convertSqlitePageSize(older, 256));
     }
 
     /** A setting of the writer's connection (PRAGMA settings are per connection). */
