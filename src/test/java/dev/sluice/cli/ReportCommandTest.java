@@ -31,21 +31,8 @@ final class ReportCommandTest {
 
     @Test
     void kpis_printsTheTableWithTotalsAndNullsAsDashes() throws Exception {
-        Path config = dir.resolve("sluice.yaml");
-        Files.writeString(config, """
-                sluice:
-                  data-dir: %s
-                  crypto:
-                    generate-demo-key: true
-                  ledger:
-                    reporting-currency: EUR
-                  tenants:
-                    - id: shop
-                      api-key-hashes: ["sha256:%s"]
-                      destinations:
-                        - id: g
-                          type: google_ads
-                """.formatted(dir.resolve("data"), "ab".repeat(32)));
+        Path config = CommandRuns.config(dir.resolve("sluice.yaml"), dir.resolve("data"), "shop", "google_ads",
+                "  ledger:\n    reporting-currency: EUR\n");
         try (Store store = Stores.open(StoreConfig.sqlite(dir.resolve("data").resolve("sluice.db")))) {
             Ledger.create(store, LedgerSettings.defaults()).importSpend("shop", List.of(new SpendRow(
                     LocalDate.parse("2026-11-02"), "meta", "c1", "BF", new BigDecimal("40.00"), "EUR", 100, 10_000)),
@@ -66,14 +53,6 @@ final class ReportCommandTest {
     }
 
     private static String run(String... args) {
-        PrintStream previous = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(SluiceCommand.run(args), is(0));
-        } finally {
-            System.setOut(previous);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return CommandRuns.out(0, args);
     }
 }

@@ -68,20 +68,7 @@ class SluiceCommandTest {
     }
 
     private Path badConfig() throws Exception {
-        Path config = dir.resolve("bad.yaml");
-        Files.writeString(config, """
-                sluice:
-                  data-dir: %s
-                  crypto:
-                    generate-demo-key: true
-                  tenants:
-                    - id: t
-                      api-key-hashes: ["sha256:%s"]
-                      destinations:
-                        - id: m
-                          type: myspace
-                """.formatted(dir.resolve("data"), "ab".repeat(32)));
-        return config;
+        return CommandRuns.config(dir.resolve("bad.yaml"), dir.resolve("data"), "t", "myspace", "");
     }
 
     private static String capture(Runnable action) {

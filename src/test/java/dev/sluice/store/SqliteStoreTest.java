@@ -5,12 +5,9 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sluice.testing.SqliteFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,24 +36,11 @@ final class SqliteStoreTest extends AbstractStoreTest {
     @Test
     void open_keepsAnExistingDatabasesPageSize_andSizesTheBackstopByIt() throws Exception {
         store.close();
-        Path older = tempDir.resolve("older").resolve("sluice.db");
-        Files.createDirectories(older.getParent());
-        // A database as SQLite's defaults (and earlier versions of Sluice) created it.
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + older); Statement s = c.createStatement()) {
-            s.execute("PRAGMA page_size = 4096");
-            s.execute("PRAGMA journal_mode = WAL");
-            s.execute("CREATE TABLE probe (x INTEGER)");
-            s.execute("DROP TABLE probe");
-        }
+        Path older = SqliteFiles.olderDatabase(tempDir.resolve("older").resolve("sluice.db"));
         store = Stores.open(StoreConfig.sqlite(older));
         store.write(List.of(event(tenant, "order-1", "meta")));
 
-        assertThat(store.sql().read(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT page_size FROM pragma_page_size")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }), is(4096L));
+        assertThat(store.sql().read(c -> SqliteFiles.pragma(c, "page_size")), is("4096"));
         assertThat(writerSetting("wal_autocheckpoint"), is(8192L));
         assertThat(store.outbox(tenant, 10).size(), is(1));
     }
@@ -77,14 +61,7 @@ final class SqliteStoreTest extends AbstractStoreTest {
     @Test
     void convertSqlitePageSize_rewritesAnOlderDatabase_keepingItsEvents() throws Exception {
         store.close();
-        Path older = tempDir.resolve("older").resolve("sluice.db");
-        Files.createDirectories(older.getParent());
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + older); Statement s = c.createStatement()) {
-            s.execute("PRAGMA page_size = 4096");
-            s.execute("PRAGMA journal_mode = WAL");
-            s.execute("CREATE TABLE probe (x INTEGER)");
-            s.execute("DROP TABLE probe");
-        }
+        Path older = SqliteFiles.olderDatabase(tempDir.resolve("older").resolve("sluice.db"));
         try (Store first = Stores.open(StoreConfig.sqlite(older))) {
             first.write(List.of(event(tenant, "order-1", "meta"), event(tenant, "order-2", "meta", "hook")));
         }
@@ -102,12 +79,7 @@ final class SqliteStoreTest extends AbstractStoreTest {
 
     /** A setting of the writer's connection (PRAGMA settings are per connection). */
     private long writerSetting(String pragma) throws Exception {
-        return store.sql().inTransaction(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return Long.parseLong(store.sql().inTransaction(c -> SqliteFiles.pragma(c, pragma)));
     }
 
     @Test
