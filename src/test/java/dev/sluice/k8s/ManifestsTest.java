@@ -471,6 +471,16 @@ class ManifestsTest {
         }
     }
 
+    /** The container keeps the survivor sizing measured with conf/jvm.options (delivery rounds die young). */
+    @Test
+    void bothOptionFilesSizeTheSurvivorSpacesAlike() throws IOException {
+        for (Path options : List.of(K8S.resolve("jvm.options"), Path.of("conf/jvm.options"))) {
+            String text = read(options);
+            assertTrue(Pattern.compile("(?m)^-XX:SurvivorRatio=4$").matcher(text).find(), options.toString());
+            assertTrue(Pattern.compile("(?m)^-XX:TargetSurvivorRatio=90$").matcher(text).find(), options.toString());
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     record Workload(Path overlay, Map<String, Object> doc) {
