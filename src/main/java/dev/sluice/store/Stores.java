@@ -80,8 +80,9 @@ public final class Stores {
         try {
             return new PageSizes(SqliteConnections.convertPageSize(file, pageSize), pageSize);
         } catch (SQLException e) {
-            String why = e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY")
-                    ? "the database is in use (stop the gateway first)" : "sqlstate " + e.getSQLState();
+            // SQLITE_BUSY (5) and its extended codes: another connection has the file open.
+            boolean busy = e instanceof org.sqlite.SQLiteException se && (se.getResultCode().code & 0xff) == 5;
+            String why = busy ? "the database is in use (stop the gateway first)" : "sqlstate " + e.getSQLState();
             throw new StoreException("cannot change the page size of " + file + ": " + why, e);
         }
     }
