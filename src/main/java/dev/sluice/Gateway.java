@@ -126,6 +126,17 @@ public final class Gateway implements AutoCloseable {
             store.close();
             throw e;
         }
+        try {
+            // Before ingest starts: copies for these destinations go to the delivery log (SQLite).
+            int moved = store.delivery().deliverFromLog(delivery.deliveredDestinations(), clock.instant());
+            if (moved > 0) {
+                LOG.log(System.Logger.Level.INFO, "event=delivery_log_copies_moved_to_outbox copies={0}", moved);
+            }
+        } catch (RuntimeException e) {
+            delivery.close();
+            store.close();
+            throw e;
+        }
         boolean deliver = root.get("sluice.delivery.enabled").asBoolean().orElse(true);
         Collection<TenantConfig> tenants = config.tenants().values();
         GroupCommitWriter writer = null;

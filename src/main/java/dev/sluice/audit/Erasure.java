@@ -19,7 +19,8 @@ import java.util.TreeMap;
 
 /**
  * Erases a data subject's pending data: the outbox rows of their events that were not delivered
- * yet (pending, and dead letters, which would otherwise be replayable), and the subject index
+ * yet (pending, and dead letters, which would otherwise be replayable), their events' rows in
+ * SQLite's delivery log (the copies not delivered yet are counted as pending), and the subject index
  * entries that link those events to them. The erasure is audited in the same transaction, with
  * the kinds of identifier used and the counts, never the identifiers.
  *
@@ -33,6 +34,12 @@ public final class Erasure {
     static final String IN_FLIGHT = "SELECT count(*) FROM outbox WHERE tenant_id = ? AND state = 'pending'"
             + " AND claimed_by IS NOT NULL AND lease_until > %d";
     static final String DELETE_OPEN = "DELETE FROM outbox WHERE tenant_id = ? AND state = '%s'";
+    // SQLite's delivery log: a subject's events' copies that a destination's cursor has not passed
+    // yet (each one a pending delivery, as an outbox row would be), then the rows themselves.
+    static final String LOGGED_OPEN = "SELECT count(*) FROM delivery_log l JOIN delivery_cursors k"
+            + " ON k.tenant_id = l.tenant_id AND instr(l.destinations, '|' || k.destination_id || '|') > 0"
+            + " AND l.id > k.settled_through WHERE l.tenant_id = ? AND l.id IN (%s)";
+    static final String DELETE_LOGGED = "DELETE FROM delivery_log WHERE tenant_id = ? AND id IN (%s)";
 
     private final AuditLog log;
 
@@ -101,6 +108,9 @@ public final class Erasure {
                 erased.merge("pending_deliveries", update(c, DELETE_OPEN.formatted("pending") + in, tenant.id(), chunk), Long::sum);
                 erased.merge("dead_letters", update(c, DELETE_OPEN.formatted("dead") + in, tenant.id(), chunk), Long::sum);
                 if (packed) {
+                    String ids = "?,".repeat(chunk.size() - 1) + "?";
+                    erased.merge("pending_deliveries", update(c, LOGGED_OPEN.formatted(ids), tenant.id(), chunk), Long::sum);
+                    update(c, DELETE_LOGGED.formatted(ids), tenant.id(), chunk);
                     // A row holds all keys of its event: count the keys, as PostgreSQL counts rows.
                     erased.merge("subject_links", update(c, "SELECT coalesce(sum(length(subject_key)"
                             + " - length(replace(subject_key, '" + AuditCompanions.KEY_SEPARATOR + "', '')) + 1), 0)"

@@ -98,7 +98,7 @@ public final class RetentionPurge {
         try {
             policy.events().ifPresent(d -> {
                 long cutoff = now.minus(d).toEpochMilli();
-                purged.put("events", chunked(EVENTS, tenantId, cutoff, now.toEpochMilli()));
+                purged.put("events", chunked(postgres() ? EVENTS : EVENTS_SQLITE, tenantId, cutoff, now.toEpochMilli()));
                 purged.put("subject_links", postgres()
                         ? once(SUBJECTS_ALL, tenantId, cutoff)
                         : chunked(SUBJECTS, tenantId, cutoff, null));
@@ -133,11 +133,20 @@ public final class RetentionPurge {
               SELECT e.id FROM events e WHERE e.tenant_id = ? AND e.received_at < ? AND e.dedup_until <= ?
                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
               LIMIT ?)""";
+    // SQLite: an events row whose copies are still in the delivery log (not yet passed by every
+    // cursor of its tenant) is kept too; the log is keyed by (tenant, event row id).
+    static final String EVENTS_SQLITE = """
+            DELETE FROM events WHERE id IN (
+              SELECT e.id FROM events e WHERE e.tenant_id = ? AND e.received_at < ? AND e.dedup_until <= ?
+                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
+                AND NOT EXISTS (SELECT 1 FROM delivery_log l WHERE l.tenant_id = e.tenant_id AND l.id = e.id)
+              LIMIT ?)""";
     // SQLite: subject keys have no key column of their own, so a chunk names its rows by rowid.
     private static final String SUBJECTS = """
             DELETE FROM audit_subjects WHERE rowid IN (
               SELECT s.rowid FROM audit_subjects s WHERE s.tenant_id = ? AND s.received_at < ?
                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = s.event_row_id AND o.state IN ('pending', 'dead'))
+                AND NOT EXISTS (SELECT 1 FROM delivery_log l WHERE l.tenant_id = s.tenant_id AND l.id = s.event_row_id)
               LIMIT ?)""";
     // PostgreSQL: one statement; ingest does not wait for it there. Its check for open deliveries
     // reads the partial index on open outbox rows (PostgreSQL V31; before it, a sequential scan

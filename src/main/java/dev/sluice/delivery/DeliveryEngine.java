@@ -151,6 +151,13 @@ public final class DeliveryEngine implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "event=delivery_started dispatchers={0}", threads.size());
     }
 
+    /** The destinations a dispatcher delivers (a connector exists for their type), by tenant. */
+    public Map<String, java.util.Set<String>> deliveredDestinations() {
+        Map<String, java.util.Set<String>> out = new LinkedHashMap<>();
+        dispatchers.forEach((tenant, byDestination) -> out.put(tenant, java.util.Set.copyOf(byDestination.keySet())));
+        return out;
+    }
+
     /** How many dispatchers run (or would run once started). */
     public int dispatcherCount() {
         return dispatchers.values().stream().flatMap(m -> m.values().stream()).mapToInt(List::size).sum();

@@ -58,6 +58,20 @@ public interface DeliveryStore {
      */
     int releaseOrphanedClaims(Instant now);
 
+    /**
+     * Names, per tenant, the destinations a dispatcher of this process delivers, before ingest
+     * and delivery start. On SQLite their copies of new events then go to the delivery log (one
+     * row per event, a cursor per destination; see {@code DeliveryLog}) instead of an outbox row
+     * each; copies of a tenant's destination that was logged and is no longer named move to the
+     * outbox, due at {@code now}. Ids a claim hands out for log copies are negative; retries,
+     * dead letters and replays of them are outbox rows with ids of their own. PostgreSQL keeps
+     * an outbox row per destination: nothing changes there.
+     *
+     * @return the copies moved to the outbox
+     * @throws IllegalArgumentException for more than 256 destinations of one tenant
+     */
+    int deliverFromLog(java.util.Map<String, java.util.Set<String>> destinations, Instant now);
+
     /** One page of the tenant's dead letters in id order, after {@code query.after()}. */
     DeadLetterPage deadLetters(String tenantId, DeadLetterQuery query);
 

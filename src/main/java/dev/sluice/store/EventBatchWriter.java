@@ -45,9 +45,18 @@ final class EventBatchWriter implements AutoCloseable {
 
     private static final long NOT_INSERTED = -1;
 
-    /** A destination of one tenant: outbox rows are grouped by it ({@link #outboxRows}). */
-    private record Destination(String tenantId, String destinationId) {
+    /** One delivery log row: an inserted event's copies for its logged destinations (SQLite, {@link DeliveryLog}). */
+    private record LogRow(long eventRowId, String tenantId, List<OutboxRecord> copies) {
     }
+
+    private static final MultiRowInsert<LogRow> INSERT_LOG = new MultiRowInsert<>("delivery_log",
+            List.of("tenant_id", "id", "destinations", "copies"),
+            (ps, o, row) -> {
+                ps.setString(o + 1, row.tenantId());
+                ps.setLong(o + 2, row.eventRowId());
+                ps.setString(o + 3, DeliveryCopies.destinations(row.copies()));
+                ps.setBytes(o + 4, DeliveryCopies.encode(row.copies()));
+            });
 
     /** The dedup key of an event: tenant, event name, event id. */
     private record Key(String tenantId, String eventName, String eventId) {
@@ -91,13 +100,19 @@ final class EventBatchWriter implements AutoCloseable {
      * writer's cost per settled row and off the claims' reads (docs/benchmarks.md, session 15);
      * writing the rows costs the same. A single event's rows keep their order.
      */
-    private final java.util.Map<Destination, List<OutboxRow>> outboxRows = new java.util.LinkedHashMap<>();
+    private final java.util.Map<TenantDestination, List<OutboxRow>> outboxRows = new java.util.LinkedHashMap<>();
     private StatementCache.Lease insertEvent;
     private StatementCache.Lease supersede;
 
-    EventBatchWriter(Connection connection, String dialect) {
+    /** The transaction's delivery log rows, in event order. */
+    private final List<LogRow> logRows = new ArrayList<>();
+    /** The destinations whose copies go to the delivery log ({@link DeliveryLog#logged()}); empty on PostgreSQL. */
+    private final java.util.Set<TenantDestination> logged;
+
+    EventBatchWriter(Connection connection, String dialect, java.util.Set<TenantDestination> logged) {
         this.connection = connection;
         this.dialect = dialect;
+        this.logged = logged;
     }
 
     /** Writes all events and their outbox rows; the caller commits. */
@@ -125,6 +140,8 @@ final class EventBatchWriter implements AutoCloseable {
         outboxRows.values().forEach(grouped::addAll);
         INSERT_OUTBOX.insert(connection, grouped);
         outboxRows.clear();
+        INSERT_LOG.insert(connection, logRows);
+        logRows.clear();
         for (java.util.Map.Entry<Companion.Kind, List<Companion.Placed>> kind : companions.entrySet()) {
             kind.getKey().write(connection, dialect, kind.getValue());
         }
@@ -194,9 +211,20 @@ final class EventBatchWriter implements AutoCloseable {
 
     /** Queues the outbox rows and companions of an event whose row is {@code rowId}. */
     private WriteOutcome placed(EventRecord event, long rowId) {
+        List<OutboxRecord> toLog = null;
         for (OutboxRecord copy : event.outbox()) {
-            outboxRows.computeIfAbsent(new Destination(event.tenantId(), copy.destinationId()), d -> new ArrayList<>())
-                    .add(new OutboxRow(rowId, event, copy));
+            TenantDestination key = new TenantDestination(event.tenantId(), copy.destinationId());
+            if (logged.contains(key)) {
+                if (toLog == null) {
+                    toLog = new ArrayList<>(event.outbox().size());
+                }
+                toLog.add(copy);
+            } else {
+                outboxRows.computeIfAbsent(key, d -> new ArrayList<>()).add(new OutboxRow(rowId, event, copy));
+            }
+        }
+        if (toLog != null) {
+            logRows.add(new LogRow(rowId, event.tenantId(), toLog));
         }
         for (Companion companion : event.companions()) {
             companions.computeIfAbsent(companion.kind(), k -> new ArrayList<>()).add(new Companion.Placed(rowId, event, companion));

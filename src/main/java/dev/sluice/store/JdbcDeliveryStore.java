@@ -67,6 +67,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
     private final String claimSql;
     /** SQLite: this process's claims (see {@link MemoryLeases}); null on PostgreSQL. */
     private final MemoryLeases memory;
+    /** SQLite: the delivery log of the logged destinations (see {@link DeliveryLog}); null on PostgreSQL. */
+    private final DeliveryLog log;
     private final String deliveredSql;
     private final String rescheduleSql;
     private final String deadSql;
@@ -77,6 +79,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
         // SQLite has a single writer, so its claim cannot race; PostgreSQL replicas skip each other's rows.
         this.claimSql = CLAIM.formatted(StoreConfig.POSTGRES.equals(connections.kind()) ? " FOR UPDATE SKIP LOCKED" : "");
         this.memory = StoreConfig.SQLITE.equals(connections.kind()) ? new MemoryLeases() : null;
+        this.log = memory == null ? null : new DeliveryLog(connections);
         // The owner stays a bound parameter in both dialects; SQLite rows carry no owner (a row
         // an older version claimed in the database is handed back at startup).
         String owned = memory == null ? "claimed_by = ?" : "(claimed_by IS NULL OR claimed_by = ?)";
@@ -95,7 +98,23 @@ final class JdbcDeliveryStore implements DeliveryStore {
             throw new IllegalArgumentException("limit and lease must be positive");
         }
         if (memory != null) {
-            return claimInMemory(tenantId, destinationId, limit, now, lease, owner);
+            // Copies to retry, replayed dead letters and rows of older versions first, then the log.
+            List<Claimed> rows = claimInMemory(tenantId, destinationId, limit, now, lease, owner);
+            if (rows.size() == limit) {
+                return rows;
+            }
+            try {
+                List<Claimed> logged = log.claim(tenantId, destinationId, limit - rows.size(), now, lease, owner);
+                if (rows.isEmpty()) {
+                    return logged;
+                }
+                List<Claimed> all = new ArrayList<>(rows);
+                all.addAll(logged);
+                return List.copyOf(all);
+            } catch (SQLException e) {
+                release(tenantId, owner, rows.stream().map(Claimed::id).toList(), now);
+                throw failure("claiming delivery log copies failed", e);
+            }
         }
         long until = now.plus(lease).toEpochMilli();
         try {
@@ -162,12 +181,16 @@ final class JdbcDeliveryStore implements DeliveryStore {
 
     @Override
     public int markDelivered(String tenantId, String owner, List<Long> ids) {
-        return updateAll("deleting delivered rows", deliveredSql, tenantId, owner, ids, ps -> 1);
+        return settleLogged("settling delivered copies", tenantId, owner, ids, id -> id,
+                id -> DeliveryLog.Outcome.of(id, DeliveryLog.Ending.DELIVERED), Instant.EPOCH)
+                + updateAll("deleting delivered rows", deliveredSql, tenantId, owner, outboxIds(ids, id -> id), ps -> 1);
     }
 
     @Override
     public int reschedule(String tenantId, String owner, List<Retry> retries, Instant now) {
-        return updateEach("rescheduling rows", rescheduleSql, tenantId, owner, retries, (ps, r) -> {
+        int logged = settleLogged("rescheduling copies", tenantId, owner, retries, Retry::id,
+                r -> new DeliveryLog.Outcome(r.id(), DeliveryLog.Ending.RETRY, r.at().toEpochMilli(), r.error(), null, 1), now);
+        return logged + updateEach("rescheduling rows", rescheduleSql, tenantId, owner, outboxIds(retries, Retry::id), (ps, r) -> {
             ps.setLong(1, r.at().toEpochMilli());
             ps.setString(2, r.error());
             ps.setLong(3, now.toEpochMilli());
@@ -177,7 +200,10 @@ final class JdbcDeliveryStore implements DeliveryStore {
 
     @Override
     public int deadLetter(String tenantId, String owner, List<Dead> dead, Instant now) {
-        return updateEach("dead-lettering rows", deadSql, tenantId, owner, dead, (ps, d) -> {
+        int logged = settleLogged("dead-lettering copies", tenantId, owner, dead, Dead::id,
+                d -> new DeliveryLog.Outcome(d.id(), DeliveryLog.Ending.DEAD, 0, d.reason(), d.platformCode().orElse(null),
+                        d.attempted() ? 1 : 0), now);
+        return logged + updateEach("dead-lettering rows", deadSql, tenantId, owner, outboxIds(dead, Dead::id), (ps, d) -> {
             ps.setInt(1, d.attempted() ? 1 : 0);
             ps.setString(2, d.reason());
             ps.setString(3, d.platformCode().orElse(null));
@@ -188,7 +214,9 @@ final class JdbcDeliveryStore implements DeliveryStore {
 
     @Override
     public int release(String tenantId, String owner, List<Long> ids, Instant now) {
-        return updateAll("releasing rows", releaseSql, tenantId, owner, ids, ps -> {
+        int logged = settleLogged("releasing copies", tenantId, owner, ids, id -> id,
+                id -> DeliveryLog.Outcome.of(id, DeliveryLog.Ending.RELEASED), now);
+        return logged + updateAll("releasing rows", releaseSql, tenantId, owner, outboxIds(ids, id -> id), ps -> {
             ps.setLong(1, now.toEpochMilli());
             ps.setLong(2, now.toEpochMilli());
             return 3;
@@ -203,7 +231,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
         try {
             // Claims held in memory belong to no running dispatcher yet (this runs before delivery
             // starts); rows an older version claimed in the table are handed back too.
-            int inMemory = memory.clear();
+            int inMemory = memory.clear() + log.clear();
             return inMemory + connections.inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement(ORPHANS)) {
                     ps.setLong(1, now.toEpochMilli());
@@ -213,6 +241,58 @@ final class JdbcDeliveryStore implements DeliveryStore {
             });
         } catch (SQLException e) {
             throw failure("releasing orphaned claims failed", e);
+        }
+    }
+
+    @Override
+    public int deliverFromLog(java.util.Map<String, Set<String>> destinations, Instant now) {
+        if (log == null) {
+            return 0;
+        }
+        try {
+            return log.register(destinations, now);
+        } catch (SQLException e) {
+            throw failure("registering the delivery log's destinations failed", e);
+        }
+    }
+
+    /** The destinations whose copies ingest writes to the delivery log; empty on PostgreSQL. */
+    Set<TenantDestination> logged() {
+        return log == null ? Set.of() : log.logged();
+    }
+
+    /** The items that are outbox rows, not delivery log copies. */
+    private static <T> List<T> outboxIds(List<T> items, java.util.function.ToLongFunction<T> idOf) {
+        for (T item : items) {
+            if (DeliveryLog.isLogId(idOf.applyAsLong(item))) {
+                return items.stream().filter(i -> !DeliveryLog.isLogId(idOf.applyAsLong(i))).toList();
+            }
+        }
+        return items;
+    }
+
+    /** Settles the items that are delivery log copies (SQLite); returns how many it settled. */
+    private <T> int settleLogged(String what, String tenantId, String owner, List<T> items,
+                                 java.util.function.ToLongFunction<T> idOf,
+                                 java.util.function.Function<T, DeliveryLog.Outcome> outcome, Instant now) {
+        Records.requireText(tenantId, "tenantId");
+        Records.requireText(owner, "owner");
+        if (log == null) {
+            return 0;
+        }
+        List<DeliveryLog.Outcome> outcomes = new ArrayList<>();
+        for (T item : items) {
+            if (DeliveryLog.isLogId(idOf.applyAsLong(item))) {
+                outcomes.add(outcome.apply(item));
+            }
+        }
+        if (outcomes.isEmpty()) {
+            return 0;
+        }
+        try {
+            return log.settle(tenantId, owner, outcomes, now);
+        } catch (SQLException e) {
+            throw failure(what + " failed", e);
         }
     }
 
@@ -285,12 +365,38 @@ final class JdbcDeliveryStore implements DeliveryStore {
                             out.add(new Backlog(rs.getString(1), rs.getLong(2), oldestPending, rs.getLong(4)));
                         }
                     }
+                    if (log != null) {
+                        return merged(out, log.backlog(c, tenantId));
+                    }
                     return List.copyOf(out);
                 }
             });
         } catch (SQLException e) {
             throw failure("reading the backlog failed", e);
         }
+    }
+
+    /** The outbox's backlog plus the log's unsettled copies, per destination in id order. */
+    private static List<Backlog> merged(List<Backlog> outbox, List<Backlog> logged) {
+        java.util.Map<String, Backlog> byDestination = new java.util.TreeMap<>();
+        for (Backlog b : outbox) {
+            byDestination.put(b.destinationId(), b);
+        }
+        for (Backlog b : logged) {
+            byDestination.merge(b.destinationId(), b, (x, y) -> new Backlog(x.destinationId(), x.pending() + y.pending(),
+                    earliest(x.oldestPending(), y.oldestPending()), x.dead() + y.dead()));
+        }
+        return List.copyOf(byDestination.values());
+    }
+
+    private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        if (b.isEmpty()) {
+            return a;
+        }
+        return a.get().isBefore(b.get()) ? a : b;
     }
 
     /** Binds the leading parameters of one row's update and returns the next parameter index. */

@@ -39,7 +39,9 @@ public interface Store extends AutoCloseable {
     long countEvents(String tenantId);
 
     /**
-     * Lists up to {@code limit} of the tenant's outbox rows, ordered by id.
+     * Lists up to {@code limit} of the tenant's outbox rows, ordered by id; on SQLite followed by
+     * the copies still in the delivery log, in event order, as pending rows whose (negative) ids
+     * are the ids a claim hands them out with.
      *
      * @throws IllegalArgumentException when {@code limit} is negative
      */

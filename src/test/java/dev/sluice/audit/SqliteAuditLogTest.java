@@ -1,11 +1,18 @@
 package dev.sluice.audit;
 
+import dev.sluice.store.DeliveryStore;
+import dev.sluice.store.OutboxRow;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SqliteAuditLogTest extends AbstractAuditLogTest {
     @Override
@@ -32,5 +39,63 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
                 new Erasure.Subject(Optional.of("jane.doe@example.com"), Optional.empty(), Optional.empty(), Optional.empty()));
         assertEquals(4L, result.erased().get("subject_links"), result.toString());
         assertEquals(1, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
+    }
+
+    /** meta and warehouse delivered from the delivery log, as the gateway runs them; google keeps outbox rows. */
+    private DeliveryStore logged() {
+        DeliveryStore delivery = f.store.delivery();
+        delivery.deliverFromLog(Map.of("acme", Set.of("meta", "warehouse")), f.clock.instant());
+        return delivery;
+    }
+
+    @Test
+    void erasureDeletesTheSubjectsDeliveryLogRows_countingTheirUndeliveredCopies() {
+        DeliveryStore delivery = logged();
+        f.ingest(f.acme, f.purchase("o-1", "jane.doe@example.com", "+16505551212"));
+        f.ingest(f.acme, f.purchase("o-2", "other@example.com", "+16505559999"));
+        List<OutboxRow> pending = f.store.outbox("acme", 100);
+        long ofJane = pending.stream().filter(r -> r.eventId().equals("o-1")).count();
+        assertEquals(2, f.queryLong("SELECT count(*) FROM delivery_log WHERE tenant_id = 'acme'"));
+        assertTrue(pending.stream().anyMatch(r -> r.eventId().equals("o-1") && r.id() < 0), pending.toString());
+        // meta delivered o-1 already: only its other copies were still pending.
+        List<DeliveryStore.Claimed> meta = delivery.claim("acme", "meta", 1, f.clock.instant(), Duration.ofMinutes(5), "r1");
+        assertEquals("o-1", meta.getFirst().eventId());
+        delivery.markDelivered("acme", "r1", List.of(meta.getFirst().id()));
+
+        Erasure.Result result = new Erasure(f.log).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.of("jane.doe@example.com"), Optional.empty(), Optional.empty(), Optional.empty()));
+
+        assertEquals(ofJane - 1, result.erased().get("pending_deliveries"), result.toString());
+        assertEquals(1, f.queryLong("SELECT count(*) FROM delivery_log WHERE tenant_id = 'acme'"));
+        assertTrue(f.store.outbox("acme", 100).stream().noneMatch(r -> r.eventId().equals("o-1")));
+        assertTrue(delivery.claim("acme", "warehouse", 10, f.clock.instant(), Duration.ofMinutes(5), "r1").stream()
+                .allMatch(c -> c.eventId().equals("o-2")));
+        assertTrue(f.log.verify("acme").ok());
+    }
+
+    @Test
+    void retentionKeepsAnEventsRowWhileItsCopiesAreInTheDeliveryLog() {
+        DeliveryStore delivery = logged();
+        f.ingest(f.acme, f.purchase("k-1", "jane.doe@example.com", "+16505551212"));
+        f.execute("DELETE FROM outbox");
+        f.clock.advance(Duration.ofDays(40));
+        RetentionPurge purge = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.of(Duration.ofDays(30)),
+                Optional.empty(), Optional.empty(), Optional.empty()));
+
+        purge.run("acme");
+        assertEquals(1, f.queryLong("SELECT count(*) FROM events WHERE tenant_id = 'acme'"),
+                "40 days old but undelivered: an erasure must still reach it");
+        assertEquals(1, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
+
+        for (String destination : List.of("meta", "warehouse")) {
+            List<DeliveryStore.Claimed> claimed = delivery.claim("acme", destination, 10, f.clock.instant(),
+                    Duration.ofMinutes(5), "r1");
+            delivery.markDelivered("acme", "r1", claimed.stream().map(DeliveryStore.Claimed::id).toList());
+        }
+        assertEquals(0, f.queryLong("SELECT count(*) FROM delivery_log"));
+        purge.run("acme");
+        assertEquals(0, f.queryLong("SELECT count(*) FROM events WHERE tenant_id = 'acme'"));
+        assertEquals(0, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
+        assertTrue(f.log.verify("acme").ok());
     }
 }

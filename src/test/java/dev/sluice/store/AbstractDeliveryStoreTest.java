@@ -52,6 +52,8 @@ abstract class AbstractDeliveryStoreTest {
     Store store;
     DeliveryStore outbox;
     final String tenant = "tenant-" + UUID.randomUUID();
+    /** A second tenant, for the tests that keep tenants apart. */
+    final String other = "tenant-" + UUID.randomUUID();
 
     abstract TestDatabase createDatabase();
 
@@ -100,7 +102,6 @@ abstract class AbstractDeliveryStoreTest {
 
     @Test
     void claim_onlyTheTenantsDueRowsOfThatDestination() {
-        String other = "tenant-" + UUID.randomUUID();
         store.write(List.of(event(tenant, "a", "meta", "hook"), event(other, "b", "meta"),
                 event(tenant, "later", T0.plusSeconds(60), "meta")));
 
@@ -169,7 +170,6 @@ abstract class AbstractDeliveryStoreTest {
 
     @Test
     void deadLetters_listedPerTenantWithFiltersAndCursor() {
-        String other = "tenant-" + UUID.randomUUID();
         store.write(List.of(event(tenant, "a", "meta"), event(tenant, "b", "meta"), event(tenant, "c", "hook"),
                 event(other, "x", "meta")));
         kill(tenant, "meta", "meta: invalid parameter", Optional.of("100"));
@@ -195,7 +195,6 @@ abstract class AbstractDeliveryStoreTest {
 
     @Test
     void replay_byIdsDestinationOrReason_onlyTheTenantsDeadLetters() {
-        String other = "tenant-" + UUID.randomUUID();
         store.write(List.of(event(tenant, "a", "meta"), event(tenant, "b", "meta"), event(tenant, "c", "hook"),
                 event(other, "x", "meta")));
         kill(tenant, "meta", "meta: invalid parameter", Optional.of("100"));

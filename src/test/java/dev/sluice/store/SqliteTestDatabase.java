@@ -38,6 +38,9 @@ final class SqliteTestDatabase implements TestDatabase {
         execute("CREATE TRIGGER fail_" + destinationId + " BEFORE INSERT ON outbox"
                 + " WHEN NEW.destination_id = '" + destinationId + "'"
                 + " BEGIN SELECT RAISE(ABORT, 'forced failure'); END");
+        execute("CREATE TRIGGER fail_log_" + destinationId + " BEFORE INSERT ON delivery_log"
+                + " WHEN instr(NEW.destinations, '|" + destinationId + "|') > 0"
+                + " BEGIN SELECT RAISE(ABORT, 'forced failure'); END");
     }
 
     @Override

@@ -14,7 +14,7 @@ interface TestDatabase extends AutoCloseable {
     /** A new connection to this database, outside the store. */
     Connection connect() throws SQLException;
 
-    /** Installs a trigger that makes every outbox insert for {@code destinationId} fail. */
+    /** Installs a trigger that makes every outbox insert (on SQLite also every delivery log row) for {@code destinationId} fail. */
     void failOutboxInsertsFor(String destinationId);
 
     /** Drops what the test created. */
