@@ -188,6 +188,17 @@ final class SqliteDeliveryLogTest {
     }
 
     @Test
+    void aDestinationRemovedThenAddedBack_getsItsMovedCopiesOnceFromTheOutbox() {
+        store.write(List.of(event(TENANT, "a", "meta", "hook")));
+        reopen(Map.of(TENANT, Set.of("meta")));
+
+        reopen(BOTH);
+
+        List<Claimed> hook = delivery.claim(TENANT, "hook", 10, T0, LEASE, "r1");
+        assertThat(hook.stream().map(c -> c.eventId() + ":" + (c.id() > 0)).toList(), contains("a:true"));
+    }
+
+    @Test
     void aReleasedCopyIsClaimedFirstAndHoldsTheCursor() {
         store.write(List.of(event(TENANT, "a", "meta"), event(TENANT, "b", "meta"), event(TENANT, "c", "meta")));
         List<Claimed> ab = delivery.claim(TENANT, "meta", 2, T0, LEASE, "r1");
