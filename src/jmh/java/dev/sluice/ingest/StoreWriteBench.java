@@ -50,7 +50,9 @@ import java.util.UUID;
  *     --events 40000 --per-commit 100 --rounds 5 [--ids uuid] [--page-size 8192] [--settle] [name=item,item ...]
  * </pre>
  * A variant's items: an SQL file run after the migrations ({@code drop-index.sql}), a page size
- * for the new database ({@code @8192}), a system property set while it writes ({@code key=value},
+ * for the new database ({@code @8192}), {@code outbox} (an outbox row per destination, as before
+ * the delivery log; by default the tenant's destinations are delivered from the log, as in the
+ * gateway), a system property set while it writes ({@code key=value},
  * for measurement builds such as {@code src/load/row-cost.patch}'s). Without variants the one variant is {@code today} (the shipped schema). {@code src/load/store-write.sh}
  * wraps this.
  */
@@ -83,7 +85,7 @@ public final class StoreWriteBench {
                 default -> {
                     int eq = args[i].indexOf('=');
                     if (eq < 1) {
-                        throw new IllegalArgumentException("a variant is name=item,item,... (file.sql, @page-size,"
+                        throw new IllegalArgumentException("a variant is name=item,item,... (file.sql, @page-size, outbox,"
                                 + " key=value system property) or name= for the shipped schema: " + args[i]);
                     }
                     variants.put(args[i].substring(0, eq), Variant.parse(args[i].substring(eq + 1), pageSize));
@@ -91,7 +93,7 @@ public final class StoreWriteBench {
             }
         }
         if (variants.isEmpty()) {
-            variants.put("today", new Variant(Optional.empty(), pageSize, Map.of()));
+            variants.put("today", new Variant(Optional.empty(), pageSize, Map.of(), true));
         }
         List<List<EventRecord>> commits = regroup(processed(events, uuids), perCommit);
         System.out.printf("events=%d per_commit=%d ids=%s commits=%d%n", events, perCommit, uuids ? "uuid" : "sequential",
@@ -102,7 +104,7 @@ public final class StoreWriteBench {
                 variant.getValue().properties().forEach(System::setProperty);
                 Result r;
                 try {
-                    r = writeOnce(commits, variant.getValue().sql(), variant.getValue().pageSize(), settle);
+                    r = writeOnce(commits, variant.getValue(), settle);
                 } finally {
                     variant.getValue().properties().keySet().forEach(System::clearProperty);
                 }
@@ -127,23 +129,26 @@ public final class StoreWriteBench {
      * SQL run after the migrations, the page size of the new database (0: SQLite's default), and
      * system properties set while the variant writes (for measurement builds that read switches).
      */
-    private record Variant(Optional<Path> sql, int pageSize, Map<String, String> properties) {
+    private record Variant(Optional<Path> sql, int pageSize, Map<String, String> properties, boolean logged) {
         static Variant parse(String spec, int defaultPageSize) {
             Optional<Path> sql = Optional.empty();
             int pageSize = defaultPageSize;
             Map<String, String> properties = new LinkedHashMap<>();
+            boolean logged = true;
             for (String item : spec.isEmpty() ? new String[0] : spec.split(",")) {
-                if (item.endsWith(".sql")) {
+                if (item.equals("outbox")) {
+                    logged = false;
+                } else if (item.endsWith(".sql")) {
                     sql = Optional.of(Path.of(item));
                 } else if (item.startsWith("@")) {
                     pageSize = Integer.parseInt(item.substring(1));
                 } else if (item.indexOf('=') > 0) {
                     properties.put(item.substring(0, item.indexOf('=')), item.substring(item.indexOf('=') + 1));
                 } else {
-                    throw new IllegalArgumentException("not an SQL file, @page-size or key=value: " + item);
+                    throw new IllegalArgumentException("not an SQL file, @page-size, outbox or key=value: " + item);
                 }
             }
-            return new Variant(sql, pageSize, properties);
+            return new Variant(sql, pageSize, properties, logged);
         }
     }
 
@@ -189,8 +194,9 @@ public final class StoreWriteBench {
         return new Settled(rows, threads.getCurrentThreadCpuTime() - cpuBefore, claimCpuNanos, System.nanoTime() - start);
     }
 
-    private static Result writeOnce(List<List<EventRecord>> commits, Optional<Path> variantSql, int pageSize,
-                                    boolean settle) throws Exception {
+    private static Result writeOnce(List<List<EventRecord>> commits, Variant variant, boolean settle) throws Exception {
+        Optional<Path> variantSql = variant.sql();
+        int pageSize = variant.pageSize();
         Path dir = Files.createTempDirectory("sluice-store-write");
         try {
             if (pageSize > 0) {
@@ -211,6 +217,12 @@ public final class StoreWriteBench {
             try (Store store = Stores.open(StoreConfig.sqlite(dir.resolve("sluice.db")))) {
                 if (variantSql.isPresent()) {
                     apply(store.sql(), Files.readString(variantSql.get()));
+                }
+                if (variant.logged()) {
+                    // As the gateway does: the tenant's destinations are delivered from the delivery log.
+                    TenantConfig tenant = BenchIngest.tenant();
+                    store.delivery().deliverFromLog(Map.of(tenant.id(), tenant.destinations().stream()
+                            .map(d -> d.id()).collect(java.util.stream.Collectors.toSet())), Instant.now());
                 }
                 System.gc();
                 Thread checkpointer = Thread.getAllStackTraces().keySet().stream()

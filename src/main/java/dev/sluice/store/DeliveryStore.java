@@ -26,7 +26,10 @@ import java.util.Optional;
  *       returns how many rows it changed.</li>
  *   <li>A delivered row is deleted, payload (the encrypted client IP and user agent) and all:
  *       nothing of a delivered event stays in the outbox. Dead rows keep their payload, so they
- *       can be replayed.</li>
+ *       can be replayed. On SQLite the copies of destinations named by {@link #deliverFromLog}
+ *       are claimed from the delivery log with negative ids, under the same lease and ownership
+ *       rules; a delivered copy is passed by its destination's cursor, a log row deleted once
+ *       every cursor of its tenant passed it, and a retried or dead copy becomes an outbox row.</li>
  *   <li>Nothing here returns or logs payloads except {@link #claim}.</li>
  * </ol>
  */

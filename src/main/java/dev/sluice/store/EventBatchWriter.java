@@ -18,7 +18,9 @@ import java.util.List;
  * as it would be one request later). Only an event that inserted nothing (a duplicate, or a key
  * whose window has passed) runs up to two more statements, in list order. Outbox rows are written
  * after all event rows, because they need the event row ids, also as multi-row inserts, grouped
- * by tenant and destination ({@link #outboxRows}).
+ * by tenant and destination ({@link #outboxRows}); on SQLite the copies of destinations delivered
+ * from the delivery log ({@link DeliveryLog}) go instead into one {@code delivery_log} row per
+ * event, keyed by its event row id.
  */
 final class EventBatchWriter implements AutoCloseable {
 

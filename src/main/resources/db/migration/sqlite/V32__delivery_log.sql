@@ -4,15 +4,17 @@
 -- (a copy to retry later, a dead letter) become outbox rows. The single SQLite writer commits
 -- event row ids in increasing order, so a cursor never passes a row that commits later.
 --
--- Keyed by (tenant, event row id): each tenant's rows are one range, read in id order by its
--- dispatchers and deleted from its start once every cursor of the tenant has passed them.
+-- The event row id is the rowid: a table b-tree page keeps a row of up to a page's size in place.
+-- (Keyed by (tenant, id) WITHOUT ROWID, rows of two copies, a little over 2 KB, spilled into
+-- overflow pages: 11 KB of file per event against 4.5 KB with outbox rows; docs/benchmarks.md,
+-- session 17.) The index reads each tenant's rows in id order and deletes them from its start.
 CREATE TABLE delivery_log (
+    id           INTEGER PRIMARY KEY,  -- the event's row id (events.id)
     tenant_id    TEXT    NOT NULL,
-    id           INTEGER NOT NULL,  -- the event's row id (events.id)
-    destinations TEXT    NOT NULL,  -- '|a|b|': the destinations with a copy, in copy order
-    copies       BLOB    NOT NULL,  -- each copy's key id and sealed payload (DeliveryCopies)
-    PRIMARY KEY (tenant_id, id)
-) WITHOUT ROWID;
+    destinations TEXT    NOT NULL,     -- '|a|b|': the destinations with a copy, in copy order
+    copies       BLOB    NOT NULL      -- each copy's key id and sealed payload (DeliveryCopies)
+);
+CREATE INDEX delivery_log_tenant ON delivery_log (tenant_id, id);
 
 CREATE TABLE delivery_cursors (
     tenant_id       TEXT    NOT NULL,

@@ -199,6 +199,20 @@ final class SqliteDeliveryLogTest {
     }
 
     @Test
+    void outboxRowsAnEarlierVersionWrote_areStillDelivered_beforeTheLog() {
+        reopen(Map.of());
+        store.write(List.of(event(TENANT, "old", "meta")));
+        reopen(BOTH);
+        store.write(List.of(event(TENANT, "new", "meta")));
+
+        List<Claimed> claimed = delivery.claim(TENANT, "meta", 10, T0, LEASE, "r1");
+
+        assertThat(claimed.stream().map(c -> c.eventId() + ":" + (c.id() > 0)).toList(), contains("old:true", "new:false"));
+        assertThat(delivery.markDelivered(TENANT, "r1", ids(claimed)), is(2));
+        assertThat(store.outbox(TENANT, 10), empty());
+    }
+
+    @Test
     void aReleasedCopyIsClaimedFirstAndHoldsTheCursor() {
         store.write(List.of(event(TENANT, "a", "meta"), event(TENANT, "b", "meta"), event(TENANT, "c", "meta")));
         List<Claimed> ab = delivery.claim(TENANT, "meta", 2, T0, LEASE, "r1");
