@@ -213,6 +213,21 @@ final class SqliteDeliveryLogTest {
     }
 
     @Test
+    void anotherTenantCannotSettleOrSeeACopy() {
+        reopen(Map.of(TENANT, Set.of("meta"), "globex", Set.of("meta")));
+        store.write(List.of(event(TENANT, "a", "meta")));
+        List<Claimed> claimed = delivery.claim(TENANT, "meta", 10, T0, LEASE, "r1");
+
+        assertThat(delivery.markDelivered("globex", "r1", ids(claimed)), is(0));
+        assertThat(delivery.deadLetter("globex", "r1", List.of(new Dead(claimed.getFirst().id(), "x", Optional.empty(), true)),
+                T0), is(0));
+        assertThat(delivery.claim("globex", "meta", 10, T0.plus(LEASE), LEASE, "r2"), empty());
+        assertThat(delivery.backlog("globex"), empty());
+        assertThat(cursor("meta"), is(0L));
+        assertThat(delivery.markDelivered(TENANT, "r1", ids(claimed)), is(1));
+    }
+
+    @Test
     void aReleasedCopyIsClaimedFirstAndHoldsTheCursor() {
         store.write(List.of(event(TENANT, "a", "meta"), event(TENANT, "b", "meta"), event(TENANT, "c", "meta")));
         List<Claimed> ab = delivery.claim(TENANT, "meta", 2, T0, LEASE, "r1");
