@@ -361,7 +361,7 @@ final class Dispatcher implements Runnable {
     private Optional<OutboxItem> open(Claimed row) {
         try {
             byte[] json = crypto.open(row.payload(), PayloadAad.of(tenantId, destinationId, row.eventName(), row.eventId()));
-            JsonNode payload = PayloadFormat.version1(JSON.readTree(json));
+            JsonNode payload = PayloadFormat.readVersion1(JSON, json);
             JsonNode time = payload.get("event_time");
             if (time == null || !time.canConvertToLong()) {
                 return Optional.empty();

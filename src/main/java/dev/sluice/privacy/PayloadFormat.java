@@ -1,6 +1,9 @@
 package dev.sluice.privacy;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -22,7 +25,9 @@ import java.util.Map;
  * put on disk per destination (docs/benchmarks.md, session 7). A hashed value that is not a
  * lower-case hex SHA-256 digest is stored verbatim behind {@code =}, which base64url never
  * starts with. {@link #version1} turns either version into version 1; the names of maps whose
- * keys are data (click ids, attribution, platform flags) are never renamed.
+ * keys are data (click ids, attribution, platform flags) are never renamed. {@link #readVersion1}
+ * does the same from the stored bytes without building the version 2 tree first (delivery opens
+ * every claimed payload with it).
  */
 public final class PayloadFormat {
     /** The version ingest writes. */
@@ -165,6 +170,126 @@ public final class PayloadFormat {
         return out;
     }
 
+    /**
+     * The version 1 form of stored payload bytes, read straight into version 1 when the payload
+     * is version 2 (its first member is {@code "v":2}, as ingest writes it): the same tree as
+     * {@code version1(json.readTree(bytes))}, without the version 2 tree in between, whose
+     * objects were about one of every three a delivered event allocated. Anything else (version
+     * 1, or members in another order) is read as a tree and converted.
+     */
+    public static JsonNode readVersion1(ObjectMapper json, byte[] bytes) throws IOException {
+        try (JsonParser p = json.getFactory().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("payload is not an object");
+            }
+            if (p.nextToken() != JsonToken.FIELD_NAME || !V.equals(p.currentName())
+                    || p.nextToken() != JsonToken.VALUE_NUMBER_INT || p.getIntValue() != VERSION) {
+                return version1(json.readTree(bytes));
+            }
+            ObjectNode out = NODES.objectNode();
+            out.put("v", 1);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = named(TOP_NAMES, p.currentName());
+                p.nextToken();
+                out.set(name, switch (name) {
+                    case "user" -> readUser(p);
+                    case "custom" -> readRenamed(p, CUSTOM_NAMES);
+                    case "consent" -> readRenamed(p, CONSENT_NAMES);
+                    case "consent_decision" -> readRenamed(p, DECISION_NAMES);
+                    default -> value(p);
+                });
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw new IOException("payload is not an object");
+            }
+            return out;
+        }
+    }
+
+    private static JsonNode readUser(JsonParser p) throws IOException {
+        expectObject(p);
+        ObjectNode out = NODES.objectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = named(USER_NAMES, p.currentName());
+            p.nextToken();
+            out.set(name, switch (name) {
+                case "hashed" -> readHashes(p);
+                case "plain" -> readRenamed(p, FIELD_NAMES);
+                default -> value(p);
+            });
+        }
+        return out;
+    }
+
+    private static JsonNode readHashes(JsonParser p) throws IOException {
+        expectObject(p);
+        ObjectNode out = NODES.objectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = named(FIELD_NAMES, p.currentName());
+            p.nextToken();
+            // As hashes(): a non-text value reads as its text, and fails as a digest.
+            out.put(name, unpacked(p.currentToken().isScalarValue() ? p.getValueAsString("") : ""));
+        }
+        return out;
+    }
+
+    private static JsonNode readRenamed(JsonParser p, Map<String, String> names) throws IOException {
+        expectObject(p);
+        ObjectNode out = NODES.objectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = named(names, p.currentName());
+            p.nextToken();
+            out.set(name, value(p));
+        }
+        return out;
+    }
+
+    /**
+     * The value at the parser's current token as the tree reader builds it (text, int or long,
+     * double, boolean, null, arrays and objects), without a deserialization context per value.
+     */
+    private static JsonNode value(JsonParser p) throws IOException {
+        JsonToken token = p.currentToken();
+        if (token == null) {
+            throw new IOException("payload ends early");
+        }
+        return switch (token) {
+            case VALUE_STRING -> NODES.textNode(p.getText());
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> NODES.numberNode(p.getIntValue());
+                case LONG -> NODES.numberNode(p.getLongValue());
+                default -> NODES.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDoubleValue());
+            case VALUE_TRUE -> NODES.booleanNode(true);
+            case VALUE_FALSE -> NODES.booleanNode(false);
+            case VALUE_NULL -> NODES.nullNode();
+            case START_ARRAY -> {
+                com.fasterxml.jackson.databind.node.ArrayNode array = NODES.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(value(p));
+                }
+                yield array;
+            }
+            case START_OBJECT -> {
+                ObjectNode object = NODES.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    object.set(name, value(p));
+                }
+                yield object;
+            }
+            default -> throw new IOException("payload is not JSON values");
+        };
+    }
+
+    private static void expectObject(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new IOException("payload member is not an object");
+        }
+    }
+
     private static JsonNode user(JsonNode user) throws IOException {
         ObjectNode out = NODES.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = object(user).fields(); it.hasNext(); ) {
@@ -183,25 +308,26 @@ public final class PayloadFormat {
         ObjectNode out = NODES.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = object(hashed).fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            String stored = e.getValue().asText();
-            String value;
-            if (stored.startsWith("=")) {
-                value = stored.substring(1);
-            } else {
-                byte[] digest;
-                try {
-                    digest = B64_DECODER.decode(stored);
-                } catch (IllegalArgumentException bad) {
-                    throw new IOException("hashed value is not base64url");
-                }
-                if (digest.length != DIGEST_HEX / 2) {
-                    throw new IOException("hashed value is not a SHA-256 digest");
-                }
-                value = HEX.formatHex(digest);
-            }
-            out.put(named(FIELD_NAMES, e.getKey()), value);
+            out.put(named(FIELD_NAMES, e.getKey()), unpacked(e.getValue().asText()));
         }
         return out;
+    }
+
+    /** A stored hashed value as version 1 holds it: verbatim behind {@code =}, else a digest as hex. */
+    private static String unpacked(String stored) throws IOException {
+        if (stored.startsWith("=")) {
+            return stored.substring(1);
+        }
+        byte[] digest;
+        try {
+            digest = B64_DECODER.decode(stored);
+        } catch (IllegalArgumentException bad) {
+            throw new IOException("hashed value is not base64url");
+        }
+        if (digest.length != DIGEST_HEX / 2) {
+            throw new IOException("hashed value is not a SHA-256 digest");
+        }
+        return HEX.formatHex(digest);
     }
 
     private static JsonNode renamed(JsonNode node, Map<String, String> names) throws IOException {

@@ -98,7 +98,11 @@ final class PayloadWriterTest {
     /** The payload as a connector reads it: the stored bytes read back into version 1. */
     private String write(String json, HashedIdentity identity, ConsentDecision decision) {
         try {
-            return JSON.writeValueAsString(PayloadFormat.version1(JSON.readTree(stored(json, identity, decision))));
+            byte[] stored = stored(json, identity, decision);
+            JsonNode v1 = PayloadFormat.version1(JSON.readTree(stored));
+            // Delivery reads the bytes straight into version 1: the same tree, member for member.
+            assertEquals(v1, PayloadFormat.readVersion1(JSON, stored));
+            return JSON.writeValueAsString(v1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -150,6 +154,20 @@ final class PayloadWriterTest {
         assertEquals("i", v1.at("/attribution/utm_content").asText());
         assertEquals("Cj0-g", v1.at("/user/click_ids/gclid").asText());
         assertTrue(PayloadFormat.version1(v1) == v1, "a stored version 1 payload (rows written before version 2) is read as it is");
+    }
+
+    @Test
+    void readVersion1_readsVersion1AndReorderedMembersAsATree_andRefusesWhatVersion1Refuses() throws Exception {
+        String v1 = write(FULL, identity(), decision(Decision.ALLOW, Restrictions.NONE));
+        assertEquals(JSON.readTree(v1), PayloadFormat.readVersion1(JSON, v1.getBytes(StandardCharsets.UTF_8)));
+        String reordered = "{\"i\":\"e-1\",\"v\":2,\"U\":{\"h\":{\"em\":\"=x\"}}}";
+        assertEquals(PayloadFormat.version1(JSON.readTree(reordered)),
+                PayloadFormat.readVersion1(JSON, reordered.getBytes(StandardCharsets.UTF_8)));
+        for (String bad : List.of("{\"v\":3}", "{\"v\":2,\"zz\":1}", "{\"v\":2,\"U\":{\"h\":{\"em\":\"not base64!\"}}}",
+                "{\"v\":2,\"U\":{\"h\":{\"em\":\"AAAA\"}}}", "{\"v\":2,\"U\":{\"h\":{\"em\":{}}}}",
+                "{\"v\":2,\"U\":[]}", "{\"v\":2,\"c\":{\"zz\":1}}", "[]", "{\"v\":2,\"i\":")) {
+            assertThrows(IOException.class, () -> PayloadFormat.readVersion1(JSON, bad.getBytes(StandardCharsets.UTF_8)), bad);
+        }
     }
 
     @Test
