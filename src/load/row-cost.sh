@@ -23,8 +23,10 @@
 # figures move far less from run to run (docs/benchmarks.md, session 15). IDS=uuid passes through.
 # Variants:
 #   all             every row written, as shipped
-#   no-outbox       no outbox rows (nothing would be delivered)
-#   empty-payloads  outbox rows with empty payloads: the rows without their bytes
+#   no-outbox       no destination copies: no outbox rows and, since session 17, no delivery log
+#                   rows (nothing would be delivered)
+#   empty-payloads  destination copies with empty payloads (outbox rows, or delivery log rows on
+#                   the destinations delivered from the log): the rows without their bytes
 #   no-audit        no consent audit decision record
 #   no-ledger       no ledger entry
 #   no-subjects     no subject keys row
@@ -32,8 +34,9 @@
 #   ledger-columns  no ledger row; instead the ledger entry's columns (stand-in values of the same
 #                   shape) and its two partial indexes on the events row (docs/storage-log.md, step 1)
 #   ledger-columns-no-day  the same without the index on the ledger's day
-#   envelope        no outbox rows; instead one 1,750-byte blob on the events row (the size of
-#                   session 10's envelope for the load event): step 4's write side
+#   envelope        no destination copies; instead one 1,750-byte blob on the events row (the size
+#                   of session 10's envelope for the load event): step 4's write side as planned
+#                   (the delivery log built in session 17 keeps each destination's copy)
 #   one-row         no derived rows at all; instead one 3,150-byte blob on the events row (the
 #                   envelope, the decision record with its chain columns, the subject keys and the
 #                   ledger entry, at today's sizes) and none of their indexes: every step done, an

@@ -302,35 +302,39 @@ final class DeliveryLog {
             while (out.size() < limit) {
                 int want = limit - out.size();
                 long after = lane.read;
-                List<Entry> page = connections.read(c -> {
+                int[] seen = {0};
+                boolean[] later = {false};
+                // Row by row, so that a row's copies (all destinations') are garbage as soon as
+                // this destination's copy is out of them, and a row without one is not copied out.
+                connections.read(c -> {
                     try (PreparedStatement ps = c.prepareStatement(READ_FROM)) {
                         ps.setString(1, tenantId);
                         ps.setLong(2, after);
                         ps.setInt(3, want);
-                        List<Entry> rows = new ArrayList<>(want);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                rows.add(entry(rs));
+                                seen[0]++;
+                                long receivedAt = rs.getLong(6);
+                                if (receivedAt > at) {
+                                    // Not due yet (a clock that stepped back): neither claimed nor passed.
+                                    later[0] = true;
+                                    break;
+                                }
+                                long id = rs.getLong(1);
+                                lane.read = id;
+                                String destinations = rs.getString(2);
+                                int index = DeliveryCopies.indexOf(destinations, destinationId);
+                                if (index >= 0) {
+                                    out.add(claimed(new Entry(id, destinations, rs.getBytes(3), rs.getString(4),
+                                            rs.getString(5), receivedAt), index));
+                                    lane.inFlight.put(id, new Flight(index, owner, until));
+                                }
                             }
                         }
-                        return rows;
+                        return null;
                     }
                 });
-                boolean later = false;
-                for (Entry entry : page) {
-                    if (entry.receivedAt() > at) {
-                        // Not due yet (a clock that stepped back): neither claimed nor passed.
-                        later = true;
-                        break;
-                    }
-                    lane.read = entry.id();
-                    int index = DeliveryCopies.indexOf(entry.destinations(), destinationId);
-                    if (index >= 0) {
-                        out.add(claimed(entry, index));
-                        lane.inFlight.put(entry.id(), new Flight(index, owner, until));
-                    }
-                }
-                if (later || page.size() < want) {
+                if (later[0] || seen[0] < want) {
                     break;
                 }
             }

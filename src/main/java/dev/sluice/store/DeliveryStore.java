@@ -96,13 +96,15 @@ public interface DeliveryStore {
      * @param eventId   the event's id (part of the payload's AAD)
      * @param attempts  attempts before this claim
      * @param createdAt when the row was committed
-     * @param payload   the sealed payload
+     * @param payload   the sealed payload, taken as it is: a store hands over an array of its own
+     *                  (read for this claim) and keeps no reference to it, so copying it again
+     *                  would only double what a round of 1,000 claimed rows allocates
      * @param keyId     the data key that sealed it
      */
     record Claimed(long id, String eventName, String eventId, int attempts, Instant createdAt, byte[] payload,
                    String keyId) {
         public Claimed {
-            payload = payload.clone();
+            Objects.requireNonNull(payload, "payload");
         }
 
         @Override
