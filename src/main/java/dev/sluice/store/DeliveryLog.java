@@ -126,14 +126,29 @@ final class DeliveryLog {
             this.read = settled;
         }
 
-        /** The cursor once nothing below the lowest copy in flight or handed back is open. */
+        /** The cursor: just below the lowest copy in flight or handed back, else what was read. */
         long settledThrough() {
+            return settledThrough(Set.of(), List.of());
+        }
+
+        /**
+         * The cursor once the copies of rows {@code leaving} have left the flight and those of
+         * {@code handedBack} have been handed back. Settled rounds are the lowest rows in flight,
+         * so this reads about as many entries as are leaving.
+         */
+        long settledThrough(Set<Long> leaving, List<Long> handedBack) {
             long open = Long.MAX_VALUE;
-            if (!inFlight.isEmpty()) {
-                open = inFlight.firstKey();
+            for (long row : inFlight.keySet()) {
+                if (!leaving.contains(row)) {
+                    open = row;
+                    break;
+                }
             }
             if (!returned.isEmpty()) {
                 open = Math.min(open, returned.first());
+            }
+            for (long row : handedBack) {
+                open = Math.min(open, row);
             }
             return open == Long.MAX_VALUE ? read : open - 1;
         }
@@ -435,21 +450,19 @@ final class DeliveryLog {
     }
 
     private int settleLane(Lane lane, List<Outcome> mine, Map<String, Lane> forTenant, Instant now) throws SQLException {
-        // The cursor as it will be once these copies are settled.
-        TreeMap<Long, Flight> inFlight = new TreeMap<>(lane.inFlight);
-        TreeSet<Long> returned = new TreeSet<>(lane.returned);
+        Set<Long> leaving = new java.util.HashSet<>(mine.size() * 2);
+        List<Long> handedBack = new ArrayList<>();
         List<Outcome> written = new ArrayList<>();
         for (Outcome o : mine) {
-            inFlight.remove(rowOf(o.id()));
+            leaving.add(rowOf(o.id()));
             if (o.ending() == Ending.RELEASED) {
-                returned.add(rowOf(o.id()));
+                handedBack.add(rowOf(o.id()));
             } else if (o.ending() != Ending.DELIVERED) {
                 written.add(o);
             }
         }
-        long open = Math.min(inFlight.isEmpty() ? Long.MAX_VALUE : inFlight.firstKey(),
-                returned.isEmpty() ? Long.MAX_VALUE : returned.first());
-        long settled = open == Long.MAX_VALUE ? lane.read : open - 1;
+        // The cursor as it will be once these copies are settled; memory changes only after commit.
+        long settled = lane.settledThrough(leaving, handedBack);
         int inserted = connections.inTransaction(c -> {
             int n = 0;
             if (!written.isEmpty()) {
@@ -476,8 +489,8 @@ final class DeliveryLog {
             }
             return n;
         });
-        lane.inFlight.keySet().retainAll(inFlight.keySet());
-        lane.returned.addAll(returned);
+        leaving.forEach(lane.inFlight::remove);
+        lane.returned.addAll(handedBack);
         lane.settled = Math.max(lane.settled, settled);
         lane.passed = lane.settledThrough();
         long settledOrReleased = mine.stream().filter(o -> o.ending() == Ending.DELIVERED || o.ending() == Ending.RELEASED).count();
