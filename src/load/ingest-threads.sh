@@ -30,11 +30,14 @@ CONF=${CONF:-src/load/ingest-load.yaml}
 . src/load/gateway.sh
 # shellcheck disable=SC2086
 start_gateway "$PORT" "$CONF" ${EXTRA_JVM:-}
-# Per thread: name, CPU ticks (utime + stime), and nanoseconds spent runnable but waiting for a
-# core (schedstat's second field; 0 where the kernel does not keep it).
+# Per thread: name, CPU ticks (utime + stime), kernel ticks (stime), and nanoseconds spent runnable
+# but waiting for a core (schedstat's second field; 0 where the kernel does not keep it). The
+# fields are counted after the name's closing parenthesis: names such as "VM Thread" hold a space,
+# which shifted them (before session 18 the collector's figure was its user time alone).
 ticks() {
   for t in /proc/"$PID"/task/*; do
-    printf '%s\t%s\t%s\n' "$(cat "$t/comm")" "$(awk '{print $14 + $15}' "$t/stat")" \
+    printf '%s\t%s\t%s\n' "$(cat "$t/comm")" \
+      "$(awk '{ sub(/^.*\) /, ""); print $12 + $13 "\t" $13 }' "$t/stat")" \
       "$(awk '{print $2}' "$t/schedstat" 2>/dev/null || echo 0)"
   done
 }
@@ -51,13 +54,13 @@ events=$((after - before))
 commits=$((commits_after - commits_before))
 echo "accepted_per_s=$((events / DURATION)) accepted=$events events_per_commit=$((commits > 0 ? events / commits : 0)) rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/"$PID"/status) peak_rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/"$PID"/status)"
 hz=$(getconf CLK_TCK)
-per_thread() { # ticks before, ticks after -> CPU seconds<TAB>name<TAB>seconds waiting for a core, busiest first
-  awk -F'\t' -v hz="$hz" 'FNR == NR { b[$1] += $2; bw[$1] += $3; next } { a[$1] += $2; aw[$1] += $3 }
-    END { for (k in a) if (a[k] > b[k]) printf "%.2f\t%s\t%.2f\n", (a[k] - b[k]) / hz, k, (aw[k] - bw[k]) / 1e9 }' \
+per_thread() { # ticks before, ticks after -> CPU seconds<TAB>name<TAB>seconds waiting for a core<TAB>kernel seconds, busiest first
+  awk -F'\t' -v hz="$hz" 'FNR == NR { b[$1] += $2; bs[$1] += $3; bw[$1] += $4; next } { a[$1] += $2; as[$1] += $3; aw[$1] += $4 }
+    END { for (k in a) if (a[k] > b[k]) printf "%.2f\t%s\t%.2f\t%.2f\n", (a[k] - b[k]) / hz, k, (aw[k] - bw[k]) / 1e9, (as[k] - bs[k]) / hz }' \
     "$DATA/before" "$DATA/after" | sort -t$'\t' -k1,1 -g -r
 }
 # A thread that waits long for a core while the machine has idle time is not what limits the
 # rate; the single writer waiting for a core is (docs/benchmarks.md, session 9).
 per_thread | awk -F'\t' -v n="$events" '
-  { total += $1; printf "%-24s %7.2f s %8.1f us/event %7.2f s waiting for a core\n", $2, $1, n ? $1 * 1e6 / n : 0, $3 }
+  { total += $1; printf "%-24s %7.2f s %8.1f us/event (kernel %5.1f) %7.2f s waiting for a core\n", $2, $1, n ? $1 * 1e6 / n : 0, n ? $4 * 1e6 / n : 0, $3 }
   END { printf "%-24s %7.2f s %8.1f us/event\n", "all threads", total, n ? total * 1e6 / n : 0 }'
