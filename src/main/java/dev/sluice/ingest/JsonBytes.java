@@ -1,5 +1,7 @@
 package dev.sluice.ingest;
 
+import dev.sluice.privacy.PayloadFormat;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -126,6 +128,23 @@ public final class JsonBytes {
     JsonBytes nul() {
         separate();
         bytes(NULL);
+        return this;
+    }
+
+    /**
+     * A hashed personal-data value in the stored payload's form ({@link PayloadFormat#hashed}),
+     * written without building that form as a string first.
+     */
+    JsonBytes hashed(String value) {
+        separate();
+        ensure(PayloadFormat.STORED_DIGEST_LENGTH + 2);
+        if (PayloadFormat.writeDigest(value, buf, pos + 1)) {
+            buf[pos] = '"';
+            buf[pos + 1 + PayloadFormat.STORED_DIGEST_LENGTH] = '"';
+            pos += PayloadFormat.STORED_DIGEST_LENGTH + 2;
+        } else {
+            quoted(PayloadFormat.hashed(value));
+        }
         return this;
     }
 

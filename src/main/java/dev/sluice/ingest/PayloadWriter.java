@@ -116,7 +116,7 @@ final class PayloadWriter {
         for (PiiField field : FIELDS) {
             String digest = hashed.get(field);
             if (digest != null) {
-                g.stringField(FIELD_NAME[field.ordinal()], PayloadFormat.hashed(digest));
+                g.field(FIELD_NAME[field.ordinal()]).hashed(digest);
             }
         }
         g.endObject();

@@ -138,6 +138,49 @@ public final class PayloadFormat {
         return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
     }
 
+    /** Length of a digest's stored form: 32 bytes in base64url without padding. */
+    public static final int STORED_DIGEST_LENGTH = 43;
+    private static final byte[] B64_ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * Writes {@link #hashed}'s result for a lower-case hex SHA-256 digest as {@link #STORED_DIGEST_LENGTH}
+     * ASCII bytes into {@code out} from {@code offset}, without the intermediate digest array and
+     * string (ingest writes sixteen of them per event for two destinations); false, with
+     * {@code out} left in an unspecified state from {@code offset}, when {@code value} is not such a
+     * digest, which is then stored through {@link #hashed}.
+     */
+    public static boolean writeDigest(String value, byte[] out, int offset) {
+        if (value.length() != DIGEST_HEX) {
+            return false;
+        }
+        int bad = 0;
+        int o = offset;
+        // Ten groups of three digest bytes (six hex digits) become four base64url characters each.
+        for (int i = 0; i < 60; i += 6) {
+            int b0 = nibble(value.charAt(i)) << 4 | nibble(value.charAt(i + 1));
+            int b1 = nibble(value.charAt(i + 2)) << 4 | nibble(value.charAt(i + 3));
+            int b2 = nibble(value.charAt(i + 4)) << 4 | nibble(value.charAt(i + 5));
+            bad |= b0 | b1 | b2;
+            int bits = (b0 & 0xff) << 16 | (b1 & 0xff) << 8 | (b2 & 0xff);
+            out[o] = B64_ALPHABET[bits >>> 18];
+            out[o + 1] = B64_ALPHABET[bits >>> 12 & 0x3f];
+            out[o + 2] = B64_ALPHABET[bits >>> 6 & 0x3f];
+            out[o + 3] = B64_ALPHABET[bits & 0x3f];
+            o += 4;
+        }
+        // The last two bytes: three characters, no padding.
+        int b0 = nibble(value.charAt(60)) << 4 | nibble(value.charAt(61));
+        int b1 = nibble(value.charAt(62)) << 4 | nibble(value.charAt(63));
+        bad |= b0 | b1;
+        int bits = (b0 & 0xff) << 8 | (b1 & 0xff);
+        out[o] = B64_ALPHABET[bits >>> 10];
+        out[o + 1] = B64_ALPHABET[bits >>> 4 & 0x3f];
+        out[o + 2] = B64_ALPHABET[bits << 2 & 0x3f];
+        // A non-digit nibble is -1, which makes its byte negative (the sign bit survives the shift).
+        return bad >= 0;
+    }
+
     /** The version 1 form of a stored payload of version 1 or 2; an unknown version or member is an error. */
     public static JsonNode version1(JsonNode payload) throws IOException {
         if (!payload.isObject()) {

@@ -68,6 +68,44 @@ class JsonBytesTest {
         assertArrayEquals(out[1], out[0]);
     }
 
+    /**
+     * A hashed value written straight in the stored form is exactly the string form written as a
+     * string: every byte value in every position of a digest, and what is not a lower-case hex
+     * digest (kept verbatim behind '=').
+     */
+    @Test
+    void hashedValuesAreWrittenAsTheirStoredForm() throws IOException {
+        Random random = new Random(7);
+        java.util.List<String> values = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            byte[] digest = new byte[32];
+            random.nextBytes(digest);
+            values.add(java.util.HexFormat.of().formatHex(digest));
+        }
+        for (int b = 0; b < 256; b++) {
+            // Each byte value in the last two bytes (the three-character tail) and in a full group.
+            String hex = String.format("%02x", b);
+            values.add("0".repeat(60) + hex + hex);
+            values.add(hex.repeat(3) + "f".repeat(58));
+        }
+        String digest = "0123456789abcdef".repeat(4);
+        for (int i = 0; i < 64; i++) {
+            // One character that is not a lower-case hex digit, in every position.
+            for (char c : new char[] {'g', 'A', 'F', '/', ':', '`', '\u00e9'}) {
+                values.add(digest.substring(0, i) + c + digest.substring(i + 1));
+            }
+        }
+        values.addAll(java.util.List.of(digest.substring(1), digest + "0", "", "=odd", "A".repeat(64)));
+        for (String value : values) {
+            JsonBytes direct = new JsonBytes(4).startArray().hashed(value).hashed(value).endArray();
+            JsonBytes viaString = new JsonBytes(4).startArray()
+                    .string(dev.sluice.privacy.PayloadFormat.hashed(value)).string(dev.sluice.privacy.PayloadFormat.hashed(value))
+                    .endArray();
+            assertEquals(new String(viaString.toBytes(), StandardCharsets.UTF_8), new String(direct.toBytes(), StandardCharsets.UTF_8), value);
+        }
+        assertEquals(dev.sluice.privacy.PayloadFormat.STORED_DIGEST_LENGTH, dev.sluice.privacy.PayloadFormat.hashed(digest).length());
+    }
+
     @Test
     void randomStringsMatchJacksonByteForByte() throws IOException {
         Random random = new Random(7);
