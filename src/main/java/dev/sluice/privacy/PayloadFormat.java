@@ -130,12 +130,25 @@ public final class PayloadFormat {
         return B64.encodeToString(digest);
     }
 
-    /** A lower-case hex digit's value, or -1. */
-    private static int nibble(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
+    /** Each ASCII character's value as a lower-case hex digit, or -1. */
+    private static final byte[] NIBBLES = new byte[128];
+
+    static {
+        java.util.Arrays.fill(NIBBLES, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            NIBBLES[c] = (byte) (c - '0');
         }
-        return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        for (int c = 'a'; c <= 'f'; c++) {
+            NIBBLES[c] = (byte) (c - 'a' + 10);
+        }
+    }
+
+    /**
+     * A lower-case hex digit's value, or -1. A table rather than comparisons: in a digest, digits
+     * and letters come in no pattern a branch predictor could follow.
+     */
+    private static int nibble(char c) {
+        return c < 128 ? NIBBLES[c] : -1;
     }
 
     /** Length of a digest's stored form: 32 bytes in base64url without padding. */
