@@ -44,12 +44,8 @@ final class SqliteConnections implements Connections {
      * 130 MB/s; at 200 ms between passes it reached the writer's backstop threshold several
      * times a minute, and each time the writer stopped to checkpoint, which was the single-event
      * p99 (19-20 ms against 11.6 ms at 20 ms between passes, docs/benchmarks.md, session 7).
-     * 10 ms rather than 20 (session 18): the log restarts from its beginning more often, so the
-     * writer's frames overwrite blocks the file already has instead of extending it, and single
-     * events had p99 14.4-15.8 ms in four runs against 16.6-28.1 in seven at 20 ms, batches
-     * unchanged; 100 ms and 5 ms were worse (docs/benchmarks.md, session 18).
      */
-    static final long CHECKPOINT_BUSY_MILLIS = 10;
+    static final long CHECKPOINT_BUSY_MILLIS = 20;
     /**
      * The writer's own (backstop) checkpoint threshold: 32 MiB of log, in pages of the database's
      * size (4,096 pages of 8 KiB; 8,192 of 4 KiB in a database an earlier version created).
