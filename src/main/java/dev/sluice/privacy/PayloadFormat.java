@@ -100,7 +100,6 @@ public final class PayloadFormat {
     }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
     private static final HexFormat HEX = HexFormat.of();
     private static final int DIGEST_HEX = 64;
@@ -115,19 +114,8 @@ public final class PayloadFormat {
 
     /** How version 2 stores a hashed value: a hex SHA-256 digest as base64url, anything else behind {@code =}. */
     public static String hashed(String value) {
-        if (value.length() != DIGEST_HEX) {
-            return "=" + value;
-        }
-        byte[] digest = new byte[DIGEST_HEX / 2];
-        for (int i = 0; i < digest.length; i++) {
-            int high = nibble(value.charAt(2 * i));
-            int low = nibble(value.charAt(2 * i + 1));
-            if ((high | low) < 0) {
-                return "=" + value;
-            }
-            digest[i] = (byte) (high << 4 | low);
-        }
-        return B64.encodeToString(digest);
+        byte[] stored = new byte[STORED_DIGEST_LENGTH];
+        return writeDigest(value, stored, 0) ? new String(stored, java.nio.charset.StandardCharsets.US_ASCII) : "=" + value;
     }
 
     /** Each ASCII character's value as a lower-case hex digit, or -1. */
@@ -158,8 +146,9 @@ public final class PayloadFormat {
 
     /**
      * Writes {@link #hashed}'s result for a lower-case hex SHA-256 digest as {@link #STORED_DIGEST_LENGTH}
-     * ASCII bytes into {@code out} from {@code offset}, without the intermediate digest array and
-     * string (ingest writes sixteen of them per event for two destinations); false, with
+     * ASCII bytes into {@code out} from {@code offset}, without an intermediate digest array or
+     * string (the payload writer writes one per hashed field and destination: sixteen per event of
+     * the load script); false, with
      * {@code out} left in an unspecified state from {@code offset}, when {@code value} is not such a
      * digest, which is then stored through {@link #hashed}.
      */
