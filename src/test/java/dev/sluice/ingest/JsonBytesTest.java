@@ -132,6 +132,30 @@ class JsonBytesTest {
         }
     }
 
+    /**
+     * One character that is not plain ASCII, in every position of a long ASCII string, is written
+     * as Jackson writes it, whatever shortcut the writer takes for plain runs (an unpaired
+     * surrogate, which the JDK's UTF-8 encoder would turn into '?', and '?' itself included).
+     */
+    @Test
+    void longStringsWithOneSpecialCharacterAnywhereMatchJackson() throws IOException {
+        String ascii = "https://shop.example/checkout?step=confirm&x=1 Mozilla/5.0 (X11) ~";
+        String[] specials = {"?", "\ud800", "\udc00", "\ud83d\ude00", "\"", "\\", "\n", "\u0001", "\u001f", "\u007f",
+                "\u0080", "\u00e9", "\u20ac", "\u2028", "/"};
+        for (String special : specials) {
+            for (int at = 0; at <= ascii.length(); at++) {
+                String value = ascii.substring(0, at) + special + ascii.substring(at);
+                byte[][] out = both("key", value);
+                assertArrayEquals(out[1], out[0], () -> "differs for " + value.codePoints().boxed().toList());
+            }
+        }
+        for (int len = 0; len <= 40; len++) {
+            String value = ascii.substring(0, len);
+            byte[][] out = both("key", value);
+            assertArrayEquals(out[1], out[0], value);
+        }
+    }
+
     @Test
     void unpairedSurrogatesAreEscapedAsJacksonDoesAndReadBackUnchanged() throws IOException {
         for (String value : new String[] {"\ud800", "a\udc00b", "\ud83d", "x\ude00\ud83d"}) {
