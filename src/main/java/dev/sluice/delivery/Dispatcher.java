@@ -1,6 +1,5 @@
 package dev.sluice.delivery;
 
-import dev.sluice.privacy.PayloadAad;
 import dev.sluice.privacy.PayloadFormat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -360,8 +359,8 @@ final class Dispatcher implements Runnable {
     /** Opens a claimed row; empty when it cannot be opened or read (dead-lettered by the caller). */
     private Optional<OutboxItem> open(Claimed row) {
         try {
-            byte[] json = crypto.open(row.payload(), PayloadAad.of(tenantId, destinationId, row.eventName(), row.eventId()));
-            JsonNode payload = PayloadFormat.readVersion1(JSON, json);
+            JsonNode payload = PayloadFormat.readVersion1(JSON,
+                    StoredCopies.open(crypto, tenantId, destinationId, row.eventName(), row.eventId(), row.payload()));
             JsonNode time = payload.get("event_time");
             if (time == null || !time.canConvertToLong()) {
                 return Optional.empty();

@@ -17,6 +17,7 @@ import dev.sluice.privacy.FieldError;
 import dev.sluice.privacy.Hashed;
 import dev.sluice.privacy.HashingProfile;
 import dev.sluice.privacy.IdentityHasher;
+import dev.sluice.privacy.PayloadParts;
 import dev.sluice.privacy.PersonalData;
 import dev.sluice.privacy.PiiField;
 import dev.sluice.privacy.TenantCrypto;
@@ -207,6 +208,14 @@ public final class IngestPipeline {
         final List<Integer> recordIndex = new ArrayList<>();
         /** Where each payload is rendered before it is sealed; one per request, reused for every payload. */
         final JsonBytes payloadBuffer = new JsonBytes(2048);
+        /** Where {@link #payloadBuffer}'s payload is cut into parts. */
+        final PayloadWriter.Layout layout = new PayloadWriter.Layout();
+        /** A part's plaintext ({@link PayloadParts}), {@link #partLength} bytes; reused. */
+        byte[] partBuffer = new byte[2048];
+        int partLength;
+        /** The plaintext of the current event's shared part, {@link #sharedLength} bytes. */
+        byte[] sharedBuffer = new byte[2048];
+        int sharedLength;
 
         Batch(TenantConfig tenant, Routes routes, TenantCrypto crypto, RequestContext request, Instant now) {
             this.tenant = tenant;
@@ -215,6 +224,42 @@ public final class IngestPipeline {
             this.request = request;
             this.now = now;
         }
+
+        /** The part of {@code src}'s two segments, in {@link #partBuffer} ({@link #partLength} bytes). */
+        byte[] part(byte[] src, int firstFrom, int firstTo, int secondFrom, int secondTo) {
+            int size = PayloadParts.size(firstTo - firstFrom, secondTo - secondFrom);
+            if (partBuffer.length < size) {
+                partBuffer = new byte[Math.max(size, partBuffer.length * 2)];
+            }
+            partLength = PayloadParts.write(src, firstFrom, firstTo, secondFrom, secondTo, partBuffer);
+            return partBuffer;
+        }
+
+        /** Keeps the shared part's plaintext, just written by {@link #part}, for {@link #holdsShared}. */
+        void keepShared() {
+            if (sharedBuffer.length < partLength) {
+                sharedBuffer = new byte[Math.max(partLength, sharedBuffer.length * 2)];
+            }
+            System.arraycopy(partBuffer, 0, sharedBuffer, 0, partLength);
+            sharedLength = partLength;
+        }
+
+        /**
+         * Whether the payload in {@code src} has the shared part's head and middle: always, for
+         * copies of one event (they come from the event alone); a copy that did not would be
+         * sealed whole.
+         */
+        boolean holdsShared(byte[] src, PayloadWriter.Layout layout) {
+            return PayloadParts.holds(sharedBuffer, sharedLength, src, 0, layout.userStart, layout.userEnd, layout.tailStart);
+        }
+    }
+
+    /** Seals the shared part of the payload in {@code src} for the event's copies, and keeps its plaintext. */
+    private static byte[] sealShared(Batch batch, Event event, byte[] src, PayloadWriter.Layout layout) {
+        byte[] plain = batch.part(src, 0, layout.userStart, layout.userEnd, layout.tailStart);
+        batch.keepShared();
+        return batch.crypto.seal(plain, 0, batch.partLength,
+                dev.sluice.privacy.PayloadAad.shared(batch.tenant.id(), event.eventName(), event.eventId()));
     }
 
     /** Decides, hashes and seals one valid event; adds it to the batch unless it is rejected. */
@@ -256,19 +301,47 @@ public final class IngestPipeline {
 
         List<OutboxRecord> outbox = new ArrayList<>(allowed.size());
         List<String> destinationIds = new ArrayList<>(allowed.size());
+        List<ConsentDecision> allowedDecisions = new ArrayList<>(allowed.size());
+        int shareable = 0;
+        for (Routes.Route route : allowed) {
+            ConsentDecision decision = decisionFor(evaluation, route.destination().id());
+            allowedDecisions.add(decision);
+            if (!decision.restrictions().stripUserData()) {
+                shareable++;
+            }
+        }
         // The payload is rendered into the batch's one buffer and sealed from there; a destination
         // with the same profile and restrictions as the one before it seals the same bytes again.
+        // When two or more copies hold the user object in full, what they have in common (the
+        // event, client IP, user agent, custom data, consent) is sealed once, as the shared part,
+        // and each copy seals only its own (docs/storage-log.md, "Shared part").
         PayloadKey inBuffer = null;
         JsonBytes buffer = batch.payloadBuffer;
-        for (Routes.Route route : allowed) {
-            String destinationId = route.destination().id();
-            ConsentDecision decision = decisionFor(evaluation, destinationId);
-            PayloadKey key = new PayloadKey(route.profile(), decision.decision(), decision.restrictions());
+        PayloadWriter.Layout layout = batch.layout;
+        byte[] shared = null;
+        for (int d = 0; d < allowed.size(); d++) {
+            String destinationId = allowed.get(d).destination().id();
+            ConsentDecision decision = allowedDecisions.get(d);
+            PayloadKey key = new PayloadKey(allowed.get(d).profile(), decision.decision(), decision.restrictions());
             if (!key.equals(inBuffer)) {
-                payloads.render(buffer.reset(), event, hashed.identities().get(key.profile()), decision);
+                payloads.render(buffer.reset(), event, hashed.identities().get(key.profile()), decision, layout);
                 inBuffer = key;
             }
-            byte[] sealed = batch.crypto.seal(buffer.buffer(), 0, buffer.length(), aad(batch.tenant.id(), destinationId, event));
+            byte[] aad = aad(batch.tenant.id(), destinationId, event);
+            if (shareable > 1 && layout.shareable()) {
+                if (shared == null) {
+                    shared = sealShared(batch, event, buffer.buffer(), layout);
+                }
+                if (batch.holdsShared(buffer.buffer(), layout)) {
+                    byte[] own = batch.part(buffer.buffer(), layout.userStart, layout.userEnd, layout.tailStart,
+                            buffer.length());
+                    byte[] sealed = batch.crypto.seal(own, 0, batch.partLength, aad);
+                    outbox.add(OutboxRecord.sealed(destinationId, sealed, batch.crypto.activeKeyId(), shared));
+                    destinationIds.add(destinationId);
+                    continue;
+                }
+            }
+            byte[] sealed = batch.crypto.seal(buffer.buffer(), 0, buffer.length(), aad);
             outbox.add(OutboxRecord.sealed(destinationId, sealed, batch.crypto.activeKeyId()));
             destinationIds.add(destinationId);
         }

@@ -67,14 +67,32 @@ final class PayloadWriter {
         }
     }
 
+    /**
+     * Where a rendered payload is cut into the segments of {@link dev.sluice.privacy.PayloadParts}:
+     * the user data are {@code [userStart, userEnd)}, the tail starts at {@code tailStart}. A
+     * payload whose user data are stripped has {@code userStart} -1: its user object holds no
+     * client IP or user agent, so it shares nothing with copies that hold them.
+     */
+    static final class Layout {
+        int userStart = -1;
+        int userEnd = -1;
+        int tailStart = -1;
+
+        boolean shareable() {
+            return userStart >= 0;
+        }
+    }
+
     byte[] write(Event event, HashedIdentity identity, ConsentDecision decision) {
         JsonBytes g = new JsonBytes(2048);
-        render(g, event, identity, decision);
+        render(g, event, identity, decision, new Layout());
         return g.toBytes();
     }
 
-    /** Writes the payload into {@code g}, which must be empty ({@link JsonBytes#reset}). */
-    void render(JsonBytes g, Event event, HashedIdentity identity, ConsentDecision decision) {
+    /** Writes the payload into {@code g}, which must be empty ({@link JsonBytes#reset}), and its cuts into {@code layout}. */
+    void render(JsonBytes g, Event event, HashedIdentity identity, ConsentDecision decision, Layout layout) {
+        layout.userStart = -1;
+        layout.userEnd = -1;
         g.startObject();
         g.field(V).number(VERSION);
         g.stringField(EVENT_ID, event.eventId());
@@ -85,13 +103,14 @@ final class PayloadWriter {
         if (decision.restrictions().stripUserData()) {
             strippedUser(g, event);
         } else {
-            user(g, event, identity);
+            user(g, event, identity, layout);
         }
         custom(g, event.custom());
         if (!event.attribution().isEmpty()) {
             stringMap(g, ATTRIBUTION, event.attribution());
         }
         consent(g, event.consent());
+        layout.tailStart = g.length();
         g.field(CONSENT_DECISION).startObject();
         g.stringField(DECISION, decision.decision().name());
         g.field(RULES).startArray();
@@ -107,8 +126,9 @@ final class PayloadWriter {
         g.endObject();
     }
 
-    private static void user(JsonBytes g, Event event, HashedIdentity identity) {
+    private static void user(JsonBytes g, Event event, HashedIdentity identity, Layout layout) {
         g.field(USER).startObject();
+        layout.userStart = g.length();
         g.field(HASHED).startObject();
         // Field order (PiiField's), looked up rather than iterated: the maps are EnumMaps behind
         // an unmodifiable view, whose iterator allocates a wrapped entry per field.
@@ -131,6 +151,7 @@ final class PayloadWriter {
             }
             g.endObject();
         }
+        layout.userEnd = g.length();
         optional(g, CLIENT_IP, event.user().clientIp());
         optional(g, USER_AGENT, event.user().userAgent());
         if (!event.user().clickIds().isEmpty()) {

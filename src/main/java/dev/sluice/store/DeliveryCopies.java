@@ -2,6 +2,7 @@ package dev.sluice.store;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,12 +12,17 @@ import java.util.Optional;
  * payload ({@code copies}).
  *
  * <p>{@code copies} is version byte 1, then per copy: the key id's length (one byte) and its
- * UTF-8 bytes, the payload's length (four bytes, big-endian) and the payload. The store treats
- * payloads as opaque; nothing here prints them.
+ * UTF-8 bytes, the payload's length (four bytes, big-endian) and the payload. When copies share a
+ * part ({@link StoredPayload}), it is version byte 2, the shared part's length (four bytes) and the
+ * shared part, stored once, then per copy as in version 1 with one more byte after the key id:
+ * 1 when the payload is the copy's own part, to be joined with the shared part, 0 when it is the
+ * whole copy. The store treats payloads as opaque; nothing here prints them.
  */
 final class DeliveryCopies {
 
     static final byte VERSION = 1;
+    /** The version of a blob whose copies share a part, stored once. */
+    static final byte SHARED_VERSION = 2;
     /** Copies one event may have in the log: one per destination, bounded by the log's id encoding. */
     static final int MAX_COPIES = 256;
 
@@ -39,19 +45,41 @@ final class DeliveryCopies {
 
     /** The {@code copies} column of {@code copies}, in their order. */
     static byte[] encode(List<OutboxRecord> copies) {
-        int size = 1;
+        byte[] shared = null;
+        for (OutboxRecord copy : copies) {
+            if (copy.sharedUnsafe() != null) {
+                shared = copy.sharedUnsafe();
+                break;
+            }
+        }
+        int size = shared == null ? 1 : 1 + 4 + shared.length;
         byte[][] keyIds = new byte[copies.size()][];
+        byte[][] payloads = new byte[copies.size()][];
+        boolean[] joined = new boolean[copies.size()];
         for (int i = 0; i < copies.size(); i++) {
-            keyIds[i] = copies.get(i).keyId().getBytes(StandardCharsets.UTF_8);
+            OutboxRecord copy = copies.get(i);
+            keyIds[i] = copy.keyId().getBytes(StandardCharsets.UTF_8);
             if (keyIds[i].length > 255) {
                 throw new IllegalArgumentException("key id longer than 255 bytes");
             }
-            size += 1 + keyIds[i].length + 4 + copies.get(i).payloadUnsafe().length;
+            byte[] itsShared = copy.sharedUnsafe();
+            // A copy whose shared part is not the row's (never from ingest) is stored whole.
+            joined[i] = itsShared != null && (itsShared == shared || Arrays.equals(itsShared, shared));
+            payloads[i] = joined[i] ? copy.ownUnsafe() : copy.storedUnsafe();
+            size += 1 + keyIds[i].length + (shared == null ? 0 : 1) + 4 + payloads[i].length;
         }
-        ByteBuffer out = ByteBuffer.allocate(size).put(VERSION);
+        ByteBuffer out = ByteBuffer.allocate(size);
+        if (shared == null) {
+            out.put(VERSION);
+        } else {
+            out.put(SHARED_VERSION).putInt(shared.length).put(shared);
+        }
         for (int i = 0; i < copies.size(); i++) {
-            byte[] payload = copies.get(i).payloadUnsafe();
-            out.put((byte) keyIds[i].length).put(keyIds[i]).putInt(payload.length).put(payload);
+            out.put((byte) keyIds[i].length).put(keyIds[i]);
+            if (shared != null) {
+                out.put((byte) (joined[i] ? 1 : 0));
+            }
+            out.putInt(payloads[i].length).put(payloads[i]);
         }
         return out.array();
     }
@@ -100,24 +128,48 @@ final class DeliveryCopies {
         }
     }
 
-    /** The copy at {@code index}, or empty if the blob holds fewer copies or is not a version this reads. */
+    /**
+     * The copy at {@code index}, as stored on its own (joined with the row's shared part when it
+     * has one), or empty if the blob holds fewer copies or is not a version this reads.
+     */
     static Optional<Copy> copyAt(byte[] copies, int index) {
-        if (copies.length == 0 || copies[0] != VERSION || index < 0) {
+        if (copies.length == 0 || (copies[0] != VERSION && copies[0] != SHARED_VERSION) || index < 0) {
             return Optional.empty();
         }
         ByteBuffer in = ByteBuffer.wrap(copies, 1, copies.length - 1);
         try {
+            boolean withShared = copies[0] == SHARED_VERSION;
+            int sharedAt = 0;
+            int sharedLength = 0;
+            if (withShared) {
+                sharedLength = in.getInt();
+                if (sharedLength < 0 || sharedLength > in.remaining()) {
+                    return Optional.empty();
+                }
+                sharedAt = in.position();
+                in.position(sharedAt + sharedLength);
+            }
             for (int i = 0; ; i++) {
                 int keyLength = Byte.toUnsignedInt(in.get());
                 byte[] key = new byte[keyLength];
                 in.get(key);
+                boolean joined = withShared && in.get() == 1;
                 int payloadLength = in.getInt();
                 if (payloadLength < 0 || payloadLength > in.remaining()) {
                     return Optional.empty();
                 }
                 if (i == index) {
-                    byte[] payload = new byte[payloadLength];
-                    in.get(payload);
+                    byte[] payload;
+                    if (joined) {
+                        payload = new byte[5 + sharedLength + payloadLength];
+                        payload[0] = StoredPayload.JOINED;
+                        StoredPayload.putInt(payload, 1, sharedLength);
+                        System.arraycopy(copies, sharedAt, payload, 5, sharedLength);
+                        in.get(payload, 5 + sharedLength, payloadLength);
+                    } else {
+                        payload = new byte[payloadLength];
+                        in.get(payload);
+                    }
                     return Optional.of(new Copy(new String(key, StandardCharsets.UTF_8), payload));
                 }
                 in.position(in.position() + payloadLength);

@@ -243,7 +243,7 @@ final class EventBatchWriter implements AutoCloseable {
         ps.setString(o + 4, event.eventId());
         ps.setString(o + 5, row.copy().destinationId());
         ps.setLong(o + 6, receivedAt);
-        ps.setBytes(o + 7, row.copy().payloadUnsafe());
+        ps.setBytes(o + 7, row.copy().storedUnsafe());
         ps.setString(o + 8, row.copy().keyId());
         ps.setLong(o + 9, receivedAt);
         ps.setLong(o + 10, receivedAt);

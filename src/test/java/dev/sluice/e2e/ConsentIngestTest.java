@@ -2,10 +2,11 @@ package dev.sluice.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.ingest.IngestPipeline;
+import dev.sluice.delivery.StoredCopies;
 import dev.sluice.privacy.DataKeyring;
 import dev.sluice.privacy.PayloadFormat;
 import dev.sluice.store.OutboxRow;
+import dev.sluice.store.StoredPayload;
 import dev.sluice.testing.Events;
 import dev.sluice.testing.TestGateway;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -90,6 +92,8 @@ class ConsentIngestTest {
         assertTrue(meta.at("/user/hashed/email").isTextual(), "Meta LDU still carries hashed user data");
         JsonNode google = payload("ca-1", "google");
         assertEquals(0, google.at("/user/hashed").size(), "Google's limited mode strips user data");
+        assertFalse(StoredPayload.isJoined(stored("ca-1", "google")), "a stripped copy shares nothing");
+        assertTrue(StoredPayload.isJoined(stored("ca-1", "meta")), "meta's copy shares its part with the warehouse's");
         assertTrue(google.at("/user/client_ip").isMissingNode());
         assertEquals("DENIED", google.at("/platform_flags/consent/adUserData").asText());
     }
@@ -129,12 +133,16 @@ class ConsentIngestTest {
         throw new AssertionError("no decision for " + destination);
     }
 
+    private byte[] stored(String eventId, String destination) {
+        return sluice.gateway().store().outbox("acme", 50).stream()
+                .filter(r -> r.eventId().equals(eventId) && r.destinationId().equals(destination)).findFirst().orElseThrow()
+                .payload();
+    }
+
     private JsonNode payload(String eventId, String destination) throws Exception {
-        OutboxRow row = sluice.gateway().store().outbox("acme", 50).stream()
-                .filter(r -> r.eventId().equals(eventId) && r.destinationId().equals(destination)).findFirst().orElseThrow();
         DataKeyring keyring = DataKeyring.of(Map.of("k1", Base64.getDecoder().decode(TestGateway.DATA_KEY)), "k1");
         // As the delivery engine reads it: the stored form (version 2) turned into what connectors take.
-        return PayloadFormat.version1(JSON.readTree(keyring.forTenant("acme").open(row.payload(),
-                IngestPipeline.aad("acme", destination, "Purchase", eventId))));
+        return PayloadFormat.version1(JSON.readTree(StoredCopies.open(keyring.forTenant("acme"), "acme", destination,
+                "Purchase", eventId, stored(eventId, destination))));
     }
 }

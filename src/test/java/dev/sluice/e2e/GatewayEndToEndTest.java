@@ -2,9 +2,13 @@ package dev.sluice.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.delivery.StoredCopies;
 import dev.sluice.privacy.DataKeyring;
+import dev.sluice.privacy.PayloadAad;
 import dev.sluice.privacy.PayloadFormat;
+import dev.sluice.privacy.SealedDataException;
 import dev.sluice.store.OutboxRow;
+import dev.sluice.store.StoredPayload;
 import dev.sluice.testing.Events;
 import dev.sluice.testing.TestGateway;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +29,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real server on a free port over SQLite: ingest as a merchant backend sees it. */
@@ -76,17 +81,51 @@ class GatewayEndToEndTest {
             assertFalse(sealedText.contains("203.0.113.7"), "client IP must be stored encrypted");
         }
         OutboxRow meta = rows.stream().filter(r -> r.destinationId().equals("meta")).findFirst().orElseThrow();
-        byte[] aad = ("acme\nmeta\nPurchase\norder-1").getBytes(StandardCharsets.UTF_8);
-        JsonNode payload = PayloadFormat.version1(JSON.readTree(keyring.forTenant("acme").open(meta.payload(), aad)));
+        // The three copies hold the user object in full, so they share a part: the shared part
+        // holds the client IP and user agent, each copy's own part its hashes.
+        assertTrue(rows.stream().allMatch(r -> StoredPayload.isJoined(r.payload())), "copies share a part");
+        JsonNode payload = PayloadFormat.version1(JSON.readTree(StoredCopies.open(keyring.forTenant("acme"), "acme",
+                "meta", "Purchase", "order-1", meta.payload())));
         assertEquals(META_EMAIL_HASH, payload.at("/user/hashed/email").asText());
         assertEquals(sha256("16505551212"), payload.at("/user/hashed/phone").asText());
         assertEquals("129.90", payload.at("/custom/value").asText());
         assertEquals("203.0.113.7", payload.at("/user/client_ip").asText());
         OutboxRow google = rows.stream().filter(r -> r.destinationId().equals("google")).findFirst().orElseThrow();
-        JsonNode googlePayload = PayloadFormat.version1(JSON.readTree(keyring.forTenant("acme").open(google.payload(),
-                ("acme\ngoogle\nPurchase\norder-1").getBytes(StandardCharsets.UTF_8))));
+        JsonNode googlePayload = PayloadFormat.version1(JSON.readTree(StoredCopies.open(keyring.forTenant("acme"),
+                "acme", "google", "Purchase", "order-1", google.payload())));
         assertEquals(sha256("+16505551212"), googlePayload.at("/user/hashed/phone").asText(),
                 "Google hashes the E.164 form with '+'");
+    }
+
+    @Test
+    void aSharedPartOpensOnlyForItsEventAndAnOwnPartOnlyForItsDestination() throws Exception {
+        assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.batch(Events.purchase("order-s1"),
+                Events.purchase("order-s2"))).statusCode());
+        List<OutboxRow> rows = sluice.gateway().store().outbox("acme", 10);
+        DataKeyring keyring = DataKeyring.of(Map.of("k1", Base64.getDecoder().decode(TestGateway.DATA_KEY)), "k1");
+        var crypto = keyring.forTenant("acme");
+        OutboxRow meta1 = row(rows, "order-s1", "meta");
+        OutboxRow meta2 = row(rows, "order-s2", "meta");
+        OutboxRow warehouse1 = row(rows, "order-s1", "warehouse");
+        StoredPayload.Parts parts1 = StoredPayload.parts(meta1.payload()).orElseThrow();
+        StoredPayload.Parts parts2 = StoredPayload.parts(meta2.payload()).orElseThrow();
+
+        // One shared part per event, the same in each of its copies.
+        assertArrayEquals(parts1.shared(), StoredPayload.parts(warehouse1.payload()).orElseThrow().shared());
+        assertTrue(StoredCopies.open(crypto, "acme", "meta", "Purchase", "order-s1", meta1.payload()).length > 0);
+        assertThrows(SealedDataException.class, () -> crypto.open(parts1.shared(),
+                PayloadAad.of("acme", "meta", "Purchase", "order-s1")), "the shared part is bound to no destination");
+        assertThrows(SealedDataException.class, () -> StoredCopies.open(crypto, "acme", "warehouse", "Purchase",
+                "order-s1", meta1.payload()), "meta's own part is bound to meta");
+        assertThrows(SealedDataException.class, () -> StoredCopies.open(crypto, "acme", "meta", "Purchase", "order-s1",
+                StoredPayload.join(parts2.shared(), parts1.own())), "another event's shared part");
+        byte[] cut = java.util.Arrays.copyOf(meta1.payload(), 7);
+        assertThrows(java.io.IOException.class, () -> StoredCopies.open(crypto, "acme", "meta", "Purchase", "order-s1", cut));
+    }
+
+    private static OutboxRow row(List<OutboxRow> rows, String eventId, String destinationId) {
+        return rows.stream().filter(r -> r.eventId().equals(eventId) && r.destinationId().equals(destinationId))
+                .findFirst().orElseThrow();
     }
 
     @Test

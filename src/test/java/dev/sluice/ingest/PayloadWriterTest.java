@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import dev.sluice.event.ParsedEvent;
 import dev.sluice.event.ParserLimits;
 import dev.sluice.privacy.HashedIdentity;
 import dev.sluice.privacy.PayloadFormat;
+import dev.sluice.privacy.PayloadParts;
 import dev.sluice.privacy.PiiField;
 import org.junit.jupiter.api.Test;
 
@@ -191,6 +193,67 @@ final class PayloadWriterTest {
         int v2 = stored(FULL, identity, allow).length;
         int v1 = write(FULL, identity, allow).getBytes(StandardCharsets.UTF_8).length;
         assertTrue(v2 < v1 * 0.8, "version 2: " + v2 + " bytes, version 1: " + v1);
+    }
+
+    /**
+     * The cuts of {@link PayloadWriter.Layout}: head and middle (the shared part) come from the
+     * event alone, identical for every copy that renders the user object in full, and the four
+     * segments spliced back are the payload's bytes; a stripped copy is not cut.
+     */
+    @Test
+    void theSharedPartIsTheSameForEveryFullCopyAndSplicesBackToThePayload() throws IOException {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("consent", Map.of("ad_user_data", "GRANTED"));
+        Map<PiiField, String> other = new EnumMap<>(PiiField.class);
+        other.put(PiiField.PHONE, "c".repeat(64));
+        HashedIdentity[] identities = {identity(), new HashedIdentity(other, new EnumMap<>(PiiField.class)),
+                new HashedIdentity(new EnumMap<>(PiiField.class), new EnumMap<>(PiiField.class))};
+        ConsentDecision[] decisions = {decision(Decision.ALLOW, Restrictions.NONE),
+                decision(Decision.LIMITED, new Restrictions(false, flags))};
+        String clickIdsOnly = """
+                {"event_id":"e-3","event_name":"Lead","event_time":1795861000,"action_source":"app",
+                 "user":{"email":"a@b.example","click_ids":{"gclid":"Cj0-g"}},"consent":{"gpc":true}}""";
+        String agentOnly = """
+                {"event_id":"e-4","event_name":"Lead","event_time":1795861000,"action_source":"email",
+                 "user":{"user_agent":"curl/8"},"custom":{"value":"1.00","currency":"USD"}}""";
+        for (String json : List.of(FULL, MINIMAL, clickIdsOnly, agentOnly)) {
+            Event event = event(json);
+            byte[] head = null;
+            byte[] middle = null;
+            for (HashedIdentity identity : identities) {
+                for (ConsentDecision decision : decisions) {
+                    JsonBytes g = new JsonBytes(64);
+                    PayloadWriter.Layout layout = new PayloadWriter.Layout();
+                    writer.render(g, event, identity, decision, layout);
+                    byte[] payload = java.util.Arrays.copyOf(g.buffer(), g.length());
+                    assertArrayEquals(writer.write(event, identity, decision), payload);
+                    assertTrue(layout.shareable(), json);
+                    byte[] h = java.util.Arrays.copyOfRange(payload, 0, layout.userStart);
+                    byte[] m = java.util.Arrays.copyOfRange(payload, layout.userEnd, layout.tailStart);
+                    if (head == null) {
+                        head = h;
+                        middle = m;
+                    }
+                    assertArrayEquals(head, h, json);
+                    assertArrayEquals(middle, m, json);
+                    byte[] shared = new byte[PayloadParts.size(h.length, m.length)];
+                    PayloadParts.write(payload, 0, layout.userStart, layout.userEnd, layout.tailStart, shared);
+                    byte[] own = new byte[PayloadParts.size(layout.userEnd - layout.userStart, payload.length - layout.tailStart)];
+                    assertEquals(own.length, PayloadParts.write(payload, layout.userStart, layout.userEnd, layout.tailStart,
+                            payload.length, own));
+                    assertArrayEquals(payload, PayloadParts.splice(shared, own), json);
+                    // The user data start with the hashes and the tail with the decision.
+                    assertTrue(new String(payload, layout.userStart, 5, StandardCharsets.UTF_8).startsWith("\"h\":{"));
+                    assertTrue(new String(payload, layout.tailStart, 5, StandardCharsets.UTF_8).startsWith(",\"d\":"));
+                }
+            }
+            assertTrue(new String(middle, StandardCharsets.UTF_8).endsWith("}"), json);
+        }
+        JsonBytes g = new JsonBytes(64);
+        PayloadWriter.Layout layout = new PayloadWriter.Layout();
+        writer.render(g, event(FULL), identity(), decision(Decision.ALLOW, Restrictions.NONE), layout);
+        writer.render(g.reset(), event(FULL), identity(), decision(Decision.LIMITED, Restrictions.NOTHING), layout);
+        assertEquals(false, layout.shareable(), "a stripped copy holds no client IP or user agent");
     }
 
     static Event event(String json) {

@@ -1,0 +1,90 @@
+package dev.sluice.privacy;
+
+import java.io.IOException;
+
+/**
+ * A stored payload in two parts, for an event whose copies would repeat most of their bytes
+ * (docs/storage-log.md, "Shared part"). A version 2 payload ({@link PayloadFormat}) is cut at
+ * three places into four segments: the head (from the start through the opening brace of the
+ * user object), the destination's user data (its hashes and plain values), the middle (the rest
+ * of the user object, client IP, user agent and click ids, then custom data, attribution and
+ * consent signals) and the tail (the consent decision and platform flags, to the closing brace).
+ * Head and middle come from the event alone, so copies that render the user object in full share
+ * them; user data and tail are the destination's own.
+ *
+ * <p>The shared part's plaintext is the head's length (four bytes, big-endian), the head and the
+ * middle; the own part's is the user data's length, the user data and the tail. {@link #splice}
+ * puts the four segments back in order, giving the very bytes of the payload that was cut.
+ */
+public final class PayloadParts {
+    private static final int LENGTH = 4;
+
+    private PayloadParts() {
+    }
+
+    /** Bytes a part of segments {@code first} and {@code second} long takes. */
+    public static int size(int first, int second) {
+        return LENGTH + first + second;
+    }
+
+    /**
+     * Writes the part of {@code src[firstFrom..firstTo)} and {@code src[secondFrom..secondTo)}
+     * into {@code out} from 0 ({@link #size} bytes); returns its length.
+     */
+    public static int write(byte[] src, int firstFrom, int firstTo, int secondFrom, int secondTo, byte[] out) {
+        int first = firstTo - firstFrom;
+        int second = secondTo - secondFrom;
+        if (first < 0 || second < 0) {
+            throw new IllegalArgumentException("segment ends before it starts");
+        }
+        out[0] = (byte) (first >>> 24);
+        out[1] = (byte) (first >>> 16);
+        out[2] = (byte) (first >>> 8);
+        out[3] = (byte) first;
+        System.arraycopy(src, firstFrom, out, LENGTH, first);
+        System.arraycopy(src, secondFrom, out, LENGTH + first, second);
+        return LENGTH + first + second;
+    }
+
+    /** Whether {@code part[0..partLength)} holds {@code src[firstFrom..firstTo)} then {@code src[secondFrom..secondTo)}. */
+    public static boolean holds(byte[] part, int partLength, byte[] src, int firstFrom, int firstTo, int secondFrom,
+                                int secondTo) {
+        int first = firstTo - firstFrom;
+        return partLength == size(first, secondTo - secondFrom) && firstLength(part) == first
+                && java.util.Arrays.equals(part, LENGTH, LENGTH + first, src, firstFrom, firstTo)
+                && java.util.Arrays.equals(part, LENGTH + first, partLength, src, secondFrom, secondTo);
+    }
+
+    /**
+     * The payload a shared and an own part were cut from.
+     *
+     * @throws IOException when a part is too short for the length it announces
+     */
+    public static byte[] splice(byte[] shared, byte[] own) throws IOException {
+        int head = checkedFirst(shared);
+        int user = checkedFirst(own);
+        int middle = shared.length - LENGTH - head;
+        int tail = own.length - LENGTH - user;
+        byte[] out = new byte[head + user + middle + tail];
+        System.arraycopy(shared, LENGTH, out, 0, head);
+        System.arraycopy(own, LENGTH, out, head, user);
+        System.arraycopy(shared, LENGTH + head, out, head + user, middle);
+        System.arraycopy(own, LENGTH + user, out, head + user + middle, tail);
+        return out;
+    }
+
+    private static int checkedFirst(byte[] part) throws IOException {
+        if (part.length < LENGTH) {
+            throw new IOException("payload part shorter than its length field");
+        }
+        int first = firstLength(part);
+        if (first < 0 || first > part.length - LENGTH) {
+            throw new IOException("payload part shorter than its first segment");
+        }
+        return first;
+    }
+
+    private static int firstLength(byte[] part) {
+        return (part[0] & 0xff) << 24 | (part[1] & 0xff) << 16 | (part[2] & 0xff) << 8 | (part[3] & 0xff);
+    }
+}

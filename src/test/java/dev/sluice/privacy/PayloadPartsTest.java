@@ -1,0 +1,62 @@
+package dev.sluice.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** A payload cut into a shared and an own part splices back to the same bytes, and nothing else does. */
+class PayloadPartsTest {
+
+    @Test
+    void anyFourSegmentsSpliceBackInOrder() throws IOException {
+        Random random = new Random(7);
+        for (int round = 0; round < 2000; round++) {
+            byte[] payload = new byte[random.nextInt(300)];
+            random.nextBytes(payload);
+            // Three cuts anywhere, segments possibly empty.
+            int[] cuts = {random.nextInt(payload.length + 1), random.nextInt(payload.length + 1),
+                    random.nextInt(payload.length + 1)};
+            Arrays.sort(cuts);
+            byte[] shared = new byte[PayloadParts.size(cuts[0], cuts[2] - cuts[1])];
+            assertEquals(shared.length, PayloadParts.write(payload, 0, cuts[0], cuts[1], cuts[2], shared));
+            byte[] own = new byte[PayloadParts.size(cuts[1] - cuts[0], payload.length - cuts[2])];
+            assertEquals(own.length, PayloadParts.write(payload, cuts[0], cuts[1], cuts[2], payload.length, own));
+
+            assertArrayEquals(payload, PayloadParts.splice(shared, own));
+            assertTrue(PayloadParts.holds(shared, shared.length, payload, 0, cuts[0], cuts[1], cuts[2]));
+            if (payload.length > 0 && cuts[0] > 0) {
+                byte[] changed = payload.clone();
+                changed[random.nextInt(cuts[0])] ^= 1;
+                assertFalse(PayloadParts.holds(shared, shared.length, changed, 0, cuts[0], cuts[1], cuts[2]));
+            }
+            if (cuts[0] > 0) {
+                // The same bytes cut elsewhere are not the same part.
+                assertFalse(PayloadParts.holds(shared, shared.length, payload, 0, cuts[0] - 1, cuts[1] - 1, cuts[2]));
+            }
+        }
+    }
+
+    @Test
+    void aPartShorterThanItsLengthsIsRefused() {
+        byte[] part = new byte[PayloadParts.size(3, 2)];
+        PayloadParts.write("abcde".getBytes(), 0, 3, 3, 5, part);
+        byte[] fine = part.clone();
+
+        assertThrows(IOException.class, () -> PayloadParts.splice(new byte[3], fine));
+        assertThrows(IOException.class, () -> PayloadParts.splice(fine, new byte[0]));
+        byte[] tooLong = part.clone();
+        tooLong[3] = 6; // a head of six bytes in a part of five
+        assertThrows(IOException.class, () -> PayloadParts.splice(tooLong, fine));
+        byte[] negative = part.clone();
+        negative[0] = (byte) 0x80;
+        assertThrows(IOException.class, () -> PayloadParts.splice(fine, negative));
+        assertThrows(IllegalArgumentException.class, () -> PayloadParts.write(new byte[4], 2, 1, 0, 0, new byte[8]));
+    }
+}
