@@ -15,8 +15,10 @@ import dev.sluice.event.UserData;
 import dev.sluice.privacy.DataKeyring;
 import dev.sluice.privacy.FieldError;
 import dev.sluice.privacy.Hashed;
+import dev.sluice.privacy.HashedIdentity;
 import dev.sluice.privacy.HashingProfile;
 import dev.sluice.privacy.IdentityHasher;
+import dev.sluice.privacy.PayloadAad;
 import dev.sluice.privacy.PayloadParts;
 import dev.sluice.privacy.PersonalData;
 import dev.sluice.privacy.PiiField;
@@ -213,9 +215,6 @@ public final class IngestPipeline {
         /** A part's plaintext ({@link PayloadParts}), {@link #partLength} bytes; reused. */
         byte[] partBuffer = new byte[2048];
         int partLength;
-        /** The plaintext of the current event's shared part, {@link #sharedLength} bytes. */
-        byte[] sharedBuffer = new byte[2048];
-        int sharedLength;
 
         Batch(TenantConfig tenant, Routes routes, TenantCrypto crypto, RequestContext request, Instant now) {
             this.tenant = tenant;
@@ -234,32 +233,6 @@ public final class IngestPipeline {
             partLength = PayloadParts.write(src, firstFrom, firstTo, secondFrom, secondTo, partBuffer);
             return partBuffer;
         }
-
-        /** Keeps the shared part's plaintext, just written by {@link #part}, for {@link #holdsShared}. */
-        void keepShared() {
-            if (sharedBuffer.length < partLength) {
-                sharedBuffer = new byte[Math.max(partLength, sharedBuffer.length * 2)];
-            }
-            System.arraycopy(partBuffer, 0, sharedBuffer, 0, partLength);
-            sharedLength = partLength;
-        }
-
-        /**
-         * Whether the payload in {@code src} has the shared part's head and middle: always, for
-         * copies of one event (they come from the event alone); a copy that did not would be
-         * sealed whole.
-         */
-        boolean holdsShared(byte[] src, PayloadWriter.Layout layout) {
-            return PayloadParts.holds(sharedBuffer, sharedLength, src, 0, layout.userStart, layout.userEnd, layout.tailStart);
-        }
-    }
-
-    /** Seals the shared part of the payload in {@code src} for the event's copies, and keeps its plaintext. */
-    private static byte[] sealShared(Batch batch, Event event, byte[] src, PayloadWriter.Layout layout) {
-        byte[] plain = batch.part(src, 0, layout.userStart, layout.userEnd, layout.tailStart);
-        batch.keepShared();
-        return batch.crypto.seal(plain, 0, batch.partLength,
-                dev.sluice.privacy.PayloadAad.shared(batch.tenant.id(), event.eventName(), event.eventId()));
     }
 
     /** Decides, hashes and seals one valid event; adds it to the batch unless it is rejected. */
@@ -314,7 +287,8 @@ public final class IngestPipeline {
         // with the same profile and restrictions as the one before it seals the same bytes again.
         // When two or more copies hold the user object in full, what they have in common (the
         // event, client IP, user agent, custom data, consent) is sealed once, as the shared part,
-        // and each copy seals only its own (docs/storage-log.md, "Shared part").
+        // from the first of them, rendered whole; each of them seals only its own part, and those
+        // after the first render only that (docs/storage-log.md, "Shared part").
         PayloadKey inBuffer = null;
         JsonBytes buffer = batch.payloadBuffer;
         PayloadWriter.Layout layout = batch.layout;
@@ -322,27 +296,32 @@ public final class IngestPipeline {
         for (int d = 0; d < allowed.size(); d++) {
             String destinationId = allowed.get(d).destination().id();
             ConsentDecision decision = allowedDecisions.get(d);
+            boolean sharing = shareable > 1 && !decision.restrictions().stripUserData();
             PayloadKey key = new PayloadKey(allowed.get(d).profile(), decision.decision(), decision.restrictions());
             if (!key.equals(inBuffer)) {
-                payloads.render(buffer.reset(), event, hashed.identities().get(key.profile()), decision, layout);
+                HashedIdentity identity = hashed.identities().get(key.profile());
+                if (sharing && shared != null) {
+                    payloads.renderOwn(buffer.reset(), identity, decision, layout);
+                } else {
+                    payloads.render(buffer.reset(), event, identity, decision, layout);
+                }
                 inBuffer = key;
             }
             byte[] aad = aad(batch.tenant.id(), destinationId, event);
-            if (shareable > 1 && layout.shareable()) {
+            byte[] sealed;
+            if (sharing) {
                 if (shared == null) {
-                    shared = sealShared(batch, event, buffer.buffer(), layout);
+                    byte[] plain = batch.part(buffer.buffer(), 0, layout.userStart, layout.userEnd, layout.tailStart);
+                    shared = batch.crypto.seal(plain, 0, batch.partLength,
+                            PayloadAad.shared(batch.tenant.id(), event.eventName(), event.eventId()));
                 }
-                if (batch.holdsShared(buffer.buffer(), layout)) {
-                    byte[] own = batch.part(buffer.buffer(), layout.userStart, layout.userEnd, layout.tailStart,
-                            buffer.length());
-                    byte[] sealed = batch.crypto.seal(own, 0, batch.partLength, aad);
-                    outbox.add(OutboxRecord.sealed(destinationId, sealed, batch.crypto.activeKeyId(), shared));
-                    destinationIds.add(destinationId);
-                    continue;
-                }
+                byte[] own = batch.part(buffer.buffer(), layout.userStart, layout.userEnd, layout.tailStart, buffer.length());
+                sealed = batch.crypto.seal(own, 0, batch.partLength, aad);
+                outbox.add(OutboxRecord.sealed(destinationId, sealed, batch.crypto.activeKeyId(), shared));
+            } else {
+                sealed = batch.crypto.seal(buffer.buffer(), 0, buffer.length(), aad);
+                outbox.add(OutboxRecord.sealed(destinationId, sealed, batch.crypto.activeKeyId()));
             }
-            byte[] sealed = batch.crypto.seal(buffer.buffer(), 0, buffer.length(), aad);
-            outbox.add(OutboxRecord.sealed(destinationId, sealed, batch.crypto.activeKeyId()));
             destinationIds.add(destinationId);
         }
         List<Companion> companions = new ArrayList<>();
@@ -377,7 +356,7 @@ public final class IngestPipeline {
 
     /** The same binding from stored columns, for whoever opens a payload. */
     public static byte[] aad(String tenantId, String destinationId, String eventName, String eventId) {
-        return dev.sluice.privacy.PayloadAad.of(tenantId, destinationId, eventName, eventId);
+        return PayloadAad.of(tenantId, destinationId, eventName, eventId);
     }
 
     private static PersonalData personalData(UserData user, TenantConfig tenant) {

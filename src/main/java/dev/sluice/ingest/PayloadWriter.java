@@ -111,6 +111,32 @@ final class PayloadWriter {
         }
         consent(g, event.consent());
         layout.tailStart = g.length();
+        tail(g, decision);
+    }
+
+    /**
+     * Writes only what a copy that holds the user object in full does not share with the event's
+     * other copies: an object holding just the user object with its user data, then its tail,
+     * with the cuts into {@code layout}. The user data and the tail are the very bytes {@link #render} writes for the
+     * same identity and decision (the head and middle, written once per event, are not needed
+     * again). {@code g} must be empty.
+     */
+    void renderOwn(JsonBytes g, HashedIdentity identity, ConsentDecision decision, Layout layout) {
+        if (decision.restrictions().stripUserData()) {
+            throw new IllegalArgumentException("a copy without user data shares no part");
+        }
+        g.startObject();
+        g.field(USER).startObject();
+        layout.userStart = g.length();
+        userData(g, identity);
+        layout.userEnd = g.length();
+        g.endObject();
+        layout.tailStart = g.length();
+        tail(g, decision);
+    }
+
+    /** The consent decision and platform flags, then the payload's closing brace. */
+    private static void tail(JsonBytes g, ConsentDecision decision) {
         g.field(CONSENT_DECISION).startObject();
         g.stringField(DECISION, decision.decision().name());
         g.field(RULES).startArray();
@@ -129,6 +155,18 @@ final class PayloadWriter {
     private static void user(JsonBytes g, Event event, HashedIdentity identity, Layout layout) {
         g.field(USER).startObject();
         layout.userStart = g.length();
+        userData(g, identity);
+        layout.userEnd = g.length();
+        optional(g, CLIENT_IP, event.user().clientIp());
+        optional(g, USER_AGENT, event.user().userAgent());
+        if (!event.user().clickIds().isEmpty()) {
+            stringMap(g, CLICK_IDS, event.user().clickIds());
+        }
+        g.endObject();
+    }
+
+    /** The destination's user data: its hashes, then its plain values. */
+    private static void userData(JsonBytes g, HashedIdentity identity) {
         g.field(HASHED).startObject();
         // Field order (PiiField's), looked up rather than iterated: the maps are EnumMaps behind
         // an unmodifiable view, whose iterator allocates a wrapped entry per field.
@@ -151,13 +189,6 @@ final class PayloadWriter {
             }
             g.endObject();
         }
-        layout.userEnd = g.length();
-        optional(g, CLIENT_IP, event.user().clientIp());
-        optional(g, USER_AGENT, event.user().userAgent());
-        if (!event.user().clickIds().isEmpty()) {
-            stringMap(g, CLICK_IDS, event.user().clickIds());
-        }
-        g.endObject();
     }
 
     /**

@@ -197,8 +197,9 @@ final class PayloadWriterTest {
 
     /**
      * The cuts of {@link PayloadWriter.Layout}: head and middle (the shared part) come from the
-     * event alone, identical for every copy that renders the user object in full, and the four
-     * segments spliced back are the payload's bytes; a stripped copy is not cut.
+     * event alone, identical for every copy that renders the user object in full, the four
+     * segments spliced back are the payload's bytes, and {@link PayloadWriter#renderOwn} writes
+     * the same own part; a stripped copy is not cut.
      */
     @Test
     void theSharedPartIsTheSameForEveryFullCopyAndSplicesBackToThePayload() throws IOException {
@@ -242,6 +243,14 @@ final class PayloadWriterTest {
                     assertEquals(own.length, PayloadParts.write(payload, layout.userStart, layout.userEnd, layout.tailStart,
                             payload.length, own));
                     assertArrayEquals(payload, PayloadParts.splice(shared, own), json);
+                    // Copies after the first render only their own part: the same bytes.
+                    JsonBytes ownOnly = new JsonBytes(16);
+                    PayloadWriter.Layout ownLayout = new PayloadWriter.Layout();
+                    writer.renderOwn(ownOnly, identity, decision, ownLayout);
+                    byte[] rendered = new byte[own.length];
+                    PayloadParts.write(ownOnly.buffer(), ownLayout.userStart, ownLayout.userEnd, ownLayout.tailStart,
+                            ownOnly.length(), rendered);
+                    assertArrayEquals(own, rendered, json);
                     // The user data start with the hashes and the tail with the decision.
                     assertTrue(new String(payload, layout.userStart, 5, StandardCharsets.UTF_8).startsWith("\"h\":{"));
                     assertTrue(new String(payload, layout.tailStart, 5, StandardCharsets.UTF_8).startsWith(",\"d\":"));
@@ -254,6 +263,8 @@ final class PayloadWriterTest {
         writer.render(g, event(FULL), identity(), decision(Decision.ALLOW, Restrictions.NONE), layout);
         writer.render(g.reset(), event(FULL), identity(), decision(Decision.LIMITED, Restrictions.NOTHING), layout);
         assertEquals(false, layout.shareable(), "a stripped copy holds no client IP or user agent");
+        assertThrows(IllegalArgumentException.class, () -> writer.renderOwn(new JsonBytes(16), identity(),
+                decision(Decision.LIMITED, Restrictions.NOTHING), new PayloadWriter.Layout()));
     }
 
     static Event event(String json) {
