@@ -303,7 +303,7 @@ public final class IngestPipeline {
                 if (sharing && shared != null) {
                     payloads.renderOwn(buffer.reset(), identity, decision, layout);
                 } else {
-                    payloads.render(buffer.reset(), event, identity, decision, layout);
+                    payloads.render(buffer.reset(), event, identity, decision, layout, sharing);
                 }
                 inBuffer = key;
             }

@@ -148,6 +148,23 @@ public final class JsonBytes {
         return this;
     }
 
+    /**
+     * A hashed personal-data value for a payload's own part: a digest raw
+     * ({@link PayloadFormat#writeRawDigest}, which {@link dev.sluice.privacy.PayloadParts#splice}
+     * quotes again), anything else as {@link #hashed} writes it. What this writes is JSON only
+     * once spliced.
+     */
+    JsonBytes rawHashed(String value) {
+        separate();
+        ensure(PayloadFormat.RAW_DIGEST_LENGTH);
+        if (PayloadFormat.writeRawDigest(value, buf, pos)) {
+            pos += PayloadFormat.RAW_DIGEST_LENGTH;
+        } else {
+            quoted(PayloadFormat.hashed(value));
+        }
+        return this;
+    }
+
     public JsonBytes stringField(Name name, String value) {
         return field(name).string(value);
     }

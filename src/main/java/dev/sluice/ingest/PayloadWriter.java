@@ -85,12 +85,18 @@ final class PayloadWriter {
 
     byte[] write(Event event, HashedIdentity identity, ConsentDecision decision) {
         JsonBytes g = new JsonBytes(2048);
-        render(g, event, identity, decision, new Layout());
+        render(g, event, identity, decision, new Layout(), false);
         return g.toBytes();
     }
 
-    /** Writes the payload into {@code g}, which must be empty ({@link JsonBytes#reset}), and its cuts into {@code layout}. */
-    void render(JsonBytes g, Event event, HashedIdentity identity, ConsentDecision decision, Layout layout) {
+    /**
+     * Writes the payload into {@code g}, which must be empty ({@link JsonBytes#reset}), and its cuts
+     * into {@code layout}; with {@code rawDigests}, the user data's digests are written raw
+     * ({@link JsonBytes#rawHashed}), for a copy whose user data become its own part, and the bytes
+     * are a payload only once cut and spliced.
+     */
+    void render(JsonBytes g, Event event, HashedIdentity identity, ConsentDecision decision, Layout layout,
+                boolean rawDigests) {
         layout.userStart = -1;
         layout.userEnd = -1;
         g.startObject();
@@ -103,7 +109,7 @@ final class PayloadWriter {
         if (decision.restrictions().stripUserData()) {
             strippedUser(g, event);
         } else {
-            user(g, event, identity, layout);
+            user(g, event, identity, layout, rawDigests);
         }
         custom(g, event.custom());
         if (!event.attribution().isEmpty()) {
@@ -116,10 +122,10 @@ final class PayloadWriter {
 
     /**
      * Writes only what a copy that holds the user object in full does not share with the event's
-     * other copies: an object holding just the user object with its user data, then its tail,
-     * with the cuts into {@code layout}. The user data and the tail are the very bytes {@link #render} writes for the
-     * same identity and decision (the head and middle, written once per event, are not needed
-     * again). {@code g} must be empty.
+     * other copies: an object holding just the user object with its user data (digests raw), then
+     * its tail, with the cuts into {@code layout}. The user data and the tail are the very bytes
+     * {@link #render} writes with raw digests for the same identity and decision (the head and
+     * middle, written once per event, are not needed again). {@code g} must be empty.
      */
     void renderOwn(JsonBytes g, HashedIdentity identity, ConsentDecision decision, Layout layout) {
         if (decision.restrictions().stripUserData()) {
@@ -128,7 +134,7 @@ final class PayloadWriter {
         g.startObject();
         g.field(USER).startObject();
         layout.userStart = g.length();
-        userData(g, identity);
+        userData(g, identity, true);
         layout.userEnd = g.length();
         g.endObject();
         layout.tailStart = g.length();
@@ -152,10 +158,10 @@ final class PayloadWriter {
         g.endObject();
     }
 
-    private static void user(JsonBytes g, Event event, HashedIdentity identity, Layout layout) {
+    private static void user(JsonBytes g, Event event, HashedIdentity identity, Layout layout, boolean rawDigests) {
         g.field(USER).startObject();
         layout.userStart = g.length();
-        userData(g, identity);
+        userData(g, identity, rawDigests);
         layout.userEnd = g.length();
         optional(g, CLIENT_IP, event.user().clientIp());
         optional(g, USER_AGENT, event.user().userAgent());
@@ -165,8 +171,8 @@ final class PayloadWriter {
         g.endObject();
     }
 
-    /** The destination's user data: its hashes, then its plain values. */
-    private static void userData(JsonBytes g, HashedIdentity identity) {
+    /** The destination's user data: its hashes (digests raw, or quoted), then its plain values. */
+    private static void userData(JsonBytes g, HashedIdentity identity, boolean rawDigests) {
         g.field(HASHED).startObject();
         // Field order (PiiField's), looked up rather than iterated: the maps are EnumMaps behind
         // an unmodifiable view, whose iterator allocates a wrapped entry per field.
@@ -174,7 +180,12 @@ final class PayloadWriter {
         for (PiiField field : FIELDS) {
             String digest = hashed.get(field);
             if (digest != null) {
-                g.field(FIELD_NAME[field.ordinal()]).hashed(digest);
+                g.field(FIELD_NAME[field.ordinal()]);
+                if (rawDigests) {
+                    g.rawHashed(digest);
+                } else {
+                    g.hashed(digest);
+                }
             }
         }
         g.endObject();

@@ -139,6 +139,60 @@ public final class PayloadFormat {
         return c < 128 ? NIBBLES[c] : -1;
     }
 
+    /**
+     * First byte of a digest written raw ({@link #writeRawDigest}): a zero byte, which JSON text
+     * never holds (control characters in strings are escaped, and none may stand between tokens).
+     */
+    public static final byte RAW_DIGEST = 0;
+    /** Length of a raw digest: {@link #RAW_DIGEST} and the digest's 32 bytes. */
+    public static final int RAW_DIGEST_LENGTH = 33;
+
+    /**
+     * Writes a lower-case hex SHA-256 digest raw, in place of its quoted stored form: {@link #RAW_DIGEST}
+     * then its 32 bytes, into {@code out} from {@code offset}; false, with {@code out} left in an
+     * unspecified state from {@code offset}, when {@code value} is not such a digest. Only a
+     * payload's own part holds raw digests ({@link PayloadParts}), twelve bytes fewer each;
+     * {@link #writeQuotedDigest} turns one back into the quoted stored form.
+     */
+    public static boolean writeRawDigest(String value, byte[] out, int offset) {
+        if (value.length() != DIGEST_HEX) {
+            return false;
+        }
+        out[offset] = RAW_DIGEST;
+        int bad = 0;
+        for (int i = 0, o = offset + 1; i < DIGEST_HEX; i += 2, o++) {
+            int b = nibble(value.charAt(i)) << 4 | nibble(value.charAt(i + 1));
+            bad |= b;
+            out[o] = (byte) b;
+        }
+        return bad >= 0;
+    }
+
+    /**
+     * Writes the 32 digest bytes at {@code in[from..from+32)} in their quoted stored form
+     * (STORED_DIGEST_LENGTH base64url characters between quotes) into {@code out} from
+     * {@code offset}; returns the offset after it.
+     */
+    public static int writeQuotedDigest(byte[] in, int from, byte[] out, int offset) {
+        int o = offset;
+        out[o++] = '"';
+        int i = from;
+        for (int g = 0; g < 10; g++, i += 3) {
+            int bits = (in[i] & 0xff) << 16 | (in[i + 1] & 0xff) << 8 | (in[i + 2] & 0xff);
+            out[o] = B64_ALPHABET[bits >>> 18];
+            out[o + 1] = B64_ALPHABET[bits >>> 12 & 0x3f];
+            out[o + 2] = B64_ALPHABET[bits >>> 6 & 0x3f];
+            out[o + 3] = B64_ALPHABET[bits & 0x3f];
+            o += 4;
+        }
+        int bits = (in[i] & 0xff) << 8 | (in[i + 1] & 0xff);
+        out[o] = B64_ALPHABET[bits >>> 10];
+        out[o + 1] = B64_ALPHABET[bits >>> 4 & 0x3f];
+        out[o + 2] = B64_ALPHABET[bits << 2 & 0x3f];
+        out[o + 3] = '"';
+        return o + 4;
+    }
+
     /** Length of a digest's stored form: 32 bytes in base64url without padding. */
     public static final int STORED_DIGEST_LENGTH = 43;
     private static final byte[] B64_ALPHABET =

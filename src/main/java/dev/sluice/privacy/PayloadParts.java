@@ -13,8 +13,10 @@ import java.io.IOException;
  * them; user data and tail are the destination's own.
  *
  * <p>The shared part's plaintext is the head's length (four bytes, big-endian), the head and the
- * middle; the own part's is the user data's length, the user data and the tail. {@link #splice}
- * puts the four segments back in order, giving the very bytes of the payload that was cut.
+ * middle; the own part's is the user data's length, the user data and the tail, where each hashed
+ * value that is a digest may be written raw, {@link PayloadFormat#RAW_DIGEST} and its 32 bytes
+ * instead of 45 characters ({@link PayloadFormat#writeRawDigest}). {@link #splice} puts the four
+ * segments back in order, digests quoted, giving the very bytes of the payload that was cut.
  */
 public final class PayloadParts {
     private static final int LENGTH = 4;
@@ -56,21 +58,59 @@ public final class PayloadParts {
     }
 
     /**
-     * The payload a shared and an own part were cut from.
+     * The payload a shared and an own part were cut from. The own part's segments may hold
+     * digests written raw ({@link PayloadFormat#writeRawDigest}); each comes out in its quoted
+     * stored form.
      *
-     * @throws IOException when a part is too short for the length it announces
+     * @throws IOException when a part is too short for the length it announces, or a raw digest
+     *                     for its 32 bytes
      */
     public static byte[] splice(byte[] shared, byte[] own) throws IOException {
         int head = checkedFirst(shared);
         int user = checkedFirst(own);
         int middle = shared.length - LENGTH - head;
-        int tail = own.length - LENGTH - user;
-        byte[] out = new byte[head + user + middle + tail];
+        int ownEnd = own.length;
+        int raw = rawDigests(own, LENGTH, ownEnd);
+        byte[] out = new byte[shared.length - LENGTH + own.length - LENGTH + raw * QUOTED_GROWTH];
         System.arraycopy(shared, LENGTH, out, 0, head);
-        System.arraycopy(own, LENGTH, out, head, user);
-        System.arraycopy(shared, LENGTH + head, out, head + user, middle);
-        System.arraycopy(own, LENGTH + user, out, head + user + middle, tail);
+        int o = expand(own, LENGTH, LENGTH + user, out, head);
+        System.arraycopy(shared, LENGTH + head, out, o, middle);
+        expand(own, LENGTH + user, ownEnd, out, o + middle);
         return out;
+    }
+
+    /** How much longer a digest is quoted than raw. */
+    private static final int QUOTED_GROWTH = PayloadFormat.STORED_DIGEST_LENGTH + 2 - PayloadFormat.RAW_DIGEST_LENGTH;
+
+    /** The raw digests in {@code in[from..to)}. */
+    private static int rawDigests(byte[] in, int from, int to) throws IOException {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (in[i] == PayloadFormat.RAW_DIGEST) {
+                if (to - i < PayloadFormat.RAW_DIGEST_LENGTH) {
+                    throw new IOException("raw digest cut short in a payload part");
+                }
+                n++;
+                i += PayloadFormat.RAW_DIGEST_LENGTH - 1;
+            }
+        }
+        return n;
+    }
+
+    /** Copies {@code in[from..to)} to {@code out} from {@code at}, raw digests quoted; returns the end. */
+    private static int expand(byte[] in, int from, int to, byte[] out, int at) {
+        int o = at;
+        int run = from;
+        for (int i = from; i < to; i++) {
+            if (in[i] == PayloadFormat.RAW_DIGEST) {
+                System.arraycopy(in, run, out, o, i - run);
+                o = PayloadFormat.writeQuotedDigest(in, i + 1, out, o + (i - run));
+                i += PayloadFormat.RAW_DIGEST_LENGTH - 1;
+                run = i + 1;
+            }
+        }
+        System.arraycopy(in, run, out, o, to - run);
+        return o + (to - run);
     }
 
     private static int checkedFirst(byte[] part) throws IOException {

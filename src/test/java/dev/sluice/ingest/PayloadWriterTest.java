@@ -207,7 +207,11 @@ final class PayloadWriterTest {
         flags.put("consent", Map.of("ad_user_data", "GRANTED"));
         Map<PiiField, String> other = new EnumMap<>(PiiField.class);
         other.put(PiiField.PHONE, "c".repeat(64));
+        Map<PiiField, String> notDigests = new EnumMap<>(PiiField.class);
+        notDigests.put(PiiField.EMAIL, "A".repeat(64)); // upper case: kept verbatim, never raw
+        notDigests.put(PiiField.CITY, "d".repeat(64));
         HashedIdentity[] identities = {identity(), new HashedIdentity(other, new EnumMap<>(PiiField.class)),
+                new HashedIdentity(notDigests, Map.of(PiiField.COUNTRY, "us")),
                 new HashedIdentity(new EnumMap<>(PiiField.class), new EnumMap<>(PiiField.class))};
         ConsentDecision[] decisions = {decision(Decision.ALLOW, Restrictions.NONE),
                 decision(Decision.LIMITED, new Restrictions(false, flags))};
@@ -225,7 +229,7 @@ final class PayloadWriterTest {
                 for (ConsentDecision decision : decisions) {
                     JsonBytes g = new JsonBytes(64);
                     PayloadWriter.Layout layout = new PayloadWriter.Layout();
-                    writer.render(g, event, identity, decision, layout);
+                    writer.render(g, event, identity, decision, layout, false);
                     byte[] payload = java.util.Arrays.copyOf(g.buffer(), g.length());
                     assertArrayEquals(writer.write(event, identity, decision), payload);
                     assertTrue(layout.shareable(), json);
@@ -243,14 +247,27 @@ final class PayloadWriterTest {
                     assertEquals(own.length, PayloadParts.write(payload, layout.userStart, layout.userEnd, layout.tailStart,
                             payload.length, own));
                     assertArrayEquals(payload, PayloadParts.splice(shared, own), json);
+                    // The own part as ingest writes it: digests raw, twelve bytes fewer each, quoted again by the splice.
+                    JsonBytes rawG = new JsonBytes(64);
+                    PayloadWriter.Layout rawLayout = new PayloadWriter.Layout();
+                    writer.render(rawG, event, identity, decision, rawLayout, true);
+                    byte[] raw = java.util.Arrays.copyOf(rawG.buffer(), rawG.length());
+                    assertArrayEquals(h, java.util.Arrays.copyOfRange(raw, 0, rawLayout.userStart), json);
+                    assertArrayEquals(m, java.util.Arrays.copyOfRange(raw, rawLayout.userEnd, rawLayout.tailStart), json);
+                    byte[] rawOwn = new byte[PayloadParts.size(rawLayout.userEnd - rawLayout.userStart,
+                            raw.length - rawLayout.tailStart)];
+                    PayloadParts.write(raw, rawLayout.userStart, rawLayout.userEnd, rawLayout.tailStart, raw.length, rawOwn);
+                    long digests = identity.hashed().values().stream().filter(v -> v.matches("[0-9a-f]{64}")).count();
+                    assertEquals(own.length - 12 * digests, rawOwn.length, json);
+                    assertArrayEquals(payload, PayloadParts.splice(shared, rawOwn), json);
                     // Copies after the first render only their own part: the same bytes.
                     JsonBytes ownOnly = new JsonBytes(16);
                     PayloadWriter.Layout ownLayout = new PayloadWriter.Layout();
                     writer.renderOwn(ownOnly, identity, decision, ownLayout);
-                    byte[] rendered = new byte[own.length];
+                    byte[] rendered = new byte[rawOwn.length];
                     PayloadParts.write(ownOnly.buffer(), ownLayout.userStart, ownLayout.userEnd, ownLayout.tailStart,
                             ownOnly.length(), rendered);
-                    assertArrayEquals(own, rendered, json);
+                    assertArrayEquals(rawOwn, rendered, json);
                     // The user data start with the hashes and the tail with the decision.
                     assertTrue(new String(payload, layout.userStart, 5, StandardCharsets.UTF_8).startsWith("\"h\":{"));
                     assertTrue(new String(payload, layout.tailStart, 5, StandardCharsets.UTF_8).startsWith(",\"d\":"));
@@ -260,8 +277,8 @@ final class PayloadWriterTest {
         }
         JsonBytes g = new JsonBytes(64);
         PayloadWriter.Layout layout = new PayloadWriter.Layout();
-        writer.render(g, event(FULL), identity(), decision(Decision.ALLOW, Restrictions.NONE), layout);
-        writer.render(g.reset(), event(FULL), identity(), decision(Decision.LIMITED, Restrictions.NOTHING), layout);
+        writer.render(g, event(FULL), identity(), decision(Decision.ALLOW, Restrictions.NONE), layout, false);
+        writer.render(g.reset(), event(FULL), identity(), decision(Decision.LIMITED, Restrictions.NOTHING), layout, false);
         assertEquals(false, layout.shareable(), "a stripped copy holds no client IP or user agent");
         assertThrows(IllegalArgumentException.class, () -> writer.renderOwn(new JsonBytes(16), identity(),
                 decision(Decision.LIMITED, Restrictions.NOTHING), new PayloadWriter.Layout()));
