@@ -26,9 +26,14 @@ public final class StoredCopies {
         if (!StoredPayload.isJoined(stored)) {
             return crypto.open(stored, aad);
         }
-        StoredPayload.Parts parts = StoredPayload.parts(stored)
-                .orElseThrow(() -> new IOException("joined payload cut short"));
-        byte[] shared = crypto.open(parts.shared(), PayloadAad.shared(tenantId, eventName, eventId));
-        return PayloadParts.splice(shared, crypto.open(parts.own(), aad));
+        int sharedLength = StoredPayload.sharedLength(stored);
+        if (sharedLength < 0) {
+            throw new IOException("joined payload cut short");
+        }
+        // Both parts are opened where they lie, without copying them out.
+        int ownAt = StoredPayload.SHARED_AT + sharedLength;
+        byte[] shared = crypto.open(stored, StoredPayload.SHARED_AT, sharedLength,
+                PayloadAad.shared(tenantId, eventName, eventId));
+        return PayloadParts.splice(shared, crypto.open(stored, ownAt, stored.length - ownAt, aad));
     }
 }

@@ -108,15 +108,21 @@ public final class TenantCrypto {
      */
     public byte[] open(byte[] sealed, byte[] aad) {
         Objects.requireNonNull(sealed, "sealed");
-        if (sealed.length < 2 || sealed[0] != VERSION) {
+        return open(sealed, 0, sealed.length, aad);
+    }
+
+    /** Decrypts the sealed payload at {@code sealed[offset..offset+length)}, as {@link #open(byte[], byte[])} does a whole array. */
+    public byte[] open(byte[] sealed, int offset, int length, byte[] aad) {
+        Objects.checkFromIndexSize(offset, length, sealed.length);
+        if (length < 2 || sealed[offset] != VERSION) {
             throw new SealedDataException(SealedDataException.Reason.MALFORMED, "not a sealed payload of version " + VERSION);
         }
-        int idLength = sealed[1] & 0xff;
+        int idLength = sealed[offset + 1] & 0xff;
         int headerLength = 2 + idLength;
-        if (idLength == 0 || sealed.length < headerLength + NONCE_LENGTH + TAG_BITS / 8) {
+        if (idLength == 0 || length < headerLength + NONCE_LENGTH + TAG_BITS / 8) {
             throw new SealedDataException(SealedDataException.Reason.MALFORMED, "sealed payload is truncated");
         }
-        String keyId = new String(sealed, 2, idLength, StandardCharsets.US_ASCII);
+        String keyId = new String(sealed, offset + 2, idLength, StandardCharsets.US_ASCII);
         SecretKey key = keys.get(keyId);
         if (key == null) {
             throw new SealedDataException(SealedDataException.Reason.UNKNOWN_KEY,
@@ -124,11 +130,11 @@ public final class TenantCrypto {
         }
         Cipher cipher = cipher();
         try {
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, headerLength, NONCE_LENGTH));
-            cipher.updateAAD(sealed, 0, headerLength);
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, offset + headerLength, NONCE_LENGTH));
+            cipher.updateAAD(sealed, offset, headerLength);
             cipher.updateAAD(aad == null ? new byte[0] : aad);
-            int offset = headerLength + NONCE_LENGTH;
-            byte[] plaintext = cipher.doFinal(sealed, offset, sealed.length - offset);
+            int body = offset + headerLength + NONCE_LENGTH;
+            byte[] plaintext = cipher.doFinal(sealed, body, offset + length - body);
             CIPHERS.offer(cipher);
             return plaintext;
         } catch (AEADBadTagException e) {

@@ -20,6 +20,8 @@ public final class StoredPayload {
     /** First byte of a joined copy. */
     public static final byte JOINED = 2;
     private static final int HEADER = 5;
+    /** Where a joined copy's shared part starts; its own part follows it, to the end. */
+    public static final int SHARED_AT = HEADER;
 
     private StoredPayload() {
     }
@@ -65,15 +67,24 @@ public final class StoredPayload {
 
     /** The parts of a joined copy; empty when {@code stored} is not one or is cut short. */
     public static Optional<Parts> parts(byte[] stored) {
-        if (!isJoined(stored) || stored.length < HEADER) {
+        int sharedLength = sharedLength(stored);
+        if (sharedLength < 0) {
             return Optional.empty();
+        }
+        return Optional.of(new Parts(Arrays.copyOfRange(stored, SHARED_AT, SHARED_AT + sharedLength),
+                Arrays.copyOfRange(stored, SHARED_AT + sharedLength, stored.length)));
+    }
+
+    /**
+     * The length of a joined copy's shared part (at {@link #SHARED_AT}), for reading the parts in
+     * place; -1 when {@code stored} is not a joined copy or is cut short.
+     */
+    public static int sharedLength(byte[] stored) {
+        if (!isJoined(stored) || stored.length < HEADER) {
+            return -1;
         }
         int sharedLength = getInt(stored, 1);
-        if (sharedLength < 0 || sharedLength > stored.length - HEADER) {
-            return Optional.empty();
-        }
-        return Optional.of(new Parts(Arrays.copyOfRange(stored, HEADER, HEADER + sharedLength),
-                Arrays.copyOfRange(stored, HEADER + sharedLength, stored.length)));
+        return sharedLength < 0 || sharedLength > stored.length - HEADER ? -1 : sharedLength;
     }
 
     static void putInt(byte[] out, int at, int value) {

@@ -30,6 +30,23 @@ class TenantCryptoTest {
     }
 
     @Test
+    void aSealedPayloadOpensWhereItLiesInALargerArray() {
+        TenantCrypto crypto = keyring.forTenant("tenant-a");
+        byte[] sealed = crypto.seal(PLAINTEXT, AAD);
+        byte[] around = new byte[sealed.length + 9];
+        java.util.Arrays.fill(around, (byte) 2);
+        System.arraycopy(sealed, 0, around, 4, sealed.length);
+
+        assertThat(crypto.open(around, 4, sealed.length, AAD), equalTo(PLAINTEXT));
+        // One byte more or less of it is another payload: it fails authentication or is malformed.
+        assertThrows(SealedDataException.class, () -> crypto.open(around, 4, sealed.length + 1, AAD));
+        assertThrows(SealedDataException.class, () -> crypto.open(around, 4, sealed.length - 1, AAD));
+        assertThrows(SealedDataException.class, () -> crypto.open(around, 3, sealed.length, AAD));
+        assertThrows(SealedDataException.class, () -> crypto.open(around, 4, 1, AAD));
+        assertThrows(IndexOutOfBoundsException.class, () -> crypto.open(around, 10, sealed.length, AAD));
+    }
+
+    @Test
     void reusedCiphers_carryNothingFromOnePayloadToTheNext() throws Exception {
         TenantCrypto a = keyring.forTenant("tenant-a");
         TenantCrypto b = keyring.forTenant("tenant-b");
