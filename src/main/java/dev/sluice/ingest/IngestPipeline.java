@@ -212,8 +212,11 @@ public final class IngestPipeline {
         final JsonBytes payloadBuffer = new JsonBytes(2048);
         /** Where {@link #payloadBuffer}'s payload is cut into parts. */
         final PayloadWriter.Layout layout = new PayloadWriter.Layout();
-        /** A part's plaintext ({@link PayloadParts}), {@link #partLength} bytes; reused. */
-        byte[] partBuffer = new byte[2048];
+        /**
+         * A part's plaintext ({@link PayloadParts}), {@link #partLength} bytes; reused, and sized by
+         * the first part written (a single-event request that shares nothing allocates none).
+         */
+        byte[] partBuffer = new byte[0];
         int partLength;
 
         Batch(TenantConfig tenant, Routes routes, TenantCrypto crypto, RequestContext request, Instant now) {
