@@ -94,6 +94,13 @@ class ConsentIngestTest {
         assertEquals(0, google.at("/user/hashed").size(), "Google's limited mode strips user data");
         assertFalse(StoredPayload.isJoined(stored("ca-1", "google")), "a stripped copy shares nothing");
         assertTrue(StoredPayload.isJoined(stored("ca-1", "meta")), "meta's copy shares its part with the warehouse's");
+        // The warehouse's copy comes after the stripped one: only its own part was rendered.
+        JsonNode warehouse = payload("ca-1", "warehouse");
+        assertTrue(StoredPayload.isJoined(stored("ca-1", "warehouse")));
+        assertEquals(meta.at("/user/client_ip"), warehouse.at("/user/client_ip"));
+        assertEquals("203.0.113.7", warehouse.at("/user/client_ip").asText());
+        assertEquals(meta.at("/custom"), warehouse.at("/custom"));
+        assertTrue(warehouse.at("/user/hashed/email").isTextual());
         assertTrue(google.at("/user/client_ip").isMissingNode());
         assertEquals("DENIED", google.at("/platform_flags/consent/adUserData").asText());
     }
