@@ -178,19 +178,29 @@ public final class PayloadFormat {
         out[o++] = '"';
         int i = from;
         for (int g = 0; g < 10; g++, i += 3) {
-            int bits = (in[i] & 0xff) << 16 | (in[i + 1] & 0xff) << 8 | (in[i + 2] & 0xff);
-            out[o] = B64_ALPHABET[bits >>> 18];
-            out[o + 1] = B64_ALPHABET[bits >>> 12 & 0x3f];
-            out[o + 2] = B64_ALPHABET[bits >>> 6 & 0x3f];
-            out[o + 3] = B64_ALPHABET[bits & 0x3f];
+            group(in[i], in[i + 1], in[i + 2], out, o);
             o += 4;
         }
-        int bits = (in[i] & 0xff) << 8 | (in[i + 1] & 0xff);
+        last(in[i], in[i + 1], out, o);
+        out[o + 3] = '"';
+        return o + 4;
+    }
+
+    /** Three digest bytes (low eight bits of each) as four base64url characters at {@code out[o]}. */
+    private static void group(int b0, int b1, int b2, byte[] out, int o) {
+        int bits = (b0 & 0xff) << 16 | (b1 & 0xff) << 8 | (b2 & 0xff);
+        out[o] = B64_ALPHABET[bits >>> 18];
+        out[o + 1] = B64_ALPHABET[bits >>> 12 & 0x3f];
+        out[o + 2] = B64_ALPHABET[bits >>> 6 & 0x3f];
+        out[o + 3] = B64_ALPHABET[bits & 0x3f];
+    }
+
+    /** A digest's last two bytes as three base64url characters (no padding) at {@code out[o]}. */
+    private static void last(int b0, int b1, byte[] out, int o) {
+        int bits = (b0 & 0xff) << 8 | (b1 & 0xff);
         out[o] = B64_ALPHABET[bits >>> 10];
         out[o + 1] = B64_ALPHABET[bits >>> 4 & 0x3f];
         out[o + 2] = B64_ALPHABET[bits << 2 & 0x3f];
-        out[o + 3] = '"';
-        return o + 4;
     }
 
     /** Length of a digest's stored form: 32 bytes in base64url without padding. */
@@ -218,21 +228,14 @@ public final class PayloadFormat {
             int b1 = nibble(value.charAt(i + 2)) << 4 | nibble(value.charAt(i + 3));
             int b2 = nibble(value.charAt(i + 4)) << 4 | nibble(value.charAt(i + 5));
             bad |= b0 | b1 | b2;
-            int bits = (b0 & 0xff) << 16 | (b1 & 0xff) << 8 | (b2 & 0xff);
-            out[o] = B64_ALPHABET[bits >>> 18];
-            out[o + 1] = B64_ALPHABET[bits >>> 12 & 0x3f];
-            out[o + 2] = B64_ALPHABET[bits >>> 6 & 0x3f];
-            out[o + 3] = B64_ALPHABET[bits & 0x3f];
+            group(b0, b1, b2, out, o);
             o += 4;
         }
         // The last two bytes: three characters, no padding.
         int b0 = nibble(value.charAt(60)) << 4 | nibble(value.charAt(61));
         int b1 = nibble(value.charAt(62)) << 4 | nibble(value.charAt(63));
         bad |= b0 | b1;
-        int bits = (b0 & 0xff) << 8 | (b1 & 0xff);
-        out[o] = B64_ALPHABET[bits >>> 10];
-        out[o + 1] = B64_ALPHABET[bits >>> 4 & 0x3f];
-        out[o + 2] = B64_ALPHABET[bits << 2 & 0x3f];
+        last(b0, b1, out, o);
         // A non-digit nibble is -1, which makes its byte negative (the sign bit survives the shift).
         return bad >= 0;
     }
