@@ -47,8 +47,11 @@ import java.util.UUID;
  * <pre>
  * ./mvnw -q -B -Pbench -DskipTests package
  * java -Xmx3g -cp "target/classes:target/libs/*" dev.sluice.ingest.StoreWriteBench \
- *     --events 40000 --per-commit 100 --rounds 5 [--ids uuid] [--page-size 8192] [--settle] [name=item,item ...]
+ *     --events 40000 --per-commit 100 --rounds 5 [--ids uuid] [--page-size 8192] [--settle] [--tables] [name=item,item ...]
  * </pre>
+ * {@code --tables} adds, per round and variant, each table's and index's bytes per event from
+ * SQLite's {@code dbstat}: its pages, the records in them, and the bytes left unused (a row that
+ * just misses fitting one more to a page shows here).
  * A variant's items: an SQL file run after the migrations ({@code drop-index.sql}), a page size
  * for the new database ({@code @8192}), {@code outbox} (an outbox row per destination, as before
  * the delivery log; by default the tenant's destinations are delivered from the log, as in the
@@ -69,6 +72,7 @@ public final class StoreWriteBench {
         boolean uuids = false;
         int pageSize = 0;
         boolean settle = false;
+        boolean tables = false;
         Map<String, Variant> variants = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -77,6 +81,7 @@ public final class StoreWriteBench {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--page-size" -> pageSize = Integer.parseInt(args[++i]);
                 case "--settle" -> settle = true;
+                case "--tables" -> tables = true;
                 case "--ids" -> uuids = switch (args[++i]) {
                     case "uuid" -> true;
                     case "sequential" -> false;
@@ -104,7 +109,7 @@ public final class StoreWriteBench {
                 variant.getValue().properties().forEach(System::setProperty);
                 Result r;
                 try {
-                    r = writeOnce(commits, variant.getValue(), settle);
+                    r = writeOnce(commits, variant.getValue(), settle, tables);
                 } finally {
                     variant.getValue().properties().keySet().forEach(System::clearProperty);
                 }
@@ -120,6 +125,18 @@ public final class StoreWriteBench {
                                     + "checkpointer_cpu_us=%6.2f db_bytes_per_event=%6.0f%n", round, variant.getKey(),
                             events / (r.wallNanos / 1e9), r.writerCpuNanos / 1e3 / events, r.wallNanos / 1e3 / events,
                             r.checkpointerCpuNanos / 1e3 / events, (double) r.dbBytes / events);
+                    if (tables) {
+                        StringBuilder line = new StringBuilder();
+                        for (TableBytes t : r.tables()) {
+                            if (t.pages() < events) {
+                                continue; // under a byte per event: the schema's small tables
+                            }
+                            line.append(String.format(" %s=%.0f(%.0f/%.0f)", t.name(), (double) t.pages() / events,
+                                    (double) t.records() / events, (double) t.unused() / events));
+                        }
+                        System.out.printf("round=%d variant=%-24s bytes_per_event_by_btree(records/unused):%s%n", round,
+                                variant.getKey(), line);
+                    }
                 }
             }
         }
@@ -152,7 +169,12 @@ public final class StoreWriteBench {
         }
     }
 
-    private record Result(long wallNanos, long writerCpuNanos, long checkpointerCpuNanos, long dbBytes, Settled settled) {
+    private record Result(long wallNanos, long writerCpuNanos, long checkpointerCpuNanos, long dbBytes, Settled settled,
+                          List<TableBytes> tables) {
+    }
+
+    /** One b-tree's pages ({@code dbstat}): all their bytes, the records' bytes in them, and the bytes unused. */
+    private record TableBytes(String name, long pages, long records, long unused) {
     }
 
     /** What {@link #settleAll} did: rows settled, this thread's CPU (the claims' share too) and wall time. */
@@ -194,7 +216,8 @@ public final class StoreWriteBench {
         return new Settled(rows, threads.getCurrentThreadCpuTime() - cpuBefore, claimCpuNanos, System.nanoTime() - start);
     }
 
-    private static Result writeOnce(List<List<EventRecord>> commits, Variant variant, boolean settle) throws Exception {
+    private static Result writeOnce(List<List<EventRecord>> commits, Variant variant, boolean settle, boolean tables)
+            throws Exception {
         Optional<Path> variantSql = variant.sql();
         int pageSize = variant.pageSize();
         Path dir = Files.createTempDirectory("sluice-store-write");
@@ -242,12 +265,21 @@ public final class StoreWriteBench {
                 settled = settle ? settleAll(store, threads) : Settled.NONE;
             }
             // The database file alone, once everything in the write-ahead log is copied into it.
+            List<TableBytes> byTable = new ArrayList<>();
             try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sluice.db"));
                  var statement = connection.createStatement()) {
                 statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                if (tables) {
+                    try (var rs = statement.executeQuery("SELECT name, sum(pgsize), sum(payload), sum(unused) FROM dbstat"
+                            + " GROUP BY name HAVING sum(payload) > 0 ORDER BY 2 DESC")) {
+                        while (rs.next()) {
+                            byTable.add(new TableBytes(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+                        }
+                    }
+                }
             }
             dbBytes = Files.size(dir.resolve("sluice.db"));
-            return new Result(wall, cpu, checkpointerCpu, dbBytes, settled);
+            return new Result(wall, cpu, checkpointerCpu, dbBytes, settled, byTable);
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
