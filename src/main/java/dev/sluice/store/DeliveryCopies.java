@@ -161,11 +161,7 @@ final class DeliveryCopies {
                 if (i == index) {
                     byte[] payload;
                     if (joined) {
-                        payload = new byte[5 + sharedLength + payloadLength];
-                        payload[0] = StoredPayload.JOINED;
-                        StoredPayload.putInt(payload, 1, sharedLength);
-                        System.arraycopy(copies, sharedAt, payload, 5, sharedLength);
-                        in.get(payload, 5 + sharedLength, payloadLength);
+                        payload = StoredPayload.join(copies, sharedAt, sharedLength, copies, in.position(), payloadLength);
                     } else {
                         payload = new byte[payloadLength];
                         in.get(payload);

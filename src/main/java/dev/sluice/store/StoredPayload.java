@@ -52,11 +52,16 @@ public final class StoredPayload {
 
     /** The joined copy of {@code shared} and {@code own}. */
     public static byte[] join(byte[] shared, byte[] own) {
-        byte[] out = new byte[HEADER + shared.length + own.length];
+        return join(shared, 0, shared.length, own, 0, own.length);
+    }
+
+    /** The joined copy of the parts at {@code shared[sharedFrom..+sharedLength)} and {@code own[ownFrom..+ownLength)}. */
+    static byte[] join(byte[] shared, int sharedFrom, int sharedLength, byte[] own, int ownFrom, int ownLength) {
+        byte[] out = new byte[HEADER + sharedLength + ownLength];
         out[0] = JOINED;
-        putInt(out, 1, shared.length);
-        System.arraycopy(shared, 0, out, HEADER, shared.length);
-        System.arraycopy(own, 0, out, HEADER + shared.length, own.length);
+        putInt(out, 1, sharedLength);
+        System.arraycopy(shared, sharedFrom, out, HEADER, sharedLength);
+        System.arraycopy(own, ownFrom, out, HEADER + sharedLength, ownLength);
         return out;
     }
 
@@ -87,14 +92,14 @@ public final class StoredPayload {
         return sharedLength < 0 || sharedLength > stored.length - HEADER ? -1 : sharedLength;
     }
 
-    static void putInt(byte[] out, int at, int value) {
+    private static void putInt(byte[] out, int at, int value) {
         out[at] = (byte) (value >>> 24);
         out[at + 1] = (byte) (value >>> 16);
         out[at + 2] = (byte) (value >>> 8);
         out[at + 3] = (byte) value;
     }
 
-    static int getInt(byte[] in, int at) {
+    private static int getInt(byte[] in, int at) {
         return (in[at] & 0xff) << 24 | (in[at + 1] & 0xff) << 16 | (in[at + 2] & 0xff) << 8 | (in[at + 3] & 0xff);
     }
 }
