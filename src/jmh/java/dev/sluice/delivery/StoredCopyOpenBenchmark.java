@@ -1,5 +1,7 @@
 package dev.sluice.delivery;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.privacy.DataKeyring;
 import dev.sluice.privacy.PayloadAad;
 import dev.sluice.privacy.PayloadFormat;
@@ -21,10 +23,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * What opening one claimed copy costs the dispatcher (before the payload is read into a tree,
- * {@code PayloadOpenBenchmark}): a copy sealed whole, one AES-GCM open, against a copy stored in
- * two parts ({@link StoredPayload}), two opens and the splice that quotes its raw digests again
- * ({@link StoredCopies#open}). The payload is the load script's purchase (nine hashed fields, a
+ * What opening one claimed copy costs the dispatcher: a copy sealed whole, one AES-GCM open,
+ * against a copy stored in two parts ({@link StoredPayload}), two opens and the splice that writes
+ * its raw digests out as hex ({@link StoredCopies#open}); then, as the dispatcher goes on, each
+ * read into the connectors' tree ({@code read*}, {@link PayloadFormat#readVersion1}). The payload is the load script's purchase (nine hashed fields, a
  * 300-character user agent) as ingest renders it for Meta.
  *
  * <pre>
@@ -37,6 +39,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class StoredCopyOpenBenchmark {
     private static final String[] FIELDS = {"em", "ph", "fn", "ln", "ct", "st", "zp", "co", "x"};
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final TenantCrypto crypto = DataKeyring.of(Map.of("k1", new byte[32]), "k1").forTenant("demo");
     private final byte[] whole;
     private final byte[] joined;
@@ -81,12 +84,23 @@ public class StoredCopyOpenBenchmark {
         joined = StoredPayload.join(crypto.seal(sharedPart, PayloadAad.shared("demo", "Purchase", "load-bench-1")),
                 crypto.seal(ownPart, PayloadAad.of("demo", "meta", "Purchase", "load-bench-1")));
         try {
-            if (!Arrays.equals(text, sealedWhole()) || !Arrays.equals(text, inTwoParts())) {
+            if (!Arrays.equals(text, sealedWhole()) || !readSealedWhole().equals(readInTwoParts())) {
                 throw new IllegalStateException("both forms must open to the same payload");
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** As the dispatcher opens a copy: decrypted (and spliced) and read into the connectors' tree. */
+    @Benchmark
+    public JsonNode readSealedWhole() throws IOException {
+        return PayloadFormat.readVersion1(JSON, sealedWhole());
+    }
+
+    @Benchmark
+    public JsonNode readInTwoParts() throws IOException {
+        return PayloadFormat.readVersion1(JSON, inTwoParts());
     }
 
     @Benchmark

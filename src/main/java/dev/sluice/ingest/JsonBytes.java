@@ -151,8 +151,8 @@ public final class JsonBytes {
     /**
      * A hashed personal-data value for a payload's own part: a digest raw
      * ({@link PayloadFormat#writeRawDigest}, which {@link dev.sluice.privacy.PayloadParts#splice}
-     * quotes again), anything else as {@link #hashed} writes it. What this writes is JSON only
-     * once spliced.
+     * writes out as a stored value again), anything else as {@link #hashed} writes it. What this
+     * writes is JSON only once spliced.
      */
     JsonBytes rawHashed(String value) {
         separate();

@@ -152,7 +152,7 @@ public final class PayloadFormat {
      * then its 32 bytes, into {@code out} from {@code offset}; false, with {@code out} left in an
      * unspecified state from {@code offset}, when {@code value} is not such a digest. Only a
      * payload's own part holds raw digests ({@link PayloadParts}), twelve bytes fewer each;
-     * {@link #writeQuotedDigest} turns one back into the quoted stored form.
+     * {@link #writeSplicedDigest} turns one back into a stored value.
      */
     public static boolean writeRawDigest(String value, byte[] out, int offset) {
         if (value.length() != DIGEST_HEX) {
@@ -169,22 +169,26 @@ public final class PayloadFormat {
     }
 
     /**
-     * Writes the 32 digest bytes at {@code in[from..from+32)} in their quoted stored form
-     * (STORED_DIGEST_LENGTH base64url characters between quotes) into {@code out} from
-     * {@code offset}; returns the offset after it.
+     * Writes the 32 digest bytes at {@code in[from..from+32)} as a quoted stored value that every
+     * reader takes as is: the digest's 64 lower-case hex digits behind {@code =}
+     * ({@link #SPLICED_DIGEST_LENGTH} bytes with the quotes), the form version 1 holds, so that
+     * reading the payload neither encodes nor decodes base64url for it. Returns the offset after it.
      */
-    public static int writeQuotedDigest(byte[] in, int from, byte[] out, int offset) {
+    public static int writeSplicedDigest(byte[] in, int from, byte[] out, int offset) {
         int o = offset;
         out[o++] = '"';
-        int i = from;
-        for (int g = 0; g < 10; g++, i += 3) {
-            group(in[i], in[i + 1], in[i + 2], out, o);
-            o += 4;
+        out[o++] = '=';
+        for (int i = from; i < from + DIGEST_HEX / 2; i++) {
+            out[o++] = HEX_DIGITS[(in[i] >> 4) & 0xf];
+            out[o++] = HEX_DIGITS[in[i] & 0xf];
         }
-        last(in[i], in[i + 1], out, o);
-        out[o + 3] = '"';
-        return o + 4;
+        out[o++] = '"';
+        return o;
     }
+
+    /** Length of {@link #writeSplicedDigest}'s value, quotes included. */
+    public static final int SPLICED_DIGEST_LENGTH = DIGEST_HEX + 3;
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** Three digest bytes (low eight bits of each) as four base64url characters at {@code out[o]}. */
     private static void group(int b0, int b1, int b2, byte[] out, int o) {

@@ -16,7 +16,9 @@ import java.io.IOException;
  * middle; the own part's is the user data's length, the user data and the tail, where each hashed
  * value that is a digest may be written raw, {@link PayloadFormat#RAW_DIGEST} and its 32 bytes
  * instead of 45 characters ({@link PayloadFormat#writeRawDigest}). {@link #splice} puts the four
- * segments back in order, digests quoted, giving the very bytes of the payload that was cut.
+ * segments back in order and writes each raw digest as a stored value readers take as is, its hex
+ * digits behind {@code =} ({@link PayloadFormat#writeSplicedDigest}): the payload that was cut,
+ * byte for byte where it held no raw digest, and read into the same version 1 tree either way.
  */
 public final class PayloadParts {
     private static final int LENGTH = 4;
@@ -59,8 +61,8 @@ public final class PayloadParts {
 
     /**
      * The payload a shared and an own part were cut from. The own part's segments may hold
-     * digests written raw ({@link PayloadFormat#writeRawDigest}); each comes out in its quoted
-     * stored form.
+     * digests written raw ({@link PayloadFormat#writeRawDigest}); each comes out as its hex digits
+     * behind {@code =} ({@link PayloadFormat#writeSplicedDigest}), which version 1 holds as is.
      *
      * @throws IOException when a part is too short for the length it announces, or a raw digest
      *                     for its 32 bytes
@@ -71,7 +73,7 @@ public final class PayloadParts {
         int middle = shared.length - LENGTH - head;
         int ownEnd = own.length;
         int raw = rawDigests(own, LENGTH, ownEnd);
-        byte[] out = new byte[shared.length - LENGTH + own.length - LENGTH + raw * QUOTED_GROWTH];
+        byte[] out = new byte[shared.length - LENGTH + own.length - LENGTH + raw * SPLICED_GROWTH];
         System.arraycopy(shared, LENGTH, out, 0, head);
         int o = expand(own, LENGTH, LENGTH + user, out, head);
         System.arraycopy(shared, LENGTH + head, out, o, middle);
@@ -79,8 +81,8 @@ public final class PayloadParts {
         return out;
     }
 
-    /** How much longer a digest is quoted than raw. */
-    private static final int QUOTED_GROWTH = PayloadFormat.STORED_DIGEST_LENGTH + 2 - PayloadFormat.RAW_DIGEST_LENGTH;
+    /** How much longer a digest is spliced than raw. */
+    private static final int SPLICED_GROWTH = PayloadFormat.SPLICED_DIGEST_LENGTH - PayloadFormat.RAW_DIGEST_LENGTH;
 
     /** The raw digests in {@code in[from..to)}. */
     private static int rawDigests(byte[] in, int from, int to) throws IOException {
@@ -104,7 +106,7 @@ public final class PayloadParts {
         for (int i = from; i < to; i++) {
             if (in[i] == PayloadFormat.RAW_DIGEST) {
                 System.arraycopy(in, run, out, o, i - run);
-                o = PayloadFormat.writeQuotedDigest(in, i + 1, out, o + (i - run));
+                o = PayloadFormat.writeSplicedDigest(in, i + 1, out, o + (i - run));
                 i += PayloadFormat.RAW_DIGEST_LENGTH - 1;
                 run = i + 1;
             }

@@ -247,7 +247,8 @@ final class PayloadWriterTest {
                     assertEquals(own.length, PayloadParts.write(payload, layout.userStart, layout.userEnd, layout.tailStart,
                             payload.length, own));
                     assertArrayEquals(payload, PayloadParts.splice(shared, own), json);
-                    // The own part as ingest writes it: digests raw, twelve bytes fewer each, quoted again by the splice.
+                    // The own part as ingest writes it: digests raw, twelve bytes fewer each, spliced back as
+                    // hex behind '=' (a stored value readers take as is): the same version 1 tree.
                     JsonBytes rawG = new JsonBytes(64);
                     PayloadWriter.Layout rawLayout = new PayloadWriter.Layout();
                     writer.render(rawG, event, identity, decision, rawLayout, true);
@@ -259,7 +260,10 @@ final class PayloadWriterTest {
                     PayloadParts.write(raw, rawLayout.userStart, rawLayout.userEnd, rawLayout.tailStart, raw.length, rawOwn);
                     long digests = identity.hashed().values().stream().filter(v -> v.matches("[0-9a-f]{64}")).count();
                     assertEquals(own.length - 12 * digests, rawOwn.length, json);
-                    assertArrayEquals(payload, PayloadParts.splice(shared, rawOwn), json);
+                    byte[] spliced = PayloadParts.splice(shared, rawOwn);
+                    assertEquals(PayloadFormat.readVersion1(JSON, payload), PayloadFormat.readVersion1(JSON, spliced), json);
+                    assertEquals(PayloadFormat.version1(JSON.readTree(payload)), PayloadFormat.version1(JSON.readTree(spliced)), json);
+                    assertEquals(payload.length + 22 * digests, spliced.length, json);
                     // Copies after the first render only their own part: the same bytes.
                     JsonBytes ownOnly = new JsonBytes(16);
                     PayloadWriter.Layout ownLayout = new PayloadWriter.Layout();

@@ -65,7 +65,7 @@ class PayloadPartsTest {
     }
 
     @Test
-    void rawDigestsInTheOwnPartComeOutQuotedInTheirStoredForm() throws IOException {
+    void rawDigestsInTheOwnPartComeOutAsHexBehindTheVerbatimMark() throws IOException {
         Random random = new Random(11);
         for (int round = 0; round < 500; round++) {
             StringBuilder text = new StringBuilder("\"h\":{");
@@ -80,7 +80,7 @@ class PayloadPartsTest {
                 }
                 String hex = java.util.HexFormat.of().formatHex(digest);
                 String name = (d == 0 ? "" : ",") + "\"f" + d + "\":";
-                text.append(name).append('"').append(PayloadFormat.hashed(hex)).append('"');
+                text.append(name).append("\"=").append(hex).append('"');
                 raw.writeBytes(name.getBytes());
                 byte[] out = new byte[PayloadFormat.RAW_DIGEST_LENGTH];
                 assertTrue(PayloadFormat.writeRawDigest(hex, out, 0));
@@ -97,7 +97,7 @@ class PayloadPartsTest {
             PayloadParts.write(rawBytes, 0, userEnd, userEnd, rawBytes.length, own);
 
             assertArrayEquals(expected, PayloadParts.splice(shared, own));
-            assertEquals(expected.length - 12 * digests, shared.length - 4 + own.length - 4);
+            assertEquals(expected.length - 34 * digests, shared.length - 4 + own.length - 4);
         }
     }
 
