@@ -89,6 +89,36 @@ abstract class AbstractDeliveryStoreTest {
         assertThat(outbox.markDelivered(tenant, "r3", ids(taken)), is(3));
     }
 
+    /**
+     * Copies sharing a part (stored once in a delivery log row, joined to each copy in an outbox
+     * row) are claimed as their joined form, a copy sealed whole as it was; and a retried copy is
+     * claimed again with its shared part (an exception row of the log).
+     */
+    @Test
+    void copiesWithASharedPartAreClaimedJoined_andARetriedOneKeepsItsSharedPart() {
+        byte[] shared = TestEvents.payload(tenant, "s", "shared");
+        EventRecord event = new EventRecord(tenant, TestEvents.NAME, "s", T0.minusSeconds(5), T0, T0.plus(TestEvents.WINDOW),
+                List.of(OutboxRecord.sealed("meta", TestEvents.payload(tenant, "s", "meta"), "key-1", shared),
+                        OutboxRecord.sealed("hook", TestEvents.payload(tenant, "s", "hook"), "key-1", shared)));
+        store.write(List.of(event, event(tenant, "whole", "meta")));
+
+        List<Claimed> meta = outbox.claim(tenant, "meta", 10, T0, LEASE, "r1");
+        List<Claimed> hook = outbox.claim(tenant, "hook", 10, T0, LEASE, "r1");
+        assertThat(meta.stream().map(Claimed::eventId).toList(), contains("s", "whole"));
+        assertArrayEquals(StoredPayload.join(shared, TestEvents.payload(tenant, "s", "meta")), meta.getFirst().payload());
+        assertArrayEquals(event.outbox().get(0).payload(), meta.getFirst().payload());
+        assertArrayEquals(TestEvents.payload(tenant, "whole", "meta"), meta.get(1).payload());
+        assertArrayEquals(StoredPayload.join(shared, TestEvents.payload(tenant, "s", "hook")), hook.getFirst().payload());
+
+        Instant retryAt = T0.plusSeconds(30);
+        assertThat(outbox.reschedule(tenant, "r1", List.of(new Retry(hook.getFirst().id(), retryAt, "hook: HTTP 503")), T0),
+                is(1));
+        assertThat(outbox.markDelivered(tenant, "r1", ids(meta)), is(2));
+        Claimed again = outbox.claim(tenant, "hook", 10, retryAt, LEASE, "r2").getFirst();
+        assertThat(again.attempts(), is(1));
+        assertArrayEquals(StoredPayload.join(shared, TestEvents.payload(tenant, "s", "hook")), again.payload());
+    }
+
     @Test
     void settle_anExpiredLeaseNobodyTookCanStillBeSettledByItsOwner() {
         store.write(List.of(event(tenant, "a", "meta")));
