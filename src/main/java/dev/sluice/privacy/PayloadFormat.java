@@ -190,23 +190,6 @@ public final class PayloadFormat {
     public static final int SPLICED_DIGEST_LENGTH = DIGEST_HEX + 3;
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    /** Three digest bytes (low eight bits of each) as four base64url characters at {@code out[o]}. */
-    private static void group(int b0, int b1, int b2, byte[] out, int o) {
-        int bits = (b0 & 0xff) << 16 | (b1 & 0xff) << 8 | (b2 & 0xff);
-        out[o] = B64_ALPHABET[bits >>> 18];
-        out[o + 1] = B64_ALPHABET[bits >>> 12 & 0x3f];
-        out[o + 2] = B64_ALPHABET[bits >>> 6 & 0x3f];
-        out[o + 3] = B64_ALPHABET[bits & 0x3f];
-    }
-
-    /** A digest's last two bytes as three base64url characters (no padding) at {@code out[o]}. */
-    private static void last(int b0, int b1, byte[] out, int o) {
-        int bits = (b0 & 0xff) << 8 | (b1 & 0xff);
-        out[o] = B64_ALPHABET[bits >>> 10];
-        out[o + 1] = B64_ALPHABET[bits >>> 4 & 0x3f];
-        out[o + 2] = B64_ALPHABET[bits << 2 & 0x3f];
-    }
-
     /** Length of a digest's stored form: 32 bytes in base64url without padding. */
     public static final int STORED_DIGEST_LENGTH = 43;
     private static final byte[] B64_ALPHABET =
@@ -232,14 +215,21 @@ public final class PayloadFormat {
             int b1 = nibble(value.charAt(i + 2)) << 4 | nibble(value.charAt(i + 3));
             int b2 = nibble(value.charAt(i + 4)) << 4 | nibble(value.charAt(i + 5));
             bad |= b0 | b1 | b2;
-            group(b0, b1, b2, out, o);
+            int bits = (b0 & 0xff) << 16 | (b1 & 0xff) << 8 | (b2 & 0xff);
+            out[o] = B64_ALPHABET[bits >>> 18];
+            out[o + 1] = B64_ALPHABET[bits >>> 12 & 0x3f];
+            out[o + 2] = B64_ALPHABET[bits >>> 6 & 0x3f];
+            out[o + 3] = B64_ALPHABET[bits & 0x3f];
             o += 4;
         }
         // The last two bytes: three characters, no padding.
         int b0 = nibble(value.charAt(60)) << 4 | nibble(value.charAt(61));
         int b1 = nibble(value.charAt(62)) << 4 | nibble(value.charAt(63));
         bad |= b0 | b1;
-        last(b0, b1, out, o);
+        int bits = (b0 & 0xff) << 8 | (b1 & 0xff);
+        out[o] = B64_ALPHABET[bits >>> 10];
+        out[o + 1] = B64_ALPHABET[bits >>> 4 & 0x3f];
+        out[o + 2] = B64_ALPHABET[bits << 2 & 0x3f];
         // A non-digit nibble is -1, which makes its byte negative (the sign bit survives the shift).
         return bad >= 0;
     }
