@@ -164,7 +164,8 @@ final class CanonicalJson {
         return sorted;
     }
 
-    private static void string(StringBuilder out, String s) {
+    /** {@code s} as a canonical JSON string, quotes included. */
+    static void string(StringBuilder out, String s) {
         out.append('"');
         if (plain(s)) {
             out.append(s).append('"');

@@ -177,11 +177,19 @@ final class ChainAppender {
 
     /** Renders a record's body with everything but its sequence number (any thread, no lock). */
     static Rendered render(String tenantId, AuditEntry entry) {
+        CanonicalJson.OpenObject body = entry instanceof AuditEntry.Decided d
+                ? DecisionBody.open(tenantId, d) // one per accepted event: written straight, no value tree
+                : fromTree(tenantId, entry);
+        return new Rendered(entry, body, Columns.of(entry));
+    }
+
+    /** The body through the record's value tree ({@link AuditEntry#fields}): every kind, and the reference for {@link DecisionBody}. */
+    static CanonicalJson.OpenObject fromTree(String tenantId, AuditEntry entry) {
         Map<String, Object> fields = AuditEntry.fields(entry); // a fresh TreeMap, ours to extend
         fields.put("tenant", tenantId);
         fields.put("kind", AuditEntry.kind(entry));
         fields.put("time", entry.at().toEpochMilli());
-        return new Rendered(entry, CanonicalJson.open(fields, "seq"), Columns.of(entry));
+        return CanonicalJson.open(fields, "seq");
     }
 
     private static void bind(PreparedStatement ps, int o, Row row) throws SQLException {
