@@ -3,8 +3,6 @@ package dev.sluice.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -112,28 +110,11 @@ final class EventReader {
 
     private static Optional<String> eventSourceUrl(JsonNode node, FieldReader fields) {
         Optional<String> url = fields.string(node, "/event_source_url", MAX_URL_LENGTH);
-        if (url.isPresent() && !isAbsoluteHttpUrl(url.get())) {
+        if (url.isPresent() && !HttpUrls.isAbsoluteHttpUrl(url.get())) {
             fields.error("/event_source_url", ProblemCode.INVALID_URL,
                     "must be an absolute http or https URL with a host and without user info");
             return Optional.empty();
         }
         return url;
-    }
-
-    /**
-     * java.net.URI parses RFC 2396 strictly (no spaces, no raw control characters). User info is
-     * refused because it would forward credentials to ad platforms.
-     */
-    static boolean isAbsoluteHttpUrl(String text) {
-        if (!(text.regionMatches(true, 0, "http://", 0, 7) || text.regionMatches(true, 0, "https://", 0, 8))) {
-            return false;
-        }
-        try {
-            URI uri = new URI(text);
-            return uri.getRawAuthority() != null && uri.getHost() != null && !uri.getHost().isEmpty()
-                    && uri.getRawUserInfo() == null;
-        } catch (URISyntaxException notAUri) {
-            return false;
-        }
     }
 }
