@@ -58,10 +58,17 @@ public final class SubjectDigests {
      * the platforms, so the identifier is neither parsed nor hashed twice.
      */
     static List<String> of(PiiField field, Function<Form, String> hash) {
+        List<Form> forms = forms(field);
+        return forms.size() == 1 ? List.of(hash.apply(forms.getFirst()))
+                : distinct(hash.apply(forms.get(0)), hash.apply(forms.get(1)));
+    }
+
+    /** The shapes a subject identifier is hashed in: one, or for a phone two. */
+    static List<Form> forms(PiiField field) {
         return switch (field) {
-            case EMAIL -> List.of(hash.apply(Form.EMAIL_LOWER));
-            case PHONE -> distinct(hash.apply(Form.PHONE_DIGITS), hash.apply(Form.PHONE_E164));
-            case EXTERNAL_ID -> List.of(hash.apply(Form.EXTERNAL_ID));
+            case EMAIL -> List.of(Form.EMAIL_LOWER);
+            case PHONE -> List.of(Form.PHONE_DIGITS, Form.PHONE_E164);
+            case EXTERNAL_ID -> List.of(Form.EXTERNAL_ID);
             default -> throw new IllegalArgumentException("not a subject identifier: " + field.jsonName());
         };
     }
