@@ -67,8 +67,8 @@ final class HttpUrls {
         if (i < n && text.charAt(i) != '/' && text.charAt(i) != '?' && text.charAt(i) != '#') {
             return false;
         }
-        // Path, then query (after '?'), then fragment (after the first '#').
-        boolean inQuery = false;
+        // Path, query and fragment take the same characters here ('?' starts the query and may
+        // appear in it and in the fragment); only a second '#' is out of place.
         boolean inFragment = false;
         for (; i < n; i++) {
             char c = text.charAt(i);
@@ -82,11 +82,7 @@ final class HttpUrls {
                     return false;
                 }
                 inFragment = true;
-            } else if (c == '?') {
-                if (!inQuery && !inFragment) {
-                    inQuery = true;
-                }
-            } else if (!isPathChar(c)) {
+            } else if (c != '?' && !isPathChar(c)) {
                 return false;
             }
         }
@@ -120,7 +116,7 @@ final class HttpUrls {
         }
     }
 
-    /** RFC 2396's pchar, ';' and '/' (and '?' once in the query): unreserved, and the reserved that a path allows. */
+    /** RFC 2396's pchar, ';' and '/': the unreserved characters, and the reserved ones a path allows. */
     private static boolean isPathChar(char c) {
         return isAlphanumeric(c) || "-_.!~*'();/:@&=+$,".indexOf(c) >= 0;
     }
