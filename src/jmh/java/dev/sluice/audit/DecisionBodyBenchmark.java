@@ -41,6 +41,7 @@ public class DecisionBodyBenchmark {
     public boolean tcf;
 
     private AuditEntry.Decided entry;
+    private byte[] stored;
 
     @Setup
     public void setUp() {
@@ -56,11 +57,24 @@ public class DecisionBodyBenchmark {
                 new SignalsSeen(Map.of("ad_user_data", "granted", "ad_personalization", "denied"), facts,
                         Optional.empty(), Optional.empty(), Optional.empty()),
                 "us-state-privacy:US-CA", "2026-09-01.1", "cd".repeat(32));
+        stored = PackedDecision.pack(entry);
     }
 
     @Benchmark
     public CanonicalJson.OpenObject straight() {
         return DecisionBody.open("demo", entry);
+    }
+
+    /** The stored form on the embedded store ({@link PackedDecision}), made beside the body. */
+    @Benchmark
+    public byte[] packed() {
+        return PackedDecision.pack(entry);
+    }
+
+    /** Reading a packed record back into its canonical body, as {@link AuditReader} does. */
+    @Benchmark
+    public String readPacked() {
+        return AuditReader.body("demo", 1_234_567, stored, entry.at(), entry.eventId());
     }
 
     @Benchmark

@@ -26,11 +26,13 @@ final class AuditCompanions implements CompanionSource {
     private final String policySha256;
     private final DecisionsKind decisions;
     private final SubjectsKind subjects = new SubjectsKind();
+    private final boolean packDecisions;
 
     AuditCompanions(ConsentPolicy policy, ChainAppender appender) {
         this.policyVersion = policy.version();
         this.policySha256 = policy.contentSha256();
         this.decisions = new DecisionsKind(appender);
+        this.packDecisions = appender.packsDecisions();
     }
 
     @Override
@@ -40,7 +42,7 @@ final class AuditCompanions implements CompanionSource {
         ChainAppender.Rendered record = decided.isEmpty() ? null : ChainAppender.render(admitted.tenant().id(),
                 new AuditEntry.Decided(admitted.receivedAt(), admitted.event().eventId(), admitted.event().eventName(),
                         decided, admitted.consent().seen(), admitted.consent().jurisdiction(), policyVersion,
-                        policySha256));
+                        policySha256), packDecisions);
         // The digests ingest made while hashing: the identifiers are not parsed again.
         List<String> keys = SubjectKeys.ofDigests(admitted.crypto(), admitted.subjectDigests());
         List<Companion> out = new ArrayList<>(2);

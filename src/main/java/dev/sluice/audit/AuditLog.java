@@ -3,6 +3,7 @@ package dev.sluice.audit;
 import dev.sluice.consent.ConsentPolicy;
 import dev.sluice.ingest.CompanionSource;
 import dev.sluice.store.SqlAccess;
+import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreException;
 
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class AuditLog {
         this.sql = Objects.requireNonNull(sql, "sql");
         this.trustedKeys = TrustedKeys.of(signer.publicKey(), previousKeys);
         this.signer = Objects.requireNonNull(signer, "signer");
-        this.appender = new ChainAppender(signer, checkpointEvery);
+        this.appender = new ChainAppender(signer, checkpointEvery, StoreConfig.SQLITE.equals(sql.dialect()));
         this.reader = new AuditReader(sql);
         this.checkpointInterval = Objects.requireNonNull(checkpointInterval, "checkpointInterval");
         this.clock = Objects.requireNonNull(clock, "clock");

@@ -43,8 +43,11 @@ final class ChainAppender {
      * A record rendered before the chain is locked: its canonical body with the sequence number
      * left open, and its filter columns ({@link #render}). Appending only fills in the number and
      * hashes, so the single writer does no more than it must.
+     *
+     * <p>{@code packed} is how a decision record is stored on the embedded store
+     * ({@link PackedDecision}), or null to store the body's text.
      */
-    record Rendered(AuditEntry entry, CanonicalJson.OpenObject body, Columns columns) {
+    record Rendered(AuditEntry entry, CanonicalJson.OpenObject body, Columns columns, byte[] packed) {
     }
 
     /** The filter columns of a decision record ({@link DecisionColumns}); all null for other kinds. */
@@ -84,14 +87,25 @@ final class ChainAppender {
 
     private final AuditSigner signer;
     private final long checkpointEvery;
+    private final boolean packDecisions;
 
-    /** @param checkpointEvery sign a checkpoint once this many records follow the last one */
-    ChainAppender(AuditSigner signer, long checkpointEvery) {
+    /**
+     * @param checkpointEvery sign a checkpoint once this many records follow the last one
+     * @param packDecisions   store decision records packed ({@link PackedDecision}; the embedded
+     *                        store) rather than as their body's text (PostgreSQL, whose column is text)
+     */
+    ChainAppender(AuditSigner signer, long checkpointEvery, boolean packDecisions) {
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("checkpointEvery must be at least 1");
         }
         this.signer = signer;
         this.checkpointEvery = checkpointEvery;
+        this.packDecisions = packDecisions;
+    }
+
+    /** Whether decision records are stored packed; {@link #render(String, AuditEntry, boolean)} takes it. */
+    boolean packsDecisions() {
+        return packDecisions;
     }
 
     /** Locks the tenant's head for the rest of the transaction, creating it at genesis if needed. */
@@ -115,7 +129,7 @@ final class ChainAppender {
     Head append(Connection c, String tenantId, Head head, List<AuditEntry> entries) throws SQLException {
         List<Rendered> rendered = new ArrayList<>(entries.size());
         for (AuditEntry entry : entries) {
-            rendered.add(render(tenantId, entry));
+            rendered.add(render(tenantId, entry, packDecisions));
         }
         return appendRendered(c, tenantId, head, rendered, null);
     }
@@ -177,10 +191,16 @@ final class ChainAppender {
 
     /** Renders a record's body with everything but its sequence number (any thread, no lock). */
     static Rendered render(String tenantId, AuditEntry entry) {
-        CanonicalJson.OpenObject body = entry instanceof AuditEntry.Decided d
-                ? DecisionBody.open(tenantId, d) // one per accepted event: written straight, no value tree
-                : fromTree(tenantId, entry);
-        return new Rendered(entry, body, Columns.of(entry));
+        return render(tenantId, entry, false);
+    }
+
+    /** {@link #render(String, AuditEntry)}, with a decision record's packed form when {@code pack}. */
+    static Rendered render(String tenantId, AuditEntry entry, boolean pack) {
+        if (entry instanceof AuditEntry.Decided d) {
+            // One per accepted event: written straight, no value tree.
+            return new Rendered(entry, DecisionBody.open(tenantId, d), Columns.of(entry), pack ? PackedDecision.pack(d) : null);
+        }
+        return new Rendered(entry, fromTree(tenantId, entry), Columns.of(entry), null);
     }
 
     /** The body through the record's value tree ({@link AuditEntry#fields}): every kind, and the reference for {@link DecisionBody}. */
@@ -203,7 +223,11 @@ final class ChainAppender {
         ps.setString(o + 6, columns.destinationIds());
         ps.setString(o + 7, columns.decisions());
         ps.setString(o + 8, columns.ruleIds());
-        ps.setString(o + 9, row.body());
+        if (row.rendered().packed() != null) {
+            ps.setBytes(o + 9, row.rendered().packed());
+        } else {
+            ps.setString(o + 9, row.body());
+        }
         ps.setString(o + 10, row.prev());
         ps.setString(o + 11, row.hash());
         if (row.eventRowId() == NO_EVENT_ROW) {

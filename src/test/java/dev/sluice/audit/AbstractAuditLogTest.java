@@ -237,8 +237,13 @@ abstract class AbstractAuditLogTest {
     @Test
     void alteredRecordIsPinpointed() {
         fiveEvents();
-        f.execute("UPDATE audit_records SET body = replace(body, '\"ALLOW\"', '\"DENY\"') WHERE tenant_id = 'acme' AND seq = 7");
+        alterDecision(7);
         assertFault(7, "content does not match its hash");
+    }
+
+    /** Turns an ALLOW of the decision record at {@code seq} into a DENY, in the record as stored. */
+    void alterDecision(long seq) {
+        f.execute("UPDATE audit_records SET body = replace(body, '\"ALLOW\"', '\"DENY\"') WHERE tenant_id = 'acme' AND seq = " + seq);
     }
 
     @Test

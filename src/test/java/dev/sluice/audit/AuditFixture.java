@@ -133,6 +133,15 @@ final class AuditFixture implements AutoCloseable {
         }
     }
 
+    String queryString(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Every text of every row of a table, for "nothing raw is stored" checks. */
     String dump(String table) {
         StringBuilder out = new StringBuilder();

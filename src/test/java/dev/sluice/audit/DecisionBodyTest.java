@@ -56,7 +56,8 @@ class DecisionBodyTest {
                 ChainAppender.render("t", CanonicalJsonTest.DECIDED).body());
     }
 
-    private static AuditEntry.Decided decided(Random random) {
+    /** A decision record with every optional member present or absent at random, and strings that need escaping. */
+    static AuditEntry.Decided decided(Random random) {
         List<ConsentDecision> decisions = new ArrayList<>();
         for (int d = 1 + random.nextInt(3); d > 0; d--) {
             decisions.add(new ConsentDecision(nullable(random), nullable(random),
@@ -104,7 +105,7 @@ class DecisionBodyTest {
     private static final String SPECIAL = "\"\\\b\t\n\f\r\u0000\u001f\u007fé😀";
 
     /** Mostly plain ids; one in four has a character to escape, an unpaired surrogate or non-ASCII. */
-    private static String text(Random random) {
+    static String text(Random random) {
         StringBuilder s = new StringBuilder();
         for (int n = random.nextInt(12); n > 0; n--) {
             s.append((char) ('a' + random.nextInt(26)));

@@ -12,12 +12,60 @@ import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SqliteAuditLogTest extends AbstractAuditLogTest {
     @Override
     AuditFixture open(Path dir) {
         return AuditFixture.sqlite(dir, 5);
+    }
+
+    /** The embedded store keeps decision records packed: alter the packed fields, as someone with the file could. */
+    @Override
+    void alterDecision(long seq) {
+        String where = " FROM audit_records WHERE tenant_id = 'acme' AND seq = " + seq;
+        byte[] stored = java.util.HexFormat.of().parseHex(f.queryString("SELECT lower(hex(body))" + where));
+        AuditEntry.Decided d = PackedDecision.unpack(stored, java.time.Instant.ofEpochMilli(f.queryLong("SELECT recorded_at" + where)),
+                f.queryString("SELECT event_id" + where));
+        List<dev.sluice.consent.ConsentDecision> altered = new java.util.ArrayList<>();
+        for (dev.sluice.consent.ConsentDecision c : d.decisions()) {
+            altered.add(c.decision() != dev.sluice.consent.Decision.ALLOW ? c : new dev.sluice.consent.ConsentDecision(
+                    c.destinationId(), c.destinationType(), dev.sluice.consent.Decision.DENY, c.ruleIds(), c.reasonCodes(),
+                    c.restrictions(), c.jurisdiction()));
+        }
+        assertNotEquals(d.decisions(), altered, "the record has an ALLOW to alter");
+        byte[] packed = PackedDecision.pack(new AuditEntry.Decided(d.at(), d.eventId(), d.eventName(), altered, d.seen(),
+                d.jurisdiction(), d.policyVersion(), d.policySha256()));
+        f.execute("UPDATE audit_records SET body = X'" + java.util.HexFormat.of().formatHex(packed) + "'"
+                + " WHERE tenant_id = 'acme' AND seq = " + seq);
+    }
+
+    @Test
+    void decisionRecordsAreStoredPackedAndReadAsTheCanonicalBodyThatWasHashed() {
+        f.ingest(f.acme, f.purchase("o-1", "jane.doe@example.com", "+16505551212"));
+        String filter = " WHERE tenant_id = 'acme' AND kind = 'decision'";
+        String where = " FROM audit_records" + filter;
+        assertEquals("blob", f.queryString("SELECT typeof(body)" + where));
+        long packedLength = f.queryLong("SELECT length(body)" + where);
+        StoredRecord record = f.log.page("acme", AuditQuery.all(), 100).stream()
+                .filter(r -> r.kind().equals("decision")).findFirst().orElseThrow();
+        assertTrue(record.body().startsWith("{\"decisions\":[{\"decision\":"), record.body());
+        assertEquals(record.hash(), ChainHash.of(record.prevHash(), record.body()));
+        assertTrue(packedLength * 2 < record.body().length(), packedLength + " packed bytes for a body of " + record.body().length());
+        assertTrue(f.log.verify("acme").ok());
+
+        // A record stored as text (written before packing, or by PostgreSQL's layout) reads as it is.
+        f.execute("UPDATE audit_records SET body = '" + record.body().replace("'", "''") + "'" + filter);
+        assertEquals("text", f.queryString("SELECT typeof(body)" + where));
+        assertTrue(f.log.verify("acme").ok());
+
+        // A packed body that does not read is reported by verification, not thrown.
+        f.execute("UPDATE audit_records SET body = X'01ff'" + filter);
+        AuditLog.Verification v = f.log.verify("acme");
+        assertFalse(v.ok());
+        assertEquals(record.seq(), v.failure().get().seq(), v.toString());
     }
 
     @Test
