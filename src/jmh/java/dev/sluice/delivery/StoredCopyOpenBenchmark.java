@@ -103,6 +103,12 @@ public class StoredCopyOpenBenchmark {
         return PayloadFormat.readVersion1(JSON, inTwoParts());
     }
 
+    /** What a dispatcher reads of a claimed copy before it maps it (session 20): opened, its event time alone. */
+    @Benchmark
+    public long eventTimeInTwoParts() throws IOException {
+        return PayloadFormat.eventTime(JSON, inTwoParts()).orElseThrow();
+    }
+
     @Benchmark
     public byte[] sealedWhole() throws IOException {
         return StoredCopies.open(crypto, "demo", "meta", "Purchase", "load-bench-1", whole);

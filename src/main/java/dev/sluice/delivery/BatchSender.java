@@ -1,6 +1,5 @@
 package dev.sluice.delivery;
 
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.sluice.connector.Connector;
 import dev.sluice.connector.DeliveryOutcome;
 import dev.sluice.connector.HttpRequestSpec;
@@ -47,6 +46,8 @@ import java.util.function.UnaryOperator;
  */
 final class BatchSender {
     private static final System.Logger LOG = System.getLogger(BatchSender.class.getName());
+    /** The dead letter's reason for a stored payload that does not open or read. */
+    static final String UNREADABLE = "payload cannot be opened or read (key, tampering or format)";
 
     private final String tenantId;
     private final String destinationId;
@@ -81,7 +82,7 @@ final class BatchSender {
      * {@code stopping} says so, or once a request could no longer finish before {@code leaseEnd},
      * releases the rest.
      *
-     * <p>The items are headers ({@link #header}): their payloads are loaded by {@code open} for the
+     * <p>The items are headers (no payload): their payloads are loaded by {@code open} for the
      * connector to map, one request at a time, and let go before the request is sent, so that a
      * batch's payloads do not stay on the heap for the platform's round trip (they would outlive
      * young collections; docs/benchmarks.md, Delivery, session 12). A rejected request's halves are
@@ -148,11 +149,6 @@ final class BatchSender {
         return requests;
     }
 
-    /** An item without its payload, for everything after the connector has mapped it. */
-    static OutboxItem header(OutboxItem item) {
-        return new OutboxItem(item.id(), item.eventId(), item.eventName(), item.eventTime(), MissingNode.getInstance());
-    }
-
     /** Dead-letters a part of a rejected batch that the bisection budget no longer covers. */
     private void abandon(List<OutboxItem> batch, int spent, Settlement out) {
         DeliveryOutcome.Rejected r = out.lastRejection;
@@ -216,19 +212,24 @@ final class BatchSender {
     private Optional<Prepared> prepare(List<OutboxItem> batch, UnaryOperator<List<OutboxItem>> open, Settlement out) {
         List<OutboxItem> remaining = batch;
         while (!remaining.isEmpty()) {
+            long bad;
             try {
                 return Optional.of(new Prepared(connector.prepare(open.apply(remaining)), remaining));
             } catch (UnmappableItemException e) {
-                long bad = e.itemId();
+                bad = e.itemId();
                 out.dead.add(new Settlement.Dead(bad, "unmappable: " + e.reason(), Optional.empty(), false,
                         Settlement.DeadCause.UNMAPPABLE));
-                List<OutboxItem> rest = remaining.stream().filter(i -> i.id() != bad).toList();
-                if (rest.size() == remaining.size()) {
-                    // The connector named an item not in the batch: a connector bug; do not loop.
-                    throw new IllegalStateException("connector named an item outside the batch", e);
-                }
-                remaining = rest;
+            } catch (UnreadableItemException e) {
+                bad = e.itemId();
+                out.dead.add(new Settlement.Dead(bad, UNREADABLE, Optional.empty(), false, Settlement.DeadCause.UNREADABLE));
             }
+            long named = bad;
+            List<OutboxItem> rest = remaining.stream().filter(i -> i.id() != named).toList();
+            if (rest.size() == remaining.size()) {
+                // An item not in the batch was named: a connector bug; do not loop.
+                throw new IllegalStateException("an item outside the batch was named as unmappable or unreadable");
+            }
+            remaining = rest;
         }
         return Optional.empty();
     }

@@ -4,6 +4,7 @@ import dev.sluice.privacy.PayloadFormat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.sluice.connector.Connector;
 import dev.sluice.connector.OutboxItem;
 import dev.sluice.privacy.SealedDataException;
@@ -24,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -223,14 +225,17 @@ final class Dispatcher implements Runnable {
         claimLimit = rowsThatFit(claimed, policy.maxRequestBytes(), connector.maxBatchSize());
         Settlement out = new Settlement();
         Map<Long, Held> byId = new HashMap<>();
-        // Headers only: the connector gets each request's payloads opened again from the sealed
-        // rows just before it maps them (BatchSender#send), so they are not held for the round trip.
+        // Headers only: each claimed row is opened here for its event time alone (no payload tree),
+        // and the connector gets each request's payloads opened and read from the sealed rows just
+        // before it maps them (BatchSender#send), so they are not held for the round trip. Reading
+        // every payload whole here too was half of delivery's work per copy (docs/benchmarks.md,
+        // session 20); a payload that opens but does not read is dead-lettered when it is mapped.
         Map<Long, Claimed> sealed = new HashMap<>();
         List<OutboxItem> sendable = new ArrayList<>(claimed.size());
         for (Claimed row : claimed) {
             byId.put(row.id(), new Held(row.attempts(), row.createdAt()));
             sealed.put(row.id(), row);
-            open(row).map(BatchSender::header).ifPresent(sendable::add);
+            header(row).ifPresent(sendable::add);
         }
         List<OutboxItem> fresh = new ArrayList<>(sendable.size());
         for (OutboxItem item : sendable) {
@@ -344,9 +349,8 @@ final class Dispatcher implements Runnable {
         return new AbstractList<>() {
             @Override
             public OutboxItem get(int index) {
-                // Every header came from a row that opened a moment ago, with the same key and bytes.
-                return open(sealed.get(headers.get(index).id())).orElseThrow(
-                        () -> new IllegalStateException("a claimed row that opened once no longer opens"));
+                long id = headers.get(index).id();
+                return open(sealed.get(id)).orElseThrow(() -> new UnreadableItemException(id));
             }
 
             @Override
@@ -356,7 +360,23 @@ final class Dispatcher implements Runnable {
         };
     }
 
-    /** Opens a claimed row; empty when it cannot be opened or read (dead-lettered by the caller). */
+    /**
+     * A claimed row's header: opened and authenticated, its event time read without reading the
+     * rest of the payload ({@link PayloadFormat#eventTime}); empty when it does not open or has no
+     * event time (dead-lettered by the caller).
+     */
+    private Optional<OutboxItem> header(Claimed row) {
+        try {
+            OptionalLong time = PayloadFormat.eventTime(JSON,
+                    StoredCopies.open(crypto, tenantId, destinationId, row.eventName(), row.eventId(), row.payload()));
+            return time.isEmpty() ? Optional.empty() : Optional.of(new OutboxItem(row.id(), row.eventId(), row.eventName(),
+                    Instant.ofEpochSecond(time.getAsLong()), MissingNode.getInstance()));
+        } catch (SealedDataException | IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Opens and reads a claimed row; empty when it cannot be opened or read. */
     private Optional<OutboxItem> open(Claimed row) {
         try {
             JsonNode payload = PayloadFormat.readVersion1(JSON,
@@ -377,8 +397,8 @@ final class Dispatcher implements Runnable {
         opened.forEach(i -> ok.add(i.id()));
         for (Claimed row : claimed) {
             if (!ok.contains(row.id())) {
-                out.dead.add(new Settlement.Dead(row.id(), "payload cannot be opened or read (key, tampering or format)",
-                        Optional.empty(), false, Settlement.DeadCause.UNREADABLE));
+                out.dead.add(new Settlement.Dead(row.id(), BatchSender.UNREADABLE, Optional.empty(), false,
+                        Settlement.DeadCause.UNREADABLE));
             }
         }
     }

@@ -267,6 +267,44 @@ public final class PayloadFormat {
     }
 
     /**
+     * The event time (epoch seconds) of a stored payload of version 1 or 2, read without reading
+     * the rest: the top-level {@code t} of version 2 ({@code event_time} of version 1), skipping
+     * every other member's value unread, and stopping at the time when {@code "v":2} came first (as
+     * ingest writes it). Empty when it has none, or not as an integer. Whether the rest of the
+     * payload reads is {@link #readVersion1}'s to say.
+     */
+    public static java.util.OptionalLong eventTime(ObjectMapper json, byte[] bytes) throws IOException {
+        try (JsonParser p = json.getFactory().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return java.util.OptionalLong.empty();
+            }
+            boolean version2 = false;
+            boolean versionFirst = false;
+            java.util.OptionalLong t = java.util.OptionalLong.empty();
+            java.util.OptionalLong eventTime = java.util.OptionalLong.empty();
+            for (int member = 0; p.nextToken() == JsonToken.FIELD_NAME; member++) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                boolean integer = value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+                if (V.equals(name)) {
+                    version2 = integer && p.getLongValue() == VERSION;
+                    versionFirst = member == 0;
+                } else if (EVENT_TIME.equals(name)) {
+                    t = integer ? java.util.OptionalLong.of(p.getLongValue()) : java.util.OptionalLong.empty();
+                    if (version2 && versionFirst) {
+                        // As ingest writes version 2: "v" first, the time among the first members.
+                        return t;
+                    }
+                } else if ("event_time".equals(name)) {
+                    eventTime = integer ? java.util.OptionalLong.of(p.getLongValue()) : java.util.OptionalLong.empty();
+                }
+                p.skipChildren();
+            }
+            return version2 ? t : eventTime;
+        }
+    }
+
+    /**
      * The version 1 form of stored payload bytes, read straight into version 1 when the payload
      * is version 2 (its first member is {@code "v":2}, as ingest writes it): the same tree as
      * {@code version1(json.readTree(bytes))}, without the version 2 tree in between (8,568

@@ -336,6 +336,42 @@ final class DispatcherTest {
         assertThat(row("poison").state(), is("dead"));
     }
 
+    /** Commits one event whose stored payload is {@code plaintext}, sealed for {@code sealedForId}'s AAD. */
+    void commitRaw(String eventId, String sealedForId, String plaintext) {
+        byte[] sealed = keyring.forTenant(TENANT).seal(plaintext.getBytes(StandardCharsets.UTF_8),
+                dev.sluice.privacy.PayloadAad.of(TENANT, HOOK, "Purchase", sealedForId));
+        store.write(List.of(new EventRecord(TENANT, "Purchase", eventId, T0.minusSeconds(60), clock.instant(),
+                clock.instant().plus(Duration.ofDays(7)), List.of(new OutboxRecord(HOOK, sealed, "k1")))));
+    }
+
+    @Test
+    void unreadablePayloads_areDeadLetteredUnsent_andTheRestOfTheRoundGoes() throws Exception {
+        start(Map.of());
+        long time = T0.minusSeconds(60).getEpochSecond();
+        commit("a");
+        // Sealed for another event: authentication fails, as for a payload altered at rest.
+        commitRaw("moved", "other", "{\"v\":1,\"event_id\":\"moved\",\"event_name\":\"Purchase\",\"event_time\":" + time + "}");
+        commit("b");
+        // Opens, but is not JSON to the end.
+        commitRaw("truncated", "truncated", "{\"v\":1,\"event_id\":\"truncated\",\"event_name\":\"Purchase\",\"event_time\":"
+                + time + ",\"custom_data\":{\"value\":");
+        // Opens and has its event time, but is of no version this build reads: found when it is
+        // read whole for the connector, among the others of its request.
+        commitRaw("unknown", "unknown", "{\"v\":3,\"event_id\":\"unknown\",\"event_name\":\"Purchase\",\"event_time\":" + time + "}");
+        // Opens and parses, without an event time.
+        commitRaw("timeless", "timeless", "{\"v\":1,\"event_id\":\"timeless\",\"event_name\":\"Purchase\"}");
+        commit("c");
+
+        dispatcher.cycle();
+
+        assertThat(requests, is(List.of(List.of("a", "b", "c"))));
+        for (String id : List.of("moved", "truncated", "unknown", "timeless")) {
+            assertThat(id, row(id).state(), is("dead"));
+            assertThat(id, row(id).attempts(), is(0));
+        }
+        assertThat(rows().size(), is(4));
+    }
+
     @Test
     void tooOld_deadLetteredWithoutSending() throws Exception {
         start(Map.of());
