@@ -151,6 +151,16 @@ public final class DeliveryEngine implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "event=delivery_started dispatchers={0}", threads.size());
     }
 
+    /**
+     * False once a started dispatcher has died of an {@link Error} ({@link Dispatcher#died}): the
+     * liveness probe's answer, so that the process is restarted instead of ingesting while a
+     * destination's delivery has stopped. True before {@link #start} and with delivery disabled.
+     */
+    public boolean dispatchersAlive() {
+        return dispatchers.values().stream().flatMap(m -> m.values().stream()).flatMap(List::stream)
+                .noneMatch(Dispatcher::died);
+    }
+
     /** The destinations a dispatcher delivers (a connector exists for their type), by tenant. */
     public Map<String, java.util.Set<String>> deliveredDestinations() {
         Map<String, java.util.Set<String>> out = new LinkedHashMap<>();

@@ -64,6 +64,7 @@ final class Dispatcher implements Runnable {
     private final IntervalFunction backoff;
     private final AtomicLong backlog;
 
+    private volatile boolean died;
     private volatile boolean running = true;
     private volatile Instant pausedUntil;
     private volatile String unhealthy;
@@ -146,6 +147,16 @@ final class Dispatcher implements Runnable {
                     }
                 }
             }
+        } catch (Error e) {
+            // Not a condition a round can recover from (a class that no longer links, a stack
+            // overflow): the thread ends, and says so where operators look; the liveness probe
+            // then fails (DeliveryEngine#dispatchersAlive), so the process is restarted rather
+            // than left ingesting with this destination's delivery stopped.
+            died = true;
+            error("stopped: " + e.getClass().getSimpleName());
+            LOG.log(System.Logger.Level.ERROR, "event=dispatcher_died tenant={0} destination={1} error={2}",
+                    tenantId, destinationId, e.getClass().getName());
+            throw e;
         } finally {
             // Shutdown waits for the last settlement, so what was delivered is recorded as such.
             try {
@@ -415,6 +426,11 @@ final class Dispatcher implements Runnable {
     private void error(String reason) {
         lastError = reason;
         lastErrorAt = clock.instant();
+    }
+
+    /** True once the loop has ended on an {@link Error}: this destination's delivery has stopped. */
+    boolean died() {
+        return died;
     }
 
     /** The live state for the admin view. */

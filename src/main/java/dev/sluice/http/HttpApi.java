@@ -80,7 +80,7 @@ public final class HttpApi {
                     res.header(HeaderNames.ALLOW, "POST");
                     Responses.problem(res, Problem.of(405, "method-not-allowed", "Method Not Allowed", "use POST"));
                 });
-        probesAndFallback(routing, registry, ready);
+        probesAndFallback(routing, registry, ready, delivery);
     }
 
     /**
@@ -92,7 +92,7 @@ public final class HttpApi {
                                     PrometheusMeterRegistry registry, BooleanSupplier ready, InstantSource clock,
                                     DeliveryEngine delivery, DeliveryStore outbox, AuditLog audit, DataKeyring keyring) {
         admin(routing, new Authenticator(tenants, clock), clock, delivery, outbox, audit, keyring);
-        probesAndFallback(routing, registry, ready);
+        probesAndFallback(routing, registry, ready, delivery);
     }
 
     private static void admin(HttpRouting.Builder routing, Authenticator authenticator, InstantSource clock,
@@ -101,8 +101,14 @@ public final class HttpApi {
         new AuditHandler(authenticator, audit, keyring, clock).register(routing);
     }
 
-    private static void probesAndFallback(HttpRouting.Builder routing, PrometheusMeterRegistry registry, BooleanSupplier ready) {
-        routing.get("/health/live", (req, res) -> Responses.json(res, 200, Json.object("status", "UP")))
+    private static void probesAndFallback(HttpRouting.Builder routing, PrometheusMeterRegistry registry, BooleanSupplier ready,
+                                          DeliveryEngine delivery) {
+        // Live unless a delivery dispatcher has died (DeliveryEngine#dispatchersAlive): a restart
+        // is what brings it back.
+        routing.get("/health/live", (req, res) -> {
+                    boolean up = delivery == null || delivery.dispatchersAlive();
+                    Responses.json(res, up ? 200 : 503, Json.object("status", up ? "UP" : "DOWN"));
+                })
                 .get("/health/ready", (req, res) -> {
                     boolean up = ready.getAsBoolean();
                     Responses.json(res, up ? 200 : 503, Json.object("status", up ? "UP" : "DOWN"));

@@ -373,6 +373,33 @@ final class DispatcherTest {
     }
 
     @Test
+    void anError_endsTheDispatcher_andTheEngineReportsItForTheLivenessProbe() throws Exception {
+        start(Map.of());
+        commit("a");
+        platform = ids -> {
+            throw new LinkageError("simulated: a class that no longer links");
+        };
+        org.junit.jupiter.api.Assertions.assertTrue(engine.dispatchersAlive());
+        Throwable[] ended = new Throwable[1];
+        Thread thread = Thread.ofPlatform().start(() -> {
+            try {
+                dispatcher.run();
+            } catch (Throwable t) {
+                ended[0] = t;
+            }
+        });
+        thread.join(Duration.ofSeconds(10));
+
+        assertThat(thread.isAlive(), is(false));
+        assertThat(ended[0] instanceof LinkageError, is(true));
+        assertThat(dispatcher.died(), is(true));
+        org.junit.jupiter.api.Assertions.assertFalse(engine.dispatchersAlive());
+        assertThat(dispatcher.status().lastError().orElseThrow(), is("stopped: LinkageError"));
+        // Nothing is lost: the row is still pending (its claim is released at the next start).
+        assertThat(row("a").state(), is("pending"));
+    }
+
+    @Test
     void tooOld_deadLetteredWithoutSending() throws Exception {
         start(Map.of());
         commit(T0.minus(Duration.ofDays(31)), "old");
