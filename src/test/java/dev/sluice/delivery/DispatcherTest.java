@@ -67,6 +67,7 @@ final class DispatcherTest {
     List<Duration> sleeps = new ArrayList<>();
     DeliveryEngine engine;
     Dispatcher dispatcher;
+    TenantConfig tenant;
 
     @BeforeEach
     void open() {
@@ -82,7 +83,7 @@ final class DispatcherTest {
         Map<String, String> settings = new HashMap<>(Map.of("url", "http://127.0.0.1:9/hook", "secret", "env:HOOK_SECRET",
                 "max-batch-size", "8"));
         settings.putAll(extraSettings);
-        TenantConfig tenant = new TenantConfig(TENANT, List.of(new byte[32]), "US", Optional.empty(), Duration.ofMinutes(5),
+        tenant = new TenantConfig(TENANT, List.of(new byte[32]), "US", Optional.empty(), Duration.ofMinutes(5),
                 List.of(new DestinationConfig(HOOK, "webhook", settings), new DestinationConfig("gads", "google_ads", Map.of())),
                 false);
         Transport transport = (request, timeout) -> {
@@ -397,6 +398,49 @@ final class DispatcherTest {
         assertThat(dispatcher.status().lastError().orElseThrow(), is("stopped: LinkageError"));
         // Nothing is lost: the row is still pending (its claim is released at the next start).
         assertThat(row("a").state(), is("pending"));
+    }
+
+    @Test
+    void aDeadDispatcher_failsTheLivenessProbe_notTheReadinessProbe() throws Exception {
+        start(Map.of());
+        commit("a");
+        platform = ids -> {
+            throw new LinkageError("simulated: a class that no longer links");
+        };
+        io.helidon.webserver.WebServer server = io.helidon.webserver.WebServer.builder().host("127.0.0.1").port(0)
+                .routing(r -> dev.sluice.http.HttpApi.adminRouting(r, List.of(tenant),
+                        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT),
+                        () -> true, clock, engine, store.delivery(), null, keyring))
+                .build().start();
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            assertThat(get.apply("/health/live").statusCode(), is(200));
+
+            Thread thread = Thread.ofPlatform().start(() -> {
+                try {
+                    dispatcher.run();
+                } catch (LinkageError expected) {
+                    // the dispatcher's end
+                }
+            });
+            thread.join(Duration.ofSeconds(10));
+
+            java.net.http.HttpResponse<String> live = get.apply("/health/live");
+            assertThat(live.statusCode(), is(503));
+            assertThat(JSON.readTree(live.body()).get("status").asText(), is("DOWN"));
+            assertThat(get.apply("/health/ready").statusCode(), is(200));
+        } finally {
+            server.stop();
+        }
     }
 
     @Test
