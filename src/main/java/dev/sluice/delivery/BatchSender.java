@@ -212,19 +212,17 @@ final class BatchSender {
     private Optional<Prepared> prepare(List<OutboxItem> batch, UnaryOperator<List<OutboxItem>> open, Settlement out) {
         List<OutboxItem> remaining = batch;
         while (!remaining.isEmpty()) {
-            long bad;
+            Settlement.Dead dead;
             try {
                 return Optional.of(new Prepared(connector.prepare(open.apply(remaining)), remaining));
             } catch (UnmappableItemException e) {
-                bad = e.itemId();
-                out.dead.add(new Settlement.Dead(bad, "unmappable: " + e.reason(), Optional.empty(), false,
-                        Settlement.DeadCause.UNMAPPABLE));
+                dead = new Settlement.Dead(e.itemId(), "unmappable: " + e.reason(), Optional.empty(), false,
+                        Settlement.DeadCause.UNMAPPABLE);
             } catch (UnreadableItemException e) {
-                bad = e.itemId();
-                out.dead.add(new Settlement.Dead(bad, UNREADABLE, Optional.empty(), false, Settlement.DeadCause.UNREADABLE));
+                dead = new Settlement.Dead(e.itemId(), UNREADABLE, Optional.empty(), false, Settlement.DeadCause.UNREADABLE);
             }
-            long named = bad;
-            List<OutboxItem> rest = remaining.stream().filter(i -> i.id() != named).toList();
+            out.dead.add(dead);
+            List<OutboxItem> rest = remaining.stream().filter(i -> i.id() != dead.id()).toList();
             if (rest.size() == remaining.size()) {
                 // An item not in the batch was named: a connector bug; do not loop.
                 throw new IllegalStateException("an item outside the batch was named as unmappable or unreadable");

@@ -373,14 +373,17 @@ final class DispatcherTest {
         assertThat(rows().size(), is(4));
     }
 
-    @Test
-    void anError_endsTheDispatcher_andTheEngineReportsItForTheLivenessProbe() throws Exception {
+    /** One pending event, and a platform whose call fails with an {@link Error} (a class that no longer links). */
+    void startWithAPlatformThatBreaksTheJvm() {
         start(Map.of());
         commit("a");
         platform = ids -> {
             throw new LinkageError("simulated: a class that no longer links");
         };
-        org.junit.jupiter.api.Assertions.assertTrue(engine.dispatchersAlive());
+    }
+
+    /** Runs the dispatcher's loop on its own thread until it ends; what it ended with. */
+    Throwable runUntilItEnds() throws InterruptedException {
         Throwable[] ended = new Throwable[1];
         Thread thread = Thread.ofPlatform().start(() -> {
             try {
@@ -390,9 +393,16 @@ final class DispatcherTest {
             }
         });
         thread.join(Duration.ofSeconds(10));
+        assertThat("the dispatcher's loop ended", thread.isAlive(), is(false));
+        return ended[0];
+    }
 
-        assertThat(thread.isAlive(), is(false));
-        assertThat(ended[0] instanceof LinkageError, is(true));
+    @Test
+    void anError_endsTheDispatcher_andTheEngineReportsItForTheLivenessProbe() throws Exception {
+        startWithAPlatformThatBreaksTheJvm();
+        org.junit.jupiter.api.Assertions.assertTrue(engine.dispatchersAlive());
+
+        assertThat(runUntilItEnds() instanceof LinkageError, is(true));
         assertThat(dispatcher.died(), is(true));
         org.junit.jupiter.api.Assertions.assertFalse(engine.dispatchersAlive());
         assertThat(dispatcher.status().lastError().orElseThrow(), is("stopped: LinkageError"));
@@ -402,11 +412,7 @@ final class DispatcherTest {
 
     @Test
     void aDeadDispatcher_failsTheLivenessProbe_notTheReadinessProbe() throws Exception {
-        start(Map.of());
-        commit("a");
-        platform = ids -> {
-            throw new LinkageError("simulated: a class that no longer links");
-        };
+        startWithAPlatformThatBreaksTheJvm();
         io.helidon.webserver.WebServer server = io.helidon.webserver.WebServer.builder().host("127.0.0.1").port(0)
                 .routing(r -> dev.sluice.http.HttpApi.adminRouting(r, List.of(tenant),
                         new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
@@ -425,14 +431,7 @@ final class DispatcherTest {
             };
             assertThat(get.apply("/health/live").statusCode(), is(200));
 
-            Thread thread = Thread.ofPlatform().start(() -> {
-                try {
-                    dispatcher.run();
-                } catch (LinkageError expected) {
-                    // the dispatcher's end
-                }
-            });
-            thread.join(Duration.ofSeconds(10));
+            runUntilItEnds();
 
             java.net.http.HttpResponse<String> live = get.apply("/health/live");
             assertThat(live.statusCode(), is(503));
