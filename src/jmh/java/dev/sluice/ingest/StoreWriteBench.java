@@ -39,7 +39,9 @@ import java.util.UUID;
  *
  * <p>Reported per round and variant: events per second of this thread's wall time, this
  * thread's CPU per event, the checkpointer thread's CPU per event (it copies the log into the
- * database while the writer runs) and the database file's bytes per event (checkpointed). With
+ * database while the writer runs), the database file's bytes per event (checkpointed) and the
+ * write-ahead log's bytes per event (what this thread wrote; every commit writes each page it
+ * touched whole, so small commits write more log per event). With
  * {@code --settle}, each round then delivers what it wrote, as a dispatcher whose platform accepts
  * everything would (claims of 1,000 rows per destination, each marked delivered at once), and
  * prints this thread's CPU and wall time per settled row: the writer's share of delivery.
@@ -122,9 +124,11 @@ public final class StoreWriteBench {
                 }
                 if (round > 0) {
                     System.out.printf("round=%d variant=%-24s events_per_s=%8.0f writer_cpu_us=%6.2f writer_wall_us=%6.2f "
-                                    + "checkpointer_cpu_us=%6.2f db_bytes_per_event=%6.0f%n", round, variant.getKey(),
+                                    + "checkpointer_cpu_us=%6.2f db_bytes_per_event=%6.0f log_bytes_per_event=%6.0f%n",
+                            round, variant.getKey(),
                             events / (r.wallNanos / 1e9), r.writerCpuNanos / 1e3 / events, r.wallNanos / 1e3 / events,
-                            r.checkpointerCpuNanos / 1e3 / events, (double) r.dbBytes / events);
+                            r.checkpointerCpuNanos / 1e3 / events, (double) r.dbBytes / events,
+                            r.logBytes < 0 ? -1.0 : (double) r.logBytes / events);
                     if (tables) {
                         StringBuilder line = new StringBuilder();
                         for (TableBytes t : r.tables()) {
@@ -169,8 +173,27 @@ public final class StoreWriteBench {
         }
     }
 
-    private record Result(long wallNanos, long writerCpuNanos, long checkpointerCpuNanos, long dbBytes, Settled settled,
-                          List<TableBytes> tables) {
+    private record Result(long wallNanos, long writerCpuNanos, long checkpointerCpuNanos, long dbBytes, long logBytes,
+                          Settled settled, List<TableBytes> tables) {
+    }
+
+    /**
+     * Bytes this thread has handed to {@code write}/{@code pwrite} so far ({@code wchar} of
+     * {@code /proc/thread-self/io}): the writer writes nothing but the write-ahead log's frames, so
+     * the difference over a round is the log it wrote, which does not move with the machine's speed.
+     * -1 where the kernel does not keep it.
+     */
+    private static long bytesWritten() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/thread-self/io"))) {
+                if (line.startsWith("wchar:")) {
+                    return Long.parseLong(line.substring(6).strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or no per-thread I/O accounting
+        }
+        return -1;
     }
 
     /** One b-tree's pages ({@code dbstat}): all their bytes, the records' bytes in them, and the bytes unused. */
@@ -236,6 +259,7 @@ public final class StoreWriteBench {
             long wall;
             long cpu;
             long checkpointerCpu;
+            long logBytes;
             Settled settled;
             try (Store store = Stores.open(StoreConfig.sqlite(dir.resolve("sluice.db")))) {
                 if (variantSql.isPresent()) {
@@ -252,6 +276,7 @@ public final class StoreWriteBench {
                         .filter(t -> t.getName().equals("sluice-sqlite-checkpoint")).findFirst().orElseThrow();
                 long checkpointerBefore = threads.getThreadCpuTime(checkpointer.threadId());
                 long cpuBefore = threads.getCurrentThreadCpuTime();
+                long writtenBefore = bytesWritten();
                 long start = System.nanoTime();
                 for (List<EventRecord> commit : commits) {
                     List<WriteOutcome> outcomes = store.write(commit);
@@ -261,6 +286,7 @@ public final class StoreWriteBench {
                 }
                 wall = System.nanoTime() - start;
                 cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
+                logBytes = writtenBefore < 0 ? -1 : bytesWritten() - writtenBefore;
                 checkpointerCpu = threads.getThreadCpuTime(checkpointer.threadId()) - checkpointerBefore;
                 settled = settle ? settleAll(store, threads) : Settled.NONE;
             }
@@ -279,7 +305,7 @@ public final class StoreWriteBench {
                 }
             }
             dbBytes = Files.size(dir.resolve("sluice.db"));
-            return new Result(wall, cpu, checkpointerCpu, dbBytes, settled, byTable);
+            return new Result(wall, cpu, checkpointerCpu, dbBytes, logBytes, settled, byTable);
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
