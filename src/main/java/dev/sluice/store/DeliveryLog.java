@@ -42,7 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class DeliveryLog {
 
-    private static final String READ_FROM = """
+    static final String READ_FROM = """
             SELECT l.id, l.destinations, l.copies, e.event_name, e.event_id, e.received_at
             FROM delivery_log l JOIN events e ON e.id = l.id
             WHERE l.tenant_id = ? AND l.id > ? ORDER BY l.id LIMIT ?""";
@@ -50,15 +50,18 @@ final class DeliveryLog {
             SELECT l.id, l.destinations, l.copies, e.event_name, e.event_id, e.received_at
             FROM delivery_log l JOIN events e ON e.id = l.id
             WHERE l.tenant_id = ? AND l.id IN (%s)""";
-    private static final String READ_LANE = """
+    static final String READ_LANE = """
             SELECT l.id, l.destinations, l.copies, e.event_name, e.event_id, e.received_at
             FROM delivery_log l JOIN events e ON e.id = l.id
             WHERE l.tenant_id = ? AND l.id > ? AND instr(l.destinations, ?) > 0 ORDER BY l.id LIMIT ?""";
     private static final String UPSERT_CURSOR = """
             INSERT INTO delivery_cursors (tenant_id, destination_id, settled_through) VALUES (?, ?, ?)
             ON CONFLICT (tenant_id, destination_id) DO UPDATE SET settled_through = excluded.settled_through""";
-    private static final String PURGE = "DELETE FROM delivery_log WHERE tenant_id = ? AND id <= ?";
-    private static final String LANE_BACKLOG = """
+    // A rowid range from the tenant's last purge: there is no index on the tenant (V33), and rows
+    // of other tenants below the range (a backlog of theirs) are not walked again at every purge.
+    static final String PURGE = "DELETE FROM delivery_log WHERE id > ? AND id <= ? AND tenant_id = ?";
+    private static final String NEWEST_ROW = "SELECT id FROM delivery_log WHERE tenant_id = ? ORDER BY id DESC LIMIT 1";
+    static final String LANE_BACKLOG = """
             SELECT count(*), min(e.received_at) FROM delivery_log l JOIN events e ON e.id = l.id
             WHERE l.tenant_id = ? AND l.id > ? AND instr(l.destinations, ?) > 0""";
     /** An exception row: a copy to retry or a dead letter, written to the outbox. */
@@ -155,6 +158,13 @@ final class DeliveryLog {
     }
 
     private final Connections connections;
+    /**
+     * Per tenant, the bound of its last committed purge: none of its rows is at or below it (a
+     * purge deletes every row of the tenant through its bound, and rows only come with higher
+     * ids). Recorded after the commit, so a purge that rolled back leaves it where it was; 0 after
+     * a start, when the first purge reads the log from its start once.
+     */
+    private final Map<String, Long> purgedThrough = new java.util.concurrent.ConcurrentHashMap<>();
     /** Lanes by tenant, then destination; replaced whole by {@link #register}. */
     private volatile Map<String, Map<String, Lane>> lanes = Map.of();
     private volatile Set<TenantDestination> logged = Set.of();
@@ -185,6 +195,7 @@ final class DeliveryLog {
             }
         });
         Map<String, Map<String, Lane>> built = new LinkedHashMap<>();
+        Map<String, Long> purged = new HashMap<>();
         int moved = connections.inTransaction(c -> {
             Map<TenantDestination, Long> cursors = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement(
@@ -221,11 +232,14 @@ final class DeliveryLog {
                 }
                 if (!forTenant.isEmpty()) {
                     built.put(tenant.getKey(), forTenant);
-                    purge(c, tenant.getKey(), forTenant.values().stream().mapToLong(l -> l.settled).min().orElseThrow());
+                    long bound = forTenant.values().stream().mapToLong(l -> l.settled).min().orElseThrow();
+                    purge(c, tenant.getKey(), bound);
+                    purged.put(tenant.getKey(), bound);
                 }
             }
             return n;
         });
+        purged.forEach(this::purged);
         Set<TenantDestination> keys = new java.util.HashSet<>();
         built.forEach((tenant, byDestination) -> byDestination.keySet().forEach(d -> keys.add(new TenantDestination(tenant, d))));
         lanes = Map.copyOf(built);
@@ -261,12 +275,12 @@ final class DeliveryLog {
         }
     }
 
+    /** The tenant's newest log row, 0 if none: read from the log's end back to the tenant's first row. */
     private static long newestRow(Connection c, String tenantId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM delivery_log WHERE tenant_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(NEWEST_ROW)) {
             ps.setString(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                return rs.next() ? rs.getLong(1) : 0;
             }
         }
     }
@@ -463,6 +477,7 @@ final class DeliveryLog {
         }
         // The cursor as it will be once these copies are settled; memory changes only after commit.
         long settled = lane.settledThrough(leaving, handedBack);
+        long[] purgedTo = {-1};
         int inserted = connections.inTransaction(c -> {
             int n = 0;
             if (!written.isEmpty()) {
@@ -486,9 +501,13 @@ final class DeliveryLog {
                     }
                 }
                 purge(c, lane.tenantId, bound);
+                purgedTo[0] = bound;
             }
             return n;
         });
+        if (purgedTo[0] >= 0) {
+            purged(lane.tenantId, purgedTo[0]);
+        }
         leaving.forEach(lane.inFlight::remove);
         lane.returned.addAll(handedBack);
         lane.settled = Math.max(lane.settled, settled);
@@ -506,13 +525,22 @@ final class DeliveryLog {
         }
     }
 
-    /** Deletes the tenant's log rows every cursor has passed. */
-    private static void purge(Connection c, String tenantId, long through) throws SQLException {
+    /**
+     * Deletes the tenant's log rows every cursor has passed: those above its last committed purge
+     * and through {@code through}. The caller records the bound once the transaction committed.
+     */
+    private void purge(Connection c, String tenantId, long through) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(PURGE)) {
-            ps.setString(1, tenantId);
+            ps.setLong(1, purgedThrough.getOrDefault(tenantId, 0L));
             ps.setLong(2, through);
+            ps.setString(3, tenantId);
             ps.executeUpdate();
         }
+    }
+
+    /** Records a committed purge of the tenant's rows through {@code through}. */
+    private void purged(String tenantId, long through) {
+        purgedThrough.merge(tenantId, through, Math::max);
     }
 
     /** Forgets every claim (startup: nothing can be in flight); returns how many there were. */
@@ -575,7 +603,8 @@ final class DeliveryLog {
         List<OutboxRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(READ_FROM)) {
             ps.setString(1, tenantId);
-            ps.setLong(2, 0);
+            // Every cursor has passed the rows at or below the lowest: read from there.
+            ps.setLong(2, cursors.values().stream().mapToLong(Long::longValue).min().orElse(0));
             ps.setInt(3, Integer.MAX_VALUE);
             try (ResultSet rs = ps.executeQuery()) {
                 while (out.size() < limit && rs.next()) {

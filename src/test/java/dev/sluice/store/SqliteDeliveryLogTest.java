@@ -262,11 +262,68 @@ final class SqliteDeliveryLogTest {
     }
 
     @Test
+    void eachTenantsRowsGoOnceItsCursorsPassedThem_anotherTenantsBacklogStays_alsoAfterARestart() {
+        reopen(Map.of(TENANT, Set.of("meta"), "globex", Set.of("meta")));
+        store.write(IntStream.range(0, 6).mapToObj(i -> event(i % 2 == 0 ? TENANT : "globex", "e" + i, "meta")).toList());
+
+        deliverAll(TENANT);
+        assertThat(db.queryLong("SELECT count(*) FROM delivery_log WHERE tenant_id = '" + TENANT + "'"), is(0L));
+        assertThat(db.queryLong("SELECT count(*) FROM delivery_log WHERE tenant_id = 'globex'"), is(3L));
+
+        store.write(IntStream.range(6, 10).mapToObj(i -> event(i % 2 == 0 ? TENANT : "globex", "e" + i, "meta")).toList());
+        deliverAll(TENANT);
+        assertThat("rows above the last purge go too", db.queryLong(
+                "SELECT count(*) FROM delivery_log WHERE tenant_id = '" + TENANT + "'"), is(0L));
+
+        reopen(Map.of(TENANT, Set.of("meta"), "globex", Set.of("meta")));
+        store.write(List.of(event(TENANT, "e10", "meta"), event("globex", "e11", "meta")));
+        deliverAll("globex");
+        deliverAll(TENANT);
+        assertThat(db.queryLong("SELECT count(*) FROM delivery_log"), is(0L));
+    }
+
+    @Test
+    void theLogsQueries_readARowidRange_andThePurgeStartsAtTheLastOne() {
+        // No index on the tenant (V33): what keeps the log's queries off its whole length is the
+        // rowid range each names (a cursor, or the tenant's last purge).
+        assertThat(plan(DeliveryLog.READ_FROM), org.hamcrest.Matchers.containsString(
+                "SEARCH l USING INTEGER PRIMARY KEY (rowid>?)"));
+        assertThat(plan(DeliveryLog.READ_LANE), org.hamcrest.Matchers.containsString(
+                "SEARCH l USING INTEGER PRIMARY KEY (rowid>?)"));
+        assertThat(plan(DeliveryLog.LANE_BACKLOG), org.hamcrest.Matchers.containsString(
+                "SEARCH l USING INTEGER PRIMARY KEY (rowid>?)"));
+        assertThat(plan(DeliveryLog.PURGE), org.hamcrest.Matchers.containsString(
+                "SEARCH delivery_log USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"));
+        assertThat(db.queryLong("SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'delivery_log' AND type = 'index'"),
+                is(0L));
+    }
+
+    @Test
     void moreDestinationsThanClaimIdsCanNumberAreRefused() {
         Set<String> many = new java.util.HashSet<>();
         IntStream.range(0, DeliveryCopies.MAX_COPIES + 1).forEach(i -> many.add("d" + i));
 
         assertThrows(IllegalArgumentException.class, () -> delivery.deliverFromLog(Map.of(TENANT, many), T0));
+    }
+
+    private void deliverAll(String tenant) {
+        List<Claimed> claimed = delivery.claim(tenant, "meta", 100, T0, LEASE, "r-" + tenant);
+        assertThat(delivery.markDelivered(tenant, "r-" + tenant, ids(claimed)), is(claimed.size()));
+    }
+
+    /** SQLite's plan for a statement, its lines joined. */
+    private String plan(String sql) {
+        try (var c = db.connect(); var ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql.formatted("?"))) {
+            StringBuilder out = new StringBuilder();
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.append(rs.getString("detail")).append('\n');
+                }
+            }
+            return out.toString();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private long cursor(String destination) {
