@@ -50,7 +50,8 @@ final class AuditCompanions implements CompanionSource {
             out.add(new Decisions(decisions, record));
         }
         if (!keys.isEmpty()) {
-            out.add(new Subjects(subjects, keys, admitted.receivedAt()));
+            // The embedded store's row holds the keys raw, packed here rather than on its writer.
+            out.add(new Subjects(subjects, keys, packDecisions ? SubjectsKind.packed(keys) : null, admitted.receivedAt()));
         }
         return out;
     }
@@ -59,7 +60,7 @@ final class AuditCompanions implements CompanionSource {
     }
 
     /** Peppered keys only; still personal data in law, so it never prints them. */
-    private record Subjects(SubjectsKind kind, List<String> keys, Instant receivedAt) implements Companion {
+    private record Subjects(SubjectsKind kind, List<String> keys, byte[] packed, Instant receivedAt) implements Companion {
         @Override
         public String toString() {
             return "Subjects[" + keys.size() + " keys]";
@@ -96,12 +97,20 @@ final class AuditCompanions implements CompanionSource {
         }
     }
 
-    /** Between the keys of one event in an SQLite audit_subjects row (see {@link SubjectsKind#write}). */
+    /**
+     * Between the keys of one event in an SQLite audit_subjects row as versions before session 21
+     * wrote it: the keys as hex text (see {@link SubjectsKind#write}).
+     */
     static final String KEY_SEPARATOR = " ";
+    /** Bytes of one raw key in an SQLite audit_subjects row (an HMAC-SHA256). */
+    static final int RAW_KEY_BYTES = 32;
 
     private static final class SubjectsKind implements Companion.Kind {
-        /** One audit_subjects row; like {@link Subjects}, it never prints its key. */
-        private record Row(String tenantId, String key, long eventRowId, long receivedAt) {
+        /**
+         * One audit_subjects row: a key as hex text, or (SQLite) an event's keys raw; like
+         * {@link Subjects}, it never prints them.
+         */
+        private record Row(String tenantId, String key, byte[] rawKeys, long eventRowId, long receivedAt) {
             @Override
             public String toString() {
                 return "Row[event " + eventRowId + "]";
@@ -111,31 +120,51 @@ final class AuditCompanions implements CompanionSource {
         private static final MultiRowInsert<Row> INSERT = new MultiRowInsert<>("audit_subjects",
                 List.of("tenant_id", "subject_key", "event_row_id", "received_at"), (ps, o, row) -> {
                     ps.setString(o + 1, row.tenantId());
-                    ps.setString(o + 2, row.key());
+                    if (row.rawKeys() != null) {
+                        ps.setBytes(o + 2, row.rawKeys());
+                    } else {
+                        ps.setString(o + 2, row.key());
+                    }
                     ps.setLong(o + 3, row.eventRowId());
                     ps.setLong(o + 4, row.receivedAt());
                 });
 
+        /** The keys (64 hex digits each) raw, one after the other: {@link #RAW_KEY_BYTES} bytes each. */
+        static byte[] packed(List<String> keys) {
+            byte[] out = new byte[keys.size() * RAW_KEY_BYTES];
+            java.util.HexFormat hex = java.util.HexFormat.of();
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] raw = hex.parseHex(keys.get(i));
+                if (raw.length != RAW_KEY_BYTES) {
+                    throw new IllegalArgumentException("a subject key is " + RAW_KEY_BYTES + " bytes");
+                }
+                System.arraycopy(raw, 0, out, i * RAW_KEY_BYTES, RAW_KEY_BYTES);
+            }
+            return out;
+        }
+
         /**
-         * PostgreSQL: one row per key, found through the key index. SQLite, which keeps no index
-         * on the keys (an erasure scans the tenant's rows): one row per event holding all its keys
-         * separated by spaces ({@link #KEY_SEPARATOR}), a single row to write instead of up to four
-         * on the single writer. Keys are 64 hex digits, so a key found inside the column is one of
-         * its keys, never a fragment; rows written one key each (before this layout) read the same.
+         * PostgreSQL: one row per key as hex text, found through the key index. SQLite, which keeps
+         * no index on the keys (an erasure scans the tenant's rows): one row per event holding all
+         * its keys raw, one after the other in a blob, a single row to write instead of up to four
+         * on the single writer, at half the bytes of hex. An erasure looks for a key's bytes inside
+         * the blob: another key's bytes, or the seam between two keys, would have to equal 32
+         * bytes of an HMAC-SHA256 for a false match. Rows as earlier versions wrote them (hex keys
+         * separated by {@link #KEY_SEPARATOR}, or one hex key a row) are still found and counted.
          */
         @Override
         public void write(Connection connection, String dialect, List<Companion.Placed> placed) throws SQLException {
-            boolean packed = StoreConfig.SQLITE.equals(dialect);
-            List<Row> rows = new ArrayList<>(packed ? placed.size() : placed.size() * 4);
+            boolean embedded = StoreConfig.SQLITE.equals(dialect);
+            List<Row> rows = new ArrayList<>(embedded ? placed.size() : placed.size() * 4);
             for (Companion.Placed p : placed) {
                 Subjects s = (Subjects) p.companion();
-                if (packed) {
-                    rows.add(new Row(p.event().tenantId(), String.join(KEY_SEPARATOR, s.keys()), p.eventRowId(),
-                            s.receivedAt().toEpochMilli()));
+                if (embedded) {
+                    rows.add(new Row(p.event().tenantId(), null, s.packed() != null ? s.packed() : packed(s.keys()),
+                            p.eventRowId(), s.receivedAt().toEpochMilli()));
                     continue;
                 }
                 for (String key : s.keys()) {
-                    rows.add(new Row(p.event().tenantId(), key, p.eventRowId(), s.receivedAt().toEpochMilli()));
+                    rows.add(new Row(p.event().tenantId(), key, null, p.eventRowId(), s.receivedAt().toEpochMilli()));
                 }
             }
             INSERT.insert(connection, rows);

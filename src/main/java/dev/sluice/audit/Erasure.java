@@ -29,6 +29,15 @@ import java.util.TreeMap;
  */
 public final class Erasure {
     private static final int CHUNK = 500;
+    /**
+     * The keys in SQLite's audit_subjects rows: raw keys of {@link AuditCompanions#RAW_KEY_BYTES}
+     * bytes in a blob, or (rows of earlier versions) hex keys separated by
+     * {@link AuditCompanions#KEY_SEPARATOR}.
+     */
+    static final String COUNT_KEYS = "SELECT coalesce(sum(CASE typeof(subject_key) WHEN 'blob'"
+            + " THEN length(subject_key) / " + AuditCompanions.RAW_KEY_BYTES
+            + " ELSE length(subject_key) - length(replace(subject_key, '" + AuditCompanions.KEY_SEPARATOR + "', '')) + 1"
+            + " END), 0)";
     // A subject's open outbox rows, by event row id (appended: " AND event_row_id IN (...)"). On
     // PostgreSQL both read the partial index on open rows (V31), not every open row of the tenant.
     static final String IN_FLIGHT = "SELECT count(*) FROM outbox WHERE tenant_id = ? AND state = 'pending'"
@@ -112,9 +121,8 @@ public final class Erasure {
                     erased.merge("pending_deliveries", update(c, LOGGED_OPEN.formatted(ids), tenant.id(), chunk), Long::sum);
                     update(c, DELETE_LOGGED.formatted(ids), tenant.id(), chunk);
                     // A row holds all keys of its event: count the keys, as PostgreSQL counts rows.
-                    erased.merge("subject_links", update(c, "SELECT coalesce(sum(length(subject_key)"
-                            + " - length(replace(subject_key, '" + AuditCompanions.KEY_SEPARATOR + "', '')) + 1), 0)"
-                            + " FROM audit_subjects WHERE tenant_id = ?" + in, tenant.id(), chunk), Long::sum);
+                    erased.merge("subject_links", update(c, COUNT_KEYS + " FROM audit_subjects WHERE tenant_id = ?" + in,
+                            tenant.id(), chunk), Long::sum);
                     update(c, "DELETE FROM audit_subjects WHERE tenant_id = ?" + in, tenant.id(), chunk);
                 } else {
                     erased.merge("subject_links", update(c, "DELETE FROM audit_subjects WHERE tenant_id = ?" + in,
@@ -129,20 +137,28 @@ public final class Erasure {
     /**
      * The events linked to any of {@code keys}, in id order. PostgreSQL: one row per key, found
      * through the key index. SQLite: a row holds all keys of its event (AuditCompanions), so a key
-     * is looked for inside the column; the keys are 64 hex digits, so a match is a whole key.
+     * is looked for inside the column, as raw bytes (this version's rows) and as hex text (earlier
+     * versions' rows, where a key is 64 hex digits, so a match is a whole key).
      */
     private static List<Long> events(Connection c, boolean packed, String tenantId, List<String> keys) throws SQLException {
         java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
+        java.util.HexFormat hex = java.util.HexFormat.of();
         for (int from = 0; from < keys.size(); from += CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
             String matches = packed
-                    ? "(" + "instr(subject_key, ?) > 0 OR ".repeat(chunk.size() - 1) + "instr(subject_key, ?) > 0)"
+                    ? "(" + "instr(subject_key, ?) > 0 OR instr(subject_key, ?) > 0 OR ".repeat(chunk.size() - 1)
+                            + "instr(subject_key, ?) > 0 OR instr(subject_key, ?) > 0)"
                     : "subject_key IN (" + "?,".repeat(chunk.size() - 1) + "?)";
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT DISTINCT event_row_id FROM audit_subjects WHERE tenant_id = ? AND " + matches)) {
                 ps.setString(1, tenantId);
                 for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i));
+                    if (packed) {
+                        ps.setBytes(2 * i + 2, hex.parseHex(chunk.get(i)));
+                        ps.setString(2 * i + 3, chunk.get(i));
+                    } else {
+                        ps.setString(i + 2, chunk.get(i));
+                    }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

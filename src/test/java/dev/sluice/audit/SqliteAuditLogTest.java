@@ -69,24 +69,35 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
     }
 
     @Test
-    void anEventsSubjectKeysShareOneRowOnTheEmbeddedStore() {
+    void anEventsSubjectKeysShareOneRowOnTheEmbeddedStore_rawBytes_andRowsOfEarlierVersionsStillCount() {
         f.ingest(f.acme, f.purchase("o-1", "jane.doe@example.com", "+16505551212"));
         f.ingest(f.acme, f.purchase("o-2", "other@example.com", "+16505559999"));
 
-        assertEquals(2, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
-        assertEquals(8, f.queryLong("SELECT sum(length(subject_key) - length(replace(subject_key, ' ', '')) + 1)"
-                + " FROM audit_subjects WHERE tenant_id = 'acme'"), "email, two phone forms and external id per event");
+        assertEquals(2, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme' AND typeof(subject_key) = 'blob'"));
+        assertEquals(8 * 32, f.queryLong("SELECT sum(length(subject_key)) FROM audit_subjects WHERE tenant_id = 'acme'"),
+                "email, two phone forms and external id per event, 32 bytes each");
 
-        // A row written one key each, as before this layout, is still found and counted.
+        // Jane's keys as earlier versions stored them: hex text, one key a row (before session 7)
+        // and the rest joined by spaces in one row (sessions 7 to 20).
+        String jane = " FROM audit_subjects WHERE tenant_id = 'acme' AND event_row_id = (SELECT min(event_row_id) FROM audit_subjects)";
         f.execute("INSERT INTO audit_subjects (tenant_id, subject_key, event_row_id, received_at)"
-                + " SELECT tenant_id, substr(subject_key, 1, 64), event_row_id, received_at FROM audit_subjects"
-                + " WHERE tenant_id = 'acme' AND event_row_id = (SELECT min(event_row_id) FROM audit_subjects)");
-        f.execute("UPDATE audit_subjects SET subject_key = substr(subject_key, 66) WHERE tenant_id = 'acme'"
-                + " AND event_row_id = (SELECT min(event_row_id) FROM audit_subjects) AND length(subject_key) > 64");
+                + " SELECT tenant_id, lower(hex(substr(subject_key, 1, 32))), event_row_id, received_at" + jane);
+        f.execute("UPDATE audit_subjects SET subject_key = lower(hex(substr(subject_key, 33, 32))) || ' '"
+                + " || lower(hex(substr(subject_key, 65, 32))) || ' ' || lower(hex(substr(subject_key, 97, 32)))"
+                + " WHERE tenant_id = 'acme' AND typeof(subject_key) = 'blob'"
+                + " AND event_row_id = (SELECT min(event_row_id) FROM audit_subjects)");
+        assertEquals(2, f.queryLong("SELECT count(*)" + jane + " AND typeof(subject_key) = 'text'"));
+
         Erasure.Result result = new Erasure(f.log).erase(f.acme, f.keyring.forTenant("acme"),
                 new Erasure.Subject(Optional.of("jane.doe@example.com"), Optional.empty(), Optional.empty(), Optional.empty()));
         assertEquals(4L, result.erased().get("subject_links"), result.toString());
         assertEquals(1, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
+
+        // The other event's row, raw: found by its phone alone.
+        result = new Erasure(f.log).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.empty(), Optional.of("+16505559999"), Optional.empty(), Optional.empty()));
+        assertEquals(4L, result.erased().get("subject_links"), result.toString());
+        assertEquals(0, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
     }
 
     /** meta and warehouse delivered from the delivery log, as the gateway runs them; google keeps outbox rows. */
