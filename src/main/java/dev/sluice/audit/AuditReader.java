@@ -129,7 +129,7 @@ final class AuditReader {
                         long seq = rs.getLong(1);
                         Instant recordedAt = Instant.ofEpochMilli(rs.getLong(6));
                         String eventId = rs.getString(7);
-                        rows.add(new StoredRecord(seq, rs.getString(2), rs.getString(3),
+                        rows.add(new StoredRecord(seq, ChainHash.read(rs, 2), ChainHash.read(rs, 3),
                                 body(tenantId, seq, rs.getObject(4), recordedAt, eventId), rs.getString(5), recordedAt,
                                 eventId, rs.getString(8), rs.getString(9), rs.getString(10)));
                     }
@@ -231,7 +231,7 @@ final class AuditReader {
                 List<Checkpoint> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Checkpoint(tenantId, rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
+                        out.add(new Checkpoint(tenantId, rs.getLong(1), ChainHash.read(rs, 2), Instant.ofEpochMilli(rs.getLong(3)),
                                 rs.getString(4), rs.getString(5)));
                     }
                 }
@@ -247,7 +247,7 @@ final class AuditReader {
                     "SELECT seq, hash, checkpoint_seq, checkpoint_at, policy_sha256 FROM audit_heads WHERE tenant_id = ?")) {
                 ps.setString(1, tenantId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new ChainAppender.Head(rs.getLong(1), rs.getString(2), rs.getLong(3),
+                    return rs.next() ? Optional.of(new ChainAppender.Head(rs.getLong(1), ChainHash.read(rs, 2), rs.getLong(3),
                             Instant.ofEpochMilli(rs.getLong(4)), Optional.ofNullable(rs.getString(5)))) : Optional.empty();
                 }
             }

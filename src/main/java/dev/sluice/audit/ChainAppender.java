@@ -36,7 +36,9 @@ final class ChainAppender {
      * One record to insert, its chain fields already computed; {@code eventRowId} is the events
      * row a decision record was written with, or {@link #NO_EVENT_ROW}.
      */
-    private record Row(String tenantId, long seq, Rendered rendered, long eventRowId, String body, String prev, String hash) {
+    /** One record's row; {@code rawHashes}: its hashes stored as raw bytes (the embedded store). */
+    private record Row(String tenantId, long seq, Rendered rendered, long eventRowId, String body, String prev, String hash,
+                       boolean rawHashes) {
     }
 
     /**
@@ -91,8 +93,9 @@ final class ChainAppender {
 
     /**
      * @param checkpointEvery sign a checkpoint once this many records follow the last one
-     * @param packDecisions   store decision records packed ({@link PackedDecision}; the embedded
-     *                        store) rather than as their body's text (PostgreSQL, whose column is text)
+     * @param packDecisions   store decision records packed ({@link PackedDecision}) and every
+     *                        record's hash and previous hash as raw bytes (the embedded store),
+     *                        rather than as text (PostgreSQL, whose columns are text)
      */
     ChainAppender(AuditSigner signer, long checkpointEvery, boolean packDecisions) {
         if (checkpointEvery < 1) {
@@ -155,7 +158,8 @@ final class ChainAppender {
             seq++;
             String body = entry.body().close(seq);
             String next = ChainHash.of(digest, hash, body);
-            rows.add(new Row(tenantId, seq, entry, eventRowIds == null ? NO_EVENT_ROW : eventRowIds[i], body, hash, next));
+            rows.add(new Row(tenantId, seq, entry, eventRowIds == null ? NO_EVENT_ROW : eventRowIds[i], body, hash, next,
+                    packDecisions));
             hash = next;
         }
         INSERT_RECORDS.insert(c, rows);
@@ -228,8 +232,8 @@ final class ChainAppender {
         } else {
             ps.setString(o + 9, row.body());
         }
-        ps.setString(o + 10, row.prev());
-        ps.setString(o + 11, row.hash());
+        ChainHash.bind(ps, o + 10, row.prev(), row.rawHashes());
+        ChainHash.bind(ps, o + 11, row.hash(), row.rawHashes());
         if (row.eventRowId() == NO_EVENT_ROW) {
             ps.setNull(o + 12, Types.BIGINT);
         } else {
@@ -257,7 +261,7 @@ final class ChainAppender {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Head(rs.getLong(1), rs.getString(2), rs.getLong(3),
+                return Optional.of(new Head(rs.getLong(1), ChainHash.read(rs, 2), rs.getLong(3),
                         Instant.ofEpochMilli(rs.getLong(4)), Optional.ofNullable(rs.getString(5))));
             }
         }

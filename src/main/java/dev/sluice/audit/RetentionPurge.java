@@ -205,7 +205,7 @@ public final class RetentionPurge {
                 if (!rs.next()) {
                     throw new SQLException("audit record vanished during retention");
                 }
-                return rs.getString(1);
+                return ChainHash.read(rs, 1);
             }
         }
     }

@@ -43,6 +43,43 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
     }
 
     @Test
+    void hashesAreStoredAsRawBytes_readAsHex_textRowsStillVerify_andAnAlteredByteIsCaught() {
+        f.ingest(f.acme, f.purchase("o-1", "jane.doe@example.com", "+16505551212"));
+        f.ingest(f.acme, f.purchase("o-2", "other@example.com", "+16505559999"));
+        f.ingest(f.acme, f.purchase("o-3", "third@example.com", "+16505550000"));
+        String tenant = " FROM audit_records WHERE tenant_id = 'acme'";
+        long records = f.queryLong("SELECT count(*)" + tenant);
+        assertTrue(records >= 3, records + " records");
+        assertEquals(records, f.queryLong("SELECT count(*)" + tenant
+                + " AND typeof(hash) = 'blob' AND length(hash) = 32 AND typeof(prev_hash) = 'blob' AND length(prev_hash) = 32"));
+        List<StoredRecord> read = f.log.page("acme", AuditQuery.all(), 100);
+        for (StoredRecord r : read) {
+            assertTrue(r.hash().matches("[0-9a-f]{64}") && r.prevHash().matches("[0-9a-f]{64}"), r.toString());
+            assertEquals(r.hash(), ChainHash.of(r.prevHash(), r.body()));
+        }
+        assertEquals(ChainHash.GENESIS, read.getFirst().prevHash());
+        assertTrue(f.log.verify("acme").ok());
+
+        // A row with hex text (written before this layout, or by hand) reads and verifies the same.
+        long second = read.get(1).seq();
+        f.execute("UPDATE audit_records SET hash = lower(hex(hash)), prev_hash = lower(hex(prev_hash))"
+                + " WHERE tenant_id = 'acme' AND seq = " + second);
+        assertEquals("text", f.queryString("SELECT typeof(hash)" + tenant + " AND seq = " + second));
+        assertEquals(read, f.log.page("acme", AuditQuery.all(), 100));
+        assertTrue(f.log.verify("acme").ok());
+
+        // One byte of a stored hash changed: verification fails there or at the next link.
+        long last = read.getLast().seq();
+        f.execute("UPDATE audit_records SET hash = X'00' || substr(hash, 2) WHERE tenant_id = 'acme' AND seq = " + last
+                + " AND substr(hash, 1, 1) <> X'00'");
+        f.execute("UPDATE audit_records SET hash = X'01' || substr(hash, 2) WHERE tenant_id = 'acme' AND seq = " + last
+                + " AND substr(hash, 1, 1) = X'00'");
+        AuditLog.Verification v = f.log.verify("acme");
+        assertFalse(v.ok());
+        assertEquals(last, v.failure().get().seq(), v.toString());
+    }
+
+    @Test
     void decisionRecordsAreStoredPackedAndReadAsTheCanonicalBodyThatWasHashed() {
         f.ingest(f.acme, f.purchase("o-1", "jane.doe@example.com", "+16505551212"));
         String filter = " WHERE tenant_id = 'acme' AND kind = 'decision'";
