@@ -481,6 +481,14 @@ class ManifestsTest {
         }
     }
 
+    /** The container waits on sockets as measured with conf/jvm.options (platform poller threads). */
+    @Test
+    void bothOptionFilesUsePlatformPollerThreads() throws IOException {
+        for (Path options : List.of(K8S.resolve("jvm.options"), Path.of("conf/jvm.options"))) {
+            assertTrue(Pattern.compile("(?m)^-Djdk.pollerMode=1$").matcher(read(options)).find(), options.toString());
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     record Workload(Path overlay, Map<String, Object> doc) {
