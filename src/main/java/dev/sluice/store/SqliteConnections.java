@@ -120,6 +120,13 @@ final class SqliteConnections implements Connections {
         // inserts are kilobytes long) and runs SELECT last_insert_rowid() after it. Sluice never
         // asks for generated keys (it uses RETURNING), so that work is switched off.
         config.setGetGeneratedKeys(false);
+        // SQLite's own lock around every call on a connection is redundant here: the driver
+        // already synchronizes each native call on its connection (every NativeDB method but
+        // interrupt, which SQLite allows from any thread), and each connection is used under a
+        // lock of this class. Without it the single writer spent 18.3-18.8 us of CPU per event
+        // against 18.4-19.9 in four alternating rounds (StoreWriteBench, docs/benchmarks.md,
+        // session 21).
+        config.setOpenMode(org.sqlite.SQLiteOpenMode.NOMUTEX);
         if (forWriting) {
             config.setCacheSize(-WRITER_CACHE_KIB);
             // Deferred (the default), not IMMEDIATE: the driver re-issues BEGIN right after each
