@@ -34,9 +34,9 @@ final class ChainAppender {
             UPDATE audit_heads SET seq = ?, hash = ?, checkpoint_seq = ?, checkpoint_at = ? WHERE tenant_id = ?""";
     /**
      * One record to insert, its chain fields already computed; {@code eventRowId} is the events
-     * row a decision record was written with, or {@link #NO_EVENT_ROW}.
+     * row a decision record was written with, or {@link #NO_EVENT_ROW}; {@code rawHashes}, whether
+     * its hashes are stored as raw bytes (the embedded store, {@link ChainHash#bind}).
      */
-    /** One record's row; {@code rawHashes}: its hashes stored as raw bytes (the embedded store). */
     private record Row(String tenantId, long seq, Rendered rendered, long eventRowId, String body, String prev, String hash,
                        boolean rawHashes) {
     }
