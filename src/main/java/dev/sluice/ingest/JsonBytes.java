@@ -1,6 +1,8 @@
 package dev.sluice.ingest;
 
+import dev.sluice.privacy.HashedIdentity;
 import dev.sluice.privacy.PayloadFormat;
+import dev.sluice.privacy.PiiField;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -139,13 +141,32 @@ public final class JsonBytes {
         separate();
         ensure(PayloadFormat.STORED_DIGEST_LENGTH + 2);
         if (PayloadFormat.writeDigest(value, buf, pos + 1)) {
-            buf[pos] = '"';
-            buf[pos + 1 + PayloadFormat.STORED_DIGEST_LENGTH] = '"';
-            pos += PayloadFormat.STORED_DIGEST_LENGTH + 2;
+            closeStoredDigest();
         } else {
             quoted(PayloadFormat.hashed(value));
         }
         return this;
+    }
+
+    /** {@link #hashed(String)} of the identity's value of {@code field}, from its digest's bytes where it has them. */
+    JsonBytes hashed(HashedIdentity identity, PiiField field) {
+        separate();
+        ensure(PayloadFormat.STORED_DIGEST_LENGTH + 2 + PayloadFormat.DIGEST_BYTES);
+        // The bytes go past the stored form's end first, then become its base64url.
+        int scratch = pos + PayloadFormat.STORED_DIGEST_LENGTH + 2;
+        if (identity.copyDigest(field, buf, scratch)) {
+            PayloadFormat.writeDigest(buf, scratch, buf, pos + 1);
+            closeStoredDigest();
+        } else {
+            quoted(PayloadFormat.hashed(identity.hash(field)));
+        }
+        return this;
+    }
+
+    private void closeStoredDigest() {
+        buf[pos] = '"';
+        buf[pos + 1 + PayloadFormat.STORED_DIGEST_LENGTH] = '"';
+        pos += PayloadFormat.STORED_DIGEST_LENGTH + 2;
     }
 
     /**
@@ -157,12 +178,29 @@ public final class JsonBytes {
     JsonBytes rawHashed(String value) {
         separate();
         ensure(PayloadFormat.RAW_DIGEST_LENGTH);
+        rawOrQuoted(value);
+        return this;
+    }
+
+    /** {@link #rawHashed(String)} of the identity's value of {@code field}, its digest's bytes copied where it has them. */
+    JsonBytes rawHashed(HashedIdentity identity, PiiField field) {
+        separate();
+        ensure(PayloadFormat.RAW_DIGEST_LENGTH);
+        if (identity.copyDigest(field, buf, pos + 1)) {
+            buf[pos] = PayloadFormat.RAW_DIGEST;
+            pos += PayloadFormat.RAW_DIGEST_LENGTH;
+        } else {
+            rawOrQuoted(identity.hash(field));
+        }
+        return this;
+    }
+
+    private void rawOrQuoted(String value) {
         if (PayloadFormat.writeRawDigest(value, buf, pos)) {
             pos += PayloadFormat.RAW_DIGEST_LENGTH;
         } else {
             quoted(PayloadFormat.hashed(value));
         }
-        return this;
     }
 
     public JsonBytes stringField(Name name, String value) {

@@ -174,26 +174,23 @@ final class PayloadWriter {
     /** The destination's user data: its hashes (digests raw, or quoted), then its plain values. */
     private static void userData(JsonBytes g, HashedIdentity identity, boolean rawDigests) {
         g.field(HASHED).startObject();
-        // Field order (PiiField's), looked up rather than iterated: the maps are EnumMaps behind
-        // an unmodifiable view, whose iterator allocates a wrapped entry per field.
-        Map<PiiField, String> hashed = identity.hashed();
+        // Field order (PiiField's), by ordinal: the identity keeps its values in arrays, and the
+        // digests ingest made as bytes, which are copied rather than parsed from hex.
         for (PiiField field : FIELDS) {
-            String digest = hashed.get(field);
-            if (digest != null) {
+            if (identity.hashes(field)) {
                 g.field(FIELD_NAME[field.ordinal()]);
                 if (rawDigests) {
-                    g.rawHashed(digest);
+                    g.rawHashed(identity, field);
                 } else {
-                    g.hashed(digest);
+                    g.hashed(identity, field);
                 }
             }
         }
         g.endObject();
-        Map<PiiField, String> plain = identity.plain();
-        if (!plain.isEmpty()) {
+        if (identity.hasPlain()) {
             g.field(PLAIN).startObject();
             for (PiiField field : FIELDS) {
-                String value = plain.get(field);
+                String value = identity.plain(field);
                 if (value != null) {
                     g.stringField(FIELD_NAME[field.ordinal()], value);
                 }

@@ -88,23 +88,21 @@ public final class IdentityHasher {
     }
 
     private static HashedIdentity identity(HashingProfile profile, RenderedValues values) {
-        Map<PiiField, String> hashed = new EnumMap<>(PiiField.class);
-        Map<PiiField, String> plain = new EnumMap<>(PiiField.class);
+        String[] hex = new String[FIELDS.length];
+        byte[][] raw = new byte[FIELDS.length][];
+        String[] plain = new String[FIELDS.length];
         for (ProfileRules.Rule rule : ProfileRules.of(profile)) {
+            int i = rule.field().ordinal();
             if (rule.plain()) {
                 // A digest cannot stand in for a value the platform needs in plain text.
-                putIfPresent(plain, rule.field(), values.plain(rule.field(), rule.form()));
+                plain[i] = values.plain(rule.field(), rule.form());
             } else {
-                putIfPresent(hashed, rule.field(), values.hash(rule.field(), rule.form()));
+                // Ingest's own digest as bytes; a merchant's digest as the hex it came in.
+                raw[i] = values.digest(rule.field(), rule.form());
+                hex[i] = raw[i] == null ? values.hash(rule.field(), rule.form()) : null;
             }
         }
-        return new HashedIdentity(hashed, plain);
-    }
-
-    private static void putIfPresent(Map<PiiField, String> map, PiiField field, String value) {
-        if (value != null) {
-            map.put(field, value);
-        }
+        return HashedIdentity.of(hex, raw, plain);
     }
 
     /** The value without surrounding whitespace, or null when it is absent or blank. */

@@ -192,6 +192,8 @@ public final class PayloadFormat {
 
     /** Length of a digest's stored form: 32 bytes in base64url without padding. */
     public static final int STORED_DIGEST_LENGTH = 43;
+    /** Length of a SHA-256 digest in bytes. */
+    public static final int DIGEST_BYTES = 32;
     private static final byte[] B64_ALPHABET =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -232,6 +234,27 @@ public final class PayloadFormat {
         out[o + 2] = B64_ALPHABET[bits << 2 & 0x3f];
         // A non-digit nibble is -1, which makes its byte negative (the sign bit survives the shift).
         return bad >= 0;
+    }
+
+    /**
+     * {@link #writeDigest(String, byte[], int)} for a digest given as its {@link #DIGEST_BYTES}
+     * bytes at {@code in[from..from+32)}. {@code in} and {@code out} may be the same array when
+     * the bytes lie at or after {@code offset + STORED_DIGEST_LENGTH}, past what is written.
+     */
+    public static void writeDigest(byte[] in, int from, byte[] out, int offset) {
+        int o = offset;
+        for (int i = from; i < from + 30; i += 3) {
+            int bits = (in[i] & 0xff) << 16 | (in[i + 1] & 0xff) << 8 | (in[i + 2] & 0xff);
+            out[o] = B64_ALPHABET[bits >>> 18];
+            out[o + 1] = B64_ALPHABET[bits >>> 12 & 0x3f];
+            out[o + 2] = B64_ALPHABET[bits >>> 6 & 0x3f];
+            out[o + 3] = B64_ALPHABET[bits & 0x3f];
+            o += 4;
+        }
+        int bits = (in[from + 30] & 0xff) << 8 | (in[from + 31] & 0xff);
+        out[o] = B64_ALPHABET[bits >>> 10];
+        out[o + 1] = B64_ALPHABET[bits >>> 4 & 0x3f];
+        out[o + 2] = B64_ALPHABET[bits << 2 & 0x3f];
     }
 
     /** The version 1 form of a stored payload of version 1 or 2; an unknown version or member is an error. */

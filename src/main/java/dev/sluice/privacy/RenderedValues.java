@@ -44,6 +44,7 @@ final class RenderedValues {
     private final Canonical[] parsed;
     private final String[] rendered = new String[SLOT_COUNT];
     private final String[] hashed = new String[SLOT_COUNT];
+    private final byte[][] digests = new byte[SLOT_COUNT][];
     private final Sha256 sha = new Sha256();
 
     /** @param parsed values indexed by {@link PiiField#ordinal()}, null where absent or invalid */
@@ -75,10 +76,33 @@ final class RenderedValues {
         }
         String hex = hashed[slot];
         if (hex == null) {
-            hex = sha.hex(render(value, slot, form));
+            hex = Sha256.hex(digest(value, slot, form));
             hashed[slot] = hex;
         }
         return hex;
+    }
+
+    /**
+     * The SHA-256 digest of the value in the given shape as its 32 bytes (shared: not to be
+     * modified), or null when the value is absent or the merchant's own digest, which only
+     * {@link #hash} gives. Writing a payload's digests from these skips their hex both ways.
+     */
+    byte[] digest(PiiField field, Form form) {
+        Canonical value = parsed[field.ordinal()];
+        if (value == null || value instanceof Canonical.Prehashed) {
+            return null;
+        }
+        int slot = slot(field, form);
+        return slot < 0 ? sha.digest(value.render(form)) : digest(value, slot, form);
+    }
+
+    private byte[] digest(Canonical value, int slot, Form form) {
+        byte[] digest = digests[slot];
+        if (digest == null) {
+            digest = sha.digest(render(value, slot, form));
+            digests[slot] = digest;
+        }
+        return digest;
     }
 
     private String render(Canonical value, int slot, Form form) {

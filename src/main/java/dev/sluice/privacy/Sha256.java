@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * SHA-256 as lowercase hex, for one event at a time. A session clones the JDK digest (whose
+ * SHA-256 as raw bytes or lowercase hex, for one event at a time. A session clones the JDK digest (whose
  * compression function is a HotSpot intrinsic) once instead of looking the algorithm up per
  * value, and hashes each distinct string once: most platforms share the same email and name.
  * Not thread-safe; one session per {@code hash} call.
@@ -21,20 +21,33 @@ final class Sha256 {
     private static final HexFormat HEX = HexFormat.of();
 
     private final MessageDigest digest = newDigest();
-    private final Map<String, String> memo = new HashMap<>();
+    private final Map<String, byte[]> memo = new HashMap<>();
 
     /** Lowercase hex SHA-256 of the UTF-8 bytes of a non-empty string. */
     String hex(String normalized) {
+        return HEX.formatHex(digest(normalized));
+    }
+
+    /**
+     * The 32 bytes of SHA-256 of the UTF-8 bytes of a non-empty string: shared with every later
+     * call for an equal string, so callers must not modify them.
+     */
+    byte[] digest(String normalized) {
         if (normalized.isEmpty()) {
             // Parsing guarantees non-empty values; reaching this is a bug, not bad input.
             throw new IllegalStateException("refusing to hash an empty string");
         }
-        String cached = memo.get(normalized);
+        byte[] cached = memo.get(normalized);
         if (cached == null) {
-            cached = HEX.formatHex(digest.digest(normalized.getBytes(StandardCharsets.UTF_8)));
+            cached = digest.digest(normalized.getBytes(StandardCharsets.UTF_8));
             memo.put(normalized, cached);
         }
         return cached;
+    }
+
+    /** Lowercase hex of a digest. */
+    static String hex(byte[] digest) {
+        return HEX.formatHex(digest);
     }
 
     /** A one-off hash, for tests and tools. */

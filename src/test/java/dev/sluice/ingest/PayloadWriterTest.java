@@ -16,9 +16,13 @@ import dev.sluice.event.EventParser;
 import dev.sluice.event.ParsedBody;
 import dev.sluice.event.ParsedEvent;
 import dev.sluice.event.ParserLimits;
+import dev.sluice.privacy.Hashed;
 import dev.sluice.privacy.HashedIdentity;
+import dev.sluice.privacy.HashingProfile;
+import dev.sluice.privacy.IdentityHasher;
 import dev.sluice.privacy.PayloadFormat;
 import dev.sluice.privacy.PayloadParts;
+import dev.sluice.privacy.PersonalData;
 import dev.sluice.privacy.PiiField;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +33,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -286,6 +291,60 @@ final class PayloadWriterTest {
         assertEquals(false, layout.shareable(), "a stripped copy holds no client IP or user agent");
         assertThrows(IllegalArgumentException.class, () -> writer.renderOwn(new JsonBytes(16), identity(),
                 decision(Decision.LIMITED, Restrictions.NOTHING), new PayloadWriter.Layout()));
+    }
+
+    /**
+     * Ingest's identities keep the digests they made as bytes, which the writer copies (quoted
+     * payloads as base64url, own parts raw); an identity holding the same values as hex must give
+     * the same bytes, in every platform's identity, a merchant's own digest among them.
+     */
+    @Test
+    void digestsKeptAsBytesRenderExactlyAsTheirHex() {
+        Map<PiiField, String> person = new EnumMap<>(PiiField.class);
+        person.put(PiiField.EMAIL, " Jane.Doe@Example.com ");
+        person.put(PiiField.PHONE, "+1 (415) 555-0123");
+        person.put(PiiField.FIRST_NAME, "Jane");
+        person.put(PiiField.LAST_NAME, "Doe");
+        person.put(PiiField.CITY, "San Francisco");
+        person.put(PiiField.STATE, "California");
+        person.put(PiiField.ZIP, "94103-1234");
+        person.put(PiiField.COUNTRY, "US");
+        person.put(PiiField.DATE_OF_BIRTH, "1990-02-01");
+        person.put(PiiField.GENDER, "female");
+        person.put(PiiField.EXTERNAL_ID, "9".repeat(63) + "A"); // a merchant's digest: only its hex is kept
+        Hashed hashed = IdentityHasher.create().hash(new PersonalData(person, "US"), EnumSet.allOf(HashingProfile.class));
+        assertTrue(hashed.ok(), hashed.errors().toString());
+        Event event = event(FULL);
+        ConsentDecision allow = decision(Decision.ALLOW, Restrictions.NONE);
+        int copied = 0;
+        for (HashedIdentity fromBytes : hashed.identities().values()) {
+            HashedIdentity fromHex = new HashedIdentity(fromBytes.hashed(), fromBytes.plain());
+            for (PiiField field : PiiField.values()) {
+                byte[] digest = new byte[PayloadFormat.DIGEST_BYTES];
+                if (fromBytes.copyDigest(field, digest, 0)) {
+                    copied++;
+                    assertEquals(HexFormat.of().formatHex(digest), fromBytes.hash(field), field.jsonName());
+                }
+                assertEquals(false, fromHex.copyDigest(field, digest, 0), "an identity from maps has only hex");
+            }
+            assertEquals(false, fromBytes.copyDigest(PiiField.EXTERNAL_ID, new byte[32], 0), "the merchant's digest");
+            assertEquals(fromHex, fromBytes);
+            for (boolean raw : new boolean[] {false, true}) {
+                assertArrayEquals(rendered(event, fromHex, allow, raw), rendered(event, fromBytes, allow, raw));
+            }
+            JsonBytes a = new JsonBytes(16);
+            JsonBytes b = new JsonBytes(16);
+            writer.renderOwn(a, fromHex, allow, new PayloadWriter.Layout());
+            writer.renderOwn(b, fromBytes, allow, new PayloadWriter.Layout());
+            assertArrayEquals(java.util.Arrays.copyOf(a.buffer(), a.length()), java.util.Arrays.copyOf(b.buffer(), b.length()));
+        }
+        assertTrue(copied > 40, "digests copied as bytes: " + copied);
+    }
+
+    private byte[] rendered(Event event, HashedIdentity identity, ConsentDecision decision, boolean rawDigests) {
+        JsonBytes g = new JsonBytes(64);
+        writer.render(g, event, identity, decision, new PayloadWriter.Layout(), rawDigests);
+        return java.util.Arrays.copyOf(g.buffer(), g.length());
     }
 
     static Event event(String json) {
