@@ -43,15 +43,22 @@ final class AuditCompanions implements CompanionSource {
                 new AuditEntry.Decided(admitted.receivedAt(), admitted.event().eventId(), admitted.event().eventName(),
                         decided, admitted.consent().seen(), admitted.consent().jurisdiction(), policyVersion,
                         policySha256), packDecisions);
-        // The digests ingest made while hashing: the identifiers are not parsed again.
-        List<String> keys = SubjectKeys.ofDigests(admitted.crypto(), admitted.subjectDigests());
         List<Companion> out = new ArrayList<>(2);
         if (record != null) {
             out.add(new Decisions(decisions, record));
         }
-        if (!keys.isEmpty()) {
-            // The embedded store's row holds the keys raw, packed here rather than on its writer.
-            out.add(new Subjects(subjects, keys, packDecisions ? SubjectsKind.packed(keys) : null, admitted.receivedAt()));
+        // The digests ingest made while hashing: the identifiers are not parsed again. The
+        // embedded store's row holds the keys raw, made so here rather than on its writer.
+        if (packDecisions) {
+            byte[] packed = SubjectKeys.packedOfDigests(admitted.crypto(), admitted.subjectDigests());
+            if (packed.length > 0) {
+                out.add(new Subjects(subjects, null, packed, admitted.receivedAt()));
+            }
+        } else {
+            List<String> keys = SubjectKeys.ofDigests(admitted.crypto(), admitted.subjectDigests());
+            if (!keys.isEmpty()) {
+                out.add(new Subjects(subjects, keys, null, admitted.receivedAt()));
+            }
         }
         return out;
     }
@@ -59,11 +66,26 @@ final class AuditCompanions implements CompanionSource {
     private record Decisions(DecisionsKind kind, ChainAppender.Rendered record) implements Companion {
     }
 
-    /** Peppered keys only; still personal data in law, so it never prints them. */
+    /**
+     * Peppered keys only, as hex ({@code keys}) or packed raw ({@code packed}, the embedded
+     * store's row); still personal data in law, so it never prints them.
+     */
     private record Subjects(SubjectsKind kind, List<String> keys, byte[] packed, Instant receivedAt) implements Companion {
+        /** The keys as hex, made from the packed bytes when only those are held. */
+        List<String> hexKeys() {
+            if (keys != null) {
+                return keys;
+            }
+            List<String> hex = new ArrayList<>(packed.length / RAW_KEY_BYTES);
+            for (int i = 0; i < packed.length; i += RAW_KEY_BYTES) {
+                hex.add(java.util.HexFormat.of().formatHex(packed, i, i + RAW_KEY_BYTES));
+            }
+            return hex;
+        }
+
         @Override
         public String toString() {
-            return "Subjects[" + keys.size() + " keys]";
+            return "Subjects[" + (keys != null ? keys.size() : packed.length / RAW_KEY_BYTES) + " keys]";
         }
     }
 
@@ -159,11 +181,11 @@ final class AuditCompanions implements CompanionSource {
             for (Companion.Placed p : placed) {
                 Subjects s = (Subjects) p.companion();
                 if (embedded) {
-                    rows.add(new Row(p.event().tenantId(), null, s.packed() != null ? s.packed() : packed(s.keys()),
+                    rows.add(new Row(p.event().tenantId(), null, s.packed() != null ? s.packed() : packed(s.hexKeys()),
                             p.eventRowId(), s.receivedAt().toEpochMilli()));
                     continue;
                 }
-                for (String key : s.keys()) {
+                for (String key : s.hexKeys()) {
                     rows.add(new Row(p.event().tenantId(), key, null, p.eventRowId(), s.receivedAt().toEpochMilli()));
                 }
             }

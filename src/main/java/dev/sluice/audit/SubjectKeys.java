@@ -4,6 +4,8 @@ import dev.sluice.privacy.PiiField;
 import dev.sluice.privacy.SubjectDigests;
 import dev.sluice.privacy.TenantCrypto;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +47,48 @@ final class SubjectKeys {
             }
         }
         return List.copyOf(keys);
+    }
+
+    /**
+     * {@link #ofDigests}'s keys as their bytes, {@link AuditCompanions#RAW_KEY_BYTES} each, one after
+     * the other in the same order (bytes compared unsigned sort as their hex does), without
+     * duplicates: the embedded store's row. The keys are never made hex, nor their input a string.
+     */
+    static byte[] packedOfDigests(TenantCrypto crypto, Map<PiiField, List<String>> digests) {
+        byte[][] keys = new byte[8][];
+        int count = 0;
+        for (PiiField field : FIELDS) {
+            List<String> ofField = digests.get(field);
+            if (ofField == null) {
+                continue;
+            }
+            byte[] name = field.jsonName().getBytes(StandardCharsets.US_ASCII);
+            for (String digest : ofField) {
+                // field + ":" + digest, as customerKey(String) would encode it
+                byte[] input = Arrays.copyOf(name, name.length + 1 + digest.length());
+                input[name.length] = ':';
+                byte[] utf8 = digest.getBytes(StandardCharsets.UTF_8);
+                if (utf8.length != digest.length()) {
+                    input = Arrays.copyOf(input, name.length + 1 + utf8.length);
+                }
+                System.arraycopy(utf8, 0, input, name.length + 1, utf8.length);
+                if (count == keys.length) {
+                    keys = Arrays.copyOf(keys, count * 2);
+                }
+                keys[count++] = crypto.customerKey(input);
+            }
+        }
+        Arrays.sort(keys, 0, count, Arrays::compareUnsigned);
+        byte[] out = new byte[count * AuditCompanions.RAW_KEY_BYTES];
+        int length = 0;
+        for (int i = 0; i < count; i++) {
+            if (i > 0 && Arrays.equals(keys[i], keys[i - 1])) {
+                continue;
+            }
+            System.arraycopy(keys[i], 0, out, length, AuditCompanions.RAW_KEY_BYTES);
+            length += AuditCompanions.RAW_KEY_BYTES;
+        }
+        return length == out.length ? out : Arrays.copyOf(out, length);
     }
 
     static Map<PiiField, String> present(Optional<String> email, Optional<String> phone, Optional<String> externalId) {

@@ -158,6 +158,15 @@ public final class TenantCrypto {
      */
     public String customerKey(String normalizedIdentifier) {
         Objects.requireNonNull(normalizedIdentifier, "normalizedIdentifier");
+        return HexFormat.of().formatHex(customerKey(normalizedIdentifier.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * {@link #customerKey(String)} as its 32 bytes, of an identifier given as its UTF-8 bytes:
+     * the hex of this is that key.
+     */
+    public byte[] customerKey(byte[] normalizedIdentifierUtf8) {
+        Objects.requireNonNull(normalizedIdentifierUtf8, "normalizedIdentifierUtf8");
         Mac mac = peppers.poll();
         if (mac == null) {
             try {
@@ -167,7 +176,7 @@ public final class TenantCrypto {
             }
         }
         // doFinal resets the Mac to its keyed initial state, so it can be used again.
-        String key = HexFormat.of().formatHex(mac.doFinal(normalizedIdentifier.getBytes(StandardCharsets.UTF_8)));
+        byte[] key = mac.doFinal(normalizedIdentifierUtf8);
         peppers.offer(mac);
         return key;
     }
