@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides, per event and destination, what the shopper's consent allows: ALLOW, LIMITED or DENY,
@@ -32,7 +33,23 @@ public final class ConsentEngine {
     /** Rule id of the fail-closed decision for a destination type the policy does not name. */
     static final String UNKNOWN_TYPE_RULE = "sluice.unknown-destination-type";
 
+    /**
+     * Evaluations without a TC string, by their inputs: how many are kept before the memo starts
+     * over. Without a TC string an event's inputs are a few consent-mode flags, GPC, a US privacy
+     * string, country and state, so a shop's traffic repeats a small set of them; evaluating them
+     * again was about a tenth of an event's request-thread time (docs/benchmarks.md, session 22).
+     * A TC string is different for every person and consent given, so those are evaluated each
+     * time and never kept.
+     */
+    static final int MEMO_LIMIT = 512;
+
     private final ConsentPolicy policy;
+    private final ConcurrentHashMap<MemoKey, Evaluation> memo = new ConcurrentHashMap<>();
+
+    /** Everything an evaluation depends on besides the policy. */
+    private record MemoKey(ConsentSignals signals, Optional<String> country, Optional<String> region,
+                           boolean secGpcHeader, List<DestinationRef> destinations) {
+    }
 
     public ConsentEngine(ConsentPolicy policy) {
         this.policy = policy;
@@ -55,6 +72,31 @@ public final class ConsentEngine {
      */
     public Evaluation evaluate(ConsentSignals signals, Optional<String> country, Optional<String> region,
                                boolean secGpcHeader, List<DestinationRef> destinations) {
+        if (signals.tcf().isPresent()) {
+            return evaluateNow(signals, country, region, secGpcHeader, destinations);
+        }
+        // Evaluations are immutable and a pure function of these inputs (class comment), so an
+        // equal evaluation made earlier is the answer.
+        Evaluation known = memo.get(new MemoKey(signals, country, region, secGpcHeader, destinations));
+        if (known != null) {
+            return known;
+        }
+        Evaluation evaluation = evaluateNow(signals, country, region, secGpcHeader, destinations);
+        if (memo.size() >= MEMO_LIMIT) {
+            memo.clear();
+        }
+        // The caller's list may change later; the key keeps a copy.
+        memo.put(new MemoKey(signals, country, region, secGpcHeader, List.copyOf(destinations)), evaluation);
+        return evaluation;
+    }
+
+    /** How many evaluations the memo holds (for tests). */
+    int memoSize() {
+        return memo.size();
+    }
+
+    private Evaluation evaluateNow(ConsentSignals signals, Optional<String> country, Optional<String> region,
+                                   boolean secGpcHeader, List<DestinationRef> destinations) {
         Jurisdiction where = policy.jurisdiction(country, region);
         List<String> problems = new ArrayList<>();
         Optional<TcfFacts> tcf = Optional.empty();

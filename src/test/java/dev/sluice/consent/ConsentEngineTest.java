@@ -34,6 +34,55 @@ class ConsentEngineTest {
         }
     }
 
+    /**
+     * Evaluations without a TC string are remembered by their inputs: every input must be part of
+     * what they are remembered by, so a memoizing engine answers every combination as an engine
+     * seeing it first does, and again alike; with a TC string nothing is kept; the memo is bounded.
+     */
+    @Test
+    void rememberedEvaluationsAnswerEveryInputAsAFreshEngineDoes() {
+        ConsentEngine memoizing = new ConsentEngine(DecisionMatrixTest.SHIPPED);
+        List<String> signalSets = List.of("none", "ad_user_data=granted", "ad_user_data=denied", "gpc=true",
+                "us_privacy=1YYN", "ad_user_data=granted;ad_personalization=denied", "ad_storage=denied;gpc=false");
+        List<Optional<String>> countries = List.of(Optional.of("US"), Optional.of("DE"), Optional.empty());
+        List<Optional<String>> regions = List.of(Optional.of("CA"), Optional.empty());
+        List<List<DestinationRef>> destinationSets = List.of(DecisionMatrixTest.ALL,
+                List.of(DecisionMatrixTest.ALL.getFirst()), List.of(DecisionMatrixTest.ALL.getLast()));
+        int cases = 0;
+        for (int round = 0; round < 2; round++) {
+            for (String set : signalSets) {
+                ConsentSignals signals = Signals.parse(set).consent();
+                for (Optional<String> country : countries) {
+                    for (Optional<String> region : regions) {
+                        for (boolean header : new boolean[] {false, true}) {
+                            for (List<DestinationRef> destinations : destinationSets) {
+                                Evaluation fresh = new ConsentEngine(DecisionMatrixTest.SHIPPED)
+                                        .evaluate(signals, country, region, header, destinations);
+                                assertEquals(fresh, memoizing.evaluate(signals, country, region, header,
+                                        new ArrayList<>(destinations)), set + " " + country + region + header);
+                                cases++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(cases / 2, memoizing.memoSize(), "each distinct input once");
+        ConsentSignals tcf = Signals.parse("ad_user_data=granted;tcf=google").consent();
+        Evaluation first = memoizing.evaluate(tcf, Optional.of("DE"), Optional.empty(), false, DecisionMatrixTest.ALL);
+        assertEquals(first, memoizing.evaluate(tcf, Optional.of("DE"), Optional.empty(), false, DecisionMatrixTest.ALL));
+        assertEquals(cases / 2, memoizing.memoSize(), "evaluations with a TC string are not kept");
+        for (int i = 0; i <= ConsentEngine.MEMO_LIMIT; i++) {
+            memoizing.evaluate(signals("us_privacy=1Y" + (char) ('A' + i % 26) + (char) ('A' + i / 26)),
+                    Optional.of("US"), Optional.empty(), false, DecisionMatrixTest.ALL);
+        }
+        assertTrue(memoizing.memoSize() <= ConsentEngine.MEMO_LIMIT, "bounded: " + memoizing.memoSize());
+    }
+
+    private static ConsentSignals signals(String set) {
+        return Signals.parse(set).consent();
+    }
+
     @Test
     void eachDecisionDependsOnlyOnItsOwnDestination() {
         Signals signals = Signals.parse("gpc=true");
