@@ -201,8 +201,11 @@ final class ChainAppender {
     /** {@link #render(String, AuditEntry)}, with a decision record's packed form when {@code pack}. */
     static Rendered render(String tenantId, AuditEntry entry, boolean pack) {
         if (entry instanceof AuditEntry.Decided d) {
-            // One per accepted event: written straight, no value tree.
-            return new Rendered(entry, DecisionBody.open(tenantId, d), Columns.of(entry), pack ? PackedDecision.pack(d) : null);
+            // One per accepted event: written straight, no value tree, around the parts it shares
+            // with the records of the same consent evaluation, rendered once.
+            DecisionFragments shared = DecisionFragments.of(d, true);
+            return new Rendered(entry, DecisionBody.open(tenantId, d, shared), shared.columns(d.eventId()),
+                    pack ? PackedDecision.pack(d, shared.packed()) : null);
         }
         return new Rendered(entry, fromTree(tenantId, entry), Columns.of(entry), null);
     }

@@ -32,28 +32,55 @@ final class DecisionBody {
 
     /** The record's body with its sequence number left open, as {@link ChainAppender#render} needs it. */
     static CanonicalJson.OpenObject open(String tenantId, AuditEntry.Decided d) {
-        StringBuilder head = new StringBuilder(640).append("{\"decisions\":[");
-        List<ConsentDecision> decisions = d.decisions();
-        for (int i = 0; i < decisions.size(); i++) {
-            if (i > 0) {
-                head.append(',');
-            }
-            decision(head, decisions.get(i));
-        }
-        head.append(']');
+        return open(tenantId, d, DecisionFragments.of(d, false));
+    }
+
+    /**
+     * {@link #open(String, AuditEntry.Decided)} from the parts the record shares with every other
+     * record of its consent evaluation, rendered once ({@link DecisionFragments}): only the event's
+     * id, name, tenant and time are written here.
+     */
+    static CanonicalJson.OpenObject open(String tenantId, AuditEntry.Decided d, DecisionFragments shared) {
+        StringBuilder head = new StringBuilder(shared.decisionsJson().length() + shared.headRest().length() + 128)
+                .append("{\"decisions\":[").append(shared.decisionsJson()).append(']');
         member(head, "event_id", d.eventId());
         member(head, "event_name", d.eventName());
-        member(head, "jurisdiction", d.jurisdiction());
-        head.append(",\"kind\":\"decision\"");
-        member(head, "policy_sha256", d.policySha256());
-        member(head, "policy_version", d.policyVersion());
-        head.append(",\"seq\":");
+        head.append(shared.headRest());
 
-        StringBuilder tail = new StringBuilder(256).append(",\"signals\":");
-        signals(tail, d.seen());
+        StringBuilder tail = new StringBuilder(shared.signalsJson().length() + 64).append(",\"signals\":")
+                .append(shared.signalsJson());
         member(tail, "tenant", tenantId);
         tail.append(",\"time\":").append(d.at().toEpochMilli()).append('}');
         return new CanonicalJson.OpenObject(head.toString(), tail.toString());
+    }
+
+    /** The members of the record's {@code decisions} array, without the brackets. */
+    static String decisionsJson(List<ConsentDecision> decisions) {
+        StringBuilder out = new StringBuilder(160 * decisions.size());
+        for (int i = 0; i < decisions.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            decision(out, decisions.get(i));
+        }
+        return out.toString();
+    }
+
+    /** The members between {@code event_name} and the open {@code seq}, up to and including {@code "seq":}. */
+    static String headRest(AuditEntry.Decided d) {
+        StringBuilder out = new StringBuilder(160);
+        member(out, "jurisdiction", d.jurisdiction());
+        out.append(",\"kind\":\"decision\"");
+        member(out, "policy_sha256", d.policySha256());
+        member(out, "policy_version", d.policyVersion());
+        return out.append(",\"seq\":").toString();
+    }
+
+    /** The {@code signals} member's value. */
+    static String signalsJson(SignalsSeen seen) {
+        StringBuilder out = new StringBuilder(160);
+        signals(out, seen);
+        return out.toString();
     }
 
     private static void decision(StringBuilder out, ConsentDecision c) {

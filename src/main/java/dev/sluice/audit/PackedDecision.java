@@ -61,6 +61,34 @@ final class PackedDecision {
 
     /** The record's packed form, or null when it cannot be packed losslessly. */
     static byte[] pack(AuditEntry.Decided d) {
+        return pack(d, shared(d));
+    }
+
+    /**
+     * {@link #pack} from {@link #shared}'s result for a record of the same decisions, signals,
+     * jurisdiction and policy: only the event name is written anew.
+     */
+    static byte[] pack(AuditEntry.Decided d, byte[] shared) {
+        if (shared == null) {
+            return null;
+        }
+        Out out = new Out();
+        out.write(MARKER);
+        out.write(shared[0]);
+        if (!out.text(d.eventName())) {
+            return null;
+        }
+        out.write(shared, 1, shared.length - 1);
+        return out.toByteArray();
+    }
+
+    /**
+     * What a packed record holds besides its marker and event name: its flags byte, then every
+     * member after the event name. It depends only on the decisions, signals, jurisdiction and
+     * policy, which every event of one consent evaluation shares ({@code DecisionFragments}); null
+     * when the record cannot be packed.
+     */
+    static byte[] shared(AuditEntry.Decided d) {
         Out out = new Out();
         SignalsSeen seen = d.seen();
         boolean rawSha = isLowerHexDigest(d.policySha256());
@@ -68,9 +96,8 @@ final class PackedDecision {
                 | (seen.optOut().isPresent() ? OPT_OUT_PRESENT : 0) | (seen.optOut().orElse(false) ? OPT_OUT_TRUE : 0)
                 | (seen.tcf().isPresent() ? TCF_PRESENT : 0) | (seen.usPrivacy().isPresent() ? US_PRIVACY_PRESENT : 0)
                 | (rawSha ? POLICY_SHA_RAW : 0);
-        out.write(MARKER);
         out.write(flags);
-        boolean ok = out.text(d.eventName()) && out.text(d.jurisdiction());
+        boolean ok = out.text(d.jurisdiction());
         if (rawSha) {
             out.write(java.util.HexFormat.of().parseHex(d.policySha256()), 0, 32);
         } else {

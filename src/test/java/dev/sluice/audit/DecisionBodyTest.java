@@ -47,6 +47,43 @@ class DecisionBodyTest {
         }
     }
 
+    /**
+     * Records rendered for the ingest path reuse the parts of earlier records of the same
+     * evaluation ({@link DecisionFragments}): whatever was kept, each record's body, columns and
+     * packed form must be what rendering it alone gives. Records here share decisions and signals
+     * at random, and differ in event, tenant, time, jurisdiction or policy.
+     */
+    @Test
+    void recordsThatShareAnEvaluationRenderAsEachAloneDoes() {
+        Random random = new Random(20261130L);
+        List<AuditEntry.Decided> pool = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            pool.add(decided(random));
+        }
+        int sharing = 0;
+        for (int i = 0; i < 4_000; i++) {
+            AuditEntry.Decided a = pool.get(random.nextInt(pool.size()));
+            AuditEntry.Decided b = pool.get(random.nextInt(pool.size()));
+            // decisions of one, signals of one (perhaps the other), the rest this record's own
+            AuditEntry.Decided entry = new AuditEntry.Decided(Instant.ofEpochMilli(random.nextLong(0, 1L << 50)),
+                    nullable(random), nullable(random), a.decisions(), random.nextBoolean() ? a.seen() : b.seen(),
+                    random.nextBoolean() ? a.jurisdiction() : nullable(random),
+                    random.nextBoolean() ? a.policyVersion() : nullable(random),
+                    random.nextBoolean() ? a.policySha256() : "ab".repeat(32));
+            sharing += entry.seen() == a.seen() ? 1 : 0;
+            String tenant = random.nextBoolean() ? "acme" : text(random);
+            ChainAppender.Rendered rendered = ChainAppender.render(tenant, entry, true);
+            CanonicalJson.OpenObject expected = ChainAppender.fromTree(tenant, entry);
+            assertEquals(expected.head(), rendered.body().head(), "record " + i);
+            assertEquals(expected.tail(), rendered.body().tail(), "record " + i);
+            assertEquals(ChainAppender.Columns.of(entry), rendered.columns(), "record " + i);
+            byte[] alone = PackedDecision.pack(entry);
+            assertEquals(alone == null ? null : java.util.HexFormat.of().formatHex(alone),
+                    rendered.packed() == null ? null : java.util.HexFormat.of().formatHex(rendered.packed()), "record " + i);
+        }
+        assertEquals(true, sharing > 1_000, "records sharing an evaluation: " + sharing);
+    }
+
     @Test
     void renderingADecisionUsesTheStraightWriterAndOtherKindsTheTree() {
         AuditEntry.PolicyChanged policy = new AuditEntry.PolicyChanged(Instant.ofEpochMilli(5), "v1", "ab".repeat(32),
