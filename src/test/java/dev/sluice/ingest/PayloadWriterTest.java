@@ -300,18 +300,13 @@ final class PayloadWriterTest {
      */
     @Test
     void digestsKeptAsBytesRenderExactlyAsTheirHex() {
-        Map<PiiField, String> person = new EnumMap<>(PiiField.class);
-        person.put(PiiField.EMAIL, " Jane.Doe@Example.com ");
-        person.put(PiiField.PHONE, "+1 (415) 555-0123");
-        person.put(PiiField.FIRST_NAME, "Jane");
-        person.put(PiiField.LAST_NAME, "Doe");
-        person.put(PiiField.CITY, "San Francisco");
-        person.put(PiiField.STATE, "California");
-        person.put(PiiField.ZIP, "94103-1234");
-        person.put(PiiField.COUNTRY, "US");
-        person.put(PiiField.DATE_OF_BIRTH, "1990-02-01");
-        person.put(PiiField.GENDER, "female");
-        person.put(PiiField.EXTERNAL_ID, "9".repeat(63) + "A"); // a merchant's digest: only its hex is kept
+        // Every field, the external id as a merchant's own digest (only its hex is kept).
+        Map<PiiField, String> person = new EnumMap<>(Map.ofEntries(Map.entry(PiiField.EMAIL, " Jane.Doe@Example.com "),
+                Map.entry(PiiField.PHONE, "+1 (415) 555-0123"), Map.entry(PiiField.FIRST_NAME, "Jane"),
+                Map.entry(PiiField.LAST_NAME, "Doe"), Map.entry(PiiField.CITY, "San Francisco"),
+                Map.entry(PiiField.STATE, "California"), Map.entry(PiiField.ZIP, "94103-1234"),
+                Map.entry(PiiField.COUNTRY, "US"), Map.entry(PiiField.DATE_OF_BIRTH, "1990-02-01"),
+                Map.entry(PiiField.GENDER, "female"), Map.entry(PiiField.EXTERNAL_ID, "9".repeat(63) + "A")));
         Hashed hashed = IdentityHasher.create().hash(new PersonalData(person, "US"), EnumSet.allOf(HashingProfile.class));
         assertTrue(hashed.ok(), hashed.errors().toString());
         Event event = event(FULL);
