@@ -98,10 +98,11 @@ public final class RetentionPurge {
         try {
             policy.events().ifPresent(d -> {
                 long cutoff = now.minus(d).toEpochMilli();
-                purged.put("events", chunked(postgres() ? EVENTS : EVENTS_SQLITE, tenantId, cutoff, now.toEpochMilli()));
+                purged.put("events", postgres() ? chunked(EVENTS, tenantId, cutoff, now.toEpochMilli())
+                        : chunkedByRowid(EVENTS_SQLITE, "events", tenantId, cutoff, now.toEpochMilli()));
                 purged.put("subject_links", postgres()
                         ? once(SUBJECTS_ALL, tenantId, cutoff)
-                        : chunked(SUBJECTS, tenantId, cutoff, null));
+                        : chunkedByRowid(SUBJECTS, "audit_subjects", tenantId, cutoff, null));
             });
             policy.delivered().ifPresent(d -> purged.put("delivered",
                     chunked(OUTBOX.formatted("delivered"), tenantId, now.minus(d).toEpochMilli(), null)));
@@ -134,20 +135,24 @@ public final class RetentionPurge {
                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
               LIMIT ?)""";
     // SQLite: an events row whose copies are still in the delivery log (not yet passed by every
-    // cursor of its tenant) is kept too; the log is keyed by (tenant, event row id).
+    // cursor of its tenant) is kept too; the log is keyed by (tenant, event row id). Each chunk
+    // reads a rowid range (see chunkedByRowid), its first two parameters.
     static final String EVENTS_SQLITE = """
             DELETE FROM events WHERE id IN (
-              SELECT e.id FROM events e WHERE e.tenant_id = ? AND e.received_at < ? AND e.dedup_until <= ?
+              SELECT e.id FROM events e WHERE e.id > ? AND e.id <= ? AND e.tenant_id = ? AND e.received_at < ?
+                AND e.dedup_until <= ?
                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = e.id AND o.state = 'pending')
                 AND NOT EXISTS (SELECT 1 FROM delivery_log l WHERE l.tenant_id = e.tenant_id AND l.id = e.id)
-              LIMIT ?)""";
-    // SQLite: subject keys have no key column of their own, so a chunk names its rows by rowid.
-    private static final String SUBJECTS = """
+              LIMIT ?) RETURNING id""";
+    // SQLite: subject keys have no key column of their own, so a chunk names its rows by rowid,
+    // and reads a rowid range as the events' chunks do.
+    static final String SUBJECTS = """
             DELETE FROM audit_subjects WHERE rowid IN (
-              SELECT s.rowid FROM audit_subjects s WHERE s.tenant_id = ? AND s.received_at < ?
+              SELECT s.rowid FROM audit_subjects s WHERE s.rowid > ? AND s.rowid <= ? AND s.tenant_id = ?
+                AND s.received_at < ?
                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_row_id = s.event_row_id AND o.state IN ('pending', 'dead'))
                 AND NOT EXISTS (SELECT 1 FROM delivery_log l WHERE l.tenant_id = s.tenant_id AND l.id = s.event_row_id)
-              LIMIT ?)""";
+              LIMIT ?) RETURNING rowid""";
     // PostgreSQL: one statement; ingest does not wait for it there. Its check for open deliveries
     // reads the partial index on open outbox rows (PostgreSQL V31; before it, a sequential scan
     // of the whole outbox).
@@ -260,7 +265,102 @@ public final class RetentionPurge {
         return total;
     }
 
-    private int inTransaction(dev.sluice.store.SqlAccess.Work<Integer> work) {
+    /**
+     * {@link #chunked} on SQLite for the rows of {@code table} (events, subject keys) received before
+     * {@code cutoff}: each chunk reads a rowid range instead of the table from its start, from just
+     * past the last row the chunk before it deleted (the rows it passed over stay: they have open
+     * deliveries, belong to another tenant, or are inside their dedup window) through the last row
+     * received before the cutoff ({@link #lastReceivedBefore}). Without the bounds every chunk read
+     * the rows kept before it again, and the last chunk of every run read the rest of the table,
+     * all of it on the single writer ingest shares; the subject keys' index on (tenant, time) did
+     * that job for them, one index entry per accepted event (V35 drops it).
+     */
+    private long chunkedByRowid(String sql, String table, String tenantId, long cutoff, Long now) {
+        long upper = inTransaction(c -> lastReceivedBefore(c, table, cutoff));
+        long total = 0;
+        long[] after = {0};
+        int deleted;
+        do {
+            long started = System.nanoTime();
+            deleted = inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 1;
+                    ps.setLong(i++, after[0]);
+                    ps.setLong(i++, upper);
+                    ps.setString(i++, tenantId);
+                    ps.setLong(i++, cutoff);
+                    if (now != null) {
+                        ps.setLong(i++, now);
+                    }
+                    ps.setInt(i, chunk);
+                    int rows = 0;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            after[0] = Math.max(after[0], rs.getLong(1));
+                            rows++;
+                        }
+                    }
+                    return rows;
+                }
+            });
+            total += deleted;
+            if (deleted == chunk) {
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                try {
+                    pauser.pause(took.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : took);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return total;
+                }
+            }
+        } while (deleted == chunk);
+        return total;
+    }
+
+    /**
+     * The last rowid of {@code table} (any tenant) received before {@code cutoff}, or 0 when its
+     * first row is not: found by bisecting the rowids, about 25 lookups by rowid for 10 million
+     * rows. Rows are appended as they are received, so their times grow with their rowids; where
+     * the clock stepped back, a row received before the cutoff may sit past the row found, and
+     * is left for a later run, once the cutoff has passed the rows before it.
+     */
+    static long lastReceivedBefore(Connection c, String table, long cutoff) throws SQLException {
+        long[] first = firstFrom(c, table, Long.MIN_VALUE);
+        if (first == null || first[1] >= cutoff) {
+            return 0;
+        }
+        long low = first[0];
+        long high;
+        try (PreparedStatement ps = c.prepareStatement("SELECT max(rowid) FROM " + table);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            high = rs.getLong(1);
+        }
+        // low was received before the cutoff; the answer is in [low, high].
+        while (low < high) {
+            long mid = low + (high - low + 1) / 2;
+            long[] row = firstFrom(c, table, mid);
+            if (row != null && row[1] < cutoff) {
+                low = row[0];
+            } else {
+                high = mid - 1;
+            }
+        }
+        return low;
+    }
+
+    /** The first row at or after {@code rowid}: its rowid and time received, or null. */
+    private static long[] firstFrom(Connection c, String table, long rowid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT rowid, received_at FROM " + table + " WHERE rowid >= ? ORDER BY rowid LIMIT 1")) {
+            ps.setLong(1, rowid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+            }
+        }
+    }
+
+    private <T> T inTransaction(dev.sluice.store.SqlAccess.Work<T> work) {
         try {
             return log.sql().inTransaction(work);
         } catch (SQLException e) {

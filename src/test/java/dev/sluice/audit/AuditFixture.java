@@ -133,6 +133,19 @@ final class AuditFixture implements AutoCloseable {
         }
     }
 
+    /** The first column of every row. */
+    java.util.List<Long> queryLongs(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            java.util.List<Long> values = new java.util.ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getLong(1));
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     String queryString(String sql) {
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();

@@ -42,6 +42,76 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
                 + " WHERE tenant_id = 'acme' AND seq = " + seq);
     }
 
+    /**
+     * On the embedded store the retention purge reads rowid ranges, not the subject keys' time
+     * index (V35 drops it) nor the tables from their start: it finds the last row received before
+     * the cutoff by bisecting the rowids, and each chunk starts past the last row the chunk before
+     * it deleted. Rows of two tenants interleave, some of them kept (open deliveries), and a row
+     * received out of order (the clock stepped back) past the bound waits for a later run.
+     */
+    @Test
+    void retentionReadsRowidRanges_twoTenantsInterleaved_keptRowsStay_aRowOutOfOrderGoesLater() throws Exception {
+        f.execute("DELETE FROM audit_subjects");
+        long day = Duration.ofDays(1).toMillis();
+        long now = f.clock.instant().toEpochMilli();
+        StringBuilder insert = new StringBuilder("INSERT INTO audit_subjects (tenant_id, subject_key, event_row_id, received_at) VALUES ");
+        // 60 rows, 40 to 10.5 days old (two a day), tenants alternating; rows 1-20 are older than 30 days, row 3
+        // is kept by an open delivery, and row 50 (15.5 days old by its neighbours) was received 40.5 days ago.
+        for (int i = 1; i <= 60; i++) {
+            long received = now - (40 * day) + (i - 1) * (day / 2) + (i == 50 ? -25 * day : 0);
+            insert.append(i > 1 ? ", " : "").append("('").append(i % 2 == 0 ? "acme" : "globex").append("', X'00', ")
+                    .append(1_000_000 + i).append(", ").append(received).append(')');
+        }
+        f.execute(insert.toString());
+        f.execute("INSERT INTO delivery_log (id, tenant_id, destinations, copies) VALUES (1000003, 'globex', '|meta|', X'00')");
+        long cutoff = now - 30 * day;
+        try (var c = f.connect()) {
+            long bound = RetentionPurge.lastReceivedBefore(c, "audit_subjects", cutoff);
+            assertEquals(20, f.queryLong("SELECT count(*) FROM audit_subjects WHERE rowid <= " + bound),
+                    "the last row received before the cutoff, in rowid order");
+            try (var plan = c.prepareStatement("EXPLAIN QUERY PLAN " + RetentionPurge.SUBJECTS);
+                 var rs = plan.executeQuery()) {
+                StringBuilder text = new StringBuilder();
+                while (rs.next()) {
+                    text.append(rs.getString(4)).append('\n');
+                }
+                assertTrue(text.toString().contains("SEARCH s USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), text.toString());
+                assertFalse(text.toString().contains("SCAN s"), text.toString());
+            }
+            try (var plan = c.prepareStatement("EXPLAIN QUERY PLAN " + RetentionPurge.EVENTS_SQLITE);
+                 var rs = plan.executeQuery()) {
+                StringBuilder text = new StringBuilder();
+                while (rs.next()) {
+                    text.append(rs.getString(4)).append('\n');
+                }
+                assertTrue(text.toString().contains("SEARCH e USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), text.toString());
+            }
+        }
+        assertEquals(0, f.queryLong("SELECT count(*) FROM sqlite_master WHERE name = 'audit_subjects_time'"));
+
+        RetentionPurge purge = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.of(Duration.ofDays(30)),
+                Optional.empty(), Optional.empty(), Optional.empty()), 3, pause -> { });
+        purge.run("acme");
+        assertEquals(0, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme' AND event_row_id <= 1000020"),
+                "acme's ten rows older than 30 days, three a chunk");
+        assertEquals(10, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'globex' AND event_row_id <= 1000020"),
+                "another tenant's rows stay");
+        purge.run("globex");
+        assertEquals(List.of(1_000_003L, 1_000_050L), f.queryLongs(
+                "SELECT event_row_id FROM audit_subjects WHERE event_row_id <= 1000020 OR received_at < " + cutoff
+                        + " ORDER BY event_row_id"), "kept for its open delivery; out of order, past the bound");
+        assertEquals(41, f.queryLong("SELECT count(*) FROM audit_subjects"));
+        f.clock.advance(Duration.ofDays(11));
+        purge.run("acme");
+        assertEquals(1, f.queryLong("SELECT count(*) FROM audit_subjects WHERE event_row_id = 1000050"),
+                "still past the bound: the rows around it are younger than the cutoff");
+        f.clock.advance(Duration.ofDays(4));
+        purge.run("acme");
+        assertEquals(0, f.queryLong("SELECT count(*) FROM audit_subjects WHERE event_row_id = 1000050"),
+                "gone once the cutoff passed the rows around it");
+        assertEquals(1, f.queryLong("SELECT count(*) FROM audit_subjects WHERE event_row_id = 1000003"));
+    }
+
     @Test
     void hashesAreStoredAsRawBytes_readAsHex_textRowsStillVerify_andAnAlteredByteIsCaught() {
         f.ingest(f.acme, f.purchase("o-1", "jane.doe@example.com", "+16505551212"));
