@@ -60,7 +60,7 @@ final class ClickIdReader {
 
     /**
      * Whether {@code value} has the shape of click id {@code key}. Written out rather than as
-     * regular expressions, whose matchers were a tenth of reading an event (docs/benchmarks.md,
+     * regular expressions, whose matchers were about 7 % of reading an event (docs/benchmarks.md,
      * session 22); {@code ClickIdReaderTest} holds them to the expressions
      * {@code fb\\.[0-9]\\.[0-9]{10,13}\\.[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]{2,8})?} (fbc, with
      * {@code [0-9]+} in place of the fbclid for fbp) and {@code [A-Za-z0-9._~+/=-]+} (the rest).

@@ -139,12 +139,7 @@ public final class JsonBytes {
      */
     JsonBytes hashed(String value) {
         separate();
-        ensure(PayloadFormat.STORED_DIGEST_LENGTH + 2);
-        if (PayloadFormat.writeDigest(value, buf, pos + 1)) {
-            closeStoredDigest();
-        } else {
-            quoted(PayloadFormat.hashed(value));
-        }
+        storedOrQuoted(value);
         return this;
     }
 
@@ -158,9 +153,18 @@ public final class JsonBytes {
             PayloadFormat.writeDigest(buf, scratch, buf, pos + 1);
             closeStoredDigest();
         } else {
-            quoted(PayloadFormat.hashed(identity.hash(field)));
+            storedOrQuoted(identity.hash(field));
         }
         return this;
+    }
+
+    private void storedOrQuoted(String value) {
+        ensure(PayloadFormat.STORED_DIGEST_LENGTH + 2);
+        if (PayloadFormat.writeDigest(value, buf, pos + 1)) {
+            closeStoredDigest();
+        } else {
+            quoted(PayloadFormat.hashed(value));
+        }
     }
 
     private void closeStoredDigest() {
@@ -170,37 +174,27 @@ public final class JsonBytes {
     }
 
     /**
-     * A hashed personal-data value for a payload's own part: a digest raw
-     * ({@link PayloadFormat#writeRawDigest}, which {@link dev.sluice.privacy.PayloadParts#splice}
-     * writes out as a stored value again), anything else as {@link #hashed} writes it. What this
-     * writes is JSON only once spliced.
+     * The identity's hashed value of {@code field} for a payload's own part: a digest raw
+     * ({@link PayloadFormat#RAW_DIGEST} and its bytes, which {@link dev.sluice.privacy.PayloadParts#splice}
+     * writes out as a stored value again), copied where the identity has its bytes and parsed from
+     * its hex where not ({@link PayloadFormat#writeRawDigest}); anything else as {@link #hashed}
+     * writes it. What this writes is JSON only once spliced.
      */
-    JsonBytes rawHashed(String value) {
-        separate();
-        ensure(PayloadFormat.RAW_DIGEST_LENGTH);
-        rawOrQuoted(value);
-        return this;
-    }
-
-    /** {@link #rawHashed(String)} of the identity's value of {@code field}, its digest's bytes copied where it has them. */
     JsonBytes rawHashed(HashedIdentity identity, PiiField field) {
         separate();
         ensure(PayloadFormat.RAW_DIGEST_LENGTH);
         if (identity.copyDigest(field, buf, pos + 1)) {
             buf[pos] = PayloadFormat.RAW_DIGEST;
             pos += PayloadFormat.RAW_DIGEST_LENGTH;
-        } else {
-            rawOrQuoted(identity.hash(field));
+            return this;
         }
-        return this;
-    }
-
-    private void rawOrQuoted(String value) {
+        String value = identity.hash(field);
         if (PayloadFormat.writeRawDigest(value, buf, pos)) {
             pos += PayloadFormat.RAW_DIGEST_LENGTH;
         } else {
-            quoted(PayloadFormat.hashed(value));
+            storedOrQuoted(value);
         }
+        return this;
     }
 
     public JsonBytes stringField(Name name, String value) {

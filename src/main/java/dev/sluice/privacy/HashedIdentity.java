@@ -13,8 +13,8 @@ import java.util.Objects;
  * <p>Values are kept by field ordinal. A digest ingest made is kept as its 32 bytes, and its hex
  * is made only when asked for ({@link #hash}): a payload's writer copies the bytes
  * ({@link #copyDigest}), so most digests never exist as hex at all (the hex used to be made for
- * every digest and parsed back for every payload, about a tenth of an event's request-thread
- * time, docs/benchmarks.md, session 22). Confined to one thread, as an event's rendering is.
+ * every digest and parsed back for every payload; docs/benchmarks.md, session 22). Meant for the
+ * one thread that renders an event's payloads: the hex made on demand is kept unsynchronized.
  */
 public final class HashedIdentity {
     private static final PiiField[] FIELDS = PiiField.values();
