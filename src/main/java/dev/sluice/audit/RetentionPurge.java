@@ -230,39 +230,22 @@ public final class RetentionPurge {
     }
 
     /**
-     * Deletes in chunks of {@link #chunk} rows, one transaction each, pausing after each full chunk
-     * as long as it took; {@code now} is bound only for events. An interrupt ends the purge early
-     * (the next run goes on from there).
+     * Deletes in chunks of {@link #chunk} rows, one transaction each ({@link #inChunks});
+     * {@code now} is bound only for events.
      */
     private long chunked(String sql, String tenantId, long cutoff, Long now) {
-        long total = 0;
-        int deleted;
-        do {
-            long started = System.nanoTime();
-            deleted = inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int i = 1;
-                    ps.setString(i++, tenantId);
-                    ps.setLong(i++, cutoff);
-                    if (now != null) {
-                        ps.setLong(i++, now);
-                    }
-                    ps.setInt(i, chunk);
-                    return ps.executeUpdate();
+        return inChunks(() -> inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setString(i++, tenantId);
+                ps.setLong(i++, cutoff);
+                if (now != null) {
+                    ps.setLong(i++, now);
                 }
-            });
-            total += deleted;
-            if (deleted == chunk) {
-                Duration took = Duration.ofNanos(System.nanoTime() - started);
-                try {
-                    pauser.pause(took.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : took);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return total;
-                }
+                ps.setInt(i, chunk);
+                return ps.executeUpdate();
             }
-        } while (deleted == chunk);
-        return total;
+        }));
     }
 
     /**
@@ -277,32 +260,41 @@ public final class RetentionPurge {
      */
     private long chunkedByRowid(String sql, String table, String tenantId, long cutoff, Long now) {
         long upper = inTransaction(c -> lastReceivedBefore(c, table, cutoff));
-        long total = 0;
         long[] after = {0};
+        return inChunks(() -> inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setLong(i++, after[0]);
+                ps.setLong(i++, upper);
+                ps.setString(i++, tenantId);
+                ps.setLong(i++, cutoff);
+                if (now != null) {
+                    ps.setLong(i++, now);
+                }
+                ps.setInt(i, chunk);
+                int rows = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        after[0] = Math.max(after[0], rs.getLong(1));
+                        rows++;
+                    }
+                }
+                return rows;
+            }
+        }));
+    }
+
+    /**
+     * Runs {@code oneChunk} (which deletes up to {@link #chunk} rows in a transaction and says how
+     * many) until a chunk deletes fewer, pausing after each full chunk as long as it took. An
+     * interrupt ends the purge early (the next run goes on from there).
+     */
+    private long inChunks(java.util.function.IntSupplier oneChunk) {
+        long total = 0;
         int deleted;
         do {
             long started = System.nanoTime();
-            deleted = inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int i = 1;
-                    ps.setLong(i++, after[0]);
-                    ps.setLong(i++, upper);
-                    ps.setString(i++, tenantId);
-                    ps.setLong(i++, cutoff);
-                    if (now != null) {
-                        ps.setLong(i++, now);
-                    }
-                    ps.setInt(i, chunk);
-                    int rows = 0;
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            after[0] = Math.max(after[0], rs.getLong(1));
-                            rows++;
-                        }
-                    }
-                    return rows;
-                }
-            });
+            deleted = oneChunk.getAsInt();
             total += deleted;
             if (deleted == chunk) {
                 Duration took = Duration.ofNanos(System.nanoTime() - started);

@@ -69,23 +69,11 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
             long bound = RetentionPurge.lastReceivedBefore(c, "audit_subjects", cutoff);
             assertEquals(20, f.queryLong("SELECT count(*) FROM audit_subjects WHERE rowid <= " + bound),
                     "the last row received before the cutoff, in rowid order");
-            try (var plan = c.prepareStatement("EXPLAIN QUERY PLAN " + RetentionPurge.SUBJECTS);
-                 var rs = plan.executeQuery()) {
-                StringBuilder text = new StringBuilder();
-                while (rs.next()) {
-                    text.append(rs.getString(4)).append('\n');
-                }
-                assertTrue(text.toString().contains("SEARCH s USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), text.toString());
-                assertFalse(text.toString().contains("SCAN s"), text.toString());
-            }
-            try (var plan = c.prepareStatement("EXPLAIN QUERY PLAN " + RetentionPurge.EVENTS_SQLITE);
-                 var rs = plan.executeQuery()) {
-                StringBuilder text = new StringBuilder();
-                while (rs.next()) {
-                    text.append(rs.getString(4)).append('\n');
-                }
-                assertTrue(text.toString().contains("SEARCH e USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), text.toString());
-            }
+            String subjects = plan(c, RetentionPurge.SUBJECTS);
+            assertTrue(subjects.contains("SEARCH s USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), subjects);
+            assertFalse(subjects.contains("SCAN s"), subjects);
+            String events = plan(c, RetentionPurge.EVENTS_SQLITE);
+            assertTrue(events.contains("SEARCH e USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), events);
         }
         assertEquals(0, f.queryLong("SELECT count(*) FROM sqlite_master WHERE name = 'audit_subjects_time'"));
 
@@ -110,6 +98,17 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         assertEquals(0, f.queryLong("SELECT count(*) FROM audit_subjects WHERE event_row_id = 1000050"),
                 "gone once the cutoff passed the rows around it");
         assertEquals(1, f.queryLong("SELECT count(*) FROM audit_subjects WHERE event_row_id = 1000003"));
+    }
+
+    /** The query plan's lines, one per line. */
+    private static String plan(java.sql.Connection c, String sql) throws java.sql.SQLException {
+        try (var ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql); var rs = ps.executeQuery()) {
+            StringBuilder text = new StringBuilder();
+            while (rs.next()) {
+                text.append(rs.getString(4)).append('\n');
+            }
+            return text.toString();
+        }
     }
 
     @Test
