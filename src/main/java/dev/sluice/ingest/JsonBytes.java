@@ -134,16 +134,10 @@ public final class JsonBytes {
     }
 
     /**
-     * A hashed personal-data value in the stored payload's form ({@link PayloadFormat#hashed}),
-     * written without building that form as a string first.
+     * The identity's hashed value of {@code field} in the stored payload's form
+     * ({@link PayloadFormat#hashed}), written without building that form as a string first: from
+     * the digest's bytes where the identity has them, else from its hex.
      */
-    JsonBytes hashed(String value) {
-        separate();
-        storedOrQuoted(value);
-        return this;
-    }
-
-    /** {@link #hashed(String)} of the identity's value of {@code field}, from its digest's bytes where it has them. */
     JsonBytes hashed(HashedIdentity identity, PiiField field) {
         separate();
         ensure(PayloadFormat.STORED_DIGEST_LENGTH + 2 + PayloadFormat.DIGEST_BYTES);

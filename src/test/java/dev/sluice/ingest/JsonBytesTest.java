@@ -101,7 +101,11 @@ class JsonBytesTest {
                     ? java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.HexFormat.of().parseHex(value))
                     : "=" + value;
             assertEquals(expected, dev.sluice.privacy.PayloadFormat.hashed(value), value);
-            JsonBytes direct = new JsonBytes(4).startArray().hashed(value).hashed(value).endArray();
+            // An identity built from hex, as a merchant's own digest arrives (PayloadWriterTest covers bytes).
+            var identity = new dev.sluice.privacy.HashedIdentity(
+                    java.util.Map.of(dev.sluice.privacy.PiiField.EMAIL, value), java.util.Map.of());
+            JsonBytes direct = new JsonBytes(4).startArray().hashed(identity, dev.sluice.privacy.PiiField.EMAIL)
+                    .hashed(identity, dev.sluice.privacy.PiiField.EMAIL).endArray();
             JsonBytes viaString = new JsonBytes(4).startArray().string(expected).string(expected).endArray();
             assertEquals(new String(viaString.toBytes(), StandardCharsets.UTF_8), new String(direct.toBytes(), StandardCharsets.UTF_8), value);
         }
