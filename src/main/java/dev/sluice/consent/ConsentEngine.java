@@ -36,7 +36,7 @@ public final class ConsentEngine {
     /**
      * Evaluations without a TC string, by their inputs: how many are kept before the memo starts
      * over. Without a TC string an event's inputs are a few consent-mode flags, GPC, a US privacy
-     * string, country and state, so a shop's traffic repeats a small set of them; evaluating them
+     * string and the jurisdiction, so a shop's traffic repeats a small set of them; evaluating them
      * again was about a tenth of an event's request-thread time (docs/benchmarks.md, session 22).
      * A TC string is different for every person and consent given, so those are evaluated each
      * time and never kept.
@@ -46,9 +46,14 @@ public final class ConsentEngine {
     private final ConsentPolicy policy;
     private final ConcurrentHashMap<MemoKey, Evaluation> memo = new ConcurrentHashMap<>();
 
-    /** Everything an evaluation depends on besides the policy. */
-    private record MemoKey(ConsentSignals signals, Optional<String> country, Optional<String> region,
-                           boolean secGpcHeader, List<DestinationRef> destinations) {
+    /**
+     * Everything an evaluation depends on besides the policy. The jurisdiction is its label (id,
+     * and the country and state codes as resolved): ids are unique in a policy and name its model,
+     * and the memo keeps no text of the event's own (the country and state as sent are personal
+     * fields, hashed and dropped at ingest).
+     */
+    private record MemoKey(ConsentSignals signals, String jurisdiction, boolean secGpcHeader,
+                           List<DestinationRef> destinations) {
     }
 
     public ConsentEngine(ConsentPolicy policy) {
@@ -72,21 +77,23 @@ public final class ConsentEngine {
      */
     public Evaluation evaluate(ConsentSignals signals, Optional<String> country, Optional<String> region,
                                boolean secGpcHeader, List<DestinationRef> destinations) {
+        Jurisdiction where = policy.jurisdiction(country, region);
         if (signals.tcf().isPresent()) {
-            return evaluateNow(signals, country, region, secGpcHeader, destinations);
+            return evaluateNow(signals, where, secGpcHeader, destinations);
         }
         // Evaluations are immutable and a pure function of these inputs (class comment), so an
         // equal evaluation made earlier is the answer.
-        Evaluation known = memo.get(new MemoKey(signals, country, region, secGpcHeader, destinations));
+        String jurisdiction = where.label();
+        Evaluation known = memo.get(new MemoKey(signals, jurisdiction, secGpcHeader, destinations));
         if (known != null) {
             return known;
         }
-        Evaluation evaluation = evaluateNow(signals, country, region, secGpcHeader, destinations);
+        Evaluation evaluation = evaluateNow(signals, where, secGpcHeader, destinations);
         if (memo.size() >= MEMO_LIMIT) {
             memo.clear();
         }
         // The caller's list may change later; the key keeps a copy.
-        memo.put(new MemoKey(signals, country, region, secGpcHeader, List.copyOf(destinations)), evaluation);
+        memo.put(new MemoKey(signals, jurisdiction, secGpcHeader, List.copyOf(destinations)), evaluation);
         return evaluation;
     }
 
@@ -95,9 +102,8 @@ public final class ConsentEngine {
         return memo.size();
     }
 
-    private Evaluation evaluateNow(ConsentSignals signals, Optional<String> country, Optional<String> region,
-                                   boolean secGpcHeader, List<DestinationRef> destinations) {
-        Jurisdiction where = policy.jurisdiction(country, region);
+    private Evaluation evaluateNow(ConsentSignals signals, Jurisdiction where, boolean secGpcHeader,
+                                   List<DestinationRef> destinations) {
         List<String> problems = new ArrayList<>();
         Optional<TcfFacts> tcf = Optional.empty();
         if (signals.tcf().isPresent()) {
