@@ -2,7 +2,10 @@ package dev.sluice.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -43,10 +46,58 @@ final class CanonicalJson {
      * Audit records are rendered this way on the request threads, and the store's single writer
      * only fills in the sequence number under the chain lock.
      */
-    record OpenObject(String head, String tail) {
+    static final class OpenObject {
+        // UTF-8, encoded where the object is rendered (the request threads), so that the store's
+        // single writer feeds the chain's digest without encoding text (ChainHash#next).
+        private final byte[] head;
+        private final byte[] tail;
+
+        OpenObject(String head, String tail) {
+            this.head = head.getBytes(StandardCharsets.UTF_8);
+            this.tail = tail.getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** What comes before the open member's value. */
+        String head() {
+            return new String(head, StandardCharsets.UTF_8);
+        }
+
+        /** What comes after the open member's value. */
+        String tail() {
+            return new String(tail, StandardCharsets.UTF_8);
+        }
+
+        /** The object with {@code value} in its open member. */
         String close(long value) {
-            // One exactly sized string; a builder would be copied once more by toString.
-            return head + value + tail;
+            return head() + value + tail();
+        }
+
+        /** Feeds {@code digest} the UTF-8 bytes of {@link #close close(value)}. */
+        void digest(MessageDigest digest, long value) {
+            digest.update(head);
+            byte[] digits = new byte[20];
+            int at = digits.length;
+            if (value < 0) {
+                digest.update(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+            } else {
+                long rest = value;
+                do {
+                    digits[--at] = (byte) ('0' + rest % 10);
+                    rest /= 10;
+                } while (rest != 0);
+                digest.update(digits, at, digits.length - at);
+            }
+            digest.update(tail);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof OpenObject other && Arrays.equals(head, other.head) && Arrays.equals(tail, other.tail);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(head) + Arrays.hashCode(tail);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.sluice.store.MultiRowInsert;
 import dev.sluice.store.StatementCache;
 import dev.sluice.store.StoreConfig;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,11 +35,14 @@ final class ChainAppender {
             UPDATE audit_heads SET seq = ?, hash = ?, checkpoint_seq = ?, checkpoint_at = ? WHERE tenant_id = ?""";
     /**
      * One record to insert, its chain fields already computed; {@code eventRowId} is the events
-     * row a decision record was written with, or {@link #NO_EVENT_ROW}; {@code rawHashes}, whether
-     * its hashes are stored as raw bytes (the embedded store, {@link ChainHash#bind}).
+     * row a decision record was written with, or {@link #NO_EVENT_ROW}. {@code prev} is the
+     * previous hash's text as UTF-8 bytes and {@code prevRaw} the 32 bytes it stands for (null when
+     * it is not 64 lower-case hex digits, {@link ChainHash#rawOf}); {@code hash} is the record's
+     * digest and {@code hashText} its hex digits as ASCII. {@code rawHashes}: whether hashes are
+     * stored as raw bytes (the embedded store) or as text (docs/audit.md, Stored form).
      */
-    private record Row(String tenantId, long seq, Rendered rendered, long eventRowId, String body, String prev, String hash,
-                       boolean rawHashes) {
+    private record Row(String tenantId, long seq, Rendered rendered, long eventRowId, byte[] prev, byte[] prevRaw,
+                       byte[] hash, byte[] hashText, boolean rawHashes) {
     }
 
     /**
@@ -150,20 +154,24 @@ final class ChainAppender {
             return head;
         }
         long seq = head.seq();
-        String hash = head.hash();
+        // The chain is computed on bytes (ChainHash#next): the single writer encodes no text here.
+        byte[] prev = head.hash().getBytes(StandardCharsets.UTF_8);
+        byte[] prevRaw = ChainHash.rawOf(head.hash());
         List<Row> rows = new ArrayList<>(entries.size());
         java.security.MessageDigest digest = ChainHash.newDigest();
         for (int i = 0; i < entries.size(); i++) {
             Rendered entry = entries.get(i);
             seq++;
-            String body = entry.body().close(seq);
-            String next = ChainHash.of(digest, hash, body);
-            rows.add(new Row(tenantId, seq, entry, eventRowIds == null ? NO_EVENT_ROW : eventRowIds[i], body, hash, next,
-                    packDecisions));
-            hash = next;
+            byte[] hash = ChainHash.next(digest, prev, entry.body(), seq);
+            byte[] hashText = ChainHash.hexAscii(hash);
+            rows.add(new Row(tenantId, seq, entry, eventRowIds == null ? NO_EVENT_ROW : eventRowIds[i], prev, prevRaw, hash,
+                    hashText, packDecisions));
+            prev = hashText;
+            prevRaw = hash;
         }
         INSERT_RECORDS.insert(c, rows);
-        Head appended = new Head(seq, hash, head.checkpointSeq(), head.checkpointAt(), head.policySha256());
+        Head appended = new Head(seq, new String(prev, StandardCharsets.US_ASCII), head.checkpointSeq(), head.checkpointAt(),
+                head.policySha256());
         if (seq - head.checkpointSeq() >= checkpointEvery) {
             return checkpoint(c, tenantId, appended, entries.getLast().entry().at());
         }
@@ -233,10 +241,18 @@ final class ChainAppender {
         if (row.rendered().packed() != null) {
             ps.setBytes(o + 9, row.rendered().packed());
         } else {
-            ps.setString(o + 9, row.body());
+            ps.setString(o + 9, row.rendered().body().close(row.seq()));
         }
-        ChainHash.bind(ps, o + 10, row.prev(), row.rawHashes());
-        ChainHash.bind(ps, o + 11, row.hash(), row.rawHashes());
+        if (row.rawHashes() && row.prevRaw() != null) {
+            ps.setBytes(o + 10, row.prevRaw());
+        } else {
+            ps.setString(o + 10, new String(row.prev(), StandardCharsets.UTF_8));
+        }
+        if (row.rawHashes()) {
+            ps.setBytes(o + 11, row.hash());
+        } else {
+            ps.setString(o + 11, new String(row.hashText(), StandardCharsets.US_ASCII));
+        }
         if (row.eventRowId() == NO_EVENT_ROW) {
             ps.setNull(o + 12, Types.BIGINT);
         } else {

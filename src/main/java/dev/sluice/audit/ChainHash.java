@@ -3,7 +3,6 @@ package dev.sluice.audit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HexFormat;
@@ -19,20 +18,16 @@ final class ChainHash {
     static final String GENESIS = "0".repeat(64);
     private static final int HEX_LENGTH = 64;
     private static final byte[] PREFIX_BYTES = "sluice-audit-v1\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** What {@link #newDigest} copies. */
+    private static final MessageDigest PROTOTYPE = lookUp();
 
     private ChainHash() {
     }
 
-    /**
-     * The parts are fed to the digest one after the other rather than concatenated first: the
-     * store's single writer hashes every record, and the concatenation was a copy of each body.
-     */
+    /** The hash of a record whose body is {@code body} after a record whose hash is {@code previousHash}: what verifiers compute. */
     static String of(String previousHash, String body) {
-        return of(newDigest(), previousHash, body);
-    }
-
-    /** {@link #of(String, String)} on a digest the caller reuses (it is left reset). */
-    static String of(MessageDigest digest, String previousHash, String body) {
+        MessageDigest digest = newDigest();
         digest.update(PREFIX_BYTES);
         digest.update(previousHash.getBytes(StandardCharsets.UTF_8));
         digest.update((byte) '\n');
@@ -40,16 +35,48 @@ final class ChainHash {
     }
 
     /**
-     * Binds a record's hash or previous hash as the store keeps it: on the embedded store 32 raw
-     * bytes ({@code raw}; docs/audit.md, Stored form), elsewhere its 64 hex digits. A value that
-     * is not 64 lower-case hex digits is bound as the text it is.
+     * {@link #of(String, String)} as the store's single writer computes it, on bytes: the previous
+     * hash as the UTF-8 bytes of its text ({@link #hexAscii} of the previous record's digest, or
+     * the head's hash), the body as rendered on the request threads and closed at {@code seq}.
+     * Returns the digest's 32 bytes, which {@link #hexAscii} turns into the hash's text. The parts
+     * are fed one after the other: no concatenated body, no hex string and back.
+     *
+     * @param digest a digest the caller reuses; it is left reset
      */
-    static void bind(PreparedStatement ps, int index, String hash, boolean raw) throws SQLException {
-        if (raw && hash.length() == HEX_LENGTH && isLowerHex(hash)) {
-            ps.setBytes(index, HexFormat.of().parseHex(hash));
-        } else {
-            ps.setString(index, hash);
+    static byte[] next(MessageDigest digest, byte[] previousHash, CanonicalJson.OpenObject body, long seq) {
+        digest.update(PREFIX_BYTES);
+        digest.update(previousHash);
+        digest.update((byte) '\n');
+        body.digest(digest, seq);
+        return digest.digest();
+    }
+
+    /** The lower-case hex digits of {@code raw} as ASCII bytes: a hash's text, as the chain feeds it on. */
+    static byte[] hexAscii(byte[] raw) {
+        byte[] out = new byte[raw.length * 2];
+        for (int i = 0; i < raw.length; i++) {
+            out[2 * i] = HEX_DIGITS[(raw[i] >> 4) & 0xf];
+            out[2 * i + 1] = HEX_DIGITS[raw[i] & 0xf];
         }
+        return out;
+    }
+
+    /**
+     * The 32 bytes a hash's text stands for when it is 64 lower-case hex digits, the form the
+     * embedded store keeps (docs/audit.md, Stored form); null for any other text, which is stored
+     * as the text it is.
+     */
+    static byte[] rawOf(String hash) {
+        if (hash.length() != HEX_LENGTH) {
+            return null;
+        }
+        for (int i = 0; i < hash.length(); i++) {
+            char c = hash.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return null;
+            }
+        }
+        return HexFormat.of().parseHex(hash);
     }
 
     /** A hash column as hex digits: raw bytes (the embedded store's form) formatted, text as it is. */
@@ -61,21 +88,24 @@ final class ChainHash {
         return value instanceof byte[] raw ? HexFormat.of().formatHex(raw) : value.toString();
     }
 
-    private static boolean isLowerHex(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     static String sha256(String text) {
         return HexFormat.of().formatHex(newDigest().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * A fresh SHA-256 digest: a copy of one made at start. Looking the algorithm up among the
+     * providers ({@link MessageDigest#getInstance}) costs the single writer, once per commit, about
+     * what hashing a record does; copying a digest that has hashed nothing is an array copy.
+     */
     static MessageDigest newDigest() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return lookUp();
+        }
+    }
+
+    private static MessageDigest lookUp() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -8,13 +8,18 @@ import dev.sluice.consent.SignalsSeen;
 import dev.sluice.consent.TcfFacts;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Golden values for the canonical form and the chain hash, as docs/audit.md specifies them: a
@@ -91,6 +96,54 @@ class CanonicalJsonTest {
         // Computed independently: python3 -c 'import hashlib; print(hashlib.sha256(
         //   ("sluice-audit-v1\n" + "0"*64 + "\n" + body).encode()).hexdigest())'
         assertEquals("e455f5b3418b1835d5b67e4f39a56f5d70fc5ea77716f4cb9e2b88158cdf4925", ChainHash.of(ChainHash.GENESIS, GOLDEN_BODY));
+    }
+
+    @Test
+    void theWritersChainOnBytesIsTheVerifiersChainOnText() {
+        // The store's writer chains records on bytes (ChainHash#next over the rendered UTF-8 and
+        // the previous hash's digits); verifiers chain on text (ChainHash#of). Bodies with
+        // multi-byte characters and escapes, sequence numbers of every length, one chain through all.
+        List<Map<String, Object>> objects = List.of(Map.of(), Map.of("a", "x"), Map.of("z", 1L),
+                Map.of("a", "x\"y", "z", List.of(1L, "\u0001")), Map.of("a", true, "b", Map.of("seq", 2L), "t", "é😀 Zoë ß"));
+        MessageDigest digest = ChainHash.newDigest();
+        String previous = ChainHash.GENESIS;
+        byte[] previousBytes = previous.getBytes(StandardCharsets.UTF_8);
+        int checked = 0;
+        for (Map<String, Object> members : objects) {
+            CanonicalJson.OpenObject open = CanonicalJson.open(members, "seq");
+            for (long seq : new long[] {0, 1, 9, 10, 99, 100, 12_345, 9_007_199_254_740_991L, Long.MAX_VALUE, -1, Long.MIN_VALUE}) {
+                String expected = ChainHash.of(previous, open.close(seq));
+                byte[] raw = ChainHash.next(digest, previousBytes, open, seq);
+                assertEquals(expected, new String(ChainHash.hexAscii(raw), StandardCharsets.US_ASCII), members + " seq " + seq);
+                assertArrayEquals(HexFormat.of().parseHex(expected), ChainHash.rawOf(expected));
+                previous = expected;
+                previousBytes = ChainHash.hexAscii(raw);
+                checked++;
+            }
+        }
+        assertEquals(55, checked);
+        // A previous hash that is not hex digits (text as an older store kept it) is fed as its bytes.
+        String legacy = "not-a-hex-hash é";
+        assertEquals(ChainHash.of(legacy, GOLDEN_BODY), new String(ChainHash.hexAscii(ChainHash.next(digest,
+                legacy.getBytes(StandardCharsets.UTF_8), ChainAppender.render("acme", DECIDED, true).body(), 1)),
+                StandardCharsets.US_ASCII));
+        assertEquals("e455f5b3418b1835d5b67e4f39a56f5d70fc5ea77716f4cb9e2b88158cdf4925", new String(ChainHash.hexAscii(
+                ChainHash.next(digest, ChainHash.GENESIS.getBytes(StandardCharsets.UTF_8),
+                        ChainAppender.render("acme", DECIDED, true).body(), 1)), StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void onlySixtyFourLowerCaseHexDigitsAreStoredRaw() {
+        assertArrayEquals(new byte[32], ChainHash.rawOf(ChainHash.GENESIS));
+        assertArrayEquals(HexFormat.of().parseHex("09af".repeat(16)), ChainHash.rawOf("09af".repeat(16)));
+        assertNull(ChainHash.rawOf("09AF".repeat(16)));
+        assertNull(ChainHash.rawOf("09af".repeat(16) + "0"));
+        assertNull(ChainHash.rawOf("09af".repeat(15) + "09a"));
+        assertNull(ChainHash.rawOf("09af".repeat(15) + "09ag"));
+        assertNull(ChainHash.rawOf("09af".repeat(15) + "/9af"));
+        assertNull(ChainHash.rawOf("09af".repeat(15) + ":9af"));
+        assertNull(ChainHash.rawOf("09af".repeat(15) + "`9af"));
+        assertNull(ChainHash.rawOf(""));
     }
 
     @Test

@@ -112,13 +112,36 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
     }
 
     @Test
+    void aHeadWhoseHashIsNotLowerCaseHexIsChainedOnAsTheTextItIs() {
+        f.ingest(f.acme, f.purchase("o-1", "jane.doe@example.com", "+16505551212"));
+        String tenant = " FROM audit_records WHERE tenant_id = 'acme'";
+        long last = f.queryLong("SELECT max(seq)" + tenant);
+        // Upper-case digits (by hand, or another writer): not the raw form's text, so kept as text.
+        f.execute("UPDATE audit_heads SET hash = upper(hash) WHERE tenant_id = 'acme'");
+        String upper = f.queryString("SELECT hash FROM audit_heads WHERE tenant_id = 'acme'");
+        assertTrue(upper.matches("[0-9A-F]{64}") && !upper.matches("[0-9]{64}"), upper);
+        f.ingest(f.acme, f.purchase("o-2", "other@example.com", "+16505559999"));
+        String next = " AND seq = " + (last + 1);
+        assertEquals("text", f.queryString("SELECT typeof(prev_hash)" + tenant + next));
+        assertEquals(upper, f.queryString("SELECT prev_hash" + tenant + next));
+        assertEquals("blob", f.queryString("SELECT typeof(hash)" + tenant + next));
+        StoredRecord record = f.log.page("acme", AuditQuery.all(), 100).stream().filter(r -> r.seq() == last + 1).findFirst()
+                .orElseThrow();
+        assertEquals(record.hash(), ChainHash.of(upper, record.body()));
+    }
+
+    @Test
     void hashesAreStoredAsRawBytes_readAsHex_textRowsStillVerify_andAnAlteredByteIsCaught() {
         f.ingest(f.acme, f.purchase("o-1", "jane.doe@example.com", "+16505551212"));
         f.ingest(f.acme, f.purchase("o-2", "other@example.com", "+16505559999"));
         f.ingest(f.acme, f.purchase("o-3", "third@example.com", "+16505550000"));
+        // Three in one request: one append, each record's previous hash the one before it in the same commit.
+        f.ingest(f.acme, "{\"events\":[" + f.purchase("o-4", "a@example.com", "+16505550001") + ","
+                + f.purchase("o-5", "b@example.com", "+16505550002") + "," + f.purchase("o-6", "c@example.com", "+16505550003")
+                + "]}");
         String tenant = " FROM audit_records WHERE tenant_id = 'acme'";
         long records = f.queryLong("SELECT count(*)" + tenant);
-        assertTrue(records >= 3, records + " records");
+        assertTrue(records >= 6, records + " records");
         assertEquals(records, f.queryLong("SELECT count(*)" + tenant
                 + " AND typeof(hash) = 'blob' AND length(hash) = 32 AND typeof(prev_hash) = 'blob' AND length(prev_hash) = 32"));
         List<StoredRecord> read = f.log.page("acme", AuditQuery.all(), 100);
