@@ -48,23 +48,33 @@ final class CanonicalJson {
      */
     static final class OpenObject {
         // UTF-8, encoded where the object is rendered (the request threads), so that the store's
-        // single writer feeds the chain's digest without encoding text (ChainHash#next).
-        private final byte[] head;
-        private final byte[] tail;
+        // single writer feeds the chain's digest without encoding text (ChainHash#next). The
+        // object is the parts in order with the open member's value between parts[open - 1] and
+        // parts[open]; parts may be arrays shared with other objects (DecisionFragments) and are
+        // never written to.
+        private final byte[][] parts;
+        private final int open;
 
         OpenObject(String head, String tail) {
-            this.head = head.getBytes(StandardCharsets.UTF_8);
-            this.tail = tail.getBytes(StandardCharsets.UTF_8);
+            this(new byte[][] {head.getBytes(StandardCharsets.UTF_8), tail.getBytes(StandardCharsets.UTF_8)}, 1);
+        }
+
+        OpenObject(byte[][] parts, int open) {
+            if (open < 1 || open >= parts.length) {
+                throw new IllegalArgumentException("the open member's value goes between two parts");
+            }
+            this.parts = parts;
+            this.open = open;
         }
 
         /** What comes before the open member's value. */
         String head() {
-            return new String(head, StandardCharsets.UTF_8);
+            return new String(joined(0, open), StandardCharsets.UTF_8);
         }
 
         /** What comes after the open member's value. */
         String tail() {
-            return new String(tail, StandardCharsets.UTF_8);
+            return new String(joined(open, parts.length), StandardCharsets.UTF_8);
         }
 
         /** The object with {@code value} in its open member. */
@@ -74,12 +84,14 @@ final class CanonicalJson {
 
         /** Feeds {@code digest} the UTF-8 bytes of {@link #close close(value)}. */
         void digest(MessageDigest digest, long value) {
-            digest.update(head);
-            byte[] digits = new byte[20];
-            int at = digits.length;
+            for (int i = 0; i < open; i++) {
+                digest.update(parts[i]);
+            }
             if (value < 0) {
                 digest.update(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
             } else {
+                byte[] digits = new byte[19];
+                int at = digits.length;
                 long rest = value;
                 do {
                     digits[--at] = (byte) ('0' + rest % 10);
@@ -87,17 +99,35 @@ final class CanonicalJson {
                 } while (rest != 0);
                 digest.update(digits, at, digits.length - at);
             }
-            digest.update(tail);
+            for (int i = open; i < parts.length; i++) {
+                digest.update(parts[i]);
+            }
         }
 
+        private byte[] joined(int from, int to) {
+            int length = 0;
+            for (int i = from; i < to; i++) {
+                length += parts[i].length;
+            }
+            byte[] out = new byte[length];
+            int at = 0;
+            for (int i = from; i < to; i++) {
+                System.arraycopy(parts[i], 0, out, at, parts[i].length);
+                at += parts[i].length;
+            }
+            return out;
+        }
+
+        /** Equal when they render alike, however their parts are cut. */
         @Override
         public boolean equals(Object o) {
-            return o instanceof OpenObject other && Arrays.equals(head, other.head) && Arrays.equals(tail, other.tail);
+            return o instanceof OpenObject other && Arrays.equals(joined(0, open), other.joined(0, other.open))
+                    && Arrays.equals(joined(open, parts.length), other.joined(other.open, other.parts.length));
         }
 
         @Override
         public int hashCode() {
-            return 31 * Arrays.hashCode(head) + Arrays.hashCode(tail);
+            return 31 * Arrays.hashCode(joined(0, open)) + Arrays.hashCode(joined(open, parts.length));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.sluice.consent.ConsentDecision;
 import dev.sluice.consent.SignalsSeen;
 import dev.sluice.consent.TcfFacts;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +42,19 @@ final class DecisionBody {
      * id, name, tenant and time are written here.
      */
     static CanonicalJson.OpenObject open(String tenantId, AuditEntry.Decided d, DecisionFragments shared) {
-        StringBuilder head = new StringBuilder(shared.decisionsJson().length() + shared.headRest().length() + 128)
-                .append("{\"decisions\":[").append(shared.decisionsJson()).append(']');
-        member(head, "event_id", d.eventId());
-        member(head, "event_name", d.eventName());
-        head.append(shared.headRest());
-
-        StringBuilder tail = new StringBuilder(shared.signalsJson().length() + 64).append(",\"signals\":")
-                .append(shared.signalsJson());
+        StringBuilder event = new StringBuilder(96);
+        member(event, "event_id", d.eventId());
+        member(event, "event_name", d.eventName());
+        StringBuilder tail = new StringBuilder(64);
         member(tail, "tenant", tenantId);
         tail.append(",\"time\":").append(d.at().toEpochMilli()).append('}');
-        return new CanonicalJson.OpenObject(head.toString(), tail.toString());
+        // The shared parts are the fragments' own arrays, encoded once for every record that shares them.
+        return new CanonicalJson.OpenObject(new byte[][] {shared.headStart(), utf8(event), shared.headRest(),
+                shared.signalsMember(), utf8(tail)}, 3);
+    }
+
+    private static byte[] utf8(StringBuilder text) {
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The members of the record's {@code decisions} array, without the brackets. */

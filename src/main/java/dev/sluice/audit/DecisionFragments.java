@@ -3,6 +3,7 @@ package dev.sluice.audit;
 import dev.sluice.consent.ConsentDecision;
 import dev.sluice.consent.SignalsSeen;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +11,8 @@ import java.util.Objects;
 /**
  * What a decision record shares with every other record of the same consent evaluation: its
  * decisions and signals as canonical JSON, the members from its jurisdiction to its open
- * sequence number, its filter columns, and its packed form but for the event name. Rendering
+ * sequence number (as the UTF-8 its body's hash is computed over), its filter columns, and its
+ * packed form but for the event name. Rendering
  * them was about a tenth of an accepted event's request-thread time; the consent engine hands
  * out one evaluation (the same list of decisions, the same signals) for repeated inputs, so
  * they are rendered once and kept for the records that follow (docs/benchmarks.md, session 22).
@@ -21,7 +23,7 @@ import java.util.Objects;
  * locks; a lost write only costs a render.
  */
 record DecisionFragments(List<ConsentDecision> decisions, SignalsSeen seen, String jurisdiction, String policyVersion,
-                         String policySha256, String decisionsJson, String headRest, String signalsJson,
+                         String policySha256, byte[] headStart, byte[] headRest, byte[] signalsMember,
                          String destinationIds, String decisionColumn, String ruleIds, byte[] packed) {
     private static final int SLOTS = 16;
     private static final DecisionFragments[] RECENT = new DecisionFragments[SLOTS];
@@ -46,13 +48,18 @@ record DecisionFragments(List<ConsentDecision> decisions, SignalsSeen seen, Stri
             elements.add(DecisionColumns.of(decision));
         }
         DecisionFragments made = new DecisionFragments(d.decisions(), d.seen(), d.jurisdiction(), d.policyVersion(),
-                d.policySha256(), DecisionBody.decisionsJson(d.decisions()), DecisionBody.headRest(d),
-                DecisionBody.signalsJson(d.seen()), DecisionColumns.destinations(elements),
+                d.policySha256(), utf8("{\"decisions\":[" + DecisionBody.decisionsJson(d.decisions()) + "]"),
+                utf8(DecisionBody.headRest(d)), utf8(",\"signals\":" + DecisionBody.signalsJson(d.seen())),
+                DecisionColumns.destinations(elements),
                 DecisionColumns.decisions(elements), DecisionColumns.rules(elements), PackedDecision.shared(d));
         if (remember) {
             RECENT[slot] = made;
         }
         return made;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The record's filter columns. */
