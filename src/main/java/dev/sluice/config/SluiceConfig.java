@@ -117,7 +117,7 @@ public record SluiceConfig(String host,
                 duration(i, "max-future-skew", Duration.ofMinutes(5)),
                 duration(i, "dedup-window", Duration.ofDays(7)),
                 (int) positiveLong(i, "commit-max-events", 4000),
-                positiveLong(i, "max-in-flight-bytes", 256L * 1024));
+                positiveLong(i, "max-in-flight-bytes", 512L * 1024));
     }
 
     private static StoreSettings store(Config st, Path dataDir, Secrets secrets) {
