@@ -10,12 +10,12 @@ import java.util.Objects;
 
 /**
  * What a decision record shares with every other record of the same consent evaluation: its
- * decisions and signals as canonical JSON, the members from its jurisdiction to its open
- * sequence number (as the UTF-8 its body's hash is computed over), its filter columns, and its
- * packed form but for the event name. Rendering
- * them was about a tenth of an accepted event's request-thread time; the consent engine hands
- * out one evaluation (the same list of decisions, the same signals) for repeated inputs, so
- * they are rendered once and kept for the records that follow (docs/benchmarks.md, session 22).
+ * decisions and signals as canonical JSON and the members from its jurisdiction to its open
+ * sequence number (as the UTF-8 bytes its body's hash is computed over, never written to), its
+ * filter columns, and its packed form but for the event name. Rendering them was about a tenth
+ * of an accepted event's request-thread time; the consent engine hands out one evaluation (the
+ * same list of decisions, the same signals) for repeated inputs, so they are rendered once and
+ * kept for the records that follow (docs/benchmarks.md, sessions 22 and 23).
  *
  * <p>The last few are kept by the identity of their decisions list and signals (both
  * immutable), with equal jurisdiction and policy; a record of anything else renders its own. The
