@@ -16,7 +16,8 @@
 # threads' carriers appear as ForkJoinPool-1-worker-N, the collector as "VM Thread"). Resident
 # memory is read from /proc/<pid>/status after the run, events per store transaction from the
 # commit meter (sluice_store_commit_events) over the measured run. Each thread's time spent
-# runnable but waiting for a core comes from /proc/<pid>/task/*/schedstat. Linux only.
+# runnable but waiting for a core comes from /proc/<pid>/task/*/schedstat, and the whole
+# machine's idle and I/O-wait shares over the run from /proc/stat. Linux only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BATCH=${BATCH:-100}
@@ -44,14 +45,21 @@ ticks() {
 
 load warm "$WARMUP" >/dev/null
 ticks >"$DATA/before"
+grep '^cpu ' /proc/stat >"$DATA/cpu-before"
 before=$(accepted)
 commits_before=$(commits)
 load run "$DURATION" | grep '^RESULT'
 after=$(accepted)
 commits_after=$(commits)
 ticks >"$DATA/after"
+grep '^cpu ' /proc/stat >"$DATA/cpu-after"
 events=$((after - before))
 commits=$((commits_after - commits_before))
+# The whole machine over the run (/proc/stat): the share of both cores that was idle, and idle
+# waiting for the disk. Idle time while a thread waits for a core means the work came in bursts:
+# in batches, the second core waits while the single writer commits (docs/benchmarks.md, session 23).
+idle=$(cat "$DATA/cpu-before" "$DATA/cpu-after" | awk '{ t = 0; for (i = 2; i <= NF; i++) t += $i; if (NR == 1) { t0 = t; i0 = $5; w0 = $6 } else printf "machine_idle=%.0f%% iowait=%.0f%%", 100 * ($5 - i0) / (t - t0), 100 * ($6 - w0) / (t - t0) }')
+echo "$idle"
 echo "accepted_per_s=$((events / DURATION)) accepted=$events events_per_commit=$((commits > 0 ? events / commits : 0)) rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/"$PID"/status) peak_rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/"$PID"/status)"
 hz=$(getconf CLK_TCK)
 per_thread() { # ticks before, ticks after -> CPU seconds<TAB>name<TAB>seconds waiting for a core<TAB>kernel seconds, busiest first
