@@ -79,7 +79,13 @@ final class CanonicalJson {
 
         /** The object with {@code value} in its open member. */
         String close(long value) {
-            return head() + value + tail();
+            byte[] digits = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+            byte[] head = joined(0, open);
+            byte[] tail = joined(open, parts.length);
+            byte[] out = Arrays.copyOf(head, head.length + digits.length + tail.length);
+            System.arraycopy(digits, 0, out, head.length, digits.length);
+            System.arraycopy(tail, 0, out, head.length + digits.length, tail.length);
+            return new String(out, StandardCharsets.UTF_8);
         }
 
         /** Feeds {@code digest} the UTF-8 bytes of {@link #close close(value)}. */

@@ -91,7 +91,8 @@ final class PackedDecision {
     static byte[] shared(AuditEntry.Decided d) {
         Out out = new Out();
         SignalsSeen seen = d.seen();
-        boolean rawSha = isLowerHexDigest(d.policySha256());
+        byte[] rawSha256 = d.policySha256() == null ? null : ChainHash.rawOf(d.policySha256());
+        boolean rawSha = rawSha256 != null;
         int flags = (seen.gpc().isPresent() ? GPC_PRESENT : 0) | (seen.gpc().orElse(false) ? GPC_TRUE : 0)
                 | (seen.optOut().isPresent() ? OPT_OUT_PRESENT : 0) | (seen.optOut().orElse(false) ? OPT_OUT_TRUE : 0)
                 | (seen.tcf().isPresent() ? TCF_PRESENT : 0) | (seen.usPrivacy().isPresent() ? US_PRIVACY_PRESENT : 0)
@@ -99,7 +100,7 @@ final class PackedDecision {
         out.write(flags);
         boolean ok = out.text(d.jurisdiction());
         if (rawSha) {
-            out.write(java.util.HexFormat.of().parseHex(d.policySha256()), 0, 32);
+            out.write(rawSha256, 0, 32);
         } else {
             ok &= out.text(d.policySha256());
         }
@@ -197,19 +198,6 @@ final class PackedDecision {
                 (flags & GPC_PRESENT) != 0 ? Optional.of((flags & GPC_TRUE) != 0) : Optional.empty(), usPrivacy,
                 (flags & OPT_OUT_PRESENT) != 0 ? Optional.of((flags & OPT_OUT_TRUE) != 0) : Optional.empty());
         return new AuditEntry.Decided(at, eventId, eventName, decisions, seen, jurisdiction, policyVersion, policySha);
-    }
-
-    private static boolean isLowerHexDigest(String s) {
-        if (s == null || s.length() != 64) {
-            return false;
-        }
-        for (int i = 0; i < 64; i++) {
-            char c = s.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
