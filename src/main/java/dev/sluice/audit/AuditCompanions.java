@@ -140,15 +140,15 @@ final class AuditCompanions implements CompanionSource {
         }
 
         private static final MultiRowInsert<Row> INSERT = new MultiRowInsert<>("audit_subjects",
-                List.of("tenant_id", "subject_key", "event_row_id", "received_at"), (ps, o, row) -> {
-                    ps.setString(o + 1, row.tenantId());
+                List.of("tenant_id", "subject_key", "event_row_id", "received_at"), (v, row) -> {
+                    v.setString(1, row.tenantId());
                     if (row.rawKeys() != null) {
-                        ps.setBytes(o + 2, row.rawKeys());
+                        v.setBytes(2, row.rawKeys());
                     } else {
-                        ps.setString(o + 2, row.key());
+                        v.setString(2, row.key());
                     }
-                    ps.setLong(o + 3, row.eventRowId());
-                    ps.setLong(o + 4, row.receivedAt());
+                    v.setLong(3, row.eventRowId());
+                    v.setLong(4, row.receivedAt());
                 });
 
         /** The keys (64 hex digits each) raw, one after the other: {@link #RAW_KEY_BYTES} bytes each. */

@@ -227,36 +227,36 @@ final class ChainAppender {
         return CanonicalJson.open(fields, "seq");
     }
 
-    private static void bind(PreparedStatement ps, int o, Row row) throws SQLException {
+    private static void bind(MultiRowInsert.Values v, Row row) throws SQLException {
         AuditEntry entry = row.rendered().entry();
         Columns columns = row.rendered().columns();
-        ps.setString(o + 1, row.tenantId());
-        ps.setLong(o + 2, row.seq());
-        ps.setString(o + 3, AuditEntry.kind(entry));
-        ps.setLong(o + 4, entry.at().toEpochMilli());
-        ps.setString(o + 5, columns.eventId());
-        ps.setString(o + 6, columns.destinationIds());
-        ps.setString(o + 7, columns.decisions());
-        ps.setString(o + 8, columns.ruleIds());
+        v.setString(1, row.tenantId());
+        v.setLong(2, row.seq());
+        v.setString(3, AuditEntry.kind(entry));
+        v.setLong(4, entry.at().toEpochMilli());
+        v.setString(5, columns.eventId());
+        v.setString(6, columns.destinationIds());
+        v.setString(7, columns.decisions());
+        v.setString(8, columns.ruleIds());
         if (row.rendered().packed() != null) {
-            ps.setBytes(o + 9, row.rendered().packed());
+            v.setBytes(9, row.rendered().packed());
         } else {
-            ps.setString(o + 9, row.rendered().body().close(row.seq()));
+            v.setString(9, row.rendered().body().close(row.seq()));
         }
         if (row.rawHashes() && row.prevRaw() != null) {
-            ps.setBytes(o + 10, row.prevRaw());
+            v.setBytes(10, row.prevRaw());
         } else {
-            ps.setString(o + 10, new String(row.prev(), StandardCharsets.UTF_8));
+            v.setString(10, new String(row.prev(), StandardCharsets.UTF_8));
         }
         if (row.rawHashes()) {
-            ps.setBytes(o + 11, row.hash());
+            v.setBytes(11, row.hash());
         } else {
-            ps.setString(o + 11, new String(row.hashText(), StandardCharsets.US_ASCII));
+            v.setString(11, new String(row.hashText(), StandardCharsets.US_ASCII));
         }
         if (row.eventRowId() == NO_EVENT_ROW) {
-            ps.setNull(o + 12, Types.BIGINT);
+            v.setNull(12, Types.BIGINT);
         } else {
-            ps.setLong(o + 12, row.eventRowId());
+            v.setLong(12, row.eventRowId());
         }
     }
 

@@ -153,30 +153,30 @@ final class LedgerWriter implements Companion.Kind {
         }
     }
 
-    private static void bind(PreparedStatement ps, int o, Row row) throws SQLException {
+    private static void bind(MultiRowInsert.Values v, Row row) throws SQLException {
         Companion.Placed p = row.placed();
         LedgerEntry entry = row.entry();
         Booking b = row.booking();
         EventRecord event = p.event();
-        ps.setString(o + 1, event.tenantId());
-        ps.setLong(o + 2, p.eventRowId());
-        ps.setString(o + 3, entry.type().stored());
-        ps.setString(o + 4, event.eventName());
-        ps.setString(o + 5, event.eventId());
-        ps.setString(o + 6, entry.orderId().orElse(null));
-        ps.setLong(o + 7, entry.occurredAt().toEpochMilli());
-        ps.setLong(o + 8, entry.day().toEpochDay());
-        ps.setString(o + 9, b.attribution().platform());
-        ps.setString(o + 10, b.attribution().campaign());
-        ps.setString(o + 11, b.currency());
-        ps.setLong(o + 12, b.signedMicros());
-        ps.setString(o + 13, entry.customerKey().orElse(null));
+        v.setString(1, event.tenantId());
+        v.setLong(2, p.eventRowId());
+        v.setString(3, entry.type().stored());
+        v.setString(4, event.eventName());
+        v.setString(5, event.eventId());
+        v.setString(6, entry.orderId().orElse(null));
+        v.setLong(7, entry.occurredAt().toEpochMilli());
+        v.setLong(8, entry.day().toEpochDay());
+        v.setString(9, b.attribution().platform());
+        v.setString(10, b.attribution().campaign());
+        v.setString(11, b.currency());
+        v.setLong(12, b.signedMicros());
+        v.setString(13, entry.customerKey().orElse(null));
         if (b.orderValueAfter() == null) {
-            ps.setNull(o + 14, Types.BIGINT);
+            v.setNull(14, Types.BIGINT);
         } else {
-            ps.setLong(o + 14, b.orderValueAfter());
+            v.setLong(14, b.orderValueAfter());
         }
-        ps.setLong(o + 15, event.receivedAt().toEpochMilli());
+        v.setLong(15, event.receivedAt().toEpochMilli());
     }
 
     private static void roll(Map<RollupKey, Delta> rollups, EventRecord event, LedgerEntry entry, Booking b) {

@@ -647,20 +647,20 @@ final class DeliveryLog {
         }
     }
 
-    private static void bindException(PreparedStatement ps, int o, ExceptionRow row) throws SQLException {
-        ps.setString(o + 1, row.tenantId());
-        ps.setLong(o + 2, row.eventRowId());
-        ps.setString(o + 3, row.eventName());
-        ps.setString(o + 4, row.eventId());
-        ps.setString(o + 5, row.destinationId());
-        ps.setString(o + 6, row.state());
-        ps.setInt(o + 7, row.attempts());
-        ps.setLong(o + 8, row.nextAttemptAt());
-        ps.setBytes(o + 9, row.copy().payload());
-        ps.setString(o + 10, row.copy().keyId());
-        ps.setString(o + 11, row.error());
-        ps.setString(o + 12, row.code());
-        ps.setLong(o + 13, row.createdAt());
-        ps.setLong(o + 14, row.updatedAt());
+    private static void bindException(MultiRowInsert.Values v, ExceptionRow row) throws SQLException {
+        v.setString(1, row.tenantId());
+        v.setLong(2, row.eventRowId());
+        v.setString(3, row.eventName());
+        v.setString(4, row.eventId());
+        v.setString(5, row.destinationId());
+        v.setString(6, row.state());
+        v.setInt(7, row.attempts());
+        v.setLong(8, row.nextAttemptAt());
+        v.setBytes(9, row.copy().payload());
+        v.setString(10, row.copy().keyId());
+        v.setString(11, row.error());
+        v.setString(12, row.code());
+        v.setLong(13, row.createdAt());
+        v.setLong(14, row.updatedAt());
     }
 }

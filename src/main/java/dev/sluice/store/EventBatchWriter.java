@@ -53,11 +53,11 @@ final class EventBatchWriter implements AutoCloseable {
 
     private static final MultiRowInsert<LogRow> INSERT_LOG = new MultiRowInsert<>("delivery_log",
             List.of("tenant_id", "id", "destinations", "copies"),
-            (ps, o, row) -> {
-                ps.setString(o + 1, row.tenantId());
-                ps.setLong(o + 2, row.eventRowId());
-                ps.setString(o + 3, DeliveryCopies.destinations(row.copies()));
-                ps.setBytes(o + 4, DeliveryCopies.encode(row.copies()));
+            (v, row) -> {
+                v.setString(1, row.tenantId());
+                v.setLong(2, row.eventRowId());
+                v.setString(3, DeliveryCopies.destinations(row.copies()));
+                v.setBytes(4, DeliveryCopies.encode(row.copies()));
             });
 
     /** The dedup key of an event: tenant, event name, event id. */
@@ -69,13 +69,13 @@ final class EventBatchWriter implements AutoCloseable {
 
     private static final MultiRowInsert<EventRecord> INSERT_EVENTS = new MultiRowInsert<>("events",
             List.of("tenant_id", "event_name", "event_id", "event_time", "received_at", "dedup_until"),
-            (ps, o, event) -> {
-                ps.setString(o + 1, event.tenantId());
-                ps.setString(o + 2, event.eventName());
-                ps.setString(o + 3, event.eventId());
-                ps.setLong(o + 4, event.eventTime().toEpochMilli());
-                ps.setLong(o + 5, event.receivedAt().toEpochMilli());
-                ps.setLong(o + 6, event.dedupUntil().toEpochMilli());
+            (v, event) -> {
+                v.setString(1, event.tenantId());
+                v.setString(2, event.eventName());
+                v.setString(3, event.eventId());
+                v.setLong(4, event.eventTime().toEpochMilli());
+                v.setLong(5, event.receivedAt().toEpochMilli());
+                v.setLong(6, event.dedupUntil().toEpochMilli());
             });
     private static final String INSERT_EVENTS_SUFFIX = """
 
@@ -234,19 +234,19 @@ final class EventBatchWriter implements AutoCloseable {
         return WriteOutcome.INSERTED;
     }
 
-    private static void bindOutbox(PreparedStatement ps, int o, OutboxRow row) throws SQLException {
+    private static void bindOutbox(MultiRowInsert.Values v, OutboxRow row) throws SQLException {
         EventRecord event = row.event();
         long receivedAt = event.receivedAt().toEpochMilli();
-        ps.setString(o + 1, event.tenantId());
-        ps.setLong(o + 2, row.eventRowId());
-        ps.setString(o + 3, event.eventName());
-        ps.setString(o + 4, event.eventId());
-        ps.setString(o + 5, row.copy().destinationId());
-        ps.setLong(o + 6, receivedAt);
-        ps.setBytes(o + 7, row.copy().storedUnsafe());
-        ps.setString(o + 8, row.copy().keyId());
-        ps.setLong(o + 9, receivedAt);
-        ps.setLong(o + 10, receivedAt);
+        v.setString(1, event.tenantId());
+        v.setLong(2, row.eventRowId());
+        v.setString(3, event.eventName());
+        v.setString(4, event.eventId());
+        v.setString(5, row.copy().destinationId());
+        v.setLong(6, receivedAt);
+        v.setBytes(7, row.copy().storedUnsafe());
+        v.setString(8, row.copy().keyId());
+        v.setLong(9, receivedAt);
+        v.setLong(10, receivedAt);
     }
 
     private long tryInsert(EventRecord event) throws SQLException {

@@ -22,7 +22,9 @@ import java.util.WeakHashMap;
 public final class StatementCache {
     /**
      * Distinct statements kept per connection: the fixed ones plus each multi-row insert's
-     * power-of-two chunk sizes ({@link MultiRowInsert}), about ten per table.
+     * power-of-two chunk sizes ({@link MultiRowInsert}), about ten per table, and for chunks of
+     * eight rows or more up to {@link MultiRowInsert#MAX_PATTERNS} variants that bind repeated
+     * values once (five sizes each): at most about thirty per table.
      */
     static final int MAX_STATEMENTS = 256;
 
