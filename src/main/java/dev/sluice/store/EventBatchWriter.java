@@ -47,8 +47,15 @@ final class EventBatchWriter implements AutoCloseable {
 
     private static final long NOT_INSERTED = -1;
 
-    /** One delivery log row: an inserted event's copies for its logged destinations (SQLite, {@link DeliveryLog}). */
-    private record LogRow(long eventRowId, String tenantId, List<OutboxRecord> copies) {
+    /**
+     * One delivery log row: an inserted event's copies for its logged destinations (SQLite,
+     * {@link DeliveryLog}), as the columns hold them. Encoded once here: a multi-row insert may
+     * run its binder twice per row ({@link MultiRowInsert#sharedColumns}).
+     */
+    private record LogRow(long eventRowId, String tenantId, String destinations, byte[] copies) {
+        static LogRow of(long eventRowId, String tenantId, List<OutboxRecord> copies) {
+            return new LogRow(eventRowId, tenantId, DeliveryCopies.destinations(copies), DeliveryCopies.encode(copies));
+        }
     }
 
     private static final MultiRowInsert<LogRow> INSERT_LOG = new MultiRowInsert<>("delivery_log",
@@ -56,8 +63,8 @@ final class EventBatchWriter implements AutoCloseable {
             (v, row) -> {
                 v.setString(1, row.tenantId());
                 v.setLong(2, row.eventRowId());
-                v.setString(3, DeliveryCopies.destinations(row.copies()));
-                v.setBytes(4, DeliveryCopies.encode(row.copies()));
+                v.setString(3, row.destinations());
+                v.setBytes(4, row.copies());
             });
 
     /** The dedup key of an event: tenant, event name, event id. */
@@ -226,7 +233,7 @@ final class EventBatchWriter implements AutoCloseable {
             }
         }
         if (toLog != null) {
-            logRows.add(new LogRow(rowId, event.tenantId(), toLog));
+            logRows.add(LogRow.of(rowId, event.tenantId(), toLog));
         }
         for (Companion companion : event.companions()) {
             companions.computeIfAbsent(companion.kind(), k -> new ArrayList<>()).add(new Companion.Placed(rowId, event, companion));

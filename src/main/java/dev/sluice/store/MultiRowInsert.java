@@ -61,7 +61,10 @@ public final class MultiRowInsert<T> {
         void setNull(int column, int sqlType) throws SQLException;
     }
 
-    /** Sets one row's values. */
+    /**
+     * Sets one row's values. It may run twice per row (once to find the shared values, once to
+     * bind), so it reads values the row already holds rather than computing them.
+     */
     @FunctionalInterface
     public interface Binder<T> {
         /**
