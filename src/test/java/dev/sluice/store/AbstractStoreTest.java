@@ -113,6 +113,45 @@ abstract class AbstractStoreTest {
         assertThat("one event row per outbox row", new java.util.HashSet<>(eventRowIdsOf(rows)).size(), is((int) inserted));
     }
 
+    /**
+     * On SQLite's writer, values every row of a chunk repeats are bound once ({@link MultiRowInsert});
+     * a long list whose chunks repeat some columns and not others, mixing tenants and times, must
+     * still store every event's own values.
+     */
+    @Test
+    void write_aLongListMixingRepeatedAndOwnValues_storesEveryEventsOwnValues() {
+        String other = tenant + "-other";
+        List<EventRecord> events = new java.util.ArrayList<>();
+        // One tenant in runs of equal receive times (the first chunk repeats the tenant, not the time) ...
+        for (int i = 0; i < 100; i++) {
+            events.add(event(tenant, "order-" + i, T0.plusSeconds(i / 30), "meta", "google_ads"));
+        }
+        // ... then tenants alternating at one time (chunks of 16, 8 and 4 repeat the time, not the tenant).
+        for (int i = 100; i < 128; i++) {
+            events.add(event(i % 2 == 0 ? tenant : other, "order-" + i, T0.plusSeconds(10), "meta", "google_ads"));
+        }
+        assertThat(store.write(events), everyItem(is(INSERTED)));
+
+        for (String t : List.of(tenant, other)) {
+            List<EventRecord> expected = events.stream().filter(e -> e.tenantId().equals(t)).toList();
+            assertThat(store.countEvents(t), is((long) expected.size()));
+            List<OutboxRow> rows = store.outbox(t, 1_000);
+            assertThat(rows, hasSize(expected.size() * 2));
+            java.util.Map<String, EventRecord> byId = new java.util.HashMap<>();
+            expected.forEach(e -> byId.put(e.eventId(), e));
+            for (OutboxRow row : rows) {
+                EventRecord e = byId.get(row.eventId());
+                assertThat(row.eventId(), e != null, is(true));
+                assertThat(row.tenantId(), is(t));
+                assertThat(row.eventName(), is(TestEvents.NAME));
+                assertThat(row.nextAttemptAt(), is(e.receivedAt()));
+                assertArrayEquals(TestEvents.payload(t, e.eventId(), row.destinationId()), row.payload());
+            }
+        }
+        // Every key is live: the same list again is all duplicates.
+        assertThat(store.write(events), everyItem(is(DUPLICATE)));
+    }
+
     @Test
     void write_everyOutboxRowPointsAtItsOwnEventRow_withAndWithoutDuplicatesInTheList() {
         store.write(List.of(event(tenant, "earlier", "meta")));
