@@ -261,12 +261,8 @@ final class EventBatchWriter implements AutoCloseable {
             insertEvent = StatementCache.prepare(connection, INSERT_EVENT);
         }
         PreparedStatement insert = insertEvent.statement();
-        insert.setString(1, event.tenantId());
-        insert.setString(2, event.eventName());
-        insert.setString(3, event.eventId());
-        insert.setLong(4, event.eventTime().toEpochMilli());
-        insert.setLong(5, event.receivedAt().toEpochMilli());
-        insert.setLong(6, event.dedupUntil().toEpochMilli());
+        // INSERT_EVENT lists the columns of INSERT_EVENTS in the same order.
+        INSERT_EVENTS.bindRow(insert, event);
         try (ResultSet rs = insert.executeQuery()) {
             return rs.next() ? rs.getLong(1) : NOT_INSERTED;
         }

@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * holds in the same column once: the statement names parameters by number ({@code ?1}), and every
  * row's tuple refers to the one shared parameter. The rows of one commit mostly repeat their
  * tenant, kind, destinations, decisions, currency and, within a request, their times; binding a
- * value costs the writer a JNI call and, for text, an encoding and a copy in C, about a third of
- * writing a row without indexes (docs/storage-log.md, session 24). What goes into the table is the
+ * value costs the writer a JNI call and, for text, an encoding and a copy in C: about 0.1-0.2 µs,
+ * half or more of writing a row without indexes (docs/storage-log.md, session 24). What goes into the table is the
  * same either way. The insert remembers the first {@link #MAX_PATTERNS} sharing patterns it meets
  * (which columns are shared); a chunk whose pattern is not among them shares the columns of the
  * largest remembered pattern that its own covers, so the statement texts, and the statements the
@@ -86,6 +86,8 @@ public final class MultiRowInsert<T> {
     private final Map<String, String[]> chunkTexts = new ConcurrentHashMap<>();
     /** The sharing patterns met so far (at most MAX_PATTERNS); replaced, never changed. */
     private volatile List<Pattern> patterns = List.of();
+    /** Where each value goes when nothing is shared: row after row, column after column. */
+    private final Pattern unshared;
 
     /**
      * @param table   the table
@@ -101,6 +103,7 @@ public final class MultiRowInsert<T> {
         this.columns = columns.size();
         this.binder = Objects.requireNonNull(binder, "binder");
         this.fullChunkSql = sql(MAX_ROWS);
+        this.unshared = new Pattern(0);
     }
 
     /** The statement for {@code rows} rows. */
@@ -154,6 +157,16 @@ public final class MultiRowInsert<T> {
         });
     }
 
+    /**
+     * Binds {@code row} as the first row of {@code ps}, a statement of the caller's whose first
+     * parameters are this insert's columns in the same order (a one-row variant, say).
+     */
+    public void bindRow(PreparedStatement ps, T row) throws SQLException {
+        Numbered values = new Numbered(ps, unshared);
+        values.row(0);
+        binder.bind(values, row);
+    }
+
     /** Reads one row of a {@code RETURNING} clause. */
     @FunctionalInterface
     public interface Returned {
@@ -191,18 +204,11 @@ public final class MultiRowInsert<T> {
             String sql = pattern == null ? text(count, suffix) : pattern.text(count, suffix);
             try (StatementCache.Lease lease = StatementCache.prepare(c, sql)) {
                 PreparedStatement ps = lease.statement();
-                if (pattern == null) {
-                    Positional values = new Positional(ps);
-                    for (int i = 0; i < count; i++) {
-                        values.offset = i * columns;
-                        binder.bind(values, rows.get(from + i));
-                    }
-                } else {
-                    Numbered values = new Numbered(ps, pattern);
-                    for (int i = 0; i < count; i++) {
-                        values.row(i);
-                        binder.bind(values, rows.get(from + i));
-                    }
+                // The positional text numbers its parameters as the pattern that shares nothing does.
+                Numbered values = new Numbered(ps, pattern == null ? unshared : pattern);
+                for (int i = 0; i < count; i++) {
+                    values.row(i);
+                    binder.bind(values, rows.get(from + i));
                 }
                 chunk.run(ps, count);
             }
@@ -317,41 +323,6 @@ public final class MultiRowInsert<T> {
                 sb.append(')');
             }
             return sb.toString();
-        }
-    }
-
-    /** Binds a row's columns to consecutive parameters from {@code offset + 1}. */
-    private static final class Positional implements Values {
-        private final PreparedStatement ps;
-        int offset;
-
-        Positional(PreparedStatement ps) {
-            this.ps = ps;
-        }
-
-        @Override
-        public void setString(int column, String value) throws SQLException {
-            ps.setString(offset + column, value);
-        }
-
-        @Override
-        public void setLong(int column, long value) throws SQLException {
-            ps.setLong(offset + column, value);
-        }
-
-        @Override
-        public void setInt(int column, int value) throws SQLException {
-            ps.setInt(offset + column, value);
-        }
-
-        @Override
-        public void setBytes(int column, byte[] value) throws SQLException {
-            ps.setBytes(offset + column, value);
-        }
-
-        @Override
-        public void setNull(int column, int sqlType) throws SQLException {
-            ps.setNull(offset + column, sqlType);
         }
     }
 
