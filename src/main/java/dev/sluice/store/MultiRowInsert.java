@@ -77,16 +77,14 @@ public final class MultiRowInsert<T> {
     }
 
     private final String head;
-    private final String tuple;
     private final int columns;
     private final Binder<T> binder;
-    // Built once: every full chunk uses the same text.
-    private final String fullChunkSql;
-    /** Statement texts of the chunks, per suffix, built once each (index: log2 of the rows; see TEXT_SLOTS). */
-    private final Map<String, String[]> chunkTexts = new ConcurrentHashMap<>();
     /** The sharing patterns met so far (at most MAX_PATTERNS); replaced, never changed. */
     private volatile List<Pattern> patterns = List.of();
-    /** Where each value goes when nothing is shared: row after row, column after column. */
+    /**
+     * Where each value goes when nothing is shared: row after row, column after column, with
+     * positional parameters ({@code ?}), the only kind PostgreSQL's driver takes.
+     */
     private final Pattern unshared;
 
     /**
@@ -99,47 +97,21 @@ public final class MultiRowInsert<T> {
             throw new IllegalArgumentException("columns: 1 to " + 32_766 / MAX_ROWS);
         }
         this.head = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ";
-        this.tuple = "(" + "?, ".repeat(columns.size() - 1) + "?)";
         this.columns = columns.size();
         this.binder = Objects.requireNonNull(binder, "binder");
-        this.fullChunkSql = sql(MAX_ROWS);
         this.unshared = new Pattern(0);
     }
 
-    /** The statement for {@code rows} rows. */
+    /** The statement for {@code rows} rows, nothing shared. */
     String sql(int rows) {
-        StringBuilder sb = new StringBuilder(head.length() + rows * (tuple.length() + 2));
-        sb.append(head);
-        for (int i = 0; i < rows; i++) {
-            if (i > 0) {
-                sb.append(", ");
-            }
-            sb.append(tuple);
-        }
-        return sb.toString();
+        return unshared.sql(rows);
     }
 
-    /** Slots of {@link #chunkTexts}: one per power of two below {@link #MAX_ROWS}, and MAX_ROWS itself last. */
+    /** Slots of a pattern's texts: one per power of two below {@link #MAX_ROWS}, and MAX_ROWS itself last. */
     private static final int TEXT_SLOTS = Integer.SIZE - Integer.numberOfLeadingZeros(MAX_ROWS) + 1;
 
     private static int slot(int rows) {
         return rows == MAX_ROWS ? TEXT_SLOTS - 1 : Integer.bitCount(rows) == 1 ? Integer.numberOfTrailingZeros(rows) : -1;
-    }
-
-    /** The statement for {@code rows} rows followed by {@code suffix}; the chunk sizes in use are built once. */
-    private String text(int rows, String suffix) {
-        int slot = slot(rows);
-        if (slot < 0) {
-            return sql(rows) + suffix;
-        }
-        String[] texts = chunkTexts.computeIfAbsent(suffix, s -> new String[TEXT_SLOTS]);
-        String text = texts[slot];
-        if (text == null) {
-            // A race builds the same text twice at worst; a String is safe to publish this way.
-            text = (rows == MAX_ROWS ? fullChunkSql : sql(rows)) + suffix;
-            texts[slot] = text;
-        }
-        return text;
     }
 
     /**
@@ -201,7 +173,7 @@ public final class MultiRowInsert<T> {
             int rest = size - from;
             int count = rest >= MAX_ROWS ? MAX_ROWS : cached ? Integer.highestOneBit(rest) : rest;
             Pattern pattern = cached && count >= MIN_SHARED_ROWS ? pattern(sharedColumns(rows, from, count)) : null;
-            String sql = pattern == null ? text(count, suffix) : pattern.text(count, suffix);
+            String sql = (pattern == null ? unshared : pattern).text(count, suffix);
             try (StatementCache.Lease lease = StatementCache.prepare(c, sql)) {
                 PreparedStatement ps = lease.statement();
                 // The positional text numbers its parameters as the pattern that shares nothing does.
@@ -299,26 +271,36 @@ public final class MultiRowInsert<T> {
             return shared != 0 ? shared : sharedCount + row * ownCount + ownPlace[column - 1];
         }
 
-        /** The statement for {@code rows} rows (a chunk size: a power of two or MAX_ROWS) followed by {@code suffix}. */
+        /**
+         * The statement for {@code rows} rows followed by {@code suffix}; those of the chunk sizes
+         * in use on the writer (powers of two and MAX_ROWS) are built once.
+         */
         String text(int rows, String suffix) {
-            String[] slots = texts.computeIfAbsent(suffix, s -> new String[TEXT_SLOTS]);
             int slot = slot(rows);
+            if (slot < 0) {
+                return sql(rows) + suffix;
+            }
+            String[] slots = texts.computeIfAbsent(suffix, s -> new String[TEXT_SLOTS]);
             String text = slots[slot];
             if (text == null) {
+                // A race builds the same text twice at worst; a String is safe to publish this way.
                 text = sql(rows) + suffix;
                 slots[slot] = text;
             }
             return text;
         }
 
-        /** The statement for {@code rows} rows, its parameters numbered. */
+        /** The statement for {@code rows} rows: its parameters numbered, or positional when nothing is shared. */
         String sql(int rows) {
             StringBuilder sb = new StringBuilder(head.length() + rows * columns * 7);
             sb.append(head);
             for (int r = 0; r < rows; r++) {
                 sb.append(r == 0 ? "(" : ", (");
                 for (int c = 1; c <= columns; c++) {
-                    sb.append(c == 1 ? "?" : ", ?").append(parameter(r, c));
+                    sb.append(c == 1 ? "?" : ", ?");
+                    if (mask != 0) {
+                        sb.append(parameter(r, c));
+                    }
                 }
                 sb.append(')');
             }
@@ -396,7 +378,6 @@ public final class MultiRowInsert<T> {
      * bytes by content, nulls equal nulls of any type; a value of another kind differs.
      */
     private static final class Comparing implements Values {
-        private static final byte NONE = 0;
         private static final byte NULL = 1;
         private static final byte NUMBER = 2;
         private static final byte TEXT = 3;
