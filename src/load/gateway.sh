@@ -7,6 +7,8 @@
 #   accepted                                   # events accepted so far (from /metrics)
 #   commits                                    # store transactions committed so far (from /metrics)
 #   load NAME SECONDS                          # BATCH events per request (IDS: src/load/events.lua) over CONNECTIONS, wrk's output
+# MEMORY_LIMIT=512M runs the gateway under that memory limit, as the Kubernetes manifests do
+# (src/load/memory-limit.sh).
 if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
@@ -15,6 +17,7 @@ case "${IDS:-sequential}" in
   *) echo "IDS must be sequential, uuid7, uuid or uuid-all (src/load/events.lua)" >&2; exit 2 ;;
 esac
 [ -n "${NO_BUILD:-}" ] || ./mvnw -q -B -Pbench -DskipTests package
+. src/load/memory-limit.sh
 
 DATA=$(mktemp -d)
 PID=
@@ -23,6 +26,7 @@ cleanup() {
   if [ -n "$PID" ] && kill "$PID" 2>/dev/null; then
     for _ in $(seq 1 200); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
   fi
+  unlimit_memory
   rm -rf "$DATA"
 }
 trap cleanup EXIT
@@ -35,6 +39,7 @@ start_gateway() {
   SLUICE_DELIVERY_ENABLED=false SERVER_PORT=$port SLUICE_DATA_dash_DIR="$DATA/sluice" \
     "$JAVA" @conf/jvm.options "$@" -jar target/sluice.jar serve --config "$config" >"$DATA/sluice.log" 2>&1 &
   PID=$!
+  limit_memory "$PID"
   for _ in $(seq 1 600); do
     curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && return 0
     kill -0 "$PID" 2>/dev/null || { echo "sluice did not start:" >&2; tail -5 "$DATA/sluice.log" >&2; exit 1; }

@@ -4,6 +4,8 @@
 #   src/load/ingest-load.sh            # 15 s per scenario, 64 connections
 #   DURATION=30s CONNECTIONS=128 src/load/ingest-load.sh
 #   NO_BUILD=1 src/load/ingest-load.sh # target/ as the last `./mvnw -Pbench package` left it
+#   MEMORY_LIMIT=512M src/load/ingest-load.sh # Sluice under the Kubernetes manifests' memory limit
+#                                      # (src/load/memory-limit.sh; needs root)
 #
 # Needs wrk (apt-get install wrk). Sluice runs on its shipped JVM flags (conf/jvm.options), over
 # SQLite in a fresh temporary data directory, with src/load/ingest-load.yaml: the demo
@@ -30,7 +32,8 @@ command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; 
 [ -n "${NO_BUILD:-}" ] || ./mvnw -q -B -Pbench -DskipTests package
 DATA=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$DATA"; }
+. src/load/memory-limit.sh
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; unlimit_memory; rm -rf "$DATA"; }
 trap cleanup EXIT
 
 # Sluice starts alone, so the time to ready is not shared with the bare server's own startup. It
@@ -44,6 +47,7 @@ SLUICE_DELIVERY_ENABLED=false SERVER_PORT=$SLUICE_PORT SLUICE_DATA_dash_DIR="$DA
   "$JAVA" @conf/jvm.options -jar target/sluice.jar >"$DATA/sluice.log" 2>&1 &
 SLUICE_PID=$!
 pids+=($SLUICE_PID)
+limit_memory "$SLUICE_PID"
 until curl -sf "http://127.0.0.1:$SLUICE_PORT/health/ready" >/dev/null; do
   kill -0 "$SLUICE_PID" 2>/dev/null || { echo "sluice did not start:" >&2; tail -5 "$DATA/sluice.log" >&2; exit 1; }
   sleep 0.02
