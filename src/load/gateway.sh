@@ -6,6 +6,7 @@
 #   start_gateway PORT CONFIG [JVM flags...]   # sets PID and DATA; the gateway stops on exit
 #   accepted                                   # events accepted so far (from /metrics)
 #   commits                                    # store transactions committed so far (from /metrics)
+#   commit_seconds                             # seconds the writer spent in transactions so far (from /metrics)
 #   load NAME SECONDS                          # BATCH events per request (IDS: src/load/events.lua) over CONNECTIONS, wrk's output
 # MEMORY_LIMIT=512M runs the gateway under that memory limit, as the Kubernetes manifests do
 # (src/load/memory-limit.sh).
@@ -51,4 +52,6 @@ start_gateway() {
 
 accepted() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^sluice_events_total\{.*outcome="accepted"/ {s+=$NF} END {printf "%.0f", s}'; }
 commits() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^sluice_store_commit_events_count/ {s+=$NF} END {printf "%.0f", s}'; }
+# Seconds the group-commit writer has spent in its transactions (the commit timer's sum).
+commit_seconds() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^sluice_store_commit_duration_seconds_sum/ {s+=$NF} END {printf "%.3f", s}'; }
 load() { RUN=$1$(date +%s%N) BATCH=$BATCH IDS=${IDS:-sequential} wrk -t2 -c"$CONNECTIONS" -d"$2"s -s src/load/events.lua "http://127.0.0.1:$PORT"; }

@@ -60,9 +60,11 @@ ticks >"$DATA/before"
 grep '^cpu ' /proc/stat >"$DATA/cpu-before"
 before=$(accepted)
 commits_before=$(commits)
+busy_before=$(commit_seconds)
 load run "$DURATION" | grep '^RESULT'
 after=$(accepted)
 commits_after=$(commits)
+busy_after=$(commit_seconds)
 ticks >"$DATA/after"
 grep '^cpu ' /proc/stat >"$DATA/cpu-after"
 if [ -n "${PROFILE:-}" ]; then
@@ -76,6 +78,9 @@ commits=$((commits_after - commits_before))
 # in batches, the second core waits while the single writer commits (docs/benchmarks.md, session 23).
 idle=$(cat "$DATA/cpu-before" "$DATA/cpu-after" | awk '{ t = 0; for (i = 2; i <= NF; i++) t += $i; if (NR == 1) { t0 = t; i0 = $5; w0 = $6 } else printf "machine_idle=%.0f%% iowait=%.0f%%", 100 * ($5 - i0) / (t - t0), 100 * ($6 - w0) / (t - t0) }')
 echo "$idle"
+# The share of the run the single writer spent inside transactions: near 100 % it is what limits the
+# rate (docs/benchmarks.md, session 25).
+echo "writer_busy=$(awk -v a="$busy_after" -v b="$busy_before" -v d="$DURATION" 'BEGIN {printf "%.0f%%", 100 * (a - b) / d}')"
 echo "accepted_per_s=$((events / DURATION)) accepted=$events events_per_commit=$((commits > 0 ? events / commits : 0)) rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/"$PID"/status) peak_rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/"$PID"/status)"
 hz=$(getconf CLK_TCK)
 per_thread() { # ticks before, ticks after -> CPU seconds<TAB>name<TAB>seconds waiting for a core<TAB>kernel seconds, busiest first
