@@ -20,6 +20,11 @@ limit_memory() {
   if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw memory /sys/fs/cgroup/cgroup.controllers; then
     MEMORY_CGROUP=/sys/fs/cgroup/sluice-load-$$
     mkdir "$MEMORY_CGROUP"
+    if [ ! -f "$MEMORY_CGROUP/memory.max" ]; then
+      echo "the root cgroup does not hand the memory controller down: echo +memory > /sys/fs/cgroup/cgroup.subtree_control" >&2
+      rmdir "$MEMORY_CGROUP"
+      exit 1
+    fi
     echo "$MEMORY_LIMIT" >"$MEMORY_CGROUP/memory.max"
   elif [ -d /sys/fs/cgroup/memory ]; then
     base=/sys/fs/cgroup/memory$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup)
