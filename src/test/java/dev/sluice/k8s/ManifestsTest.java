@@ -489,6 +489,33 @@ class ManifestsTest {
         }
     }
 
+    /**
+     * Both option files keep ConsentReader's two helpers out of line (the warm-up's largest C2
+     * compilation, docs/benchmarks.md, session 25), after {@code quiet} so nothing reaches stdout,
+     * and each command names a method that exists: a renamed method would leave it matching
+     * nothing, without a word from the JVM.
+     */
+    @Test
+    void bothOptionFilesKeepTheConsentReadersHelpersOutOfLine() throws Exception {
+        Pattern dontInline = Pattern.compile("(?m)^-XX:CompileCommand=dontinline,([\\w.]+)::(\\w+)$");
+        for (Path options : List.of(K8S.resolve("jvm.options"), Path.of("conf/jvm.options"))) {
+            String text = read(options);
+            int quiet = text.indexOf("\n-XX:CompileCommand=quiet\n");
+            List<String> named = new ArrayList<>();
+            Matcher m = dontInline.matcher(text);
+            while (m.find()) {
+                assertTrue(quiet >= 0 && quiet < m.start(), options + ": quiet must come before " + m.group());
+                String method = m.group(2);
+                Class<?> type = Class.forName(m.group(1));
+                assertTrue(Stream.of(type.getDeclaredMethods()).anyMatch(d -> d.getName().equals(method)),
+                        options + ": " + m.group(1) + " has no method " + method);
+                named.add(m.group(1) + "::" + method);
+            }
+            assertEquals(List.of("dev.sluice.event.ConsentReader::flag", "dev.sluice.event.ConsentReader::matching"), named,
+                    options.toString());
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     record Workload(Path overlay, Map<String, Object> doc) {
