@@ -50,8 +50,10 @@ start_gateway() {
   exit 1
 }
 
-accepted() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^sluice_events_total\{.*outcome="accepted"/ {s+=$NF} END {printf "%.0f", s}'; }
-commits() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^sluice_store_commit_events_count/ {s+=$NF} END {printf "%.0f", s}'; }
+# The sum of the /metrics samples whose line matches PATTERN (an awk regex), printed with FORMAT.
+metric_sum() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v fmt="$2" "/$1/"' {s+=$NF} END {printf fmt, s}'; }
+accepted() { metric_sum '^sluice_events_total\{.*outcome="accepted"' %.0f; }
+commits() { metric_sum '^sluice_store_commit_events_count' %.0f; }
 # Seconds the group-commit writer has spent in its transactions (the commit timer's sum).
-commit_seconds() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^sluice_store_commit_duration_seconds_sum/ {s+=$NF} END {printf "%.3f", s}'; }
+commit_seconds() { metric_sum '^sluice_store_commit_duration_seconds_sum' %.3f; }
 load() { RUN=$1$(date +%s%N) BATCH=$BATCH IDS=${IDS:-sequential} wrk -t2 -c"$CONNECTIONS" -d"$2"s -s src/load/events.lua "http://127.0.0.1:$PORT"; }
