@@ -47,10 +47,21 @@ final class SqliteConnections implements Connections {
      */
     static final long CHECKPOINT_BUSY_MILLIS = 20;
     /**
-     * The writer's own (backstop) checkpoint threshold: 32 MiB of log, in pages of the database's
-     * size (4,096 pages of 8 KiB; 8,192 of 4 KiB in a database an earlier version created).
+     * The writer's own (backstop) checkpoint threshold: 128 MiB of log, in pages of the database's
+     * size (16,384 pages of 8 KiB; 32,768 of 4 KiB in a database an earlier version created).
+     * Under continuous load the background passes rarely find every frame copied between two of
+     * the writer's transactions, which is when SQLite restarts the log from its beginning, so the
+     * log grows until a commit crosses this threshold and the writer checkpoints inside it. At
+     * 32 MiB that happened every 200 ms or so under the batch load, and the writer then did most
+     * of the copying itself (it wrote 5.7-7.3 KB per event where the log takes 4.9, the background
+     * thread 0.8-2.5 KB where the copying takes 3.2), with the database's fsync inside its commit:
+     * the writer's CPU 15.2-18.6 us per event against 11.9-12.9 at 128 MiB, batches 29,300-35,600
+     * events/s against 34,800-39,100 (docs/benchmarks.md, session 26); single events the same. The
+     * price is disk and page cache: the log file keeps its largest size (about 140 MB under
+     * sustained load) until the gateway stops, and a restart after a crash reads the log (ready
+     * 684-729 ms after a kill -9 at full size, against 601-684 ms at 32 MiB).
      */
-    private static final int BACKSTOP_CHECKPOINT_BYTES = 32 << 20;
+    private static final int BACKSTOP_CHECKPOINT_BYTES = 128 << 20;
     /**
      * Page size of a database this creates. 8 KiB rather than SQLite's 4 KiB: under the batch
      * ingest load the single writer spent 23-25 µs of CPU per event instead of 30-35 and the

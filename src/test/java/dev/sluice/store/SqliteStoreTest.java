@@ -28,9 +28,9 @@ final class SqliteStoreTest extends AbstractStoreTest {
     }
 
     @Test
-    void open_createsANewDatabaseWith8KiBPages_andTheWritersBackstopAt32MiBOfLog() throws Exception {
+    void open_createsANewDatabaseWith8KiBPages_andTheWritersBackstopAt128MiBOfLog() throws Exception {
         assertThat(db.queryLong("SELECT page_size FROM pragma_page_size"), is(8192L));
-        assertThat(writerSetting("wal_autocheckpoint"), is(4096L));
+        assertThat(writerSetting("wal_autocheckpoint"), is(16_384L));
     }
 
     @Test
@@ -41,7 +41,7 @@ final class SqliteStoreTest extends AbstractStoreTest {
         store.write(List.of(event(tenant, "order-1", "meta")));
 
         assertThat(store.sql().read(c -> SqliteFiles.pragma(c, "page_size")), is("4096"));
-        assertThat(writerSetting("wal_autocheckpoint"), is(8192L));
+        assertThat(writerSetting("wal_autocheckpoint"), is(32_768L));
         assertThat(store.outbox(tenant, 10).size(), is(1));
     }
 
