@@ -26,6 +26,14 @@ import org.sqlite.SQLiteDataSource;
  * to the log. The automatic checkpoint stays on at a higher threshold as a backstop, so the log
  * stays bounded even if the background thread falls behind. Durability is unchanged: a commit
  * is durable once its log frames are synced, whenever they are checkpointed.
+ *
+ * <p>SQLite starts the log over from its beginning only when a write transaction begins with
+ * every frame copied, which under continuous load a background pass alone rarely achieves (the
+ * writer has appended more by the time it ends). So once the log holds
+ * {@link #RESTART_LOG_BYTES}, the thread runs passes back to back until at most
+ * {@link #FINAL_PASS_BYTES} are left, then runs one more pass holding the store's write lock,
+ * between two transactions: the writer's next transaction finds the log copied and starts it
+ * over. The lock is fair, so the writer queues behind that pass rather than barging ahead of it.
  */
 final class SqliteConnections implements Connections {
 
@@ -48,20 +56,30 @@ final class SqliteConnections implements Connections {
     static final long CHECKPOINT_BUSY_MILLIS = 20;
     /**
      * The writer's own (backstop) checkpoint threshold: 128 MiB of log, in pages of the database's
-     * size (16,384 pages of 8 KiB; 32,768 of 4 KiB in a database an earlier version created).
-     * Under continuous load the background passes rarely find every frame copied between two of
-     * the writer's transactions, which is when SQLite restarts the log from its beginning, so the
-     * log grows until a commit crosses this threshold and the writer checkpoints inside it. At
-     * 32 MiB that happened every 200 ms or so under the batch load, and the writer then did most
-     * of the copying itself (it wrote 5.7-7.3 KB per event where the log takes 4.9, the background
-     * thread 0.8-2.5 KB where the copying takes 3.2), with the database's fsync inside its commit:
-     * the writer's CPU 15.2-18.6 us per event against 11.9-12.9 at 128 MiB, batches 29,300-35,600
-     * events/s against 34,800-39,100 (docs/benchmarks.md, session 26); single events the same. The
-     * price is disk and page cache: the log file keeps its largest size (about 140 MB under
-     * sustained load) until the gateway stops, and a restart after a crash reads the log (ready
-     * 684-729 ms after a kill -9 at full size, against 601-684 ms at 32 MiB).
+     * size (16,384 pages of 8 KiB; 32,768 of 4 KiB in a database an earlier version created),
+     * reached only if the background thread falls behind ({@link #RESTART_LOG_BYTES}). It was
+     * 32 MiB, and under continuous load the log reached it every 200 ms or so: the writer then did
+     * most of the copying inside its commit (it wrote 5.7-7.3 KB per event where the log takes
+     * 4.9, the background thread 0.8-2.5 KB where the copying takes 3.2), with the database's
+     * fsync: its CPU 15.2-18.6 us per event against 11.9-12.9 at 128 MiB, batches 29,300-35,600
+     * events/s against 34,800-39,100 (docs/benchmarks.md, session 26). The writer restarting the
+     * log at 128 MiB (every half second under single events) raised their p99 to 18.9-19.6 ms
+     * against 12.7-13.4 at 32 MiB, hence the background restart.
      */
     private static final int BACKSTOP_CHECKPOINT_BYTES = 128 << 20;
+    /**
+     * Log size from which the background thread starts the log over (a class comment paragraph):
+     * the log file then stays at about 48-52 MB under the batch load. Measured against the 128 MiB
+     * backstop alone: the writer copied nothing in either (it wrote 4.7-4.8 KB per event, the
+     * log's own bytes), batches 35,900-38,700 events/s against 37,500-37,800, single events'
+     * p99 11.0-11.6 ms against 19.1 (docs/benchmarks.md, session 26).
+     */
+    static final int RESTART_LOG_BYTES = 32 << 20;
+    /**
+     * What a pass may leave for the final pass under the write lock, which the writer waits for:
+     * copying at most 1 MiB and the database's fsync.
+     */
+    static final int FINAL_PASS_BYTES = 1 << 20;
     /**
      * Page size of a database this creates. 8 KiB rather than SQLite's 4 KiB: under the batch
      * ingest load the single writer spent 23-25 µs of CPU per event instead of 30-35 and the
@@ -73,23 +91,31 @@ final class SqliteConnections implements Connections {
      */
     static final int NEW_DATABASE_PAGE_SIZE = 8192;
 
-    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Fair: the checkpoint thread's final pass ({@link #restartLog}) gets its turn after the running transaction. */
+    private final ReentrantLock writeLock = new ReentrantLock(true);
     private final ReentrantLock readLock = new ReentrantLock();
     private final Connection writer;
     private final Connection reader;
     private final Connection checkpointer;
     private final Thread checkpoints;
+    /** {@link #RESTART_LOG_BYTES} and {@link #FINAL_PASS_BYTES} in frames of this database's pages. */
+    private final long restartLogFrames;
+    private final long finalPassFrames;
     private volatile boolean closed;
 
-    private SqliteConnections(Connection writer, Connection reader, Connection checkpointer) {
+    private SqliteConnections(Connection writer, Connection reader, Connection checkpointer, long restartLogFrames,
+                              long finalPassFrames) {
         this.writer = writer;
         this.reader = reader;
         this.checkpointer = checkpointer;
+        this.restartLogFrames = restartLogFrames;
+        this.finalPassFrames = finalPassFrames;
         this.checkpoints = Thread.ofPlatform().name("sluice-sqlite-checkpoint").daemon(true).start(this::checkpointLoop);
     }
 
     private void checkpointLoop() {
         long lastVersion = Long.MIN_VALUE;
+        long lastCopied = -1;
         long pause = CHECKPOINT_EVERY_MILLIS;
         while (!closed) {
             try {
@@ -109,13 +135,51 @@ final class SqliteConnections implements Connections {
                     }
                     pause = version == lastVersion ? CHECKPOINT_EVERY_MILLIS : CHECKPOINT_BUSY_MILLIS;
                     lastVersion = version;
-                    statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+                    Pass pass = pass(statement);
+                    if (pass.logFrames() >= restartLogFrames) {
+                        if (pass.logFrames() - pass.copiedFrames() <= finalPassFrames) {
+                            restartLog(statement);
+                        } else if (pass.copiedFrames() != lastCopied) {
+                            // Still catching up: the next pass at once, while it makes progress (a
+                            // reader's old snapshot can hold the copying back; then the usual pause).
+                            pause = 0;
+                        }
+                    }
+                    lastCopied = pass.copiedFrames();
+                } catch (InterruptedException e) {
+                    return;
                 } catch (SQLException e) {
                     // A busy or failed pass is retried next time; the writer's backstop bounds the log.
                     System.getLogger(SqliteConnections.class.getName())
                             .log(System.Logger.Level.DEBUG, "sqlite checkpoint skipped sqlstate={0}", e.getSQLState());
                 }
             }
+        }
+    }
+
+    /** What a checkpoint pass reported: the frames in the log, and how many of them are copied. */
+    private record Pass(long logFrames, long copiedFrames) {
+    }
+
+    private static Pass pass(Statement statement) throws SQLException {
+        try (ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+            return result.next() ? new Pass(result.getLong(2), result.getLong(3)) : new Pass(0, 0);
+        }
+    }
+
+    /**
+     * The final pass, between two of the writer's transactions, after which the writer's next
+     * transaction starts the log over. Interruptible, so that {@link #close} need not wait for
+     * a transaction to end before this thread stops.
+     */
+    private void restartLog(Statement statement) throws SQLException, InterruptedException {
+        writeLock.lockInterruptibly();
+        try {
+            if (!closed) {
+                pass(statement);
+            }
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -206,10 +270,17 @@ final class SqliteConnections implements Connections {
     }
 
     static SqliteConnections open(String url) throws SQLException {
+        return open(url, RESTART_LOG_BYTES, FINAL_PASS_BYTES);
+    }
+
+    /** As {@link #open(String)}, with the log restarted from {@code restartLogBytes} (tests use less). */
+    static SqliteConnections open(String url, int restartLogBytes, int finalPassBytes) throws SQLException {
         Connection writer = dataSource(url, true).getConnection();
         try {
+            int pageSize;
             try (Statement s = writer.createStatement()) {
-                s.execute("PRAGMA wal_autocheckpoint = " + BACKSTOP_CHECKPOINT_BYTES / pageSize(s));
+                pageSize = pageSize(s);
+                s.execute("PRAGMA wal_autocheckpoint = " + BACKSTOP_CHECKPOINT_BYTES / pageSize);
             }
             writer.setAutoCommit(false);
             Connection reader = dataSource(url, false).getConnection();
@@ -221,7 +292,8 @@ final class SqliteConnections implements Connections {
                 throw e;
             }
             StatementCache.enable(writer);
-            return new SqliteConnections(writer, reader, checkpointer);
+            return new SqliteConnections(writer, reader, checkpointer, Math.max(1, restartLogBytes / pageSize),
+                    finalPassBytes / pageSize);
         } catch (SQLException | RuntimeException e) {
             writer.close();
             throw e;
@@ -269,6 +341,21 @@ final class SqliteConnections implements Connections {
 
     @Override
     public void close() {
+        // The checkpoint thread stops first, outside the locks: its final pass takes the write
+        // lock while holding the checkpointing connection, so waiting for it while holding the
+        // write lock could wait forever. Interrupted, it finishes a pass it is in and ends.
+        checkpoints.interrupt();
+        boolean interrupted = false;
+        while (checkpoints.isAlive()) {
+            try {
+                checkpoints.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         // Taking both locks waits for the running transaction and read to finish first.
         writeLock.lock();
         readLock.lock();
@@ -277,10 +364,7 @@ final class SqliteConnections implements Connections {
                 return;
             }
             closed = true;
-            checkpoints.interrupt();
-            synchronized (checkpointer) {
-                closeQuietly(checkpointer);
-            }
+            closeQuietly(checkpointer);
             closeQuietly(reader);
             StatementCache.disable(writer);
             closeQuietly(writer);
