@@ -26,7 +26,10 @@
 # memory is read from /proc/<pid>/status after the run, events per store transaction from the
 # commit meter (sluice_store_commit_events) over the measured run. Each thread's time spent
 # runnable but waiting for a core comes from /proc/<pid>/task/*/schedstat, and the whole
-# machine's idle and I/O-wait shares over the run from /proc/stat. Linux only.
+# machine's idle and I/O-wait shares over the run from /proc/stat; the bytes each thread handed to
+# write() (the writer's: the write-ahead log, plus any checkpoint it ran itself; the checkpoint
+# thread's: pages copied into the database file) from /proc/<pid>/task/*/io, and the log file's
+# size after the run. Linux only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BATCH=${BATCH:-100}
@@ -40,15 +43,17 @@ CONF=${CONF:-src/load/ingest-load.yaml}
 . src/load/gateway.sh
 # shellcheck disable=SC2086
 start_gateway "$PORT" "$CONF" ${EXTRA_JVM:-}
-# Per thread: name, CPU ticks (utime + stime), kernel ticks (stime), and nanoseconds spent runnable
-# but waiting for a core (schedstat's second field; 0 where the kernel does not keep it). The
+# Per thread: name, CPU ticks (utime + stime), kernel ticks (stime), nanoseconds spent runnable
+# but waiting for a core (schedstat's second field; 0 where the kernel does not keep it), and bytes
+# handed to write() (io's wchar; 0 where it cannot be read). The
 # fields are counted after the name's closing parenthesis: names such as "VM Thread" hold a space,
 # which shifted them (before session 18 the collector's figure was its user time alone).
 ticks() {
   for t in /proc/"$PID"/task/*; do
-    printf '%s\t%s\t%s\n' "$(cat "$t/comm")" \
+    printf '%s\t%s\t%s\t%s\n' "$(cat "$t/comm")" \
       "$(awk '{ sub(/^.*\) /, ""); print $12 + $13 "\t" $13 }' "$t/stat")" \
-      "$(awk '{print $2}' "$t/schedstat" 2>/dev/null || echo 0)"
+      "$(awk '{print $2}' "$t/schedstat" 2>/dev/null || echo 0)" \
+      "$(awk '/^wchar/ {print $2}' "$t/io" 2>/dev/null || echo 0)"
   done
 }
 
@@ -83,13 +88,18 @@ echo "$idle"
 echo "writer_busy=$(awk -v a="$busy_after" -v b="$busy_before" -v d="$DURATION" 'BEGIN {printf "%.0f%%", 100 * (a - b) / d}')"
 echo "accepted_per_s=$((events / DURATION)) accepted=$events events_per_commit=$((commits > 0 ? events / commits : 0)) rss_mib=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/"$PID"/status) peak_rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/"$PID"/status)"
 hz=$(getconf CLK_TCK)
-per_thread() { # ticks before, ticks after -> CPU seconds<TAB>name<TAB>seconds waiting for a core<TAB>kernel seconds, busiest first
-  awk -F'\t' -v hz="$hz" 'FNR == NR { b[$1] += $2; bs[$1] += $3; bw[$1] += $4; next } { a[$1] += $2; as[$1] += $3; aw[$1] += $4 }
-    END { for (k in a) if (a[k] > b[k]) printf "%.2f\t%s\t%.2f\t%.2f\n", (a[k] - b[k]) / hz, k, (aw[k] - bw[k]) / 1e9, (as[k] - bs[k]) / hz }' \
+per_thread() { # ticks before, ticks after -> CPU seconds<TAB>name<TAB>seconds waiting for a core<TAB>kernel seconds<TAB>bytes written, busiest first
+  awk -F'\t' -v hz="$hz" 'FNR == NR { b[$1] += $2; bs[$1] += $3; bw[$1] += $4; bb[$1] += $5; next } { a[$1] += $2; as[$1] += $3; aw[$1] += $4; ab[$1] += $5 }
+    END { for (k in a) if (a[k] > b[k]) printf "%.2f\t%s\t%.2f\t%.2f\t%d\n", (a[k] - b[k]) / hz, k, (aw[k] - bw[k]) / 1e9, (as[k] - bs[k]) / hz, ab[k] - bb[k] }' \
     "$DATA/before" "$DATA/after" | sort -t$'\t' -k1,1 -g -r
 }
 # A thread that waits long for a core while the machine has idle time is not what limits the
 # rate; the single writer waiting for a core is (docs/benchmarks.md, session 9).
 per_thread | awk -F'\t' -v n="$events" '
-  { total += $1; printf "%-24s %7.2f s %8.1f us/event (kernel %5.1f) %7.2f s waiting for a core\n", $2, $1, n ? $1 * 1e6 / n : 0, n ? $4 * 1e6 / n : 0, $3 }
+  { total += $1; printf "%-24s %7.2f s %8.1f us/event (kernel %5.1f) %7.2f s waiting for a core", $2, $1, n ? $1 * 1e6 / n : 0, n ? $4 * 1e6 / n : 0, $3
+    if ($5 > 0 && n) printf " %7.0f B/event written", $5 / n
+    printf "\n" }
   END { printf "%-24s %7.2f s %8.1f us/event\n", "all threads", total, n ? total * 1e6 / n : 0 }'
+# The write-ahead log's file keeps its largest size until the gateway stops: about the size at
+# which the checkpoint thread starts it over (docs/benchmarks.md, session 26).
+echo "log_file_mib=$(stat -c %s "$DATA/sluice/sluice.db-wal" 2>/dev/null | awk '{printf "%.0f", $1 / 1048576}')"
