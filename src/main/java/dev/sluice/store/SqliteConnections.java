@@ -68,10 +68,10 @@ final class SqliteConnections implements Connections {
      */
     private static final int BACKSTOP_CHECKPOINT_BYTES = 128 << 20;
     /**
-     * Log size from which the background thread starts the log over (a class comment paragraph):
+     * Log size from which the background thread starts the log over (the class comment says how):
      * the log file then stays at about 48-52 MB under the batch load. Measured against the 128 MiB
      * backstop alone: the writer copied nothing in either (it wrote 4.7-4.8 KB per event, the
-     * log's own bytes), batches 35,900-38,700 events/s against 37,500-37,800, single events'
+     * log's own bytes), batches 31,900-38,700 events/s against 37,500-37,800, single events'
      * p99 11.0-11.6 ms against 19.1 (docs/benchmarks.md, session 26).
      */
     static final int RESTART_LOG_BYTES = 32 << 20;
@@ -102,6 +102,8 @@ final class SqliteConnections implements Connections {
     private final long restartLogFrames;
     private final long finalPassFrames;
     private volatile boolean closed;
+    /** Set by {@link #close} before it interrupts the checkpoint thread, which then ends. */
+    private volatile boolean stopping;
 
     private SqliteConnections(Connection writer, Connection reader, Connection checkpointer, long restartLogFrames,
                               long finalPassFrames) {
@@ -117,14 +119,14 @@ final class SqliteConnections implements Connections {
         long lastVersion = Long.MIN_VALUE;
         long lastCopied = -1;
         long pause = CHECKPOINT_EVERY_MILLIS;
-        while (!closed) {
+        while (!stopping) {
             try {
                 Thread.sleep(pause);
             } catch (InterruptedException e) {
                 return;
             }
             synchronized (checkpointer) {
-                if (closed) {
+                if (stopping) {
                     return;
                 }
                 try (var statement = checkpointer.createStatement()) {
@@ -175,7 +177,7 @@ final class SqliteConnections implements Connections {
     private void restartLog(Statement statement) throws SQLException, InterruptedException {
         writeLock.lockInterruptibly();
         try {
-            if (!closed) {
+            if (!stopping) {
                 pass(statement);
             }
         } finally {
@@ -344,6 +346,7 @@ final class SqliteConnections implements Connections {
         // The checkpoint thread stops first, outside the locks: its final pass takes the write
         // lock while holding the checkpointing connection, so waiting for it while holding the
         // write lock could wait forever. Interrupted, it finishes a pass it is in and ends.
+        stopping = true;
         checkpoints.interrupt();
         boolean interrupted = false;
         while (checkpoints.isAlive()) {
