@@ -125,36 +125,31 @@ final class SqliteConnections implements Connections {
             } catch (InterruptedException e) {
                 return;
             }
-            synchronized (checkpointer) {
-                if (stopping) {
-                    return;
+            try (var statement = checkpointer.createStatement()) {
+                // data_version changes when another connection committed since this one last asked.
+                long version;
+                try (var result = statement.executeQuery("PRAGMA data_version")) {
+                    version = result.next() ? result.getLong(1) : lastVersion + 1;
                 }
-                try (var statement = checkpointer.createStatement()) {
-                    // data_version changes when another connection committed since this one last asked.
-                    long version;
-                    try (var result = statement.executeQuery("PRAGMA data_version")) {
-                        version = result.next() ? result.getLong(1) : lastVersion + 1;
+                pause = version == lastVersion ? CHECKPOINT_EVERY_MILLIS : CHECKPOINT_BUSY_MILLIS;
+                lastVersion = version;
+                Pass pass = pass(statement);
+                if (pass.logFrames() >= restartLogFrames) {
+                    if (pass.logFrames() - pass.copiedFrames() <= finalPassFrames) {
+                        restartLog(statement);
+                    } else if (pass.copiedFrames() != lastCopied) {
+                        // Still catching up: the next pass at once, while it makes progress (a
+                        // reader's old snapshot can hold the copying back; then the usual pause).
+                        pause = 0;
                     }
-                    pause = version == lastVersion ? CHECKPOINT_EVERY_MILLIS : CHECKPOINT_BUSY_MILLIS;
-                    lastVersion = version;
-                    Pass pass = pass(statement);
-                    if (pass.logFrames() >= restartLogFrames) {
-                        if (pass.logFrames() - pass.copiedFrames() <= finalPassFrames) {
-                            restartLog(statement);
-                        } else if (pass.copiedFrames() != lastCopied) {
-                            // Still catching up: the next pass at once, while it makes progress (a
-                            // reader's old snapshot can hold the copying back; then the usual pause).
-                            pause = 0;
-                        }
-                    }
-                    lastCopied = pass.copiedFrames();
-                } catch (InterruptedException e) {
-                    return;
-                } catch (SQLException e) {
-                    // A busy or failed pass is retried next time; the writer's backstop bounds the log.
-                    System.getLogger(SqliteConnections.class.getName())
-                            .log(System.Logger.Level.DEBUG, "sqlite checkpoint skipped sqlstate={0}", e.getSQLState());
                 }
+                lastCopied = pass.copiedFrames();
+            } catch (InterruptedException e) {
+                return;
+            } catch (SQLException e) {
+                // A busy or failed pass is retried next time; the writer's backstop bounds the log.
+                System.getLogger(SqliteConnections.class.getName())
+                        .log(System.Logger.Level.DEBUG, "sqlite checkpoint skipped sqlstate={0}", e.getSQLState());
             }
         }
     }
