@@ -3,9 +3,8 @@ package dev.sluice.privacy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Map;
 
 /**
  * SHA-256 as raw bytes or lowercase hex, for one event at a time. A session clones the JDK digest (whose
@@ -21,7 +20,15 @@ final class Sha256 {
     private static final HexFormat HEX = HexFormat.of();
 
     private final MessageDigest digest = newDigest();
-    private final Map<String, byte[]> memo = new HashMap<>();
+    /**
+     * The strings hashed so far and their digests, searched in order: an event has a dozen or so
+     * distinct values, for which a scan of {@code String.equals} (a length check first) costs
+     * less than a {@code HashMap}'s table, nodes and resizing, which were 4 % of the request
+     * threads' CPU under the batch load (docs/benchmarks.md, session 27).
+     */
+    private String[] memoKeys = new String[16];
+    private byte[][] memoDigests = new byte[16][];
+    private int memoSize;
 
     /** Lowercase hex SHA-256 of the UTF-8 bytes of a non-empty string. */
     String hex(String normalized) {
@@ -37,12 +44,20 @@ final class Sha256 {
             // Parsing guarantees non-empty values; reaching this is a bug, not bad input.
             throw new IllegalStateException("refusing to hash an empty string");
         }
-        byte[] cached = memo.get(normalized);
-        if (cached == null) {
-            cached = digest.digest(normalized.getBytes(StandardCharsets.UTF_8));
-            memo.put(normalized, cached);
+        String[] keys = memoKeys;
+        for (int i = 0; i < memoSize; i++) {
+            if (normalized.equals(keys[i])) {
+                return memoDigests[i];
+            }
         }
-        return cached;
+        byte[] computed = digest.digest(normalized.getBytes(StandardCharsets.UTF_8));
+        if (memoSize == keys.length) {
+            memoKeys = Arrays.copyOf(keys, memoSize * 2);
+            memoDigests = Arrays.copyOf(memoDigests, memoSize * 2);
+        }
+        memoKeys[memoSize] = normalized;
+        memoDigests[memoSize++] = computed;
+        return computed;
     }
 
     /** Lowercase hex of a digest. */
