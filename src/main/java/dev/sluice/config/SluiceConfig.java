@@ -1,5 +1,7 @@
 package dev.sluice.config;
 
+import dev.sluice.store.SqliteLogSizes;
+
 import io.helidon.config.Config;
 
 import java.net.InetAddress;
@@ -133,8 +135,20 @@ public record SluiceConfig(String host,
         }
         Optional<Secret> password = pg.get("password").asString().asOptional()
                 .map(ref -> secrets.resolve(pg.get("password").key().toString(), ref));
+        Config wal = st.get("sqlite-wal");
+        long restart = positiveLong(wal, "restart-bytes", SqliteLogSizes.DEFAULT.restartBytes());
+        if (restart < SqliteLogSizes.MIN_RESTART_BYTES || restart > SqliteLogSizes.MAX_BYTES) {
+            throw new ConfigException(wal.get("restart-bytes").key().toString(),
+                    "must be from " + SqliteLogSizes.MIN_RESTART_BYTES + " (2 MiB) to " + SqliteLogSizes.MAX_BYTES + " (4 GiB)");
+        }
+        long backstop = positiveLong(wal, "backstop-bytes", Math.max(SqliteLogSizes.DEFAULT.backstopBytes(), 4 * restart));
+        if (backstop <= restart || backstop > SqliteLogSizes.MAX_BYTES) {
+            throw new ConfigException(wal.get("backstop-bytes").key().toString(),
+                    "must be more than " + wal.get("restart-bytes").key() + " (" + restart + ") and at most "
+                            + SqliteLogSizes.MAX_BYTES + " (4 GiB)");
+        }
         return new StoreSettings(kind, sqliteFile, url, pg.get("user").asString().orElse(""), password,
-                (int) positiveLong(pg, "pool-size", 8));
+                (int) positiveLong(pg, "pool-size", 8), restart, backstop);
     }
 
     private static Map<String, TenantConfig> tenants(Config list, Secrets secrets) {

@@ -12,7 +12,9 @@ import java.util.Optional;
  * @param user        PostgreSQL user
  * @param password    PostgreSQL password, from a secret reference
  * @param poolSize    PostgreSQL connection pool size
+ * @param walRestartBytes  SQLite: the write-ahead log size from which the checkpoint thread starts it over
+ * @param walBackstopBytes SQLite: the log size from which the writer checkpoints by itself
  */
 public record StoreSettings(String kind, Path sqliteFile, String jdbcUrl, String user, Optional<Secret> password,
-                            int poolSize) {
+                            int poolSize, long walRestartBytes, long walBackstopBytes) {
 }

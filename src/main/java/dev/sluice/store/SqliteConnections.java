@@ -30,7 +30,7 @@ import org.sqlite.SQLiteDataSource;
  * <p>SQLite starts the log over from its beginning only when a write transaction begins with
  * every frame copied, which under continuous load a background pass alone rarely achieves (the
  * writer has appended more by the time it ends). So once the log holds
- * {@link #RESTART_LOG_BYTES}, the thread runs passes back to back until at most
+ * {@link SqliteLogSizes#restartBytes()}, the thread runs passes back to back until at most
  * {@link #FINAL_PASS_BYTES} are left, then runs one more pass holding the store's write lock,
  * between two transactions: the writer's next transaction finds the log copied and starts it
  * over. The lock is fair, so the writer queues behind that pass rather than barging ahead of it.
@@ -55,27 +55,6 @@ final class SqliteConnections implements Connections {
      */
     static final long CHECKPOINT_BUSY_MILLIS = 20;
     /**
-     * The writer's own (backstop) checkpoint threshold: 128 MiB of log, in pages of the database's
-     * size (16,384 pages of 8 KiB; 32,768 of 4 KiB in a database an earlier version created),
-     * reached only if the background thread falls behind ({@link #RESTART_LOG_BYTES}). It was
-     * 32 MiB, and under continuous load the log reached it every 200 ms or so: the writer then did
-     * most of the copying inside its commit (it wrote 5.7-7.3 KB per event where the log takes
-     * 4.9, the background thread 0.8-2.5 KB where the copying takes 3.2), with the database's
-     * fsync: its CPU 15.2-18.6 us per event against 11.9-12.9 at 128 MiB, batches 29,300-35,600
-     * events/s against 34,800-39,100 (docs/benchmarks.md, session 26). The writer restarting the
-     * log at 128 MiB (every half second under single events) raised their p99 to 18.9-19.6 ms
-     * against 12.7-13.4 at 32 MiB, hence the background restart.
-     */
-    private static final int BACKSTOP_CHECKPOINT_BYTES = 128 << 20;
-    /**
-     * Log size from which the background thread starts the log over (the class comment says how):
-     * the log file then stays at about 48-52 MB under the batch load. Measured against the 128 MiB
-     * backstop alone: the writer copied nothing in either (it wrote 4.7-4.8 KB per event, the
-     * log's own bytes), batches 31,900-38,700 events/s against 37,500-37,800, single events'
-     * p99 11.0-11.6 ms against 19.1 (docs/benchmarks.md, session 26).
-     */
-    static final int RESTART_LOG_BYTES = 32 << 20;
-    /**
      * What a pass may leave for the final pass under the write lock, which the writer waits for:
      * copying at most 1 MiB and the database's fsync.
      */
@@ -98,7 +77,7 @@ final class SqliteConnections implements Connections {
     private final Connection reader;
     private final Connection checkpointer;
     private final Thread checkpoints;
-    /** {@link #RESTART_LOG_BYTES} and {@link #FINAL_PASS_BYTES} in frames of this database's pages. */
+    /** {@link SqliteLogSizes#restartBytes()} and {@link #FINAL_PASS_BYTES} in frames of this database's pages. */
     private final long restartLogFrames;
     private final long finalPassFrames;
     private volatile boolean closed;
@@ -267,17 +246,27 @@ final class SqliteConnections implements Connections {
     }
 
     static SqliteConnections open(String url) throws SQLException {
-        return open(url, RESTART_LOG_BYTES, FINAL_PASS_BYTES);
+        return open(url, SqliteLogSizes.DEFAULT);
+    }
+
+    /** As {@link #open(String)}, with the write-ahead log's sizes from the configuration. */
+    static SqliteConnections open(String url, SqliteLogSizes sizes) throws SQLException {
+        return open(url, sizes.restartBytes(), FINAL_PASS_BYTES, sizes.backstopBytes());
     }
 
     /** As {@link #open(String)}, with the log restarted from {@code restartLogBytes} (tests use less). */
     static SqliteConnections open(String url, int restartLogBytes, int finalPassBytes) throws SQLException {
+        return open(url, restartLogBytes, finalPassBytes, SqliteLogSizes.DEFAULT.backstopBytes());
+    }
+
+    private static SqliteConnections open(String url, long restartLogBytes, long finalPassBytes, long backstopBytes)
+            throws SQLException {
         Connection writer = dataSource(url, true).getConnection();
         try {
             int pageSize;
             try (Statement s = writer.createStatement()) {
                 pageSize = pageSize(s);
-                s.execute("PRAGMA wal_autocheckpoint = " + BACKSTOP_CHECKPOINT_BYTES / pageSize);
+                s.execute("PRAGMA wal_autocheckpoint = " + backstopBytes / pageSize);
             }
             writer.setAutoCommit(false);
             Connection reader = dataSource(url, false).getConnection();

@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  * @param user       the database user, or {@code null} when the URL names it
  * @param password   the database password, if any; {@link #toString()} never shows it
  * @param poolSize   maximum connections, at least 1 (PostgreSQL pool size)
+ * @param sqliteLog  the write-ahead log's sizes, for {@code sqlite}
  */
 public record StoreConfig(String kind, Path sqliteFile, String jdbcUrl, String user, Optional<String> password,
-                          int poolSize) {
+                          int poolSize, SqliteLogSizes sqliteLog) {
 
     /** Kind of the embedded single-file store. */
     public static final String SQLITE = "sqlite";
@@ -29,6 +30,7 @@ public record StoreConfig(String kind, Path sqliteFile, String jdbcUrl, String u
     public StoreConfig {
         Objects.requireNonNull(kind, "kind");
         password = password == null ? Optional.empty() : password;
+        sqliteLog = sqliteLog == null ? SqliteLogSizes.DEFAULT : sqliteLog;
         if (poolSize < 1) {
             throw new IllegalArgumentException("poolSize must be at least 1");
         }
@@ -44,9 +46,20 @@ public record StoreConfig(String kind, Path sqliteFile, String jdbcUrl, String u
         }
     }
 
+    /** As the canonical constructor, with the default write-ahead log sizes. */
+    public StoreConfig(String kind, Path sqliteFile, String jdbcUrl, String user, Optional<String> password,
+                       int poolSize) {
+        this(kind, sqliteFile, jdbcUrl, user, password, poolSize, SqliteLogSizes.DEFAULT);
+    }
+
     /** An embedded SQLite store in {@code file}. */
     public static StoreConfig sqlite(Path file) {
-        return new StoreConfig(SQLITE, file, null, null, Optional.empty(), 1);
+        return sqlite(file, SqliteLogSizes.DEFAULT);
+    }
+
+    /** An embedded SQLite store in {@code file} whose write-ahead log has the given sizes. */
+    public static StoreConfig sqlite(Path file, SqliteLogSizes log) {
+        return new StoreConfig(SQLITE, file, null, null, Optional.empty(), 1, log);
     }
 
     /** A PostgreSQL store; {@code user} may be {@code null} when the URL carries it. */
@@ -59,6 +72,7 @@ public record StoreConfig(String kind, Path sqliteFile, String jdbcUrl, String u
     public String toString() {
         String url = jdbcUrl == null ? null : URL_PASSWORD.matcher(jdbcUrl).replaceAll("$1***");
         return "StoreConfig[kind=" + kind + ", sqliteFile=" + sqliteFile + ", jdbcUrl=" + url + ", user=" + user
-                + ", password=" + (password.isPresent() ? "***" : "<none>") + ", poolSize=" + poolSize + "]";
+                + ", password=" + (password.isPresent() ? "***" : "<none>") + ", poolSize=" + poolSize
+                + ", sqliteLog=" + sqliteLog + "]";
     }
 }

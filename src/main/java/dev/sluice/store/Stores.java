@@ -29,14 +29,14 @@ public final class Stores {
     public static Store open(StoreConfig config) {
         Objects.requireNonNull(config, "config");
         return switch (config.kind()) {
-            case StoreConfig.SQLITE -> openSqlite(config.sqliteFile());
+            case StoreConfig.SQLITE -> openSqlite(config);
             case StoreConfig.POSTGRES -> openPostgres(config);
             default -> throw new IllegalArgumentException("kind must be sqlite or postgres");
         };
     }
 
-    private static Store openSqlite(Path file) {
-        Path absolute = file.toAbsolutePath();
+    private static Store openSqlite(StoreConfig config) {
+        Path absolute = config.sqliteFile().toAbsolutePath();
         try {
             Files.createDirectories(absolute.getParent());
         } catch (IOException e) {
@@ -53,8 +53,9 @@ public final class Stores {
         }
         migrate(SqliteConnections.dataSource(url, true), StoreConfig.SQLITE);
         try {
-            Store store = new JdbcStore(SqliteConnections.open(url));
-            LOG.log(Level.INFO, "store opened kind=sqlite file={0}", absolute);
+            Store store = new JdbcStore(SqliteConnections.open(url, config.sqliteLog()));
+            LOG.log(Level.INFO, "store opened kind=sqlite file={0} log_restart_bytes={1} log_backstop_bytes={2}", absolute,
+                    Long.toString(config.sqliteLog().restartBytes()), Long.toString(config.sqliteLog().backstopBytes()));
             return store;
         } catch (SQLException e) {
             throw new StoreException("cannot open sqlite store " + absolute + " (sqlstate " + e.getSQLState() + ")", e);

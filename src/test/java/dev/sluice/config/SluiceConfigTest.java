@@ -142,6 +142,34 @@ class SluiceConfigTest {
         assertEquals("sluice.crypto.keys", e.key());
     }
 
+    @Test
+    void sqliteLogSizesDefault_followARaisedRestartSize_andBadOnesNameTheirKey() {
+        StoreSettings defaults = load(Map.of()).store();
+        assertEquals(32L << 20, defaults.walRestartBytes());
+        assertEquals(128L << 20, defaults.walBackstopBytes());
+        // A restart size alone: the backstop stays four times as large.
+        StoreSettings raised = load(Map.of("sluice.store.sqlite-wal.restart-bytes", "67108864")).store();
+        assertEquals(64L << 20, raised.walRestartBytes());
+        assertEquals(256L << 20, raised.walBackstopBytes());
+        StoreSettings small = load(Map.of("sluice.store.sqlite-wal.restart-bytes", "4194304",
+                "sluice.store.sqlite-wal.backstop-bytes", "16777216")).store();
+        assertEquals(4L << 20, small.walRestartBytes());
+        assertEquals(16L << 20, small.walBackstopBytes());
+        assertEquals(new dev.sluice.store.SqliteLogSizes(4L << 20, 16L << 20),
+                dev.sluice.Gateway.storeConfig(small).sqliteLog());
+
+        assertKey("sluice.store.sqlite-wal.restart-bytes", Map.of("sluice.store.sqlite-wal.restart-bytes", "1048576"));
+        assertKey("sluice.store.sqlite-wal.restart-bytes", Map.of("sluice.store.sqlite-wal.restart-bytes", "32MiB"));
+        assertKey("sluice.store.sqlite-wal.restart-bytes", Map.of("sluice.store.sqlite-wal.restart-bytes", "8589934592"));
+        assertKey("sluice.store.sqlite-wal.backstop-bytes", Map.of("sluice.store.sqlite-wal.restart-bytes", "67108864",
+                "sluice.store.sqlite-wal.backstop-bytes", "67108864"));
+        assertKey("sluice.store.sqlite-wal.backstop-bytes", Map.of("sluice.store.sqlite-wal.backstop-bytes", "0"));
+    }
+
+    private SluiceConfig load(Map<String, String> overrides) {
+        return SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), overrides), Secrets.of(Map.of(), dir));
+    }
+
     private void assertKey(String key, Map<String, String> overrides) {
         ConfigException e = assertThrows(ConfigException.class, () -> SluiceConfig.load(
                 ConfigLoader.load(Path.of("conf/application.yaml"), overrides), Secrets.of(Map.of(), dir)));

@@ -77,6 +77,39 @@ final class SqliteStoreTest extends AbstractStoreTest {
         assertThrows(IllegalArgumentException.class, () -> Stores.convertSqlitePageSize(older, 256));
     }
 
+    @Test
+    void configuredLogSizes_setTheWritersBackstop_andTheSizeTheThreadStartsTheLogOverFrom() throws Exception {
+        store.close();
+        Path file = tempDir.resolve("sized").resolve("sluice.db");
+        // A 2 MiB restart and a 1 GiB backstop: the writer never checkpoints, so only the thread's
+        // restart at the configured size keeps the log file small.
+        store = Stores.open(StoreConfig.sqlite(file, new SqliteLogSizes(2L << 20, 1L << 30)));
+        assertThat(writerSetting("wal_autocheckpoint"), is((long) (1 << 30) / 8192));
+
+        store.sql().inTransaction(c -> c.createStatement().execute("CREATE TABLE scratch (b BLOB)"));
+        byte[] row = new byte[6_000];
+        Path log = file.resolveSibling("sluice.db-wal");
+        long logWritten = 0;
+        long largest = 0;
+        // 48 MiB of rows at least (so more log), at about 40 MB/s, which the thread keeps up with:
+        // restarted at the default 32 MiB instead, the file would reach 32 MiB or more.
+        while (logWritten < 48L << 20) {
+            store.sql().inTransaction(c -> {
+                try (var insert = c.prepareStatement("INSERT INTO scratch (b) VALUES (?)")) {
+                    for (int i = 0; i < 10; i++) {
+                        insert.setBytes(1, row);
+                        insert.executeUpdate();
+                    }
+                    return null;
+                }
+            });
+            logWritten += 10 * row.length;
+            largest = Math.max(largest, Files.size(log));
+            Thread.sleep(1);
+        }
+        assertThat("largest log file " + largest + " bytes", largest < 16L << 20, is(true));
+    }
+
     /** A setting of the writer's connection (PRAGMA settings are per connection). */
     private long writerSetting(String pragma) throws Exception {
         return Long.parseLong(store.sql().inTransaction(c -> SqliteFiles.pragma(c, pragma)));
