@@ -90,4 +90,6 @@ run "sluice        single       uuid-ids" "$SLUICE_PORT" 1 uuid
 run "sluice        batch-of-100 uuid-ids" "$SLUICE_PORT" 100 uuid
 echo "sluice RSS after the uuid-id loads: $(rss) MiB"
 echo "sluice startup to ready: ${ready_ms} ms (JVM start included)"
+# What new page-cache memory costs this machine now (src/load/memory-limit.sh), after the runs.
+new_page_cache_cost "$DATA"
 grep -o '"msg":"event=started[^"]*"' "$DATA/sluice.log" || true

@@ -104,14 +104,6 @@ per_thread | awk -F'\t' -v n="$events" '
 # The write-ahead log's file keeps its largest size until the gateway stops: about the size at
 # which the checkpoint thread starts it over (docs/benchmarks.md, session 26).
 echo "log_file_mib=$(stat -c %s "$DATA/sluice/sluice.db-wal" 2>/dev/null | awk '{printf "%.0f", $1 / 1048576}')"
-# What new page-cache memory costs this machine right now, probed after the run so that the run is
-# not affected: the system time of writing 512 MiB to a new file (then deleted), per GiB. On the
-# virtual machines here, memory the guest frees goes back to the host within minutes and its next
-# first touch costs several times what memory still backed does (2.4-3.0 s per GiB against
-# 0.6-0.8): most of the checkpoint thread's kernel time, since every page the database grows by is
-# new page cache. Compare runs' checkpoint figures only at similar values (docs/benchmarks.md,
-# session 27).
-TIMEFORMAT=%S
-probe_s=$( { time dd if=/dev/zero of="$DATA/page-cache-probe" bs=1M count=512 status=none; } 2>&1 )
-rm -f "$DATA/page-cache-probe"
-echo "new_page_cache_sys_s_per_gib=$(awk -v s="$probe_s" 'BEGIN {printf "%.2f", s * 2}')"
+# What new page-cache memory costs this machine now (src/load/memory-limit.sh): most of the
+# checkpoint thread's kernel time follows it.
+new_page_cache_cost "$DATA"

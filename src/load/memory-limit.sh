@@ -13,6 +13,21 @@
 # database file's older page-cache pages and reuses them; without one, every page the database
 # grows by takes a fresh page of memory, which on a virtual machine whose memory the host backs
 # lazily costs far more than the copy into it.
+#
+# new_page_cache_cost DIR  prints new_page_cache_sys_s_per_gib=N: the system time of writing
+#                   512 MiB to a new file in DIR (then deleted), per GiB. On the virtual machines
+#                   here it moves with the machine's memory state, from 0.3 s into memory the host
+#                   still backs to 2.4-3.2 s into memory it has taken back from the guest (which it
+#                   does within about a minute of the guest freeing it); most of the checkpoint
+#                   thread's kernel time follows it (docs/benchmarks.md, session 27). The scripts
+#                   print it after their runs, so the runs themselves are not affected; compare
+#                   runs at similar values.
+new_page_cache_cost() {
+  local seconds TIMEFORMAT=%S
+  seconds=$( { time dd if=/dev/zero of="$1/page-cache-probe" bs=1M count=512 status=none; } 2>&1 )
+  rm -f "$1/page-cache-probe"
+  echo "new_page_cache_sys_s_per_gib=$(awk -v s="$seconds" 'BEGIN {printf "%.2f", s * 2}')"
+}
 MEMORY_CGROUP=
 limit_memory() {
   local pid=$1 base=
