@@ -137,15 +137,14 @@ public record SluiceConfig(String host,
                 .map(ref -> secrets.resolve(pg.get("password").key().toString(), ref));
         Config wal = st.get("sqlite-wal");
         long restart = positiveLong(wal, "restart-bytes", SqliteLogSizes.DEFAULT.restartBytes());
-        if (restart < SqliteLogSizes.MIN_RESTART_BYTES || restart > SqliteLogSizes.MAX_BYTES) {
-            throw new ConfigException(wal.get("restart-bytes").key().toString(),
-                    "must be from " + SqliteLogSizes.MIN_RESTART_BYTES + " (2 MiB) to " + SqliteLogSizes.MAX_BYTES + " (4 GiB)");
+        String problem = SqliteLogSizes.restartProblem(restart);
+        if (problem != null) {
+            throw new ConfigException(wal.get("restart-bytes").key().toString(), problem);
         }
-        long backstop = positiveLong(wal, "backstop-bytes", Math.max(SqliteLogSizes.DEFAULT.backstopBytes(), 4 * restart));
-        if (backstop <= restart || backstop > SqliteLogSizes.MAX_BYTES) {
-            throw new ConfigException(wal.get("backstop-bytes").key().toString(),
-                    "must be more than " + wal.get("restart-bytes").key() + " (" + restart + ") and at most "
-                            + SqliteLogSizes.MAX_BYTES + " (4 GiB)");
+        long backstop = positiveLong(wal, "backstop-bytes", SqliteLogSizes.defaultBackstop(restart));
+        problem = SqliteLogSizes.backstopProblem(restart, backstop);
+        if (problem != null) {
+            throw new ConfigException(wal.get("backstop-bytes").key().toString(), problem);
         }
         return new StoreSettings(kind, sqliteFile, url, pg.get("user").asString().orElse(""), password,
                 (int) positiveLong(pg, "pool-size", 8), restart, backstop);

@@ -9,8 +9,8 @@ package dev.sluice.store;
  * is about the backstop plus the few MiB SQLite keeps alongside.
  *
  * @param restartBytes  from 2 MiB (the thread's last pass, under the store's write lock, copies up
- *                      to 1 MiB) to 4 GiB; default 32 MiB
- * @param backstopBytes more than {@code restartBytes}, at most 4 GiB; default 128 MiB
+ *                      to 1 MiB) to 1 GiB; default 32 MiB
+ * @param backstopBytes more than {@code restartBytes}, at most 4 GiB; default {@link #defaultBackstop}
  */
 public record SqliteLogSizes(long restartBytes, long backstopBytes) {
     /**
@@ -30,15 +30,35 @@ public record SqliteLogSizes(long restartBytes, long backstopBytes) {
     public static final SqliteLogSizes DEFAULT = new SqliteLogSizes(32L << 20, 128L << 20);
     /** The smallest restart size: twice what the final pass may copy under the write lock. */
     public static final long MIN_RESTART_BYTES = 2L << 20;
-    /** The largest size either may be. */
-    public static final long MAX_BYTES = 4L << 30;
+    public static final long MAX_RESTART_BYTES = 1L << 30;
+    public static final long MAX_BACKSTOP_BYTES = 4L << 30;
 
     public SqliteLogSizes {
-        if (restartBytes < MIN_RESTART_BYTES || restartBytes > MAX_BYTES) {
-            throw new IllegalArgumentException("restartBytes must be from " + MIN_RESTART_BYTES + " to " + MAX_BYTES);
+        String problem = restartProblem(restartBytes);
+        if (problem == null) {
+            problem = backstopProblem(restartBytes, backstopBytes);
         }
-        if (backstopBytes <= restartBytes || backstopBytes > MAX_BYTES) {
-            throw new IllegalArgumentException("backstopBytes must be more than restartBytes and at most " + MAX_BYTES);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
+    }
+
+    /** The backstop when only a restart size is given: 128 MiB, or four times the restart size if that is more. */
+    public static long defaultBackstop(long restartBytes) {
+        return Math.max(DEFAULT.backstopBytes(), 4 * restartBytes);
+    }
+
+    /** What is wrong with a restart size, or null. */
+    public static String restartProblem(long restartBytes) {
+        return restartBytes < MIN_RESTART_BYTES || restartBytes > MAX_RESTART_BYTES
+                ? "must be from " + MIN_RESTART_BYTES + " (2 MiB) to " + MAX_RESTART_BYTES + " (1 GiB)"
+                : null;
+    }
+
+    /** What is wrong with a backstop size for a (valid) restart size, or null. */
+    public static String backstopProblem(long restartBytes, long backstopBytes) {
+        return backstopBytes <= restartBytes || backstopBytes > MAX_BACKSTOP_BYTES
+                ? "must be more than the restart size (" + restartBytes + ") and at most " + MAX_BACKSTOP_BYTES + " (4 GiB)"
+                : null;
     }
 }

@@ -160,7 +160,13 @@ class SluiceConfigTest {
 
         assertKey("sluice.store.sqlite-wal.restart-bytes", Map.of("sluice.store.sqlite-wal.restart-bytes", "1048576"));
         assertKey("sluice.store.sqlite-wal.restart-bytes", Map.of("sluice.store.sqlite-wal.restart-bytes", "32MiB"));
-        assertKey("sluice.store.sqlite-wal.restart-bytes", Map.of("sluice.store.sqlite-wal.restart-bytes", "8589934592"));
+        assertKey("sluice.store.sqlite-wal.restart-bytes", Map.of("sluice.store.sqlite-wal.restart-bytes", "1073741825"));
+        // The largest restart size: the backstop it implies is the largest one allowed.
+        StoreSettings largest = load(Map.of("sluice.store.sqlite-wal.restart-bytes", "1073741824")).store();
+        assertEquals(4L << 30, largest.walBackstopBytes());
+        assertKey("sluice.store.sqlite-wal.backstop-bytes", Map.of("sluice.store.sqlite-wal.backstop-bytes", "4294967297"));
+        assertThrows(IllegalArgumentException.class, () -> new dev.sluice.store.SqliteLogSizes(1L << 20, 128L << 20));
+        assertThrows(IllegalArgumentException.class, () -> new dev.sluice.store.SqliteLogSizes(32L << 20, 32L << 20));
         assertKey("sluice.store.sqlite-wal.backstop-bytes", Map.of("sluice.store.sqlite-wal.restart-bytes", "67108864",
                 "sluice.store.sqlite-wal.backstop-bytes", "67108864"));
         assertKey("sluice.store.sqlite-wal.backstop-bytes", Map.of("sluice.store.sqlite-wal.backstop-bytes", "0"));
