@@ -17,6 +17,9 @@
 # Sluice is measured twice: with sequential event ids (each lands next to the previous one in the
 # store's indexes) and with random UUIDs as event ids (IDS=uuid in src/load/events.lua: what most
 # senders use, and a random page of every index keyed by the event id per event).
+# It ends with Sluice's single-event and batch rates scaled by the bare endpoint to the machine
+# the ingest issue's targets were set on (about 66,000 posts/s), and with what new page-cache
+# memory costs the machine (src/load/memory-limit.sh), which moves the checkpoint thread's cost.
 # Traffic goes to 127.0.0.1 only; every run is bounded by DURATION.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -80,16 +83,25 @@ echo "warm-up (discarded): 15 s of batches and 15 s of single events, so the JIT
 DURATION=15s run warmup "$SLUICE_PORT" 100 >/dev/null
 DURATION=15s run warmup "$SLUICE_PORT" 1 >/dev/null
 echo "scenario                     result"
-run "bare-helidon  single      " "$BARE_PORT" 1
-run "sluice        single      " "$SLUICE_PORT" 1
+bare_single=$(run "bare-helidon  single      " "$BARE_PORT" 1)
+echo "$bare_single"
+sluice_single=$(run "sluice        single      " "$SLUICE_PORT" 1)
+echo "$sluice_single"
 echo "sluice RSS after single-event load: $(rss) MiB"
 run "bare-helidon  batch-of-100" "$BARE_PORT" 100
-run "sluice        batch-of-100" "$SLUICE_PORT" 100
+sluice_batch=$(run "sluice        batch-of-100" "$SLUICE_PORT" 100)
+echo "$sluice_batch"
 echo "sluice RSS after batch load: $(rss) MiB"
 run "sluice        single       uuid-ids" "$SLUICE_PORT" 1 uuid
 run "sluice        batch-of-100 uuid-ids" "$SLUICE_PORT" 100 uuid
 echo "sluice RSS after the uuid-id loads: $(rss) MiB"
 echo "sluice startup to ready: ${ready_ms} ms (JVM start included)"
+# The ingest issue's targets were set on a machine whose bare endpoint serves about 66,000 posts/s;
+# Sluice's accepted events per second scaled by this run's bare endpoint, single events and batches.
+field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+awk -v bare="$(field events_per_s "$bare_single")" -v single="$(field accepted_per_s "$sluice_single")" \
+    -v batch="$(field accepted_per_s "$sluice_batch")" \
+    'BEGIN { if (bare > 0) printf "scaled to a 66,000 posts/s bare endpoint: single %.0f/s, batch-of-100 %.0f/s\n", single * 66000 / bare, batch * 66000 / bare }'
 # What new page-cache memory costs this machine now (src/load/memory-limit.sh), after the runs.
 new_page_cache_cost "$DATA"
 grep -o '"msg":"event=started[^"]*"' "$DATA/sluice.log" || true
