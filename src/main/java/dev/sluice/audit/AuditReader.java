@@ -78,12 +78,18 @@ final class AuditReader {
      * the events dedup index. Every other record with an event id (written before that column,
      * of another kind, or whose events row was deleted or superseded) has no row id and is in
      * the index on event ids (V30__audit_event_rows.sql). A query by event id reads both, each
-     * through its index, and merges them in sequence order. SQLite is told which index
-     * ({@code INDEXED BY}): left to itself it walks the tenant's records in sequence order (the
-     * primary key serves the ORDER BY), reading the whole log to find one event's records.
+     * through its index, and merges them in sequence order. On SQLite a record of a live events row
+     * has that row's id as its rowid (V36__audit_records_keyed_by_event_row.sql), so it is read by
+     * rowid, with no index at all ({@code NOT INDEXED}, which still allows rowid lookups), and the
+     * other records through the index on event ids ({@code INDEXED BY}): left to itself SQLite walks
+     * the tenant's records in sequence order (the primary key serves the ORDER BY), reading the
+     * whole log to find one event's records.
      */
     private static final String BY_LIVE_EVENT_ROW = " AND event_row_id IS NOT NULL AND event_row_id IN"
             + " (SELECT id FROM events WHERE tenant_id = ? AND event_id = ? AND superseded_at IS NULL)";
+    private static final String BY_LIVE_EVENT_ROWID = " AND rowid IN"
+            + " (SELECT id FROM events WHERE tenant_id = ? AND event_id = ? AND superseded_at IS NULL)"
+            + " AND event_row_id = rowid";
     private static final String BY_EVENT_ID = " AND event_row_id IS NULL AND event_id = ?";
 
     private List<StoredRecord> select(String tenantId, AuditQuery query, int limit) throws SQLException {
@@ -92,8 +98,8 @@ final class AuditReader {
         }
         String eventId = query.eventId().get();
         boolean sqlite = !StoreConfig.POSTGRES.equals(sql.dialect());
-        List<StoredRecord> live = select(tenantId, query, limit, sqlite ? " INDEXED BY audit_records_event_row" : "",
-                BY_LIVE_EVENT_ROW, List.of(tenantId, eventId));
+        List<StoredRecord> live = select(tenantId, query, limit, sqlite ? " NOT INDEXED" : "",
+                sqlite ? BY_LIVE_EVENT_ROWID : BY_LIVE_EVENT_ROW, List.of(tenantId, eventId));
         List<StoredRecord> other = select(tenantId, query, limit, sqlite ? " INDEXED BY audit_records_event" : "",
                 BY_EVENT_ID, List.of(eventId));
         List<StoredRecord> merged = new ArrayList<>(Math.min(limit, live.size() + other.size()));

@@ -41,8 +41,9 @@ final class ChainAppender {
      * digest and {@code hashText} its hex digits as ASCII. {@code rawHashes}: whether hashes are
      * stored as raw bytes (the embedded store) or as text (docs/audit.md, Stored form).
      */
-    private record Row(String tenantId, long seq, Rendered rendered, long eventRowId, byte[] prev, byte[] prevRaw,
-                       byte[] hash, byte[] hashText, boolean rawHashes) {
+    /** @param rowid the record's rowid on the embedded store (see {@link #appendRendered}); unused elsewhere */
+    private record Row(String tenantId, long seq, Rendered rendered, long eventRowId, long rowid, byte[] prev,
+                       byte[] prevRaw, byte[] hash, byte[] hashText, boolean rawHashes) {
     }
 
     /**
@@ -76,10 +77,19 @@ final class ChainAppender {
     /** Row ids start at 1 on both databases, so 0 stands for no events row. */
     private static final long NO_EVENT_ROW = 0;
 
-    private static final MultiRowInsert<Row> INSERT_RECORDS = new MultiRowInsert<>("audit_records",
-            List.of("tenant_id", "seq", "kind", "recorded_at", "event_id", "destination_id", "decision", "rule_ids",
-                    "body", "prev_hash", "hash", "event_row_id"),
+    private static final List<String> RECORD_COLUMNS = List.of("tenant_id", "seq", "kind", "recorded_at", "event_id",
+            "destination_id", "decision", "rule_ids", "body", "prev_hash", "hash", "event_row_id");
+    private static final MultiRowInsert<Row> INSERT_RECORDS = new MultiRowInsert<>("audit_records", RECORD_COLUMNS,
             ChainAppender::bind);
+    /** The embedded store's insert: the rowid too (V36__audit_records_keyed_by_event_row.sql). */
+    private static final MultiRowInsert<Row> INSERT_KEYED_RECORDS = new MultiRowInsert<>("audit_records",
+            java.util.stream.Stream.concat(RECORD_COLUMNS.stream(), java.util.stream.Stream.of("rowid")).toList(),
+            (v, row) -> {
+                bind(v, row);
+                v.setLong(RECORD_COLUMNS.size() + 1, row.rowid());
+            });
+    /** The lowest rowid so far, below which the embedded store numbers records without an events row. */
+    private static final String LOWEST_ROWID = "SELECT min(rowid) FROM audit_records";
     private static final String INSERT_CHECKPOINT = """
             INSERT INTO audit_checkpoints (tenant_id, seq, hash, signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?, ?)""";
 
@@ -98,8 +108,9 @@ final class ChainAppender {
     /**
      * @param checkpointEvery sign a checkpoint once this many records follow the last one
      * @param packDecisions   store decision records packed ({@link PackedDecision}) and every
-     *                        record's hash and previous hash as raw bytes (the embedded store),
-     *                        rather than as text (PostgreSQL, whose columns are text)
+     *                        record's hash and previous hash as raw bytes, and key each record by
+     *                        its events row (the embedded store), rather than as text without a
+     *                        key of their own (PostgreSQL, whose columns are text)
      */
     ChainAppender(AuditSigner signer, long checkpointEvery, boolean packDecisions) {
         if (checkpointEvery < 1) {
@@ -146,7 +157,9 @@ final class ChainAppender {
      *
      * @param eventRowIds for each entry, the events row it was written with (by-event lookups find
      *                    the record through that row while it lives; see V30__audit_event_rows.sql),
-     *                    or null for none
+     *                    or null for none. On the embedded store a record's rowid is its events row's
+     *                    id, and below zero (the lowest so far, minus one) for a record without one,
+     *                    so no index is needed to find it (V36__audit_records_keyed_by_event_row.sql).
      */
     Head appendRendered(Connection c, String tenantId, Head head, List<Rendered> entries, long[] eventRowIds)
             throws SQLException {
@@ -159,17 +172,25 @@ final class ChainAppender {
         byte[] prevRaw = ChainHash.rawOf(head.hash());
         List<Row> rows = new ArrayList<>(entries.size());
         java.security.MessageDigest digest = ChainHash.newDigest();
+        long below = 0;
         for (int i = 0; i < entries.size(); i++) {
             Rendered entry = entries.get(i);
             seq++;
             byte[] hash = ChainHash.next(digest, prev, entry.body(), seq);
             byte[] hashText = ChainHash.hexAscii(hash);
-            rows.add(new Row(tenantId, seq, entry, eventRowIds == null ? NO_EVENT_ROW : eventRowIds[i], prev, prevRaw, hash,
-                    hashText, packDecisions));
+            long eventRowId = eventRowIds == null ? NO_EVENT_ROW : eventRowIds[i];
+            long rowid = eventRowId;
+            if (packDecisions && eventRowId == NO_EVENT_ROW) {
+                if (below == 0) {
+                    below = lowestRowid(c);
+                }
+                rowid = --below;
+            }
+            rows.add(new Row(tenantId, seq, entry, eventRowId, rowid, prev, prevRaw, hash, hashText, packDecisions));
             prev = hashText;
             prevRaw = hash;
         }
-        INSERT_RECORDS.insert(c, rows);
+        (packDecisions ? INSERT_KEYED_RECORDS : INSERT_RECORDS).insert(c, rows);
         Head appended = new Head(seq, new String(prev, StandardCharsets.US_ASCII), head.checkpointSeq(), head.checkpointAt(),
                 head.policySha256());
         if (seq - head.checkpointSeq() >= checkpointEvery) {
@@ -225,6 +246,13 @@ final class ChainAppender {
         fields.put("kind", AuditEntry.kind(entry));
         fields.put("time", entry.at().toEpochMilli());
         return CanonicalJson.open(fields, "seq");
+    }
+
+    /** The lowest rowid of the embedded store's records, or 0 when none is below zero yet. */
+    private static long lowestRowid(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LOWEST_ROWID); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Math.min(0, rs.getLong(1)) : 0;
+        }
     }
 
     private static void bind(MultiRowInsert.Values v, Row row) throws SQLException {

@@ -139,8 +139,11 @@ abstract class AbstractAuditLogTest {
         fields.putAll(Map.of("tenant", "acme", "time", f.clock.instant().toEpochMilli(), "seq", 1L));
         String legacy = CanonicalJson.write(fields);
         String hash = ChainHash.of(ChainHash.GENESIS, legacy);
-        f.execute("INSERT INTO audit_records (tenant_id, seq, kind, recorded_at, event_id, destination_id, decision, rule_ids,"
-                + " body, prev_hash, hash) VALUES ('acme', 1, 'decision', " + f.clock.instant().toEpochMilli()
+        // On SQLite such a row has a rowid below zero once V36 has renumbered it.
+        boolean sqlite = "sqlite".equals(f.store.kind());
+        f.execute("INSERT INTO audit_records (" + (sqlite ? "rowid, " : "") + "tenant_id, seq, kind, recorded_at, event_id,"
+                + " destination_id, decision, rule_ids, body, prev_hash, hash) VALUES (" + (sqlite ? "-1, " : "")
+                + "'acme', 1, 'decision', " + f.clock.instant().toEpochMilli()
                 + ", 'old-1', 'meta', 'DENY', '|eu.tcf|', '" + legacy + "', '" + ChainHash.GENESIS + "', '" + hash + "')");
         f.execute("INSERT INTO audit_heads (tenant_id, seq, hash, checkpoint_seq, checkpoint_at) VALUES ('acme', 1, '" + hash
                 + "', 0, " + f.clock.instant().toEpochMilli() + ")");
