@@ -40,8 +40,9 @@ final class ChainAppender {
      * it is not 64 lower-case hex digits, {@link ChainHash#rawOf}); {@code hash} is the record's
      * digest and {@code hashText} its hex digits as ASCII. {@code rawHashes}: whether hashes are
      * stored as raw bytes (the embedded store) or as text (docs/audit.md, Stored form).
+     * {@code rowid}: the record's rowid on the embedded store ({@link #appendRendered}); unused on
+     * PostgreSQL.
      */
-    /** @param rowid the record's rowid on the embedded store (see {@link #appendRendered}); unused elsewhere */
     private record Row(String tenantId, long seq, Rendered rendered, long eventRowId, long rowid, byte[] prev,
                        byte[] prevRaw, byte[] hash, byte[] hashText, boolean rawHashes) {
     }
