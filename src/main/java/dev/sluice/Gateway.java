@@ -29,7 +29,6 @@ import dev.sluice.privacy.DataKeyring;
 import dev.sluice.privacy.IdentityHasher;
 import dev.sluice.store.GroupCommitWriter;
 import dev.sluice.store.Store;
-import dev.sluice.store.SqliteLogSizes;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.Stores;
 import io.helidon.config.Config;
@@ -312,7 +311,7 @@ public final class Gateway implements AutoCloseable {
     public static StoreConfig storeConfig(StoreSettings s) {
         return s.kind().equals(StoreConfig.POSTGRES)
                 ? StoreConfig.postgres(s.jdbcUrl(), s.user().isBlank() ? null : s.user(), s.password().map(p -> p.text()), s.poolSize())
-                : StoreConfig.sqlite(s.sqliteFile(), new SqliteLogSizes(s.walRestartBytes(), s.walBackstopBytes()));
+                : StoreConfig.sqlite(s.sqliteFile(), s.sqliteLog());
     }
 
     /** File name of the demo's generated audit signing key in the data directory (loopback only). */

@@ -147,7 +147,7 @@ public record SluiceConfig(String host,
             throw new ConfigException(wal.get("backstop-bytes").key().toString(), problem);
         }
         return new StoreSettings(kind, sqliteFile, url, pg.get("user").asString().orElse(""), password,
-                (int) positiveLong(pg, "pool-size", 8), restart, backstop);
+                (int) positiveLong(pg, "pool-size", 8), new SqliteLogSizes(restart, backstop));
     }
 
     private static Map<String, TenantConfig> tenants(Config list, Secrets secrets) {

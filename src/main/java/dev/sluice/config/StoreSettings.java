@@ -1,5 +1,7 @@
 package dev.sluice.config;
 
+import dev.sluice.store.SqliteLogSizes;
+
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -12,9 +14,8 @@ import java.util.Optional;
  * @param user        PostgreSQL user
  * @param password    PostgreSQL password, from a secret reference
  * @param poolSize    PostgreSQL connection pool size
- * @param walRestartBytes  SQLite: the write-ahead log size from which the checkpoint thread starts it over
- * @param walBackstopBytes SQLite: the log size from which the writer checkpoints by itself
+ * @param sqliteLog   SQLite: the write-ahead log's sizes
  */
 public record StoreSettings(String kind, Path sqliteFile, String jdbcUrl, String user, Optional<Secret> password,
-                            int poolSize, long walRestartBytes, long walBackstopBytes) {
+                            int poolSize, SqliteLogSizes sqliteLog) {
 }

@@ -245,16 +245,12 @@ final class SqliteConnections implements Connections {
         }
     }
 
-    static SqliteConnections open(String url) throws SQLException {
-        return open(url, SqliteLogSizes.DEFAULT);
-    }
-
-    /** As {@link #open(String)}, with the write-ahead log's sizes from the configuration. */
+    /** Opens the writer, reader and checkpointing connections, the log sized as configured. */
     static SqliteConnections open(String url, SqliteLogSizes sizes) throws SQLException {
         return open(url, sizes.restartBytes(), FINAL_PASS_BYTES, sizes.backstopBytes());
     }
 
-    /** As {@link #open(String)}, with the log restarted from {@code restartLogBytes} (tests use less). */
+    /** As {@link #open(String, SqliteLogSizes)} with the default backstop and the log restarted from {@code restartLogBytes} (tests use less). */
     static SqliteConnections open(String url, int restartLogBytes, int finalPassBytes) throws SQLException {
         return open(url, restartLogBytes, finalPassBytes, SqliteLogSizes.DEFAULT.backstopBytes());
     }

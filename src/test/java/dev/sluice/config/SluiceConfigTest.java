@@ -145,16 +145,16 @@ class SluiceConfigTest {
     @Test
     void sqliteLogSizesDefault_followARaisedRestartSize_andBadOnesNameTheirKey() {
         StoreSettings defaults = load(Map.of()).store();
-        assertEquals(32L << 20, defaults.walRestartBytes());
-        assertEquals(128L << 20, defaults.walBackstopBytes());
+        assertEquals(32L << 20, defaults.sqliteLog().restartBytes());
+        assertEquals(128L << 20, defaults.sqliteLog().backstopBytes());
         // A restart size alone: the backstop stays four times as large.
         StoreSettings raised = load(Map.of("sluice.store.sqlite-wal.restart-bytes", "67108864")).store();
-        assertEquals(64L << 20, raised.walRestartBytes());
-        assertEquals(256L << 20, raised.walBackstopBytes());
+        assertEquals(64L << 20, raised.sqliteLog().restartBytes());
+        assertEquals(256L << 20, raised.sqliteLog().backstopBytes());
         StoreSettings small = load(Map.of("sluice.store.sqlite-wal.restart-bytes", "4194304",
                 "sluice.store.sqlite-wal.backstop-bytes", "16777216")).store();
-        assertEquals(4L << 20, small.walRestartBytes());
-        assertEquals(16L << 20, small.walBackstopBytes());
+        assertEquals(4L << 20, small.sqliteLog().restartBytes());
+        assertEquals(16L << 20, small.sqliteLog().backstopBytes());
         assertEquals(new dev.sluice.store.SqliteLogSizes(4L << 20, 16L << 20),
                 dev.sluice.Gateway.storeConfig(small).sqliteLog());
 
@@ -163,7 +163,7 @@ class SluiceConfigTest {
         assertKey("sluice.store.sqlite-wal.restart-bytes", Map.of("sluice.store.sqlite-wal.restart-bytes", "1073741825"));
         // The largest restart size: the backstop it implies is the largest one allowed.
         StoreSettings largest = load(Map.of("sluice.store.sqlite-wal.restart-bytes", "1073741824")).store();
-        assertEquals(4L << 30, largest.walBackstopBytes());
+        assertEquals(4L << 30, largest.sqliteLog().backstopBytes());
         assertKey("sluice.store.sqlite-wal.backstop-bytes", Map.of("sluice.store.sqlite-wal.backstop-bytes", "4294967297"));
         assertThrows(IllegalArgumentException.class, () -> new dev.sluice.store.SqliteLogSizes(1L << 20, 128L << 20));
         assertThrows(IllegalArgumentException.class, () -> new dev.sluice.store.SqliteLogSizes(32L << 20, 32L << 20));
