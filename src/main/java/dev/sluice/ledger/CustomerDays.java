@@ -13,10 +13,20 @@ import java.util.Map;
 
 /**
  * The SQL of the distinct-customer rollups ({@code ledger_customer_days}: per tenant, day,
- * platform and campaign, the sorted set of {@link CustomerIds} of the purchases booked there) and
- * of their one-row fold state ({@code ledger_customer_fold}), shared by {@link CustomerFolder},
- * the reports ({@link CustomerCounts}) and erasure ({@link LedgerCustomers#unlink}). Every method
- * runs on the caller's connection and transaction.
+ * platform and campaign, the {@link CustomerIds} of the purchases booked there, in numbered
+ * segments) and of their one-row fold state ({@code ledger_customer_fold}), shared by
+ * {@link CustomerFolder}, the reports ({@link CustomerCounts}) and erasure
+ * ({@link LedgerCustomers#unlink}). Every method runs on the caller's connection and transaction.
+ *
+ * <p><b>Segments.</b> Each row holds a sorted, distinct set of at most {@link #SEGMENT_IDS} ids; a
+ * bucket's rows are numbered from 0 ({@code segment}). A fold adds a bucket's new ids to its last
+ * segment while that has room and starts the next one when it is full, so it reads and writes at
+ * most a segment's worth of a bucket's stored ids per step, however many customers the bucket has:
+ * a fold that rewrote a bucket's one set whole ran out of a 64 MiB heap at about 1.5 million
+ * customers in one bucket (migration V37). The price is that a customer who buys again after their
+ * segment filled is in two segments; the bucket's customers are the union of its segments, and
+ * every reader counts an id once. Sets stored before V37 are segment 0 of their bucket, whatever
+ * their size.
  */
 final class CustomerDays {
 
@@ -30,16 +40,29 @@ final class CustomerDays {
     private static final String STORED_BYTES = """
             SELECT coalesce(sum(octet_length(customers)), 0) FROM ledger_customer_days
             WHERE tenant_id = ? AND day BETWEEN ? AND ?""";
-    private static final String SETS = """
-            SELECT platform, campaign, customers FROM ledger_customer_days WHERE tenant_id = ? AND day = ? AND (%s)""";
+    /** Ids one segment holds at most: 64 KB. */
+    static final int SEGMENT_IDS = 8_192;
+
+
+    // Each named bucket's last segment: its number, and its ids only while it has room for more
+    // (neither store reads a value to measure it, so a full segment's bytes are not read).
+    private static final String LAST_SEGMENTS = """
+            SELECT platform, campaign, segment, CASE WHEN octet_length(customers) < ? THEN customers END
+            FROM ledger_customer_days d WHERE tenant_id = ? AND day = ? AND (%s)
+            AND segment = (SELECT max(segment) FROM ledger_customer_days m WHERE m.tenant_id = d.tenant_id
+                AND m.day = d.day AND m.platform = d.platform AND m.campaign = d.campaign)""";
     private static final String ONE_KEY = "platform = ? AND campaign = ?";
     /** Buckets per lookup, at most. */
     private static final int LOOKUP = 200;
     private static final String UPSERT = """
-            INSERT INTO ledger_customer_days (tenant_id, day, platform, campaign, customers) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (tenant_id, day, platform, campaign) DO UPDATE SET customers = excluded.customers""";
-    private static final String DELETE =
-            "DELETE FROM ledger_customer_days WHERE tenant_id = ? AND day = ? AND platform = ? AND campaign = ?";
+            INSERT INTO ledger_customer_days (tenant_id, day, platform, campaign, segment, customers)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (tenant_id, day, platform, campaign, segment) DO UPDATE SET customers = excluded.customers""";
+    private static final String BUCKET = "tenant_id = ? AND day = ? AND platform = ? AND campaign = ?";
+    private static final String SEGMENTS = "SELECT segment FROM ledger_customer_days WHERE " + BUCKET + " ORDER BY segment";
+    private static final String SEGMENT = "SELECT customers FROM ledger_customer_days WHERE " + BUCKET + " AND segment = ?";
+    private static final String UPDATE = "UPDATE ledger_customer_days SET customers = ? WHERE " + BUCKET + " AND segment = ?";
+    private static final String DELETE = "DELETE FROM ledger_customer_days WHERE " + BUCKET + " AND segment = ?";
 
     private CustomerDays() {
     }
@@ -91,48 +114,61 @@ final class CustomerDays {
     }
 
     /**
-     * The stored sets of {@code buckets} (absent for a bucket without one): one query per tenant
-     * and day, naming its buckets. A fold step may touch thousands of buckets over many days;
-     * reading whole days would read every set of them, and one query over several days lets
+     * A bucket's last segment: its number, and its ids ({@code set}) if it has room for more, else
+     * null (the ids of a full segment are not read).
+     */
+    record LastSegment(int segment, byte[] set) {
+    }
+
+    /**
+     * The last segments of {@code buckets} (absent for a bucket without any), a segment being full
+     * at {@code segmentIds} ids: one query per tenant
+     * and day, naming its buckets. A fold step may touch hundreds of buckets over many days;
+     * reading whole days would read every segment of them, and one query over several days lets
      * PostgreSQL, while the table has no statistics yet, scan the tenant's whole index range.
      */
-    static Map<Bucket, byte[]> sets(Connection c, Collection<Bucket> buckets) throws SQLException {
+    static Map<Bucket, LastSegment> lastSegments(Connection c, Collection<Bucket> buckets, int segmentIds)
+            throws SQLException {
         Map<TenantDay, List<Bucket>> byDay = new HashMap<>();
         for (Bucket b : buckets) {
             byDay.computeIfAbsent(new TenantDay(b.tenant(), b.day()), k -> new ArrayList<>()).add(b);
         }
-        Map<Bucket, byte[]> sets = new HashMap<>();
+        Map<Bucket, LastSegment> last = new HashMap<>();
         for (Map.Entry<TenantDay, List<Bucket>> day : byDay.entrySet()) {
             List<Bucket> all = day.getValue();
             for (int from = 0; from < all.size(); from += LOOKUP) {
                 List<Bucket> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP));
-                String sql = SETS.formatted(String.join(" OR ", Collections.nCopies(chunk.size(), ONE_KEY)));
+                String sql = LAST_SEGMENTS.formatted(String.join(" OR ", Collections.nCopies(chunk.size(), ONE_KEY)));
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setString(1, day.getKey().tenant());
-                    ps.setLong(2, day.getKey().day());
+                    ps.setLong(1, (long) segmentIds * Long.BYTES);
+                    ps.setString(2, day.getKey().tenant());
+                    ps.setLong(3, day.getKey().day());
                     for (int i = 0; i < chunk.size(); i++) {
-                        ps.setString(3 + 2 * i, chunk.get(i).platform());
-                        ps.setString(4 + 2 * i, chunk.get(i).campaign());
+                        ps.setString(4 + 2 * i, chunk.get(i).platform());
+                        ps.setString(5 + 2 * i, chunk.get(i).campaign());
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            sets.put(new Bucket(day.getKey().tenant(), day.getKey().day(), rs.getString(1), rs.getString(2)),
-                                    rs.getBytes(3));
+                            last.put(new Bucket(day.getKey().tenant(), day.getKey().day(), rs.getString(1), rs.getString(2)),
+                                    new LastSegment(rs.getInt(3), rs.getBytes(4)));
                         }
                     }
                 }
             }
         }
-        return sets;
+        return last;
     }
 
-    /** Receives stored sets. */
+    /** Receives stored sets, one segment at a time. */
     @FunctionalInterface
     interface SetSink {
         void accept(long day, String platform, String campaign, byte[] set);
     }
 
-    /** Streams the tenant's stored sets of the days {@code from} to {@code to}, inclusive, in key order. */
+    /**
+     * Streams the tenant's stored segments of the days {@code from} to {@code to}, inclusive, in
+     * key order; a bucket with several segments comes once per segment.
+     */
     static void range(Connection c, String tenant, long from, long to, SetSink sink) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(RANGE)) {
             ps.setString(1, tenant);
@@ -163,15 +199,20 @@ final class CustomerDays {
         }
     }
 
-    /** Writes whole sets, replacing the stored ones. */
-    static void write(Connection c, Map<Bucket, byte[]> sets) throws SQLException {
-        if (sets.isEmpty()) {
+    /** One segment's ids, to be written. */
+    record Segment(Bucket bucket, int segment, byte[] set) {
+    }
+
+    /** Writes segments, replacing the stored ones with the same bucket and number. */
+    static void write(Connection c, List<Segment> segments) throws SQLException {
+        if (segments.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            for (Map.Entry<Bucket, byte[]> e : sets.entrySet()) {
-                bind(ps, 0, e.getKey());
-                ps.setBytes(5, e.getValue());
+            for (Segment s : segments) {
+                bind(ps, 0, s.bucket());
+                ps.setInt(5, s.segment());
+                ps.setBytes(6, s.set());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -179,27 +220,56 @@ final class CustomerDays {
     }
 
     /**
-     * Removes ids from the stored sets of their buckets (a bucket with none left loses its row);
-     * ids a set does not hold are ignored. Returns how many ids were removed.
+     * Removes ids from the segments of their buckets (a segment with none left loses its row); ids
+     * a bucket does not hold are ignored. Reads one segment at a time. Returns how many ids were
+     * removed (an id in two segments of a bucket counts twice).
      */
     static long forget(Connection c, Map<Bucket, long[]> idsByBucket) throws SQLException {
         long removed = 0;
-        Map<Bucket, byte[]> changed = new HashMap<>();
-        try (PreparedStatement delete = c.prepareStatement(DELETE)) {
-            for (Map.Entry<Bucket, byte[]> e : sets(c, idsByBucket.keySet()).entrySet()) {
-                long[] stored = CustomerIds.decode(e.getValue());
-                long[] left = CustomerIds.minus(stored, idsByBucket.get(e.getKey()));
-                removed += stored.length - left.length;
-                if (left.length == 0) {
-                    bind(delete, 0, e.getKey());
-                    delete.addBatch();
-                } else if (left.length < stored.length) {
-                    changed.put(e.getKey(), CustomerIds.encode(left));
+        for (Map.Entry<Bucket, long[]> e : idsByBucket.entrySet()) {
+            Bucket bucket = e.getKey();
+            List<Integer> numbers = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(SEGMENTS)) {
+                bind(ps, 0, bucket);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        numbers.add(rs.getInt(1));
+                    }
                 }
             }
-            delete.executeBatch();
+            for (int number : numbers) {
+                long[] stored;
+                try (PreparedStatement ps = c.prepareStatement(SEGMENT)) {
+                    bind(ps, 0, bucket);
+                    ps.setInt(5, number);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            continue;
+                        }
+                        stored = CustomerIds.decode(rs.getBytes(1));
+                    }
+                }
+                long[] left = CustomerIds.minus(stored, e.getValue());
+                if (left.length == stored.length) {
+                    continue;
+                }
+                removed += stored.length - left.length;
+                if (left.length == 0) {
+                    try (PreparedStatement ps = c.prepareStatement(DELETE)) {
+                        bind(ps, 0, bucket);
+                        ps.setInt(5, number);
+                        ps.executeUpdate();
+                    }
+                } else {
+                    try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
+                        ps.setBytes(1, CustomerIds.encode(left));
+                        bind(ps, 1, bucket);
+                        ps.setInt(6, number);
+                        ps.executeUpdate();
+                    }
+                }
+            }
         }
-        write(c, changed);
         return removed;
     }
 

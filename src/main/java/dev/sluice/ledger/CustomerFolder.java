@@ -10,7 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -22,9 +25,12 @@ import java.util.function.BooleanSupplier;
  * more.
  *
  * <p>One fold reads the entries after {@code folded_through} in id order, {@value #CHUNK} at a time,
- * and the stored sets of the buckets they touch, all outside any write transaction; merges them
- * in memory; and then, in one short write transaction, writes the sets that grew and moves
- * {@code folded_through}. That transaction is short on purpose: on SQLite it holds the one writer
+ * and the last segment ({@link CustomerDays}) of each bucket they touch, all outside any write
+ * transaction; merges them in memory; and then, in one short write transaction, writes the
+ * segments that grew or were started and moves {@code folded_through}. What a step holds is
+ * bounded whatever the history: its entries' ids, and at most {@value #MAX_BUCKETS} buckets' last
+ * segments of at most {@value CustomerDays#SEGMENT_IDS} ids each (16 MB at worst, a few hundred KB
+ * for entries in arrival order). That transaction is short on purpose: on SQLite it holds the one writer
  * connection that the ingest group commit needs (see {@link Sql}).
  *
  * <p>Reading outside the transaction is safe because the write happens only if the state's
@@ -56,11 +62,11 @@ public final class CustomerFolder {
     /** Entries read per step; their ids, bucket keys and the sets they touch stay well within a small heap. */
     static final int CHUNK = 50_000;
     /**
-     * Buckets per step at most: bounds the sets held in memory and the rows one write transaction
-     * upserts also when a step's entries spread over many days and campaigns (a history booked out
-     * of day order); entries in arrival order touch a few hundred.
+     * Buckets per step at most: bounds the segments held in memory and the rows one write
+     * transaction upserts also when a step's entries spread over many days and campaigns (a history
+     * booked out of day order); entries in arrival order touch a few per day and campaign.
      */
-    static final int MAX_BUCKETS = 10_000;
+    static final int MAX_BUCKETS = 256;
     /** How old an entry must be before the PostgreSQL watermark may pass it (see the class comment). */
     static final Duration POSTGRES_LAG = Duration.ofMinutes(2);
 
@@ -74,22 +80,25 @@ public final class CustomerFolder {
     private final Duration lag;
     private final int chunk;
     private final int maxBuckets;
+    private final int segmentIds;
     private final Runnable beforeWrite;
     private final ReentrantLock running = new ReentrantLock();
 
-    CustomerFolder(Sql sql, InstantSource clock, Duration lag, int chunk, int maxBuckets, Runnable beforeWrite) {
+    CustomerFolder(Sql sql, InstantSource clock, Duration lag, int chunk, int maxBuckets, int segmentIds,
+                   Runnable beforeWrite) {
         this.sql = sql;
         this.clock = clock;
         this.lag = lag;
         this.chunk = chunk;
         this.maxBuckets = maxBuckets;
+        this.segmentIds = segmentIds;
         this.beforeWrite = beforeWrite;
     }
 
     /** The folder of {@code store}'s ledger; {@code clock} tells how old entries are. */
     public static CustomerFolder create(Store store, InstantSource clock) {
         Sql sql = Sql.of(store.sql());
-        return new CustomerFolder(sql, clock, lagFor(sql.dialect()), CHUNK, MAX_BUCKETS, () -> { });
+        return new CustomerFolder(sql, clock, lagFor(sql.dialect()), CHUNK, MAX_BUCKETS, CustomerDays.SEGMENT_IDS, () -> { });
     }
 
     static Duration lagFor(String dialect) {
@@ -100,7 +109,7 @@ public final class CustomerFolder {
      * What one fold did.
      *
      * @param entriesRead   entries read (each kind; some may have been read by an earlier fold)
-     * @param setsWritten   bucket sets that grew and were written
+     * @param setsWritten   segments written (grown or started)
      * @param foldedThrough the watermark afterwards
      * @param deferred      whether an erasure or another fold changed the sets meanwhile, so this
      *                      fold stopped without writing its last step (the next one redoes it)
@@ -154,12 +163,12 @@ public final class CustomerFolder {
         // Taken before the entries are read: the class comment's argument needs "now" not later than
         // the read. Without a lag, no entry is too young (nor one a skewed clock dated ahead).
         long recordedBefore = lag.isZero() ? Long.MAX_VALUE : clock.millis() - lag.toMillis();
-        Batch batch = sql.read(c -> Batch.read(c, chunk, maxBuckets, recordedBefore));
+        Batch batch = sql.read(c -> Batch.read(c, chunk, maxBuckets, segmentIds, recordedBefore));
         long from = batch.state.foldedThrough();
         if (batch.read == 0) {
             return new Step(0, 0, from, false, false);
         }
-        Map<CustomerDays.Bucket, byte[]> grown = batch.grown();
+        List<CustomerDays.Segment> grown = batch.grown(segmentIds);
         if (grown.isEmpty() && batch.watermark == from) {
             return new Step(batch.read, 0, from, false, false);
         }
@@ -180,16 +189,17 @@ public final class CustomerFolder {
         return new Step(batch.read, grown.size(), batch.watermark, false, more);
     }
 
-    /** One chunk of entries, the new ids per bucket, and the stored sets of those buckets. */
+    /** One chunk of entries, the new ids per bucket, and the last segments of those buckets. */
     private static final class Batch {
         CustomerDays.State state;
         long read;
         long lastId;
         long watermark;
         final Map<CustomerDays.Bucket, LongList> fresh = new HashMap<>();
-        Map<CustomerDays.Bucket, byte[]> stored;
+        Map<CustomerDays.Bucket, CustomerDays.LastSegment> last;
 
-        static Batch read(Connection c, int chunk, int maxBuckets, long recordedBefore) throws SQLException {
+        static Batch read(Connection c, int chunk, int maxBuckets, int segmentIds, long recordedBefore)
+                throws SQLException {
             Batch b = new Batch();
             b.state = CustomerDays.state(c);
             b.watermark = b.state.foldedThrough();
@@ -214,19 +224,30 @@ public final class CustomerFolder {
                     }
                 }
             }
-            b.stored = CustomerDays.sets(c, b.fresh.keySet());
+            b.last = CustomerDays.lastSegments(c, b.fresh.keySet(), segmentIds);
             return b;
         }
 
-        /** The merged sets of the buckets that gained an id. */
-        Map<CustomerDays.Bucket, byte[]> grown() {
-            Map<CustomerDays.Bucket, byte[]> grown = new HashMap<>();
+        /**
+         * The segments to write: per bucket, its new ids merged into its last segment while that
+         * has room, the rest in new segments of at most {@code segmentIds} ids, numbered on. A
+         * bucket whose new ids its last segment already holds writes nothing; ids in its full
+         * segments are not looked for (readers count an id once).
+         */
+        List<CustomerDays.Segment> grown(int segmentIds) {
+            List<CustomerDays.Segment> grown = new ArrayList<>();
             fresh.forEach((bucket, ids) -> {
-                byte[] set = stored.get(bucket);
-                long[] before = set == null ? new long[0] : CustomerIds.decode(set);
+                CustomerDays.LastSegment segment = last.get(bucket);
+                boolean open = segment != null && segment.set() != null;
+                long[] before = open ? CustomerIds.decode(segment.set()) : new long[0];
                 long[] after = CustomerIds.union(before, ids.sortedDistinct());
-                if (after.length > before.length) {
-                    grown.put(bucket, CustomerIds.encode(after));
+                if (after.length == before.length) {
+                    return;
+                }
+                int number = segment == null ? 0 : open ? segment.segment() : segment.segment() + 1;
+                for (int from = 0; from < after.length; from += segmentIds, number++) {
+                    grown.add(new CustomerDays.Segment(bucket, number,
+                            CustomerIds.encode(Arrays.copyOfRange(after, from, Math.min(after.length, from + segmentIds)))));
                 }
             });
             return grown;

@@ -33,6 +33,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,20 +87,22 @@ abstract class AbstractCustomerFoldTest {
         long seed = new Random().nextLong();
         Random random = new Random(seed);
         String context = "seed " + seed;
-        // Small chunks, bucket limits and pages: many fold steps (some cut at 25 buckets) and tail
-        // pages on a few hundred entries; the same reports counted in one pass and in passes of
-        // about 40 ids (a dozen or more: every range of the id space counted separately, summed).
+        // Small chunks, bucket limits, segments and pages: many fold steps (some cut at 25 buckets),
+        // buckets of several segments of at most 3 ids (a customer who comes back after their
+        // segment filled is in two) and tail pages on a few hundred entries; the same reports
+        // counted in one pass and in passes of about 40 ids (a dozen or more: every range of the id
+        // space counted separately, summed).
         Ledger onePass = Ledger.create(store, AbstractLedgerTest.SETTINGS, 23, Long.MAX_VALUE);
         Ledger passes = Ledger.create(store, AbstractLedgerTest.SETTINGS, 23, 40);
         List<Ledger> ledgers = List.of(onePass, passes);
-        CustomerFolder folder = new CustomerFolder(sql, clock, Duration.ZERO, 37, 25, () -> { });
+        CustomerFolder folder = new CustomerFolder(sql, clock, Duration.ZERO, 37, 25, 3, () -> { });
 
         bookRandom(random, 500, 0, DAYS);
         assertReportsExact(ledgers, random, context + ", nothing folded");
 
         assertFalse(folder.fold().deferred());
         assertEquals(maxEntryId(), state().foldedThrough(), context);
-        assertSetsHoldExactlyTheBucketsCustomers(context);
+        assertSetsHoldExactlyTheBucketsCustomers(context, 3);
         assertReportsExact(ledgers, random, context + ", all folded");
 
         // Late entries for old days, customers seen before on other days and campaigns.
@@ -114,7 +117,7 @@ abstract class AbstractCustomerFoldTest {
         assertReportsExact(ledgers, random, context + ", partly folded");
 
         folder.fold();
-        assertSetsHoldExactlyTheBucketsCustomers(context);
+        assertSetsHoldExactlyTheBucketsCustomers(context, 3);
         assertReportsExact(ledgers, random, context + ", all folded again");
     }
 
@@ -193,6 +196,102 @@ abstract class AbstractCustomerFoldTest {
     }
 
     @Test
+    void aBucketGrowsInSegments_andAFoldNeverReadsAFullOne() {
+        Ledger ledger = Ledger.create(store, AbstractLedgerTest.SETTINGS);
+        // Steps of 3 entries, segments of 4 ids: 3 -> 4+2 -> 4+4+1 -> 4+4+2.
+        CustomerFolder folder = new CustomerFolder(sql, clock, Duration.ZERO, 3, CustomerFolder.MAX_BUCKETS, 4, () -> { });
+        for (int i = 1; i <= 10; i++) {
+            book(purchase("2026-11-02").on("meta", "c1").customer(key(i)));
+        }
+        folder.fold();
+        assertEquals(List.of(4, 4, 2), segmentSizes("2026-11-02"));
+        book(purchase("2026-11-02").on("meta", "c1").customer(key(11)), purchase("2026-11-02").on("meta", "c1").customer(key(12)));
+        folder.fold();
+        assertEquals(List.of(4, 4, 4), segmentSizes("2026-11-02"), "the last segment filled up");
+
+        // A full segment is not read: one that could not be decoded (not a whole number of ids)
+        // but is as long as a full one does not stop the next fold, which starts segment 3.
+        byte[] full = segment("2026-11-02", 2);
+        setSegment("2026-11-02", 2, new byte[4 * Long.BYTES + 3]);
+        book(purchase("2026-11-02").on("meta", "c1").customer(key(13)));
+        assertEquals(1, folder.fold().setsWritten());
+        assertArrayEquals(new long[] {CustomerIds.of(key(13))}, CustomerIds.decode(segment("2026-11-02", 3)));
+        setSegment("2026-11-02", 2, full);
+        assertEquals(13, customers(ledger, "2026-11-02"));
+
+        // A customer of a full segment who buys again lands in the last one too; counted once.
+        book(purchase("2026-11-02").on("meta", "c1").customer(key(1)));
+        folder.fold();
+        assertEquals(List.of(4, 4, 4, 2), segmentSizes("2026-11-02"));
+        assertEquals(13, customers(ledger, "2026-11-02"));
+        assertSetsHoldExactlyTheBucketsCustomers("segments", 4);
+
+        // Erasure takes the id out of every segment it is in.
+        sql.inTransaction(c -> LedgerCustomers.unlink(c, tenant, List.of(key(1)), List.of()));
+        List<Integer> sizes = segmentSizes("2026-11-02");
+        assertEquals(12, sizes.stream().mapToInt(Integer::intValue).sum(), sizes.toString());
+        assertEquals(1, sizes.getLast(), sizes.toString());
+        assertFalse(storedIdsOfAllDays().contains(CustomerIds.of(key(1))));
+        assertEquals(12, customers(ledger, "2026-11-02"));
+        assertSetsHoldExactlyTheBucketsCustomers("after erasure", 4);
+    }
+
+    @Test
+    void aSetStoredBeforeSegments_isSegmentZero_andFoldsCarryOnAfterIt() {
+        Closing.inOrder(store, db);
+        store = null;
+        db = createDatabase();
+        StoreConfig config = db.config();
+        boolean sqlite = config.kind().equals(StoreConfig.SQLITE);
+        if (sqlite) {
+            // The same file as the database set up for every test: start it again.
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                try {
+                    java.nio.file.Files.deleteIfExists(Path.of(config.sqliteFile() + suffix));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        Flyway.configure(getClass().getClassLoader())
+                .dataSource(sqlite ? "jdbc:sqlite:" + config.sqliteFile() : config.jdbcUrl(), config.user(),
+                        config.password().orElse(null))
+                .locations("classpath:db/migration/" + config.kind()).target(sqlite ? "36" : "31").load().migrate();
+        // A bucket of more ids than a segment holds, and a small one, as an earlier version wrote them.
+        Random random = new Random(7);
+        long[] big = random.longs(CustomerDays.SEGMENT_IDS + 1).sorted().distinct().toArray();
+        long[] small = {CustomerIds.of(key(1)), CustomerIds.of(key(2))};
+        java.util.Arrays.sort(small);
+        long day = LocalDate.parse("2026-11-02").toEpochDay();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                sqlite ? "jdbc:sqlite:" + config.sqliteFile() : config.jdbcUrl());
+             PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_customer_days"
+                     + " (tenant_id, day, platform, campaign, customers) VALUES (?, ?, ?, ?, ?)")) {
+            for (Object[] row : new Object[][] {{"meta", big}, {"tiktok", small}}) {
+                ps.setString(1, tenant);
+                ps.setLong(2, day);
+                ps.setString(3, (String) row[0]);
+                ps.setString(4, "c1");
+                ps.setBytes(5, CustomerIds.encode((long[]) row[1]));
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        openStore();
+        assertEquals(List.of(big.length), segmentSizes("2026-11-02"));
+        assertArrayEquals(CustomerIds.encode(big), segment("2026-11-02", 0), "kept as it was");
+        book(purchase("2026-11-02").on("meta", "c1").customer(key(3)), purchase("2026-11-02").on("tiktok", "c1").customer(key(3)));
+        folder(Duration.ZERO, 50, () -> { }).fold();
+
+        assertEquals(List.of(big.length, 1), segmentSizes("2026-11-02"), "the old set is full: a new segment");
+        assertEquals(3, storedIds("2026-11-02", "tiktok", "c1").length, "the small one took the new id");
+        Ledger ledger = Ledger.create(store, AbstractLedgerTest.SETTINGS);
+        assertEquals(big.length + 3, customers(ledger, "2026-11-02"), "the old ids, customers 1 and 2, and 3");
+    }
+
+    @Test
     void foldWithNothingToDo_writesNothing() {
         CustomerFolder folder = folder(Duration.ZERO, 50, () -> { });
 
@@ -249,7 +348,7 @@ abstract class AbstractCustomerFoldTest {
     // --- helpers ---
 
     CustomerFolder folder(Duration lag, int chunk, Runnable beforeWrite) {
-        return new CustomerFolder(sql, clock, lag, chunk, CustomerFolder.MAX_BUCKETS, beforeWrite);
+        return new CustomerFolder(sql, clock, lag, chunk, CustomerFolder.MAX_BUCKETS, CustomerDays.SEGMENT_IDS, beforeWrite);
     }
 
     /** A stand-in for the HMAC hex key of customer {@code i}. */
@@ -372,8 +471,12 @@ abstract class AbstractCustomerFoldTest {
         ps.setLong(3, to.toEpochDay());
     }
 
-    /** Every stored set equals the distinct ids of its bucket's purchases with a customer key, for both tenants. */
-    void assertSetsHoldExactlyTheBucketsCustomers(String context) {
+    /**
+     * For both tenants, the union of every bucket's segments equals the distinct ids of its
+     * purchases with a customer key, and each segment is sorted, distinct and holds at most
+     * {@code segmentIds} ids.
+     */
+    void assertSetsHoldExactlyTheBucketsCustomers(String context, int segmentIds) {
         Map<String, List<Long>> expected = new TreeMap<>();
         Map<String, List<Long>> stored = new TreeMap<>();
         sql.read(c -> {
@@ -390,16 +493,22 @@ abstract class AbstractCustomerFoldTest {
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String bucket = rs.getString(1) + "|" + rs.getLong(2) + "|" + rs.getString(3) + "|" + rs.getString(4);
-                    List<Long> ids = new ArrayList<>();
-                    for (long id : CustomerIds.decode(rs.getBytes(5))) {
+                    long[] segment = CustomerIds.decode(rs.getBytes(5));
+                    assertTrue(segment.length > 0 && segment.length <= segmentIds,
+                            context + ": a segment of " + segment.length + " ids in " + bucket);
+                    for (int i = 1; i < segment.length; i++) {
+                        assertTrue(segment[i - 1] < segment[i], context + ": a segment not sorted and distinct in " + bucket);
+                    }
+                    List<Long> ids = stored.computeIfAbsent(bucket, k -> new ArrayList<>());
+                    for (long id : segment) {
                         ids.add(id);
                     }
-                    stored.put(bucket, ids);
                 }
             }
             return null;
         });
         expected.replaceAll((bucket, ids) -> ids.stream().distinct().sorted().toList());
+        stored.replaceAll((bucket, ids) -> ids.stream().distinct().sorted().toList());
         assertEquals(expected, stored, context);
     }
 
@@ -434,15 +543,73 @@ abstract class AbstractCustomerFoldTest {
                 .totals().figures().customers();
     }
 
-    /** The ids of the tenant's meta/c1 set on {@code day} (none when there is no row). */
+    /** The ids of the tenant's meta/c1 bucket on {@code day}, all its segments together (none when there is no row). */
     long[] storedIds(String day) {
         return storedIds(day, "meta", "c1");
     }
 
     long[] storedIds(String day, String platform, String campaign) {
-        CustomerDays.Bucket bucket = new CustomerDays.Bucket(tenant, LocalDate.parse(day).toEpochDay(), platform, campaign);
-        byte[] set = sql.read(c -> CustomerDays.sets(c, List.of(bucket)).get(bucket));
-        return set == null ? new long[0] : CustomerIds.decode(set);
+        long epochDay = LocalDate.parse(day).toEpochDay();
+        List<Long> ids = new ArrayList<>();
+        sql.read(c -> {
+            CustomerDays.range(c, tenant, epochDay, epochDay, (d, p, k, set) -> {
+                if (p.equals(platform) && k.equals(campaign)) {
+                    for (long id : CustomerIds.decode(set)) {
+                        ids.add(id);
+                    }
+                }
+            });
+            return null;
+        });
+        return ids.stream().mapToLong(Long::longValue).distinct().sorted().toArray();
+    }
+
+    /** The number of ids in each segment of the tenant's meta/c1 bucket on {@code day}, in segment order. */
+    List<Integer> segmentSizes(String day) {
+        return sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT octet_length(customers) / 8 FROM ledger_customer_days"
+                    + " WHERE tenant_id = ? AND day = ? AND platform = 'meta' AND campaign = 'c1' ORDER BY segment")) {
+                ps.setString(1, tenant);
+                ps.setLong(2, LocalDate.parse(day).toEpochDay());
+                List<Integer> sizes = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sizes.add(rs.getInt(1));
+                    }
+                }
+                return sizes;
+            }
+        });
+    }
+
+    /** The stored bytes of segment {@code number} of the tenant's meta/c1 bucket on {@code day}. */
+    byte[] segment(String day, int number) {
+        return sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT customers FROM ledger_customer_days"
+                    + " WHERE tenant_id = ? AND day = ? AND platform = 'meta' AND campaign = 'c1' AND segment = ?")) {
+                ps.setString(1, tenant);
+                ps.setLong(2, LocalDate.parse(day).toEpochDay());
+                ps.setInt(3, number);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next(), "no segment " + number);
+                    return rs.getBytes(1);
+                }
+            }
+        });
+    }
+
+    void setSegment(String day, int number, byte[] customers) {
+        sql.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_customer_days SET customers = ?"
+                    + " WHERE tenant_id = ? AND day = ? AND platform = 'meta' AND campaign = 'c1' AND segment = ?")) {
+                ps.setBytes(1, customers);
+                ps.setString(2, tenant);
+                ps.setLong(3, LocalDate.parse(day).toEpochDay());
+                ps.setInt(4, number);
+                assertEquals(1, ps.executeUpdate());
+            }
+            return null;
+        });
     }
 
     List<Long> storedIdsOfAllDays() {
