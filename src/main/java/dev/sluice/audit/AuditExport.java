@@ -43,8 +43,9 @@ public final class AuditExport {
     /** Writes the JSONL export of the tenant's records matching {@code query}, then its checkpoints. */
     public static void jsonl(AuditLog log, String tenantId, AuditQuery query, Instant now, OutputStream out)
             throws IOException {
-        // Checkpoints before the tip, as in verification: one beyond the tip shows a truncated chain.
-        List<Checkpoint> checkpoints = log.checkpoints(tenantId);
+        // The last checkpoint before the tip, as in verification: one beyond the tip shows a
+        // truncated chain. The checkpoints up to it are read page by page after the records.
+        long checkpointed = log.lastCheckpointSeq(tenantId);
         AuditLog.Tip tip = log.tip(tenantId);
         line(out, g -> {
             g.writeStringField("type", "export");
@@ -70,7 +71,9 @@ public final class AuditExport {
             });
             return true;
         });
-        for (Checkpoint cp : checkpoints) {
+        java.util.Iterator<Checkpoint> checkpoints = log.checkpoints(tenantId, checkpointed);
+        while (checkpoints.hasNext()) {
+            Checkpoint cp = checkpoints.next();
             line(out, g -> {
                 g.writeStringField("type", "checkpoint");
                 g.writeStringField("tenant", cp.tenantId());

@@ -150,13 +150,21 @@ public final class AuditLog {
         }
     }
 
-    /** The tenant's signed checkpoints, in seq order. */
-    public List<Checkpoint> checkpoints(String tenantId) {
+    /** The seq of the tenant's last signed checkpoint, 0 when it has none. */
+    public long lastCheckpointSeq(String tenantId) {
         try {
-            return reader.checkpoints(tenantId);
+            return reader.lastCheckpointSeq(tenantId);
         } catch (SQLException e) {
             throw failure("reading audit checkpoints failed", e);
         }
+    }
+
+    /**
+     * The tenant's signed checkpoints up to seq {@code through}, in seq order, read page by page as
+     * the iterator is consumed (a read that fails surfaces as an {@link IllegalStateException}).
+     */
+    public java.util.Iterator<Checkpoint> checkpoints(String tenantId, long through) {
+        return reader.checkpoints(tenantId, through);
     }
 
     /** The tenant's chain tip: seq and hash (seq 0 when it has no record yet). */

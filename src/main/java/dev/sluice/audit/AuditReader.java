@@ -228,12 +228,65 @@ final class AuditReader {
         }
     }
 
-    /** The tenant's checkpoints in seq order; there are few (one per N records). */
-    List<Checkpoint> checkpoints(String tenantId) throws SQLException {
+    /** The seq of the tenant's last checkpoint, 0 when it has none. */
+    long lastCheckpointSeq(String tenantId) throws SQLException {
         return sql.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT seq, hash, signed_at, key_id, signature FROM audit_checkpoints WHERE tenant_id = ? ORDER BY seq")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT max(seq) FROM audit_checkpoints WHERE tenant_id = ?")) {
                 ps.setString(1, tenantId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+        });
+    }
+
+    /**
+     * The tenant's checkpoints up to seq {@code through}, in seq order, read {@value #PAGE} at a time
+     * as the iterator is consumed: a busy tenant's chain has hundreds of thousands (one per
+     * {@code checkpoint-every} records), too many to hold at once. A read that fails surfaces as an
+     * {@link IllegalStateException} from the iterator.
+     */
+    java.util.Iterator<Checkpoint> checkpoints(String tenantId, long through) {
+        return new java.util.Iterator<>() {
+            private java.util.Iterator<Checkpoint> page = java.util.Collections.emptyIterator();
+            private long after;
+            private boolean more = true;
+
+            @Override
+            public boolean hasNext() {
+                if (!page.hasNext() && more) {
+                    List<Checkpoint> next;
+                    try {
+                        next = checkpointPage(tenantId, after, through);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException("reading audit checkpoints failed", e);
+                    }
+                    more = next.size() == PAGE;
+                    if (!next.isEmpty()) {
+                        after = next.getLast().seq();
+                    }
+                    page = next.iterator();
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public Checkpoint next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return page.next();
+            }
+        };
+    }
+
+    private List<Checkpoint> checkpointPage(String tenantId, long after, long through) throws SQLException {
+        return sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash, signed_at, key_id, signature"
+                    + " FROM audit_checkpoints WHERE tenant_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT " + PAGE)) {
+                ps.setString(1, tenantId);
+                ps.setLong(2, after);
+                ps.setLong(3, through);
                 List<Checkpoint> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -262,12 +315,13 @@ final class AuditReader {
 
     /** Verifies the tenant's whole stored chain against its checkpoints and head. */
     ChainVerifier.Result verify(String tenantId, TrustedKeys keys) throws SQLException {
-        ChainVerifier verifier = new ChainVerifier(tenantId, Optional.of(keys));
-        // Checkpoints first, then the head: a checkpoint is written with its head in one
-        // transaction and heads only grow, so every checkpoint read here is at or below the head
-        // read next, unless someone rolled the head back. Records appended later are ignored.
-        checkpoints(tenantId).forEach(verifier::checkpoint);
+        // The last checkpoint first, then the head: a checkpoint is written with its head in one
+        // transaction and heads only grow, so every checkpoint up to the one read here is at or
+        // below the head read next, unless someone rolled the head back. Records and checkpoints
+        // appended later are ignored.
+        long checkpointed = lastCheckpointSeq(tenantId);
         Optional<ChainAppender.Head> head = head(tenantId);
+        ChainVerifier verifier = new ChainVerifier(tenantId, Optional.of(keys), checkpoints(tenantId, checkpointed));
         long until = head.map(ChainAppender.Head::seq).orElse(0L);
         try {
             stream(tenantId, AuditQuery.all(), r -> r.seq() <= until

@@ -3,8 +3,7 @@ package dev.sluice.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -20,14 +19,20 @@ import java.util.TreeMap;
  *   <li>a checkpoint whose signature fails, whose hash differs from the record's, or that signs
  *       a record that is missing (end deleted).</li>
  * </ul>
- * Not thread-safe; one instance per verification.
+ * Checkpoints come from an iterator in seq order, read as the walk reaches their seq, so a
+ * verification holds one checkpoint at a time however many the chain has (at the default of one
+ * per 1,000 records, a tenant ingesting 25,000 events a second gains 90,000 an hour; holding them
+ * all ran a 64 MiB heap out within hours). Not thread-safe; one instance per verification.
  */
 final class ChainVerifier {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String tenantId;
     private final Optional<TrustedKeys> keys;
-    private final TreeMap<Long, Checkpoint> checkpoints = new TreeMap<>();
+    private final Iterator<Checkpoint> checkpoints;
+    /** The next checkpoint not yet matched with a record, or null when there is none. */
+    private Checkpoint pending;
+    private long pendingAfter = Long.MIN_VALUE;
     private final TreeMap<Long, String> retentionAnchors = new TreeMap<>();
     private Optional<Failure> failure = Optional.empty();
     private long first = -1;
@@ -57,27 +62,38 @@ final class ChainVerifier {
         }
     }
 
-    /** @param keys the public keys checkpoints must verify under; empty skips signature checks */
-    ChainVerifier(String tenantId, Optional<TrustedKeys> keys) {
+    /**
+     * @param keys        the public keys checkpoints must verify under; empty skips signature checks
+     * @param checkpoints the chain's checkpoints in ascending seq order, none beyond the head the
+     *                    walk is checked against; each is taken when the walk reaches its seq
+     */
+    ChainVerifier(String tenantId, Optional<TrustedKeys> keys, Iterator<Checkpoint> checkpoints) {
         this.tenantId = tenantId;
         this.keys = keys;
+        this.checkpoints = checkpoints;
+        advance();
     }
 
-    /** Registers a checkpoint; call for all of them before the records. */
-    void checkpoint(Checkpoint cp) {
-        if (failure.isPresent()) {
-            return;
+    /** Takes the next checkpoint, checking its order, tenant and signature; false once a fault was found. */
+    private boolean advance() {
+        pending = checkpoints.hasNext() ? checkpoints.next() : null;
+        if (pending == null || failure.isPresent()) {
+            return failure.isEmpty();
         }
+        Checkpoint cp = pending;
+        if (cp.seq() <= pendingAfter) {
+            return fail(cp.seq(), "checkpoints are not in seq order (seq " + cp.seq() + " after seq " + pendingAfter + ")");
+        }
+        pendingAfter = cp.seq();
         if (!cp.tenantId().equals(tenantId)) {
-            fail(cp.seq(), "checkpoint names another tenant");
+            return fail(cp.seq(), "checkpoint names another tenant");
         } else if (keys.isPresent() && keys.get().find(cp.keyId()).isEmpty()) {
-            fail(cp.seq(), "checkpoint is signed by key " + cp.keyId() + ", which is not a trusted key "
+            return fail(cp.seq(), "checkpoint is signed by key " + cp.keyId() + ", which is not a trusted key "
                     + keys.get().keyIds() + " (after a key rotation, trust the previous public key too)");
         } else if (keys.isPresent() && !keys.get().find(cp.keyId()).get().verifies(cp)) {
-            fail(cp.seq(), "checkpoint signature does not verify with the public key " + cp.keyId());
-        } else {
-            checkpoints.put(cp.seq(), cp);
+            return fail(cp.seq(), "checkpoint signature does not verify with the public key " + cp.keyId());
         }
+        return true;
     }
 
     /** Checks the next record; {@code body} is its canonical JSON. Returns false once a fault was found. */
@@ -123,12 +139,21 @@ final class ChainVerifier {
         if ("retention".equals(parsed.path("kind").asText())) {
             retentionAnchors.put(parsed.path("retained_from_seq").asLong(), parsed.path("retained_from_prev_hash").asText());
         }
-        Checkpoint cp = checkpoints.get(seq);
-        if (cp != null) {
-            if (!cp.hash().equals(hash)) {
+        // Checkpoints below this record sign records before the first one kept (a retention purge
+        // took them) or in a gap, which has failed already; their signatures are checked all the same.
+        while (pending != null && pending.seq() < seq) {
+            if (!advance()) {
+                return false;
+            }
+        }
+        if (pending != null && pending.seq() == seq) {
+            if (!pending.hash().equals(hash)) {
                 return fail(seq, "differs from the signed checkpoint at this seq (the chain was rewritten)");
             }
             checkpointsVerified++;
+            if (!advance()) {
+                return false;
+            }
         }
         records++;
         last = seq;
@@ -151,10 +176,13 @@ final class ChainVerifier {
                 fail(last, "differs from the chain head's hash");
             }
         }
-        if (failure.isEmpty() && !checkpoints.isEmpty() && checkpoints.lastKey() > last) {
-            long signed = checkpoints.ceilingKey(last + 1);
-            fail(last + 1, "records from seq " + (last + 1) + " are missing: a signed checkpoint covers seq " + signed
-                    + " (records were deleted from the end)");
+        // Skipped when the walk stopped at a fault: then the pending checkpoint may be below it.
+        while (failure.isEmpty() && pending != null && pending.seq() <= last) {
+            advance();
+        }
+        if (failure.isEmpty() && pending != null) {
+            fail(last + 1, "records from seq " + (last + 1) + " are missing: a signed checkpoint covers seq "
+                    + pending.seq() + " (records were deleted from the end)");
         }
         return new Result(records, Math.max(first, 0), last, lastHash, checkpointsVerified, failure);
     }

@@ -51,22 +51,65 @@ public final class ExportVerifier {
             return failed(0, "a filtered export cannot be chain-verified; export without filters");
         }
         String tenant = header.path("tenant").asText();
-        ChainVerifier verifier = new ChainVerifier(tenant, Optional.of(keys));
         long lineNumber = 0;
         try (BufferedReader in = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lineNumber++;
-                JsonNode node = parse(line);
-                if (node == null) {
+                if (parse(line) == null) {
                     return failed(0, "line " + lineNumber + " is not JSON");
-                }
-                if ("checkpoint".equals(node.path("type").asText())) {
-                    verifier.checkpoint(new Checkpoint(node.path("tenant").asText(), node.path("seq").asLong(),
-                            node.path("hash").asText(), Instant.ofEpochMilli(node.path("signed_at").asLong()),
-                            node.path("key_id").asText(), node.path("signature").asText()));
                 }
             }
         }
+        // The checkpoints are read from a second reader of the file as the records reach them, so
+        // that an export of a long chain is verified holding one checkpoint at a time.
+        try (BufferedReader checkpointLines = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
+            ChainVerifier verifier = new ChainVerifier(tenant, Optional.of(keys), checkpoints(checkpointLines));
+            return verifyRecords(export, header, verifier);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** The checkpoint lines of an export, in file order, read as the iterator is consumed. */
+    private static java.util.Iterator<Checkpoint> checkpoints(BufferedReader lines) {
+        return new java.util.Iterator<>() {
+            private Checkpoint next;
+
+            @Override
+            public boolean hasNext() {
+                try {
+                    while (next == null) {
+                        String line = lines.readLine();
+                        if (line == null) {
+                            return false;
+                        }
+                        JsonNode node = parse(line);
+                        if (node != null && "checkpoint".equals(node.path("type").asText())) {
+                            next = new Checkpoint(node.path("tenant").asText(), node.path("seq").asLong(),
+                                    node.path("hash").asText(), Instant.ofEpochMilli(node.path("signed_at").asLong()),
+                                    node.path("key_id").asText(), node.path("signature").asText());
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return true;
+            }
+
+            @Override
+            public Checkpoint next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Checkpoint out = next;
+                next = null;
+                return out;
+            }
+        };
+    }
+
+    private static AuditLog.Verification verifyRecords(Path export, JsonNode header, ChainVerifier verifier)
+            throws IOException {
         try (BufferedReader in = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 JsonNode node = parse(line);

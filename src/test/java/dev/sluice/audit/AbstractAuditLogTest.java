@@ -325,6 +325,41 @@ abstract class AbstractAuditLogTest {
     }
 
     @Test
+    void verifyAndExport_readTheCheckpointsPageByPage() throws Exception {
+        // A checkpoint per request of five events: more checkpoints than one page of them.
+        int requests = AuditReader.PAGE + 5;
+        for (int i = 0; i < requests; i++) {
+            StringBuilder batch = new StringBuilder("{\"events\":[");
+            for (int j = 0; j < 5; j++) {
+                int n = i * 5 + j;
+                batch.append(j > 0 ? "," : "").append(f.purchase("pg-" + n, "pg" + n + "@example.com", "+1650555" + (1000 + n % 9000)));
+            }
+            f.ingest(f.acme, batch.append("]}").toString());
+        }
+        long checkpoints = f.queryLong("SELECT count(*) FROM audit_checkpoints WHERE tenant_id = 'acme'");
+        assertTrue(checkpoints > AuditReader.PAGE, checkpoints + " checkpoints");
+        AuditLog.Verification verified = f.log.verify("acme");
+        assertTrue(verified.ok(), verified.toString());
+        assertEquals(checkpoints, verified.checkpointsVerified());
+        assertEquals(checkpoints, checkpoints(f.log, "acme").size());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AuditExport.jsonl(f.log, "acme", AuditQuery.all(), f.clock.instant(), out);
+        Path export = dir.resolve("paged.jsonl");
+        Files.write(export, out.toByteArray());
+        AuditLog.Verification offline = ExportVerifier.verify(export, AuditKey.parse(f.log.publicKey().pem()));
+        assertTrue(offline.ok(), offline.toString());
+        assertEquals(checkpoints, offline.checkpointsVerified());
+
+        // The tail cut and the head rolled back: the last checkpoint, on the last page, still shows it.
+        long last = f.queryLong("SELECT max(seq) FROM audit_checkpoints WHERE tenant_id = 'acme'");
+        f.execute("DELETE FROM audit_records WHERE tenant_id = 'acme' AND seq >= " + (last - 2));
+        f.execute("UPDATE audit_heads SET seq = " + (last - 3) + ", hash = (SELECT hash FROM audit_records"
+                + " WHERE tenant_id = 'acme' AND seq = " + (last - 3) + ") WHERE tenant_id = 'acme'");
+        assertFault(last - 2, "checkpoint covers seq " + last);
+    }
+
+    @Test
     void exportVerifiesOfflineAndFailsWhenEdited() throws Exception {
         fiveEvents();
         f.log.append("acme", new AuditEntry.Replayed(f.clock.instant(), 2, List.of(7L, 8L), Optional.of("meta"), Optional.empty()));
@@ -360,7 +395,7 @@ abstract class AbstractAuditLogTest {
             afterRotation.append("acme", new AuditEntry.Replayed(f.clock.instant(), 1, List.of((long) i), Optional.empty(),
                     Optional.empty()));
         }
-        List<Checkpoint> checkpoints = afterRotation.checkpoints("acme");
+        List<Checkpoint> checkpoints = checkpoints(afterRotation, "acme");
         assertEquals(List.of(old.keyId(), old.keyId(), rotated.publicKey().keyId()),
                 checkpoints.stream().map(Checkpoint::keyId).toList(), "seq 6 and 12 by the old key, the next by the new one");
         assertEquals(List.of(rotated.publicKey().keyId(), old.keyId()), afterRotation.trustedKeys().keyIds());
@@ -393,7 +428,7 @@ abstract class AbstractAuditLogTest {
     void aCheckpointNamingATrustedKeyButSignedByAnotherFails() {
         fiveEvents();
         AuditSigner forger = AuditSigner.parse(AuditSigner.generate());
-        Checkpoint genuine = f.log.checkpoints("acme").getFirst();
+        Checkpoint genuine = checkpoints(f.log, "acme").getFirst();
         Checkpoint forged = forger.sign("acme", genuine.seq(), genuine.hash(), genuine.signedAt());
         f.execute("UPDATE audit_checkpoints SET signature = '" + forged.signature() + "' WHERE tenant_id = 'acme' AND seq = "
                 + genuine.seq());
@@ -562,7 +597,7 @@ abstract class AbstractAuditLogTest {
         f.clock.advance(Duration.ofMinutes(6));
         assertEquals(1, f.log.checkpointDue(List.of("acme", "globex")), "globex has no records");
         assertEquals(0, f.log.checkpointDue(List.of("acme")), "nothing new since");
-        assertEquals(1, f.log.checkpoints("acme").getLast().seq());
+        assertEquals(1, checkpoints(f.log, "acme").getLast().seq());
     }
 
     /**
@@ -592,7 +627,7 @@ abstract class AbstractAuditLogTest {
             f.ingest(f.acme, batch.append("]}").toString());
         }
         assertEquals(15, f.log.tip("acme").seq());
-        assertEquals(List.of(6L, 12L), f.log.checkpoints("acme").stream().map(Checkpoint::seq).toList());
+        assertEquals(List.of(6L, 12L), checkpoints(f.log, "acme").stream().map(Checkpoint::seq).toList());
         assertTrue(f.log.verify("acme").ok());
     }
 
@@ -605,5 +640,12 @@ abstract class AbstractAuditLogTest {
 
     static String utf8(ByteArrayOutputStream out) {
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Every checkpoint of the tenant, as the audit log's paging iterator hands them out. */
+    static List<Checkpoint> checkpoints(AuditLog log, String tenantId) {
+        List<Checkpoint> all = new java.util.ArrayList<>();
+        log.checkpoints(tenantId, Long.MAX_VALUE).forEachRemaining(all::add);
+        return all;
     }
 }
