@@ -40,7 +40,7 @@ import java.util.Map;
  */
 final class CustomerCounts {
 
-    /** Days of stored sets per query: PostgreSQL's driver holds a whole result in memory. */
+    /** Days of stored sets per range walk (each walk reads pages of {@link CustomerDays#RANGE_PAGE} segments). */
     static final int WINDOW_DAYS = 31;
     /** Tail entries per query, for the same reason. */
     static final int TAIL_PAGE = 20_000;

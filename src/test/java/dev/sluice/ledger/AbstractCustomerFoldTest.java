@@ -226,6 +226,10 @@ abstract class AbstractCustomerFoldTest {
         assertEquals(13, customers(ledger, "2026-11-02"));
         assertSetsHoldExactlyTheBucketsCustomers("segments", 4);
 
+        // Read in pages of one segment, a bucket's segments all come, in key order, as in one page.
+        assertEquals(segmentsInPages(1000), segmentsInPages(1));
+        assertEquals(List.of("meta/c1/4", "meta/c1/4", "meta/c1/4", "meta/c1/2"), segmentsInPages(1));
+
         // Erasure takes the id out of every segment it is in.
         sql.inTransaction(c -> LedgerCustomers.unlink(c, tenant, List.of(key(1)), List.of()));
         List<Integer> sizes = segmentSizes("2026-11-02");
@@ -610,6 +614,17 @@ abstract class AbstractCustomerFoldTest {
             }
             return null;
         });
+    }
+
+    /** Platform, campaign and ids per segment of the tenant's sets, read {@code page} segments per query. */
+    List<String> segmentsInPages(int page) {
+        List<String> segments = new ArrayList<>();
+        sql.read(c -> {
+            CustomerDays.range(c, tenant, 0, Long.MAX_VALUE / 2, page,
+                    (day, platform, campaign, set) -> segments.add(platform + "/" + campaign + "/" + set.length / Long.BYTES));
+            return null;
+        });
+        return segments;
     }
 
     List<Long> storedIdsOfAllDays() {
