@@ -25,8 +25,7 @@ import java.util.Map;
  * a fold that rewrote a bucket's one set whole ran out of a 64 MiB heap at about 1.5 million
  * customers in one bucket (migration V37). The price is that a customer who buys again after their
  * segment filled is in two segments; the bucket's customers are the union of its segments, and
- * every reader counts an id once. Sets stored before V37 are segment 0 of their bucket, whatever
- * their size.
+ * every reader counts an id once. Migration V37 cut the sets stored before it into segments.
  */
 final class CustomerDays {
 
@@ -36,7 +35,7 @@ final class CustomerDays {
     private static final String TOUCH = "UPDATE ledger_customer_fold SET version = version + 1 WHERE id = 1";
     // A page of a tenant's segments after a key, in key order. PostgreSQL's driver holds a whole
     // result in memory (the store reads with autocommit on), so a month of a busy tenant's sets must
-    // not be one result: pages of RANGE_PAGE segments (4 MB at most, legacy sets aside).
+    // not be one result: pages of RANGE_PAGE segments (4 MB at most).
     private static final String RANGE = """
             SELECT day, platform, campaign, segment, customers FROM ledger_customer_days
             WHERE tenant_id = ? AND day BETWEEN ? AND ? AND (day, platform, campaign, segment) > (?, ?, ?, ?)

@@ -6,7 +6,8 @@
 -- `segment`, each a sorted, distinct set of at most 8,192 ids (64 KB); a fold adds to the last
 -- one while it has room and starts the next when it is full, and never reads the full ones. A
 -- customer may be in more than one segment of a bucket (bought again after its segment filled);
--- reports count each id once. An existing set becomes segment 0 of its bucket as it is.
+-- reports count each id once. An existing set is cut into segments 0, 1, ... of 65,536 bytes
+-- (8,192 ids, still sorted and distinct), so that no segment is larger than the fold would write.
 CREATE TABLE ledger_customer_segments (
     tenant_id TEXT    NOT NULL,
     day       INTEGER NOT NULL,
@@ -17,8 +18,14 @@ CREATE TABLE ledger_customer_segments (
     PRIMARY KEY (tenant_id, day, platform, campaign, segment)
 ) WITHOUT ROWID;
 
+WITH RECURSIVE slice(n) AS (
+    SELECT 0
+    UNION ALL
+    SELECT n + 1 FROM slice WHERE (n + 1) * 65536 < (SELECT max(length(customers)) FROM ledger_customer_days)
+)
 INSERT INTO ledger_customer_segments (tenant_id, day, platform, campaign, segment, customers)
-SELECT tenant_id, day, platform, campaign, 0, customers FROM ledger_customer_days;
+SELECT d.tenant_id, d.day, d.platform, d.campaign, slice.n, substr(d.customers, slice.n * 65536 + 1, 65536)
+FROM ledger_customer_days d JOIN slice ON slice.n * 65536 < length(d.customers);
 
 DROP TABLE ledger_customer_days;
 ALTER TABLE ledger_customer_segments RENAME TO ledger_customer_days;

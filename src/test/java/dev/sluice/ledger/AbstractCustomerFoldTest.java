@@ -241,7 +241,7 @@ abstract class AbstractCustomerFoldTest {
     }
 
     @Test
-    void aSetStoredBeforeSegments_isSegmentZero_andFoldsCarryOnAfterIt() {
+    void aSetStoredBeforeSegments_isCutIntoSegments_andFoldsCarryOnAfterIt() {
         Closing.inOrder(store, db);
         store = null;
         db = createDatabase();
@@ -261,9 +261,9 @@ abstract class AbstractCustomerFoldTest {
                 .dataSource(sqlite ? "jdbc:sqlite:" + config.sqliteFile() : config.jdbcUrl(), config.user(),
                         config.password().orElse(null))
                 .locations("classpath:db/migration/" + config.kind()).target(sqlite ? "36" : "31").load().migrate();
-        // A bucket of more ids than a segment holds, and a small one, as an earlier version wrote them.
+        // A bucket of more ids than two segments hold, and a small one, as an earlier version wrote them.
         Random random = new Random(7);
-        long[] big = random.longs(CustomerDays.SEGMENT_IDS + 1).sorted().distinct().toArray();
+        long[] big = random.longs(2L * CustomerDays.SEGMENT_IDS + 5).sorted().distinct().toArray();
         long[] small = {CustomerIds.of(key(1)), CustomerIds.of(key(2))};
         java.util.Arrays.sort(small);
         long day = LocalDate.parse("2026-11-02").toEpochDay();
@@ -284,12 +284,18 @@ abstract class AbstractCustomerFoldTest {
         }
 
         openStore();
-        assertEquals(List.of(big.length), segmentSizes("2026-11-02"));
-        assertArrayEquals(CustomerIds.encode(big), segment("2026-11-02", 0), "kept as it was");
+        int full = CustomerDays.SEGMENT_IDS;
+        assertEquals(List.of(full, full, big.length - 2 * full), segmentSizes("2026-11-02"));
+        java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+        for (int n = 0; n < 3; n++) {
+            joined.writeBytes(segment("2026-11-02", n));
+        }
+        assertArrayEquals(CustomerIds.encode(big), joined.toByteArray(), "cut in order, nothing lost");
+        assertEquals(List.of(2), segmentSizes("2026-11-02", "tiktok"), "a small set is one segment");
         book(purchase("2026-11-02").on("meta", "c1").customer(key(3)), purchase("2026-11-02").on("tiktok", "c1").customer(key(3)));
         folder(Duration.ZERO, 50, () -> { }).fold();
 
-        assertEquals(List.of(big.length, 1), segmentSizes("2026-11-02"), "the old set is full: a new segment");
+        assertEquals(List.of(full, full, big.length - 2 * full + 1), segmentSizes("2026-11-02"), "the last slice had room");
         assertEquals(3, storedIds("2026-11-02", "tiktok", "c1").length, "the small one took the new id");
         Ledger ledger = Ledger.create(store, AbstractLedgerTest.SETTINGS);
         assertEquals(big.length + 3, customers(ledger, "2026-11-02"), "the old ids, customers 1 and 2, and 3");
@@ -570,11 +576,16 @@ abstract class AbstractCustomerFoldTest {
 
     /** The number of ids in each segment of the tenant's meta/c1 bucket on {@code day}, in segment order. */
     List<Integer> segmentSizes(String day) {
+        return segmentSizes(day, "meta");
+    }
+
+    List<Integer> segmentSizes(String day, String platform) {
         return sql.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT octet_length(customers) / 8 FROM ledger_customer_days"
-                    + " WHERE tenant_id = ? AND day = ? AND platform = 'meta' AND campaign = 'c1' ORDER BY segment")) {
+                    + " WHERE tenant_id = ? AND day = ? AND platform = ? AND campaign = 'c1' ORDER BY segment")) {
                 ps.setString(1, tenant);
                 ps.setLong(2, LocalDate.parse(day).toEpochDay());
+                ps.setString(3, platform);
                 List<Integer> sizes = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
