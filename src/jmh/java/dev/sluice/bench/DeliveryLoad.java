@@ -14,8 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -49,7 +51,7 @@ public final class DeliveryLoad {
     private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 "
             + "x".repeat(220);
 
-    private final Set<String> delivered = ConcurrentHashMap.newKeySet();
+    private final Delivered delivered = new Delivered();
     private final AtomicLong receivedItems = new AtomicLong();
     private final AtomicLong receivedRequests = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
@@ -88,7 +90,7 @@ public final class DeliveryLoad {
             int n = 0;
             while (m.find()) {
                 // Per destination: each posts to its own pixel's path.
-                delivered.add(exchange.getRequestURI().getPath() + "|" + m.group(1));
+                delivered.add(exchange.getRequestURI().getPath(), m.group(1));
                 n++;
             }
             receivedItems.addAndGet(n);
@@ -290,6 +292,56 @@ public final class DeliveryLoad {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /**
+     * The distinct (pixel path, event id) pairs received. The generator's ids are {@code load-<n>},
+     * kept as one bit per id and path: a set of strings held about 125 bytes per delivery, and at
+     * 10,000 events/s to two pixels it filled this JVM's 512 MB heap after about three minutes,
+     * when the fake endpoint slowed to a crawl in garbage collection and made Sluice's delivery
+     * look as if it fell behind (docs/benchmarks.md, session 29). Other ids go to a set.
+     */
+    static final class Delivered {
+        private final Map<String, BitSet> byPath = new ConcurrentHashMap<>();
+        private final Set<String> other = ConcurrentHashMap.newKeySet();
+        private final AtomicLong distinct = new AtomicLong();
+
+        void add(String path, String eventId) {
+            long n = eventId.startsWith("load-") ? parse(eventId, 5) : -1;
+            if (n < 0 || n > Integer.MAX_VALUE) {
+                if (other.add(path + "|" + eventId)) {
+                    distinct.incrementAndGet();
+                }
+                return;
+            }
+            BitSet bits = byPath.computeIfAbsent(path, k -> new BitSet());
+            synchronized (bits) {
+                if (!bits.get((int) n)) {
+                    bits.set((int) n);
+                    distinct.incrementAndGet();
+                }
+            }
+        }
+
+        long size() {
+            return distinct.get();
+        }
+
+        /** The decimal number from {@code from} to the end, or -1 if that is not one. */
+        private static long parse(String s, int from) {
+            if (from >= s.length() || s.length() - from > 12) {
+                return -1;
+            }
+            long n = 0;
+            for (int i = from; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                n = n * 10 + (c - '0');
+            }
+            return n;
         }
     }
 }
