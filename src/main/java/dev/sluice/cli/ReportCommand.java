@@ -82,7 +82,13 @@ public final class ReportCommand {
                 return 2;
             }
             try (Store store = Stores.open(Gateway.storeConfig(sluice.store()))) {
-                KpiReport report = Ledger.create(store, sluice.ledger()).report(query);
+                KpiReport report;
+                try {
+                    report = Ledger.create(store, sluice.ledger()).report(query);
+                } catch (Ledger.ReportTooLarge e) {
+                    err.println("sluice report kpis: " + e.getMessage());
+                    return 2;
+                }
                 out.print(switch (format) {
                     case "csv" -> new String(KpiFormat.csv(report), StandardCharsets.UTF_8);
                     case "json" -> new String(KpiFormat.json(report), StandardCharsets.UTF_8) + System.lineSeparator();

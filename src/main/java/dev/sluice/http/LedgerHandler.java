@@ -153,7 +153,14 @@ final class LedgerHandler {
                     problems));
             return;
         }
-        KpiReport report = ledger.report(kpiQuery);
+        KpiReport report;
+        try {
+            report = ledger.report(kpiQuery);
+        } catch (Ledger.ReportTooLarge e) {
+            Responses.problem(res, Problem.of(422, "report-too-large", "Unprocessable Content", e.getMessage(),
+                    List.of(new FieldProblem("group_by", "too_many_groups", e.getMessage()))));
+            return;
+        }
         boolean csv = query.first("format").orElse("").equals("csv")
                 || req.headers().first(HeaderNames.ACCEPT).map(a -> a.contains("text/csv")).orElse(false);
         if (csv) {

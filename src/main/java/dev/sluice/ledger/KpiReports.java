@@ -28,23 +28,49 @@ final class KpiReports {
     private KpiReports() {
     }
 
+    /**
+     * Groups one report may have: each costs a tally, a row, its customers' ids while they are
+     * counted and its lines of the answer, about 2.5 KB in all, so 5,000 stay within a few MB of a
+     * 64 MiB heap. A report past it is refused ({@link Ledger.ReportTooLarge}) rather than built:
+     * grouped by campaign, a long period of a merchant whose {@code utm_campaign} values are ad
+     * ids could otherwise have run the gateway out of memory.
+     */
+    static final int MAX_GROUPS = 5_000;
+
     /** Tallies rows as they are read; keeps one tally (and one campaign name) per group, not the rows. */
     static final class Builder implements LedgerReader.FactSink {
         private final KpiQuery q;
         private final FxRates fx;
+        private final int maxGroups;
         private final TreeMap<LedgerReader.GroupKey, Tally> groups = new TreeMap<>();
         private final TreeSet<LedgerSettings.FxRate> used = new TreeSet<>(RATE_ORDER);
         private final Map<LedgerReader.GroupKey, LedgerReader.Spend> latestName = new HashMap<>();
 
         Builder(KpiQuery q, FxRates fx) {
+            this(q, fx, MAX_GROUPS);
+        }
+
+        Builder(KpiQuery q, FxRates fx, int maxGroups) {
             this.q = q;
             this.fx = fx;
+            this.maxGroups = maxGroups;
+        }
+
+        private Tally group(LedgerReader.GroupKey key) {
+            Tally t = groups.get(key);
+            if (t == null) {
+                if (groups.size() >= maxGroups) {
+                    throw new Ledger.ReportTooLarge(maxGroups);
+                }
+                t = new Tally();
+                groups.put(key, t);
+            }
+            return t;
         }
 
         @Override
         public void revenue(LedgerReader.Revenue r) {
-            Tally t = groups.computeIfAbsent(LedgerReader.GroupKey.of(q.groupBy(), r.day(), r.platform(), r.campaign()),
-                    k -> new Tally());
+            Tally t = group(LedgerReader.GroupKey.of(q.groupBy(), r.day(), r.platform(), r.campaign()));
             t.purchases += r.purchases();
             t.leads += r.leads();
             if (r.currency().isEmpty()) {
@@ -63,7 +89,7 @@ final class KpiReports {
         @Override
         public void spend(LedgerReader.Spend s) {
             LedgerReader.GroupKey key = LedgerReader.GroupKey.of(q.groupBy(), s.day(), s.platform(), s.campaign());
-            Tally t = groups.computeIfAbsent(key, k -> new Tally());
+            Tally t = group(key);
             t.clicks += s.clicks();
             t.impressions += s.impressions();
             BigDecimal spend = Micros.toAmount(s.spendMicros());

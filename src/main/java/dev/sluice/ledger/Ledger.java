@@ -60,8 +60,27 @@ public final class Ledger {
 
     /** The KPI report for {@code query}. */
     public KpiReport report(KpiQuery query) {
-        KpiReports.Builder builder = new KpiReports.Builder(query, rates);
+        return report(query, KpiReports.MAX_GROUPS);
+    }
+
+    KpiReport report(KpiQuery query, int maxGroups) {
+        KpiReports.Builder builder = new KpiReports.Builder(query, rates, maxGroups);
         return builder.build(reader.read(query, builder));
+    }
+
+    /** A report with more groups than one answer may hold; nothing was built. */
+    public static final class ReportTooLarge extends RuntimeException {
+        private final int maxGroups;
+
+        ReportTooLarge(int maxGroups) {
+            super("the report has more than " + maxGroups + " groups: ask for a shorter period, or group by day or platform",
+                    null, false, false);
+            this.maxGroups = maxGroups;
+        }
+
+        public int maxGroups() {
+            return maxGroups;
+        }
     }
 
     /** What one spend import did. */

@@ -98,6 +98,25 @@ final class LedgerEndToEndTest {
     }
 
     @Test
+    void aReportOfMoreCampaignsThanOneAnswerHolds_isA422NamingGroupBy_andTheGatewayCarriesOn() throws Exception {
+        StringBuilder meta = new StringBuilder("Campaign name,Campaign ID,Day,Amount spent (USD),Link clicks,Impressions\r\n");
+        for (int i = 0; i <= 5_000; i++) {
+            meta.append("Ad ").append(i).append(",ad-").append(i).append(',').append(today).append(",1.00,1,10\r\n");
+        }
+        assertThat(postSpend(TestGateway.ACME_KEY, "text/csv", meta.toString()).body(), is("{\"rows\":5001,\"replaced\":0}"));
+
+        HttpResponse<String> refused = gateway.send(get(TestGateway.ACME_ADMIN_KEY, "/v1/reports/kpis?group_by=campaign&from="
+                + today.minusDays(1) + "&to=" + today));
+        assertThat(refused.body(), refused.statusCode(), is(422));
+        JsonNode problem = JSON.readTree(refused.body());
+        assertThat(problem.path("type").asText(), containsString("report-too-large"));
+        assertThat(problem.path("errors").get(0).path("pointer").asText(), containsString("group_by"));
+        assertThat(problem.path("detail").asText(), containsString("more than 5000 groups"));
+        // Grouped by platform the same period is one row, and the gateway answers as before.
+        assertThat(kpis(TestGateway.ACME_ADMIN_KEY, "group_by=platform").get("rows").size(), is(1));
+    }
+
+    @Test
     void spendWithBadRows_isRefusedWholly_withAProblemPerField() throws Exception {
         String body = """
                 {"rows":[{"date":"%s","platform":"meta","campaign_id":"c1","spend":"10.00","currency":"EUR"},

@@ -267,6 +267,21 @@ abstract class AbstractLedgerTest {
                 impressions);
     }
 
+    @Test
+    void aReportWithMoreGroupsThanItMayHold_isRefused_notBuilt() {
+        bookNovember(tenant);
+        KpiQuery byCampaign = new KpiQuery(tenant, LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-30"),
+                GroupBy.CAMPAIGN, "EUR");
+        int groups = ledger.report(byCampaign).rows().size();
+        assertThat(groups + " groups", groups >= 3, is(true));
+
+        assertThat("exactly at the limit: built", ledger.report(byCampaign, groups).rows().size(), is(groups));
+        Ledger.ReportTooLarge refused = org.junit.jupiter.api.Assertions.assertThrows(Ledger.ReportTooLarge.class,
+                () -> ledger.report(byCampaign, groups - 1));
+        assertThat(refused.maxGroups(), is(groups - 1));
+        assertThat(refused.getMessage(), org.hamcrest.Matchers.containsString("more than " + (groups - 1) + " groups"));
+    }
+
     KpiReport report(String from, String to, GroupBy by) {
         return ledger.report(new KpiQuery(tenant, LocalDate.parse(from), LocalDate.parse(to), by, "EUR"));
     }
