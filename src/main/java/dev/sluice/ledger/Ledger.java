@@ -45,8 +45,9 @@ public final class Ledger {
     }
 
     /**
-     * The ledger, reading unfolded entries {@code tailPage} at a time and counting customers in
-     * passes of about {@code passIds} ids (tests use small pages and passes).
+     * The ledger, reading unfolded entries, daily rollups and spend rows {@code tailPage} rows per
+     * query and counting customers in passes of about {@code passIds} ids (tests use small pages
+     * and passes).
      */
     static Ledger create(Store store, LedgerSettings settings, int tailPage, long passIds) {
         Sql sql = Sql.of(store.sql());

@@ -24,12 +24,18 @@ final class LedgerReader {
      */
     private static final Semaphore REPORTS = new Semaphore(1, true);
 
+    // Pages by primary key: PostgreSQL's driver holds a whole result in memory (reads run with
+    // autocommit on), and a month of a merchant with thousands of campaigns a day is a large one.
     private static final String ROLLUPS = """
             SELECT day, platform, campaign, currency, revenue_micros, refund_micros, purchases, leads
-            FROM ledger_daily WHERE tenant_id = ? AND day BETWEEN ? AND ?""";
+            FROM ledger_daily WHERE tenant_id = ? AND day BETWEEN ? AND ?
+            AND (day, platform, campaign, currency) > (?, ?, ?, ?)
+            ORDER BY day, platform, campaign, currency LIMIT %d""";
     private static final String SPEND = """
             SELECT day, platform, campaign, campaign_name, currency, spend_micros, clicks, impressions
-            FROM ledger_spend WHERE tenant_id = ? AND day BETWEEN ? AND ?""";
+            FROM ledger_spend WHERE tenant_id = ? AND day BETWEEN ? AND ?
+            AND (day, platform, campaign) > (?, ?, ?)
+            ORDER BY day, platform, campaign LIMIT %d""";
     /** A daily rollup row. */
     record Revenue(LocalDate day, String platform, String campaign, String currency, long revenueMicros,
                    long refundMicros, long purchases, long leads) {
@@ -63,9 +69,10 @@ final class LedgerReader {
 
     /**
      * Streams the period's daily rollups and spend rows into {@code sink}, {@link
-     * CustomerCounts#WINDOW_DAYS} days per query (PostgreSQL's driver holds a whole result in
-     * memory, and a busy merchant's year is hundreds of thousands of rows), then counts the
-     * customers. Nothing read is kept here: memory is what the sink keeps, per group.
+     * CustomerCounts#WINDOW_DAYS} days at a time and at most {@code tailPage} rows per query
+     * (PostgreSQL's driver holds a whole result in memory, and a busy merchant's month can be
+     * hundreds of thousands of rows), then counts the customers. Nothing read is kept here:
+     * memory is what the sink keeps, per group.
      */
     CustomerCounts.Counts read(KpiQuery q, FactSink sink) {
         REPORTS.acquireUninterruptibly();
@@ -75,8 +82,8 @@ final class LedgerReader {
                 long to = q.to().toEpochDay();
                 for (long start = from; start <= to; start += CustomerCounts.WINDOW_DAYS) {
                     long end = Math.min(to, start + CustomerCounts.WINDOW_DAYS - 1);
-                    revenue(c, q.tenantId(), start, end, sink);
-                    spend(c, q.tenantId(), start, end, sink);
+                    revenue(c, q.tenantId(), start, end, tailPage, sink);
+                    spend(c, q.tenantId(), start, end, tailPage, sink);
                 }
                 return CustomerCounts.count(c, sql.dialect(), q, tailPage, passIds);
             });
@@ -85,30 +92,58 @@ final class LedgerReader {
         }
     }
 
-    private static void revenue(Connection c, String tenant, long from, long to, FactSink sink) throws SQLException {
-        try (PreparedStatement ps = range(c, ROLLUPS, tenant, from, to); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                sink.revenue(new Revenue(LocalDate.ofEpochDay(rs.getLong(1)), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
-            }
-        }
+    private static void revenue(Connection c, String tenant, long from, long to, int page, FactSink sink)
+            throws SQLException {
+        paged(c, ROLLUPS, 3, tenant, from, to, page, rs -> sink.revenue(new Revenue(LocalDate.ofEpochDay(rs.getLong(1)),
+                rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8))));
     }
 
-    private static void spend(Connection c, String tenant, long from, long to, FactSink sink) throws SQLException {
-        try (PreparedStatement ps = range(c, SPEND, tenant, from, to); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                sink.spend(new Spend(LocalDate.ofEpochDay(rs.getLong(1)), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
-            }
-        }
+    private static void spend(Connection c, String tenant, long from, long to, int page, FactSink sink)
+            throws SQLException {
+        paged(c, SPEND, 2, tenant, from, to, page, rs -> sink.spend(new Spend(LocalDate.ofEpochDay(rs.getLong(1)),
+                rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getLong(7),
+                rs.getLong(8))));
     }
 
-    private static PreparedStatement range(Connection c, String sql, String tenant, long from, long to) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        ps.setString(1, tenant);
-        ps.setLong(2, from);
-        ps.setLong(3, to);
-        return ps;
+    /** One row of a paged query. */
+    @FunctionalInterface
+    private interface Row {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Reads {@code sql} for the tenant's days {@code from} to {@code to} in pages of {@code page}
+     * rows, in key order: the key is the day and the next {@code keyTexts} text columns.
+     */
+    private static void paged(Connection c, String sql, int keyTexts, String tenant, long from, long to, int page, Row row)
+            throws SQLException {
+        // Every key of the range is above (from - 1, '', ...).
+        long day = from - 1;
+        String[] texts = new String[keyTexts];
+        java.util.Arrays.fill(texts, "");
+        int rows;
+        do {
+            rows = 0;
+            try (PreparedStatement ps = c.prepareStatement(sql.formatted(page))) {
+                ps.setString(1, tenant);
+                ps.setLong(2, from);
+                ps.setLong(3, to);
+                ps.setLong(4, day);
+                for (int i = 0; i < keyTexts; i++) {
+                    ps.setString(5 + i, texts[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows++;
+                        day = rs.getLong(1);
+                        for (int i = 0; i < keyTexts; i++) {
+                            texts[i] = rs.getString(2 + i);
+                        }
+                        row.read(rs);
+                    }
+                }
+            }
+        } while (rows == page);
     }
 
     /** A report group: a platform, a platform and campaign, or a day. */

@@ -268,6 +268,19 @@ abstract class AbstractLedgerTest {
     }
 
     @Test
+    void reportsReadInPagesOfOneRow_equalReportsReadWhole() {
+        bookNovember(tenant);
+        bookNovember("t-" + UUID.randomUUID());
+        Ledger rowByRow = Ledger.create(store, SETTINGS, 1, CustomerCounts.PASS_IDS);
+        for (GroupBy by : GroupBy.values()) {
+            KpiQuery q = new KpiQuery(tenant, LocalDate.parse("2026-10-30"), LocalDate.parse("2026-12-02"), by, "EUR");
+            KpiReport whole = ledger.report(q);
+            assertThat(by + " has rows", whole.rows().isEmpty(), is(false));
+            assertThat(by.toString(), rowByRow.report(q), is(whole));
+        }
+    }
+
+    @Test
     void aReportWithMoreGroupsThanItMayHold_isRefused_notBuilt() {
         bookNovember(tenant);
         KpiQuery byCampaign = new KpiQuery(tenant, LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-30"),
