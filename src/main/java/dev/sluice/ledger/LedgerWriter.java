@@ -35,9 +35,18 @@ final class LedgerWriter implements Companion.Kind {
                     "recorded_at"),
             LedgerWriter::bind);
 
-    private static final String ORDER = """
-            SELECT kind, platform, campaign, currency, amount_micros FROM ledger_entries
-            WHERE tenant_id = ? AND order_id = ? AND kind IN ('purchase', 'refund') ORDER BY id""";
+    // An order as two small answers, however many entries share its id (a placeholder order id
+    // sent with every purchase would otherwise be read whole, on PostgreSQL into memory at once):
+    // its first purchase, then the sums of its purchases and refunds in that purchase's currency
+    // from that purchase on.
+    private static final String ORDER_FIRST = """
+            SELECT id, platform, campaign, currency FROM ledger_entries
+            WHERE tenant_id = ? AND order_id = ? AND kind = 'purchase' ORDER BY id LIMIT 1""";
+    private static final String ORDER_SUMS = """
+            SELECT coalesce(sum(CASE WHEN kind = 'purchase' THEN amount_micros ELSE 0 END), 0),
+                   coalesce(sum(CASE WHEN kind = 'refund' THEN amount_micros ELSE 0 END), 0)
+            FROM ledger_entries
+            WHERE tenant_id = ? AND order_id = ? AND kind IN ('purchase', 'refund') AND currency = ? AND id >= ?""";
 
     // Deltas are summed per key before this runs: the PostgreSQL driver rewrites a batch into one
     // multi-row upsert, and PostgreSQL refuses an upsert that touches the same row twice.
@@ -125,30 +134,30 @@ final class LedgerWriter implements Companion.Kind {
     }
 
     private static Optional<Order> order(Connection c, String tenant, String orderId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ORDER)) {
+        long firstId;
+        Attribution attribution;
+        String currency;
+        try (PreparedStatement ps = c.prepareStatement(ORDER_FIRST)) {
             ps.setString(1, tenant);
             ps.setString(2, orderId);
             try (ResultSet rs = ps.executeQuery()) {
-                Attribution attribution = null;
-                String currency = null;
-                long value = 0;
-                long refunded = 0;
-                while (rs.next()) {
-                    boolean purchase = rs.getString(1).equals(EntryKind.PURCHASE.stored());
-                    if (purchase && attribution == null) {
-                        attribution = new Attribution(rs.getString(2), rs.getString(3));
-                        currency = rs.getString(4);
-                    }
-                    if (attribution != null && rs.getString(4).equals(currency)) {
-                        long micros = rs.getLong(5);
-                        if (purchase) {
-                            value += micros;
-                        } else {
-                            refunded -= micros;
-                        }
-                    }
+                if (!rs.next()) {
+                    return Optional.empty();
                 }
-                return attribution == null ? Optional.empty() : Optional.of(new Order(attribution, currency, value, refunded));
+                firstId = rs.getLong(1);
+                attribution = new Attribution(rs.getString(2), rs.getString(3));
+                currency = rs.getString(4);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(ORDER_SUMS)) {
+            ps.setString(1, tenant);
+            ps.setString(2, orderId);
+            ps.setString(3, currency);
+            ps.setLong(4, firstId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                // Refunds are stored negative.
+                return Optional.of(new Order(attribution, currency, rs.getLong(1), -rs.getLong(2)));
             }
         }
     }

@@ -147,6 +147,20 @@ abstract class AbstractLedgerTest {
     }
 
     @Test
+    void refund_countsTheOrdersPurchasesAndRefundsInItsFirstPurchasesCurrency_fromThatPurchaseOn() {
+        // Before any purchase of Z: an unknown order, booked at its own value.
+        book(tenant, refund("2026-11-01").on("meta", "c1").value("20.00", "EUR").order("Z"));
+        book(tenant, purchase("2026-11-02").on("meta", "c1").value("100.00", "EUR").order("Z"));
+        book(tenant, purchase("2026-11-02").on("meta", "c1").value("1000", "JPY").order("Z"));
+        book(tenant, purchase("2026-11-03").on("meta", "c1").value("50.00", "EUR").order("Z"));
+        // The rest of Z: 150.00 EUR (the JPY purchase and the refund before the first purchase aside).
+        book(tenant, refund("2026-11-04").order("Z"));
+
+        assertThat(row(report("2026-11-01", "2026-11-30", GroupBy.PLATFORM), "meta").figures().refunds(),
+                is(new BigDecimal("170.00")));
+    }
+
+    @Test
     void refund_withoutAValue_refundsTheRestOfTheOrder_inOneTransactionWithThePurchase() {
         book(tenant, purchase("2026-11-02").on("tiktok", "t1").value("80.00", "EUR").order("X"),
                 refund("2026-11-02").order("X"));
