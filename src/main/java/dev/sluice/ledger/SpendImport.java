@@ -267,25 +267,35 @@ public final class SpendImport {
                     .thenComparing(i -> valid.get(i).campaign())
                     .thenComparingInt(i -> i);
             Arrays.sort(order, byKey);
-            List<Numbered> repeats = new ArrayList<>();
+            // Each repeat as its row number (high half) and the row it repeats (low half): a 100,000-row
+            // export of segments is mostly repeats, and a problem object for each would be tens of MB.
+            long[] repeats = new long[16];
+            int repeatCount = 0;
             for (int k = 1, first = 0; k < order.length; k++) {
                 SpendRow a = valid.get(order[first]);
                 SpendRow b = valid.get(order[k]);
                 if (a.key().equals(b.key())) {
-                    int row = rowNumbers[order[k]];
-                    repeats.add(new Numbered(row, new FieldProblem("/rows/" + row, "duplicate_row", "repeats the date, "
-                            + "platform and campaign_id of row " + rowNumbers[order[first]]
-                            + "; export without segments (one row per campaign and day)")));
+                    if (repeatCount == repeats.length) {
+                        repeats = Arrays.copyOf(repeats, repeats.length * 2);
+                    }
+                    repeats[repeatCount++] = (long) rowNumbers[order[k]] << 32 | rowNumbers[order[first]];
                 } else {
                     first = k;
                 }
             }
-            if (problemCount == 0 && repeats.isEmpty()) {
+            if (problemCount == 0 && repeatCount == 0) {
                 return new Parsed.Rows(valid);
             }
-            long all = problemCount + repeats.size();
+            long all = problemCount + repeatCount;
+            // The first repeats by row number, as problems.
+            Arrays.sort(repeats, 0, repeatCount);
             List<Numbered> merged = new ArrayList<>(problems);
-            merged.addAll(repeats.subList(0, Math.min(repeats.size(), MAX_PROBLEMS)));
+            for (int i = 0; i < Math.min(repeatCount, MAX_PROBLEMS); i++) {
+                int row = (int) (repeats[i] >>> 32);
+                merged.add(new Numbered(row, new FieldProblem("/rows/" + row, "duplicate_row", "repeats the date, "
+                        + "platform and campaign_id of row " + (int) repeats[i]
+                        + "; export without segments (one row per campaign and day)")));
+            }
             merged.sort(Comparator.comparingInt(Numbered::row));
             List<FieldProblem> listed = merged.subList(0, (int) Math.min(merged.size(), MAX_PROBLEMS)).stream()
                     .map(Numbered::problem).toList();

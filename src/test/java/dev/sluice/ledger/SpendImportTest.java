@@ -106,6 +106,24 @@ final class SpendImportTest {
     }
 
     @Test
+    void manyRepeats_listTheFirstThousandInFileOrder() {
+        // 2,500 campaigns, then each again in reverse order: rows 2500..4999 repeat rows 2499..0.
+        StringBuilder csv = new StringBuilder("date,platform,campaign_id,spend,currency\n");
+        for (int i = 0; i < 2500; i++) {
+            csv.append("2026-11-02,meta,c").append(i).append(",1.00,EUR\n");
+        }
+        for (int i = 2499; i >= 0; i--) {
+            csv.append("2026-11-02,meta,c").append(i).append(",1.00,EUR\n");
+        }
+        SpendImport.Parsed.Invalid invalid = invalid(SpendImport.csv(bytes(csv.toString()), Optional.empty()));
+
+        assertThat(invalid.detail(), containsString("the first 1000 of 2500 problems"));
+        assertThat(invalid.problems().get(0).pointer(), is("/rows/2500"));
+        assertThat(invalid.problems().get(0).message(), containsString("of row 2499;"));
+        assertThat(invalid.problems().get(999).pointer(), is("/rows/3499"));
+    }
+
+    @Test
     void hostileValues_areRefusedWithoutBeingHeldWhole() {
         // A number of a billion digits as plain text: invalid, not a billion-character string.
         SpendImport.Parsed.Invalid huge = invalid(SpendImport.json(bytes("""
