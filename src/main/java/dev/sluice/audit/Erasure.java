@@ -135,13 +135,16 @@ public final class Erasure {
     }
 
     /**
-     * The events linked to any of {@code keys}, in id order. PostgreSQL: one row per key, found
+     * The events linked to any of {@code keys}, in id order, distinct; held as a {@code long[]}
+     * behind a list view (8 bytes an event: a placeholder email shared by a million events would
+     * have been about 90 MB as a set of boxed ids). PostgreSQL: one row per key, found
      * through the key index. SQLite: a row holds all keys of its event (AuditCompanions), so a key
      * is looked for inside the column, as raw bytes (this version's rows) and as hex text (earlier
      * versions' rows, where a key is 64 hex digits, so a match is a whole key).
      */
     private static List<Long> events(Connection c, boolean packed, String tenantId, List<String> keys) throws SQLException {
-        java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
+        long[] ids = new long[64];
+        int count = 0;
         java.util.HexFormat hex = java.util.HexFormat.of();
         for (int from = 0; from < keys.size(); from += CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
@@ -162,12 +165,36 @@ public final class Erasure {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getLong(1));
+                        if (count == ids.length) {
+                            ids = java.util.Arrays.copyOf(ids, count * 2);
+                        }
+                        ids[count++] = rs.getLong(1);
                     }
                 }
             }
         }
-        return List.copyOf(ids);
+        // Keys of one chunk are distinct per query; across chunks an event may come twice.
+        java.util.Arrays.sort(ids, 0, count);
+        int distinct = 0;
+        for (int i = 0; i < count; i++) {
+            if (distinct == 0 || ids[i] != ids[distinct - 1]) {
+                ids[distinct++] = ids[i];
+            }
+        }
+        long[] sorted = ids;
+        int size = distinct;
+        return new java.util.AbstractList<>() {
+            @Override
+            public Long get(int index) {
+                java.util.Objects.checkIndex(index, size);
+                return sorted[index];
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        };
     }
 
     /** Runs a count query or an update over a tenant and a chunk of event row ids. */
