@@ -33,9 +33,7 @@ final class CustomerDays {
     private static final String ADVANCE =
             "UPDATE ledger_customer_fold SET folded_through = ?, version = version + 1 WHERE id = 1 AND version = ?";
     private static final String TOUCH = "UPDATE ledger_customer_fold SET version = version + 1 WHERE id = 1";
-    // A page of a tenant's segments after a key, in key order. PostgreSQL's driver holds a whole
-    // result in memory (the store reads with autocommit on), so a month of a busy tenant's sets must
-    // not be one result: pages of RANGE_PAGE segments (4 MB at most).
+    // A page of a tenant's segments after a key, in key order (KeyPages): RANGE_PAGE segments, 4 MB at most.
     private static final String RANGE = """
             SELECT day, platform, campaign, segment, customers FROM ledger_customer_days
             WHERE tenant_id = ? AND day BETWEEN ? AND ? AND (day, platform, campaign, segment) > (?, ?, ?, ?)
@@ -180,34 +178,8 @@ final class CustomerDays {
 
     /** As {@link #range(Connection, String, long, long, SetSink)}, {@code page} segments per query. */
     static void range(Connection c, String tenant, long from, long to, int page, SetSink sink) throws SQLException {
-        // Every key of the range is above (from - 1, '', '', -1).
-        long day = from - 1;
-        String platform = "";
-        String campaign = "";
-        int segment = -1;
-        int rows;
-        do {
-            rows = 0;
-            try (PreparedStatement ps = c.prepareStatement(RANGE.formatted(page))) {
-                ps.setString(1, tenant);
-                ps.setLong(2, from);
-                ps.setLong(3, to);
-                ps.setLong(4, day);
-                ps.setString(5, platform);
-                ps.setString(6, campaign);
-                ps.setInt(7, segment);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows++;
-                        day = rs.getLong(1);
-                        platform = rs.getString(2);
-                        campaign = rs.getString(3);
-                        segment = rs.getInt(4);
-                        sink.accept(day, platform, campaign, rs.getBytes(5));
-                    }
-                }
-            }
-        } while (rows == page);
+        KeyPages.walk(c, RANGE, tenant, from, to, new Object[] {from - 1, "", "", -1}, page,
+                rs -> sink.accept(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(5)));
     }
 
     /**

@@ -3,8 +3,6 @@ package dev.sluice.ledger;
 import dev.sluice.store.Sql;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.Optional;
@@ -24,8 +22,7 @@ final class LedgerReader {
      */
     private static final Semaphore REPORTS = new Semaphore(1, true);
 
-    // Pages by primary key: PostgreSQL's driver holds a whole result in memory (reads run with
-    // autocommit on), and a month of a merchant with thousands of campaigns a day is a large one.
+    // Pages by primary key (KeyPages): a month of a merchant with thousands of campaigns a day is large.
     private static final String ROLLUPS = """
             SELECT day, platform, campaign, currency, revenue_micros, refund_micros, purchases, leads
             FROM ledger_daily WHERE tenant_id = ? AND day BETWEEN ? AND ?
@@ -94,56 +91,16 @@ final class LedgerReader {
 
     private static void revenue(Connection c, String tenant, long from, long to, int page, FactSink sink)
             throws SQLException {
-        paged(c, ROLLUPS, 3, tenant, from, to, page, rs -> sink.revenue(new Revenue(LocalDate.ofEpochDay(rs.getLong(1)),
-                rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8))));
+        KeyPages.walk(c, ROLLUPS, tenant, from, to, new Object[] {from - 1, "", "", ""}, page,
+                rs -> sink.revenue(new Revenue(LocalDate.ofEpochDay(rs.getLong(1)), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8))));
     }
 
     private static void spend(Connection c, String tenant, long from, long to, int page, FactSink sink)
             throws SQLException {
-        paged(c, SPEND, 2, tenant, from, to, page, rs -> sink.spend(new Spend(LocalDate.ofEpochDay(rs.getLong(1)),
-                rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getLong(7),
-                rs.getLong(8))));
-    }
-
-    /** One row of a paged query. */
-    @FunctionalInterface
-    private interface Row {
-        void read(ResultSet rs) throws SQLException;
-    }
-
-    /**
-     * Reads {@code sql} for the tenant's days {@code from} to {@code to} in pages of {@code page}
-     * rows, in key order: the key is the day and the next {@code keyTexts} text columns.
-     */
-    private static void paged(Connection c, String sql, int keyTexts, String tenant, long from, long to, int page, Row row)
-            throws SQLException {
-        // Every key of the range is above (from - 1, '', ...).
-        long day = from - 1;
-        String[] texts = new String[keyTexts];
-        java.util.Arrays.fill(texts, "");
-        int rows;
-        do {
-            rows = 0;
-            try (PreparedStatement ps = c.prepareStatement(sql.formatted(page))) {
-                ps.setString(1, tenant);
-                ps.setLong(2, from);
-                ps.setLong(3, to);
-                ps.setLong(4, day);
-                for (int i = 0; i < keyTexts; i++) {
-                    ps.setString(5 + i, texts[i]);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows++;
-                        day = rs.getLong(1);
-                        for (int i = 0; i < keyTexts; i++) {
-                            texts[i] = rs.getString(2 + i);
-                        }
-                        row.read(rs);
-                    }
-                }
-            }
-        } while (rows == page);
+        KeyPages.walk(c, SPEND, tenant, from, to, new Object[] {from - 1, "", ""}, page,
+                rs -> sink.spend(new Spend(LocalDate.ofEpochDay(rs.getLong(1)), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8))));
     }
 
     /** A report group: a platform, a platform and campaign, or a day. */
