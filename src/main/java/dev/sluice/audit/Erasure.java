@@ -34,10 +34,10 @@ public final class Erasure {
      * bytes in a blob, or (rows of earlier versions) hex keys separated by
      * {@link AuditCompanions#KEY_SEPARATOR}.
      */
-    static final String COUNT_KEYS = "SELECT coalesce(sum(CASE typeof(subject_key) WHEN 'blob'"
+    static final String KEYS_OF_ROW = "CASE typeof(subject_key) WHEN 'blob'"
             + " THEN length(subject_key) / " + AuditCompanions.RAW_KEY_BYTES
             + " ELSE length(subject_key) - length(replace(subject_key, '" + AuditCompanions.KEY_SEPARATOR + "', '')) + 1"
-            + " END), 0)";
+            + " END";
     // A subject's open outbox rows, by event row id (appended: " AND event_row_id IN (...)"). On
     // PostgreSQL both read the partial index on open rows (V31), not every open row of the tenant.
     static final String IN_FLIGHT = "SELECT count(*) FROM outbox WHERE tenant_id = ? AND state = 'pending'"
@@ -98,18 +98,42 @@ public final class Erasure {
             }
         }
         List<String> keys = SubjectKeys.of(crypto, identifiers, region);
+        List<String> ledgerKeys = dev.sluice.ledger.LedgerCustomers.keys(crypto, subject.email(), subject.externalId());
         Instant now = log.clock().instant();
+        boolean packed = StoreConfig.SQLITE.equals(log.sql().dialect());
+        // SQLite: the reads of whole tables happen here, before the transaction, while ingest goes
+        // on (SubjectScan); the transaction reads what came since and touches rows by key.
+        SubjectScan scan;
+        dev.sluice.ledger.LedgerCustomers.Found ledger;
+        if (packed) {
+            try {
+                scan = SubjectScan.find(log.sql(), tenant.id(), keys);
+                ledger = dev.sluice.ledger.LedgerCustomers.find(log.sql(), tenant.id(), ledgerKeys, scan.events(),
+                        scan.lastLedgerId());
+            } catch (SQLException e) {
+                throw new dev.sluice.store.StoreException("erasure failed (sqlstate " + e.getSQLState() + ")", e);
+            }
+        } else {
+            scan = null;
+            ledger = null;
+        }
         return log.inChain(tenant.id(), (c, head) -> {
             Map<String, Long> erased = new TreeMap<>();
             erased.put("in_flight", 0L);
             erased.put("pending_deliveries", 0L);
             erased.put("dead_letters", 0L);
             erased.put("subject_links", 0L);
-            boolean packed = StoreConfig.SQLITE.equals(log.sql().dialect());
-            List<Long> events = events(c, packed, tenant.id(), keys);
-            // The ledger keeps the revenue but forgets whose it was (CLV stops counting them).
-            erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlink(c, tenant.id(),
-                    dev.sluice.ledger.LedgerCustomers.keys(crypto, subject.email(), subject.externalId()), events));
+            List<Long> events;
+            if (packed) {
+                scan.catchUp(c);
+                long[] found = scan.events();
+                events = longs(found);
+                // The ledger keeps the revenue but forgets whose it was (CLV stops counting them).
+                erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlinkFound(c, ledger, found));
+            } else {
+                events = events(c, tenant.id(), keys);
+                erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlink(c, tenant.id(), ledgerKeys, events));
+            }
             for (int from = 0; from < events.size(); from += CHUNK) {
                 List<Long> chunk = events.subList(from, Math.min(events.size(), from + CHUNK));
                 String in = " AND event_row_id IN (" + "?,".repeat(chunk.size() - 1) + "?)";
@@ -120,14 +144,13 @@ public final class Erasure {
                     String ids = "?,".repeat(chunk.size() - 1) + "?";
                     erased.merge("pending_deliveries", update(c, LOGGED_OPEN.formatted(ids), tenant.id(), chunk), Long::sum);
                     update(c, DELETE_LOGGED.formatted(ids), tenant.id(), chunk);
-                    // A row holds all keys of its event: count the keys, as PostgreSQL counts rows.
-                    erased.merge("subject_links", update(c, COUNT_KEYS + " FROM audit_subjects WHERE tenant_id = ?" + in,
-                            tenant.id(), chunk), Long::sum);
-                    update(c, "DELETE FROM audit_subjects WHERE tenant_id = ?" + in, tenant.id(), chunk);
                 } else {
                     erased.merge("subject_links", update(c, "DELETE FROM audit_subjects WHERE tenant_id = ?" + in,
                             tenant.id(), chunk), Long::sum);
                 }
+            }
+            if (packed) {
+                erased.put("subject_links", deleteSubjectRows(c, tenant.id(), scan));
             }
             AuditEntry.Erased entry = new AuditEntry.Erased(now, kinds, erased);
             return new AuditLog.Appended<>(new Result(head.seq() + 1, kinds, Map.copyOf(erased)), List.of(entry));
@@ -135,33 +158,82 @@ public final class Erasure {
     }
 
     /**
-     * The events linked to any of {@code keys}, in id order, distinct; held as a {@code long[]}
-     * behind a list view (8 bytes an event: a placeholder email shared by a million events would
-     * have been about 90 MB as a set of boxed ids). PostgreSQL: one row per key, found
-     * through the key index. SQLite: a row holds all keys of its event (AuditCompanions), so a key
-     * is looked for inside the column, as raw bytes (this version's rows) and as hex text (earlier
-     * versions' rows, where a key is 64 hex digits, so a match is a whole key).
+     * SQLite: deletes the subject rows of the found rows' events, found by rowid among the found
+     * rows and their neighbours (an event's rows are written together), and counts their keys:
+     * a row holds all keys of its event (AuditCompanions), so the keys are counted, as PostgreSQL
+     * counts rows.
      */
-    private static List<Long> events(Connection c, boolean packed, String tenantId, List<String> keys) throws SQLException {
+    private static long deleteSubjectRows(Connection c, String tenantId, SubjectScan scan) throws SQLException {
+        long[] events = scan.events();
+        long[] candidates = scan.candidateRowids();
+        long keys = 0;
+        for (int from = 0; from < candidates.length; from += CHUNK) {
+            int to = Math.min(candidates.length, from + CHUNK);
+            long[] rows = new long[to - from];
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT rowid, event_row_id FROM audit_subjects WHERE tenant_id = ?"
+                    + " AND rowid IN (" + "?,".repeat(to - from - 1) + "?)")) {
+                ps.setString(1, tenantId);
+                for (int i = from; i < to; i++) {
+                    ps.setLong(i - from + 2, candidates[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (java.util.Arrays.binarySearch(events, rs.getLong(2)) >= 0) {
+                            rows[n++] = rs.getLong(1);
+                        }
+                    }
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_subjects WHERE rowid IN ("
+                    + "?,".repeat(n - 1) + "?) RETURNING " + KEYS_OF_ROW)) {
+                for (int i = 0; i < n; i++) {
+                    ps.setLong(i + 1, rows[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys += rs.getLong(1);
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static List<Long> longs(long[] sorted) {
+        return new java.util.AbstractList<>() {
+            @Override
+            public Long get(int index) {
+                java.util.Objects.checkIndex(index, sorted.length);
+                return sorted[index];
+            }
+
+            @Override
+            public int size() {
+                return sorted.length;
+            }
+        };
+    }
+
+    /**
+     * PostgreSQL: the events linked to any of {@code keys}, in id order, distinct, found through
+     * the key index (one row per key); held as a {@code long[]} behind a list view (8 bytes an
+     * event: a placeholder email shared by a million events would have been about 90 MB as a set
+     * of boxed ids). SQLite finds them with {@link SubjectScan}.
+     */
+    private static List<Long> events(Connection c, String tenantId, List<String> keys) throws SQLException {
         long[] ids = new long[64];
         int count = 0;
-        java.util.HexFormat hex = java.util.HexFormat.of();
         for (int from = 0; from < keys.size(); from += CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-            String matches = packed
-                    ? "(" + "instr(subject_key, ?) > 0 OR instr(subject_key, ?) > 0 OR ".repeat(chunk.size() - 1)
-                            + "instr(subject_key, ?) > 0 OR instr(subject_key, ?) > 0)"
-                    : "subject_key IN (" + "?,".repeat(chunk.size() - 1) + "?)";
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT DISTINCT event_row_id FROM audit_subjects WHERE tenant_id = ? AND " + matches)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT event_row_id FROM audit_subjects WHERE tenant_id = ?"
+                    + " AND subject_key IN (" + "?,".repeat(chunk.size() - 1) + "?)")) {
                 ps.setString(1, tenantId);
                 for (int i = 0; i < chunk.size(); i++) {
-                    if (packed) {
-                        ps.setBytes(2 * i + 2, hex.parseHex(chunk.get(i)));
-                        ps.setString(2 * i + 3, chunk.get(i));
-                    } else {
-                        ps.setString(i + 2, chunk.get(i));
-                    }
+                    ps.setString(i + 2, chunk.get(i));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -181,20 +253,7 @@ public final class Erasure {
                 ids[distinct++] = ids[i];
             }
         }
-        long[] sorted = ids;
-        int size = distinct;
-        return new java.util.AbstractList<>() {
-            @Override
-            public Long get(int index) {
-                java.util.Objects.checkIndex(index, size);
-                return sorted[index];
-            }
-
-            @Override
-            public int size() {
-                return size;
-            }
-        };
+        return longs(java.util.Arrays.copyOf(ids, distinct));
     }
 
     /** Runs a count query or an update over a tenant and a chunk of event row ids. */

@@ -93,14 +93,194 @@ public final class LedgerCustomers {
     /** The buckets the purchases booked under {@code keys} are in, with those customers' ids in each. */
     private static Map<CustomerDays.Bucket, long[]> purchaseBuckets(Connection connection, String tenantId,
                                                                     List<String> keys) throws SQLException {
+        return purchaseBuckets(connection, tenantId, "customer_key", keys);
+    }
+
+    /**
+     * The buckets of the purchases among the entries whose {@code column} is one of {@code values}
+     * (and that are still booked under a customer), with those customers' ids in each.
+     */
+    private static Map<CustomerDays.Bucket, long[]> purchaseBuckets(Connection connection, String tenantId, String column,
+                                                                    List<?> values) throws SQLException {
         Map<CustomerDays.Bucket, LongList> ids = new HashMap<>();
         selectIn(connection, "SELECT DISTINCT day, platform, campaign, customer_key FROM ledger_entries WHERE tenant_id = ?"
-                + " AND kind = 'purchase' AND customer_key", tenantId, keys,
+                + " AND kind = 'purchase' AND customer_key IS NOT NULL AND " + column, tenantId, values,
                 rs -> ids.computeIfAbsent(new CustomerDays.Bucket(tenantId, rs.getLong(1), rs.getString(2), rs.getString(3)),
                         k -> new LongList()).add(CustomerIds.of(rs.getString(4))));
         Map<CustomerDays.Bucket, long[]> sorted = new HashMap<>();
         ids.forEach((bucket, list) -> sorted.put(bucket, list.sortedDistinct()));
         return sorted;
+    }
+
+    /**
+     * The embedded store's way to {@link #unlink} without holding the single writer for a read of
+     * the whole ledger (it has no index on customer keys or event row ids: each would cost every
+     * entry an index entry). {@link #find} reads the entries up to {@code lastId}, the last id
+     * handed out when the erasure read its marks ({@code dev.sluice.audit.SubjectScan}), in id
+     * ranges of {@value #PAGE}, each a short read, outside any transaction: the keys booked on the
+     * subject's events' entries, then every entry booked under one of the subject's keys. Inside
+     * the transaction, {@link #unlinkFound} reads only the entries written since (ids above the
+     * mark: ids are never handed out twice) and then touches entries by id. An entry's customer
+     * key only ever changes to nothing (an erasure), so what the ranges read still holds, or the
+     * entry no longer counts.
+     */
+    public static final class Found {
+        private final String tenantId;
+        private final long lastId;
+        private final java.util.Set<String> keys;
+        private final LongList ids = new LongList();
+
+        private Found(String tenantId, long lastId, java.util.Set<String> keys) {
+            this.tenantId = tenantId;
+            this.lastId = lastId;
+            this.keys = keys;
+        }
+
+        @Override
+        public String toString() {
+            return "Found[" + ids.size() + " entries]";
+        }
+    }
+
+    /** Entry ids one range of {@link #find} reads. */
+    static final long PAGE = 65_536;
+
+    /** One entry of a range: id, event row id, customer key. */
+    @FunctionalInterface
+    private interface Entry {
+        void accept(long id, long eventRowId, String customerKey);
+    }
+
+    /**
+     * SQLite, outside any transaction: the entries up to {@code lastId} booked under {@code keys}
+     * or under a key found on an entry of {@code events} (sorted event row ids).
+     */
+    public static Found find(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys, long[] events, long lastId)
+            throws SQLException {
+        return find(sql, tenantId, keys, events, lastId, PAGE);
+    }
+
+    /** {@link #find} with ranges of {@code page} ids. */
+    public static Found find(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys, long[] events, long lastId,
+                             long page) throws SQLException {
+        java.util.Set<String> all = new java.util.HashSet<>(keys);
+        Found found = new Found(tenantId, lastId, all);
+        java.util.Set<String> more = new java.util.HashSet<>();
+        ranges(sql, tenantId, lastId, page, (id, event, key) -> {
+            if (all.contains(key)) {
+                found.ids.add(id);
+            } else if (java.util.Arrays.binarySearch(events, event) >= 0) {
+                more.add(key);
+            }
+        });
+        if (!more.isEmpty()) {
+            // Keys met only on the subject's events (an erasure by email reaching entries booked
+            // under the person's external id): a second pass for the entries booked under them.
+            all.addAll(more);
+            ranges(sql, tenantId, lastId, page, (id, event, key) -> {
+                if (more.contains(key)) {
+                    found.ids.add(id);
+                }
+            });
+        }
+        return found;
+    }
+
+    private static void ranges(dev.sluice.store.SqlAccess sql, String tenantId, long lastId, long page, Entry entry)
+            throws SQLException {
+        for (long from = 0; from < lastId; from += page) {
+            long after = from;
+            long through = Math.min(lastId, from + page);
+            sql.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, event_row_id, customer_key FROM ledger_entries"
+                        + " WHERE id > ? AND id <= ? AND tenant_id = ? AND customer_key IS NOT NULL")) {
+                    ps.setLong(1, after);
+                    ps.setLong(2, through);
+                    ps.setString(3, tenantId);
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            entry.accept(rs.getLong(1), rs.getLong(2), rs.getString(3));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Inside the erasure's transaction: unlinks what {@link #find} found, the entries written
+     * since that belong to {@code events} (sorted; found again inside the transaction, so they
+     * include events that arrived during the ranges) or are booked under a key of the subject's,
+     * as {@link #unlink} does; returns how many entries were unlinked. A key that first appears on
+     * an entry written since is looked for in the older entries here, a read of the whole ledger:
+     * only when the subject's new event is booked under a key none of their earlier ones was.
+     */
+    public static long unlinkFound(Connection connection, Found found, long[] events) throws SQLException {
+        CustomerDays.touch(connection);
+        List<long[]> since = new ArrayList<>();
+        List<String> sinceKeys = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, event_row_id, customer_key FROM ledger_entries"
+                + " WHERE id > ? AND tenant_id = ? AND customer_key IS NOT NULL")) {
+            ps.setLong(1, found.lastId);
+            ps.setString(2, found.tenantId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    since.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                    sinceKeys.add(rs.getString(3));
+                }
+            }
+        }
+        List<String> newKeys = new ArrayList<>();
+        for (int i = 0; i < since.size(); i++) {
+            if (java.util.Arrays.binarySearch(events, since.get(i)[1]) >= 0 && found.keys.add(sinceKeys.get(i))) {
+                newKeys.add(sinceKeys.get(i));
+            }
+        }
+        LongList ids = new LongList();
+        long[] earlier = found.ids.sortedDistinct();
+        for (long id : earlier) {
+            ids.add(id);
+        }
+        for (int i = 0; i < since.size(); i++) {
+            if (found.keys.contains(sinceKeys.get(i))) {
+                ids.add(since.get(i)[0]);
+            }
+        }
+        if (!newKeys.isEmpty()) {
+            selectIn(connection, "SELECT id FROM ledger_entries WHERE tenant_id = ? AND id <= " + found.lastId
+                    + " AND customer_key", found.tenantId, newKeys, rs -> ids.add(rs.getLong(1)));
+        }
+        long[] all = ids.sortedDistinct();
+        if (all.length == 0) {
+            return 0;
+        }
+        List<Long> entryIds = new java.util.AbstractList<>() {
+            @Override
+            public Long get(int index) {
+                return all[index];
+            }
+
+            @Override
+            public int size() {
+                return all.length;
+            }
+        };
+        Map<CustomerDays.Bucket, long[]> booked = purchaseBuckets(connection, found.tenantId, "id", entryIds);
+        long unlinked = 0;
+        for (int from = 0; from < all.length; from += CHUNK) {
+            List<Long> chunk = entryIds.subList(from, Math.min(all.length, from + CHUNK));
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE ledger_entries SET customer_key = NULL"
+                    + " WHERE tenant_id = ? AND customer_key IS NOT NULL AND id IN (" + "?,".repeat(chunk.size() - 1) + "?)")) {
+                ps.setString(1, found.tenantId);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setLong(i + 2, chunk.get(i));
+                }
+                unlinked += ps.executeUpdate();
+            }
+        }
+        CustomerDays.forget(connection, booked);
+        return unlinked;
     }
 
     /** One row of a {@link #selectIn} result. */

@@ -134,6 +134,31 @@ final class AuditFixture implements AutoCloseable {
     }
 
     /** The first column of every row. */
+    java.util.List<String> queryStrings(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            java.util.List<String> values = new java.util.ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SQLite: the steps of {@code sql}'s query plan ({@code EXPLAIN QUERY PLAN}'s detail column). */
+    java.util.List<String> queryPlan(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN " + sql)) {
+            java.util.List<String> steps = new java.util.ArrayList<>();
+            while (rs.next()) {
+                steps.add(rs.getString("detail"));
+            }
+            return steps;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     java.util.List<Long> queryLongs(String sql) {
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             java.util.List<Long> values = new java.util.ArrayList<>();

@@ -286,4 +286,125 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         assertEquals(0, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
         assertTrue(f.log.verify("acme").ok());
     }
+
+    // --- Erasure reads whole tables outside its transaction (SubjectScan, LedgerCustomers.find) ---
+
+    private static final String JANE = "jane.doe@example.com";
+
+    private List<String> janeKeys() {
+        return SubjectKeys.of(f.keyring.forTenant("acme"), SubjectKeys.present(Optional.of(JANE), Optional.empty(),
+                Optional.empty()), "US");
+    }
+
+    private List<Long> eventRows(String... eventIds) {
+        return f.queryLongs("SELECT id FROM events WHERE tenant_id = 'acme' AND event_id IN ('" + String.join("', '", eventIds)
+                + "') ORDER BY id");
+    }
+
+    private static List<Long> list(long[] values) {
+        return java.util.Arrays.stream(values).boxed().toList();
+    }
+
+    @Test
+    void theSubjectScanFindsRowsWrittenAfterItsRanges_alsoOneThatTookARowidAgain() throws Exception {
+        f.ingest(f.acme, f.purchase("o-1", JANE, "+16505551212"));
+        f.ingest(f.globex, f.purchase("g-1", JANE, "+491701234567"));
+        f.ingest(f.acme, f.purchase("o-2", "other@example.com", "+16505559999"));
+        // Ranges of one rowid each: every range is its own read.
+        SubjectScan scan = SubjectScan.find(f.store.sql(), "acme", janeKeys(), 1);
+        assertEquals(eventRows("o-1"), list(scan.events()), "globex's row of the same person is another tenant's");
+
+        // The table's last row goes (the other shopper erased), so the next row takes its rowid again,
+        // below the scan's rowid mark; then a row beyond it.
+        long last = f.queryLong("SELECT max(rowid) FROM audit_subjects");
+        f.execute("DELETE FROM audit_subjects WHERE rowid = " + last);
+        f.ingest(f.acme, f.purchase("o-3", JANE, "+16505551212"));
+        assertEquals(last, f.queryLong("SELECT rowid FROM audit_subjects WHERE event_row_id = " + eventRows("o-3").getFirst()));
+        f.ingest(f.acme, f.purchase("o-4", "other@example.com", "+16505559999"));
+        f.ingest(f.acme, f.purchase("o-5", JANE, "+16505551212"));
+
+        f.store.sql().inTransaction(c -> {
+            scan.catchUp(c);
+            return null;
+        });
+        assertEquals(eventRows("o-1", "o-3", "o-5"), list(scan.events()));
+    }
+
+    @Test
+    void anEntryWrittenAfterTheLedgerRanges_underAKeyTheyDidNotMeet_reachesTheOlderEntriesBookedUnderIt() throws Exception {
+        // The same person's external id on an order under another email, before the erasure's ranges;
+        // then their purchase with Jane's email and that external id, after them.
+        f.ingest(f.acme, f.purchase("o-1", "someone@example.com", "+16505550001").replace("ext-o-1", "shared-id"));
+        f.ingest(f.acme, f.purchase("o-2", "other@example.com", "+16505559999"));
+        List<String> ledgerKeys = dev.sluice.ledger.LedgerCustomers.keys(f.keyring.forTenant("acme"), Optional.of(JANE),
+                Optional.empty());
+        SubjectScan scan = SubjectScan.find(f.store.sql(), "acme", janeKeys(), 1);
+        dev.sluice.ledger.LedgerCustomers.Found found = dev.sluice.ledger.LedgerCustomers.find(f.store.sql(), "acme",
+                ledgerKeys, scan.events(), scan.lastLedgerId(), 1);
+        f.ingest(f.acme, f.purchase("o-3", JANE, "+16505551212").replace("ext-o-3", "shared-id"));
+
+        long unlinked = f.store.sql().inTransaction(c -> {
+            scan.catchUp(c);
+            return dev.sluice.ledger.LedgerCustomers.unlinkFound(c, found, scan.events());
+        });
+        assertEquals(2, unlinked, "o-3's entry and o-1's, booked under the same external id");
+        assertEquals(List.of("o-2"), f.queryStrings("SELECT event_id FROM ledger_entries WHERE customer_key IS NOT NULL"));
+    }
+
+    @Test
+    void erasureReadsTheSubjectKeysAndTheLedgerWhole_onlyOutsideItsTransaction() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            f.ingest(f.acme, f.purchase("o-" + i, i % 5 == 0 ? JANE : "shopper" + i + "@example.com", "+1650555" + (1000 + i)));
+        }
+        List<String> inside = new java.util.ArrayList<>();
+        dev.sluice.store.SqlAccess base = f.store.sql();
+        dev.sluice.store.SqlAccess recording = new dev.sluice.store.SqlAccess() {
+            @Override
+            public <T> T inTransaction(Work<T> work) throws java.sql.SQLException {
+                return base.inTransaction(c -> work.run(recorded(c, inside)));
+            }
+
+            @Override
+            public <T> T read(Work<T> work) throws java.sql.SQLException {
+                return base.read(work);
+            }
+
+            @Override
+            public String dialect() {
+                return base.dialect();
+            }
+        };
+        AuditLog log = new AuditLog(recording, AuditSigner.parse(AuditFixture.SIGNING_SEED), 5, Duration.ofMinutes(5), f.clock);
+
+        Erasure.Result result = new Erasure(log).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.of(JANE), Optional.empty(), Optional.empty(), Optional.empty()));
+
+        assertEquals(4L * 4, result.erased().get("subject_links"), result.toString());
+        assertEquals(4L, result.erased().get("ledger_customer_links"), result.toString());
+        assertEquals(16, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
+        assertFalse(inside.isEmpty());
+        for (String sql : inside) {
+            if (sql.contains("ORDER BY rowid DESC")) {
+                continue; // the catch-up walk from the table's end, which stops at the scan's mark
+            }
+            for (String step : f.queryPlan(sql)) {
+                assertFalse(step.matches("SCAN (audit_subjects|ledger_entries)\\b.*"), step + " inside the transaction: " + sql);
+            }
+        }
+    }
+
+    /** {@code c}, recording the SQL of every statement prepared on it. */
+    private static java.sql.Connection recorded(java.sql.Connection c, List<String> statements) {
+        return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(SqliteAuditLogTest.class.getClassLoader(),
+                new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement")) {
+                        statements.add((String) args[0]);
+                    }
+                    try {
+                        return method.invoke(c, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
 }

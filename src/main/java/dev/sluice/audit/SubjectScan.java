@@ -1,0 +1,220 @@
+package dev.sluice.audit;
+
+import dev.sluice.store.SqlAccess;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Finds a data subject's rows in SQLite's {@code audit_subjects} without holding the single
+ * writer. The table has no index on its keys (a random page per key on every accepted event, see
+ * {@link AuditCompanions}), so an erasure reads the tenant's rows whole; inside the erasure's
+ * write transaction that read stopped ingest for as long as it took (0.4-0.7 s with half a
+ * million events stored, and it grows with every event kept; docs/audit.md, "Erasure").
+ *
+ * <p>{@link #find} first reads three marks in one snapshot: the highest rowid of the table, and
+ * the last ids SQLite's {@code AUTOINCREMENT} handed out to events and ledger entries. It then
+ * reads rowids up to that mark in ranges of {@value #PAGE}, each range a short read of its own,
+ * while ingest goes on. Inside the transaction, {@link #catchUp} reads only what came since:
+ * a subject row is written with its event, in the same transaction, so every row written after
+ * the marks belongs to an event above the events mark; and a new row takes a rowid above every
+ * row then in the table, so those rows are the table's last, read from the end down to the first
+ * row of an older event. Rows the ranges read are never rewritten, only deleted (erasure,
+ * retention); a row deleted in between is simply not found again when its rows are deleted.
+ *
+ * <p>Rows are kept as (rowid, event row id) pairs, 16 bytes a row found.
+ */
+final class SubjectScan {
+    /** Rowids one range reads (a few tens of milliseconds of the reader). */
+    static final long PAGE = 65_536;
+    /**
+     * How far from a found row the other rows of its event may lie: an event's subject rows are
+     * written together, one after the other, and versions before session 21 wrote up to four (one
+     * key a row: email, the phone's two forms, external id). This version writes one.
+     */
+    static final int NEIGHBOURS = 3;
+
+    private static final String MARKS = "SELECT (SELECT max(rowid) FROM audit_subjects),"
+            + " (SELECT seq FROM sqlite_sequence WHERE name = 'events'),"
+            + " (SELECT seq FROM sqlite_sequence WHERE name = 'ledger_entries')";
+
+    private final String tenantId;
+    private final byte[][] raw;
+    private final String[] hex;
+    private final long lastRowid;
+    private final long lastEventRowId;
+    private final long lastLedgerId;
+    private long[] rowids = new long[16];
+    private long[] events = new long[16];
+    private int size;
+
+    private SubjectScan(String tenantId, List<String> keys, long[] marks) {
+        this.tenantId = tenantId;
+        this.hex = keys.toArray(String[]::new);
+        this.raw = new byte[hex.length][];
+        HexFormat format = HexFormat.of();
+        for (int i = 0; i < hex.length; i++) {
+            raw[i] = format.parseHex(hex[i]);
+        }
+        this.lastRowid = marks[0];
+        this.lastEventRowId = marks[1];
+        this.lastLedgerId = marks[2];
+    }
+
+    /** Reads the rows holding any of {@code keys} (64 hex digits each), range by range, outside any transaction. */
+    static SubjectScan find(SqlAccess sql, String tenantId, List<String> keys) throws SQLException {
+        return find(sql, tenantId, keys, PAGE);
+    }
+
+    /** {@link #find} with ranges of {@code page} rowids. */
+    static SubjectScan find(SqlAccess sql, String tenantId, List<String> keys, long page) throws SQLException {
+        long[] marks = sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(MARKS); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+            }
+        });
+        SubjectScan scan = new SubjectScan(tenantId, keys, marks);
+        if (keys.isEmpty()) {
+            return scan;
+        }
+        String sql0 = "SELECT rowid, event_row_id FROM audit_subjects WHERE rowid > ? AND rowid <= ? AND tenant_id = ? AND "
+                + matches(keys.size());
+        for (long from = 0; from < scan.lastRowid; from += page) {
+            long after = from;
+            long through = Math.min(scan.lastRowid, from + page);
+            sql.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql0)) {
+                    ps.setLong(1, after);
+                    ps.setLong(2, through);
+                    ps.setString(3, tenantId);
+                    scan.bindKeys(ps, 4);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            scan.add(rs.getLong(1), rs.getLong(2));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return scan;
+    }
+
+    /**
+     * Inside the erasure's transaction: adds the rows written since {@link #find} read its marks,
+     * walking the table from its last rowid down to the first row of an event at or below the
+     * events mark.
+     */
+    void catchUp(Connection c) throws SQLException {
+        if (raw.length == 0) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT rowid, event_row_id, tenant_id, subject_key FROM audit_subjects ORDER BY rowid DESC");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next() && rs.getLong(2) > lastEventRowId) {
+                if (tenantId.equals(rs.getString(3)) && holdsKey(rs.getBytes(4))) {
+                    add(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        }
+    }
+
+    /** The last id handed out to a ledger entry when the marks were read: entries above it came later. */
+    long lastLedgerId() {
+        return lastLedgerId;
+    }
+
+    /** The found rows' events, sorted and distinct. */
+    long[] events() {
+        long[] sorted = Arrays.copyOf(events, size);
+        Arrays.sort(sorted);
+        int distinct = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (distinct == 0 || sorted[i] != sorted[distinct - 1]) {
+                sorted[distinct++] = sorted[i];
+            }
+        }
+        return Arrays.copyOf(sorted, distinct);
+    }
+
+    /**
+     * The rowids that may hold rows of the found rows' events: each found row and its
+     * {@value #NEIGHBOURS} neighbours on either side, sorted and distinct. Deleting among these
+     * the rows of those events deletes every row of theirs.
+     */
+    long[] candidateRowids() {
+        long[] out = new long[size * (2 * NEIGHBOURS + 1)];
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            for (long r = Math.max(1, rowids[i] - NEIGHBOURS); r <= rowids[i] + NEIGHBOURS; r++) {
+                out[n++] = r;
+            }
+        }
+        Arrays.sort(out, 0, n);
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            if (distinct == 0 || out[i] != out[distinct - 1]) {
+                out[distinct++] = out[i];
+            }
+        }
+        return Arrays.copyOf(out, distinct);
+    }
+
+    private void add(long rowid, long eventRowId) {
+        if (size == rowids.length) {
+            rowids = Arrays.copyOf(rowids, size * 2);
+            events = Arrays.copyOf(events, size * 2);
+        }
+        rowids[size] = rowid;
+        events[size++] = eventRowId;
+    }
+
+    /** A key's bytes inside a row of this version's (raw keys, see {@link AuditCompanions}) or its hex inside an earlier one's. */
+    private boolean holdsKey(byte[] stored) {
+        if (stored == null) {
+            return false;
+        }
+        for (int k = 0; k < raw.length; k++) {
+            if (indexOf(stored, raw[k]) >= 0 || indexOf(stored, hex[k].getBytes(java.nio.charset.StandardCharsets.US_ASCII)) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int indexOf(byte[] in, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= in.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (in[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** The key predicate of {@code count} keys: each as raw bytes (this version) or as hex text (earlier ones). */
+    static String matches(int count) {
+        return "(" + "instr(subject_key, ?) > 0 OR instr(subject_key, ?) > 0 OR ".repeat(count - 1)
+                + "instr(subject_key, ?) > 0 OR instr(subject_key, ?) > 0)";
+    }
+
+    /** Binds the keys for {@link #matches} from parameter {@code first}; returns the next parameter. */
+    int bindKeys(PreparedStatement ps, int first) throws SQLException {
+        int at = first;
+        for (int i = 0; i < raw.length; i++) {
+            ps.setBytes(at++, raw[i]);
+            ps.setString(at++, hex[i]);
+        }
+        return at;
+    }
+}
