@@ -110,6 +110,10 @@ public final class Erasure {
                 scan = SubjectScan.find(log.sql(), tenant.id(), keys);
                 ledger = dev.sluice.ledger.LedgerCustomers.find(log.sql(), tenant.id(), ledgerKeys, scan.events(),
                         scan.lastLedgerId());
+                // What arrived during those reads, read once more outside: the transaction then
+                // reads only what arrives during this short step, however long the scan took.
+                scan.advance(log.sql());
+                ledger.advance(log.sql(), scan.events(), scan.lastLedgerId());
             } catch (SQLException e) {
                 throw new dev.sluice.store.StoreException("erasure failed (sqlstate " + e.getSQLState() + ")", e);
             }

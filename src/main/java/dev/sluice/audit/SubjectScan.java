@@ -47,8 +47,8 @@ final class SubjectScan {
     private final byte[][] raw;
     private final String[] hex;
     private final long lastRowid;
-    private final long lastEventRowId;
-    private final long lastLedgerId;
+    private long lastEventRowId;
+    private long lastLedgerId;
     private long[] rowids = new long[16];
     private long[] events = new long[16];
     private int size;
@@ -73,12 +73,7 @@ final class SubjectScan {
 
     /** {@link #find} with ranges of {@code page} rowids. */
     static SubjectScan find(SqlAccess sql, String tenantId, List<String> keys, long page) throws SQLException {
-        long[] marks = sql.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(MARKS); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
-            }
-        });
+        long[] marks = sql.read(SubjectScan::marks);
         SubjectScan scan = new SubjectScan(tenantId, keys, marks);
         if (keys.isEmpty()) {
             return scan;
@@ -107,7 +102,31 @@ final class SubjectScan {
     }
 
     /**
-     * Inside the erasure's transaction: adds the rows written since {@link #find} read its marks,
+     * Outside the transaction again, after the ranges: adds the rows written while they were read
+     * (walking down from the table's end as {@link #catchUp} does) and moves the marks to the
+     * moment before that walk, so that the transaction reads only what arrives during this one
+     * short read, not everything written during a long scan. The ledger mark moves with it: read
+     * {@link #lastLedgerId} before and after.
+     */
+    void advance(SqlAccess sql) throws SQLException {
+        long[] marks = sql.read(SubjectScan::marks);
+        sql.read(c -> {
+            catchUp(c);
+            return null;
+        });
+        lastEventRowId = marks[1];
+        lastLedgerId = marks[2];
+    }
+
+    private static long[] marks(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(MARKS); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+        }
+    }
+
+    /**
+     * Inside the erasure's transaction: adds the rows written since the marks were read,
      * walking the table from its last rowid down to the first row of an event at or below the
      * events mark.
      */
@@ -126,9 +145,14 @@ final class SubjectScan {
         }
     }
 
-    /** The last id handed out to a ledger entry when the marks were read: entries above it came later. */
+    /** The last id handed out to a ledger entry when the marks were last read: entries above it came later. */
     long lastLedgerId() {
         return lastLedgerId;
+    }
+
+    /** The events mark: events above it came after the marks were last read. */
+    long lastEventRowId() {
+        return lastEventRowId;
     }
 
     /** The found rows' events, sorted and distinct. */

@@ -126,7 +126,7 @@ public final class LedgerCustomers {
      */
     public static final class Found {
         private final String tenantId;
-        private final long lastId;
+        private long lastId;
         private final java.util.Set<String> keys;
         private final LongList ids = new LongList();
 
@@ -136,9 +136,77 @@ public final class LedgerCustomers {
             this.keys = keys;
         }
 
+        /**
+         * Outside the transaction again: takes in the entries written up to {@code newLastId} since
+         * the ranges' mark (by id, one short read), as {@link #unlinkFound} does inside it, with
+         * the older entries of a key first met there read in ranges here; the transaction then
+         * reads only the entries above {@code newLastId}. {@code events}: the subject's events
+         * found so far, sorted.
+         */
+        public void advance(dev.sluice.store.SqlAccess sql, long[] events, long newLastId) throws SQLException {
+            List<long[]> since = new ArrayList<>();
+            List<String> sinceKeys = new ArrayList<>();
+            sql.read(c -> {
+                newer(c, this, newLastId, since, sinceKeys);
+                return null;
+            });
+            List<String> newKeys = absorb(since, sinceKeys, events, keys, ids);
+            if (!newKeys.isEmpty()) {
+                java.util.Set<String> first = java.util.Set.copyOf(newKeys);
+                ranges(sql, tenantId, lastId, PAGE, (id, event, key) -> {
+                    if (first.contains(key)) {
+                        ids.add(id);
+                    }
+                });
+            }
+            lastId = Math.max(lastId, newLastId);
+        }
+
+        /**
+         * Takes in entries written after the mark: the keys of those of {@code events}, then every
+         * one booked under a key of the subject's; returns the keys met here first.
+         */
+        private static List<String> absorb(List<long[]> since, List<String> sinceKeys, long[] events,
+                                           java.util.Set<String> keys, LongList ids) {
+            List<String> newKeys = new ArrayList<>();
+            for (int i = 0; i < since.size(); i++) {
+                if (java.util.Arrays.binarySearch(events, since.get(i)[1]) >= 0 && keys.add(sinceKeys.get(i))) {
+                    newKeys.add(sinceKeys.get(i));
+                }
+            }
+            for (int i = 0; i < since.size(); i++) {
+                if (keys.contains(sinceKeys.get(i))) {
+                    ids.add(since.get(i)[0]);
+                }
+            }
+            return newKeys;
+        }
+
+        /** The last entry id taken in: the transaction reads only the entries above it. */
+        public long lastId() {
+            return lastId;
+        }
+
         @Override
         public String toString() {
             return "Found[" + ids.size() + " entries]";
+        }
+    }
+
+    /** The entries above {@code found}'s mark (up to {@code through}) with a customer key: (id, event row id) and key. */
+    private static void newer(Connection c, Found found, long through, List<long[]> since, List<String> sinceKeys)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, event_row_id, customer_key FROM ledger_entries"
+                + " WHERE id > ? AND id <= ? AND tenant_id = ? AND customer_key IS NOT NULL")) {
+            ps.setLong(1, found.lastId);
+            ps.setLong(2, through);
+            ps.setString(3, found.tenantId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    since.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                    sinceKeys.add(rs.getString(3));
+                }
+            }
         }
     }
 
@@ -220,33 +288,14 @@ public final class LedgerCustomers {
         CustomerDays.touch(connection);
         List<long[]> since = new ArrayList<>();
         List<String> sinceKeys = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT id, event_row_id, customer_key FROM ledger_entries"
-                + " WHERE id > ? AND tenant_id = ? AND customer_key IS NOT NULL")) {
-            ps.setLong(1, found.lastId);
-            ps.setString(2, found.tenantId);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    since.add(new long[] {rs.getLong(1), rs.getLong(2)});
-                    sinceKeys.add(rs.getString(3));
-                }
-            }
-        }
-        List<String> newKeys = new ArrayList<>();
-        for (int i = 0; i < since.size(); i++) {
-            if (java.util.Arrays.binarySearch(events, since.get(i)[1]) >= 0 && found.keys.add(sinceKeys.get(i))) {
-                newKeys.add(sinceKeys.get(i));
-            }
-        }
+        newer(connection, found, Long.MAX_VALUE, since, sinceKeys);
+        // On copies: the transaction may run again, and must find what it did not keep.
+        java.util.Set<String> keys = new java.util.HashSet<>(found.keys);
         LongList ids = new LongList();
-        long[] earlier = found.ids.sortedDistinct();
-        for (long id : earlier) {
+        for (long id : found.ids.sortedDistinct()) {
             ids.add(id);
         }
-        for (int i = 0; i < since.size(); i++) {
-            if (found.keys.contains(sinceKeys.get(i))) {
-                ids.add(since.get(i)[0]);
-            }
-        }
+        List<String> newKeys = Found.absorb(since, sinceKeys, events, keys, ids);
         if (!newKeys.isEmpty()) {
             selectIn(connection, "SELECT id FROM ledger_entries WHERE tenant_id = ? AND id <= " + found.lastId
                     + " AND customer_key", found.tenantId, newKeys, rs -> ids.add(rs.getLong(1)));

@@ -321,6 +321,10 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         f.ingest(f.acme, f.purchase("o-3", JANE, "+16505551212"));
         assertEquals(last, f.queryLong("SELECT rowid FROM audit_subjects WHERE event_row_id = " + eventRows("o-3").getFirst()));
         f.ingest(f.acme, f.purchase("o-4", "other@example.com", "+16505559999"));
+        // The step outside the transaction after the ranges takes these in and moves the mark.
+        scan.advance(f.store.sql());
+        assertEquals(eventRows("o-1", "o-3"), list(scan.events()));
+        assertEquals(f.queryLong("SELECT max(id) FROM events"), scan.lastEventRowId());
         f.ingest(f.acme, f.purchase("o-5", JANE, "+16505551212"));
 
         f.store.sql().inTransaction(c -> {
@@ -349,6 +353,43 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         });
         assertEquals(2, unlinked, "o-3's entry and o-1's, booked under the same external id");
         assertEquals(List.of("o-2"), f.queryStrings("SELECT event_id FROM ledger_entries WHERE customer_key IS NOT NULL"));
+    }
+
+    @Test
+    void theStepAfterTheLedgerRanges_takesInANewEntrysKeyOutsideTheTransaction() throws Exception {
+        f.ingest(f.acme, f.purchase("o-1", "someone@example.com", "+16505550001").replace("ext-o-1", "shared-id"));
+        f.ingest(f.acme, f.purchase("o-2", "other@example.com", "+16505559999"));
+        List<String> ledgerKeys = dev.sluice.ledger.LedgerCustomers.keys(f.keyring.forTenant("acme"), Optional.of(JANE),
+                Optional.empty());
+        SubjectScan scan = SubjectScan.find(f.store.sql(), "acme", janeKeys(), 1);
+        dev.sluice.ledger.LedgerCustomers.Found found = dev.sluice.ledger.LedgerCustomers.find(f.store.sql(), "acme",
+                ledgerKeys, scan.events(), scan.lastLedgerId(), 1);
+        f.ingest(f.acme, f.purchase("o-3", JANE, "+16505551212").replace("ext-o-3", "shared-id"));
+        scan.advance(f.store.sql());
+        found.advance(f.store.sql(), scan.events(), scan.lastLedgerId());
+        assertEquals(f.queryLong("SELECT max(id) FROM ledger_entries"), found.lastId(), "the transaction reads only what comes next");
+
+        List<String> inside = new java.util.ArrayList<>();
+        long unlinked = f.store.sql().inTransaction(c -> {
+            java.sql.Connection recording = recorded(c, inside);
+            scan.catchUp(recording);
+            return dev.sluice.ledger.LedgerCustomers.unlinkFound(recording, found, scan.events());
+        });
+        assertEquals(2, unlinked, "o-3's entry and o-1's, booked under the same external id");
+        assertEquals(List.of("o-2"), f.queryStrings("SELECT event_id FROM ledger_entries WHERE customer_key IS NOT NULL"));
+        assertNoScanOfWholeTables(inside);
+    }
+
+    private void assertNoScanOfWholeTables(List<String> statements) {
+        assertFalse(statements.isEmpty());
+        for (String sql : statements) {
+            if (sql.contains("ORDER BY rowid DESC")) {
+                continue; // the catch-up walk from the table's end, which stops at the scan's mark
+            }
+            for (String step : f.queryPlan(sql)) {
+                assertFalse(step.matches("SCAN (audit_subjects|ledger_entries)\\b.*"), step + " inside the transaction: " + sql);
+            }
+        }
     }
 
     @Test
@@ -382,15 +423,7 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         assertEquals(4L * 4, result.erased().get("subject_links"), result.toString());
         assertEquals(4L, result.erased().get("ledger_customer_links"), result.toString());
         assertEquals(16, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
-        assertFalse(inside.isEmpty());
-        for (String sql : inside) {
-            if (sql.contains("ORDER BY rowid DESC")) {
-                continue; // the catch-up walk from the table's end, which stops at the scan's mark
-            }
-            for (String step : f.queryPlan(sql)) {
-                assertFalse(step.matches("SCAN (audit_subjects|ledger_entries)\\b.*"), step + " inside the transaction: " + sql);
-            }
-        }
+        assertNoScanOfWholeTables(inside);
     }
 
     /** {@code c}, recording the SQL of every statement prepared on it. */
