@@ -334,10 +334,15 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         assertEquals(eventRows("o-1", "o-3", "o-5"), list(scan.events()));
     }
 
-    @Test
-    void anEntryWrittenAfterTheLedgerRanges_underAKeyTheyDidNotMeet_reachesTheOlderEntriesBookedUnderIt() throws Exception {
-        // The same person's external id on an order under another email, before the erasure's ranges;
-        // then their purchase with Jane's email and that external id, after them.
+    private record Scanned(SubjectScan scan, dev.sluice.ledger.LedgerCustomers.Found ledger) {
+    }
+
+    /**
+     * The same person's external id on an order under another email (o-1), before an erasure of
+     * Jane's email reads its ranges (of one rowid and one id each); then their purchase with Jane's
+     * email and that external id (o-3), after them.
+     */
+    private Scanned janesExternalIdAcrossTheRanges() throws java.sql.SQLException {
         f.ingest(f.acme, f.purchase("o-1", "someone@example.com", "+16505550001").replace("ext-o-1", "shared-id"));
         f.ingest(f.acme, f.purchase("o-2", "other@example.com", "+16505559999"));
         List<String> ledgerKeys = dev.sluice.ledger.LedgerCustomers.keys(f.keyring.forTenant("acme"), Optional.of(JANE),
@@ -346,6 +351,14 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         dev.sluice.ledger.LedgerCustomers.Found found = dev.sluice.ledger.LedgerCustomers.find(f.store.sql(), "acme",
                 ledgerKeys, scan.events(), scan.lastLedgerId(), 1);
         f.ingest(f.acme, f.purchase("o-3", JANE, "+16505551212").replace("ext-o-3", "shared-id"));
+        return new Scanned(scan, found);
+    }
+
+    @Test
+    void anEntryWrittenAfterTheLedgerRanges_underAKeyTheyDidNotMeet_reachesTheOlderEntriesBookedUnderIt() throws Exception {
+        Scanned scanned = janesExternalIdAcrossTheRanges();
+        SubjectScan scan = scanned.scan();
+        dev.sluice.ledger.LedgerCustomers.Found found = scanned.ledger();
 
         long unlinked = f.store.sql().inTransaction(c -> {
             scan.catchUp(c);
@@ -357,14 +370,9 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
 
     @Test
     void theStepAfterTheLedgerRanges_takesInANewEntrysKeyOutsideTheTransaction() throws Exception {
-        f.ingest(f.acme, f.purchase("o-1", "someone@example.com", "+16505550001").replace("ext-o-1", "shared-id"));
-        f.ingest(f.acme, f.purchase("o-2", "other@example.com", "+16505559999"));
-        List<String> ledgerKeys = dev.sluice.ledger.LedgerCustomers.keys(f.keyring.forTenant("acme"), Optional.of(JANE),
-                Optional.empty());
-        SubjectScan scan = SubjectScan.find(f.store.sql(), "acme", janeKeys(), 1);
-        dev.sluice.ledger.LedgerCustomers.Found found = dev.sluice.ledger.LedgerCustomers.find(f.store.sql(), "acme",
-                ledgerKeys, scan.events(), scan.lastLedgerId(), 1);
-        f.ingest(f.acme, f.purchase("o-3", JANE, "+16505551212").replace("ext-o-3", "shared-id"));
+        Scanned scanned = janesExternalIdAcrossTheRanges();
+        SubjectScan scan = scanned.scan();
+        dev.sluice.ledger.LedgerCustomers.Found found = scanned.ledger();
         scan.advance(f.store.sql());
         found.advance(f.store.sql(), scan.events(), scan.lastLedgerId());
         assertEquals(f.queryLong("SELECT max(id) FROM ledger_entries"), found.lastId(), "the transaction reads only what comes next");
