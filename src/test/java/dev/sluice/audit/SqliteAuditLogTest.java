@@ -377,9 +377,9 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         found.advance(f.store.sql(), scan.events(), scan.lastLedgerId());
         assertEquals(f.queryLong("SELECT max(id) FROM ledger_entries"), found.lastId(), "the transaction reads only what comes next");
 
-        List<String> inside = new java.util.ArrayList<>();
+        List<RecordingSql.Recorded> inside = new java.util.ArrayList<>();
         long unlinked = f.store.sql().inTransaction(c -> {
-            java.sql.Connection recording = recorded(c, inside);
+            java.sql.Connection recording = RecordingSql.recorded(c, inside);
             scan.catchUp(recording);
             return dev.sluice.ledger.LedgerCustomers.unlinkFound(recording, found, scan.events());
         });
@@ -388,9 +388,9 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         assertNoScanOfWholeTables(inside);
     }
 
-    private void assertNoScanOfWholeTables(List<String> statements) {
+    private void assertNoScanOfWholeTables(List<RecordingSql.Recorded> statements) {
         assertFalse(statements.isEmpty());
-        for (String sql : statements) {
+        for (String sql : statements.stream().map(RecordingSql.Recorded::sql).toList()) {
             if (sql.contains("ORDER BY rowid DESC")) {
                 continue; // the catch-up walk from the table's end, which stops at the scan's mark
             }
@@ -405,24 +405,7 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         for (int i = 0; i < 20; i++) {
             f.ingest(f.acme, f.purchase("o-" + i, i % 5 == 0 ? JANE : "shopper" + i + "@example.com", "+1650555" + (1000 + i)));
         }
-        List<String> inside = new java.util.ArrayList<>();
-        dev.sluice.store.SqlAccess base = f.store.sql();
-        dev.sluice.store.SqlAccess recording = new dev.sluice.store.SqlAccess() {
-            @Override
-            public <T> T inTransaction(Work<T> work) throws java.sql.SQLException {
-                return base.inTransaction(c -> work.run(recorded(c, inside)));
-            }
-
-            @Override
-            public <T> T read(Work<T> work) throws java.sql.SQLException {
-                return base.read(work);
-            }
-
-            @Override
-            public String dialect() {
-                return base.dialect();
-            }
-        };
+        RecordingSql recording = new RecordingSql(f.store.sql());
         AuditLog log = new AuditLog(recording, AuditSigner.parse(AuditFixture.SIGNING_SEED), 5, Duration.ofMinutes(5), f.clock);
 
         Erasure.Result result = new Erasure(log).erase(f.acme, f.keyring.forTenant("acme"),
@@ -431,21 +414,6 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         assertEquals(4L * 4, result.erased().get("subject_links"), result.toString());
         assertEquals(4L, result.erased().get("ledger_customer_links"), result.toString());
         assertEquals(16, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
-        assertNoScanOfWholeTables(inside);
-    }
-
-    /** {@code c}, recording the SQL of every statement prepared on it. */
-    private static java.sql.Connection recorded(java.sql.Connection c, List<String> statements) {
-        return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(SqliteAuditLogTest.class.getClassLoader(),
-                new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("prepareStatement")) {
-                        statements.add((String) args[0]);
-                    }
-                    try {
-                        return method.invoke(c, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        assertNoScanOfWholeTables(recording.inside);
     }
 }

@@ -1,0 +1,83 @@
+package dev.sluice.audit;
+
+import dev.sluice.store.SqlAccess;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * A store's {@link SqlAccess} that records every statement prepared inside a transaction, with the
+ * values bound to it, so that a test can ask the database how it plans them: what an erasure does
+ * while it holds the writer (SQLite) or the tenant's chain head (PostgreSQL).
+ */
+final class RecordingSql implements SqlAccess {
+    /** A statement as prepared, with the values bound to it by parameter index. */
+    record Recorded(String sql, TreeMap<Integer, Object> values) {
+        /** Binds the same values to {@code ps}, a statement of the same parameters. */
+        void bind(PreparedStatement ps) throws SQLException {
+            for (var value : values.entrySet()) {
+                ps.setObject(value.getKey(), value.getValue());
+            }
+        }
+    }
+
+    private final SqlAccess base;
+    final List<Recorded> inside = new ArrayList<>();
+
+    RecordingSql(SqlAccess base) {
+        this.base = base;
+    }
+
+    @Override
+    public <T> T inTransaction(Work<T> work) throws SQLException {
+        return base.inTransaction(c -> work.run(recorded(c, inside)));
+    }
+
+    @Override
+    public <T> T read(Work<T> work) throws SQLException {
+        return base.read(work);
+    }
+
+    @Override
+    public String dialect() {
+        return base.dialect();
+    }
+
+    /** {@code c}, recording into {@code statements} each statement prepared on it and what is bound to it. */
+    static Connection recorded(Connection c, List<Recorded> statements) {
+        return (Connection) Proxy.newProxyInstance(RecordingSql.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(method, c, args);
+                    if (method.getName().equals("prepareStatement")) {
+                        Recorded recorded = new Recorded((String) args[0], new TreeMap<>());
+                        statements.add(recorded);
+                        return statement((PreparedStatement) result, recorded);
+                    }
+                    return result;
+                });
+    }
+
+    private static PreparedStatement statement(PreparedStatement ps, Recorded recorded) {
+        return (PreparedStatement) Proxy.newProxyInstance(RecordingSql.class.getClassLoader(),
+                new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+                    if (method.getName().startsWith("set") && args != null && args.length == 2 && args[0] instanceof Integer i) {
+                        recorded.values().put(i, args[1]);
+                    }
+                    return invoke(method, ps, args);
+                });
+    }
+
+    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
