@@ -196,15 +196,22 @@ public final class LedgerCustomers {
     /** The entries above {@code found}'s mark (up to {@code through}) with a customer key: (id, event row id) and key. */
     private static void newer(Connection c, Found found, long through, List<long[]> since, List<String> sinceKeys)
             throws SQLException {
+        readRange(c, found.tenantId, found.lastId, through, (id, event, key) -> {
+            since.add(new long[] {id, event});
+            sinceKeys.add(key);
+        });
+    }
+
+    /** The tenant's entries with ids in {@code (after, through]} booked under a customer. */
+    private static void readRange(Connection c, String tenantId, long after, long through, Entry entry) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, event_row_id, customer_key FROM ledger_entries"
                 + " WHERE id > ? AND id <= ? AND tenant_id = ? AND customer_key IS NOT NULL")) {
-            ps.setLong(1, found.lastId);
+            ps.setLong(1, after);
             ps.setLong(2, through);
-            ps.setString(3, found.tenantId);
+            ps.setString(3, tenantId);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    since.add(new long[] {rs.getLong(1), rs.getLong(2)});
-                    sinceKeys.add(rs.getString(3));
+                    entry.accept(rs.getLong(1), rs.getLong(2), rs.getString(3));
                 }
             }
         }
@@ -260,17 +267,7 @@ public final class LedgerCustomers {
             long after = from;
             long through = Math.min(lastId, from + page);
             sql.read(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT id, event_row_id, customer_key FROM ledger_entries"
-                        + " WHERE id > ? AND id <= ? AND tenant_id = ? AND customer_key IS NOT NULL")) {
-                    ps.setLong(1, after);
-                    ps.setLong(2, through);
-                    ps.setString(3, tenantId);
-                    try (java.sql.ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            entry.accept(rs.getLong(1), rs.getLong(2), rs.getString(3));
-                        }
-                    }
-                }
+                readRange(c, tenantId, after, through, entry);
                 return null;
             });
         }
