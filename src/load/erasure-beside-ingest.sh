@@ -7,8 +7,11 @@
 #
 #   src/load/erasure-beside-ingest.sh             # FILL=30: about half a million events here
 #   FILL=60 NO_BUILD=1 src/load/erasure-beside-ingest.sh
+#   PURGE=1 src/load/erasure-beside-ingest.sh     # no erasures: the audit retention purge instead,
+#                                                 # keeping 20 s of records, first run 40 s after start
+#                                                 # (during the single events); prints what it deleted
 #
-# Needs wrk and curl. Linux only.
+# Needs wrk and curl (and sqlite3 for PURGE). Linux only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 FILL=${FILL:-30}
@@ -18,6 +21,10 @@ PORT=${PORT:-18093}
 # The ingest benchmark's configuration plus the demo admin key (slk_demo_admin_local_only, loopback only).
 sed 's/^      api-key-hashes:/      admin-key-hashes:\n        - "sha256:59326089b688d1e40c659fe400edb52fd8bf3fc69f1a49d9a08c519324b3451c"\n      api-key-hashes:/' \
   src/load/ingest-load.yaml > "$DATA/erasure-load.yaml"
+if [ -n "${PURGE:-}" ]; then
+  ERASE=0
+  export SLUICE_RETENTION_AUDIT=${PURGE_KEEP:-20s} SLUICE_RETENTION_INTERVAL=${PURGE_EVERY:-40s}
+fi
 start_gateway "$PORT" "$DATA/erasure-load.yaml"
 BATCH=100 CONNECTIONS=64
 load fill "$FILL" | grep RESULT
@@ -32,3 +39,7 @@ if [ "$ERASE" = 1 ]; then
 fi
 RUN=s$(date +%s%N) BATCH=1 wrk -t2 -c16 -d20s --latency -s src/load/events.lua "http://127.0.0.1:$PORT" | grep -E "RESULT|Latency  |99%"
 if [ "$ERASE" = 1 ]; then wait "$ERASER"; fi
+if [ -n "${PURGE:-}" ]; then
+  sqlite3 "$DATA/sluice/sluice.db" "SELECT 'retention_records=' || count(*) FROM audit_records WHERE kind = 'retention';
+    SELECT 'first_seq_kept=' || min(seq) || ' last_seq=' || max(seq) FROM audit_records"
+fi

@@ -531,6 +531,51 @@ abstract class AbstractAuditLogTest {
     }
 
     @Test
+    void theAuditPrefixIsPurgedInSteps_eachWithItsRetentionRecord_andTheChainVerifiesBetweenThem() {
+        oldEventsDeliveredWhere("true");
+        RetentionPurge.Policy auditOnly = new RetentionPurge.Policy(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(Duration.ofDays(30)));
+        List<Boolean> verifiedBetweenSteps = new ArrayList<>();
+        RetentionPurge purge = new RetentionPurge(f.log, auditOnly, 2, d -> verifiedBetweenSteps.add(f.log.verify("acme").ok()), 4);
+
+        Map<String, Long> purged = purge.run("acme");
+
+        assertEquals(Map.of("audit", 15L), purged);
+        assertEquals(List.of(true, true, true), verifiedBetweenSteps, "seq 1-4, 5-8, 9-12, then 13-15");
+        List<StoredRecord> retention = f.log.page("acme", AuditQuery.all().after(16), 10);
+        assertEquals(List.of("retention", "retention", "retention", "retention"), retention.stream().map(StoredRecord::kind).toList());
+        assertTrue(retention.getFirst().body().contains("\"retained_from_seq\":5"), retention.getFirst().body());
+        assertTrue(retention.getFirst().body().contains("\"audit\":4"), retention.getFirst().body());
+        assertTrue(retention.getLast().body().contains("\"retained_from_seq\":16"), retention.getLast().body());
+        assertEquals(0, f.queryLong("SELECT count(*) FROM audit_checkpoints WHERE tenant_id = 'acme' AND seq <= 15"),
+                "the checkpoints inside the purged records went with them");
+        AuditLog.Verification v = f.log.verify("acme");
+        assertTrue(v.ok(), v.toString());
+        assertEquals(16, v.firstSeq());
+    }
+
+    @Test
+    void anAuditPurgeStoppedBetweenStepsLeavesAChainThatVerifies_andTheNextRunGoesOn() {
+        oldEventsDeliveredWhere("true");
+        RetentionPurge.Policy auditOnly = new RetentionPurge.Policy(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(Duration.ofDays(30)));
+        RetentionPurge stopped = new RetentionPurge(f.log, auditOnly, 2, d -> {
+            throw new InterruptedException("shutting down");
+        }, 4);
+
+        assertEquals(Map.of("audit", 4L), stopped.run("acme"));
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        AuditLog.Verification v = f.log.verify("acme");
+        assertTrue(v.ok(), v.toString());
+        assertEquals(5, v.firstSeq());
+
+        assertEquals(Map.of("audit", 11L), new RetentionPurge(f.log, auditOnly, 2, d -> { }, 4).run("acme"));
+        v = f.log.verify("acme");
+        assertTrue(v.ok(), v.toString());
+        assertEquals(16, v.firstSeq());
+    }
+
+    @Test
     void retentionPurgesASupersededEventsRowOnceItsDeliveriesAreSettled() {
         assertEquals(EventResult.Status.ACCEPTED, f.ingest(f.acme, f.purchase("k-1", EMAIL, PHONE)).getFirst().status());
         long first = f.queryLong("SELECT max(id) FROM events WHERE tenant_id = 'acme' AND event_id = 'k-1'");
