@@ -490,6 +490,25 @@ abstract class AbstractAuditLogTest {
         assertEquals(1, report.totals().figures().customers());
     }
 
+    /**
+     * Twenty purchases, every fifth by the subject, erased by email through an audit log whose
+     * transactions record their statements: what the dialects' tests ask their planners about.
+     */
+    RecordingSql erasedWithItsStatementsRecorded() {
+        for (int i = 0; i < 20; i++) {
+            f.ingest(f.acme, f.purchase("o-" + i, i % 5 == 0 ? EMAIL : "shopper" + i + "@example.com", "+1650555" + (1000 + i)));
+        }
+        RecordingSql recording = new RecordingSql(f.store.sql());
+        AuditLog log = new AuditLog(recording, AuditSigner.parse(AuditFixture.SIGNING_SEED), 5, Duration.ofMinutes(5), f.clock);
+
+        Erasure.Result result = new Erasure(log).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.of(EMAIL), Optional.empty(), Optional.empty(), Optional.empty()));
+
+        assertEquals(4L * 4, result.erased().get("subject_links"), result.toString());
+        assertEquals(4L, result.erased().get("ledger_customer_links"), result.toString());
+        return recording;
+    }
+
     @Test
     void erasureByPhoneMatchesNationalAndInternationalForms() {
         f.ingest(f.acme, f.purchase("o-1", EMAIL, "(650) 555-1212"));

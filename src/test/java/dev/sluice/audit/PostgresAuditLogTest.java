@@ -7,8 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,17 +25,7 @@ class PostgresAuditLogTest extends AbstractAuditLogTest {
      */
     @Test
     void erasureReachesTheSubjectsRowsAndLedgerEntriesThroughIndexes() throws Exception {
-        for (int i = 0; i < 20; i++) {
-            f.ingest(f.acme, f.purchase("o-" + i, i % 5 == 0 ? EMAIL : "shopper" + i + "@example.com", "+1650555" + (1000 + i)));
-        }
-        RecordingSql recording = new RecordingSql(f.store.sql());
-        AuditLog log = new AuditLog(recording, AuditSigner.parse(AuditFixture.SIGNING_SEED), 5, Duration.ofMinutes(5), f.clock);
-
-        Erasure.Result result = new Erasure(log).erase(f.acme, f.keyring.forTenant("acme"),
-                new Erasure.Subject(Optional.of(EMAIL), Optional.empty(), Optional.empty(), Optional.empty()));
-
-        assertEquals(4L * 4, result.erased().get("subject_links"), result.toString());
-        assertEquals(4L, result.erased().get("ledger_customer_links"), result.toString());
+        RecordingSql recording = erasedWithItsStatementsRecorded();
         // Plans of a store this small say little: the tenant's rows as a store that has run for a
         // while holds them, other customers' entries and other events' subject rows.
         f.execute("INSERT INTO ledger_entries (tenant_id, event_row_id, kind, event_name, event_id, occurred_at, day,"

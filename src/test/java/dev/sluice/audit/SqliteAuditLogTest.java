@@ -402,17 +402,7 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
 
     @Test
     void erasureReadsTheSubjectKeysAndTheLedgerWhole_onlyOutsideItsTransaction() throws Exception {
-        for (int i = 0; i < 20; i++) {
-            f.ingest(f.acme, f.purchase("o-" + i, i % 5 == 0 ? JANE : "shopper" + i + "@example.com", "+1650555" + (1000 + i)));
-        }
-        RecordingSql recording = new RecordingSql(f.store.sql());
-        AuditLog log = new AuditLog(recording, AuditSigner.parse(AuditFixture.SIGNING_SEED), 5, Duration.ofMinutes(5), f.clock);
-
-        Erasure.Result result = new Erasure(log).erase(f.acme, f.keyring.forTenant("acme"),
-                new Erasure.Subject(Optional.of(JANE), Optional.empty(), Optional.empty(), Optional.empty()));
-
-        assertEquals(4L * 4, result.erased().get("subject_links"), result.toString());
-        assertEquals(4L, result.erased().get("ledger_customer_links"), result.toString());
+        RecordingSql recording = erasedWithItsStatementsRecorded();
         assertEquals(16, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
         assertNoScanOfWholeTables(recording.inside);
     }
