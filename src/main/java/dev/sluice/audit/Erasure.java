@@ -250,14 +250,7 @@ public final class Erasure {
             }
         }
         // Keys of one chunk are distinct per query; across chunks an event may come twice.
-        java.util.Arrays.sort(ids, 0, count);
-        int distinct = 0;
-        for (int i = 0; i < count; i++) {
-            if (distinct == 0 || ids[i] != ids[distinct - 1]) {
-                ids[distinct++] = ids[i];
-            }
-        }
-        return longs(java.util.Arrays.copyOf(ids, distinct));
+        return longs(SubjectScan.sortedDistinct(ids, count));
     }
 
     /** Runs a count query or an update over a tenant and a chunk of event row ids. */

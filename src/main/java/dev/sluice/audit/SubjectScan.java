@@ -46,6 +46,8 @@ final class SubjectScan {
     private final String tenantId;
     private final byte[][] raw;
     private final String[] hex;
+    /** The keys' hex digits as ASCII bytes, as rows of versions before session 21 hold them. */
+    private final byte[][] hexBytes;
     private final long lastRowid;
     private long lastEventRowId;
     private long lastLedgerId;
@@ -57,9 +59,11 @@ final class SubjectScan {
         this.tenantId = tenantId;
         this.hex = keys.toArray(String[]::new);
         this.raw = new byte[hex.length][];
+        this.hexBytes = new byte[hex.length][];
         HexFormat format = HexFormat.of();
         for (int i = 0; i < hex.length; i++) {
             raw[i] = format.parseHex(hex[i]);
+            hexBytes[i] = hex[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }
         this.lastRowid = marks[0];
         this.lastEventRowId = marks[1];
@@ -157,15 +161,7 @@ final class SubjectScan {
 
     /** The found rows' events, sorted and distinct. */
     long[] events() {
-        long[] sorted = Arrays.copyOf(events, size);
-        Arrays.sort(sorted);
-        int distinct = 0;
-        for (int i = 0; i < sorted.length; i++) {
-            if (distinct == 0 || sorted[i] != sorted[distinct - 1]) {
-                sorted[distinct++] = sorted[i];
-            }
-        }
-        return Arrays.copyOf(sorted, distinct);
+        return sortedDistinct(events, size);
     }
 
     /**
@@ -181,14 +177,20 @@ final class SubjectScan {
                 out[n++] = r;
             }
         }
-        Arrays.sort(out, 0, n);
+        return sortedDistinct(out, n);
+    }
+
+    /** The first {@code n} of {@code values}, sorted and distinct, in a new array. */
+    static long[] sortedDistinct(long[] values, int n) {
+        long[] sorted = Arrays.copyOf(values, n);
+        Arrays.sort(sorted);
         int distinct = 0;
-        for (int i = 0; i < n; i++) {
-            if (distinct == 0 || out[i] != out[distinct - 1]) {
-                out[distinct++] = out[i];
+        for (int i = 0; i < sorted.length; i++) {
+            if (distinct == 0 || sorted[i] != sorted[distinct - 1]) {
+                sorted[distinct++] = sorted[i];
             }
         }
-        return Arrays.copyOf(out, distinct);
+        return Arrays.copyOf(sorted, distinct);
     }
 
     private void add(long rowid, long eventRowId) {
@@ -206,7 +208,7 @@ final class SubjectScan {
             return false;
         }
         for (int k = 0; k < raw.length; k++) {
-            if (indexOf(stored, raw[k]) >= 0 || indexOf(stored, hex[k].getBytes(java.nio.charset.StandardCharsets.US_ASCII)) >= 0) {
+            if (indexOf(stored, raw[k]) >= 0 || indexOf(stored, hexBytes[k]) >= 0) {
                 return true;
             }
         }

@@ -580,35 +580,31 @@ abstract class AbstractCustomerFoldTest {
     }
 
     List<Integer> segmentSizes(String day, String platform) {
-        return sql.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT octet_length(customers) / 8 FROM ledger_customer_days"
-                    + " WHERE tenant_id = ? AND day = ? AND platform = ? AND campaign = 'c1' ORDER BY segment")) {
-                ps.setString(1, tenant);
-                ps.setLong(2, LocalDate.parse(day).toEpochDay());
-                ps.setString(3, platform);
-                List<Integer> sizes = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        sizes.add(rs.getInt(1));
-                    }
-                }
-                return sizes;
-            }
-        });
+        return segments(day, platform).stream().map(ids -> ids.length / 8).toList();
     }
 
     /** The stored bytes of segment {@code number} of the tenant's meta/c1 bucket on {@code day}. */
     byte[] segment(String day, int number) {
+        List<byte[]> segments = segments(day, "meta");
+        assertTrue(number < segments.size(), "no segment " + number);
+        return segments.get(number);
+    }
+
+    /** The stored segments of the tenant's c1 bucket of {@code platform} on {@code day}, in segment order. */
+    private List<byte[]> segments(String day, String platform) {
         return sql.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT customers FROM ledger_customer_days"
-                    + " WHERE tenant_id = ? AND day = ? AND platform = 'meta' AND campaign = 'c1' AND segment = ?")) {
+                    + " WHERE tenant_id = ? AND day = ? AND platform = ? AND campaign = 'c1' ORDER BY segment")) {
                 ps.setString(1, tenant);
                 ps.setLong(2, LocalDate.parse(day).toEpochDay());
-                ps.setInt(3, number);
+                ps.setString(3, platform);
+                List<byte[]> segments = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    assertTrue(rs.next(), "no segment " + number);
-                    return rs.getBytes(1);
+                    while (rs.next()) {
+                        segments.add(rs.getBytes(1));
+                    }
                 }
+                return segments;
             }
         });
     }
