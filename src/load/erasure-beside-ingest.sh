@@ -7,6 +7,9 @@
 #
 #   src/load/erasure-beside-ingest.sh             # FILL=30: about half a million events here
 #   FILL=60 NO_BUILD=1 src/load/erasure-beside-ingest.sh
+#   FILL=5 SHOPPERS=1 ERASE_EMAIL=shopper0@example.com src/load/erasure-beside-ingest.sh
+#                                                 # every event one shopper's (a placeholder email),
+#                                                 # erased in parts (docs/benchmarks.md, session 31)
 #   PURGE=1 src/load/erasure-beside-ingest.sh     # no erasures: the audit retention purge instead,
 #                                                 # keeping 20 s of records, first run 40 s after start
 #                                                 # (during the single events); prints what it deleted
@@ -31,7 +34,7 @@ load fill "$FILL" | grep RESULT
 echo "events_stored=$(accepted)"
 erase() {
   curl -s -o /dev/null -w "erasure http=%{http_code} took_s=%{time_total}\n" -H 'Authorization: Bearer slk_demo_admin_local_only' \
-    -H 'Content-Type: application/json' -d '{"email":"shopper17@example.com"}' "http://127.0.0.1:$PORT/v1/privacy/erasure"
+    -H 'Content-Type: application/json' -d "{\"email\":\"${ERASE_EMAIL:-shopper17@example.com}\"}" "http://127.0.0.1:$PORT/v1/privacy/erasure"
 }
 if [ "$ERASE" = 1 ]; then
   (sleep 5; erase; sleep 5; erase) &

@@ -13,6 +13,9 @@
 --   uuid                  random version-4 UUIDs as event ids (what most senders use), order ids
 --                         sequential (what most shops number orders by)
 --   uuid-all              random UUIDs for both
+-- SHOPPERS (environment variable) how many distinct shoppers (shopper<n>@example.com, cust-<n>)
+--   the events cycle through; without it every event of a thread has its own. SHOPPERS=1 makes
+--   every event one person's, as a placeholder email shared by every guest checkout would.
 -- Random keys land on a random page of every index keyed by them, which costs the single writer
 -- a page per index per event (docs/benchmarks.md, session 9).
 local batch = tonumber(os.getenv("BATCH") or "1")
@@ -24,6 +27,7 @@ local run = os.getenv("RUN") or string.format("%x%04x", os.time(), math.floor(os
 
 local ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 " .. string.rep("x", 220)
 local ids = os.getenv("IDS") or "sequential"
+local shoppers = tonumber(os.getenv("SHOPPERS") or "0")
 assert(ids == "sequential" or ids == "uuid7" or ids == "uuid" or ids == "uuid-all",
   "IDS must be sequential, uuid7, uuid or uuid-all")
 local template = '{"event_id":"%s","event_name":"Purchase","event_time":%d,"action_source":"website",' ..
@@ -79,6 +83,7 @@ end
 local function event()
   counter = counter + 1
   local n = counter % 10000
+  local shopper = shoppers > 0 and counter % shoppers or counter
   local event_id
   if ids == "sequential" then
     event_id = string.format("load-%s-%d-%d", run, tid, counter)
@@ -88,7 +93,7 @@ local function event()
     event_id = uuid()
   end
   local order_id = ids == "uuid-all" and uuid() or ("o-" .. counter)
-  return string.format(template, event_id, os.time() - 60, counter, n, counter, order_id)
+  return string.format(template, event_id, os.time() - 60, shopper, n, shopper, order_id)
 end
 
 function request()

@@ -44,11 +44,24 @@ public sealed interface AuditEntry {
      *
      * @param identifierKinds which kinds of identifier the request carried (email, phone, external_id)
      * @param erased          what was removed, by kind, e.g. {@code pending_deliveries: 3}
+     * @param part            which part of the erasure this record is (from 1; each part is a
+     *                        transaction with its own record, counting what it erased)
+     * @param last            whether it is the erasure's last part (then {@code part} is how many
+     *                        there were)
      */
-    record Erased(Instant at, List<String> identifierKinds, Map<String, Long> erased) implements AuditEntry {
+    record Erased(Instant at, List<String> identifierKinds, Map<String, Long> erased, int part, boolean last)
+            implements AuditEntry {
         public Erased {
             identifierKinds = List.copyOf(identifierKinds);
             erased = Map.copyOf(erased);
+            if (part < 1) {
+                throw new IllegalArgumentException("part " + part);
+            }
+        }
+
+        /** An erasure done in one transaction. */
+        public Erased(Instant at, List<String> identifierKinds, Map<String, Long> erased) {
+            this(at, identifierKinds, erased, 1, true);
         }
     }
 
@@ -121,6 +134,14 @@ public sealed interface AuditEntry {
             case Erased e -> {
                 f.put("identifier_kinds", e.identifierKinds());
                 f.put("erased", new TreeMap<>(e.erased()));
+                if (e.part() > 1 || !e.last()) {
+                    // A subject with many events is erased in parts, each its own transaction and
+                    // record, counting what it erased (Erasure); the last says how many there were.
+                    f.put("part", e.part());
+                    if (e.last()) {
+                        f.put("parts", e.part());
+                    }
+                }
             }
             case Purged p -> {
                 f.put("purged", new TreeMap<>(p.purged()));

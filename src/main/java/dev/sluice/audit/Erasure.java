@@ -22,7 +22,12 @@ import java.util.TreeMap;
  * yet (pending, and dead letters, which would otherwise be replayable), their events' rows in
  * SQLite's delivery log (the copies not delivered yet are counted as pending), and the subject index
  * entries that link those events to them. The erasure is audited in the same transaction, with
- * the kinds of identifier used and the counts, never the identifiers.
+ * the kinds of identifier used and the counts, never the identifiers. On SQLite a subject with more
+ * than {@value #PART} events or ledger entries is erased in parts, each its own transaction with
+ * its own record (numbered {@code part} of {@code parts}, counting what that part erased), so
+ * that ingest, which shares the single writer, waits for one part at a time; an erasure stopped
+ * between parts (the process ended) has its earlier parts recorded, and repeating the request
+ * erases the rest.
  *
  * <p>The identifiers are normalized as at ingest and peppered on arrival ({@link SubjectKeys});
  * nothing raw is stored, logged or returned.
@@ -50,10 +55,34 @@ public final class Erasure {
             + " AND l.id > k.settled_through WHERE l.tenant_id = ? AND l.id IN (%s)";
     static final String DELETE_LOGGED = "DELETE FROM delivery_log WHERE tenant_id = ? AND id IN (%s)";
 
+    /**
+     * Events (and ledger entries) per part on SQLite: a subject with more is erased in parts,
+     * each its own transaction on the single writer with its own record, the last one with the
+     * final record, and a pause after each part as long as it took. A placeholder email shared by
+     * 126,000 events held the writer for about a second in one transaction (single events' p99
+     * 803-849 ms while it ran; about 6 microseconds an event there); 1,000 events take a few
+     * milliseconds (docs/benchmarks.md, session 31).
+     */
+    static final int PART = 1_000;
+    /**
+     * How often the parts go back for what arrived while they ran (the subject's new events)
+     * before the last part takes whatever is left: a bound for a subject whose events arrive
+     * about as fast as the parts erase them.
+     */
+    static final int ROUNDS = 8;
+
     private final AuditLog log;
+    private final int part;
+    private final RetentionPurge.Pauser pauser;
 
     public Erasure(AuditLog log) {
+        this(log, PART, Thread::sleep);
+    }
+
+    Erasure(AuditLog log, int part, RetentionPurge.Pauser pauser) {
         this.log = log;
+        this.part = part;
+        this.pauser = pauser;
     }
 
     /**
@@ -78,9 +107,9 @@ public final class Erasure {
     /**
      * What was erased.
      *
-     * @param auditSeq        the erasure's audit record
+     * @param auditSeq        the erasure's audit record (its last, when it took several parts)
      * @param identifierKinds which identifiers the request carried and could be normalized
-     * @param erased          counts by kind: {@code pending_deliveries}, {@code dead_letters},
+     * @param erased          counts by kind, over all parts: {@code pending_deliveries}, {@code dead_letters},
      *                        {@code subject_links}, and {@code in_flight} (rows a delivery had
      *                        already claimed: they were removed, but may have been sent just before)
      */
@@ -99,66 +128,115 @@ public final class Erasure {
         }
         List<String> keys = SubjectKeys.of(crypto, identifiers, region);
         List<String> ledgerKeys = dev.sluice.ledger.LedgerCustomers.keys(crypto, subject.email(), subject.externalId());
-        Instant now = log.clock().instant();
         boolean packed = StoreConfig.SQLITE.equals(log.sql().dialect());
+        if (!packed) {
+            return log.inChain(tenant.id(), (c, head) -> {
+                Map<String, Long> erased = counts();
+                List<Long> events = events(c, tenant.id(), keys);
+                erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlink(c, tenant.id(), ledgerKeys, events));
+                Instant now = log.clock().instant();
+                deleteOpen(c, tenant.id(), events, now, false, erased);
+                AuditEntry.Erased entry = new AuditEntry.Erased(now, kinds, erased);
+                return new AuditLog.Appended<>(new Result(head.seq() + 1, kinds, Map.copyOf(erased)), List.of(entry));
+            });
+        }
         // SQLite: the reads of whole tables happen here, before the transaction, while ingest goes
         // on (SubjectScan); the transaction reads what came since and touches rows by key.
         SubjectScan scan;
         dev.sluice.ledger.LedgerCustomers.Found ledger;
-        if (packed) {
+        try {
+            scan = SubjectScan.find(log.sql(), tenant.id(), keys);
+            ledger = dev.sluice.ledger.LedgerCustomers.find(log.sql(), tenant.id(), ledgerKeys, scan.events(),
+                    scan.lastLedgerId());
+            // What arrived during those reads, read once more outside: the transaction then
+            // reads only what arrives during this short step, however long the scan took.
+            scan.advance(log.sql());
+            ledger.advance(log.sql(), scan.events(), scan.lastLedgerId());
+        } catch (SQLException e) {
+            throw new dev.sluice.store.StoreException("erasure failed (sqlstate " + e.getSQLState() + ")", e);
+        }
+        // A subject with many events (a placeholder email) in parts, each a short hold of the
+        // writer; what arrived meanwhile is taken in outside again, and parted, before the last.
+        Map<String, Long> total = counts();
+        int parts = 0;
+        for (int round = 0; round < ROUNDS && unparted(scan, ledger) > part; round++) {
+            while (unparted(scan, ledger) > part) {
+                SubjectScan.Part events = scan.takeFirst(part);
+                long[] entries = ledger.takeFirst(part);
+                int number = ++parts;
+                long started = System.nanoTime();
+                Result done = log.inChain(tenant.id(), (c, head) -> {
+                    Map<String, Long> erased = counts();
+                    erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlinkPart(c, ledger, entries));
+                    Instant now = log.clock().instant();
+                    deleteOpen(c, tenant.id(), longs(events.events()), now, true, erased);
+                    erased.put("subject_links", deleteSubjectRows(c, tenant.id(), events.events(), events.candidateRowids()));
+                    AuditEntry.Erased entry = new AuditEntry.Erased(now, kinds, erased, number, false);
+                    return new AuditLog.Appended<>(new Result(head.seq() + 1, kinds, Map.copyOf(erased)), List.of(entry));
+                });
+                done.erased().forEach((kind, n) -> total.merge(kind, n, Long::sum));
+                pauser.pauseAfter(started);
+            }
             try {
-                scan = SubjectScan.find(log.sql(), tenant.id(), keys);
-                ledger = dev.sluice.ledger.LedgerCustomers.find(log.sql(), tenant.id(), ledgerKeys, scan.events(),
-                        scan.lastLedgerId());
-                // What arrived during those reads, read once more outside: the transaction then
-                // reads only what arrives during this short step, however long the scan took.
                 scan.advance(log.sql());
                 ledger.advance(log.sql(), scan.events(), scan.lastLedgerId());
             } catch (SQLException e) {
                 throw new dev.sluice.store.StoreException("erasure failed (sqlstate " + e.getSQLState() + ")", e);
             }
-        } else {
-            scan = null;
-            ledger = null;
         }
-        return log.inChain(tenant.id(), (c, head) -> {
-            Map<String, Long> erased = new TreeMap<>();
-            erased.put("in_flight", 0L);
-            erased.put("pending_deliveries", 0L);
-            erased.put("dead_letters", 0L);
-            erased.put("subject_links", 0L);
-            List<Long> events;
-            if (packed) {
-                scan.catchUp(c);
-                long[] found = scan.events();
-                events = longs(found);
-                // The ledger keeps the revenue but forgets whose it was (CLV stops counting them).
-                erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlinkFound(c, ledger, found));
-            } else {
-                events = events(c, tenant.id(), keys);
-                erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlink(c, tenant.id(), ledgerKeys, events));
-            }
-            for (int from = 0; from < events.size(); from += CHUNK) {
-                List<Long> chunk = events.subList(from, Math.min(events.size(), from + CHUNK));
-                String in = " AND event_row_id IN (" + "?,".repeat(chunk.size() - 1) + "?)";
-                erased.merge("in_flight", update(c, IN_FLIGHT.formatted(now.toEpochMilli()) + in, tenant.id(), chunk), Long::sum);
-                erased.merge("pending_deliveries", update(c, DELETE_OPEN.formatted("pending") + in, tenant.id(), chunk), Long::sum);
-                erased.merge("dead_letters", update(c, DELETE_OPEN.formatted("dead") + in, tenant.id(), chunk), Long::sum);
-                if (packed) {
-                    String ids = "?,".repeat(chunk.size() - 1) + "?";
-                    erased.merge("pending_deliveries", update(c, LOGGED_OPEN.formatted(ids), tenant.id(), chunk), Long::sum);
-                    update(c, DELETE_LOGGED.formatted(ids), tenant.id(), chunk);
-                } else {
-                    erased.merge("subject_links", update(c, "DELETE FROM audit_subjects WHERE tenant_id = ?" + in,
-                            tenant.id(), chunk), Long::sum);
-                }
-            }
-            if (packed) {
-                erased.put("subject_links", deleteSubjectRows(c, tenant.id(), scan));
-            }
-            AuditEntry.Erased entry = new AuditEntry.Erased(now, kinds, erased);
+        int lastPart = parts + 1;
+        Result last = log.inChain(tenant.id(), (c, head) -> {
+            Map<String, Long> erased = counts();
+            scan.catchUp(c);
+            long[] found = scan.events();
+            // The ledger keeps the revenue but forgets whose it was (CLV stops counting them).
+            erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlinkFound(c, ledger, found));
+            Instant now = log.clock().instant();
+            deleteOpen(c, tenant.id(), longs(found), now, true, erased);
+            erased.put("subject_links", deleteSubjectRows(c, tenant.id(), found, scan.candidateRowids()));
+            AuditEntry.Erased entry = new AuditEntry.Erased(now, kinds, erased, lastPart, true);
             return new AuditLog.Appended<>(new Result(head.seq() + 1, kinds, Map.copyOf(erased)), List.of(entry));
         });
+        last.erased().forEach((kind, n) -> total.merge(kind, n, Long::sum));
+        return new Result(last.auditSeq(), kinds, Map.copyOf(total));
+    }
+
+    /** The larger of the subject's events and ledger entries found and not parted yet. */
+    private static int unparted(SubjectScan scan, dev.sluice.ledger.LedgerCustomers.Found ledger) {
+        return Math.max(scan.eventCount(), ledger.remainingCount());
+    }
+
+    /** Every count an erasure answers, at zero. */
+    private static Map<String, Long> counts() {
+        Map<String, Long> erased = new TreeMap<>();
+        for (String kind : List.of("in_flight", "pending_deliveries", "dead_letters", "subject_links", "ledger_customer_links")) {
+            erased.put(kind, 0L);
+        }
+        return erased;
+    }
+
+    /**
+     * Deletes the open deliveries of {@code events} (sorted event row ids): outbox rows pending and
+     * dead, counting those a delivery had claimed; on SQLite ({@code packed}) also their delivery
+     * log rows, counting the copies not delivered yet. PostgreSQL deletes their subject rows here.
+     */
+    private static void deleteOpen(Connection c, String tenantId, List<Long> events, Instant now, boolean packed,
+                                   Map<String, Long> erased) throws SQLException {
+        for (int from = 0; from < events.size(); from += CHUNK) {
+            List<Long> chunk = events.subList(from, Math.min(events.size(), from + CHUNK));
+            String in = " AND event_row_id IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+            erased.merge("in_flight", update(c, IN_FLIGHT.formatted(now.toEpochMilli()) + in, tenantId, chunk), Long::sum);
+            erased.merge("pending_deliveries", update(c, DELETE_OPEN.formatted("pending") + in, tenantId, chunk), Long::sum);
+            erased.merge("dead_letters", update(c, DELETE_OPEN.formatted("dead") + in, tenantId, chunk), Long::sum);
+            if (packed) {
+                String ids = "?,".repeat(chunk.size() - 1) + "?";
+                erased.merge("pending_deliveries", update(c, LOGGED_OPEN.formatted(ids), tenantId, chunk), Long::sum);
+                update(c, DELETE_LOGGED.formatted(ids), tenantId, chunk);
+            } else {
+                erased.merge("subject_links", update(c, "DELETE FROM audit_subjects WHERE tenant_id = ?" + in,
+                        tenantId, chunk), Long::sum);
+            }
+        }
     }
 
     /**
@@ -167,9 +245,8 @@ public final class Erasure {
      * a row holds all keys of its event (AuditCompanions), so the keys are counted, as PostgreSQL
      * counts rows.
      */
-    private static long deleteSubjectRows(Connection c, String tenantId, SubjectScan scan) throws SQLException {
-        long[] events = scan.events();
-        long[] candidates = scan.candidateRowids();
+    private static long deleteSubjectRows(Connection c, String tenantId, long[] events, long[] candidates)
+            throws SQLException {
         long keys = 0;
         for (int from = 0; from < candidates.length; from += CHUNK) {
             int to = Math.min(candidates.length, from + CHUNK);

@@ -61,13 +61,28 @@ public final class RetentionPurge {
      * session 30).
      */
     static final int AUDIT_STEP = 2_000;
-    /** The longest pause between chunks, however long a chunk took. */
-    private static final Duration MAX_PAUSE = Duration.ofSeconds(1);
-
-    /** Waits between chunks; {@link Thread#sleep} outside tests. */
+    /** Waits between chunks (and between an erasure's parts); {@link Thread#sleep} outside tests. */
     @FunctionalInterface
     interface Pauser {
+        /** The longest pause, however long the work before it took. */
+        Duration MAX_PAUSE = Duration.ofSeconds(1);
+
         void pause(Duration duration) throws InterruptedException;
+
+        /**
+         * Pauses as long as the work since {@code startedNanos} ({@link System#nanoTime}) took,
+         * at most {@link #MAX_PAUSE}; false (the interrupt kept) when interrupted.
+         */
+        default boolean pauseAfter(long startedNanos) {
+            Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+            try {
+                pause(took.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : took);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     /** How long each kind is kept; empty keeps it forever. */
@@ -154,7 +169,7 @@ public final class RetentionPurge {
             });
             audit += counts.getOrDefault("audit", 0L);
             first = false;
-            if (more && !pause(Duration.ofNanos(System.nanoTime() - started))) {
+            if (more && !pauser.pauseAfter(started)) {
                 break;
             }
         } while (more);
@@ -162,17 +177,6 @@ public final class RetentionPurge {
             purged.put("audit", audit);
         }
         return Map.copyOf(purged);
-    }
-
-    /** Pauses as long as a chunk took, at most {@link #MAX_PAUSE}; false when interrupted (the purge then ends early). */
-    private boolean pause(Duration took) {
-        try {
-            pauser.pause(took.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : took);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** The last seq of the tenant's chain recorded before {@code cutoff}, 0 when none is; read outside any transaction. */
@@ -362,7 +366,7 @@ public final class RetentionPurge {
             long started = System.nanoTime();
             deleted = oneChunk.getAsInt();
             total += deleted;
-            if (deleted == chunk && !pause(Duration.ofNanos(System.nanoTime() - started))) {
+            if (deleted == chunk && !pauser.pauseAfter(started)) {
                 return total;
             }
         } while (deleted == chunk);

@@ -54,6 +54,12 @@ final class SubjectScan {
     private long[] rowids = new long[16];
     private long[] events = new long[16];
     private int size;
+    /**
+     * The found rows' events, sorted and distinct, from {@link #eventsFrom} on (the ones before it
+     * were taken), while no row was added since (else null).
+     */
+    private long[] sortedEvents;
+    private int eventsFrom;
 
     private SubjectScan(String tenantId, List<String> keys, long[] marks) {
         this.tenantId = tenantId;
@@ -159,9 +165,21 @@ final class SubjectScan {
         return lastEventRowId;
     }
 
-    /** The found rows' events, sorted and distinct. */
+    /** The found rows' events, sorted and distinct (kept until a row is added: not to be changed). */
     long[] events() {
-        return sortedDistinct(events, size);
+        sortEvents();
+        if (eventsFrom > 0) {
+            sortedEvents = Arrays.copyOfRange(sortedEvents, eventsFrom, sortedEvents.length);
+            eventsFrom = 0;
+        }
+        return sortedEvents;
+    }
+
+    private void sortEvents() {
+        if (sortedEvents == null) {
+            sortedEvents = sortedDistinct(events, size);
+            eventsFrom = 0;
+        }
     }
 
     /**
@@ -170,10 +188,60 @@ final class SubjectScan {
      * the rows of those events deletes every row of theirs.
      */
     long[] candidateRowids() {
-        long[] out = new long[size * (2 * NEIGHBOURS + 1)];
+        return candidates(rowids, size);
+    }
+
+    /** How many events the found rows belong to. */
+    int eventCount() {
+        sortEvents();
+        return sortedEvents.length - eventsFrom;
+    }
+
+    /**
+     * The events of one part of a large erasure and the rowids that may hold their rows (as
+     * {@link #candidateRowids}), both sorted and distinct.
+     */
+    record Part(long[] events, long[] candidateRowids) {
+    }
+
+    /**
+     * Takes the rows of the first {@code max} found events (in id order) out of this scan and
+     * returns them as a part: an erasure deletes a subject with many events in parts, each its
+     * own transaction, and the last part (what is left here, with what {@link #catchUp} adds) in
+     * the transaction that writes the final record.
+     */
+    Part takeFirst(int max) {
+        int count = Math.min(Math.max(0, max), eventCount());
+        if (count == 0) {
+            return new Part(new long[0], new long[0]);
+        }
+        long[] part = Arrays.copyOfRange(sortedEvents, eventsFrom, eventsFrom + count);
+        long through = part[count - 1];
         int n = 0;
         for (int i = 0; i < size; i++) {
-            for (long r = Math.max(1, rowids[i] - NEIGHBOURS); r <= rowids[i] + NEIGHBOURS; r++) {
+            n += events[i] <= through ? 1 : 0;
+        }
+        long[] taken = new long[n];
+        n = 0;
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            if (events[i] <= through) {
+                taken[n++] = rowids[i];
+            } else {
+                rowids[kept] = rowids[i];
+                events[kept++] = events[i];
+            }
+        }
+        size = kept;
+        eventsFrom += count;
+        return new Part(part, candidates(taken, n));
+    }
+
+    private static long[] candidates(long[] found, int count) {
+        long[] out = new long[count * (2 * NEIGHBOURS + 1)];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            for (long r = Math.max(1, found[i] - NEIGHBOURS); r <= found[i] + NEIGHBOURS; r++) {
                 out[n++] = r;
             }
         }
@@ -200,6 +268,7 @@ final class SubjectScan {
         }
         rowids[size] = rowid;
         events[size++] = eventRowId;
+        sortedEvents = null;
     }
 
     /** A key's bytes inside a row of this version's (raw keys, see {@link AuditCompanions}) or its hex inside an earlier one's. */

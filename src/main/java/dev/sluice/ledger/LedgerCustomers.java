@@ -129,6 +129,11 @@ public final class LedgerCustomers {
         private long lastId;
         private final java.util.Set<String> keys;
         private final LongList ids = new LongList();
+        /** The highest of the found ids handed out by {@link #takeFirst}: those are unlinked already. */
+        private long takenThrough;
+        /** {@link #ids} sorted and distinct, as of {@link #sortedSize} ids (they only grow). */
+        private long[] sorted = new long[0];
+        private int sortedSize;
 
         private Found(String tenantId, long lastId, java.util.Set<String> keys) {
             this.tenantId = tenantId;
@@ -180,6 +185,41 @@ public final class LedgerCustomers {
                 }
             }
             return newKeys;
+        }
+
+        /**
+         * Takes the first {@code max} of the found entries not taken yet (in id order), for one
+         * part of a large erasure ({@link #unlinkPart}); {@link #unlinkFound} then unlinks only
+         * the rest, with what it finds itself.
+         */
+        public long[] takeFirst(int max) {
+            int from = firstRemaining(); // first: it may replace the array
+            long[] part = java.util.Arrays.copyOfRange(sorted, from, from + Math.min(Math.max(0, max), sorted.length - from));
+            if (part.length > 0) {
+                takenThrough = part[part.length - 1];
+            }
+            return part;
+        }
+
+        /** How many of the found entries no part has taken. */
+        public int remainingCount() {
+            int from = firstRemaining(); // first: it may replace the array
+            return sorted.length - from;
+        }
+
+        private long[] remaining() {
+            int from = firstRemaining(); // first: it may replace the array
+            return java.util.Arrays.copyOfRange(sorted, from, sorted.length);
+        }
+
+        /** Where the entries no part has taken start in {@link #sorted}, brought up to date first. */
+        private int firstRemaining() {
+            if (sortedSize != ids.size()) {
+                sorted = ids.sortedDistinct();
+                sortedSize = ids.size();
+            }
+            int at = java.util.Arrays.binarySearch(sorted, takenThrough);
+            return at >= 0 ? at + 1 : -at - 1;
         }
 
         /** The last entry id taken in: the transaction reads only the entries above it. */
@@ -289,7 +329,7 @@ public final class LedgerCustomers {
         // On copies: the transaction may run again, and must find what it did not keep.
         java.util.Set<String> keys = new java.util.HashSet<>(found.keys);
         LongList ids = new LongList();
-        for (long id : found.ids.sortedDistinct()) {
+        for (long id : found.remaining()) {
             ids.add(id);
         }
         List<String> newKeys = Found.absorb(since, sinceKeys, events, keys, ids);
@@ -297,7 +337,22 @@ public final class LedgerCustomers {
             selectIn(connection, "SELECT id FROM ledger_entries WHERE tenant_id = ? AND id <= " + found.lastId
                     + " AND customer_key", found.tenantId, newKeys, rs -> ids.add(rs.getLong(1)));
         }
-        long[] all = ids.sortedDistinct();
+        return unlinkEntries(connection, found.tenantId, ids.sortedDistinct());
+    }
+
+    /**
+     * Inside one part's transaction of a large erasure: unlinks the entries {@link Found#takeFirst}
+     * handed out, as {@link #unlinkFound} does, and takes their customers out of the customer sets
+     * of the buckets they were booked in. A fold between two parts may put a customer back into a
+     * bucket from an entry a later part unlinks; that part takes the customer out again.
+     */
+    public static long unlinkPart(Connection connection, Found found, long[] entryIds) throws SQLException {
+        CustomerDays.touch(connection);
+        return unlinkEntries(connection, found.tenantId, entryIds);
+    }
+
+    /** Unlinks {@code all} (sorted, distinct entry ids) and forgets their customers in their buckets. */
+    private static long unlinkEntries(Connection connection, String tenantId, long[] all) throws SQLException {
         if (all.length == 0) {
             return 0;
         }
@@ -312,13 +367,13 @@ public final class LedgerCustomers {
                 return all.length;
             }
         };
-        Map<CustomerDays.Bucket, long[]> booked = purchaseBuckets(connection, found.tenantId, "id", entryIds);
+        Map<CustomerDays.Bucket, long[]> booked = purchaseBuckets(connection, tenantId, "id", entryIds);
         long unlinked = 0;
         for (int from = 0; from < all.length; from += CHUNK) {
             List<Long> chunk = entryIds.subList(from, Math.min(all.length, from + CHUNK));
             try (PreparedStatement ps = connection.prepareStatement("UPDATE ledger_entries SET customer_key = NULL"
                     + " WHERE tenant_id = ? AND customer_key IS NOT NULL AND id IN (" + "?,".repeat(chunk.size() - 1) + "?)")) {
-                ps.setString(1, found.tenantId);
+                ps.setString(1, tenantId);
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setLong(i + 2, chunk.get(i));
                 }

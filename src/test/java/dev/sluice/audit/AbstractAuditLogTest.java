@@ -458,6 +458,7 @@ abstract class AbstractAuditLogTest {
         }
         StoredRecord record = f.log.page("acme", AuditQuery.all().after(result.auditSeq() - 1), 1).getFirst();
         assertEquals("erasure", record.kind());
+        assertFalse(record.body().contains("\"part"), "an erasure in one transaction is one record, as before parts: " + record.body());
         assertTrue(f.log.verify("acme").ok());
 
         Erasure.Result again = new Erasure(f.log).erase(f.acme, f.keyring.forTenant("acme"),

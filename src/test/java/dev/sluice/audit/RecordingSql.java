@@ -29,6 +29,8 @@ final class RecordingSql implements SqlAccess {
 
     private final SqlAccess base;
     final List<Recorded> inside = new ArrayList<>();
+    /** Where each transaction's statements start in {@link #inside}. */
+    final List<Integer> starts = new ArrayList<>();
 
     RecordingSql(SqlAccess base) {
         this.base = base;
@@ -36,7 +38,19 @@ final class RecordingSql implements SqlAccess {
 
     @Override
     public <T> T inTransaction(Work<T> work) throws SQLException {
-        return base.inTransaction(c -> work.run(recorded(c, inside)));
+        return base.inTransaction(c -> {
+            starts.add(inside.size());
+            return work.run(recorded(c, inside));
+        });
+    }
+
+    /** The statements of each transaction, in order (a transaction run again appears twice). */
+    List<List<Recorded>> transactions() {
+        List<List<Recorded>> out = new ArrayList<>();
+        for (int i = 0; i < starts.size(); i++) {
+            out.add(inside.subList(starts.get(i), i + 1 < starts.size() ? starts.get(i + 1) : inside.size()));
+        }
+        return out;
     }
 
     @Override
