@@ -22,12 +22,13 @@ import java.util.TreeMap;
  * yet (pending, and dead letters, which would otherwise be replayable), their events' rows in
  * SQLite's delivery log (the copies not delivered yet are counted as pending), and the subject index
  * entries that link those events to them. The erasure is audited in the same transaction, with
- * the kinds of identifier used and the counts, never the identifiers. On SQLite a subject with more
- * than {@value #PART} events or ledger entries is erased in parts, each its own transaction with
- * its own record (numbered {@code part} of {@code parts}, counting what that part erased), so
- * that ingest, which shares the single writer, waits for one part at a time; an erasure stopped
- * between parts (the process ended) has its earlier parts recorded, and repeating the request
- * erases the rest.
+ * the kinds of identifier used and the counts, never the identifiers. A subject with more than
+ * {@value #PART} events or ledger entries is erased in parts, each its own transaction with its
+ * own record (numbered {@code part}, counting what that part erased; the last one also carries
+ * {@code parts}), so that ingest, which shares the single writer (SQLite) or waits for the
+ * tenant's chain head (PostgreSQL), waits for one part at a time; an erasure stopped between
+ * parts (the process ended) has its earlier parts recorded, and repeating the request erases the
+ * rest.
  *
  * <p>The identifiers are normalized as at ingest and peppered on arrival ({@link SubjectKeys});
  * nothing raw is stored, logged or returned.
@@ -61,11 +62,11 @@ public final class Erasure {
     static final String DELETE_LOGGED = "DELETE FROM delivery_log WHERE tenant_id = ? AND id IN (%s)";
 
     /**
-     * Events (and ledger entries) per part on SQLite: a subject with more is erased in parts,
-     * each its own transaction on the single writer with its own record, the last one with the
-     * final record, and a pause after each part as long as it took. A placeholder email shared by
-     * 126,000 events held the writer for about a second in one transaction (single events' p99
-     * 803-849 ms while it ran; about 6 microseconds an event there); 1,000 events take a few
+     * Events (and ledger entries) per part: a subject with more is erased in parts, each its own
+     * transaction with its own record, and a pause after each part as long as it took. On SQLite
+     * a placeholder email shared by 126,000 events held the single writer for about a second in
+     * one transaction (single events' p99 803-849 ms while it ran; about 6 microseconds an event);
+     * on PostgreSQL 40,000 events held the tenant's chain head for 3.9 s. 1,000 events take a few
      * milliseconds (docs/benchmarks.md, session 31).
      */
     static final int PART = 1_000;
@@ -134,48 +135,34 @@ public final class Erasure {
         List<String> keys = SubjectKeys.of(crypto, identifiers, region);
         List<String> ledgerKeys = dev.sluice.ledger.LedgerCustomers.keys(crypto, subject.email(), subject.externalId());
         boolean packed = StoreConfig.SQLITE.equals(log.sql().dialect());
-        if (!packed) {
-            return log.inChain(tenant.id(), (c, head) -> {
-                Map<String, Long> erased = counts();
-                List<Long> events = events(c, tenant.id(), keys);
-                erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlink(c, tenant.id(), ledgerKeys, events));
-                Instant now = log.clock().instant();
-                deleteOpen(c, tenant.id(), events, now, false, erased);
-                AuditEntry.Erased entry = new AuditEntry.Erased(now, kinds, erased);
-                return new AuditLog.Appended<>(new Result(head.seq() + 1, kinds, Map.copyOf(erased)), List.of(entry));
-            });
-        }
-        // SQLite: the reads of whole tables happen here, before the transaction, while ingest goes
-        // on (SubjectScan); the transaction reads what came since and touches rows by key.
-        SubjectScan scan;
-        dev.sluice.ledger.LedgerCustomers.Found ledger;
+        Found found;
         try {
-            scan = SubjectScan.find(log.sql(), tenant.id(), keys);
-            ledger = dev.sluice.ledger.LedgerCustomers.find(log.sql(), tenant.id(), ledgerKeys, scan.events(),
-                    scan.lastLedgerId());
-            // What arrived during those reads, read once more outside: the transaction then
-            // reads only what arrives during this short step, however long the scan took.
-            scan.advance(log.sql());
-            ledger.advance(log.sql(), scan.events(), scan.lastLedgerId());
+            found = packed ? SqliteFound.of(log.sql(), tenant.id(), keys, ledgerKeys)
+                    : PostgresFound.of(log.sql(), tenant.id(), keys, ledgerKeys);
         } catch (SQLException e) {
             throw new dev.sluice.store.StoreException("erasure failed (sqlstate " + e.getSQLState() + ")", e);
         }
         // A subject with many events (a placeholder email) in parts, each a short hold of the
-        // writer; what arrived meanwhile is taken in outside again, and parted, before the last.
+        // writer (SQLite) or of the tenant's chain head (PostgreSQL); what arrived meanwhile is
+        // taken in outside again, and parted, before the last.
         Map<String, Long> total = counts();
         int parts = 0;
-        for (int round = 0; round < ROUNDS && unparted(scan, ledger) > part; round++) {
-            while (unparted(scan, ledger) > part) {
-                SubjectScan.Part events = scan.takeFirst(part);
-                long[] entries = ledger.takeFirst(part);
+        if (found instanceof PostgresFound postgres && found.unparted() > part) {
+            postgres.analyze();
+        }
+        for (int round = 0; round < ROUNDS && found.unparted() > part; round++) {
+            while (found.unparted() > part) {
+                Part next = found.takeFirst(part);
                 int number = ++parts;
                 long started = System.nanoTime();
                 Result done = log.inChain(tenant.id(), (c, head) -> {
                     Map<String, Long> erased = counts();
-                    erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlinkPart(c, ledger, entries));
+                    erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlinkPart(c, tenant.id(), next.entries()));
                     Instant now = log.clock().instant();
-                    deleteOpen(c, tenant.id(), longs(events.events()), now, true, erased);
-                    erased.put("subject_links", deleteSubjectRows(c, tenant.id(), events.events(), events.candidateRowids()));
+                    deleteOpen(c, tenant.id(), longs(next.events()), now, packed, erased);
+                    if (packed) {
+                        erased.put("subject_links", deleteSubjectRows(c, tenant.id(), next.events(), next.candidateRowids()));
+                    }
                     AuditEntry.Erased entry = new AuditEntry.Erased(now, kinds, erased, number, false);
                     return new AuditLog.Appended<>(new Result(head.seq() + 1, kinds, Map.copyOf(erased)), List.of(entry));
                 });
@@ -183,8 +170,7 @@ public final class Erasure {
                 pauser.pauseAfter(started);
             }
             try {
-                scan.advance(log.sql());
-                ledger.advance(log.sql(), scan.events(), scan.lastLedgerId());
+                found.refresh();
             } catch (SQLException e) {
                 throw new dev.sluice.store.StoreException("erasure failed (sqlstate " + e.getSQLState() + ")", e);
             }
@@ -192,13 +178,21 @@ public final class Erasure {
         int lastPart = parts + 1;
         Result last = log.inChain(tenant.id(), (c, head) -> {
             Map<String, Long> erased = counts();
-            scan.catchUp(c);
-            long[] found = scan.events();
-            // The ledger keeps the revenue but forgets whose it was (CLV stops counting them).
-            erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlinkFound(c, ledger, found));
             Instant now = log.clock().instant();
-            deleteOpen(c, tenant.id(), longs(found), now, true, erased);
-            erased.put("subject_links", deleteSubjectRows(c, tenant.id(), found, scan.candidateRowids()));
+            if (found instanceof SqliteFound sqlite) {
+                SubjectScan scan = sqlite.scan();
+                scan.catchUp(c);
+                long[] events = scan.events();
+                // The ledger keeps the revenue but forgets whose it was (CLV stops counting them).
+                erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlinkFound(c, sqlite.ledger(), events));
+                deleteOpen(c, tenant.id(), longs(events), now, true, erased);
+                erased.put("subject_links", deleteSubjectRows(c, tenant.id(), events, scan.candidateRowids()));
+            } else {
+                List<Long> events = longs(events(c, tenant.id(), keys));
+                List<String> booked = ((PostgresFound) found).ledgerKeys();
+                erased.put("ledger_customer_links", dev.sluice.ledger.LedgerCustomers.unlink(c, tenant.id(), booked, events));
+                deleteOpen(c, tenant.id(), events, now, false, erased);
+            }
             AuditEntry.Erased entry = new AuditEntry.Erased(now, kinds, erased, lastPart, true);
             return new AuditLog.Appended<>(new Result(head.seq() + 1, kinds, Map.copyOf(erased)), List.of(entry));
         });
@@ -206,9 +200,152 @@ public final class Erasure {
         return new Result(last.auditSeq(), kinds, Map.copyOf(total));
     }
 
-    /** The larger of the subject's events and ledger entries found and not parted yet. */
-    private static int unparted(SubjectScan scan, dev.sluice.ledger.LedgerCustomers.Found ledger) {
-        return Math.max(scan.eventCount(), ledger.remainingCount());
+    /**
+     * One part of a large erasure: events (sorted), the subject rows that may hold them
+     * (SQLite; PostgreSQL deletes them by event), and ledger entries (sorted).
+     */
+    private record Part(long[] events, long[] candidateRowids, long[] entries) {
+    }
+
+    /** What an erasure found of the subject's, outside any transaction, and has not parted yet. */
+    private sealed interface Found permits SqliteFound, PostgresFound {
+        /** The larger of the events and the ledger entries found and not parted yet. */
+        int unparted();
+
+        /** Takes the first {@code max} events and entries (in id order) out, as a part. */
+        Part takeFirst(int max);
+
+        /** Outside the transactions again, after parts: takes in what arrived while they ran. */
+        void refresh() throws SQLException;
+    }
+
+    /**
+     * SQLite: the subject rows' and the ledger's whole tables read in ranges while ingest goes on
+     * ({@link SubjectScan}, {@code LedgerCustomers.find}), then one short step for what arrived
+     * during them; the last transaction reads only what arrives during that step.
+     */
+    private record SqliteFound(dev.sluice.store.SqlAccess sql, SubjectScan scan, dev.sluice.ledger.LedgerCustomers.Found ledger)
+            implements Found {
+        static SqliteFound of(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys, List<String> ledgerKeys)
+                throws SQLException {
+            SubjectScan scan = SubjectScan.find(sql, tenantId, keys);
+            dev.sluice.ledger.LedgerCustomers.Found ledger = dev.sluice.ledger.LedgerCustomers.find(sql, tenantId, ledgerKeys,
+                    scan.events(), scan.lastLedgerId());
+            SqliteFound found = new SqliteFound(sql, scan, ledger);
+            // What arrived during those reads, read once more outside: the transaction then
+            // reads only what arrives during this short step, however long the scan took.
+            found.refresh();
+            return found;
+        }
+
+        @Override
+        public int unparted() {
+            return Math.max(scan.eventCount(), ledger.remainingCount());
+        }
+
+        @Override
+        public Part takeFirst(int max) {
+            SubjectScan.Part events = scan.takeFirst(max);
+            return new Part(events.events(), events.candidateRowids(), ledger.takeFirst(max));
+        }
+
+        @Override
+        public void refresh() throws SQLException {
+            scan.advance(sql);
+            ledger.advance(sql, scan.events(), scan.lastLedgerId());
+        }
+    }
+
+    /**
+     * PostgreSQL: the subject's events through the key index, and the ledger entries booked under
+     * their keys, through the indexes on event row ids and customer keys. A part deletes its
+     * events' subject rows, so what is read again later is what no part has taken, and what came
+     * since; the last transaction finds its events again through the key index, and unlinks by
+     * {@link #ledgerKeys}, which also reaches entries booked since.
+     */
+    private static final class PostgresFound implements Found {
+        private final dev.sluice.store.SqlAccess sql;
+        private final String tenantId;
+        private final List<String> keys;
+        private final List<String> subjectLedgerKeys;
+        private long[] events;
+        private int eventsFrom;
+        private long[] entries;
+        private int entriesFrom;
+        private List<String> ledgerKeys;
+
+        private PostgresFound(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys, List<String> ledgerKeys) {
+            this.sql = sql;
+            this.tenantId = tenantId;
+            this.keys = keys;
+            this.subjectLedgerKeys = ledgerKeys;
+        }
+
+        static PostgresFound of(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys, List<String> ledgerKeys)
+                throws SQLException {
+            PostgresFound found = new PostgresFound(sql, tenantId, keys, ledgerKeys);
+            found.refresh();
+            return found;
+        }
+
+        /**
+         * Before the parts of a large erasure: gathers the statistics of the tables the parts read
+         * by event row id and entry id. Without them (tables grown fast since autovacuum last
+         * looked, as in the load scripts) PostgreSQL planned those reads through the indexes that
+         * lead with the tenant, reading every row of the tenant's for each 500 events (0.2-0.8 s
+         * a statement, minutes for a 49,000-event subject; docs/benchmarks.md, session 31). A
+         * role that may not analyze leaves the statistics as they are.
+         */
+        void analyze() {
+            for (String table : List.of("audit_subjects", "ledger_entries", "outbox")) {
+                try {
+                    sql.read(c -> {
+                        try (java.sql.Statement st = c.createStatement()) {
+                            st.execute("ANALYZE " + table);
+                        }
+                        return null;
+                    });
+                } catch (SQLException e) {
+                    System.getLogger(Erasure.class.getName()).log(System.Logger.Level.WARNING,
+                            "event=erasure_analyze_failed table={0} sqlstate={1}", table, e.getSQLState());
+                }
+            }
+        }
+
+        /** The subject's ledger keys and those their events' entries were booked under, as last read. */
+        List<String> ledgerKeys() {
+            return ledgerKeys;
+        }
+
+        @Override
+        public int unparted() {
+            return Math.max(events.length - eventsFrom, entries.length - entriesFrom);
+        }
+
+        @Override
+        public Part takeFirst(int max) {
+            int e = Math.min(max, events.length - eventsFrom);
+            int l = Math.min(max, entries.length - entriesFrom);
+            Part part = new Part(java.util.Arrays.copyOfRange(events, eventsFrom, eventsFrom + e), null,
+                    java.util.Arrays.copyOfRange(entries, entriesFrom, entriesFrom + l));
+            eventsFrom += e;
+            entriesFrom += l;
+            return part;
+        }
+
+        @Override
+        public void refresh() throws SQLException {
+            sql.read(c -> {
+                events = Erasure.events(c, tenantId, keys);
+                dev.sluice.ledger.LedgerCustomers.Booked booked = dev.sluice.ledger.LedgerCustomers.booked(c, tenantId,
+                        subjectLedgerKeys, longs(events));
+                entries = booked.entries();
+                ledgerKeys = booked.keys();
+                return null;
+            });
+            eventsFrom = 0;
+            entriesFrom = 0;
+        }
     }
 
     /** Every count an erasure answers, at zero. */
@@ -304,11 +441,11 @@ public final class Erasure {
 
     /**
      * PostgreSQL: the events linked to any of {@code keys}, in id order, distinct, found through
-     * the key index (one row per key); held as a {@code long[]} behind a list view (8 bytes an
-     * event: a placeholder email shared by a million events would have been about 90 MB as a set
-     * of boxed ids). SQLite finds them with {@link SubjectScan}.
+     * the key index (one row per key); held as a {@code long[]} (8 bytes an event: a placeholder
+     * email shared by a million events would have been about 90 MB as a set of boxed ids). SQLite
+     * finds them with {@link SubjectScan}.
      */
-    private static List<Long> events(Connection c, String tenantId, List<String> keys) throws SQLException {
+    private static long[] events(Connection c, String tenantId, List<String> keys) throws SQLException {
         long[] ids = new long[64];
         int count = 0;
         for (int from = 0; from < keys.size(); from += CHUNK) {
@@ -330,7 +467,7 @@ public final class Erasure {
             }
         }
         // Keys of one chunk are distinct per query; across chunks an event may come twice.
-        return longs(SubjectScan.sortedDistinct(ids, count));
+        return SubjectScan.sortedDistinct(ids, count);
     }
 
     /**

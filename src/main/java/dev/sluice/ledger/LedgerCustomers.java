@@ -64,10 +64,7 @@ public final class LedgerCustomers {
      */
     public static long unlink(Connection connection, String tenantId, List<String> keys, List<Long> eventRowIds)
             throws SQLException {
-        java.util.Set<String> all = new java.util.LinkedHashSet<>(keys);
-        selectIn(connection, "SELECT DISTINCT customer_key FROM ledger_entries WHERE tenant_id = ?"
-                + " AND customer_key IS NOT NULL AND event_row_id", tenantId, eventRowIds, rs -> all.add(rs.getString(1)));
-        List<String> list = List.copyOf(all);
+        List<String> list = keysOf(connection, tenantId, keys, eventRowIds);
         if (list.isEmpty()) {
             return 0;
         }
@@ -88,6 +85,39 @@ public final class LedgerCustomers {
         }
         CustomerDays.forget(connection, booked);
         return unlinked;
+    }
+
+    /** {@code keys} and the keys the entries of {@code eventRowIds} are booked under. */
+    private static List<String> keysOf(Connection connection, String tenantId, List<String> keys, List<Long> eventRowIds)
+            throws SQLException {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(keys);
+        selectIn(connection, "SELECT DISTINCT customer_key FROM ledger_entries WHERE tenant_id = ?"
+                + " AND customer_key IS NOT NULL AND event_row_id", tenantId, eventRowIds, rs -> all.add(rs.getString(1)));
+        return List.copyOf(all);
+    }
+
+    /**
+     * What a subject's ledger entries are booked under, and the entries themselves.
+     *
+     * @param keys    the subject's keys and the keys their events' entries are booked under
+     * @param entries the entries booked under any of {@code keys}, sorted and distinct
+     */
+    public record Booked(List<String> keys, long[] entries) {
+    }
+
+    /**
+     * PostgreSQL, outside any transaction (through the indexes on event row ids and customer keys):
+     * the entries {@link #unlink} would unlink now, for an erasure that goes in parts
+     * ({@link #unlinkPart}); the last part unlinks by {@link Booked#keys}, which also reaches
+     * entries booked since.
+     */
+    public static Booked booked(Connection connection, String tenantId, List<String> keys, List<Long> eventRowIds)
+            throws SQLException {
+        List<String> all = keysOf(connection, tenantId, keys, eventRowIds);
+        LongList ids = new LongList();
+        selectIn(connection, "SELECT id FROM ledger_entries WHERE tenant_id = ? AND customer_key", tenantId, all,
+                rs -> ids.add(rs.getLong(1)));
+        return new Booked(all, ids.sortedDistinct());
     }
 
     /** The buckets the purchases booked under {@code keys} are in, with those customers' ids in each. */
@@ -342,13 +372,13 @@ public final class LedgerCustomers {
 
     /**
      * Inside one part's transaction of a large erasure: unlinks the entries {@link Found#takeFirst}
-     * handed out, as {@link #unlinkFound} does, and takes their customers out of the customer sets
+     * (SQLite) or {@link #booked} (PostgreSQL) handed out, as {@link #unlinkFound} does, and takes their customers out of the customer sets
      * of the buckets they were booked in. A fold between two parts may put a customer back into a
      * bucket from an entry a later part unlinks; that part takes the customer out again.
      */
-    public static long unlinkPart(Connection connection, Found found, long[] entryIds) throws SQLException {
+    public static long unlinkPart(Connection connection, String tenantId, long[] entryIds) throws SQLException {
         CustomerDays.touch(connection);
-        return unlinkEntries(connection, found.tenantId, entryIds);
+        return unlinkEntries(connection, tenantId, entryIds);
     }
 
     /** Unlinks {@code all} (sorted, distinct entry ids) and forgets their customers in their buckets. */

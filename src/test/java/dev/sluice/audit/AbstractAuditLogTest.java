@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -508,6 +509,95 @@ abstract class AbstractAuditLogTest {
         assertEquals(4L * 4, result.erased().get("subject_links"), result.toString());
         assertEquals(4L, result.erased().get("ledger_customer_links"), result.toString());
         return recording;
+    }
+
+    /**
+     * A subject with more events than a part holds (a placeholder email) is erased in parts, each
+     * its own transaction touching only its own events and ledger entries and writing its own
+     * record, with a pause after each; events of the subject's that arrive while the parts run are
+     * taken in outside the transactions and parted too, and the answer counts every part.
+     */
+    @Test
+    void aSubjectWithManyEventsIsErasedInParts_eachTransactionItsOwnEventsAndRecord() throws Exception {
+        // Jane's rows four apart: farther than a row's neighbours reach (SubjectScan.NEIGHBOURS).
+        for (int i = 0; i < 35; i++) {
+            f.ingest(f.acme, f.purchase("o-" + i, i % 5 == 0 ? EMAIL : "other" + i + "@example.com", "+1650555" + (1000 + i)));
+        }
+        dev.sluice.ledger.CustomerFolder.create(f.store, f.clock).fold();
+        String storedIds = "SELECT sum(length(customers)) / 8 FROM ledger_customer_days WHERE tenant_id = 'acme'";
+        assertEquals(35, f.queryLong(storedIds), "35 customers (one external id per purchase) folded");
+        long outboxPerEvent = f.queryLong("SELECT count(*) FROM outbox WHERE tenant_id = 'acme'") / 35;
+        long headBefore = f.queryLong("SELECT max(seq) FROM audit_records WHERE tenant_id = 'acme'");
+        RecordingSql recording = new RecordingSql(f.store.sql());
+        AuditLog log = new AuditLog(recording, AuditSigner.parse(AuditFixture.SIGNING_SEED), 5, Duration.ofMinutes(5), f.clock);
+        List<Duration> pauses = new java.util.ArrayList<>();
+        RetentionPurge.Pauser pauser = d -> {
+            pauses.add(d);
+            if (pauses.size() == 1) {
+                for (int i = 1; i <= 3; i++) {
+                    f.ingest(f.acme, f.purchase("o-late-" + i, EMAIL, "+1650555200" + i));
+                }
+            }
+        };
+
+        Erasure.Result result = new Erasure(log, 2, pauser).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.of(EMAIL), Optional.empty(), Optional.empty(), Optional.empty()));
+
+        // Jane's seven events and seven entries in parts of two: three parts, then what came
+        // meanwhile with the one left (four) taken in outside: a fourth part, and the last.
+        assertEquals(4, pauses.size(), pauses.toString());
+        List<Long> janes = eventRows("o-0", "o-5", "o-10", "o-15", "o-20", "o-25", "o-30", "o-late-1", "o-late-2", "o-late-3");
+        List<List<RecordingSql.Recorded>> transactions = recording.transactions();
+        assertEquals(5, transactions.size());
+        List<Long> erasedEvents = new java.util.ArrayList<>();
+        List<Long> unlinkedEntries = new java.util.ArrayList<>();
+        for (List<RecordingSql.Recorded> transaction : transactions) {
+            List<Long> events = boundIds(transaction, Erasure.OPEN.substring(0, Erasure.OPEN.indexOf(" WHERE")));
+            List<Long> entries = boundIds(transaction, "UPDATE ledger_entries SET customer_key = NULL");
+            assertTrue(events.size() <= 2 && entries.size() <= 2, events + " " + entries);
+            erasedEvents.addAll(events);
+            unlinkedEntries.addAll(entries);
+        }
+        assertEquals(janes, erasedEvents.stream().sorted().toList(), "each of Jane's events in one part");
+        List<Long> janesEntries = f.queryLongs("SELECT id FROM ledger_entries WHERE event_row_id IN ("
+                + janes.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ") ORDER BY id");
+        assertEquals(unlinkedEntries.size(), Set.copyOf(unlinkedEntries).size(), "each entry in one part: " + unlinkedEntries);
+        assertTrue(janesEntries.containsAll(unlinkedEntries), unlinkedEntries.toString());
+        // The parts unlink entries by id; the last on SQLite too, on PostgreSQL by key (reaching entries booked since).
+        assertTrue(unlinkedEntries.size() >= 8, unlinkedEntries.toString());
+
+        assertEquals(10L * 4, result.erased().get("subject_links"), result.toString());
+        assertEquals(10L, result.erased().get("ledger_customer_links"), result.toString());
+        assertEquals(28, f.queryLong("SELECT count(DISTINCT event_row_id) FROM audit_subjects WHERE tenant_id = 'acme'"),
+                "the others' rows stay");
+        assertEquals(28, f.queryLong("SELECT count(*) FROM ledger_entries WHERE customer_key IS NOT NULL"));
+        assertEquals(28 * outboxPerEvent, f.queryLong("SELECT count(*) FROM outbox WHERE tenant_id = 'acme'"));
+        assertEquals(28, f.queryLong(storedIds), "only the other shoppers are left in the customer sets");
+
+        List<StoredRecord> records = f.log.page("acme", AuditQuery.all().after(headBefore), 100).stream()
+                .filter(r -> r.kind().equals("erasure")).toList();
+        assertEquals(5, records.size(), records.toString());
+        Map<String, Long> summed = new java.util.TreeMap<>();
+        for (int k = 0; k < 5; k++) {
+            com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(records.get(k).body());
+            assertEquals(k + 1, body.path("part").asInt(), body.toString());
+            assertEquals(k == 4 ? 5 : 0, body.path("parts").asInt(), "the last part says how many: " + body);
+            body.path("erased").properties().forEach(e -> summed.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+        }
+        assertEquals(result.erased(), summed, "the answer counts every part's record");
+        assertEquals(records.getLast().seq(), result.auditSeq());
+        assertTrue(f.log.verify("acme").ok());
+    }
+
+    List<Long> eventRows(String... eventIds) {
+        return f.queryLongs("SELECT id FROM events WHERE tenant_id = 'acme' AND event_id IN ('" + String.join("', '", eventIds)
+                + "') ORDER BY id");
+    }
+
+    /** The event row or entry ids bound to the statements of {@code transaction} that start with {@code sql}. */
+    private static List<Long> boundIds(List<RecordingSql.Recorded> transaction, String sql) {
+        return transaction.stream().filter(r -> r.sql().startsWith(sql))
+                .flatMap(r -> r.values().values().stream()).filter(Long.class::isInstance).map(Long.class::cast).toList();
     }
 
     @Test
