@@ -73,6 +73,18 @@ final class JdbcDeliveryStore implements DeliveryStore {
     private final String rescheduleSql;
     private final String deadSql;
     private final String releaseSql;
+    /**
+     * Dead letters a replay makes pending per transaction, 0 for one statement. SQLite's single
+     * writer is ingest's too: 200,000 dead letters (a destination's token expired overnight) took
+     * one update 0.68 s, so there the replay goes in chunks, each followed by a pause as long as
+     * it took (at most a second), as the retention purge does; PostgreSQL updates in one
+     * statement, which ingest does not wait for (docs/benchmarks.md, session 31).
+     */
+    private int replayChunk;
+    /** Waits between a replay's chunks, given how long the chunk took; sleeps outside tests. */
+    private java.util.function.Consumer<Duration> replayPause = JdbcDeliveryStore::sleep;
+
+    static final int REPLAY_CHUNK = 2_000;
 
     JdbcDeliveryStore(Connections connections) {
         this.connections = connections;
@@ -87,6 +99,21 @@ final class JdbcDeliveryStore implements DeliveryStore {
         this.rescheduleSql = RESCHEDULE.formatted(owned);
         this.deadSql = DEAD.formatted(owned);
         this.releaseSql = RELEASE_ALL.formatted(owned);
+        this.replayChunk = memory == null ? 0 : REPLAY_CHUNK;
+    }
+
+    /** Replays in chunks of {@code chunk} dead letters (0: one statement), pausing with {@code pause} between them. */
+    void replayInChunks(int chunk, java.util.function.Consumer<Duration> pause) {
+        this.replayChunk = chunk;
+        this.replayPause = pause;
+    }
+
+    private static void sleep(Duration took) {
+        try {
+            Thread.sleep(took.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : took);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -333,18 +360,59 @@ final class JdbcDeliveryStore implements DeliveryStore {
     public int replay(String tenantId, ReplaySelector selector, Instant now) {
         Records.requireText(tenantId, "tenantId");
         Filter filter = Filter.of(tenantId, selector.ids(), selector.destinationId(), selector.reasonPrefix());
-        String sql = "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL,"
+        String update = "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL,"
                 + " claimed_by = NULL, last_error = NULL, platform_code = NULL, updated_at = ?"
-                + " WHERE state = 'dead'" + filter.sql();
+                + " WHERE state = 'dead'";
         try {
-            return connections.inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setLong(1, now.toEpochMilli());
-                    ps.setLong(2, now.toEpochMilli());
-                    filter.bind(ps, 3);
-                    return ps.executeUpdate();
+            if (replayChunk <= 0) {
+                return connections.inTransaction(c -> {
+                    try (PreparedStatement ps = c.prepareStatement(update + filter.sql())) {
+                        ps.setLong(1, now.toEpochMilli());
+                        ps.setLong(2, now.toEpochMilli());
+                        filter.bind(ps, 3);
+                        return ps.executeUpdate();
+                    }
+                });
+            }
+            // In chunks: the next chunk's ids in id order (outbox_dead), read outside any
+            // transaction, then made pending by id if they are still dead.
+            String next = "SELECT id FROM outbox WHERE state = 'dead'" + filter.sql() + " AND id > ? ORDER BY id LIMIT " + replayChunk;
+            int replayed = 0;
+            long after = 0;
+            while (true) {
+                long from = after;
+                List<Long> ids = connections.read(c -> {
+                    try (PreparedStatement ps = c.prepareStatement(next)) {
+                        ps.setLong(filter.bind(ps, 1), from);
+                        List<Long> out = new ArrayList<>();
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.add(rs.getLong(1));
+                            }
+                        }
+                        return out;
+                    }
+                });
+                if (ids.isEmpty()) {
+                    return replayed;
                 }
-            });
+                long started = System.nanoTime();
+                replayed += connections.inTransaction(c -> {
+                    try (PreparedStatement ps = c.prepareStatement(update + " AND id IN (" + "?,".repeat(ids.size() - 1) + "?)")) {
+                        ps.setLong(1, now.toEpochMilli());
+                        ps.setLong(2, now.toEpochMilli());
+                        for (int i = 0; i < ids.size(); i++) {
+                            ps.setLong(i + 3, ids.get(i));
+                        }
+                        return ps.executeUpdate();
+                    }
+                });
+                if (ids.size() < replayChunk) {
+                    return replayed;
+                }
+                after = ids.getLast();
+                replayPause.accept(Duration.ofNanos(System.nanoTime() - started));
+            }
         } catch (SQLException e) {
             throw failure("replaying dead letters failed", e);
         }

@@ -245,6 +245,30 @@ abstract class AbstractDeliveryStoreTest {
         assertThrows(IllegalArgumentException.class, () -> new ReplaySelector(List.of(), Optional.empty(), Optional.empty()));
     }
 
+    /**
+     * A replay of many dead letters goes in chunks (SQLite's default, since its single writer is
+     * ingest's too), each followed by a pause; what it selects is what one statement would.
+     */
+    @Test
+    void replayInChunks_pausesBetweenThem_andReplaysWhatOneStatementWould() {
+        store.write(IntStream.range(0, 5).mapToObj(i -> event(tenant, "m" + i, "meta", "hook")).toList());
+        store.write(List.of(event(other, "x", "meta")));
+        kill(tenant, "meta", "meta: HTTP 401", Optional.empty());
+        kill(tenant, "hook", "webhook: HTTP 400", Optional.empty());
+        kill(other, "meta", "meta: HTTP 401", Optional.empty());
+        List<Duration> pauses = new ArrayList<>();
+        ((JdbcDeliveryStore) outbox).replayInChunks(2, pauses::add);
+
+        int replayed = outbox.replay(tenant, new ReplaySelector(List.of(), Optional.of("meta"), Optional.empty()), T0.plusSeconds(100));
+
+        assertThat(replayed, is(5));
+        assertThat("after each full chunk of two", pauses, hasSize(2));
+        assertThat(outbox.deadLetters(tenant, query(Optional.of("meta"), Optional.empty(), 0, 10)).items(), empty());
+        assertThat(outbox.deadLetters(tenant, query(Optional.of("hook"), Optional.empty(), 0, 10)).items(), hasSize(5));
+        assertThat(outbox.deadLetters(other, query(Optional.empty(), Optional.empty(), 0, 10)).items(), hasSize(1));
+        assertThat(outbox.claim(tenant, "meta", 10, T0.plusSeconds(100), LEASE, "r1"), hasSize(5));
+    }
+
     @Test
     void backlog_countsPendingAndDeadPerDestination() {
         store.write(List.of(event(tenant, "a", "meta", "hook"), event(tenant, "b", T0.plusSeconds(10), "meta")));
