@@ -159,11 +159,16 @@ public final class LedgerCustomers {
         private long lastId;
         private final java.util.Set<String> keys;
         private final LongList ids = new LongList();
-        /** The highest of the found ids handed out by {@link #takeFirst}: those are unlinked already. */
-        private long takenThrough;
-        /** {@link #ids} sorted and distinct, as of {@link #sortedSize} ids (they only grow). */
-        private long[] sorted = new long[0];
-        private int sortedSize;
+        /** The found ids handed out by {@link #takeFirst}: those are unlinked already. */
+        private final LongList taken = new LongList();
+        /**
+         * {@link #ids} sorted and distinct without the taken ones, as of {@link #untakenSize} ids
+         * (they only grow: {@link #advance} may add older entries, under a key first met there);
+         * {@link #takeFirst} hands them out from {@link #untakenFrom} on.
+         */
+        private long[] untaken = new long[0];
+        private int untakenSize;
+        private int untakenFrom;
 
         private Found(String tenantId, long lastId, java.util.Set<String> keys) {
             this.tenantId = tenantId;
@@ -223,33 +228,48 @@ public final class LedgerCustomers {
          * the rest, with what it finds itself.
          */
         public long[] takeFirst(int max) {
-            int from = firstRemaining(); // first: it may replace the array
-            long[] part = java.util.Arrays.copyOfRange(sorted, from, from + Math.min(Math.max(0, max), sorted.length - from));
-            if (part.length > 0) {
-                takenThrough = part[part.length - 1];
+            updateUntaken();
+            long[] part = java.util.Arrays.copyOfRange(untaken, untakenFrom,
+                    untakenFrom + Math.min(Math.max(0, max), untaken.length - untakenFrom));
+            untakenFrom += part.length;
+            for (long id : part) {
+                taken.add(id);
             }
             return part;
         }
 
         /** How many of the found entries no part has taken. */
         public int remainingCount() {
-            int from = firstRemaining(); // first: it may replace the array
-            return sorted.length - from;
+            updateUntaken();
+            return untaken.length - untakenFrom;
         }
 
         private long[] remaining() {
-            int from = firstRemaining(); // first: it may replace the array
-            return java.util.Arrays.copyOfRange(sorted, from, sorted.length);
+            updateUntaken();
+            return java.util.Arrays.copyOfRange(untaken, untakenFrom, untaken.length);
         }
 
-        /** Where the entries no part has taken start in {@link #sorted}, brought up to date first. */
-        private int firstRemaining() {
-            if (sortedSize != ids.size()) {
-                sorted = ids.sortedDistinct();
-                sortedSize = ids.size();
+        /** Brings {@link #untaken} up to date when entries were found since (once per round of parts). */
+        private void updateUntaken() {
+            if (untakenSize == ids.size()) {
+                return;
             }
-            int at = java.util.Arrays.binarySearch(sorted, takenThrough);
-            return at >= 0 ? at + 1 : -at - 1;
+            long[] all = ids.sortedDistinct();
+            long[] done = taken.sortedDistinct();
+            long[] rest = new long[all.length];
+            int n = 0;
+            int d = 0;
+            for (long id : all) {
+                while (d < done.length && done[d] < id) {
+                    d++;
+                }
+                if (d == done.length || done[d] != id) {
+                    rest[n++] = id;
+                }
+            }
+            untaken = java.util.Arrays.copyOf(rest, n);
+            untakenSize = ids.size();
+            untakenFrom = 0;
         }
 
         /** The last entry id taken in: the transaction reads only the entries above it. */

@@ -384,6 +384,31 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         assertNoScanOfWholeTables(inside);
     }
 
+    /**
+     * An erasure in parts: a key first met after some parts (the subject's new purchase, under an
+     * external id another email's older order carries) reaches that older entry, whose id lies
+     * below the entries the parts already took.
+     */
+    @Test
+    void aKeyFirstMetBetweenPartsReachesAnOlderEntryBelowTheTakenOnes() {
+        f.ingest(f.acme, f.purchase("o-old", "someone@example.com", "+16505550001").replace("ext-o-old", "shared-id"));
+        for (int i = 0; i < 5; i++) {
+            f.ingest(f.acme, f.purchase("o-" + i, JANE, "+1650555" + (1000 + i)));
+        }
+        RetentionPurge.Pauser pauser = d -> {
+            if (f.queryLong("SELECT count(*) FROM events WHERE event_id = 'o-late'") == 0) {
+                f.ingest(f.acme, f.purchase("o-late", JANE, "+16505552000").replace("ext-o-late", "shared-id"));
+            }
+        };
+
+        Erasure.Result result = new Erasure(f.log, 2, pauser).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.of(JANE), Optional.empty(), Optional.empty(), Optional.empty()));
+
+        assertEquals(7L, result.erased().get("ledger_customer_links"), "Jane's six and o-old's, under shared-id: " + result);
+        assertEquals(0, f.queryLong("SELECT count(*) FROM ledger_entries WHERE customer_key IS NOT NULL"));
+        assertTrue(f.log.verify("acme").ok());
+    }
+
     private void assertNoScanOfWholeTables(List<RecordingSql.Recorded> statements) {
         assertFalse(statements.isEmpty());
         for (String sql : statements.stream().map(RecordingSql.Recorded::sql).toList()) {
