@@ -230,7 +230,7 @@ public final class Erasure {
                 throws SQLException {
             SubjectScan scan = SubjectScan.find(sql, tenantId, keys);
             dev.sluice.ledger.LedgerCustomers.Found ledger = dev.sluice.ledger.LedgerCustomers.find(sql, tenantId, ledgerKeys,
-                    scan.events(), scan.lastLedgerId());
+                    scan::holdsEvent, scan.lastLedgerId(), dev.sluice.ledger.LedgerCustomers.PAGE);
             SqliteFound found = new SqliteFound(sql, scan, ledger);
             // What arrived during those reads, read once more outside: the transaction then
             // reads only what arrives during this short step, however long the scan took.
@@ -252,7 +252,7 @@ public final class Erasure {
         @Override
         public void refresh() throws SQLException {
             scan.advance(sql);
-            ledger.advance(sql, scan.events(), scan.lastLedgerId());
+            ledger.advance(sql, scan::holdsEvent, scan.lastLedgerId());
         }
     }
 

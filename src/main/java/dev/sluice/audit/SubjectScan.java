@@ -54,12 +54,15 @@ final class SubjectScan {
     private long[] rowids = new long[16];
     private long[] events = new long[16];
     private int size;
+    /** The rows before it were taken by {@link #takeFirst}; the rest are the found rows. */
+    private int from;
     /**
-     * The found rows' events, sorted and distinct, from {@link #eventsFrom} on (the ones before it
-     * were taken), while no row was added since (else null).
+     * Whether the rows from {@link #from} on are in event order (they are found in rowid order,
+     * which is event order but for rows written after a rowid was taken again; the walks from the
+     * table's end add rows in reverse), and then how many events they belong to.
      */
-    private long[] sortedEvents;
-    private int eventsFrom;
+    private boolean sorted = true;
+    private int distinct;
 
     private SubjectScan(String tenantId, List<String> keys, long[] marks) {
         this.tenantId = tenantId;
@@ -165,21 +168,35 @@ final class SubjectScan {
         return lastEventRowId;
     }
 
-    /** The found rows' events, sorted and distinct (kept until a row is added: not to be changed). */
+    /** The found rows' events, sorted and distinct, in a new array. */
     long[] events() {
-        sortEvents();
-        if (eventsFrom > 0) {
-            sortedEvents = Arrays.copyOfRange(sortedEvents, eventsFrom, sortedEvents.length);
-            eventsFrom = 0;
+        sort();
+        long[] out = new long[distinct];
+        int n = 0;
+        for (int i = from; i < size; i++) {
+            if (n == 0 || events[i] != out[n - 1]) {
+                out[n++] = events[i];
+            }
         }
-        return sortedEvents;
+        return out;
     }
 
-    private void sortEvents() {
-        if (sortedEvents == null) {
-            sortedEvents = sortedDistinct(events, size);
-            eventsFrom = 0;
+    /** Whether a found row belongs to {@code eventRowId}: the events as a test, without a copy of them. */
+    boolean holdsEvent(long eventRowId) {
+        sort();
+        int lo = from;
+        int hi = size - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (events[mid] < eventRowId) {
+                lo = mid + 1;
+            } else if (events[mid] > eventRowId) {
+                hi = mid - 1;
+            } else {
+                return true;
+            }
         }
+        return false;
     }
 
     /**
@@ -188,13 +205,13 @@ final class SubjectScan {
      * the rows of those events deletes every row of theirs.
      */
     long[] candidateRowids() {
-        return candidates(rowids, size);
+        return candidates(rowids, from, size);
     }
 
     /** How many events the found rows belong to. */
     int eventCount() {
-        sortEvents();
-        return sortedEvents.length - eventsFrom;
+        sort();
+        return distinct;
     }
 
     /**
@@ -211,41 +228,94 @@ final class SubjectScan {
      * the transaction that writes the final record.
      */
     Part takeFirst(int max) {
-        int count = Math.min(Math.max(0, max), eventCount());
+        sort();
+        int count = Math.min(Math.max(0, max), distinct);
         if (count == 0) {
             return new Part(new long[0], new long[0]);
         }
-        long[] part = Arrays.copyOfRange(sortedEvents, eventsFrom, eventsFrom + count);
-        long through = part[count - 1];
+        long[] part = new long[count];
         int n = 0;
-        for (int i = 0; i < size; i++) {
-            n += events[i] <= through ? 1 : 0;
-        }
-        long[] taken = new long[n];
-        n = 0;
-        int kept = 0;
-        for (int i = 0; i < size; i++) {
-            if (events[i] <= through) {
-                taken[n++] = rowids[i];
-            } else {
-                rowids[kept] = rowids[i];
-                events[kept++] = events[i];
+        int to = from;
+        while (to < size && (n < count || events[to] == part[n - 1])) {
+            if (n == 0 || events[to] != part[n - 1]) {
+                part[n++] = events[to];
             }
+            to++;
         }
-        size = kept;
-        eventsFrom += count;
-        return new Part(part, candidates(taken, n));
+        long[] candidates = candidates(rowids, from, to);
+        from = to;
+        distinct -= count;
+        return new Part(part, candidates);
     }
 
-    private static long[] candidates(long[] found, int count) {
-        long[] out = new long[count * (2 * NEIGHBOURS + 1)];
+    private static long[] candidates(long[] found, int start, int end) {
+        long[] out = new long[(end - start) * (2 * NEIGHBOURS + 1)];
         int n = 0;
-        for (int i = 0; i < count; i++) {
+        for (int i = start; i < end; i++) {
             for (long r = Math.max(1, found[i] - NEIGHBOURS); r <= found[i] + NEIGHBOURS; r++) {
                 out[n++] = r;
             }
         }
         return sortedDistinct(out, n);
+    }
+
+    /**
+     * Puts the rows from {@link #from} on in event order (rowid within an event), in place: a
+     * heap sort, since a million found rows leave no room in the heap for a copy.
+     */
+    private void sort() {
+        if (sorted) {
+            return;
+        }
+        boolean inOrder = true;
+        for (int i = from + 1; i < size && inOrder; i++) {
+            inOrder = !after(i - 1, i);
+        }
+        if (!inOrder) {
+            int n = size - from;
+            for (int i = n / 2 - 1; i >= 0; i--) {
+                siftDown(i, n);
+            }
+            for (int end = n - 1; end > 0; end--) {
+                swap(from, from + end);
+                siftDown(0, end);
+            }
+        }
+        distinct = 0;
+        for (int i = from; i < size; i++) {
+            if (i == from || events[i] != events[i - 1]) {
+                distinct++;
+            }
+        }
+        sorted = true;
+    }
+
+    private void siftDown(int root, int n) {
+        while (2 * root + 1 < n) {
+            int child = 2 * root + 1;
+            if (child + 1 < n && after(from + child + 1, from + child)) {
+                child++;
+            }
+            if (!after(from + child, from + root)) {
+                return;
+            }
+            swap(from + root, from + child);
+            root = child;
+        }
+    }
+
+    /** Whether row {@code a} comes after row {@code b} in (event, rowid) order. */
+    private boolean after(int a, int b) {
+        return events[a] != events[b] ? events[a] > events[b] : rowids[a] > rowids[b];
+    }
+
+    private void swap(int a, int b) {
+        long r = rowids[a];
+        rowids[a] = rowids[b];
+        rowids[b] = r;
+        long e = events[a];
+        events[a] = events[b];
+        events[b] = e;
     }
 
     /** The first {@code n} of {@code values}, sorted and distinct, in a new array. */
@@ -268,7 +338,7 @@ final class SubjectScan {
         }
         rowids[size] = rowid;
         events[size++] = eventRowId;
-        sortedEvents = null;
+        sorted = false;
     }
 
     /** A key's bytes inside a row of this version's (raw keys, see {@link AuditCompanions}) or its hex inside an earlier one's. */

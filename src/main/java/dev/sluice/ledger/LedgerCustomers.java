@@ -158,16 +158,17 @@ public final class LedgerCustomers {
         private final String tenantId;
         private long lastId;
         private final java.util.Set<String> keys;
-        private final LongList ids = new LongList();
-        /** The found ids handed out by {@link #takeFirst}: those are unlinked already. */
-        private final LongList taken = new LongList();
+        /** Entries found since {@link #untaken} was last brought up to date. */
+        private LongList ids = new LongList();
         /**
-         * {@link #ids} sorted and distinct without the taken ones, as of {@link #untakenSize} ids
-         * (they only grow: {@link #advance} may add older entries, under a key first met there);
-         * {@link #takeFirst} hands them out from {@link #untakenFrom} on.
+         * The found entries, sorted and distinct; {@link #takeFirst} hands them out from
+         * {@link #untakenFrom} on. Entries found later ({@link #ids}) are merged in: they are never
+         * ones found before (an entry is found under a key, and its key only ever changes to none;
+         * {@link #advance} may find older entries under a key first met there), so the merge
+         * holds what no part has taken. For a subject with a million entries this is the one
+         * array of 8 MB that the erasure keeps (the 64 MiB heap is ingest's too).
          */
         private long[] untaken = new long[0];
-        private int untakenSize;
         private int untakenFrom;
 
         private Found(String tenantId, long lastId, java.util.Set<String> keys) {
@@ -184,6 +185,12 @@ public final class LedgerCustomers {
          * found so far, sorted.
          */
         public void advance(dev.sluice.store.SqlAccess sql, long[] events, long newLastId) throws SQLException {
+            advance(sql, in(events), newLastId);
+        }
+
+        /** {@link #advance(dev.sluice.store.SqlAccess, long[], long)} with the subject's events as a test. */
+        public void advance(dev.sluice.store.SqlAccess sql, java.util.function.LongPredicate events, long newLastId)
+                throws SQLException {
             List<long[]> since = new ArrayList<>();
             List<String> sinceKeys = new ArrayList<>();
             sql.read(c -> {
@@ -206,11 +213,11 @@ public final class LedgerCustomers {
          * Takes in entries written after the mark: the keys of those of {@code events}, then every
          * one booked under a key of the subject's; returns the keys met here first.
          */
-        private static List<String> absorb(List<long[]> since, List<String> sinceKeys, long[] events,
+        private static List<String> absorb(List<long[]> since, List<String> sinceKeys, java.util.function.LongPredicate events,
                                            java.util.Set<String> keys, LongList ids) {
             List<String> newKeys = new ArrayList<>();
             for (int i = 0; i < since.size(); i++) {
-                if (java.util.Arrays.binarySearch(events, since.get(i)[1]) >= 0 && keys.add(sinceKeys.get(i))) {
+                if (events.test(since.get(i)[1]) && keys.add(sinceKeys.get(i))) {
                     newKeys.add(sinceKeys.get(i));
                 }
             }
@@ -232,9 +239,6 @@ public final class LedgerCustomers {
             long[] part = java.util.Arrays.copyOfRange(untaken, untakenFrom,
                     untakenFrom + Math.min(Math.max(0, max), untaken.length - untakenFrom));
             untakenFrom += part.length;
-            for (long id : part) {
-                taken.add(id);
-            }
             return part;
         }
 
@@ -249,26 +253,18 @@ public final class LedgerCustomers {
             return java.util.Arrays.copyOfRange(untaken, untakenFrom, untaken.length);
         }
 
-        /** Brings {@link #untaken} up to date when entries were found since (once per round of parts). */
+        /** Merges the entries found since into {@link #untaken} (once per round of parts). */
         private void updateUntaken() {
-            if (untakenSize == ids.size()) {
+            if (ids.size() == 0) {
                 return;
             }
-            long[] all = ids.sortedDistinct();
-            long[] done = taken.sortedDistinct();
-            long[] rest = new long[all.length];
-            int n = 0;
-            int d = 0;
-            for (long id : all) {
-                while (d < done.length && done[d] < id) {
-                    d++;
-                }
-                if (d == done.length || done[d] != id) {
-                    rest[n++] = id;
-                }
-            }
-            untaken = java.util.Arrays.copyOf(rest, n);
-            untakenSize = ids.size();
+            int rest = untaken.length - untakenFrom;
+            long[] merged = java.util.Arrays.copyOfRange(untaken, untakenFrom, untakenFrom + rest + ids.size());
+            untaken = null;
+            ids.copyInto(merged, rest);
+            ids = new LongList();
+            int n = CustomerIds.sortDistinct(merged, merged.length);
+            untaken = n == merged.length ? merged : java.util.Arrays.copyOf(merged, n);
             untakenFrom = 0;
         }
 
@@ -279,7 +275,7 @@ public final class LedgerCustomers {
 
         @Override
         public String toString() {
-            return "Found[" + ids.size() + " entries]";
+            return "Found[" + (untaken.length - untakenFrom + ids.size()) + " entries]";
         }
     }
 
@@ -308,7 +304,7 @@ public final class LedgerCustomers {
     }
 
     /** Entry ids one range of {@link #find} reads. */
-    static final long PAGE = 65_536;
+    public static final long PAGE = 65_536;
 
     /** One entry of a range: id, event row id, customer key. */
     @FunctionalInterface
@@ -328,13 +324,19 @@ public final class LedgerCustomers {
     /** {@link #find} with ranges of {@code page} ids. */
     public static Found find(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys, long[] events, long lastId,
                              long page) throws SQLException {
+        return find(sql, tenantId, keys, in(events), lastId, page);
+    }
+
+    /** {@link #find} with the subject's events as a test (no copy of a million ids). */
+    public static Found find(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys,
+                             java.util.function.LongPredicate events, long lastId, long page) throws SQLException {
         java.util.Set<String> all = new java.util.HashSet<>(keys);
         Found found = new Found(tenantId, lastId, all);
         java.util.Set<String> more = new java.util.HashSet<>();
         ranges(sql, tenantId, lastId, page, (id, event, key) -> {
             if (all.contains(key)) {
                 found.ids.add(id);
-            } else if (java.util.Arrays.binarySearch(events, event) >= 0) {
+            } else if (events.test(event)) {
                 more.add(key);
             }
         });
@@ -382,7 +384,7 @@ public final class LedgerCustomers {
         for (long id : found.remaining()) {
             ids.add(id);
         }
-        List<String> newKeys = Found.absorb(since, sinceKeys, events, keys, ids);
+        List<String> newKeys = Found.absorb(since, sinceKeys, in(events), keys, ids);
         if (!newKeys.isEmpty()) {
             selectIn(connection, "SELECT id FROM ledger_entries WHERE tenant_id = ? AND id <= " + found.lastId
                     + " AND customer_key", found.tenantId, newKeys, rs -> ids.add(rs.getLong(1)));
@@ -432,6 +434,11 @@ public final class LedgerCustomers {
         }
         CustomerDays.forget(connection, booked);
         return unlinked;
+    }
+
+    /** Membership in {@code sorted} (sorted event row ids). */
+    private static java.util.function.LongPredicate in(long[] sorted) {
+        return e -> java.util.Arrays.binarySearch(sorted, e) >= 0;
     }
 
     /** One row of a {@link #selectIn} result. */
