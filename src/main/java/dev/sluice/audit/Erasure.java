@@ -230,7 +230,7 @@ public final class Erasure {
                 throws SQLException {
             SubjectScan scan = SubjectScan.find(sql, tenantId, keys);
             dev.sluice.ledger.LedgerCustomers.Found ledger = dev.sluice.ledger.LedgerCustomers.find(sql, tenantId, ledgerKeys,
-                    scan::holdsEvent, scan.lastLedgerId(), dev.sluice.ledger.LedgerCustomers.PAGE);
+                    scan::holdsEvent, scan.lastLedgerId());
             SqliteFound found = new SqliteFound(sql, scan, ledger);
             // What arrived during those reads, read once more outside: the transaction then
             // reads only what arrives during this short step, however long the scan took.

@@ -70,19 +70,8 @@ public final class LedgerCustomers {
         }
         CustomerDays.touch(connection);
         Map<CustomerDays.Bucket, long[]> booked = purchaseBuckets(connection, tenantId, list);
-        long unlinked = 0;
-        for (int from = 0; from < list.size(); from += CHUNK) {
-            List<String> chunk = list.subList(from, Math.min(list.size(), from + CHUNK));
-            String sql = "UPDATE ledger_entries SET customer_key = NULL WHERE tenant_id = ? AND customer_key IN ("
-                    + "?,".repeat(chunk.size() - 1) + "?)";
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                ps.setString(1, tenantId);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i));
-                }
-                unlinked += ps.executeUpdate();
-            }
-        }
+        long unlinked = updateIn(connection, "UPDATE ledger_entries SET customer_key = NULL WHERE tenant_id = ?"
+                + " AND customer_key", tenantId, list);
         CustomerDays.forget(connection, booked);
         return unlinked;
     }
@@ -181,14 +170,9 @@ public final class LedgerCustomers {
          * Outside the transaction again: takes in the entries written up to {@code newLastId} since
          * the ranges' mark (by id, one short read), as {@link #unlinkFound} does inside it, with
          * the older entries of a key first met there read in ranges here; the transaction then
-         * reads only the entries above {@code newLastId}. {@code events}: the subject's events
-         * found so far, sorted.
+         * reads only the entries above {@code newLastId}. {@code events}: whether an event row id
+         * is one of the subject's events found so far (a test, not a copy of a million ids).
          */
-        public void advance(dev.sluice.store.SqlAccess sql, long[] events, long newLastId) throws SQLException {
-            advance(sql, in(events), newLastId);
-        }
-
-        /** {@link #advance(dev.sluice.store.SqlAccess, long[], long)} with the subject's events as a test. */
         public void advance(dev.sluice.store.SqlAccess sql, java.util.function.LongPredicate events, long newLastId)
                 throws SQLException {
             List<long[]> since = new ArrayList<>();
@@ -304,7 +288,7 @@ public final class LedgerCustomers {
     }
 
     /** Entry ids one range of {@link #find} reads. */
-    public static final long PAGE = 65_536;
+    static final long PAGE = 65_536;
 
     /** One entry of a range: id, event row id, customer key. */
     @FunctionalInterface
@@ -314,20 +298,15 @@ public final class LedgerCustomers {
 
     /**
      * SQLite, outside any transaction: the entries up to {@code lastId} booked under {@code keys}
-     * or under a key found on an entry of {@code events} (sorted event row ids).
+     * or under a key found on an entry of one of the subject's events ({@code events} tells them:
+     * a test, not a copy of a million ids).
      */
-    public static Found find(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys, long[] events, long lastId)
-            throws SQLException {
+    public static Found find(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys,
+                             java.util.function.LongPredicate events, long lastId) throws SQLException {
         return find(sql, tenantId, keys, events, lastId, PAGE);
     }
 
     /** {@link #find} with ranges of {@code page} ids. */
-    public static Found find(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys, long[] events, long lastId,
-                             long page) throws SQLException {
-        return find(sql, tenantId, keys, in(events), lastId, page);
-    }
-
-    /** {@link #find} with the subject's events as a test (no copy of a million ids). */
     public static Found find(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys,
                              java.util.function.LongPredicate events, long lastId, long page) throws SQLException {
         java.util.Set<String> all = new java.util.HashSet<>(keys);
@@ -420,18 +399,8 @@ public final class LedgerCustomers {
             }
         };
         Map<CustomerDays.Bucket, long[]> booked = purchaseBuckets(connection, tenantId, "id", entryIds);
-        long unlinked = 0;
-        for (int from = 0; from < all.length; from += CHUNK) {
-            List<Long> chunk = entryIds.subList(from, Math.min(all.length, from + CHUNK));
-            try (PreparedStatement ps = connection.prepareStatement("UPDATE ledger_entries SET customer_key = NULL"
-                    + " WHERE tenant_id = ? AND customer_key IS NOT NULL AND id IN (" + "?,".repeat(chunk.size() - 1) + "?)")) {
-                ps.setString(1, tenantId);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setLong(i + 2, chunk.get(i));
-                }
-                unlinked += ps.executeUpdate();
-            }
-        }
+        long unlinked = updateIn(connection, "UPDATE ledger_entries SET customer_key = NULL WHERE tenant_id = ?"
+                + " AND customer_key IS NOT NULL AND id", tenantId, entryIds);
         CustomerDays.forget(connection, booked);
         return unlinked;
     }
@@ -439,6 +408,23 @@ public final class LedgerCustomers {
     /** Membership in {@code sorted} (sorted event row ids). */
     private static java.util.function.LongPredicate in(long[] sorted) {
         return e -> java.util.Arrays.binarySearch(sorted, e) >= 0;
+    }
+
+    /** Runs {@code sqlBeforeIn} as {@link #selectIn} does, as an update; returns the rows it changed. */
+    private static long updateIn(Connection connection, String sqlBeforeIn, String tenantId, List<?> values)
+            throws SQLException {
+        long changed = 0;
+        for (int from = 0; from < values.size(); from += CHUNK) {
+            List<?> chunk = values.subList(from, Math.min(values.size(), from + CHUNK));
+            try (PreparedStatement ps = connection.prepareStatement(sqlBeforeIn + " IN (" + "?,".repeat(chunk.size() - 1) + "?)")) {
+                ps.setString(1, tenantId);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setObject(i + 2, chunk.get(i));
+                }
+                changed += ps.executeUpdate();
+            }
+        }
+        return changed;
     }
 
     /** One row of a {@link #selectIn} result. */

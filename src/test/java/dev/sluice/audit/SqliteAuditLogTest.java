@@ -345,7 +345,7 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
                 Optional.empty());
         SubjectScan scan = SubjectScan.find(f.store.sql(), "acme", janeKeys(), 1);
         dev.sluice.ledger.LedgerCustomers.Found found = dev.sluice.ledger.LedgerCustomers.find(f.store.sql(), "acme",
-                ledgerKeys, scan.events(), scan.lastLedgerId(), 1);
+                ledgerKeys, scan::holdsEvent, scan.lastLedgerId(), 1);
         f.ingest(f.acme, f.purchase("o-3", JANE, "+16505551212").replace("ext-o-3", "shared-id"));
         return new Scanned(scan, found);
     }
@@ -370,7 +370,7 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         SubjectScan scan = scanned.scan();
         dev.sluice.ledger.LedgerCustomers.Found found = scanned.ledger();
         scan.advance(f.store.sql());
-        found.advance(f.store.sql(), scan.events(), scan.lastLedgerId());
+        found.advance(f.store.sql(), scan::holdsEvent, scan.lastLedgerId());
         assertEquals(f.queryLong("SELECT max(id) FROM ledger_entries"), found.lastId(), "the transaction reads only what comes next");
 
         List<RecordingSql.Recorded> inside = new java.util.ArrayList<>();
