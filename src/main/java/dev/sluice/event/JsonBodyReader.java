@@ -126,7 +126,7 @@ final class JsonBodyReader {
 
     private ObjectNode object(JsonParser parser, int depth) throws IOException {
         checkDepth(parser, depth);
-        ObjectNode object = JsonNodeFactory.instance.objectNode();
+        ObjectNode object = new ObjectNode(JsonNodeFactory.instance, new Members());
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
             if (token != JsonToken.FIELD_NAME) {
                 throw new Rejection(problem("", ProblemCode.MALFORMED_JSON, "the body is not valid JSON"));
