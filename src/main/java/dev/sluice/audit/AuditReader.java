@@ -114,17 +114,32 @@ final class AuditReader {
 
     private List<StoredRecord> select(String tenantId, AuditQuery query, int limit, String indexedBy,
                                       String eventPredicate, List<Object> eventArgs) throws SQLException {
-        StringBuilder where = new StringBuilder(" WHERE tenant_id = ? AND seq > ?");
-        List<Object> args = new ArrayList<>(List.of(tenantId, query.afterSeq()));
-        query.from().ifPresent(t -> { where.append(" AND recorded_at >= ?"); args.add(t.toEpochMilli()); });
-        query.to().ifPresent(t -> { where.append(" AND recorded_at < ?"); args.add(t.toEpochMilli()); });
-        where.append(eventPredicate);
-        args.addAll(eventArgs);
-        query.kind().ifPresent(k -> { where.append(" AND kind = ?"); args.add(k); });
-        decisionFilters(query, where, args);
-        String statement = "SELECT " + COLUMNS + " FROM audit_records" + indexedBy + where + " ORDER BY seq LIMIT ?";
-        args.add(limit);
+        boolean sqlite = !StoreConfig.POSTGRES.equals(sql.dialect());
         return sql.read(c -> {
+            StringBuilder where = new StringBuilder(" WHERE tenant_id = ? AND seq > ?");
+            List<Object> args = new ArrayList<>(List.of(tenantId, query.afterSeq()));
+            if (sqlite) {
+                // No index on times here: the bounds become sequence numbers (RecordTimes), widened
+                // for records of earlier versions; the time predicates below stay exact.
+                if (query.from().isPresent()) {
+                    long from = RecordTimes.shifted(query.from().get().toEpochMilli(), -RecordTimes.SLACK_MILLIS);
+                    where.append(" AND seq >= ?");
+                    args.add(RecordTimes.firstAtOrAfter(c, tenantId, from));
+                }
+                if (query.to().isPresent()) {
+                    long to = RecordTimes.shifted(query.to().get().toEpochMilli(), RecordTimes.SLACK_MILLIS);
+                    where.append(" AND seq < ?");
+                    args.add(RecordTimes.firstAtOrAfter(c, tenantId, to));
+                }
+            }
+            query.from().ifPresent(t -> { where.append(" AND recorded_at >= ?"); args.add(t.toEpochMilli()); });
+            query.to().ifPresent(t -> { where.append(" AND recorded_at < ?"); args.add(t.toEpochMilli()); });
+            where.append(eventPredicate);
+            args.addAll(eventArgs);
+            query.kind().ifPresent(k -> { where.append(" AND kind = ?"); args.add(k); });
+            decisionFilters(query, where, args);
+            String statement = "SELECT " + COLUMNS + " FROM audit_records" + indexedBy + where + " ORDER BY seq LIMIT ?";
+            args.add(limit);
             try (PreparedStatement ps = c.prepareStatement(statement)) {
                 for (int i = 0; i < args.size(); i++) {
                     ps.setObject(i + 1, args.get(i));

@@ -77,6 +77,13 @@ final class CanonicalJson {
             return new String(joined(open, parts.length), StandardCharsets.UTF_8);
         }
 
+        /** This object with its last part (after the open member) replaced by {@code last}. */
+        OpenObject withLastPart(byte[] last) {
+            byte[][] copy = parts.clone();
+            copy[copy.length - 1] = last;
+            return new OpenObject(copy, open);
+        }
+
         /** The object with {@code value} in its open member. */
         String close(long value) {
             byte[] digits = Long.toString(value).getBytes(StandardCharsets.US_ASCII);

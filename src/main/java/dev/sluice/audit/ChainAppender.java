@@ -28,6 +28,14 @@ import java.util.Optional;
 final class ChainAppender {
     private static final String SELECT_HEAD = """
             SELECT seq, hash, checkpoint_seq, checkpoint_at, policy_sha256 FROM audit_heads WHERE tenant_id = ?""";
+    /**
+     * The embedded store's: also the time of the record at the head (by the primary key), which
+     * the next record's time may not fall below ({@link #appendRendered}).
+     */
+    private static final String SELECT_HEAD_TIMED = """
+            SELECT seq, hash, checkpoint_seq, checkpoint_at, policy_sha256,
+                   (SELECT recorded_at FROM audit_records r WHERE r.tenant_id = h.tenant_id AND r.seq = h.seq)
+            FROM audit_heads h WHERE tenant_id = ?""";
     private static final String CREATE_HEAD = """
             INSERT INTO audit_heads (tenant_id, seq, hash, checkpoint_seq, checkpoint_at)
             VALUES (?, 0, ?, 0, ?) ON CONFLICT (tenant_id) DO NOTHING""";
@@ -41,9 +49,9 @@ final class ChainAppender {
      * digest and {@code hashText} its hex digits as ASCII. {@code rawHashes}: whether hashes are
      * stored as raw bytes (the embedded store) or as text (docs/audit.md, Stored form).
      * {@code rowid}: the record's rowid on the embedded store ({@link #appendRendered}); unused on
-     * PostgreSQL.
+     * PostgreSQL. {@code at}: the record's time in epoch milliseconds, as hashed and stored.
      */
-    private record Row(String tenantId, long seq, Rendered rendered, long eventRowId, long rowid, byte[] prev,
+    private record Row(String tenantId, long seq, long at, Rendered rendered, long eventRowId, long rowid, byte[] prev,
                        byte[] prevRaw, byte[] hash, byte[] hashText, boolean rawHashes) {
     }
 
@@ -98,9 +106,20 @@ final class ChainAppender {
      * A tenant's chain tip as locked by this transaction.
      *
      * @param policySha256 the consent policy last recorded for the tenant
+     * @param latestAt     on the embedded store, the time (epoch milliseconds) of the record at the
+     *                     tip, below which no later record's time may fall; {@link #NO_TIME} when
+     *                     there is none or on PostgreSQL
      */
-    record Head(long seq, String hash, long checkpointSeq, Instant checkpointAt, Optional<String> policySha256) {
+    record Head(long seq, String hash, long checkpointSeq, Instant checkpointAt, Optional<String> policySha256,
+                long latestAt) {
+        /** A head that sets no floor for the next record's time. */
+        Head(long seq, String hash, long checkpointSeq, Instant checkpointAt, Optional<String> policySha256) {
+            this(seq, hash, checkpointSeq, checkpointAt, policySha256, NO_TIME);
+        }
     }
+
+    /** {@link Head#latestAt} when there is no floor. */
+    static final long NO_TIME = Long.MIN_VALUE;
 
     private final AuditSigner signer;
     private final long checkpointEvery;
@@ -129,7 +148,8 @@ final class ChainAppender {
 
     /** Locks the tenant's head for the rest of the transaction, creating it at genesis if needed. */
     Head lock(Connection c, String dialect, String tenantId, Instant now) throws SQLException {
-        String select = StoreConfig.POSTGRES.equals(dialect) ? SELECT_HEAD + " FOR UPDATE" : SELECT_HEAD;
+        String select = StoreConfig.POSTGRES.equals(dialect) ? SELECT_HEAD + " FOR UPDATE"
+                : packDecisions ? SELECT_HEAD_TIMED : SELECT_HEAD;
         Optional<Head> head = readHead(c, select, tenantId);
         if (head.isPresent()) {
             return head.get();
@@ -156,6 +176,15 @@ final class ChainAppender {
     /**
      * {@link #append} for records rendered beforehand, outside the transaction.
      *
+     * <p>On the embedded store a tenant's record times never decrease along its chain: a record
+     * whose time (its request's arrival, taken on a request thread) is below the time of the record
+     * before it takes that time instead, in the body it is hashed over as in its stored column. So
+     * the store finds records by time by bisecting sequence numbers, with no index on times
+     * ({@link RecordTimes}; V38__audit_records_time_dropped.sql). A request that arrived earlier
+     * but was processed more slowly is committed after one that arrived later; its records then
+     * carry the later time, which is still before they were committed. PostgreSQL, where replicas
+     * with their own clocks append to one chain, keeps each record's own time and an index on it.
+     *
      * @param eventRowIds for each entry, the events row it was written with (by-event lookups find
      *                    the record through that row while it lives; see V30__audit_event_rows.sql),
      *                    or null for none. On the embedded store a record's rowid is its events row's
@@ -174,8 +203,17 @@ final class ChainAppender {
         List<Row> rows = new ArrayList<>(entries.size());
         java.security.MessageDigest digest = ChainHash.newDigest();
         long below = 0;
+        long latest = packDecisions ? head.latestAt() : NO_TIME;
         for (int i = 0; i < entries.size(); i++) {
             Rendered entry = entries.get(i);
+            long at = entry.entry().at().toEpochMilli();
+            if (packDecisions) {
+                if (at < latest) {
+                    entry = retimed(tenantId, entry, latest);
+                    at = latest;
+                }
+                latest = at;
+            }
             seq++;
             byte[] hash = ChainHash.next(digest, prev, entry.body(), seq);
             byte[] hashText = ChainHash.hexAscii(hash);
@@ -187,18 +225,31 @@ final class ChainAppender {
                 }
                 rowid = --below;
             }
-            rows.add(new Row(tenantId, seq, entry, eventRowId, rowid, prev, prevRaw, hash, hashText, packDecisions));
+            rows.add(new Row(tenantId, seq, at, entry, eventRowId, rowid, prev, prevRaw, hash, hashText, packDecisions));
             prev = hashText;
             prevRaw = hash;
         }
         (packDecisions ? INSERT_KEYED_RECORDS : INSERT_RECORDS).insert(c, rows);
         Head appended = new Head(seq, new String(prev, StandardCharsets.US_ASCII), head.checkpointSeq(), head.checkpointAt(),
-                head.policySha256());
+                head.policySha256(), latest);
         if (seq - head.checkpointSeq() >= checkpointEvery) {
-            return checkpoint(c, tenantId, appended, entries.getLast().entry().at());
+            return checkpoint(c, tenantId, appended, Instant.ofEpochMilli(rows.getLast().at()));
         }
         writeHead(c, tenantId, appended);
         return appended;
+    }
+
+    /**
+     * {@code rendered} as at {@code at} instead of its entry's own time. A decision record's time
+     * is the last member of its body, so only that part is written again ({@link DecisionBody#retimed});
+     * records of other kinds are rare and rendered again whole.
+     */
+    static Rendered retimed(String tenantId, Rendered rendered, long at) {
+        if (rendered.entry() instanceof AuditEntry.Decided) {
+            return new Rendered(rendered.entry(), DecisionBody.retimed(rendered.body(), tenantId, at), rendered.columns(),
+                    rendered.packed());
+        }
+        return new Rendered(rendered.entry(), fromTree(tenantId, rendered.entry(), at), rendered.columns(), rendered.packed());
     }
 
     /** Signs the head as it stands and records the checkpoint. */
@@ -213,7 +264,7 @@ final class ChainAppender {
             ps.setString(6, cp.signature());
             ps.executeUpdate();
         }
-        Head signed = new Head(head.seq(), head.hash(), head.seq(), cp.signedAt(), head.policySha256());
+        Head signed = new Head(head.seq(), head.hash(), head.seq(), cp.signedAt(), head.policySha256(), head.latestAt());
         writeHead(c, tenantId, signed);
         return signed;
     }
@@ -242,10 +293,15 @@ final class ChainAppender {
 
     /** The body through the record's value tree ({@link AuditEntry#fields}): every kind, and the reference for {@link DecisionBody}. */
     static CanonicalJson.OpenObject fromTree(String tenantId, AuditEntry entry) {
+        return fromTree(tenantId, entry, entry.at().toEpochMilli());
+    }
+
+    /** {@link #fromTree(String, AuditEntry)} with the record's time {@code at} (epoch milliseconds). */
+    static CanonicalJson.OpenObject fromTree(String tenantId, AuditEntry entry, long at) {
         Map<String, Object> fields = AuditEntry.fields(entry); // a fresh TreeMap, ours to extend
         fields.put("tenant", tenantId);
         fields.put("kind", AuditEntry.kind(entry));
-        fields.put("time", entry.at().toEpochMilli());
+        fields.put("time", at);
         return CanonicalJson.open(fields, "seq");
     }
 
@@ -262,7 +318,7 @@ final class ChainAppender {
         v.setString(1, row.tenantId());
         v.setLong(2, row.seq());
         v.setString(3, AuditEntry.kind(entry));
-        v.setLong(4, entry.at().toEpochMilli());
+        v.setLong(4, row.at());
         v.setString(5, columns.eventId());
         v.setString(6, columns.destinationIds());
         v.setString(7, columns.decisions());
@@ -302,6 +358,7 @@ final class ChainAppender {
     }
 
     private static Optional<Head> readHead(Connection c, String sql, String tenantId) throws SQLException {
+        boolean timed = sql.equals(SELECT_HEAD_TIMED);
         try (StatementCache.Lease lease = StatementCache.prepare(c, sql)) {
             PreparedStatement ps = lease.statement();
             ps.setString(1, tenantId);
@@ -309,8 +366,15 @@ final class ChainAppender {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
+                long latestAt = NO_TIME;
+                if (timed) {
+                    latestAt = rs.getLong(6);
+                    if (rs.wasNull()) {
+                        latestAt = NO_TIME;
+                    }
+                }
                 return Optional.of(new Head(rs.getLong(1), ChainHash.read(rs, 2), rs.getLong(3),
-                        Instant.ofEpochMilli(rs.getLong(4)), Optional.ofNullable(rs.getString(5))));
+                        Instant.ofEpochMilli(rs.getLong(4)), Optional.ofNullable(rs.getString(5)), latestAt));
             }
         }
     }

@@ -45,12 +45,25 @@ final class DecisionBody {
         StringBuilder event = new StringBuilder(96);
         member(event, "event_id", d.eventId());
         member(event, "event_name", d.eventName());
-        StringBuilder tail = new StringBuilder(64);
-        member(tail, "tenant", tenantId);
-        tail.append(",\"time\":").append(d.at().toEpochMilli()).append('}');
         // The shared parts are the fragments' own arrays, encoded once for every record that shares them.
         return new CanonicalJson.OpenObject(new byte[][] {shared.headStart(), utf8(event), shared.headRest(),
-                shared.signalsMember(), utf8(tail)}, 3);
+                shared.signalsMember(), tail(tenantId, d.at().toEpochMilli())}, 3);
+    }
+
+    /**
+     * {@code body}, made by {@link #open}, with the record's time {@code at} (epoch milliseconds)
+     * instead: the time and the tenant are the body's last members (keys in order), its last part.
+     */
+    static CanonicalJson.OpenObject retimed(CanonicalJson.OpenObject body, String tenantId, long at) {
+        return body.withLastPart(tail(tenantId, at));
+    }
+
+    /** The body's last part: {@code ,"tenant":...,"time":...}}. */
+    private static byte[] tail(String tenantId, long at) {
+        StringBuilder tail = new StringBuilder(64);
+        member(tail, "tenant", tenantId);
+        tail.append(",\"time\":").append(at).append('}');
+        return utf8(tail);
     }
 
     private static byte[] utf8(StringBuilder text) {

@@ -179,10 +179,22 @@ public final class RetentionPurge {
         return Map.copyOf(purged);
     }
 
-    /** The last seq of the tenant's chain recorded before {@code cutoff}, 0 when none is; read outside any transaction. */
+    /**
+     * The last seq of the tenant's chain recorded before {@code cutoff}, 0 when none is; read
+     * outside any transaction. On the embedded store, which has no index on record times, the
+     * prefix is found by bisecting sequence numbers ({@link RecordTimes}) for the records before
+     * the cutoff less {@link RecordTimes#SLACK_MILLIS}, so that a record of an earlier version out
+     * of time order is never purged before its time: such a record, or one recorded within the
+     * slack before the cutoff, goes in the next run.
+     */
     private long lastBefore(String tenantId, long cutoff) {
         try {
             return log.sql().read(c -> {
+                if (!postgres()) {
+                    long firstKept = RecordTimes.firstAtOrAfter(c, tenantId,
+                            RecordTimes.shifted(cutoff, -RecordTimes.SLACK_MILLIS));
+                    return Math.max(0, firstKept - 1);
+                }
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT max(seq) FROM audit_records WHERE tenant_id = ? AND recorded_at < ?")) {
                     ps.setString(1, tenantId);

@@ -22,6 +22,11 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         return AuditFixture.sqlite(dir, 5);
     }
 
+    @Override
+    boolean ordersRecordTimes() {
+        return true;
+    }
+
     /** The embedded store keeps decision records packed: alter the packed fields, as someone with the file could. */
     @Override
     void alterDecision(long seq) {
@@ -98,6 +103,98 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         assertEquals(0, f.queryLong("SELECT count(*) FROM audit_subjects WHERE event_row_id = 1000050"),
                 "gone once the cutoff passed the rows around it");
         assertEquals(1, f.queryLong("SELECT count(*) FROM audit_subjects WHERE event_row_id = 1000003"));
+    }
+
+    /** A raw record of {@code tenant} (not a valid chain: bisection reads only seq and time). */
+    private void rawRecord(String tenant, long seq, long recordedAt) {
+        f.execute("INSERT INTO audit_records (tenant_id, seq, kind, recorded_at, body, prev_hash, hash) VALUES ('" + tenant
+                + "', " + seq + ", 'erasure', " + recordedAt + ", 'x', X'00', X'00')");
+    }
+
+    /**
+     * Without an index on times (V38), a time is found by bisecting the sequence numbers through
+     * the primary key: against a brute-force reading for every time in range, with repeated
+     * times, a purged prefix, another tenant's records interleaved, and a tenant with none.
+     */
+    @Test
+    void aTimeIsAPlaceInTheSequenceFoundThroughThePrimaryKey() throws Exception {
+        assertEquals(0, f.queryLong("SELECT count(*) FROM sqlite_master WHERE name = 'audit_records_time'"));
+        java.util.TreeMap<Long, Long> times = new java.util.TreeMap<>();
+        for (long seq = 1; seq <= 200; seq++) {
+            long at = 10_000 + (seq / 3) * 7;
+            rawRecord("acme", seq, at);
+            rawRecord("globex", seq, 5_000 + seq);
+            times.put(seq, at);
+        }
+        f.execute("DELETE FROM audit_records WHERE tenant_id = 'acme' AND seq <= 20");
+        times.headMap(20L, true).clear();
+        try (var c = f.connect()) {
+            for (long millis = 9_990; millis <= 10_480; millis++) {
+                long expected = times.lastKey() + 1;
+                for (var e : times.entrySet()) {
+                    if (e.getValue() >= millis) {
+                        expected = e.getKey();
+                        break;
+                    }
+                }
+                assertEquals(expected, RecordTimes.firstAtOrAfter(c, "acme", millis), "at " + millis);
+            }
+            assertEquals(0, RecordTimes.firstAtOrAfter(c, "initech", 10_000), "no records");
+            String probe = plan(c, RecordTimes.FIRST_FROM);
+            assertTrue(probe.contains("SEARCH audit_records USING INDEX sqlite_autoindex_audit_records_1 (tenant_id=? AND seq>?)"),
+                    probe);
+            String range = plan(c, RecordTimes.RANGE);
+            assertFalse(range.contains("SCAN audit_records"), range);
+            assertTrue(range.contains("SEARCH audit_records USING COVERING INDEX sqlite_autoindex_audit_records_1"), range);
+        }
+        assertEquals(Long.MIN_VALUE, RecordTimes.shifted(Long.MIN_VALUE + 5, -10));
+        assertEquals(Long.MAX_VALUE, RecordTimes.shifted(Long.MAX_VALUE - 5, 10));
+        assertEquals(990, RecordTimes.shifted(1_000, -10));
+    }
+
+    /**
+     * Records of versions before V38 keep the times their requests arrived, out of order by the
+     * milliseconds processing takes: a query's bounds, widened by a second and kept exact, still
+     * find each one.
+     */
+    @Test
+    void recordsOfEarlierVersionsOutOfTimeOrderWithinASecondAreFound() {
+        long t = f.clock.instant().toEpochMilli();
+        long[] at = {t, t + 500, t + 200, t + 900, t + 850, t + 3_000};
+        for (int i = 0; i < at.length; i++) {
+            rawRecord("acme", i + 1, at[i]);
+        }
+        assertEquals(List.of(3L), seqsBetween(t + 150, t + 250));
+        assertEquals(List.of(2L, 4L, 5L), seqsBetween(t + 400, t + 1_000));
+        assertEquals(List.of(1L, 3L), seqsBetween(t, t + 201));
+        assertEquals(List.of(6L), seqsBetween(t + 2_999, t + 3_001));
+    }
+
+    private List<Long> seqsBetween(long from, long to) {
+        return f.log.page("acme", new AuditQuery(Optional.of(java.time.Instant.ofEpochMilli(from)),
+                Optional.of(java.time.Instant.ofEpochMilli(to)), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), 0), 10).stream().map(StoredRecord::seq).toList();
+    }
+
+    /**
+     * The audit retention purges the prefix of records before its cutoff less a second (found by
+     * bisection): a record recorded within that second before the cutoff goes in the next run.
+     */
+    @Test
+    void auditRetentionPurgesThePrefixBeforeTheCutoffLessASecond() {
+        java.time.Instant t0 = f.clock.instant();
+        for (int i = 1; i <= 4; i++) {
+            f.ingest(f.acme, f.purchase("o-" + i, "p" + i + "@example.com", "+1650555000" + i));
+            f.clock.advance(Duration.ofMillis(i == 2 ? 9_500 : 10_000));
+        }
+        // Records 1-4 at t0, +10 s, +19.5 s, +29.5 s; the cutoff is t0 + 20 s.
+        f.clock.advance(Duration.between(f.clock.instant(), t0.plus(Duration.ofDays(30)).plusSeconds(20)));
+        RetentionPurge purge = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(Duration.ofDays(30))));
+        assertEquals(2L, purge.run("acme").get("audit"), "records 1 and 2; record 3 is within the second before the cutoff");
+        f.clock.advance(Duration.ofSeconds(1));
+        assertEquals(1L, purge.run("acme").get("audit"), "record 3, a run later");
+        assertTrue(f.log.verify("acme").ok());
     }
 
     /** The query plan's lines, one per line. */
