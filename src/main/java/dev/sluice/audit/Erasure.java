@@ -36,6 +36,11 @@ import java.util.TreeMap;
 public final class Erasure {
     private static final int CHUNK = 500;
     /**
+     * Rows PostgreSQL's driver fetches at a time when an erasure reads a subject's events and
+     * entries, which a placeholder identifier can link by the hundred thousand.
+     */
+    static final int STREAMED_ROWS = 10_000;
+    /**
      * The keys in SQLite's audit_subjects rows: raw keys of {@link AuditCompanions#RAW_KEY_BYTES}
      * bytes in a blob, or (rows of earlier versions) hex keys separated by
      * {@link AuditCompanions#KEY_SEPARATOR}.
@@ -138,7 +143,7 @@ public final class Erasure {
         Found found;
         try {
             found = packed ? SqliteFound.of(log.sql(), tenant.id(), keys, ledgerKeys)
-                    : PostgresFound.of(log.sql(), tenant.id(), keys, ledgerKeys);
+                    : PostgresFound.of(log.sql(), tenant.id(), keys, ledgerKeys, part);
         } catch (SQLException e) {
             throw new dev.sluice.store.StoreException("erasure failed (sqlstate " + e.getSQLState() + ")", e);
         }
@@ -273,17 +278,22 @@ public final class Erasure {
         private long[] entries;
         private int entriesFrom;
         private List<String> ledgerKeys;
+        /** Events beyond which the tables' statistics are gathered before the ledger is read (a part's size). */
+        private final int analyzeAbove;
+        private boolean analyzed;
 
-        private PostgresFound(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys, List<String> ledgerKeys) {
+        private PostgresFound(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys, List<String> ledgerKeys,
+                              int analyzeAbove) {
             this.sql = sql;
             this.tenantId = tenantId;
             this.keys = keys;
             this.subjectLedgerKeys = ledgerKeys;
+            this.analyzeAbove = analyzeAbove;
         }
 
-        static PostgresFound of(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys, List<String> ledgerKeys)
-                throws SQLException {
-            PostgresFound found = new PostgresFound(sql, tenantId, keys, ledgerKeys);
+        static PostgresFound of(dev.sluice.store.SqlAccess sql, String tenantId, List<String> keys, List<String> ledgerKeys,
+                                int analyzeAbove) throws SQLException {
+            PostgresFound found = new PostgresFound(sql, tenantId, keys, ledgerKeys, analyzeAbove);
             found.refresh();
             return found;
         }
@@ -294,9 +304,16 @@ public final class Erasure {
          * looked, as in the load scripts) PostgreSQL planned those reads through the indexes that
          * lead with the tenant, reading every row of the tenant's for each 500 events (0.2-0.8 s
          * a statement, minutes for a 49,000-event subject; docs/benchmarks.md, session 31). A
-         * role that may not analyze leaves the statistics as they are.
+         * role that may not analyze leaves the statistics as they are. Once per erasure: as soon
+         * as the subject's events are known to be many ({@link #refresh}), since reading the
+         * ledger for them is planned as badly (docs/benchmarks.md, session 32), or when the
+         * parts begin.
          */
         void analyze() {
+            if (analyzed) {
+                return;
+            }
+            analyzed = true;
             for (String table : List.of("audit_subjects", "ledger_entries", "outbox")) {
                 try {
                     sql.read(c -> {
@@ -333,18 +350,45 @@ public final class Erasure {
             return part;
         }
 
+        /**
+         * Reads the subject's events, then the ledger entries booked for them, each read in a
+         * transaction that only reads, so that PostgreSQL's driver streams the rows
+         * {@link #STREAMED_ROWS} at a time through a cursor: with autocommit on it holds a query's
+         * whole result before handing out the first row (about 70 bytes a row), and a subject
+         * with 560,000 events ran the shipped 64 MiB heap out and stopped the gateway
+         * (docs/benchmarks.md, session 32). More events than a part holds: the tables'
+         * statistics are gathered before the ledger is read ({@link #analyze}).
+         */
         @Override
         public void refresh() throws SQLException {
-            sql.read(c -> {
-                events = Erasure.events(c, tenantId, keys);
-                dev.sluice.ledger.LedgerCustomers.Booked booked = dev.sluice.ledger.LedgerCustomers.booked(c, tenantId,
-                        subjectLedgerKeys, longs(events));
-                entries = booked.entries();
-                ledgerKeys = booked.keys();
-                return null;
-            });
+            events = streamed(c -> Erasure.events(c, tenantId, keys));
+            if (events.length > analyzeAbove) {
+                analyze();
+            }
+            dev.sluice.ledger.LedgerCustomers.Booked booked = streamed(c -> dev.sluice.ledger.LedgerCustomers.booked(c, tenantId,
+                    subjectLedgerKeys, longs(events), STREAMED_ROWS));
+            entries = booked.entries();
+            ledgerKeys = booked.keys();
             eventsFrom = 0;
             entriesFrom = 0;
+        }
+
+        /** {@code work} in a transaction that only reads, so that statements with a fetch size stream. */
+        private <T> T streamed(dev.sluice.store.SqlAccess.Work<T> work) throws SQLException {
+            return sql.read(c -> {
+                boolean autoCommit = c.getAutoCommit();
+                if (autoCommit) {
+                    c.setAutoCommit(false);
+                }
+                try {
+                    return work.run(c);
+                } finally {
+                    if (autoCommit) {
+                        c.rollback();   // it only read
+                        c.setAutoCommit(true);
+                    }
+                }
+            });
         }
     }
 
@@ -452,6 +496,7 @@ public final class Erasure {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
             try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT event_row_id FROM audit_subjects WHERE tenant_id = ?"
                     + " AND subject_key IN (" + "?,".repeat(chunk.size() - 1) + "?)")) {
+                ps.setFetchSize(STREAMED_ROWS);   // inside a transaction, streamed (PostgresFound.refresh)
                 ps.setString(1, tenantId);
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setString(i + 2, chunk.get(i));

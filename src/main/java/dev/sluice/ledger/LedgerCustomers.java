@@ -100,11 +100,11 @@ public final class LedgerCustomers {
      * ({@link #unlinkPart}); the last part unlinks by {@link Booked#keys}, which also reaches
      * entries booked since.
      */
-    public static Booked booked(Connection connection, String tenantId, List<String> keys, List<Long> eventRowIds)
-            throws SQLException {
+    public static Booked booked(Connection connection, String tenantId, List<String> keys, List<Long> eventRowIds,
+                                int fetchSize) throws SQLException {
         List<String> all = keysOf(connection, tenantId, keys, eventRowIds);
         LongList ids = new LongList();
-        selectIn(connection, "SELECT id FROM ledger_entries WHERE tenant_id = ? AND customer_key", tenantId, all,
+        selectIn(connection, "SELECT id FROM ledger_entries WHERE tenant_id = ? AND customer_key", tenantId, all, fetchSize,
                 rs -> ids.add(rs.getLong(1)));
         return new Booked(all, ids.sortedDistinct());
     }
@@ -440,10 +440,22 @@ public final class LedgerCustomers {
      */
     private static void selectIn(Connection connection, String sqlBeforeIn, String tenantId, List<?> values, Row row)
             throws SQLException {
+        selectIn(connection, sqlBeforeIn, tenantId, values, 0, row);
+    }
+
+    /**
+     * {@link #selectIn(Connection, String, String, List, Row)} with the driver's fetch size: on
+     * PostgreSQL inside a transaction, rows then come that many at a time instead of all at once.
+     */
+    private static void selectIn(Connection connection, String sqlBeforeIn, String tenantId, List<?> values, int fetchSize,
+                                 Row row) throws SQLException {
         for (int from = 0; from < values.size(); from += CHUNK) {
             List<?> chunk = values.subList(from, Math.min(values.size(), from + CHUNK));
             String sql = sqlBeforeIn + " IN (" + "?,".repeat(chunk.size() - 1) + "?)";
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                if (fetchSize > 0) {
+                    ps.setFetchSize(fetchSize);
+                }
                 ps.setString(1, tenantId);
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setObject(i + 2, chunk.get(i));

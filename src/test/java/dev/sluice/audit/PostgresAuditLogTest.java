@@ -93,6 +93,51 @@ class PostgresAuditLogTest extends AbstractAuditLogTest {
         assertTrue(planned >= 4, "the subject rows' delete and the ledger's three statements: " + planned);
     }
 
+    /**
+     * An erasure in parts reads the subject's events and ledger entries outside its transactions,
+     * and a placeholder identifier links hundreds of thousands: those reads run in a transaction
+     * with a fetch size, so that the driver streams their rows instead of holding every one
+     * before the first is read (560,000 events ran the 64 MiB heap out; docs/benchmarks.md,
+     * session 32).
+     */
+    @Test
+    void aLargeErasureStreamsTheReadsThatGrowWithTheSubject() throws Exception {
+        for (int i = 0; i < 7; i++) {
+            f.ingest(f.acme, f.purchase("o-" + i, EMAIL, "+1650555" + (1000 + i)));
+        }
+        RecordingSql recording = new RecordingSql(f.store.sql());
+        AuditLog log = new AuditLog(recording, AuditSigner.parse(AuditFixture.SIGNING_SEED), 5, java.time.Duration.ofMinutes(5),
+                f.clock);
+
+        Erasure.Result result = new Erasure(log, 2, d -> { }).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.of(EMAIL), Optional.empty(), Optional.empty(), Optional.empty()));
+
+        assertEquals(7L, result.erased().get("ledger_customer_links"), result.toString());
+        java.util.List<RecordingSql.Read> growing = recording.reads.stream()
+                .filter(r -> r.sql().contains("event_row_id FROM audit_subjects") || r.sql().startsWith("SELECT id FROM ledger_entries"))
+                .toList();
+        assertTrue(growing.size() >= 2, recording.reads.toString());
+        for (RecordingSql.Read read : growing) {
+            assertEquals(Erasure.STREAMED_ROWS, read.fetchSize(), read.sql());
+            assertFalse(read.autoCommit(), read.sql());
+        }
+        // More events than a part: the statistics are gathered before the ledger is first read
+        // for them, which without statistics PostgreSQL planned as a read of the tenant's whole
+        // ledger per 500 events (minutes for 640,000 events).
+        int firstAnalyze = -1;
+        int firstLedgerRead = -1;
+        for (int i = 0; i < recording.reads.size(); i++) {
+            String sql = recording.reads.get(i).sql();
+            if (firstAnalyze < 0 && sql.startsWith("ANALYZE")) {
+                firstAnalyze = i;
+            }
+            if (firstLedgerRead < 0 && sql.contains("FROM ledger_entries")) {
+                firstLedgerRead = i;
+            }
+        }
+        assertTrue(firstAnalyze >= 0 && firstAnalyze < firstLedgerRead, recording.reads.toString());
+    }
+
     @Override
     boolean ordersRecordTimes() {
         return false;

@@ -53,9 +53,48 @@ final class RecordingSql implements SqlAccess {
         return out;
     }
 
+    /**
+     * A query run through {@link #read}: its text, the fetch size its statement had and whether
+     * its connection was in autocommit when it ran (PostgreSQL's driver streams rows only with a
+     * fetch size and autocommit off).
+     */
+    record Read(String sql, int fetchSize, boolean autoCommit) {
+    }
+
+    final List<Read> reads = new ArrayList<>();
+
     @Override
     public <T> T read(Work<T> work) throws SQLException {
-        return base.read(work);
+        return base.read(c -> work.run(readsRecorded(c)));
+    }
+
+    private Connection readsRecorded(Connection c) {
+        return (Connection) Proxy.newProxyInstance(RecordingSql.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(method, c, args);
+                    if (method.getName().equals("createStatement") && (args == null || args.length == 0)) {
+                        java.sql.Statement st = (java.sql.Statement) result;
+                        return Proxy.newProxyInstance(RecordingSql.class.getClassLoader(), new Class<?>[] {java.sql.Statement.class},
+                                (p, m, a) -> {
+                                    if (m.getName().startsWith("execute") && a != null && a.length == 1 && a[0] instanceof String sql) {
+                                        reads.add(new Read(sql, st.getFetchSize(), c.getAutoCommit()));
+                                    }
+                                    return invoke(m, st, a);
+                                });
+                    }
+                    if (method.getName().equals("prepareStatement")) {
+                        PreparedStatement ps = (PreparedStatement) result;
+                        String sql = (String) args[0];
+                        return Proxy.newProxyInstance(RecordingSql.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
+                                (p, m, a) -> {
+                                    if (m.getName().equals("executeQuery")) {
+                                        reads.add(new Read(sql, ps.getFetchSize(), c.getAutoCommit()));
+                                    }
+                                    return invoke(m, ps, a);
+                                });
+                    }
+                    return result;
+                });
     }
 
     @Override
