@@ -121,6 +121,16 @@ final class ChainAppender {
     /** {@link Head#latestAt} when there is no floor. */
     static final long NO_TIME = Long.MIN_VALUE;
 
+    private static final System.Logger LOG = System.getLogger(ChainAppender.class.getName());
+    /**
+     * How far behind the chain's last record time a record's own time may be before it is
+     * logged: more than any processing delay, so the host's clock was set back and the tenant's
+     * records keep the last time until it catches up (docs/audit.md, Record times).
+     */
+    static final long HELD_WARNING_MILLIS = 60_000;
+    /** Per tenant, the (record) time of the last such warning: at most one a minute. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> heldWarned = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final AuditSigner signer;
     private final long checkpointEvery;
     private final boolean packDecisions;
@@ -209,6 +219,9 @@ final class ChainAppender {
             long at = entry.entry().at().toEpochMilli();
             if (packDecisions) {
                 if (at < latest) {
+                    if (latest - at > HELD_WARNING_MILLIS) {
+                        warnHeld(tenantId, at, latest - at);
+                    }
                     entry = retimed(tenantId, entry, latest);
                     at = latest;
                 }
@@ -237,6 +250,16 @@ final class ChainAppender {
         }
         writeHead(c, tenantId, appended);
         return appended;
+    }
+
+    private void warnHeld(String tenantId, long at, long behindMillis) {
+        Long last = heldWarned.get(tenantId);
+        if (last != null && at >= last && at - last < HELD_WARNING_MILLIS) {
+            return;
+        }
+        heldWarned.put(tenantId, at);
+        LOG.log(System.Logger.Level.WARNING, "event=audit_times_held tenant={0} behind_ms={1}", tenantId,
+                Long.toString(behindMillis));
     }
 
     /**

@@ -22,6 +22,55 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         return AuditFixture.sqlite(dir, 5);
     }
 
+    /**
+     * A record whose own time is more than a minute behind the chain (the host's clock was set
+     * back) takes the chain's time like any late record, and says so in the log, once a minute
+     * per tenant at most.
+     */
+    @Test
+    void aClockSetBackIsLoggedOnceAMinuteWhileRecordsHoldTheChainsTime() {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ChainAppender.class.getName());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(java.text.MessageFormat.format(record.getMessage(), record.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
+            java.time.Instant ahead = f.clock.instant();
+            f.clock.advance(Duration.ofSeconds(-30));
+            f.ingest(f.acme, f.purchase("o-2", "b@example.com", "+16505550002"));
+            assertEquals(List.of(), warnings, "30 s behind: a slow request, not a clock");
+            f.clock.advance(Duration.ofMinutes(-10));
+            f.ingest(f.acme, f.purchase("o-3", "c@example.com", "+16505550003"));
+            f.clock.advance(Duration.ofSeconds(20));
+            f.ingest(f.acme, f.purchase("o-4", "d@example.com", "+16505550004"));
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("event=audit_times_held tenant=acme behind_ms=630000"), warnings.toString());
+            f.clock.advance(Duration.ofSeconds(61));
+            f.ingest(f.acme, f.purchase("o-5", "e@example.com", "+16505550005"));
+            assertEquals(2, warnings.size(), "a minute later, again: " + warnings);
+            for (StoredRecord r : f.log.page("acme", AuditQuery.all(), 10)) {
+                assertEquals(ahead, r.recordedAt(), r.body());
+            }
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
     @Override
     boolean ordersRecordTimes() {
         return true;
