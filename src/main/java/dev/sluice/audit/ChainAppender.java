@@ -158,9 +158,10 @@ final class ChainAppender {
 
     /** Locks the tenant's head for the rest of the transaction, creating it at genesis if needed. */
     Head lock(Connection c, String dialect, String tenantId, Instant now) throws SQLException {
-        String select = StoreConfig.POSTGRES.equals(dialect) ? SELECT_HEAD + " FOR UPDATE"
-                : packDecisions ? SELECT_HEAD_TIMED : SELECT_HEAD;
-        Optional<Head> head = readHead(c, select, tenantId);
+        boolean postgres = StoreConfig.POSTGRES.equals(dialect);
+        boolean timed = !postgres && packDecisions;
+        String select = postgres ? SELECT_HEAD + " FOR UPDATE" : timed ? SELECT_HEAD_TIMED : SELECT_HEAD;
+        Optional<Head> head = readHead(c, select, timed, tenantId);
         if (head.isPresent()) {
             return head.get();
         }
@@ -171,7 +172,7 @@ final class ChainAppender {
             ps.setLong(3, now.toEpochMilli());
             ps.executeUpdate();
         }
-        return readHead(c, select, tenantId).orElseThrow(() -> new SQLException("audit head was not created"));
+        return readHead(c, select, timed, tenantId).orElseThrow(() -> new SQLException("audit head was not created"));
     }
 
     /** Appends {@code entries} after {@code head} (locked by {@link #lock}) and returns the new head. */
@@ -380,8 +381,8 @@ final class ChainAppender {
         }
     }
 
-    private static Optional<Head> readHead(Connection c, String sql, String tenantId) throws SQLException {
-        boolean timed = sql.equals(SELECT_HEAD_TIMED);
+    /** The head by {@code sql}; {@code timed}: its sixth column is the tip record's time ({@link #SELECT_HEAD_TIMED}). */
+    private static Optional<Head> readHead(Connection c, String sql, boolean timed, String tenantId) throws SQLException {
         try (StatementCache.Lease lease = StatementCache.prepare(c, sql)) {
             PreparedStatement ps = lease.statement();
             ps.setString(1, tenantId);

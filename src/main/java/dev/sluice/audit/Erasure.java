@@ -152,9 +152,6 @@ public final class Erasure {
         // taken in outside again, and parted, before the last.
         Map<String, Long> total = counts();
         int parts = 0;
-        if (found instanceof PostgresFound postgres && found.unparted() > part) {
-            postgres.analyze();
-        }
         for (int round = 0; round < ROUNDS && found.unparted() > part; round++) {
             while (found.unparted() > part) {
                 Part next = found.takeFirst(part);
@@ -278,7 +275,7 @@ public final class Erasure {
         private long[] entries;
         private int entriesFrom;
         private List<String> ledgerKeys;
-        /** Events beyond which the tables' statistics are gathered before the ledger is read (a part's size). */
+        /** Events or entries beyond which the tables' statistics are gathered (a part's size: the erasure goes in parts). */
         private final int analyzeAbove;
         private boolean analyzed;
 
@@ -304,12 +301,12 @@ public final class Erasure {
          * looked, as in the load scripts) PostgreSQL planned those reads through the indexes that
          * lead with the tenant, reading every row of the tenant's for each 500 events (0.2-0.8 s
          * a statement, minutes for a 49,000-event subject; docs/benchmarks.md, session 31). A
-         * role that may not analyze leaves the statistics as they are. Once per erasure: as soon
-         * as the subject's events are known to be many ({@link #refresh}), since reading the
-         * ledger for them is planned as badly (docs/benchmarks.md, session 32), or when the
-         * parts begin.
+         * role that may not analyze leaves the statistics as they are. Once per erasure
+         * ({@link #refresh} decides): as soon as the subject's events are known to outnumber a
+         * part, since reading the ledger for them is planned as badly (docs/benchmarks.md,
+         * session 32), or once its entries do.
          */
-        void analyze() {
+        private void analyze() {
             if (analyzed) {
                 return;
             }
@@ -369,6 +366,9 @@ public final class Erasure {
                     subjectLedgerKeys, longs(events), STREAMED_ROWS));
             entries = booked.entries();
             ledgerKeys = booked.keys();
+            if (entries.length > analyzeAbove) {
+                analyze();   // for the parts' reads by entry id
+            }
             eventsFrom = 0;
             entriesFrom = 0;
         }

@@ -94,6 +94,29 @@ class PostgresAuditLogTest extends AbstractAuditLogTest {
     }
 
     /**
+     * Ledger entries outlive the subject rows (the subject keys' retention deletes those first):
+     * a subject with more entries than a part holds and no events left is erased in parts too,
+     * and the statistics the parts' reads by entry id need are gathered for it.
+     */
+    @Test
+    void entriesOutnumberingAPartGatherTheStatisticsWithoutAnyEvent() {
+        for (int i = 0; i < 3; i++) {
+            // The ledger books a purchase under its external id: one customer's three orders.
+            f.ingest(f.acme, f.purchase("o-" + i, EMAIL, "+1650555" + (1000 + i)).replace("\"ext-o-" + i + "\"", "\"ext-jane\""));
+        }
+        f.execute("DELETE FROM audit_subjects");   // as the subject keys' retention would
+        String analyzed = "SELECT count(*) FROM pg_stat_user_tables WHERE schemaname = current_schema()"
+                + " AND relname IN ('audit_subjects', 'ledger_entries', 'outbox') AND last_analyze IS NOT NULL";
+
+        Erasure.Result result = new Erasure(f.log, 1, d -> { }).erase(f.acme, f.keyring.forTenant("acme"),
+                new Erasure.Subject(Optional.empty(), Optional.empty(), Optional.of("ext-jane"), Optional.empty()));
+
+        assertEquals(0L, result.erased().get("subject_links"), result.toString());
+        assertEquals(3L, result.erased().get("ledger_customer_links"), result.toString());
+        assertEquals(3, f.queryLong(analyzed));
+    }
+
+    /**
      * An erasure in parts reads the subject's events and ledger entries outside its transactions,
      * and a placeholder identifier links hundreds of thousands: those reads run in a transaction
      * with a fetch size, so that the driver streams their rows instead of holding every one
