@@ -230,7 +230,7 @@ public final class AuditLog {
     }
 
     private static StoreException failure(String message, SQLException e) {
-        return new StoreException(message + " (sqlstate " + e.getSQLState() + ")", e);
+        return StoreException.of(message, e);
     }
 
     /**

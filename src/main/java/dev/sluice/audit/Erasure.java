@@ -145,7 +145,7 @@ public final class Erasure {
             found = packed ? SqliteFound.of(log.sql(), tenant.id(), keys, ledgerKeys)
                     : PostgresFound.of(log.sql(), tenant.id(), keys, ledgerKeys, part);
         } catch (SQLException e) {
-            throw new dev.sluice.store.StoreException("erasure failed (sqlstate " + e.getSQLState() + ")", e);
+            throw dev.sluice.store.StoreException.of("erasure failed", e);
         }
         // A subject with many events (a placeholder email) in parts, each a short hold of the
         // writer (SQLite) or of the tenant's chain head (PostgreSQL); what arrived meanwhile is
@@ -174,7 +174,7 @@ public final class Erasure {
             try {
                 found.refresh();
             } catch (SQLException e) {
-                throw new dev.sluice.store.StoreException("erasure failed (sqlstate " + e.getSQLState() + ")", e);
+                throw dev.sluice.store.StoreException.of("erasure failed", e);
             }
         }
         int lastPart = parts + 1;

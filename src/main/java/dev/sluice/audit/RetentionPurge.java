@@ -141,7 +141,7 @@ public final class RetentionPurge {
             policy.deadLetters().ifPresent(d -> purged.put("dead_letters",
                     chunked(OUTBOX.formatted("dead"), tenantId, now.minus(d).toEpochMilli(), null)));
         } catch (Unchecked e) {
-            throw new StoreException("retention purge failed (sqlstate " + e.getCause().getSQLState() + ")", e.getCause());
+            throw StoreException.of("retention purge failed", e.getCause());
         }
         // The audit prefix goes in steps of auditStep records, each with its retention record in
         // its own transaction (the first one also counts the other kinds): every step leaves a
@@ -206,7 +206,7 @@ public final class RetentionPurge {
                 }
             });
         } catch (SQLException e) {
-            throw new StoreException("retention purge failed (sqlstate " + e.getSQLState() + ")", e);
+            throw StoreException.of("retention purge failed", e);
         }
     }
 

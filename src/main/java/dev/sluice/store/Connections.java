@@ -32,6 +32,14 @@ interface Connections extends AutoCloseable {
 
     /** Commits {@code work} on {@code c} (auto-commit already off), rolling back on any failure. */
     static <T> T commit(Connection c, SqlWork<T> work) throws SQLException {
+        return commit(c, work, () -> { });
+    }
+
+    /**
+     * {@link #commit(Connection, SqlWork)}, running {@code rollbackFailed} when the rollback after
+     * a failure fails too, before the failure is rethrown.
+     */
+    static <T> T commit(Connection c, SqlWork<T> work, Runnable rollbackFailed) throws SQLException {
         try {
             T result = work.run(c);
             c.commit();
@@ -41,6 +49,7 @@ interface Connections extends AutoCloseable {
                 c.rollback();
             } catch (SQLException rollbackFailure) {
                 e.addSuppressed(rollbackFailure);
+                rollbackFailed.run();
             }
             throw e;
         }

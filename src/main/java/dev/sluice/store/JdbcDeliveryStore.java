@@ -592,6 +592,6 @@ final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     private static StoreException failure(String message, SQLException e) {
-        return new StoreException(message + " (sqlstate " + e.getSQLState() + ")", e);
+        return StoreException.of(message, e);
     }
 }

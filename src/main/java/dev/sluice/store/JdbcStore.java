@@ -141,6 +141,6 @@ final class JdbcStore implements Store {
     }
 
     private static StoreException failure(String message, SQLException e) {
-        return new StoreException(message + " (sqlstate " + e.getSQLState() + ")", e);
+        return StoreException.of(message, e);
     }
 }

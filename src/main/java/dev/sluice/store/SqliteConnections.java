@@ -81,6 +81,11 @@ final class SqliteConnections implements Connections {
     private final long restartLogFrames;
     private final long finalPassFrames;
     private volatile boolean closed;
+    /**
+     * Whether a failed transaction's rollback failed as well, so the writer may have no open
+     * transaction ({@link #reopenTransaction}); read and written under {@link #writeLock}.
+     */
+    private boolean transactionLost;
     /** Set by {@link #close} before it interrupts the checkpoint thread, which then ends. */
     private volatile boolean stopping;
 
@@ -128,7 +133,7 @@ final class SqliteConnections implements Connections {
             } catch (SQLException e) {
                 // A busy or failed pass is retried next time; the writer's backstop bounds the log.
                 System.getLogger(SqliteConnections.class.getName())
-                        .log(System.Logger.Level.DEBUG, "sqlite checkpoint skipped sqlstate={0}", e.getSQLState());
+                        .log(System.Logger.Level.DEBUG, "sqlite checkpoint skipped code={0}", StoreException.code(e));
             }
         }
     }
@@ -299,10 +304,37 @@ final class SqliteConnections implements Connections {
         writeLock.lock();
         try {
             ensureOpen();
-            return Connections.commit(writer, work);
+            if (transactionLost) {
+                reopenTransaction();
+            }
+            return Connections.commit(writer, work, () -> transactionLost = true);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * Gives the writer an open transaction again after SQLite ended one itself. On a full disk (or
+     * an I/O error, or an allocation failure) SQLite rolls the whole transaction back on its own;
+     * the driver's rollback then fails ("no transaction is active") before it issues the
+     * {@code BEGIN} that follows every commit and rollback, and the connection is left in SQLite's
+     * auto-commit mode while the driver believes a transaction open: every later statement would
+     * commit alone, half an event at a time, and every commit would fail, so that the gateway
+     * answered 503 for events it had partly written and never recovered once the disk had room
+     * again (docs/ingest.md, A full disk). Runs before the writer's next transaction, under the
+     * write lock; when it fails, that transaction does not run and the next one tries again.
+     */
+    private void reopenTransaction() throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            try {
+                // Whatever is left of the failed transaction, if SQLite kept one open after all.
+                s.execute("ROLLBACK");
+            } catch (SQLException noTransaction) {
+                // The usual case: SQLite had already rolled it back.
+            }
+            s.execute("BEGIN");
+        }
+        transactionLost = false;
     }
 
     @Override
@@ -368,7 +400,7 @@ final class SqliteConnections implements Connections {
             c.close();
         } catch (SQLException e) {
             System.getLogger(SqliteConnections.class.getName())
-                    .log(System.Logger.Level.WARNING, "sqlite close failed sqlstate={0}", e.getSQLState());
+                    .log(System.Logger.Level.WARNING, "sqlite close failed code={0}", StoreException.code(e));
         }
     }
 }

@@ -17,4 +17,21 @@ public final class StoreException extends RuntimeException {
     public StoreException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** {@code message (code)} with {@link #code} of {@code cause}, which becomes the cause. */
+    public static StoreException of(String message, java.sql.SQLException cause) {
+        return new StoreException(message + " (" + code(cause) + ")", cause);
+    }
+
+    /**
+     * What went wrong, without any data: SQLite's result code (such as {@code SQLITE_FULL} for a
+     * full disk, {@code SQLITE_IOERR_WRITE}, {@code SQLITE_BUSY}), whose driver sets no SQL state,
+     * or else {@code sqlstate} and PostgreSQL's SQL state (such as {@code 53100}, disk full).
+     */
+    public static String code(java.sql.SQLException e) {
+        if (e instanceof org.sqlite.SQLiteException sqlite && sqlite.getResultCode() != null) {
+            return sqlite.getResultCode().name();
+        }
+        return "sqlstate " + e.getSQLState();
+    }
 }

@@ -58,7 +58,7 @@ public final class Stores {
                     Long.toString(config.sqliteLog().restartBytes()), Long.toString(config.sqliteLog().backstopBytes()));
             return store;
         } catch (SQLException e) {
-            throw new StoreException("cannot open sqlite store " + absolute + " (sqlstate " + e.getSQLState() + ")", e);
+            throw StoreException.of("cannot open sqlite store " + absolute, e);
         }
     }
 
@@ -83,7 +83,7 @@ public final class Stores {
         } catch (SQLException e) {
             // SQLITE_BUSY (5) and its extended codes: another connection has the file open.
             boolean busy = e instanceof org.sqlite.SQLiteException se && (se.getResultCode().code & 0xff) == 5;
-            String why = busy ? "the database is in use (stop the gateway first)" : "sqlstate " + e.getSQLState();
+            String why = busy ? "the database is in use (stop the gateway first)" : StoreException.code(e);
             throw new StoreException("cannot change the page size of " + file + ": " + why, e);
         }
     }
