@@ -28,6 +28,9 @@ import java.util.OptionalLong;
  */
 final class IngestHandler implements Handler {
     private static final System.Logger LOG = System.getLogger(IngestHandler.class.getName());
+    /** While the store refuses commits (a full disk), every request fails: a line per 10 s says so. */
+    private final dev.sluice.observe.ThrottledLog commitFailures =
+            new dev.sluice.observe.ThrottledLog(LOG, java.time.Duration.ofSeconds(10));
 
     private final Authenticator authenticator;
     private final TenantRateLimits rateLimits;
@@ -115,7 +118,8 @@ final class IngestHandler implements Handler {
         try {
             outcome = pipeline.ingest(admission, tenant, body, context);
         } catch (StoreException e) {
-            LOG.log(System.Logger.Level.ERROR, "event=commit_failed tenant={0} error={1}", tenant.id(), e.getClass().getSimpleName());
+            commitFailures.log(System.Logger.Level.ERROR, "event=commit_failed tenant={0} error={1}", tenant.id(),
+                    e.getMessage());
             res.header(HeaderNames.RETRY_AFTER, "1");
             Responses.problem(res, Problem.of(503, "store-unavailable", "Service Unavailable",
                     "the events could not be committed and were not accepted; retry the same request"));

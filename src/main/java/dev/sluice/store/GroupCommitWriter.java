@@ -45,6 +45,9 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 
     private static final System.Logger LOG = System.getLogger(GroupCommitWriter.class.getName());
+    /** Failed commits are logged at most this often (a full disk fails every commit). */
+    static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(10);
+    private final dev.sluice.observe.ThrottledLog failures = new dev.sluice.observe.ThrottledLog(LOG, FAILURE_LOG_INTERVAL);
 
     private final Store store;
     private final int maxEventsPerCommit;
@@ -227,7 +230,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             sample.stop(commitDuration);
             errors.increment();
-            LOG.log(Level.WARNING, "group commit failed requests={0} events={1} error={2}",
+            failures.log(Level.WARNING, "group commit failed requests={0} events={1} error={2}",
                     batch.size(), all.size(), e.getMessage());
             if (batch.size() == 1) {
                 batch.get(0).result.completeExceptionally(e instanceof StoreException ? e
