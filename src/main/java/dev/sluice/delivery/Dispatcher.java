@@ -135,10 +135,11 @@ final class Dispatcher implements Runnable {
                     return;
                 } catch (RuntimeException e) {
                     // Store outages and connector bugs: claimed rows were released or their lease
-                    // expires; log the type only, since messages may carry data.
-                    error("internal: " + e.getClass().getSimpleName());
+                    // expires; log the type only, since messages may carry data, except the
+                    // store's, which name the operation and its error code (a full disk).
+                    error("internal: " + describe(e, false));
                     LOG.log(System.Logger.Level.ERROR, "event=dispatcher_error tenant={0} destination={1} error={2}",
-                            tenantId, destinationId, e.getClass().getName());
+                            tenantId, destinationId, describe(e, true));
                     try {
                         sleeper.sleep(policy.idlePoll().multipliedBy(10));
                     } catch (InterruptedException ie) {
@@ -163,7 +164,7 @@ final class Dispatcher implements Runnable {
                 settled(settling);
             } catch (RuntimeException | InterruptedException e) {
                 LOG.log(System.Logger.Level.ERROR, "event=dispatcher_error tenant={0} destination={1} error={2}",
-                        tenantId, destinationId, e.getClass().getName());
+                        tenantId, destinationId, describe(e, true));
             }
         }
     }
@@ -421,6 +422,15 @@ final class Dispatcher implements Runnable {
             store.backlog(tenantId).stream().filter(b -> b.destinationId().equals(destinationId)).findFirst()
                     .ifPresentOrElse(b -> backlog.set(b.pending()), () -> backlog.set(0));
         }
+    }
+
+    /**
+     * A failure without data: its type ({@code fullName}: with its package), and for the store's
+     * own failures their message, which names the operation and the store's error code.
+     */
+    static String describe(Exception e, boolean fullName) {
+        String type = fullName ? e.getClass().getName() : e.getClass().getSimpleName();
+        return e instanceof dev.sluice.store.StoreException ? type + ": " + e.getMessage() : type;
     }
 
     private void error(String reason) {

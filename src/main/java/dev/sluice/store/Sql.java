@@ -27,7 +27,7 @@ public interface Sql {
                 try {
                     return access.inTransaction(work::run);
                 } catch (java.sql.SQLException e) {
-                    throw new StoreException("transaction failed (" + e.getClass().getSimpleName() + ")", e);
+                    throw StoreException.of("transaction failed", e);
                 }
             }
 
@@ -36,7 +36,7 @@ public interface Sql {
                 try {
                     return access.read(work::run);
                 } catch (java.sql.SQLException e) {
-                    throw new StoreException("read failed (" + e.getClass().getSimpleName() + ")", e);
+                    throw StoreException.of("read failed", e);
                 }
             }
 

@@ -136,6 +136,18 @@ final class DispatcherTest {
     }
 
     @Test
+    void aFailureIsDescribedByItsTypeOnly_exceptTheStoresWhoseMessageNamesTheOperationAndCode() {
+        var full = dev.sluice.store.StoreException.of("claiming delivery log copies failed",
+                new org.sqlite.SQLiteException("database or disk is full", org.sqlite.SQLiteErrorCode.SQLITE_FULL));
+        assertThat(Dispatcher.describe(full, false),
+                is("StoreException: claiming delivery log copies failed (SQLITE_FULL)"));
+        assertThat(Dispatcher.describe(full, true),
+                is("dev.sluice.store.StoreException: claiming delivery log copies failed (SQLITE_FULL)"));
+        // Any other message may hold a payload's value: left out.
+        assertThat(Dispatcher.describe(new IllegalStateException("jane@example.com"), false), is("IllegalStateException"));
+    }
+
+    @Test
     void delivered_oneRequestPerBatch_rowsAndPayloadsDeleted() throws Exception {
         start(Map.of());
         commit("a", "b", "c");
