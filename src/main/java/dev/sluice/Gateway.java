@@ -217,7 +217,8 @@ public final class Gateway implements AutoCloseable {
                     () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring));
         }
         WebServer server = builder
-                .routing(r -> HttpApi.routing(r, pipeline, tenants, config.ingest().maxBodyBytes(), registry,
+                .routing(r -> HttpApi.routing(r, pipeline, tenants, config.ingest().maxBodyBytes(),
+                        config.ingest().bodyReadTimeout(), registry,
                         () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring, ledger,
                         adminListener))
                 .build()

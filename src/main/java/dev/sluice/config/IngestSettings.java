@@ -14,7 +14,16 @@ import java.time.Duration;
  * @param maxInFlightBytes most request-body bytes being processed or waiting for their commit at
  *                         once; further requests wait, holding only their raw body (a request
  *                         larger than this runs alone)
+ * @param bodyReadTimeout  longest a request body may take to arrive once its reading starts; a
+ *                         slower one gets 408 and its connection is closed, so that a stalled
+ *                         upload cannot hold the in-flight budget (and with it every other
+ *                         request) for longer
  */
 public record IngestSettings(long maxBodyBytes, int maxEvents, Duration maxEventAge, Duration maxFutureSkew,
-                             Duration dedupWindow, int commitMaxEvents, long maxInFlightBytes) {
+                             Duration dedupWindow, int commitMaxEvents, long maxInFlightBytes,
+                             Duration bodyReadTimeout) {
+    /** The shortest {@link #bodyReadTimeout} accepted. */
+    public static final Duration MIN_BODY_READ_TIMEOUT = Duration.ofMillis(100);
+    /** The longest {@link #bodyReadTimeout} accepted. */
+    public static final Duration MAX_BODY_READ_TIMEOUT = Duration.ofMinutes(10);
 }

@@ -119,7 +119,17 @@ public record SluiceConfig(String host,
                 duration(i, "max-future-skew", Duration.ofMinutes(5)),
                 duration(i, "dedup-window", Duration.ofDays(7)),
                 (int) positiveLong(i, "commit-max-events", 4000),
-                positiveLong(i, "max-in-flight-bytes", 512L * 1024));
+                positiveLong(i, "max-in-flight-bytes", 512L * 1024),
+                bodyReadTimeout(i));
+    }
+
+    private static Duration bodyReadTimeout(Config i) {
+        Duration timeout = duration(i, "body-read-timeout", Duration.ofSeconds(10));
+        if (timeout.compareTo(IngestSettings.MIN_BODY_READ_TIMEOUT) < 0
+                || timeout.compareTo(IngestSettings.MAX_BODY_READ_TIMEOUT) > 0) {
+            throw new ConfigException(i.get("body-read-timeout").key().toString(), "must be between 100ms and 10m");
+        }
+        return timeout;
     }
 
     private static StoreSettings store(Config st, Path dataDir, Secrets secrets) {

@@ -62,7 +62,8 @@ public final class HttpApi {
      * left to {@link #adminRouting} on the {@value #ADMIN_SOCKET} listener instead.
      */
     public static void routing(HttpRouting.Builder routing, IngestPipeline pipeline, Collection<TenantConfig> tenants,
-                               long maxBodyBytes, PrometheusMeterRegistry registry, BooleanSupplier ready,
+                               long maxBodyBytes, java.time.Duration bodyReadTimeout, PrometheusMeterRegistry registry,
+                               BooleanSupplier ready,
                                InstantSource clock, DeliveryEngine delivery, DeliveryStore outbox, AuditLog audit,
                                DataKeyring keyring, Ledger ledger, boolean adminOnOwnListener) {
         Timer latency = Timer.builder("sluice.http.ingest.latency")
@@ -70,7 +71,8 @@ public final class HttpApi {
                 .publishPercentileHistogram()
                 .register(registry);
         Authenticator authenticator = new Authenticator(tenants, clock);
-        IngestHandler ingest = new IngestHandler(authenticator, new TenantRateLimits(tenants), pipeline, maxBodyBytes, latency);
+        IngestHandler ingest = new IngestHandler(authenticator, new TenantRateLimits(tenants), pipeline, maxBodyBytes,
+                bodyReadTimeout, latency);
         if (!adminOnOwnListener) {
             admin(routing, authenticator, clock, delivery, outbox, audit, keyring);
         }

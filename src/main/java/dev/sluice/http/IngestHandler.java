@@ -31,15 +31,19 @@ final class IngestHandler implements Handler {
     /** While the store refuses commits (a full disk), every request fails: a line per 10 s says so. */
     private final dev.sluice.observe.ThrottledLog commitFailures =
             new dev.sluice.observe.ThrottledLog(LOG, java.time.Duration.ofSeconds(10));
+    private final dev.sluice.observe.ThrottledLog bodyTimeouts =
+            new dev.sluice.observe.ThrottledLog(LOG, java.time.Duration.ofSeconds(10));
 
     private final Authenticator authenticator;
     private final TenantRateLimits rateLimits;
     private final IngestPipeline pipeline;
     private final long maxBodyBytes;
+    private final BodyDeadlines deadlines;
     private final Timer latency;
 
     IngestHandler(Authenticator authenticator, TenantRateLimits rateLimits, IngestPipeline pipeline, long maxBodyBytes,
-                  Timer latency) {
+                  java.time.Duration bodyReadTimeout, Timer latency) {
+        this.deadlines = new BodyDeadlines(bodyReadTimeout);
         this.authenticator = authenticator;
         this.rateLimits = rateLimits;
         this.pipeline = pipeline;
@@ -85,11 +89,21 @@ final class IngestHandler implements Handler {
         }
         // A body of declared length waits for its share of the in-flight budget before it is read,
         // so that waiting requests hold no body on the heap. The tenant is authenticated first, so
-        // only a known client can hold budget, and the listener's read timeout bounds a stalled
+        // only a known client can hold budget, and the body read's deadline bounds a stalled
         // upload. A chunked body has no length to wait for: it is read first, then admitted.
         IngestPipeline.Admission admission = declared.isPresent() ? pipeline.admit(declared.getAsLong()) : null;
         try {
-            byte[] body = readLimited(req, declared);
+            byte[] body;
+            BodyDeadlines.Read read = deadlines.start();
+            try {
+                body = readLimited(req, declared);
+            } catch (RuntimeException unread) {
+                read.close();
+                unreadBody(res, tenant.get(), read.expired());
+                return;
+            } finally {
+                read.close();
+            }
             if (body == null) {
                 tooLarge(res);
                 return;
@@ -109,6 +123,28 @@ final class IngestHandler implements Handler {
             if (admission != null) {
                 admission.close();
             }
+        }
+    }
+
+    /**
+     * The body did not arrive whole: the client closed the connection before its declared length,
+     * or the body read passed its deadline ({@code expired}; the connection is closed then, so the
+     * answer rarely reaches the client, but the request's budget is free again).
+     */
+    private void unreadBody(ServerResponse res, TenantConfig tenant, boolean expired) {
+        if (expired) {
+            bodyTimeouts.log(System.Logger.Level.WARNING, "event=body_read_timeout tenant={0} timeout_ms={1}",
+                    tenant.id(), Long.toString(deadlines.timeout().toMillis()));
+        }
+        try {
+            res.header(HeaderNames.CONNECTION, "close");
+            Responses.problem(res, expired
+                    ? Problem.of(408, "body-timeout", "Request Timeout", "the body did not arrive within "
+                            + deadlines.timeout().toMillis() + " ms (sluice.ingest.body-read-timeout); nothing was accepted")
+                    : Problem.of(400, "incomplete-body", "Bad Request",
+                            "the body ended before its declared Content-Length; nothing was accepted"));
+        } catch (RuntimeException connectionGone) {
+            // The client is gone or its connection was closed at the deadline: nobody to answer.
         }
     }
 

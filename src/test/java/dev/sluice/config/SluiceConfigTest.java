@@ -170,6 +170,15 @@ class SluiceConfigTest {
         assertKey("sluice.store.sqlite-wal.backstop-bytes", Map.of("sluice.store.sqlite-wal.restart-bytes", "67108864",
                 "sluice.store.sqlite-wal.backstop-bytes", "67108864"));
         assertKey("sluice.store.sqlite-wal.backstop-bytes", Map.of("sluice.store.sqlite-wal.backstop-bytes", "0"));
+        assertKey("sluice.ingest.body-read-timeout", Map.of("sluice.ingest.body-read-timeout", "50ms"));
+        assertKey("sluice.ingest.body-read-timeout", Map.of("sluice.ingest.body-read-timeout", "11m"));
+    }
+
+    @Test
+    void aBodyHas10SecondsToArrive_orWhatIsConfigured() {
+        assertEquals(Duration.ofSeconds(10), load(Map.of()).ingest().bodyReadTimeout());
+        assertEquals(Duration.ofMillis(100), load(Map.of("sluice.ingest.body-read-timeout", "100ms")).ingest().bodyReadTimeout());
+        assertEquals(Duration.ofMinutes(10), load(Map.of("sluice.ingest.body-read-timeout", "10m")).ingest().bodyReadTimeout());
     }
 
     private SluiceConfig load(Map<String, String> overrides) {

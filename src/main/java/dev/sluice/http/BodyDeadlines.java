@@ -1,0 +1,117 @@
+package dev.sluice.http;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A deadline on reading a request body. A request of declared length takes its share of the
+ * in-flight budget before its body is read (so that waiting requests hold nothing on the heap),
+ * and a body larger than the whole budget takes all of it: a client that sends the headers and
+ * part of such a body, then stalls with the connection open, held every other request of every
+ * tenant for as long as it stayed connected (the web server's socket read timeout did not end a
+ * blocked body read; docs/ingest.md, A stalled upload). Each read registers here; a sweeper
+ * thread interrupts the reading virtual thread once its deadline has passed, which closes the
+ * connection and ends the read with an exception, and the request's budget is released.
+ *
+ * <p>Registering and deregistering cost a concurrent set's add and remove; the sweeper wakes every
+ * {@link #SWEEP_MILLIS} ms, so a read ends up to that much after its deadline. One sweeper serves
+ * the process.
+ */
+final class BodyDeadlines {
+    /** How often the sweeper looks for reads past their deadline. */
+    static final long SWEEP_MILLIS = 100;
+    private static final Set<Read> READS = ConcurrentHashMap.newKeySet();
+    private static final Object SWEEPER_LOCK = new Object();
+    private static Thread sweeper;
+
+    private final long timeoutNanos;
+    private final Duration timeout;
+
+    BodyDeadlines(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+        this.timeout = timeout;
+        this.timeoutNanos = timeout.toNanos();
+        synchronized (SWEEPER_LOCK) {
+            if (sweeper == null) {
+                sweeper = Thread.ofPlatform().name("sluice-body-deadlines").daemon(true).start(BodyDeadlines::sweep);
+            }
+        }
+    }
+
+    /** The timeout each read gets. */
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** Starts the deadline of a read on the calling thread; close it when the read has ended. */
+    Read start() {
+        Read read = new Read(Thread.currentThread(), System.nanoTime() + timeoutNanos);
+        READS.add(read);
+        return read;
+    }
+
+    private static void sweep() {
+        while (true) {
+            try {
+                Thread.sleep(SWEEP_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Read read : READS) {
+                if (now - read.deadline >= 0) {
+                    read.expire();
+                }
+            }
+        }
+    }
+
+    /** One body read under its deadline. */
+    static final class Read implements AutoCloseable {
+        private final Thread reader;
+        private final long deadline;
+        private boolean done;
+        private boolean expired;
+
+        private Read(Thread reader, long deadline) {
+            this.reader = reader;
+            this.deadline = deadline;
+        }
+
+        private void expire() {
+            synchronized (this) {
+                if (done || expired) {
+                    return;
+                }
+                expired = true;
+                READS.remove(this);
+                reader.interrupt();
+            }
+        }
+
+        /** Whether the deadline passed before the read ended (the reader was interrupted). */
+        synchronized boolean expired() {
+            return expired;
+        }
+
+        /**
+         * Ends the deadline. After it no interrupt can come from it, and one that came is cleared
+         * from the reading thread, which goes on to answer.
+         */
+        @Override
+        public void close() {
+            boolean interrupted;
+            synchronized (this) {
+                done = true;
+                interrupted = expired;
+            }
+            READS.remove(this);
+            if (interrupted) {
+                Thread.interrupted();
+            }
+        }
+    }
+}

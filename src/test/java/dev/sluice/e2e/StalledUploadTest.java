@@ -1,0 +1,114 @@
+package dev.sluice.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.testing.Events;
+import dev.sluice.testing.TestGateway;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client that declares a large body, sends part of it and stalls, connection open. Its request
+ * takes the whole in-flight budget (the body is larger than the budget) before the body is read;
+ * until session 33 it kept it, and every other request of every tenant waited, for as long as
+ * the client stayed connected. The body read's deadline ends it (docs/ingest.md, A stalled upload).
+ */
+class StalledUploadTest {
+    @TempDir
+    Path dir;
+    TestGateway sluice;
+
+    @BeforeEach
+    void start() {
+        sluice = TestGateway.start(dir, InstantSource.system(), Map.of(
+                "sluice.ingest.body-read-timeout", "700ms",
+                "sluice.ingest.max-in-flight-bytes", "65536"));
+    }
+
+    @AfterEach
+    void stop() {
+        sluice.close();
+    }
+
+    @Test
+    void aStalledUploadIsCutOffAtTheDeadline_andTheRequestsBehindItGoThrough() throws Exception {
+        try (Socket stalled = new Socket("127.0.0.1", sluice.gateway().port())) {
+            OutputStream out = stalled.getOutputStream();
+            out.write(("POST /v1/events HTTP/1.1\r\nHost: sluice\r\nAuthorization: Bearer " + TestGateway.ACME_KEY
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 200000\r\n\r\n{\"events\":[")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(200);
+
+            // Behind the stalled upload, which holds the whole budget: answered once it is cut off.
+            long started = System.nanoTime();
+            CompletableFuture<HttpResponse<String>> behind = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("behind-the-stall"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            HttpResponse<String> answer = behind.get(20, TimeUnit.SECONDS);
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertEquals(202, answer.statusCode(), answer.body());
+            assertTrue(waitedMillis < 10_000, "waited " + waitedMillis + " ms");
+
+            // The stalled connection was closed; if the answer got out first, it is the 408.
+            stalled.setSoTimeout(10_000);
+            String rest = readAll(stalled.getInputStream());
+            assertTrue(rest.isEmpty() || rest.startsWith("HTTP/1.1 408"), rest);
+        }
+        assertEquals(1, sluice.gateway().store().countEvents("acme"));
+    }
+
+    @Test
+    void aBodyThatEndsBeforeItsDeclaredLengthGets400() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", sluice.gateway().port())) {
+            OutputStream out = socket.getOutputStream();
+            String body = Events.purchase("cut-short");
+            out.write(("POST /v1/events HTTP/1.1\r\nHost: sluice\r\nAuthorization: Bearer " + TestGateway.ACME_KEY
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + (body.length() + 500) + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            socket.shutdownOutput();
+            socket.setSoTimeout(10_000);
+            String answer = readAll(socket.getInputStream());
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+            assertTrue(answer.contains("incomplete-body"), answer);
+        }
+        assertEquals(0, sluice.gateway().store().countEvents("acme"));
+        assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("after")).statusCode());
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        try {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server kept the connection open: " + text, e);
+        } catch (IOException reset) {
+            // Closed by the server: what was read is the answer.
+        }
+        return text.toString();
+    }
+}
