@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.Timer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +27,10 @@ import java.util.OptionalLong;
  */
 final class IngestHandler implements Handler {
     private static final System.Logger LOG = System.getLogger(IngestHandler.class.getName());
+    /** What a chunked body may bring before it is admitted: a batch of 100 one-KB events fits. */
+    static final int CHUNKED_HEAD_BYTES = 128 * 1024;
+    /** All chunked bodies' heads together, before their admission. */
+    static final int CHUNKED_HEADS_BYTES = 32 * CHUNKED_HEAD_BYTES;
     /** While the store refuses commits (a full disk), every request fails: a line per 10 s says so. */
     private final dev.sluice.observe.ThrottledLog commitFailures =
             new dev.sluice.observe.ThrottledLog(LOG, java.time.Duration.ofSeconds(10));
@@ -39,6 +42,13 @@ final class IngestHandler implements Handler {
     private final IngestPipeline pipeline;
     private final long maxBodyBytes;
     private final BodyDeadlines deadlines;
+    /**
+     * Bytes of chunked bodies read before admission: their first {@link #CHUNKED_HEAD_BYTES} each,
+     * at most {@link #CHUNKED_HEADS_BYTES} together. Before, a chunked body was read whole and
+     * then admitted, so 48 clients sending 1.5 MB batches chunked at once ran the shipped heap
+     * out of memory and the gateway exited (docs/ingest.md, Chunked bodies).
+     */
+    private final java.util.concurrent.Semaphore chunkedHeads = new java.util.concurrent.Semaphore(CHUNKED_HEADS_BYTES, true);
     private final Timer latency;
 
     IngestHandler(Authenticator authenticator, TenantRateLimits rateLimits, IngestPipeline pipeline, long maxBodyBytes,
@@ -90,22 +100,42 @@ final class IngestHandler implements Handler {
         // A body of declared length waits for its share of the in-flight budget before it is read,
         // so that waiting requests hold no body on the heap. The tenant is authenticated first, so
         // only a known client can hold budget, and the body read's deadline bounds a stalled
-        // upload. A chunked body has no length to wait for: it is read first, then admitted.
+        // upload. A chunked body has no length to wait for: its first CHUNKED_HEAD_BYTES are read
+        // under a share of a small separate budget, then it is admitted by its size, or, when it
+        // is longer, it takes the whole in-flight budget before the rest is read.
         IngestPipeline.Admission admission = declared.isPresent() ? pipeline.admit(declared.getAsLong()) : null;
+        int headPermits = 0;
         try {
-            byte[] body;
-            BodyDeadlines.Read read = deadlines.start();
-            try {
-                body = readLimited(req, declared);
-            } catch (RuntimeException unread) {
-                read.close();
-                unreadBody(res, tenant.get(), read.expired());
-                return;
-            } finally {
-                read.close();
+            byte[] body = null;
+            try (InputStream in = req.content().inputStream()) {
+                if (declared.isPresent()) {
+                    body = readBody(in, res, tenant.get(), (int) declared.getAsLong(), true);
+                } else {
+                    chunkedHeads.acquireUninterruptibly(CHUNKED_HEAD_BYTES);
+                    headPermits = CHUNKED_HEAD_BYTES;
+                    body = readBody(in, res, tenant.get(), CHUNKED_HEAD_BYTES, false);
+                    if (body != null && body.length == CHUNKED_HEAD_BYTES) {
+                        admission = pipeline.admit(maxBodyBytes);
+                        chunkedHeads.release(headPermits);
+                        headPermits = 0;
+                        byte[] rest = readBody(in, res, tenant.get(),
+                                (int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1 - body.length), false);
+                        if (rest == null) {
+                            return;
+                        }
+                        if (body.length + (long) rest.length > maxBodyBytes) {
+                            tooLarge(res);
+                            return;
+                        }
+                        byte[] whole = Arrays.copyOf(body, body.length + rest.length);
+                        System.arraycopy(rest, 0, whole, body.length, rest.length);
+                        body = whole;
+                    }
+                }
+            } catch (IOException closing) {
+                // Closing the body's stream once it was read: the body is whole.
             }
             if (body == null) {
-                tooLarge(res);
                 return;
             }
             if (!authenticator.signatureValid(tenant.get(), req.headers().first(SIGNATURE), body)) {
@@ -117,9 +147,16 @@ final class IngestHandler implements Handler {
             if (admission == null) {
                 admission = pipeline.admit(body.length);
             }
+            if (headPermits > 0) {
+                chunkedHeads.release(headPermits);
+                headPermits = 0;
+            }
             boolean secGpc = req.headers().first(SEC_GPC).map(v -> v.strip().equals("1")).orElse(false);
             ingest(res, tenant.get(), admission, body, new IngestPipeline.RequestContext(secGpc));
         } finally {
+            if (headPermits > 0) {
+                chunkedHeads.release(headPermits);
+            }
             if (admission != null) {
                 admission.close();
             }
@@ -195,20 +232,27 @@ final class IngestHandler implements Handler {
      * (already checked against the limit) is read into one array of that length: reading up to
      * the limit instead would allocate a 16 KiB buffer and a copy for every 1 KB event.
      */
-    private byte[] readLimited(ServerRequest req, OptionalLong declared) {
-        try (InputStream in = req.content().inputStream()) {
-            if (declared.isPresent()) {
-                byte[] body = new byte[(int) declared.getAsLong()];
-                int read = in.readNBytes(body, 0, body.length);
-                return read == body.length ? body : Arrays.copyOf(body, read);
+    /**
+     * Reads up to {@code limit} bytes of the body under its deadline: fewer only when the body
+     * ends first. {@code declared}: the body's length is {@code limit}, read into one array of
+     * that size; otherwise the array grows as bytes arrive. Null when it could not be read (the
+     * client went away, or the deadline passed), after answering so.
+     */
+    private byte[] readBody(InputStream in, ServerResponse res, TenantConfig tenant, int limit, boolean declared) {
+        BodyDeadlines.Read read = deadlines.start();
+        try {
+            if (!declared) {
+                return in.readNBytes(limit);
             }
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-            if (body.length > maxBodyBytes) {
-                return null;
-            }
-            return body;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            byte[] body = new byte[limit];
+            int length = in.readNBytes(body, 0, limit);
+            return length == limit ? body : Arrays.copyOf(body, length);
+        } catch (IOException | RuntimeException unread) {
+            read.close();
+            unreadBody(res, tenant, read.expired());
+            return null;
+        } finally {
+            read.close();
         }
     }
 }

@@ -131,6 +131,76 @@ class ShippedHeapTest {
         assertTrue(log.contains("reader_fix=applied"), "the connection reader's fix was applied: " + log);
     }
 
+    /**
+     * Batches of 1.5 MB sent chunked (no Content-Length, as clients streaming their JSON send
+     * them) by 48 clients at once; their events have a user agent longer than the field allows,
+     * so each is answered 422 without a commit, and the bodies arrive faster than any are
+     * answered. A chunked body used to be read whole before its admission, so the gateway held
+     * them all at once, ran the shipped heap out of memory and exited; now only a chunked body's
+     * first 128 KiB are read before it is admitted (docs/ingest.md, Chunked bodies), and the
+     * bodies behind wait in their sockets.
+     */
+    @Test
+    void manyLargeChunkedBatchesAtOnce_fitTheShippedHeap() throws Exception {
+        int port = ChildGateway.freePort();
+        Process server = ChildGateway.start(List.of("@conf/jvm.options"), port, dir, dir.resolve("server.log"),
+                Map.of("SLUICE_DELIVERY_ENABLED", "false", "SLUICE_INGEST_MAX_dash_BODY_dash_BYTES", "2097152"));
+        try {
+            ChildGateway.awaitReady(port, server);
+            String userAgent = "M".repeat(1500);
+            int clientsAtOnce = 48;
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            try (ExecutorService clients = Executors.newFixedThreadPool(clientsAtOnce)) {
+                List<Future<String>> answers = new ArrayList<>();
+                for (int c = 0; c < clientsAtOnce; c++) {
+                    String prefix = "chunked-" + c + "-";
+                    String[] events = new String[900];
+                    for (int i = 0; i < events.length; i++) {
+                        events[i] = "{\"event_id\":\"" + prefix + i + "\",\"event_name\":\"Lead\",\"event_time\":"
+                                + java.time.Instant.now().getEpochSecond() + ",\"action_source\":\"website\","
+                                + "\"event_source_url\":\"https://a.example/\",\"user\":{\"user_agent\":\"" + userAgent + "\"}}";
+                    }
+                    byte[] body = Events.batch(events).getBytes(StandardCharsets.UTF_8);
+                    answers.add(clients.submit(() -> {
+                        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                            socket.setSoTimeout(60_000);
+                            java.io.OutputStream out = socket.getOutputStream();
+                            go.await();
+                            out.write(("POST /v1/events HTTP/1.1\r\nHost: sluice\r\nAuthorization: Bearer "
+                                    + TestGateway.ACME_KEY + "\r\nContent-Type: application/json\r\n"
+                                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            for (int from = 0; from < body.length; from += 65536) {
+                                chunk(out, body, from, Math.min(body.length, from + 65536));
+                            }
+                            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            byte[] status = socket.getInputStream().readNBytes(12);
+                            return new String(status, StandardCharsets.US_ASCII);
+                        }
+                    }));
+                }
+                go.countDown();
+                for (Future<String> answer : answers) {
+                    String status = answer.get();
+                    assertTrue(status.equals("HTTP/1.1 202") || status.startsWith("HTTP/1.1 4"), status);
+                }
+            }
+            assertTrue(server.isAlive(), "the gateway is still running");
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+        String log = Files.readString(dir.resolve("server.log"));
+        assertTrue(!log.contains("OutOfMemoryError"), "no OutOfMemoryError in the server's log");
+    }
+
+    private static void chunk(java.io.OutputStream out, byte[] body, int from, int to) throws java.io.IOException {
+        out.write((Integer.toHexString(to - from) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body, from, to - from);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
     private static HttpResponse<String> post(HttpClient client, int port, String type, String body) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/spend"))
                         .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
