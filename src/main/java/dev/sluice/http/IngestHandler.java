@@ -113,7 +113,11 @@ final class IngestHandler implements Handler {
                 } else {
                     chunkedHeads.acquireUninterruptibly(CHUNKED_HEAD_BYTES);
                     headPermits = CHUNKED_HEAD_BYTES;
-                    body = readBody(in, res, tenant.get(), CHUNKED_HEAD_BYTES, false);
+                    body = readBody(in, res, tenant.get(), (int) Math.min(CHUNKED_HEAD_BYTES, maxBodyBytes + 1), false);
+                    if (body != null && body.length > maxBodyBytes) {
+                        tooLarge(res);
+                        return;
+                    }
                     if (body != null && body.length == CHUNKED_HEAD_BYTES) {
                         admission = pipeline.admit(maxBodyBytes);
                         chunkedHeads.release(headPermits);
@@ -228,15 +232,12 @@ final class IngestHandler implements Handler {
     }
 
     /**
-     * Reads the body, or returns null as soon as it passes the limit. A body of declared length
-     * (already checked against the limit) is read into one array of that length: reading up to
-     * the limit instead would allocate a 16 KiB buffer and a copy for every 1 KB event.
-     */
-    /**
      * Reads up to {@code limit} bytes of the body under its deadline: fewer only when the body
-     * ends first. {@code declared}: the body's length is {@code limit}, read into one array of
-     * that size; otherwise the array grows as bytes arrive. Null when it could not be read (the
-     * client went away, or the deadline passed), after answering so.
+     * ends first. {@code declared}: the body's length is {@code limit} (already checked against
+     * the limit), read into one array of that size, since reading up to the limit instead would
+     * allocate a 16 KiB buffer and a copy for every 1 KB event; otherwise the array grows as
+     * bytes arrive. Null when it could not be read (the client went away, or the deadline
+     * passed), after answering so.
      */
     private byte[] readBody(InputStream in, ServerResponse res, TenantConfig tenant, int limit, boolean declared) {
         BodyDeadlines.Read read = deadlines.start();
