@@ -121,12 +121,9 @@ class ShippedHeapTest {
             assertTrue(report.body().contains("campaign-273"), "the report has the imported campaigns");
             assertTrue(server.isAlive(), "the gateway is still running");
         } finally {
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
-            server.destroyForcibly();
+            stop(server);
         }
-        String log = Files.readString(dir.resolve("server.log"));
-        assertTrue(!log.contains("OutOfMemoryError"), "no OutOfMemoryError in the server's log");
+        String log = logWithoutOutOfMemory();
         // These requests (multi-megabyte bodies, read in many chunks) went through the rewritten reader.
         assertTrue(log.contains("reader_fix=applied"), "the connection reader's fix was applied: " + log);
     }
@@ -187,12 +184,22 @@ class ShippedHeapTest {
             }
             assertTrue(server.isAlive(), "the gateway is still running");
         } finally {
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
-            server.destroyForcibly();
+            stop(server);
         }
+        logWithoutOutOfMemory();
+    }
+
+    private static void stop(Process server) throws InterruptedException {
+        server.destroy();
+        server.waitFor(10, TimeUnit.SECONDS);
+        server.destroyForcibly();
+    }
+
+    /** The child gateway's log, checked for an OutOfMemoryError. */
+    private String logWithoutOutOfMemory() throws java.io.IOException {
         String log = Files.readString(dir.resolve("server.log"));
         assertTrue(!log.contains("OutOfMemoryError"), "no OutOfMemoryError in the server's log");
+        return log;
     }
 
     private static void chunk(java.io.OutputStream out, byte[] body, int from, int to) throws java.io.IOException {
