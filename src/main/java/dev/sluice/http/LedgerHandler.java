@@ -44,9 +44,19 @@ final class LedgerHandler {
     static final int MAX_SPEND_BYTES = 16 * 1024 * 1024;
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
+    /** How long a spend import waits for the one before it before it is answered 503. */
+    static final java.time.Duration IMPORT_WAIT = java.time.Duration.ofSeconds(30);
+
     private final Authenticator authenticator;
     private final Ledger ledger;
     private final InstantSource clock;
+    /**
+     * One spend import at a time, from reading its body to its commit. A maximal import (100,000
+     * rows parsed, 16 MiB of body) fits the shipped heap alone; twelve at once ran it out of
+     * memory and the gateway exited (README, For marketers). A waiting import
+     * holds nothing: its body stays in the socket.
+     */
+    private final java.util.concurrent.Semaphore imports = new java.util.concurrent.Semaphore(1, true);
 
     LedgerHandler(Authenticator authenticator, Ledger ledger, InstantSource clock) {
         this.authenticator = authenticator;
@@ -83,6 +93,28 @@ final class LedgerHandler {
             tooLarge(res);
             return;
         }
+        boolean admitted;
+        try {
+            admitted = imports.tryAcquire(IMPORT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            admitted = false;
+        }
+        if (!admitted) {
+            res.header(io.helidon.http.HeaderNames.RETRY_AFTER, "10");
+            res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
+            Responses.problem(res, Problem.of(503, "import-busy", "Service Unavailable",
+                    "another spend import is running; imports run one at a time, retry after the given seconds"));
+            return;
+        }
+        try {
+            importSpend(tenant, req, res, json);
+        } finally {
+            imports.release();
+        }
+    }
+
+    private void importSpend(TenantConfig tenant, ServerRequest req, ServerResponse res, boolean json) {
         SpendImport.Parsed parsed;
         try (InputStream in = new Limited(req.content().inputStream(), MAX_SPEND_BYTES)) {
             parsed = json ? SpendImport.json(in) : SpendImport.csv(in, req.query().first("layout").asOptional());
