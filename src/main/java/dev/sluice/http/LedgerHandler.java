@@ -53,8 +53,8 @@ final class LedgerHandler {
     /**
      * One spend import at a time, from reading its body to its commit. A maximal import (100,000
      * rows parsed, 16 MiB of body) fits the shipped heap alone; twelve at once ran it out of
-     * memory and the gateway exited (README, For marketers). A waiting import
-     * holds nothing: its body stays in the socket.
+     * memory and the gateway exited (README, For marketers). A waiting import holds nothing: its
+     * body stays in the socket.
      */
     private final java.util.concurrent.Semaphore imports = new java.util.concurrent.Semaphore(1, true);
 
@@ -101,8 +101,8 @@ final class LedgerHandler {
             admitted = false;
         }
         if (!admitted) {
-            res.header(io.helidon.http.HeaderNames.RETRY_AFTER, "10");
-            res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
+            res.header(HeaderNames.RETRY_AFTER, "10");
+            res.header(HeaderNames.CONNECTION, "close");
             Responses.problem(res, Problem.of(503, "import-busy", "Service Unavailable",
                     "another spend import is running; imports run one at a time, retry after the given seconds"));
             return;

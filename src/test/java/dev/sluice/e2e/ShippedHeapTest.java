@@ -79,13 +79,7 @@ class ShippedHeapTest {
                 }
             }
 
-            StringBuilder csv = new StringBuilder(SPEND_HEADER);
-            for (int i = 0; i < 100_000; i++) {
-                csv.append(FIRST.plusDays(i % 365)).append(",meta,campaign-").append(i / 365)
-                        .append(",Black Friday campaign number ").append(i / 365).append(',').append(i % 1000).append(".50,EUR,")
-                        .append(i % 500).append(',').append(i % 100_000).append('\n');
-            }
-            HttpResponse<String> imported = post(client, port, "text/csv", csv.toString());
+            HttpResponse<String> imported = post(client, port, "text/csv", maximalSpendCsv());
             assertEquals(200, imported.statusCode(), imported.body());
             assertEquals("{\"rows\":100000,\"replaced\":0}", imported.body());
 
@@ -202,13 +196,7 @@ class ShippedHeapTest {
         try {
             ChildGateway.awaitReady(port, server);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            StringBuilder csv = new StringBuilder(SPEND_HEADER);
-            for (int i = 0; i < 100_000; i++) {
-                csv.append(FIRST.plusDays(i % 365)).append(",meta,campaign-").append(i / 365)
-                        .append(",Black Friday campaign number ").append(i / 365).append(',').append(i % 1000).append(".50,EUR,")
-                        .append(i % 500).append(',').append(i % 100_000).append('\n');
-            }
-            String body = csv.toString();
+            String body = maximalSpendCsv();
             int importsAtOnce = 12;
             try (ExecutorService clients = Executors.newFixedThreadPool(importsAtOnce)) {
                 List<Future<HttpResponse<String>>> answers = new ArrayList<>();
@@ -229,6 +217,17 @@ class ShippedHeapTest {
             stop(server);
         }
         logWithoutOutOfMemory();
+    }
+
+    /** The largest spend import: 100,000 CSV rows, a year of 274 campaigns. */
+    private static String maximalSpendCsv() {
+        StringBuilder csv = new StringBuilder(SPEND_HEADER);
+        for (int i = 0; i < 100_000; i++) {
+            csv.append(FIRST.plusDays(i % 365)).append(",meta,campaign-").append(i / 365)
+                    .append(",Black Friday campaign number ").append(i / 365).append(',').append(i % 1000).append(".50,EUR,")
+                    .append(i % 500).append(',').append(i % 100_000).append('\n');
+        }
+        return csv.toString();
     }
 
     private static void stop(Process server) throws InterruptedException {
