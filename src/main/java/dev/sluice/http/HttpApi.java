@@ -76,7 +76,7 @@ public final class HttpApi {
         if (!adminOnOwnListener) {
             admin(routing, authenticator, clock, delivery, outbox, audit, keyring);
         }
-        new LedgerHandler(authenticator, ledger, clock).register(routing);
+        new LedgerHandler(authenticator, ledger, clock, bodyReadTimeout).register(routing);
         routing.post("/v1/events", ingest)
                 .any("/v1/events", (req, res) -> {
                     res.header(HeaderNames.ALLOW, "POST");

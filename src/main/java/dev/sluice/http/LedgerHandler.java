@@ -58,7 +58,11 @@ final class LedgerHandler {
      */
     private final java.util.concurrent.Semaphore imports = new java.util.concurrent.Semaphore(1, true);
 
-    LedgerHandler(Authenticator authenticator, Ledger ledger, InstantSource clock) {
+    /** The deadline on a spend body's arrival: {@code sluice.ingest.body-read-timeout}, as for events. */
+    private final BodyDeadlines deadlines;
+
+    LedgerHandler(Authenticator authenticator, Ledger ledger, InstantSource clock, java.time.Duration bodyReadTimeout) {
+        this.deadlines = new BodyDeadlines(bodyReadTimeout);
         this.authenticator = authenticator;
         this.ledger = ledger;
         this.clock = clock;
@@ -116,6 +120,9 @@ final class LedgerHandler {
 
     private void importSpend(TenantConfig tenant, ServerRequest req, ServerResponse res, boolean json) {
         SpendImport.Parsed parsed;
+        // The import slot is held while the body arrives: a stalled upload gives it up at the
+        // body's deadline (the reading thread is interrupted, the connection closed).
+        BodyDeadlines.Read read = deadlines.start();
         try (InputStream in = new Limited(req.content().inputStream(), MAX_SPEND_BYTES)) {
             parsed = json ? SpendImport.json(in) : SpendImport.csv(in, req.query().first("layout").asOptional());
             // A body refused early (a bad header, too many rows) is still read to its end, up to
@@ -124,8 +131,15 @@ final class LedgerHandler {
         } catch (Limited.TooLarge e) {
             tooLarge(res);
             return;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+            read.close();
+            if (read.expired()) {
+                lateBody(res);
+                return;
+            }
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        } finally {
+            read.close();
         }
         switch (parsed) {
             case SpendImport.Parsed.Invalid invalid -> invalid(res, invalid);
@@ -136,6 +150,17 @@ final class LedgerHandler {
                 Responses.json(res, 200, ("{\"rows\":" + imported.rows() + ",\"replaced\":" + imported.replaced() + "}")
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
+        }
+    }
+
+    /** The body did not arrive within its deadline; the connection is closed, so this rarely gets out. */
+    private void lateBody(ServerResponse res) {
+        try {
+            res.header(HeaderNames.CONNECTION, "close");
+            Responses.problem(res, Problem.of(408, "body-timeout", "Request Timeout", "the body did not arrive within "
+                    + deadlines.timeout().toMillis() + " ms (sluice.ingest.body-read-timeout); nothing was imported"));
+        } catch (RuntimeException connectionGone) {
+            // Nobody left to answer.
         }
     }
 

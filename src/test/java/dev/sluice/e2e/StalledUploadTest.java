@@ -78,6 +78,35 @@ class StalledUploadTest {
     }
 
     @Test
+    void aStalledSpendUploadGivesUpTheImportSlotAtTheDeadline() throws Exception {
+        try (Socket stalled = new Socket("127.0.0.1", sluice.gateway().port())) {
+            OutputStream out = stalled.getOutputStream();
+            out.write(("POST /v1/spend HTTP/1.1\r\nHost: sluice\r\nAuthorization: Bearer " + TestGateway.ACME_KEY
+                    + "\r\nContent-Type: text/csv\r\nContent-Length: 1000000\r\n\r\n"
+                    + "date,platform,campaign_id,campaign_name,spend,currency,clicks,impressions\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(200);
+
+            // Imports run one at a time: this one waits for the stalled one, which is cut off.
+            long started = System.nanoTime();
+            HttpResponse<String> imported = sluice.send(java.net.http.HttpRequest.newBuilder(sluice.uri("/v1/spend"))
+                    .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                    .header("Content-Type", "text/csv")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "date,platform,campaign_id,campaign_name,spend,currency,clicks,impressions\n"
+                                    + "2026-11-02,meta,c1,BF,40.00,EUR,100,10000\n")).build());
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertEquals(200, imported.statusCode(), imported.body());
+            assertTrue(waitedMillis < 10_000, "waited " + waitedMillis + " ms");
+
+            stalled.setSoTimeout(10_000);
+            String rest = readAll(stalled.getInputStream());
+            assertTrue(rest.isEmpty() || rest.startsWith("HTTP/1.1 408"), rest);
+        }
+    }
+
+    @Test
     void aBodyThatEndsBeforeItsDeclaredLengthGets400() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", sluice.gateway().port())) {
             OutputStream out = socket.getOutputStream();
