@@ -46,6 +46,23 @@ final class BodyDeadlines {
         return timeout;
     }
 
+    /**
+     * Answers a body that passed its deadline: 408 {@code body-timeout}, connection closed. The
+     * interrupt has usually closed the connection already, so this rarely gets out; a failure to
+     * write it is ignored (nobody is left to answer).
+     *
+     * @param nothingDone what the answer says did not happen, e.g. "nothing was accepted"
+     */
+    void answerLate(io.helidon.webserver.http.ServerResponse res, String nothingDone) {
+        try {
+            res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
+            Responses.problem(res, Problem.of(408, "body-timeout", "Request Timeout", "the body did not arrive within "
+                    + timeout.toMillis() + " ms (sluice.ingest.body-read-timeout); " + nothingDone));
+        } catch (RuntimeException connectionGone) {
+            // The connection was closed at the deadline.
+        }
+    }
+
     /** Starts the deadline of a read on the calling thread; close it when the read has ended. */
     Read start() {
         Read read = new Read(Thread.currentThread(), System.nanoTime() + timeoutNanos);

@@ -5,6 +5,7 @@ import dev.sluice.event.FieldProblem;
 import dev.sluice.ingest.EventResult;
 import dev.sluice.ingest.IngestOutcome;
 import dev.sluice.ingest.IngestPipeline;
+import dev.sluice.observe.ThrottledLog;
 import dev.sluice.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
@@ -15,10 +16,12 @@ import io.micrometer.core.instrument.Timer;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
 
 /**
  * {@code POST /v1/events}. Order matters: credentials first (nothing of the body is read for an
@@ -32,10 +35,8 @@ final class IngestHandler implements Handler {
     /** All chunked bodies' heads together, before their admission. */
     static final int CHUNKED_HEADS_BYTES = 32 * CHUNKED_HEAD_BYTES;
     /** While the store refuses commits (a full disk), every request fails: a line per 10 s says so. */
-    private final dev.sluice.observe.ThrottledLog commitFailures =
-            new dev.sluice.observe.ThrottledLog(LOG, java.time.Duration.ofSeconds(10));
-    private final dev.sluice.observe.ThrottledLog bodyTimeouts =
-            new dev.sluice.observe.ThrottledLog(LOG, java.time.Duration.ofSeconds(10));
+    private final ThrottledLog commitFailures = new ThrottledLog(LOG, Duration.ofSeconds(10));
+    private final ThrottledLog bodyTimeouts = new ThrottledLog(LOG, Duration.ofSeconds(10));
 
     private final Authenticator authenticator;
     private final TenantRateLimits rateLimits;
@@ -48,11 +49,11 @@ final class IngestHandler implements Handler {
      * then admitted, so 48 clients sending 1.5 MB batches chunked at once ran the shipped heap
      * out of memory and the gateway exited (docs/ingest.md, Chunked bodies).
      */
-    private final java.util.concurrent.Semaphore chunkedHeads = new java.util.concurrent.Semaphore(CHUNKED_HEADS_BYTES, true);
+    private final Semaphore chunkedHeads = new Semaphore(CHUNKED_HEADS_BYTES, true);
     private final Timer latency;
 
     IngestHandler(Authenticator authenticator, TenantRateLimits rateLimits, IngestPipeline pipeline, long maxBodyBytes,
-                  java.time.Duration bodyReadTimeout, Timer latency) {
+                  Duration bodyReadTimeout, Timer latency) {
         this.deadlines = new BodyDeadlines(bodyReadTimeout);
         this.authenticator = authenticator;
         this.rateLimits = rateLimits;
@@ -176,16 +177,15 @@ final class IngestHandler implements Handler {
         if (expired) {
             bodyTimeouts.log(System.Logger.Level.WARNING, "event=body_read_timeout tenant={0} timeout_ms={1}",
                     tenant.id(), Long.toString(deadlines.timeout().toMillis()));
+            deadlines.answerLate(res, "nothing was accepted");
+            return;
         }
         try {
             res.header(HeaderNames.CONNECTION, "close");
-            Responses.problem(res, expired
-                    ? Problem.of(408, "body-timeout", "Request Timeout", "the body did not arrive within "
-                            + deadlines.timeout().toMillis() + " ms (sluice.ingest.body-read-timeout); nothing was accepted")
-                    : Problem.of(400, "incomplete-body", "Bad Request",
-                            "the body ended before its declared Content-Length; nothing was accepted"));
+            Responses.problem(res, Problem.of(400, "incomplete-body", "Bad Request",
+                    "the body ended before its declared Content-Length; nothing was accepted"));
         } catch (RuntimeException connectionGone) {
-            // The client is gone or its connection was closed at the deadline: nobody to answer.
+            // The client is gone: nobody to answer.
         }
     }
 

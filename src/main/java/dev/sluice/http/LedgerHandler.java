@@ -134,7 +134,7 @@ final class LedgerHandler {
         } catch (IOException | RuntimeException e) {
             read.close();
             if (read.expired()) {
-                lateBody(res);
+                deadlines.answerLate(res, "nothing was imported");
                 return;
             }
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -150,17 +150,6 @@ final class LedgerHandler {
                 Responses.json(res, 200, ("{\"rows\":" + imported.rows() + ",\"replaced\":" + imported.replaced() + "}")
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
-        }
-    }
-
-    /** The body did not arrive within its deadline; the connection is closed, so this rarely gets out. */
-    private void lateBody(ServerResponse res) {
-        try {
-            res.header(HeaderNames.CONNECTION, "close");
-            Responses.problem(res, Problem.of(408, "body-timeout", "Request Timeout", "the body did not arrive within "
-                    + deadlines.timeout().toMillis() + " ms (sluice.ingest.body-read-timeout); nothing was imported"));
-        } catch (RuntimeException connectionGone) {
-            // Nobody left to answer.
         }
     }
 

@@ -47,13 +47,7 @@ class StalledUploadTest {
 
     @Test
     void aStalledUploadIsCutOffAtTheDeadline_andTheRequestsBehindItGoThrough() throws Exception {
-        try (Socket stalled = new Socket("127.0.0.1", sluice.gateway().port())) {
-            OutputStream out = stalled.getOutputStream();
-            out.write(("POST /v1/events HTTP/1.1\r\nHost: sluice\r\nAuthorization: Bearer " + TestGateway.ACME_KEY
-                    + "\r\nContent-Type: application/json\r\nContent-Length: 200000\r\n\r\n{\"events\":[")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Thread.sleep(200);
+        try (Socket stalled = stall("/v1/events", "application/json", 200_000, "{\"events\":[")) {
 
             // Behind the stalled upload, which holds the whole budget: answered once it is cut off.
             long started = System.nanoTime();
@@ -69,24 +63,15 @@ class StalledUploadTest {
             assertEquals(202, answer.statusCode(), answer.body());
             assertTrue(waitedMillis < 10_000, "waited " + waitedMillis + " ms");
 
-            // The stalled connection was closed; if the answer got out first, it is the 408.
-            stalled.setSoTimeout(10_000);
-            String rest = readAll(stalled.getInputStream());
-            assertTrue(rest.isEmpty() || rest.startsWith("HTTP/1.1 408"), rest);
+            assertCutOff(stalled);
         }
         assertEquals(1, sluice.gateway().store().countEvents("acme"));
     }
 
     @Test
     void aStalledSpendUploadGivesUpTheImportSlotAtTheDeadline() throws Exception {
-        try (Socket stalled = new Socket("127.0.0.1", sluice.gateway().port())) {
-            OutputStream out = stalled.getOutputStream();
-            out.write(("POST /v1/spend HTTP/1.1\r\nHost: sluice\r\nAuthorization: Bearer " + TestGateway.ACME_KEY
-                    + "\r\nContent-Type: text/csv\r\nContent-Length: 1000000\r\n\r\n"
-                    + "date,platform,campaign_id,campaign_name,spend,currency,clicks,impressions\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Thread.sleep(200);
+        try (Socket stalled = stall("/v1/spend", "text/csv", 1_000_000,
+                "date,platform,campaign_id,campaign_name,spend,currency,clicks,impressions\n")) {
 
             // Imports run one at a time: this one waits for the stalled one, which is cut off.
             long started = System.nanoTime();
@@ -100,9 +85,7 @@ class StalledUploadTest {
             assertEquals(200, imported.statusCode(), imported.body());
             assertTrue(waitedMillis < 10_000, "waited " + waitedMillis + " ms");
 
-            stalled.setSoTimeout(10_000);
-            String rest = readAll(stalled.getInputStream());
-            assertTrue(rest.isEmpty() || rest.startsWith("HTTP/1.1 408"), rest);
+            assertCutOff(stalled);
         }
     }
 
@@ -123,6 +106,25 @@ class StalledUploadTest {
         }
         assertEquals(0, sluice.gateway().store().countEvents("acme"));
         assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("after")).statusCode());
+    }
+
+    /** A request that declares {@code length} bytes of body, sends {@code start} of it and stalls. */
+    private Socket stall(String path, String type, int length, String start) throws Exception {
+        Socket socket = new Socket("127.0.0.1", sluice.gateway().port());
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: sluice\r\nAuthorization: Bearer " + TestGateway.ACME_KEY
+                + "\r\nContent-Type: " + type + "\r\nContent-Length: " + length + "\r\n\r\n" + start)
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Thread.sleep(200);
+        return socket;
+    }
+
+    /** The stalled connection was closed; if the answer got out first, it is the 408. */
+    private static void assertCutOff(Socket stalled) throws IOException {
+        stalled.setSoTimeout(10_000);
+        String rest = readAll(stalled.getInputStream());
+        assertTrue(rest.isEmpty() || rest.startsWith("HTTP/1.1 408"), rest);
     }
 
     private static String readAll(InputStream in) throws IOException {
