@@ -21,13 +21,19 @@ import java.util.Set;
  * @param customerFoldInterval how often purchases are folded into the distinct-customer rollups
  *                          that CLV counts ({@code customer-fold-interval}); reports also read the
  *                          entries not folded yet, so a longer interval makes reports slower, not wrong
+ * @param importWait        how long a spend import waits for the one running before it
+ *                          ({@code import-wait}; imports run one at a time) before it is answered
+ *                          503 {@code import-busy}
  */
 public record LedgerSettings(String reportingCurrency, Map<String, String> tenantCurrencies, ZoneId zone,
                              Set<String> purchaseEvents, Set<String> leadEvents, List<FxRate> fxRates,
-                             Duration customerFoldInterval) {
+                             Duration customerFoldInterval, Duration importWait) {
 
     /** The default {@code customer-fold-interval}. */
     public static final Duration DEFAULT_CUSTOMER_FOLD_INTERVAL = Duration.ofSeconds(60);
+
+    /** The default {@code import-wait}. */
+    public static final Duration DEFAULT_IMPORT_WAIT = Duration.ofSeconds(30);
 
     /** Copies the collections. */
     public LedgerSettings {
@@ -39,11 +45,12 @@ public record LedgerSettings(String reportingCurrency, Map<String, String> tenan
 
     /**
      * The defaults: EUR reports, UTC days, Purchase as purchase, the three standard lead events, no
-     * rates, customers folded every minute.
+     * rates, customers folded every minute, a spend import waiting up to 30 s for the one before it.
      */
     public static LedgerSettings defaults() {
         return new LedgerSettings("EUR", Map.of(), ZoneId.of("UTC"), Set.of("Purchase"),
-                Set.of("Lead", "CompleteRegistration", "SubmitApplication"), List.of(), DEFAULT_CUSTOMER_FOLD_INTERVAL);
+                Set.of("Lead", "CompleteRegistration", "SubmitApplication"), List.of(), DEFAULT_CUSTOMER_FOLD_INTERVAL,
+                DEFAULT_IMPORT_WAIT);
     }
 
     /** The reporting currency of {@code tenantId}. */

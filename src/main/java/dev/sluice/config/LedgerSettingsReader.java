@@ -40,10 +40,11 @@ final class LedgerSettingsReader {
                 names(ledger.get("purchase-events"), defaults.purchaseEvents()),
                 names(ledger.get("lead-events"), defaults.leadEvents()),
                 rates(ledger.get("fx-rates")),
-                foldInterval(ledger.get("customer-fold-interval"), defaults.customerFoldInterval()));
+                positive(ledger.get("customer-fold-interval"), defaults.customerFoldInterval()),
+                positive(ledger.get("import-wait"), defaults.importWait()));
     }
 
-    private static Duration foldInterval(Config node, Duration fallback) {
+    private static Duration positive(Config node, Duration fallback) {
         if (!node.exists()) {
             return fallback;
         }

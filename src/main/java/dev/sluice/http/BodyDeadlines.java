@@ -63,6 +63,23 @@ final class BodyDeadlines {
         }
     }
 
+    /**
+     * Answers a body that ended before its declared length (the client closed its side or the
+     * connection broke): 400 {@code incomplete-body}, connection closed. A failure to write it is
+     * ignored (the client is gone).
+     *
+     * @param nothingDone what the answer says did not happen, e.g. "nothing was accepted"
+     */
+    static void answerCutShort(io.helidon.webserver.http.ServerResponse res, String nothingDone) {
+        try {
+            res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
+            Responses.problem(res, Problem.of(400, "incomplete-body", "Bad Request",
+                    "the body ended before its declared Content-Length; " + nothingDone));
+        } catch (RuntimeException connectionGone) {
+            // The client is gone: nobody to answer.
+        }
+    }
+
     /** Starts the deadline of a read on the calling thread; close it when the read has ended. */
     Read start() {
         Read read = new Read(Thread.currentThread(), System.nanoTime() + timeoutNanos);

@@ -180,13 +180,7 @@ final class IngestHandler implements Handler {
             deadlines.answerLate(res, "nothing was accepted");
             return;
         }
-        try {
-            res.header(HeaderNames.CONNECTION, "close");
-            Responses.problem(res, Problem.of(400, "incomplete-body", "Bad Request",
-                    "the body ended before its declared Content-Length; nothing was accepted"));
-        } catch (RuntimeException connectionGone) {
-            // The client is gone: nobody to answer.
-        }
+        BodyDeadlines.answerCutShort(res, "nothing was accepted");
     }
 
     private void ingest(ServerResponse res, TenantConfig tenant, IngestPipeline.Admission admission, byte[] body,

@@ -44,9 +44,6 @@ final class LedgerHandler {
     static final int MAX_SPEND_BYTES = 16 * 1024 * 1024;
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
-    /** How long a spend import waits for the one before it before it is answered 503. */
-    static final java.time.Duration IMPORT_WAIT = java.time.Duration.ofSeconds(30);
-
     private final Authenticator authenticator;
     private final Ledger ledger;
     private final InstantSource clock;
@@ -99,7 +96,9 @@ final class LedgerHandler {
         }
         boolean admitted;
         try {
-            admitted = imports.tryAcquire(IMPORT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            // sluice.ledger.import-wait: how long an import waits for the one before it.
+            admitted = imports.tryAcquire(ledger.settings().importWait().toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             admitted = false;
@@ -123,7 +122,8 @@ final class LedgerHandler {
         // The import slot is held while the body arrives: a stalled upload gives it up at the
         // body's deadline (the reading thread is interrupted, the connection closed).
         BodyDeadlines.Read read = deadlines.start();
-        try (InputStream in = new Limited(req.content().inputStream(), MAX_SPEND_BYTES)) {
+        Limited in = new Limited(req.content().inputStream(), MAX_SPEND_BYTES);
+        try (in) {
             parsed = json ? SpendImport.json(in) : SpendImport.csv(in, req.query().first("layout").asOptional());
             // A body refused early (a bad header, too many rows) is still read to its end, up to
             // the limit, so that the client, still sending, gets the answer rather than a reset.
@@ -135,6 +135,10 @@ final class LedgerHandler {
             read.close();
             if (read.expired()) {
                 deadlines.answerLate(res, "nothing was imported");
+                return;
+            }
+            if (in.cutShort()) {
+                BodyDeadlines.answerCutShort(res, "nothing was imported");
                 return;
             }
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -229,11 +233,14 @@ final class LedgerHandler {
 
     /**
      * A request body read as a stream (a spend import is parsed as it arrives, never held whole),
-     * failing with {@link TooLarge} as soon as it passes {@code limit} bytes.
+     * failing with {@link TooLarge} as soon as it passes {@code limit} bytes. It remembers whether
+     * reading the body itself failed ({@link #cutShort}), which tells a body that did not arrive
+     * whole from a failure of the parser reading it.
      */
     static final class Limited extends FilterInputStream {
         private final long limit;
         private long read;
+        private boolean cutShort;
 
         Limited(InputStream in, long limit) {
             super(in);
@@ -242,7 +249,13 @@ final class LedgerHandler {
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
+            int b;
+            try {
+                b = super.read();
+            } catch (IOException | RuntimeException e) {
+                cutShort = true;
+                throw e;
+            }
             if (b >= 0) {
                 count(1);
             }
@@ -251,7 +264,13 @@ final class LedgerHandler {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (IOException | RuntimeException e) {
+                cutShort = true;
+                throw e;
+            }
             if (n > 0) {
                 count(n);
             }
@@ -260,9 +279,23 @@ final class LedgerHandler {
 
         @Override
         public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
+            long skipped;
+            try {
+                skipped = super.skip(n);
+            } catch (IOException | RuntimeException e) {
+                cutShort = true;
+                throw e;
+            }
             count(skipped);
             return skipped;
+        }
+
+        /**
+         * Whether reading the body failed: the connection closed or broke before the body's
+         * declared end (or a read was interrupted at the body's deadline).
+         */
+        boolean cutShort() {
+            return cutShort;
         }
 
         private void count(long n) throws TooLarge {

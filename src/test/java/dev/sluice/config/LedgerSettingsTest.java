@@ -21,6 +21,12 @@ final class LedgerSettingsTest {
         assertThat(ledger.leadEvents().containsAll(java.util.List.of("Lead", "CompleteRegistration", "SubmitApplication")), is(true));
         assertThat(ledger.fxRates().isEmpty(), is(true));
         assertThat(ledger.customerFoldInterval(), is(java.time.Duration.ofSeconds(60)));
+        assertThat(ledger.importWait(), is(java.time.Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void importWait_isADuration() {
+        assertThat(load(Map.of("sluice.ledger.import-wait", "2m")).ledger().importWait(), is(java.time.Duration.ofMinutes(2)));
     }
 
     @Test
@@ -51,6 +57,8 @@ final class LedgerSettingsTest {
         assertThat(error("sluice.ledger.time-zone", "Mars/Olympus"), is("sluice.ledger.time-zone"));
         assertThat(error("sluice.ledger.customer-fold-interval", "0s"), is("sluice.ledger.customer-fold-interval"));
         assertThat(error("sluice.ledger.customer-fold-interval", "often"), is("sluice.ledger.customer-fold-interval"));
+        assertThat(error("sluice.ledger.import-wait", "0s"), is("sluice.ledger.import-wait"));
+        assertThat(error("sluice.ledger.import-wait", "-5s"), is("sluice.ledger.import-wait"));
     }
 
     private static String error(String key, String value) {

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the client stayed connected. The body read's deadline ends it (docs/ingest.md, A stalled upload).
  */
 class StalledUploadTest {
+    private static final String SPEND_HEADER = "date,platform,campaign_id,campaign_name,spend,currency,clicks,impressions\n";
+
     @TempDir
     Path dir;
     TestGateway sluice;
@@ -70,23 +72,40 @@ class StalledUploadTest {
 
     @Test
     void aStalledSpendUploadGivesUpTheImportSlotAtTheDeadline() throws Exception {
-        try (Socket stalled = stall("/v1/spend", "text/csv", 1_000_000,
-                "date,platform,campaign_id,campaign_name,spend,currency,clicks,impressions\n")) {
+        try (Socket stalled = stall("/v1/spend", "text/csv", 1_000_000, SPEND_HEADER)) {
 
             // Imports run one at a time: this one waits for the stalled one, which is cut off.
             long started = System.nanoTime();
-            HttpResponse<String> imported = sluice.send(java.net.http.HttpRequest.newBuilder(sluice.uri("/v1/spend"))
-                    .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
-                    .header("Content-Type", "text/csv")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                            "date,platform,campaign_id,campaign_name,spend,currency,clicks,impressions\n"
-                                    + "2026-11-02,meta,c1,BF,40.00,EUR,100,10000\n")).build());
+            HttpResponse<String> imported = importSpend(SPEND_HEADER + "2026-11-02,meta,c1,BF,40.00,EUR,100,10000\n");
             long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertEquals(200, imported.statusCode(), imported.body());
             assertTrue(waitedMillis < 10_000, "waited " + waitedMillis + " ms");
 
             assertCutOff(stalled);
         }
+    }
+
+    @Test
+    void anImportThatCannotStartWithinTheImportWaitGets503() throws Exception {
+        sluice.close();
+        sluice = TestGateway.start(dir.resolve("short-wait"), InstantSource.system(), Map.of(
+                "sluice.ingest.body-read-timeout", "3s",
+                "sluice.ledger.import-wait", "200ms"));
+        String csv = SPEND_HEADER + "2026-11-02,meta,c1,BF,40.00,EUR,100,10000\n";
+        try (Socket stalled = stall("/v1/spend", "text/csv", 1_000_000, SPEND_HEADER)) {
+            long started = System.nanoTime();
+            HttpResponse<String> busy = importSpend(csv);
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+            assertEquals(503, busy.statusCode(), busy.body());
+            assertTrue(busy.body().contains("problem:import-busy"), busy.body());
+            assertEquals("10", busy.headers().firstValue("Retry-After").orElse(null));
+            assertTrue(waitedMillis < 2_500, "waited " + waitedMillis + " ms, not the import wait");
+
+            assertCutOff(stalled);
+        }
+        // The slot is free once the stalled upload is cut off.
+        assertEquals(200, importSpend(csv).statusCode());
     }
 
     @Test
@@ -106,6 +125,36 @@ class StalledUploadTest {
         }
         assertEquals(0, sluice.gateway().store().countEvents("acme"));
         assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("after")).statusCode());
+    }
+
+    @Test
+    void aSpendBodyThatEndsBeforeItsDeclaredLengthGets400_andNothingIsImported() throws Exception {
+        String rows = SPEND_HEADER + "2026-11-02,meta,c1,BF,40.00,EUR,100,10000\n";
+        try (Socket socket = new Socket("127.0.0.1", sluice.gateway().port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/spend HTTP/1.1\r\nHost: sluice\r\nAuthorization: Bearer " + TestGateway.ACME_KEY
+                    + "\r\nContent-Type: text/csv\r\nContent-Length: " + (rows.length() + 500) + "\r\n\r\n" + rows)
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            socket.shutdownOutput();
+            socket.setSoTimeout(10_000);
+            String answer = readAll(socket.getInputStream());
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+            assertTrue(answer.contains("incomplete-body"), answer);
+        }
+        HttpResponse<String> report = sluice.send(java.net.http.HttpRequest.newBuilder(
+                        sluice.uri("/v1/reports/kpis?from=2026-11-01&to=2026-11-30"))
+                .header("Authorization", "Bearer " + TestGateway.ACME_ADMIN_KEY).GET().build());
+        assertEquals(200, report.statusCode(), report.body());
+        assertTrue(!report.body().contains("\"meta\""), "the cut-short import booked spend: " + report.body());
+        assertEquals(200, importSpend(rows).statusCode());
+    }
+
+    private HttpResponse<String> importSpend(String csv) {
+        return sluice.send(java.net.http.HttpRequest.newBuilder(sluice.uri("/v1/spend"))
+                .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                .header("Content-Type", "text/csv")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(csv)).build());
     }
 
     /** A request that declares {@code length} bytes of body, sends {@code start} of it and stalls. */

@@ -42,7 +42,7 @@ abstract class AbstractLedgerTest {
                     new LedgerSettings.FxRate("USD", "EUR", Optional.empty(), new BigDecimal("0.9")),
                     new LedgerSettings.FxRate("GBP", "EUR", Optional.of(LocalDate.parse("2026-11-01")), new BigDecimal("1.2")),
                     new LedgerSettings.FxRate("GBP", "EUR", Optional.of(LocalDate.parse("2026-11-15")), new BigDecimal("1.1"))),
-            LedgerSettings.DEFAULT_CUSTOMER_FOLD_INTERVAL);
+            LedgerSettings.DEFAULT_CUSTOMER_FOLD_INTERVAL, LedgerSettings.DEFAULT_IMPORT_WAIT);
     static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
 
     @TempDir
