@@ -214,7 +214,8 @@ public final class Gateway implements AutoCloseable {
                 .maxPayloadSize(maxPayloadBytes).directHandlers(transportProblems).build()));
         if (adminListener) {
             builder.routing(HttpApi.ADMIN_SOCKET, r -> HttpApi.adminRouting(r, tenants, registry,
-                    () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring));
+                    () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring,
+                    config.ingest().bodyReadTimeout()));
         }
         WebServer server = builder
                 .routing(r -> HttpApi.routing(r, pipeline, tenants, config.ingest().maxBodyBytes(),

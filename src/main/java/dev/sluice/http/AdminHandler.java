@@ -35,15 +35,20 @@ import java.util.Optional;
 final class AdminHandler {
     private static final System.Logger LOG = System.getLogger(AdminHandler.class.getName());
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** A replay request's body: ids and filters, a few KB at most in practice. */
+    static final int MAX_REPLAY_BODY = 256 * 1024;
 
     private final Authenticator authenticator;
     private final DeliveryEngine engine;
     private final DeliveryStore store;
     private final InstantSource clock;
     private final AuditLog audit;
+    /** The deadline on a replay request's body: {@code sluice.ingest.body-read-timeout}. */
+    private final BodyDeadlines deadlines;
 
     AdminHandler(Authenticator authenticator, DeliveryEngine engine, DeliveryStore store, InstantSource clock,
-                 AuditLog audit) {
+                 AuditLog audit, java.time.Duration bodyReadTimeout) {
+        this.deadlines = new BodyDeadlines(bodyReadTimeout);
         this.authenticator = authenticator;
         this.engine = engine;
         this.store = store;
@@ -106,9 +111,18 @@ final class AdminHandler {
     }
 
     private void replay(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
+        byte[] bytes = deadlines.readWhole(req.content().inputStream(), MAX_REPLAY_BODY + 1, res, "nothing was replayed");
+        if (bytes == null) {
+            return;
+        }
+        if (bytes.length > MAX_REPLAY_BODY) {
+            Responses.problem(res, Problem.of(413, "body-too-large", "Content Too Large",
+                    "a replay request is at most " + MAX_REPLAY_BODY + " bytes; replay by filter or in parts"));
+            return;
+        }
         JsonNode body;
         try {
-            body = MAPPER.readTree(req.content().inputStream().readNBytes(256 * 1024));
+            body = MAPPER.readTree(bytes);
         } catch (IOException e) {
             badRequest(res, "the body must be a JSON object");
             return;

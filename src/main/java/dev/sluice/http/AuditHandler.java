@@ -52,8 +52,12 @@ final class AuditHandler {
     private final Erasure erasure;
     private final DataKeyring keyring;
     private final InstantSource clock;
+    /** The deadline on an erasure request's body: {@code sluice.ingest.body-read-timeout}. */
+    private final BodyDeadlines deadlines;
 
-    AuditHandler(Authenticator authenticator, AuditLog audit, DataKeyring keyring, InstantSource clock) {
+    AuditHandler(Authenticator authenticator, AuditLog audit, DataKeyring keyring, InstantSource clock,
+                 java.time.Duration bodyReadTimeout) {
+        this.deadlines = new BodyDeadlines(bodyReadTimeout);
         this.authenticator = authenticator;
         this.audit = audit;
         this.erasure = new Erasure(audit);
@@ -169,13 +173,16 @@ final class AuditHandler {
     }
 
     private void erase(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
+        byte[] bytes = deadlines.readWhole(req.content().inputStream(), MAX_ERASURE_BODY + 1, res, "nothing was erased");
+        if (bytes == null) {
+            return;
+        }
+        if (bytes.length > MAX_ERASURE_BODY) {
+            Responses.problem(res, Problem.of(413, "body-too-large", "Content Too Large", "the body is over 16 KiB"));
+            return;
+        }
         JsonNode body;
         try {
-            byte[] bytes = req.content().inputStream().readNBytes(MAX_ERASURE_BODY + 1);
-            if (bytes.length > MAX_ERASURE_BODY) {
-                Responses.problem(res, Problem.of(413, "payload-too-large", "Payload Too Large", "the body is over 16 KiB"));
-                return;
-            }
             body = MAPPER.readTree(bytes);
         } catch (IOException e) {
             badRequest(res, "the body must be a JSON object");

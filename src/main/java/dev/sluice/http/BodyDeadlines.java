@@ -80,6 +80,31 @@ final class BodyDeadlines {
         }
     }
 
+    /**
+     * Reads a small body whole, at most {@code limit} bytes, under this deadline (the admin and
+     * privacy endpoints' JSON bodies). Null when it did not arrive, after answering so: 408
+     * {@code body-timeout} past the deadline, 400 {@code incomplete-body} when the connection
+     * ended before the body's declared end.
+     *
+     * @param nothingDone what the answer says did not happen, e.g. "nothing was replayed"
+     */
+    byte[] readWhole(java.io.InputStream in, int limit, io.helidon.webserver.http.ServerResponse res, String nothingDone) {
+        Read read = start();
+        try {
+            return in.readNBytes(limit);
+        } catch (java.io.IOException | RuntimeException unread) {
+            read.close();
+            if (read.expired()) {
+                answerLate(res, nothingDone);
+            } else {
+                answerCutShort(res, nothingDone);
+            }
+            return null;
+        } finally {
+            read.close();
+        }
+    }
+
     /** Starts the deadline of a read on the calling thread; close it when the read has ended. */
     Read start() {
         Read read = new Read(Thread.currentThread(), System.nanoTime() + timeoutNanos);

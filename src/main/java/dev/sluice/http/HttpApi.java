@@ -74,7 +74,7 @@ public final class HttpApi {
         IngestHandler ingest = new IngestHandler(authenticator, new TenantRateLimits(tenants), pipeline, maxBodyBytes,
                 bodyReadTimeout, latency);
         if (!adminOnOwnListener) {
-            admin(routing, authenticator, clock, delivery, outbox, audit, keyring);
+            admin(routing, authenticator, clock, delivery, outbox, audit, keyring, bodyReadTimeout);
         }
         new LedgerHandler(authenticator, ledger, clock, bodyReadTimeout).register(routing);
         routing.post("/v1/events", ingest)
@@ -92,15 +92,17 @@ public final class HttpApi {
      */
     public static void adminRouting(HttpRouting.Builder routing, Collection<TenantConfig> tenants,
                                     PrometheusMeterRegistry registry, BooleanSupplier ready, InstantSource clock,
-                                    DeliveryEngine delivery, DeliveryStore outbox, AuditLog audit, DataKeyring keyring) {
-        admin(routing, new Authenticator(tenants, clock), clock, delivery, outbox, audit, keyring);
+                                    DeliveryEngine delivery, DeliveryStore outbox, AuditLog audit, DataKeyring keyring,
+                                    java.time.Duration bodyReadTimeout) {
+        admin(routing, new Authenticator(tenants, clock), clock, delivery, outbox, audit, keyring, bodyReadTimeout);
         probesAndFallback(routing, registry, ready, delivery);
     }
 
     private static void admin(HttpRouting.Builder routing, Authenticator authenticator, InstantSource clock,
-                              DeliveryEngine delivery, DeliveryStore outbox, AuditLog audit, DataKeyring keyring) {
-        new AdminHandler(authenticator, delivery, outbox, clock, audit).register(routing);
-        new AuditHandler(authenticator, audit, keyring, clock).register(routing);
+                              DeliveryEngine delivery, DeliveryStore outbox, AuditLog audit, DataKeyring keyring,
+                              java.time.Duration bodyReadTimeout) {
+        new AdminHandler(authenticator, delivery, outbox, clock, audit, bodyReadTimeout).register(routing);
+        new AuditHandler(authenticator, audit, keyring, clock, bodyReadTimeout).register(routing);
     }
 
     private static void probesAndFallback(HttpRouting.Builder routing, PrometheusMeterRegistry registry, BooleanSupplier ready,

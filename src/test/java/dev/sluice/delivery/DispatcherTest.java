@@ -429,7 +429,7 @@ final class DispatcherTest {
                 .routing(r -> dev.sluice.http.HttpApi.adminRouting(r, List.of(tenant),
                         new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT),
-                        () -> true, clock, engine, store.delivery(), null, keyring))
+                        () -> true, clock, engine, store.delivery(), null, keyring, java.time.Duration.ofSeconds(10)))
                 .build().start();
         try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
             java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
