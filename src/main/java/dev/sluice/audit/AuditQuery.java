@@ -31,6 +31,17 @@ public record AuditQuery(Optional<Instant> from, Optional<Instant> to, Optional<
         if (afterSeq < 0) {
             throw new IllegalArgumentException("after must not be negative");
         }
+        if (from.filter(AuditQuery::outOfRange).isPresent() || to.filter(AuditQuery::outOfRange).isPresent()) {
+            throw new IllegalArgumentException("from and to must lie in the years 0000 to 9999");
+        }
+    }
+
+    /** The first and last instants a query may name; beyond them an instant's epoch milliseconds overflow. */
+    static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    private static boolean outOfRange(Instant instant) {
+        return instant.isBefore(EARLIEST) || instant.isAfter(LATEST);
     }
 
     /** Every record of the tenant. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -86,6 +87,18 @@ class AuditApiTest {
                 + first.get("next").asLong()).body());
         assertEquals(first.get("next").asLong() + 1, second.at("/records/0/seq").asLong());
         assertEquals(400, get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?from=yesterday").statusCode());
+    }
+
+    @Test
+    void instantsBeyondTheYear9999_get400() throws Exception {
+        // Valid ISO-8601 instants whose epoch milliseconds overflow: a 500 until session 34.
+        for (String query : List.of("from=-999999999-01-01T00:00:00Z", "to=%2B999999999-12-31T23:59:59Z",
+                "from=%2B10000-01-01T00:00:00Z&format=csv", "to=-0001-12-31T23:59:59Z&format=jsonl")) {
+            HttpResponse<String> answer = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?" + query);
+            assertEquals(400, answer.statusCode(), query + ": " + answer.body());
+        }
+        assertEquals(200, get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?from=0000-01-01T00:00:00Z&to=9999-12-31T23:59:59Z")
+                .statusCode());
     }
 
     @Test
