@@ -10,6 +10,8 @@ import dev.sluice.store.DeliveryStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -121,15 +123,34 @@ public final class HttpApi {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(registry.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 })
-                .any((req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not Found", "no such resource")))
-                .error(Throwable.class, (req, res, t) -> {
-                    // Only the exception type is logged: messages of unexpected exceptions may carry input.
-                    LOG.log(System.Logger.Level.ERROR, "event=unhandled_error path={0} error={1}",
-                            req.path().path(), t.getClass().getName());
-                    if (!res.isSent()) {
-                        Responses.problem(res, Problem.of(500, "internal-error", "Internal Server Error",
-                                "an unexpected error occurred; nothing was acknowledged"));
-                    }
-                });
+                .any((req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not Found", "no such resource")));
+        errors(routing);
+    }
+
+    /**
+     * What a handler throws, answered as a problem: the web server's own refusals (a header it
+     * cannot parse, raised when a handler reads it) with their 4xx status, anything else as 500
+     * with the exception's type logged. Neither answer quotes the exception's message.
+     */
+    static void errors(HttpRouting.Builder routing) {
+        routing.error(io.helidon.http.HttpException.class, (req, res, e) -> {
+            int status = e.status().code();
+            if (status >= 500 || res.isSent()) {
+                unhandled(req, res, e);
+                return;
+            }
+            Responses.problem(res, Problem.of(status, "bad-request", e.status().reasonPhrase(),
+                    "the request could not be processed as sent (a header or parameter the server could not parse)"));
+        }).error(Throwable.class, HttpApi::unhandled);
+    }
+
+    private static void unhandled(ServerRequest req, ServerResponse res, Throwable t) {
+        // Only the exception type is logged: messages of unexpected exceptions may carry input.
+        LOG.log(System.Logger.Level.ERROR, "event=unhandled_error path={0} error={1}",
+                req.path().path(), t.getClass().getName());
+        if (!res.isSent()) {
+            Responses.problem(res, Problem.of(500, "internal-error", "Internal Server Error",
+                    "an unexpected error occurred; nothing was acknowledged"));
+        }
     }
 }

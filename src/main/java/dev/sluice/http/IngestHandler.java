@@ -87,7 +87,7 @@ final class IngestHandler implements Handler {
                     "this tenant's request rate limit (rate-limit-per-second) is reached; retry after the given seconds"));
             return;
         }
-        Optional<HttpMediaType> type = req.headers().contentType();
+        Optional<HttpMediaType> type = Responses.contentType(req);
         if (type.isEmpty() || !type.get().test(io.helidon.common.media.type.MediaTypes.APPLICATION_JSON)) {
             Responses.problem(res, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
                     "the body must be application/json"));

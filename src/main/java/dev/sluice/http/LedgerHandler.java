@@ -81,7 +81,7 @@ final class LedgerHandler {
     }
 
     private void spend(TenantConfig tenant, ServerRequest req, ServerResponse res) {
-        Optional<HttpMediaType> type = req.headers().contentType();
+        Optional<HttpMediaType> type = Responses.contentType(req);
         boolean json = type.isPresent() && type.get().test(MediaTypes.APPLICATION_JSON);
         boolean csv = type.isPresent() && type.get().mediaType().type().equals("text")
                 && type.get().mediaType().subtype().equals("csv");

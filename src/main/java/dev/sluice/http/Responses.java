@@ -25,6 +25,19 @@ final class Responses {
         res.send(Json.problem(problem, results));
     }
 
+    /**
+     * The request's {@code Content-Type}, empty when it is missing or not a media type at all
+     * (the web server's parser throws on {@code Content-Type: gzip}; the handlers answer such a
+     * request as they answer a missing type, 415).
+     */
+    static java.util.Optional<io.helidon.http.HttpMediaType> contentType(io.helidon.webserver.http.ServerRequest req) {
+        try {
+            return req.headers().contentType();
+        } catch (IllegalArgumentException | io.helidon.http.HttpException unparsable) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** 400 with a plain explanation (for admin request bodies and query parameters). */
     static void badRequest(ServerResponse res, String detail) {
         problem(res, Problem.of(400, "bad-request", "Bad Request", detail));

@@ -93,6 +93,12 @@ class HostileRequestsTest {
             int status = rawStatus(requests.get(i));
             assertTrue(status >= 400 && status < 500, "raw case " + i + " got " + status);
         }
+        // A Content-Type that is not a media type is answered as a missing one.
+        for (String type : List.of("gzip", " ", "Bearer x")) {
+            assertEquals(415, rawStatus(request(auth() + "Content-Type: " + type + "\r\n", body)), type);
+            assertEquals(415, rawStatus(request(auth() + "Content-Type: " + type + "\r\n", body).replace("/v1/events", "/v1/spend")),
+                    type);
+        }
         assertEquals(200, sluice.get("/health/live").statusCode());
         assertEquals(0, sluice.gateway().store().countEvents("acme"));
     }
