@@ -44,6 +44,41 @@ class SluiceCommandTest {
     }
 
     /**
+     * A configuration file that cannot be read as YAML, or is not a file, is exit code 2 with a
+     * message naming the file and where the parser stopped, not a stack trace (until session 34);
+     * none of the file's text is quoted, since it may hold secrets.
+     */
+    @Test
+    void aFileThatIsNotYamlExitsWithCode2AndSaysWhere() throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), "sluice:\n  ingest: [s3cr3t-value\n");
+        Path plain = Files.writeString(dir.resolve("settings.conf"), "just a sentence\n");
+        String brokenErr = serveErr(broken);
+        assertTrue(brokenErr.contains("sluice: configuration error: --config: configuration file " + broken
+                + " is not a YAML mapping (line "), brokenErr);
+        assertTrue(!brokenErr.contains("s3cr3t") && !brokenErr.contains("\tat "), brokenErr);
+        assertTrue(serveErr(plain).contains(plain + " is not a YAML mapping"), serveErr(plain));
+        assertTrue(serveErr(dir).contains(dir + " is a directory"), serveErr(dir));
+
+        // YAML whatever the name: a ConfigMap key mounted as a file often has no extension.
+        Path mounted = Files.copy(Path.of("conf/application.yaml"), dir.resolve("config"));
+        assertEquals("EUR", dev.sluice.config.ConfigLoader.load(mounted, java.util.Map.of())
+                .get("sluice.ledger.reporting-currency").asString().get());
+    }
+
+    /** Runs {@code serve --config file}, expects exit code 2 and returns what it wrote on stderr. */
+    private static String serveErr(Path file) {
+        PrintStream previous = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, SluiceCommand.run("serve", "--config", file.toString()));
+        } finally {
+            System.setErr(previous);
+        }
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
      * No arguments (the README's and the container's start) serve without building picocli's
      * command line, whose classes cannot go into the AOT cache; a configuration error is still
      * exit code 2 with the same message. In a child JVM, because serving reads the environment.
