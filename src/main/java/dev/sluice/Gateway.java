@@ -30,6 +30,7 @@ import dev.sluice.privacy.IdentityHasher;
 import dev.sluice.store.GroupCommitWriter;
 import dev.sluice.store.Store;
 import dev.sluice.store.StoreConfig;
+import dev.sluice.store.SqliteFileLock;
 import dev.sluice.store.Stores;
 import io.helidon.config.Config;
 import io.helidon.webserver.ListenerConfig;
@@ -66,9 +67,12 @@ public final class Gateway implements AutoCloseable {
     private final DeliveryEngine delivery;
     private final AuditScheduler auditJobs;
     private final CustomerFoldScheduler ledgerJobs;
+    /** The embedded store's one-gateway-per-database lock; null on PostgreSQL. */
+    private final SqliteFileLock lock;
 
     private Gateway(Store store, GroupCommitWriter writer, WebServer server, DeliveryEngine delivery,
-                    AuditScheduler auditJobs, CustomerFoldScheduler ledgerJobs) {
+                    AuditScheduler auditJobs, CustomerFoldScheduler ledgerJobs, SqliteFileLock lock) {
+        this.lock = lock;
         this.store = store;
         this.writer = writer;
         this.server = server;
@@ -93,6 +97,23 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(Config root, SluiceConfig config, Secrets secrets, InstantSource clock) {
         long started = System.nanoTime();
         createDirectories(config.dataDir());
+        // One serving gateway per SQLite database (SqliteFileLock): taken before anything opens
+        // the file, released when the gateway closes or its start fails.
+        SqliteFileLock lock = config.store().kind().equals(StoreConfig.SQLITE)
+                ? SqliteFileLock.acquire(config.store().sqliteFile().toAbsolutePath())
+                : null;
+        try {
+            return start(root, config, secrets, clock, lock, started);
+        } catch (RuntimeException | Error e) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Gateway start(Config root, SluiceConfig config, Secrets secrets, InstantSource clock,
+                                 SqliteFileLock lock, long started) {
         // Opening the store (connections, migrations) is the longest step and needs nothing else,
         // so it runs beside the rest of the setup; startup waits for it before building anything
         // that writes. A failure on either side closes the store before it propagates.
@@ -182,7 +203,7 @@ public final class Gateway implements AutoCloseable {
             // the serial collector run full collections every few seconds (HelidonReaderFix).
             LOG.log(System.Logger.Level.WARNING, "event=reader_fix_absent see=dev.sluice.http.HelidonReaderFix");
         }
-        return new Gateway(store, writer, server, delivery, auditJobs, ledgerJobs);
+        return new Gateway(store, writer, server, delivery, auditJobs, ledgerJobs, lock);
     }
 
     private static WebServer webServer(Config root, SluiceConfig config, InstantSource clock, ConsentEngine consent,
@@ -228,7 +249,7 @@ public final class Gateway implements AutoCloseable {
         // (helidon-io/helidon#8109), so check that it really listens.
         if (!server.isRunning() || server.port() < 1) {
             server.stop();
-            throw new IllegalStateException("the web server did not start on " + config.host() + " port "
+            throw new StartupFailure("the web server did not start on " + config.host() + " port "
                     + root.get("server.port").asInt().orElse(-1) + " (address in use?)");
         }
         return server;
@@ -306,6 +327,9 @@ public final class Gateway implements AutoCloseable {
         server.stop();
         writer.close();
         store.close();
+        if (lock != null) {
+            lock.close();
+        }
         LOG.log(System.Logger.Level.INFO, "event=stopped");
     }
 
@@ -407,7 +431,25 @@ public final class Gateway implements AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data directory " + dir, e);
+            String why = switch (e) {
+                case java.nio.file.FileAlreadyExistsException exists -> "a file of that name is in the way";
+                case java.nio.file.AccessDeniedException denied -> "permission denied";
+                case java.nio.file.NoSuchFileException missing -> "its parent cannot be created";
+                default -> e.getClass().getSimpleName();
+            };
+            throw new StartupFailure("cannot create the data directory " + dir + " (sluice.data-dir): " + why);
+        }
+    }
+
+    /**
+     * The gateway could not start for a reason outside its configuration: the data directory
+     * cannot be created, the port is taken. {@code sluice serve} prints the message and exits 1.
+     */
+    public static final class StartupFailure extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        StartupFailure(String message) {
+            super(message);
         }
     }
 }

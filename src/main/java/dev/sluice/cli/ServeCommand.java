@@ -4,6 +4,7 @@ import dev.sluice.Gateway;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.Secrets;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.store.StoreException;
 import io.helidon.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +29,15 @@ public final class ServeCommand implements Callable<Integer> {
                 : Path.of(System.getenv().getOrDefault("SLUICE_CONFIG", "conf/application.yaml"));
         Config root = ConfigLoader.load(file, Map.of());
         SluiceConfig sluice = SluiceConfig.load(root, Secrets.system());
-        Gateway gateway = Gateway.start(root, sluice, InstantSource.system());
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(root, sluice, InstantSource.system());
+        } catch (Gateway.StartupFailure | StoreException e) {
+            // What stops a start outside the configuration (the port taken, the database in use
+            // by another gateway, the data directory not writable): one line, no stack trace.
+            System.err.println("sluice: cannot start: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();

@@ -42,9 +42,24 @@ public final class SluiceCommand implements Callable<Integer> {
                 commandLine.getErr().println(configurationError(e));
                 return 2;
             }
+            if (e instanceof java.nio.file.FileSystemException missing) {
+                // A file named on the command line that is not there or cannot be read: say which.
+                commandLine.getErr().println("sluice: " + missing.getFile() + ": " + fileProblem(missing));
+                return 2;
+            }
             throw e;
         });
         return cli.execute(args);
+    }
+
+    private static String fileProblem(java.nio.file.FileSystemException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getReason() != null ? e.getReason() : "cannot be read";
     }
 
     private static String configurationError(Exception e) {

@@ -65,17 +65,33 @@ class SluiceCommandTest {
                 .get("sluice.ledger.reporting-currency").asString().get());
     }
 
-    /** Runs {@code serve --config file}, expects exit code 2 and returns what it wrote on stderr. */
     private static String serveErr(Path file) {
-        PrintStream previous = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(2, SluiceCommand.run("serve", "--config", file.toString()));
-        } finally {
-            System.setErr(previous);
-        }
-        return err.toString(StandardCharsets.UTF_8);
+        return CommandRuns.err(2, "serve", "--config", file.toString());
+    }
+
+    /** What stops a start outside the configuration is one line on stderr and exit code 1, not a stack trace (until session 34). */
+    @Test
+    void aDataDirectoryThatCannotBeCreatedExitsWithCode1AndSaysWhy() throws Exception {
+        Path inTheWay = Files.writeString(dir.resolve("data"), "a file, not a directory");
+        Path config = CommandRuns.config(dir.resolve("sluice.yaml"), inTheWay, "shop", "webhook", "");
+        assertEquals("sluice: cannot start: cannot create the data directory " + inTheWay
+                        + " (sluice.data-dir): a file of that name is in the way",
+                CommandRuns.err(1, "serve", "--config", config.toString()).strip());
+    }
+
+    /** A file named on the command line that is not there: exit code 2 naming it, not a stack trace (until session 34). */
+    @Test
+    void aMissingFileOnTheCommandLineExitsWithCode2AndNamesIt() throws Exception {
+        Path missing = dir.resolve("missing.pem");
+        assertEquals("sluice: " + missing + ": no such file",
+                CommandRuns.err(2, "audit", "verify", "--public-key", missing.toString(), dir.resolve("export.jsonl").toString()).strip());
+
+        java.security.KeyPair pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path key = Files.writeString(dir.resolve("audit.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        Path export = dir.resolve("export.jsonl");
+        assertEquals("sluice: " + export + ": no such file",
+                CommandRuns.err(2, "audit", "verify", "--public-key", key.toString(), export.toString()).strip());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sluice.e2e;
 
 import dev.sluice.cli.SluiceCommand;
 import dev.sluice.config.ConfigException;
+import dev.sluice.store.StoreException;
 import dev.sluice.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,28 @@ class GatewayStartupTest {
                     Map.of("server.port", Integer.toString(taken.getLocalPort()))));
         }
         assertStoreClosed(data);
+        // The failed start gave the database's lock up too.
+        TestGateway.start(data).close();
+    }
+
+    /**
+     * One serving gateway per SQLite database: a second one on the same data directory stops at
+     * startup, naming the database and the holder, and touches nothing; once the first has
+     * stopped, it starts. (Across processes the lock is the operating system's, released however
+     * the holder ends: CrashRecoveryTest restarts on the data of a gateway killed with SIGKILL.)
+     */
+    @Test
+    void aSecondGatewayOnTheSameDatabaseStopsAtStartup() throws Exception {
+        Path data = dir.resolve("data");
+        try (TestGateway first = TestGateway.start(data)) {
+            StoreException refused = assertThrows(StoreException.class, () -> TestGateway.start(data));
+            assertTrue(refused.getMessage().contains("sluice.db is in use by another Sluice process (pid "
+                    + ProcessHandle.current().pid() + ")"), refused.getMessage());
+            assertEquals(202, first.postEvents(TestGateway.ACME_KEY, dev.sluice.testing.Events.purchase("still-served")).statusCode());
+        }
+        try (TestGateway second = TestGateway.start(data)) {
+            assertEquals(1, second.gateway().store().countEvents("acme"));
+        }
     }
 
     @Test
