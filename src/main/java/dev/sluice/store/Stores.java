@@ -97,8 +97,10 @@ public final class Stores {
         try {
             pool = PostgresConnections.pool(config);
         } catch (RuntimeException e) {
-            // Hikari fails fast when the first connection cannot be made.
-            throw new StoreException("cannot connect to postgres", e);
+            // Hikari fails fast when the first connection cannot be made. The SQL state says why
+            // (08001: refused or unreachable; 28P01/28000: authentication; 3D000: no such
+            // database) without the URL, which may carry a password.
+            throw new StoreException("cannot connect to postgres" + sqlState(e), e);
         }
         try {
             migrate(pool, StoreConfig.POSTGRES);
@@ -108,6 +110,16 @@ public final class Stores {
         }
         LOG.log(Level.INFO, "store opened kind=postgres pool={0}", config.poolSize());
         return new JdbcStore(new PostgresConnections(pool));
+    }
+
+    /** " (sqlstate X)" of the first SQL exception among {@code e}'s causes, or nothing. */
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return " (" + StoreException.code(sql) + ")";
+            }
+        }
+        return "";
     }
 
     private static void migrate(DataSource dataSource, String kind) {
