@@ -28,7 +28,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>A response is read to at most {@link #MAX_RESPONSE_BYTES} (what a conversion API answers is
  * a few hundred bytes of JSON; connectors classify by status and read an error's first fields), and
- * the whole exchange, body included, must end within the send's timeout. Before session 34 a body
+ * the whole exchange, body included, must end within the connect timeout and the send's timeout
+ * together (the lease a dispatcher takes allows for both). Before session 34 a body
  * was read whole with no time limit: a destination answering a large body (a misconfigured
  * endpoint's file download, a proxy's error page streamed without end) was read into the 64 MiB
  * heap until the gateway exited on {@code OutOfMemoryError}, and since the batch stayed due, it
@@ -80,12 +81,14 @@ final class JdkTransport implements Transport {
         });
         CompletableFuture<HttpResponse<byte[]>> exchange =
                 client().sendAsync(request.build(), info -> new Bounded(MAX_RESPONSE_BYTES));
+        // Connecting has its own timeout; what follows it, the answer's body included, the send's.
+        Duration whole = connectTimeout.plus(timeout);
         HttpResponse<byte[]> response;
         try {
-            response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            response = exchange.get(whole.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             exchange.cancel(true);
-            throw new HttpTimeoutException("the response did not end within " + timeout.toMillis() + " ms");
+            throw new HttpTimeoutException("the response did not end within " + whole.toMillis() + " ms");
         } catch (InterruptedException e) {
             exchange.cancel(true);
             throw e;
