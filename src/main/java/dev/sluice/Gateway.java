@@ -225,9 +225,16 @@ public final class Gateway implements AutoCloseable {
                 .anyMatch(socket -> socket.get("name").asString().orElse("").equals(HttpApi.ADMIN_SOCKET));
         long maxPayloadBytes = HttpApi.maxPayloadBytes(config.ingest().maxBodyBytes());
         DirectHandlers transportProblems = HttpApi.transportProblems(maxPayloadBytes);
-        var builder = WebServer.builder()
-                .config(root.get("server"))
-                .maxPayloadSize(maxPayloadBytes)
+        var builder = WebServer.builder();
+        try {
+            builder.config(root.get("server"));
+        } catch (RuntimeException e) {
+            // What Helidon cannot use under server (a TLS key or certificate file that is not
+            // there or not readable, a port that is not a number): a configuration error naming
+            // it, not a stack trace. Its message names a path or a setting, not a secret's value.
+            throw new ConfigException("server", String.valueOf(e.getMessage()));
+        }
+        builder.maxPayloadSize(maxPayloadBytes)
                 .directHandlers(transportProblems);
         // Listeners from server.sockets (the admin listener) get the same limit and problem bodies.
         Map<String, ListenerConfig> sockets = new LinkedHashMap<>(builder.sockets());

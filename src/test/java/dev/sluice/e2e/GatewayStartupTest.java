@@ -43,6 +43,19 @@ class GatewayStartupTest {
         assertStoreClosed(data);
     }
 
+    /** A TLS key file that is not there is a configuration error naming it (a stack trace until session 34). */
+    @Test
+    void aMissingTlsKeyFileIsAConfigurationErrorAndClosesTheStore() {
+        Path data = dir.resolve("data");
+        Path key = dir.resolve("missing/tls.key");
+        ConfigException e = assertThrows(ConfigException.class, () -> TestGateway.start(data, InstantSource.system(), Map.of(
+                "server.tls.private-key.pem.key.resource.path", key.toString(),
+                "server.tls.private-key.pem.cert-chain.resource.path", dir.resolve("missing/tls.crt").toString())));
+        assertEquals("server", e.key());
+        assertTrue(e.getMessage().contains(key.toString()), e.getMessage());
+        assertStoreClosed(data);
+    }
+
     @Test
     void aTakenPortStopsStartupAndClosesTheStore() throws IOException {
         Path data = dir.resolve("data");
