@@ -9,6 +9,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Before anything touches java.util.logging: keeps the shutdown lines (Logging.ShutdownSafeManager).
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", Logging.ShutdownSafeManager.class.getName());
+        }
         Logging.configure();
         int code = SluiceCommand.run(args);
         if (code != 0) {

@@ -17,6 +17,21 @@ public final class Logging {
     private Logging() {
     }
 
+    /**
+     * The log manager the command line installs ({@code java.util.logging.manager}, set by
+     * {@link dev.sluice.Main} before anything logs). The JDK's own shutdown hook resets the log
+     * manager, which removes every handler, while Sluice's shutdown hook is still draining: the
+     * lines it logs then ({@code event=delivery_stopped}, {@code event=stopped}) went nowhere,
+     * and a clean stop looked like a crash. This manager leaves the handlers in place at shutdown;
+     * the console handler flushes every line as it is written, so nothing is left to close.
+     */
+    public static final class ShutdownSafeManager extends java.util.logging.LogManager {
+        @Override
+        public void reset() {
+            // Kept: see the class comment. Nothing in Sluice resets logging on purpose.
+        }
+    }
+
     /** Installs the JSON handler on the root logger, unless java.util.logging.config.file is set. */
     public static void configure() {
         if (System.getProperty("java.util.logging.config.file") != null) {

@@ -88,6 +88,27 @@ class GatewayStartupTest {
         }
     }
 
+    /**
+     * A SIGTERM drains and says so: the JDK's own shutdown hook used to reset logging while
+     * Sluice's was still stopping, and {@code event=stopped} never reached the log (until session 34).
+     */
+    @Test
+    void aStopOnSigtermIsLoggedToTheEnd() throws Exception {
+        int port = dev.sluice.testing.ChildGateway.freePort();
+        Path log = dir.resolve("child.log");
+        Process child = dev.sluice.testing.ChildGateway.start(java.util.List.of("-Xmx128m"), port, dir.resolve("child"), log, Map.of());
+        try {
+            dev.sluice.testing.ChildGateway.awaitReady(port, child);
+            child.destroy(); // SIGTERM
+            assertTrue(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the gateway did not stop");
+        } finally {
+            child.destroyForcibly();
+        }
+        String lines = Files.readString(log);
+        assertTrue(lines.contains("event=delivery_stopped"), lines);
+        assertTrue(lines.contains("\"msg\":\"event=stopped\""), lines);
+    }
+
     @Test
     void theAotTrainingRunServesTheDemoAndDeletesItsDataDirectory() throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
