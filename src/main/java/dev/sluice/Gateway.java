@@ -384,7 +384,14 @@ public final class Gateway implements AutoCloseable {
             keys.put("demo", demoKey(config.dataDir().resolve("demo-data.key")));
             return DataKeyring.of(keys, "demo");
         }
-        config.crypto().keys().forEach((id, secret) -> keys.put(id, DataKeyring.parseKey(secret.text())));
+        config.crypto().keys().forEach((id, secret) -> {
+            try {
+                keys.put(id, DataKeyring.parseKey(secret.text()));
+            } catch (IllegalArgumentException e) {
+                // The message describes the form expected, never the value.
+                throw new ConfigException("sluice.crypto.keys." + id, e.getMessage());
+            }
+        });
         return DataKeyring.of(keys, config.crypto().activeKeyId());
     }
 

@@ -56,6 +56,16 @@ class GatewayStartupTest {
         assertStoreClosed(data);
     }
 
+    /** A data key of the wrong form names its key and not its value (a stack trace until session 34). */
+    @Test
+    void aMalformedDataKeyIsAConfigurationErrorNamingItsKey() throws IOException {
+        Path key = Files.writeString(dir.resolve("data.key"), "not-32-bytes-s3cr3t");
+        ConfigException e = assertThrows(ConfigException.class, () -> TestGateway.start(dir.resolve("data"),
+                InstantSource.system(), Map.of("sluice.crypto.keys.k1", "file:" + key)));
+        assertEquals("sluice.crypto.keys.k1", e.key());
+        assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+    }
+
     @Test
     void aTakenPortStopsStartupAndClosesTheStore() throws IOException {
         Path data = dir.resolve("data");
