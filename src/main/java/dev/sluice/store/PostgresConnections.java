@@ -8,6 +8,9 @@ import java.sql.SQLException;
 /** A HikariCP pool over PostgreSQL; each transaction or read borrows one connection. */
 final class PostgresConnections implements Connections {
 
+    /** See {@link #pool}: how long borrowing a connection may take before the work fails. */
+    static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+
     private final HikariDataSource pool;
 
     PostgresConnections(HikariDataSource pool) {
@@ -23,6 +26,12 @@ final class PostgresConnections implements Connections {
         }
         config.password().ifPresent(hc::setPassword);
         hc.setMaximumPoolSize(config.poolSize());
+        // How long a transaction or read waits for a connection when the pool has none (the
+        // server down or unreachable): then the request is answered 503 and readiness turns DOWN.
+        // HikariCP's default, 30 s, held every ingest request and every readiness probe for 30 s
+        // while PostgreSQL was stopped, longer than clients and probes wait.
+        hc.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        hc.addDataSourceProperty("connectTimeout", Long.toString(CONNECTION_TIMEOUT_MILLIS / 1000));
         hc.setMinimumIdle(Math.min(2, config.poolSize()));
         // One multi-row INSERT per outbox batch instead of one round trip per row.
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
