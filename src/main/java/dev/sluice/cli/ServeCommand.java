@@ -35,7 +35,10 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (Gateway.StartupFailure | StoreException e) {
             // What stops a start outside the configuration (the port taken, the database in use
             // by another gateway, the data directory not writable): one line, no stack trace.
-            System.err.println("sluice: cannot start: " + e.getMessage());
+            // A store failure's cause is named by type (a migration's, say), never by its message.
+            Throwable cause = e.getCause();
+            System.err.println("sluice: cannot start: " + e.getMessage()
+                    + (e instanceof StoreException && cause != null ? " [" + cause.getClass().getSimpleName() + "]" : ""));
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds Helidon {@link Config} from, highest priority first: explicit overrides (tests and
@@ -50,14 +53,14 @@ public final class ConfigLoader {
     }
 
     /** The parser's "line N, column M" of the first problem, from the exception chain; nothing else of its text. */
-    private static java.util.Optional<String> where(Throwable e) {
-        java.util.regex.Pattern position = java.util.regex.Pattern.compile("line \\d+, column \\d+");
+    private static Optional<String> where(Throwable e) {
+        Pattern position = Pattern.compile("line \\d+, column \\d+");
         for (Throwable t = e; t != null; t = t.getCause()) {
-            java.util.regex.Matcher m = position.matcher(String.valueOf(t.getMessage()));
+            Matcher m = position.matcher(String.valueOf(t.getMessage()));
             if (m.find()) {
-                return java.util.Optional.of(m.group());
+                return Optional.of(m.group());
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -139,7 +139,7 @@ public final class HttpApi {
                 unhandled(req, res, e);
                 return;
             }
-            Responses.problem(res, Problem.of(status, "bad-request", e.status().reasonPhrase(),
+            Responses.problem(res, Problem.of(status, status == 413 ? "body-too-large" : "bad-request", e.status().reasonPhrase(),
                     "the request could not be processed as sent (a header or parameter the server could not parse)"));
         }).error(Throwable.class, HttpApi::unhandled);
     }
