@@ -115,7 +115,7 @@ public final class Stores {
     /** " (sqlstate X)" of the first SQL exception among {@code e}'s causes, or nothing. */
     private static String sqlState(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+            if (t instanceof SQLException sql && (sql.getSQLState() != null || sql instanceof org.sqlite.SQLiteException)) {
                 return " (" + StoreException.code(sql) + ")";
             }
         }
@@ -133,7 +133,16 @@ public final class Stores {
             LOG.log(Level.INFO, "store migrated kind={0} applied={1} version={2}",
                     kind, result.migrationsExecuted, result.targetSchemaVersion);
         } catch (RuntimeException e) {
-            throw new StoreException("schema migration failed kind=" + kind, e);
+            // Why, without data: SQLite's result code or PostgreSQL's SQL state when there is one
+            // (SQLITE_NOTADB: the file is not a database), else the first line of Flyway's own
+            // message (e.g. a database that has tables but no migration history), which names
+            // schemas and migrations, never rows.
+            String why = sqlState(e);
+            if (why.isEmpty() && e.getMessage() != null) {
+                String first = e.getMessage().strip().lines().findFirst().orElse("");
+                why = ": " + (first.length() > 200 ? first.substring(0, 200) + "..." : first);
+            }
+            throw new StoreException("schema migration failed kind=" + kind + why, e);
         }
     }
 }
