@@ -40,7 +40,7 @@ import java.util.concurrent.TimeoutException;
  * TLS machinery (trust store, SSL context), which costs a noticeable share of the time to ready
  * and is not needed at all by an ingest-only replica.
  */
-final class JdkTransport implements Transport {
+public final class JdkTransport implements Transport {
     /** Headers the JDK client sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("content-length", "host", "connection", "expect", "upgrade");
 
@@ -51,7 +51,8 @@ final class JdkTransport implements Transport {
     private HttpClient client;
     private boolean closed;
 
-    JdkTransport(Duration connectTimeout) {
+    /** A transport whose connections time out after {@code connectTimeout}; the client is built on the first send. */
+    public JdkTransport(Duration connectTimeout) {
         this.connectTimeout = connectTimeout;
     }
 

@@ -8,10 +8,11 @@ import java.time.Duration;
 
 /** Sends one prepared request. The seam between the engine and the network, faked in tests. */
 @FunctionalInterface
-interface Transport {
+public interface Transport {
 
     /**
-     * Sends {@code request} and waits at most {@code timeout} for the whole response.
+     * Sends {@code request} and waits at most {@code timeout} for the whole response, body
+     * included, once connected (connecting has a timeout of its own).
      *
      * @throws IOException on connect errors, resets and timeouts (no HTTP answer at all)
      */

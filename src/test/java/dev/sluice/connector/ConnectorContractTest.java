@@ -5,6 +5,7 @@ import dev.sluice.connector.DeliveryOutcome.Delivered;
 import dev.sluice.connector.DeliveryOutcome.Rejected;
 import dev.sluice.connector.DeliveryOutcome.RetryLater;
 import dev.sluice.connector.DeliveryOutcome.Unhealthy;
+import dev.sluice.delivery.JdkTransport;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -14,9 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -49,8 +47,8 @@ public abstract class ConnectorContractTest {
     protected static final Instant NOW = Instant.parse("2025-11-28T10:20:00Z");
     protected static final InstantSource CLOCK = InstantSource.fixed(NOW);
 
-    // HTTP/1.1: the JDK client's cleartext HTTP/2 upgrade attempt stalls against MockWebServer.
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** The transport the engine sends with (HTTP/1.1, answers bounded in size and time). */
+    private final JdkTransport transport = new JdkTransport(Duration.ofSeconds(2));
     protected MockWebServer server;
 
     /** The platform's connector, pointed at {@code baseUrl}, on {@code clock}. */
@@ -82,19 +80,15 @@ public abstract class ConnectorContractTest {
 
     @AfterEach
     void stopServer() {
+        transport.close();
         server.close();
     }
 
     /** Prepare, send, interpret: the engine's loop for one attempt. */
     protected DeliveryOutcome deliver(Connector connector, List<OutboxItem> batch, Duration timeout) {
         HttpRequestSpec spec = connector.prepare(batch);
-        HttpRequest.Builder request = HttpRequest.newBuilder(spec.uri()).timeout(timeout)
-                .method(spec.method(), HttpRequest.BodyPublishers.ofByteArray(spec.body()));
-        spec.headers().forEach(request::header);
         try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return connector.interpret(new HttpResponseSpec(response.statusCode(), response.headers().map(),
-                    response.body()), batch);
+            return connector.interpret(transport.send(spec, timeout), batch);
         } catch (IOException e) {
             return connector.onTransportError(e);
         } catch (InterruptedException e) {
