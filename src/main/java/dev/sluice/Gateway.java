@@ -232,6 +232,12 @@ public final class Gateway implements AutoCloseable {
             // What Helidon cannot use under server (a TLS key or certificate file that is not
             // there or not readable, a port that is not a number): a configuration error naming
             // it, not a stack trace. Its message names a path or a setting, not a secret's value.
+            java.util.regex.Matcher key = java.util.regex.Pattern.compile("under key '([^']+)'")
+                    .matcher(String.valueOf(e.getMessage()));
+            if (e instanceof io.helidon.config.ConfigMappingException && key.find()) {
+                // A value of the wrong type: named by its key (Helidon's message names its mapper).
+                throw new ConfigException(key.group(1), "is not a valid value of its type");
+            }
             throw new ConfigException("server", String.valueOf(e.getMessage()));
         }
         builder.maxPayloadSize(maxPayloadBytes)

@@ -56,6 +56,14 @@ class GatewayStartupTest {
         assertStoreClosed(data);
     }
 
+    /** A server setting of the wrong type is named by its key. */
+    @Test
+    void aPortThatIsNotANumberIsAConfigurationErrorNamingIt() {
+        ConfigException e = assertThrows(ConfigException.class, () -> TestGateway.start(dir.resolve("data"),
+                InstantSource.system(), Map.of("server.port", "eighty")));
+        assertEquals("server.port", e.key());
+    }
+
     /** A data key of the wrong form names its key and not its value (a stack trace until session 34). */
     @Test
     void aMalformedDataKeyIsAConfigurationErrorNamingItsKey() throws IOException {
