@@ -249,13 +249,7 @@ final class LedgerHandler {
 
         @Override
         public int read() throws IOException {
-            int b;
-            try {
-                b = super.read();
-            } catch (IOException | RuntimeException e) {
-                cutShort = true;
-                throw e;
-            }
+            int b = (int) marking(super::read);
             if (b >= 0) {
                 count(1);
             }
@@ -264,13 +258,7 @@ final class LedgerHandler {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n;
-            try {
-                n = super.read(buffer, offset, length);
-            } catch (IOException | RuntimeException e) {
-                cutShort = true;
-                throw e;
-            }
+            int n = (int) marking(() -> super.read(buffer, offset, length));
             if (n > 0) {
                 count(n);
             }
@@ -279,15 +267,24 @@ final class LedgerHandler {
 
         @Override
         public long skip(long n) throws IOException {
-            long skipped;
+            long skipped = marking(() -> super.skip(n));
+            count(skipped);
+            return skipped;
+        }
+
+        /** Runs one read of the underlying body, remembering whether it failed. */
+        private long marking(BodyRead read) throws IOException {
             try {
-                skipped = super.skip(n);
+                return read.run();
             } catch (IOException | RuntimeException e) {
                 cutShort = true;
                 throw e;
             }
-            count(skipped);
-            return skipped;
+        }
+
+        @FunctionalInterface
+        private interface BodyRead {
+            long run() throws IOException;
         }
 
         /**
