@@ -31,6 +31,12 @@ public final class ChildGateway {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        // conf/jvm.options names the AOT cache the last package trained, and the JVM takes classes
+        // from it even on this class path: a child would run the last packaged build instead of
+        // the classes under test (a test changed since then, or a mutation, would not be seen).
+        // Later flags win; JDK 21-24 do not know this one and are told to ignore it.
+        command.add("-XX:+IgnoreUnrecognizedVMOptions");
+        command.add("-XX:AOTMode=off");
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "dev.sluice.Main", "serve", "--config", "src/test/resources/test-application.yaml"));
         ProcessBuilder builder = new ProcessBuilder(command)
