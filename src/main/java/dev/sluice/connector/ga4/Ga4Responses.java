@@ -1,5 +1,6 @@
 package dev.sluice.connector.ga4;
 
+import dev.sluice.connector.AnswerJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.connector.DeliveryOutcome;
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  * <p>{@link Rejected#platformCode()} is the first message's {@code validationCode}, or empty.
  */
 final class Ga4Responses {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AnswerJson.MAPPER;
     private static final String PLATFORM = "ga4";
 
     /** Messages named in a reason; the rest are counted. */

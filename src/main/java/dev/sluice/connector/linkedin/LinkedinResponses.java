@@ -1,5 +1,6 @@
 package dev.sluice.connector.linkedin;
 
+import dev.sluice.connector.AnswerJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.connector.DeliveryOutcome;
@@ -47,7 +48,7 @@ import java.util.regex.Pattern;
  * {@code "INVALID_VALUE"}), else its numeric {@code serviceErrorCode} as a decimal string, else empty.
  */
 final class LinkedinResponses {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AnswerJson.MAPPER;
     private static final String PLATFORM = "linkedin";
 
     /**

@@ -1,5 +1,6 @@
 package dev.sluice.connector.meta;
 
+import dev.sluice.connector.AnswerJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.connector.DeliveryOutcome;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
  * one place.
  */
 final class GraphResponses {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AnswerJson.MAPPER;
 
     /** Token invalid or expired (190), API session (102): the token must be replaced. */
     private static final Set<Integer> TOKEN_CODES = Set.of(190, 102);

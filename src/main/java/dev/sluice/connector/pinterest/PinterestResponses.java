@@ -1,5 +1,6 @@
 package dev.sluice.connector.pinterest;
 
+import dev.sluice.connector.AnswerJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.connector.DeliveryOutcome;
@@ -36,7 +37,7 @@ import java.util.regex.Pattern;
  * (e.g. {@code "4196"}), or empty for a failed event and for an error body without a code.
  */
 final class PinterestResponses {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AnswerJson.MAPPER;
 
     static final String PROCESSED = "processed";
     static final String FAILED = "failed";

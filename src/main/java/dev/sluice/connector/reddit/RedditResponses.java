@@ -1,5 +1,6 @@
 package dev.sluice.connector.reddit;
 
+import dev.sluice.connector.AnswerJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.connector.DeliveryOutcome;
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  * Reddit's message to the reason, scrubbed, because it may echo submitted values.
  */
 final class RedditResponses {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AnswerJson.MAPPER;
     private static final String PLATFORM = "reddit";
 
     /** Documented success message; the count lets a short count be noticed. */

@@ -1,5 +1,6 @@
 package dev.sluice.connector.snapchat;
 
+import dev.sluice.connector.AnswerJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.connector.DeliveryOutcome;
@@ -37,7 +38,7 @@ import java.util.regex.Pattern;
  * <p>{@link Rejected#platformCode()} is the first of Snap's {@code errors.codes}, or empty.
  */
 final class SnapchatResponses {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AnswerJson.MAPPER;
     private static final String PLATFORM = "snapchat";
 
     static final String VALID = "VALID";

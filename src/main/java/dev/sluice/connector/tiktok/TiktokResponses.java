@@ -1,5 +1,6 @@
 package dev.sluice.connector.tiktok;
 
+import dev.sluice.connector.AnswerJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.connector.DeliveryOutcome;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  * the outcome is always for the whole batch; a {@link Rejected} batch is bisected by the engine.
  */
 final class TiktokResponses {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AnswerJson.MAPPER;
 
     static final int OK = 0;
     /**
