@@ -217,7 +217,7 @@ public final class Gateway implements AutoCloseable {
         Ledger ledger = Ledger.create(store, config.ledger());
         EventParser parser = new EventParser(new ParserLimits(config.ingest().maxEvents(), config.ingest().maxEventAge(),
                 config.ingest().maxFutureSkew(), ParserLimits.defaults().maxNestingDepth(),
-                ParserLimits.defaults().maxStringLength()), clock);
+                ParserLimits.defaults().maxStringLength(), config.ingest().maxBodyValues()), clock);
         IngestPipeline pipeline = new IngestPipeline(parser, consent, IdentityHasher.create(), keyring, writer,
                 new IngestMetrics(registry), clock, config.ingest().dedupWindow(), tenants, companions,
                 config.ingest().maxInFlightBytes());

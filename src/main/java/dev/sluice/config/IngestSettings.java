@@ -18,10 +18,16 @@ import java.time.Duration;
  *                         slower one gets 408 and its connection is closed, so that a stalled
  *                         upload cannot hold the in-flight budget (and with it every other
  *                         request) for longer
+ * @param maxBodyValues    most JSON values one request body may hold (its parsed tree costs the
+ *                         heap tens of bytes per value, whatever the body's size); more get 400
  */
 public record IngestSettings(long maxBodyBytes, int maxEvents, Duration maxEventAge, Duration maxFutureSkew,
                              Duration dedupWindow, int commitMaxEvents, long maxInFlightBytes,
-                             Duration bodyReadTimeout) {
+                             Duration bodyReadTimeout, int maxBodyValues) {
+    /** The default {@link #maxBodyValues}: about 130 values for each event of a full batch of 1000. */
+    public static final int DEFAULT_BODY_VALUES = 131_072;
+    /** The fewest {@link #maxBodyValues} accepted: room for one large event. */
+    public static final int MIN_BODY_VALUES = 1_024;
     /** The shortest {@link #bodyReadTimeout} accepted. */
     public static final Duration MIN_BODY_READ_TIMEOUT = Duration.ofMillis(100);
     /** The longest {@link #bodyReadTimeout} accepted. */

@@ -114,13 +114,14 @@ public record SluiceConfig(String host,
     private static IngestSettings ingest(Config i) {
         return new IngestSettings(
                 positiveLong(i, "max-body-bytes", 2L * 1024 * 1024),
-                (int) positiveLong(i, "max-events", 1000),
+                positiveInt(i, "max-events", 1000, 1),
                 duration(i, "max-event-age", Duration.ofDays(7)),
                 duration(i, "max-future-skew", Duration.ofMinutes(5)),
                 duration(i, "dedup-window", Duration.ofDays(7)),
-                (int) positiveLong(i, "commit-max-events", 4000),
+                positiveInt(i, "commit-max-events", 4000, 1),
                 positiveLong(i, "max-in-flight-bytes", 512L * 1024),
-                bodyReadTimeout(i));
+                bodyReadTimeout(i),
+                positiveInt(i, "max-body-values", IngestSettings.DEFAULT_BODY_VALUES, IngestSettings.MIN_BODY_VALUES));
     }
 
     private static Duration bodyReadTimeout(Config i) {
@@ -251,6 +252,16 @@ public record SluiceConfig(String host,
 
     private static String string(Config node, String name, String fallback) {
         return node.get(name).asString().orElse(fallback);
+    }
+
+    /** A whole number from {@code min} to {@link Integer#MAX_VALUE}; a larger one is not cut down to a negative int. */
+    private static int positiveInt(Config node, String name, int fallback, int min) {
+        long value = positiveLong(node, name, fallback);
+        if (value < min || value > Integer.MAX_VALUE) {
+            throw new ConfigException(node.get(name).key().toString(),
+                    "must be a whole number from " + min + " to " + Integer.MAX_VALUE);
+        }
+        return (int) value;
     }
 
     private static long positiveLong(Config node, String name, long fallback) {

@@ -19,9 +19,18 @@ import java.util.Set;
  */
 final class FieldReader {
 
+    /**
+     * Most errors, and apart from them most warnings, an event's answer lists; the rest are
+     * counted in one {@code more_problems} entry. A body of many unknown keys would otherwise be
+     * answered with a warning for each, an answer several times the body's size built on the heap.
+     */
+    static final int MAX_LISTED = 20;
+
     private final String base;
     private final List<FieldProblem> errors = new ArrayList<>(4);
     private final List<FieldProblem> warnings = new ArrayList<>(2);
+    private int errorsLeftOut;
+    private int warningsLeftOut;
 
     /** @param base pointer of the event in the body: {@code ""} for a single event, else {@code /events/3} */
     FieldReader(String base) {
@@ -30,28 +39,51 @@ final class FieldReader {
 
     /** Records an error; {@code pointer} is relative to the event. */
     void error(String pointer, ProblemCode code, String message) {
-        errors.add(new FieldProblem(base + pointer, code.code(), message));
+        if (errors.size() < MAX_LISTED) {
+            errors.add(new FieldProblem(base + pointer, code.code(), message));
+        } else {
+            errorsLeftOut++;
+        }
     }
 
     /** Records a warning; {@code pointer} is relative to the event. */
     void warn(String pointer, ProblemCode code, String message) {
-        warnings.add(new FieldProblem(base + pointer, code.code(), message));
+        if (warnings.size() < MAX_LISTED) {
+            warnings.add(new FieldProblem(base + pointer, code.code(), message));
+        } else {
+            warningsLeftOut++;
+        }
     }
 
     boolean hasErrors() {
         return !errors.isEmpty();
     }
 
+    /** The warnings, then how many more were left out, if any. */
     List<FieldProblem> warnings() {
-        return warnings;
+        if (warningsLeftOut == 0) {
+            return warnings;
+        }
+        List<FieldProblem> all = new ArrayList<>(warnings);
+        all.add(leftOut(warningsLeftOut, "warning"));
+        return all;
     }
 
     /** Errors first, then warnings: what a rejected event reports. */
     List<FieldProblem> errorsThenWarnings() {
-        List<FieldProblem> all = new ArrayList<>(errors.size() + warnings.size());
+        List<FieldProblem> all = new ArrayList<>(errors.size() + warnings.size() + 2);
         all.addAll(errors);
-        all.addAll(warnings);
+        if (errorsLeftOut > 0) {
+            all.add(leftOut(errorsLeftOut, "error"));
+        }
+        all.addAll(warnings());
         return all;
+    }
+
+    private FieldProblem leftOut(int count, String what) {
+        // At the event's own pointer: the left-out problems may be anywhere in it.
+        return new FieldProblem(base, ProblemCode.MORE_PROBLEMS.code(), count + " more " + what
+                + (count == 1 ? " of this event is" : "s of this event are") + " not listed (the first " + MAX_LISTED + " are)");
     }
 
     static boolean absent(JsonNode node) {

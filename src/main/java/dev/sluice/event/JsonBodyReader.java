@@ -35,6 +35,8 @@ import java.io.IOException;
  *       ObjectMapper it would also need {@code USE_BIG_DECIMAL_FOR_FLOATS} and a node factory
  *       that does not strip trailing zeros.)</li>
  *   <li>Only UTF-8 is accepted (RFC 8259); Jackson would otherwise auto-detect UTF-16 and -32.</li>
+ *   <li>The values in a body are counted ({@link ParserLimits#maxValues()}): the tree is many
+ *       times the size of its JSON, most of all for small objects and arrays.</li>
  * </ul>
  */
 final class JsonBodyReader {
@@ -72,7 +74,13 @@ final class JsonBodyReader {
         if (!looksLikeUtf8(body)) {
             return rejected("", ProblemCode.MALFORMED_JSON, "the body must be JSON encoded as UTF-8");
         }
-        try (JsonParser parser = factory.createParser(body)) {
+        JsonParser parser;
+        try {
+            parser = factory.createParser(body);
+        } catch (IOException unreadable) {
+            return rejected("", ProblemCode.MALFORMED_JSON, "the body is not valid JSON");
+        }
+        try (parser) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return rejected("", ProblemCode.MALFORMED_JSON, "the body holds no JSON value");
@@ -80,7 +88,7 @@ final class JsonBodyReader {
             if (first != JsonToken.START_OBJECT) {
                 return rejected("", ProblemCode.INVALID_TYPE, "the body must be a JSON object");
             }
-            ObjectNode root = (ObjectNode) value(parser, first, 1);
+            ObjectNode root = (ObjectNode) value(parser, first, 1, new Budget(limits.maxValues()));
             if (parser.nextToken() != null) {
                 return rejected("", ProblemCode.MALFORMED_JSON, "the body has content after the JSON object");
             }
@@ -88,7 +96,11 @@ final class JsonBodyReader {
         } catch (Rejection rejection) {
             return new Result.Rejected(rejection.problem);
         } catch (StreamConstraintsException tooLong) {
-            return rejected("", ProblemCode.TOO_LONG,
+            // Jackson's own length limit, reached while it reads a string, key or number: named
+            // by where the parser stood, as the other body-level problems are; a key by its
+            // object (the parser still names the key before it), never by the key's own text.
+            boolean key = tooLong.getMessage() != null && tooLong.getMessage().startsWith("Name");
+            return rejected(key ? containerPointer(parser) : pointer(parser), ProblemCode.TOO_LONG,
                     "a string, key or number in the body is longer than allowed" + location(tooLong));
         } catch (JsonProcessingException broken) {
             return rejected("", ProblemCode.MALFORMED_JSON, "the body is not valid JSON" + location(broken));
@@ -98,13 +110,30 @@ final class JsonBodyReader {
         }
     }
 
-    private JsonNode value(JsonParser parser, JsonToken token, int depth) throws IOException {
+    /**
+     * How many more JSON values the body may hold. The tree costs the heap far more than the
+     * body's bytes ({@code [{},{},...]}: an object for every three bytes), so a body within
+     * {@code max-body-bytes} could otherwise fill the heap; the count bounds it whatever the shape.
+     */
+    private static final class Budget {
+        private int left;
+
+        Budget(int values) {
+            this.left = values;
+        }
+    }
+
+    private JsonNode value(JsonParser parser, JsonToken token, int depth, Budget budget) throws IOException {
         if (token == null) {
             throw new Rejection(problem("", ProblemCode.MALFORMED_JSON, "the body ends too early"));
         }
+        if (--budget.left < 0) {
+            throw new Rejection(problem(pointer(parser), ProblemCode.TOO_MANY,
+                    "the body holds more than " + limits.maxValues() + " JSON values (sluice.ingest.max-body-values)"));
+        }
         return switch (token) {
-            case START_OBJECT -> object(parser, depth);
-            case START_ARRAY -> array(parser, depth);
+            case START_OBJECT -> object(parser, depth, budget);
+            case START_ARRAY -> array(parser, depth, budget);
             case VALUE_STRING -> {
                 if (parser.getTextLength() > limits.maxStringLength()) {
                     throw tooLong(parser);
@@ -124,7 +153,7 @@ final class JsonBodyReader {
         };
     }
 
-    private ObjectNode object(JsonParser parser, int depth) throws IOException {
+    private ObjectNode object(JsonParser parser, int depth, Budget budget) throws IOException {
         checkDepth(parser, depth);
         ObjectNode object = new ObjectNode(JsonNodeFactory.instance, new Members());
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
@@ -133,9 +162,10 @@ final class JsonBodyReader {
             }
             String name = parser.currentName();
             if (name.length() > limits.maxStringLength()) {
-                throw tooLong(parser);
+                throw new Rejection(problem(containerPointer(parser), ProblemCode.TOO_LONG,
+                        "a key exceeds " + limits.maxStringLength() + " characters"));
             }
-            JsonNode value = value(parser, parser.nextToken(), depth + 1);
+            JsonNode value = value(parser, parser.nextToken(), depth + 1, budget);
             if (object.replace(name, value) != null) {
                 throw new Rejection(problem(pointer(parser), ProblemCode.DUPLICATE_KEY, "the key appears twice in its object"));
             }
@@ -143,11 +173,11 @@ final class JsonBodyReader {
         return object;
     }
 
-    private ArrayNode array(JsonParser parser, int depth) throws IOException {
+    private ArrayNode array(JsonParser parser, int depth, Budget budget) throws IOException {
         checkDepth(parser, depth);
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
-            array.add(value(parser, token, depth + 1));
+            array.add(value(parser, token, depth + 1, budget));
         }
         return array;
     }
@@ -167,6 +197,12 @@ final class JsonBodyReader {
     /** Jackson's pointer to the current location, RFC 6901-escaped. */
     private static String pointer(JsonParser parser) {
         return parser.getParsingContext().pathAsPointer().toString();
+    }
+
+    /** The pointer to the object or array the parser is in, without the member it stands on. */
+    private static String containerPointer(JsonParser parser) {
+        com.fasterxml.jackson.core.JsonStreamContext parent = parser.getParsingContext().getParent();
+        return parent == null ? "" : parent.pathAsPointer().toString();
     }
 
     private static String location(JsonProcessingException e) {

@@ -5,6 +5,7 @@ import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.ConcurrentModificationException;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -28,15 +29,35 @@ import java.util.Set;
  */
 final class Members extends AbstractMap<String, JsonNode> {
     private static final int INITIAL = 8;
+    /** From this many members on, lookups go through a hash index instead of a linear search. */
+    static final int INDEXED_FROM = 32;
+    private static final String[] NO_NAMES = new String[0];
+    private static final JsonNode[] NO_VALUES = new JsonNode[0];
 
-    private String[] names = new String[INITIAL];
-    private JsonNode[] values = new JsonNode[INITIAL];
+    // Allocated on the first member: a body of many empty objects ([{},{},...]) would otherwise
+    // cost two 8-slot arrays for every two bytes of JSON.
+    private String[] names = NO_NAMES;
+    private JsonNode[] values = NO_VALUES;
     private int size;
     private int modifications;
+    // Built when an object grows past INDEXED_FROM members (the body's unknown keys are not
+    // bounded by the readers), so that building it and checking its keys for duplicates is not
+    // quadratic in its size. Dropped on removal and built again on the next lookup.
+    private HashMap<String, Integer> positions;
 
     private int indexOf(Object name) {
         if (name == null) {
             return -1;
+        }
+        if (size >= INDEXED_FROM) {
+            if (positions == null) {
+                positions = HashMap.newHashMap(size * 2);
+                for (int i = 0; i < size; i++) {
+                    positions.put(names[i], i);
+                }
+            }
+            Integer i = positions.get(name);
+            return i == null ? -1 : i;
         }
         String[] n = names;
         for (int i = 0; i < size; i++) {
@@ -73,8 +94,12 @@ final class Members extends AbstractMap<String, JsonNode> {
             return previous;
         }
         if (size == names.length) {
-            names = Arrays.copyOf(names, size * 2);
-            values = Arrays.copyOf(values, size * 2);
+            int length = Math.max(INITIAL, size * 2);
+            names = Arrays.copyOf(names, length);
+            values = Arrays.copyOf(values, length);
+        }
+        if (positions != null) {
+            positions.put(name, size);
         }
         names[size] = name;
         values[size] = value;
@@ -101,6 +126,7 @@ final class Members extends AbstractMap<String, JsonNode> {
         size--;
         names[size] = null;
         values[size] = null;
+        positions = null;
         modifications++;
     }
 
@@ -109,6 +135,7 @@ final class Members extends AbstractMap<String, JsonNode> {
         Arrays.fill(names, 0, size, null);
         Arrays.fill(values, 0, size, null);
         size = 0;
+        positions = null;
         modifications++;
     }
 

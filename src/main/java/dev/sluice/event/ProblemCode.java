@@ -43,7 +43,12 @@ public enum ProblemCode {
     /** Body level: an object has the same key twice. */
     DUPLICATE_KEY,
     /** Body level: nesting deeper than the limit. */
-    TOO_DEEP;
+    TOO_DEEP,
+    /**
+     * Not a problem of its own: an event had more errors, or more warnings, than an answer lists
+     * (20 of each); this entry, at the event's pointer, says how many more there were.
+     */
+    MORE_PROBLEMS;
 
     private final String code = name().toLowerCase(java.util.Locale.ROOT);
 

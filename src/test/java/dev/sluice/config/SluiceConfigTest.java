@@ -181,6 +181,19 @@ class SluiceConfigTest {
         assertEquals(Duration.ofMinutes(10), load(Map.of("sluice.ingest.body-read-timeout", "10m")).ingest().bodyReadTimeout());
     }
 
+    @Test
+    void aBodyMayHold131072JsonValues_orWhatIsConfigured_andCountsBeyondAnIntAreRefused() {
+        assertEquals(131_072, load(Map.of()).ingest().maxBodyValues());
+        assertEquals(dev.sluice.event.ParserLimits.defaults().maxValues(), IngestSettings.DEFAULT_BODY_VALUES);
+        assertEquals(dev.sluice.event.ParserLimits.MIN_VALUES, IngestSettings.MIN_BODY_VALUES);
+        assertEquals(1_024, load(Map.of("sluice.ingest.max-body-values", "1024")).ingest().maxBodyValues());
+        assertKey("sluice.ingest.max-body-values", Map.of("sluice.ingest.max-body-values", "1023"));
+        assertKey("sluice.ingest.max-body-values", Map.of("sluice.ingest.max-body-values", "2147483648"));
+        // Cut down to an int these would be negative: the key is named instead of a crash later.
+        assertKey("sluice.ingest.max-events", Map.of("sluice.ingest.max-events", "4294967297"));
+        assertKey("sluice.ingest.commit-max-events", Map.of("sluice.ingest.commit-max-events", "3000000000"));
+    }
+
     private SluiceConfig load(Map<String, String> overrides) {
         return SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), overrides), Secrets.of(Map.of(), dir));
     }

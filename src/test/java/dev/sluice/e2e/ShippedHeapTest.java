@@ -184,6 +184,90 @@ class ShippedHeapTest {
     }
 
     /**
+     * Bodies within the size limit whose parsed form is many times their size. Before session 35
+     * one request of either of the first two ended the gateway with OutOfMemoryError: 650,000
+     * empty objects in a 2 MB event, and 733 events with 300 unknown keys each (a warning per key
+     * in the answer). Now bodies like them are refused (400 {@code too_many}: more than
+     * {@code max-body-values}), and the largest bodies under that limit, eight clients at once, are
+     * answered with at most 20 warnings per event.
+     */
+    @Test
+    void bodiesThatParseToManyTimesTheirSize_fitTheShippedHeap() throws Exception {
+        int port = ChildGateway.freePort();
+        Process server = ChildGateway.start(List.of("@conf/jvm.options"), port, dir, dir.resolve("server.log"),
+                Map.of("SLUICE_DELIVERY_ENABLED", "false", "SLUICE_INGEST_MAX_dash_BODY_dash_BYTES", "2097152"));
+        try {
+            ChildGateway.awaitReady(port, server);
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> objects = postEvents(client, port, event("objects", ",\"x\":[" + "{},".repeat(649_999) + "{}]"));
+            assertEquals(400, objects.statusCode(), objects.body());
+            assertTrue(objects.body().contains("\"code\":\"too_many\""), objects.body());
+            HttpResponse<String> unknown = postEvents(client, port, batchWithUnknownKeys("unknown", 600, 300));
+            assertEquals(400, unknown.statusCode(), unknown.body());
+
+            // Just under the limit: 1,000 events of 126 values, one event of 131,000 empty objects,
+            // and 1,000 events with 120 content ids that are not strings (an error each).
+            String badIds = ",\"custom\":{\"content_ids\":[" + "1,".repeat(119) + "1]}";
+            try (ExecutorService clients = Executors.newFixedThreadPool(8)) {
+                List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+                List<Future<HttpResponse<String>>> rejections = new ArrayList<>();
+                for (int c = 0; c < 8; c++) {
+                    String many = batchWithUnknownKeys("many-" + c, 1000, 120);
+                    String wide = event("wide-" + c, ",\"x\":[" + "{},".repeat(130_999) + "{}]");
+                    String[] invalid = new String[1000];
+                    for (int i = 0; i < invalid.length; i++) {
+                        invalid[i] = event("invalid-" + c + "-" + i, badIds);
+                    }
+                    String errors = Events.batch(invalid);
+                    answers.add(clients.submit(() -> postEvents(client, port, many)));
+                    answers.add(clients.submit(() -> postEvents(client, port, wide)));
+                    rejections.add(clients.submit(() -> postEvents(client, port, errors)));
+                }
+                for (Future<HttpResponse<String>> answer : answers) {
+                    HttpResponse<String> res = answer.get();
+                    assertEquals(202, res.statusCode(), res.body());
+                    assertTrue(res.body().length() < 3_000_000, "answer of " + res.body().length() + " characters");
+                }
+                for (Future<HttpResponse<String>> rejection : rejections) {
+                    HttpResponse<String> res = rejection.get();
+                    assertEquals(422, res.statusCode());
+                    assertTrue(res.body().length() < 6_000_000, "answer of " + res.body().length() + " characters");
+                }
+            }
+            assertTrue(server.isAlive(), "the gateway is still running");
+        } finally {
+            stop(server);
+        }
+        logWithoutOutOfMemory();
+    }
+
+    private static String event(String id, String extra) {
+        return "{\"event_id\":\"" + id + "\",\"event_name\":\"Lead\",\"event_time\":"
+                + java.time.Instant.now().getEpochSecond() + ",\"action_source\":\"website\","
+                + "\"event_source_url\":\"https://a.example/\"" + extra + "}";
+    }
+
+    private static String batchWithUnknownKeys(String prefix, int events, int keys) {
+        StringBuilder unknown = new StringBuilder();
+        for (int k = 0; k < keys; k++) {
+            unknown.append(",\"k").append(k).append("\":0");
+        }
+        String[] all = new String[events];
+        for (int i = 0; i < events; i++) {
+            all[i] = event(prefix + "-" + i, unknown.toString());
+        }
+        return Events.batch(all);
+    }
+
+    private static HttpResponse<String> postEvents(HttpClient client, int port, String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                        .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
      * Twelve maximal spend imports (100,000 CSV rows each) at once. Each fits the shipped heap
      * alone; all twelve parsed at once ran it out of memory and the gateway exited. Imports now run
      * one at a time, a waiting one holding nothing (README, For marketers).

@@ -55,7 +55,7 @@ class MalformedBodyTest {
                 Arguments.of("events empty", "{\"events\": []}", "/events out_of_range"),
                 Arguments.of("a key beside events", "{\"events\": [" + event + "], \"test_event_code\": \"T1\"}",
                         "/test_event_code unknown_field"),
-                Arguments.of("a 1001 digit number", "{\"event_time\": 1" + "0".repeat(1000) + "}", " too_long"));
+                Arguments.of("a 1001 digit number", "{\"event_time\": 1" + "0".repeat(1000) + "}", "/event_time too_long"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -93,7 +93,10 @@ class MalformedBodyTest {
         valid(parser.parse(utf8(atLimit)));
 
         String longKey = "{" + inner(minimal()) + ", \"" + "k".repeat(8193) + "\": 1}";
-        assertEquals("too_long", malformed(parser.parse(utf8(longKey))).code());
+        // Named by its object, not by the key's own text (nor by the member before it).
+        assertEquals(" too_long", code(malformed(parser.parse(utf8(longKey)))));
+        String longUserKey = "{" + inner(minimal()) + ", \"user\": {\"email\": \"a@b.co\", \"" + "k".repeat(60_000) + "\": 1}}";
+        assertEquals("/user too_long", code(malformed(parser.parse(utf8(longUserKey)))));
 
         String huge = "{\"note\": \"" + "a".repeat(5_000_000) + "\"}";
         assertEquals("too_long", malformed(parser.parse(utf8(huge))).code());

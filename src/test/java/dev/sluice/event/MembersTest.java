@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,13 +56,15 @@ class MembersTest {
         assertEquals(2, members.size());
     }
 
-    @Test
-    void agreesWithLinkedHashMapUnderRandomEdits() {
+    /** With 80 names the map spends most steps past {@link Members#INDEXED_FROM}, through its hash index. */
+    @ParameterizedTest
+    @ValueSource(ints = {24, 80})
+    void agreesWithLinkedHashMapUnderRandomEdits(int names) {
         Random random = new Random(32);
         Members members = new Members();
         Map<String, JsonNode> reference = new LinkedHashMap<>();
         for (int step = 0; step < 5_000; step++) {
-            String name = "n" + random.nextInt(24);
+            String name = "n" + random.nextInt(names);
             switch (random.nextInt(6)) {
                 case 0, 1, 2 -> {
                     JsonNode value = IntNode.valueOf(step);
@@ -117,6 +121,24 @@ class MembersTest {
         assertEquals("a", first.getKey());
         assertSame(members.get("b"), fresh.next().getValue());
         assertEquals(List.of("b", "c"), new ArrayList<>(members.keySet()));
+    }
+
+    @Test
+    void aLargeObjectIsFoundAndCheckedForDuplicatesThroughItsIndex() {
+        Members members = new Members();
+        for (int i = 0; i < 1_000; i++) {
+            assertNull(members.put("k" + i, IntNode.valueOf(i)));
+        }
+        assertEquals(456, members.get(new String("k456")).intValue());
+        assertEquals(7, members.put(new String("k7"), IntNode.valueOf(-7)).intValue());
+        assertEquals(10, members.remove("k10").intValue());
+        // After a removal the members behind it moved up one place; the index follows.
+        assertEquals(11, members.get("k11").intValue());
+        assertEquals(999, members.get("k999").intValue());
+        assertNull(members.get("k10"));
+        assertNull(members.put("k10", IntNode.valueOf(10)));
+        assertEquals("k10", new ArrayList<>(members.keySet()).get(999));
+        assertEquals(1_000, members.size());
     }
 
     @Test

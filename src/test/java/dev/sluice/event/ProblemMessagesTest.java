@@ -17,7 +17,9 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Invariant 1: problem messages name what was wrong, never the value (it may be personal data). */
 class ProblemMessagesTest {
@@ -39,7 +41,7 @@ class ProblemMessagesTest {
                 .set("/destinations", List.of(CANARY))
                 .body();
         ParsedEvent.Invalid invalid = invalid(parser.parse(body));
-        assertThat(codes(invalid.problems()), containsInAnyOrder(
+        List<String> expected = List.of(
                 "/event_id invalid_format", "/event_name invalid_format", "/event_time invalid_format",
                 "/action_source unknown_value", "/event_source_url invalid_url", "/user/email too_long",
                 "/user/phone too_long", "/user/client_ip invalid_format", "/user/user_agent too_long",
@@ -47,7 +49,14 @@ class ProblemMessagesTest {
                 "/user/click_ids/gclid invalid_click_id", "/custom/value invalid_format",
                 "/custom/currency invalid_currency", "/custom/order_id too_long", "/custom/content_ids/0 too_long",
                 "/attribution/utm_source too_long", "/consent/ad_storage unknown_value", "/consent/tcf invalid_format",
-                "/consent/us_privacy invalid_format", "/destinations/0 invalid_format"));
+                "/consent/us_privacy invalid_format", "/destinations/0 invalid_format");
+        // 21 errors: an answer lists 20 of them and counts the last in a more_problems entry.
+        List<String> listed = codes(invalid.problems());
+        assertEquals(FieldReader.MAX_LISTED + 1, listed.size(), listed::toString);
+        assertTrue(expected.containsAll(listed.subList(0, FieldReader.MAX_LISTED)), listed::toString);
+        assertEquals(" more_problems", listed.get(FieldReader.MAX_LISTED));
+        assertEquals("1 more error of this event is not listed (the first 20 are)",
+                invalid.problems().get(FieldReader.MAX_LISTED).message());
         for (FieldProblem problem : invalid.problems()) {
             assertFalse(problem.message().contains("canary") || problem.pointer().contains("canary"), problem::toString);
             assertFalse(problem.message().contains("7f3a") || problem.message().contains("example.com"), problem::toString);
