@@ -329,7 +329,7 @@ final class Dispatcher implements Runnable {
             if (r.retryAfter().isPresent() && r.retryAfter().get().compareTo(delay) > 0) {
                 delay = r.retryAfter().get();
             }
-            retries.add(new DeliveryStore.Retry(r.id(), now.plus(delay), r.reason()));
+            retries.add(new DeliveryStore.Retry(r.id(), retryAt(now, delay, row.createdAt()), r.reason()));
             error(r.reason());
         }
         store.reschedule(tenantId, owner, retries, now);
@@ -448,5 +448,17 @@ final class Dispatcher implements Runnable {
         return new DestinationStatus(breaker.getState().name(), Optional.ofNullable(lastError),
                 Optional.ofNullable(lastErrorAt), Optional.ofNullable(unhealthy), Optional.ofNullable(pausedUntil),
                 Optional.ofNullable(lastLatency));
+    }
+
+    /**
+     * When a row is tried again: after {@code delay}, but no later than the end of its retry age.
+     * A platform's {@code Retry-After} is honoured within that; past it the row could only be
+     * dead-lettered, and a date decades off (or past what an {@code Instant} holds, which threw
+     * and left the batch leased) would park the row for good. At that last moment it is tried
+     * once more, and dead-lettered if that fails too.
+     */
+    private Instant retryAt(Instant now, Duration delay, Instant createdAt) {
+        Instant deadline = createdAt.plus(policy.maxRetryAge());
+        return delay.compareTo(Duration.between(now, deadline)) >= 0 ? deadline : now.plus(delay);
     }
 }

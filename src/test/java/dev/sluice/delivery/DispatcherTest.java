@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +44,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -179,6 +182,32 @@ final class DispatcherTest {
         assertThat(requests, hasSize(2));
         dispatcher.cycle(); // not due yet
         assertThat(requests, hasSize(2));
+    }
+
+    /**
+     * A Retry-After beyond the row's retry age is honoured until then only. One past what an
+     * Instant holds threw when the retry time was computed, which left the batch leased and the
+     * destination reporting {@code internal: DateTimeException}; a date decades off parked the row.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"99999999999999999", "86400", "Fri, 31 Dec 2100 23:59:59 GMT"})
+    void aRetryAfterBeyondTheRetryAge_isHonouredUntilItsEnd_thenTheRowIsTriedOnceMore(String retryAfter) throws Exception {
+        start(Map.of("retry-max-age", "1h"));
+        commit("a");
+        platform = ids -> new HttpResponseSpec(429, Map.of("Retry-After", List.of(retryAfter)), new byte[0]);
+
+        dispatcher.cycle();
+        assertThat(row("a").attempts(), is(1));
+        assertThat(row("a").nextAttemptAt(), is(T0.plus(Duration.ofHours(1))));
+        assertThat(dispatcher.status().lastError().orElseThrow(), startsWith("webhook: HTTP 429"));
+
+        clock.set(T0.plus(Duration.ofHours(1)).minusMillis(1));
+        dispatcher.cycle();
+        assertThat(requests, hasSize(1));
+        clock.set(T0.plus(Duration.ofHours(1)));
+        dispatcher.cycle();
+        assertThat(requests, hasSize(2));
+        assertThat(row("a").state(), is("dead"));
     }
 
     @Test
