@@ -47,9 +47,35 @@ public final class ConfigLoader {
                             ConfigSources.file(file).mediaType(YAML)))
                     .build();
         } catch (io.helidon.config.ConfigException e) {
+            Optional<ConfigException> conflict = overrideConflict(e);
+            if (conflict.isPresent()) {
+                throw conflict.get();
+            }
             throw new ConfigException("--config", "configuration file " + file + " is not a YAML mapping"
                     + where(e).map(at -> " (" + at + ")").orElse(""));
         }
+    }
+
+    // Helidon's merge failure: "sluice: tenants: Cannot merge OBJECT members [1] with an LIST node from ...".
+    private static final Pattern MERGE = Pattern.compile("^((?:[A-Za-z0-9_.-]+: )*)Cannot merge (\\w+) members \\[([0-9, ]*)\\] with an? (\\w+) node");
+
+    /**
+     * An override (environment variable, system property) that does not fit the file's shape,
+     * e.g. {@code SLUICE_TENANTS_1_ID} where the file lists one tenant: overrides change the
+     * entries a list has but cannot add entries. Named by its key, not blamed on the file. Only
+     * key names and list indexes are taken from Helidon's message, never a value.
+     */
+    private static Optional<ConfigException> overrideConflict(Throwable e) {
+        Matcher m = MERGE.matcher(String.valueOf(e.getMessage()));
+        if (!m.find() || !m.group(2).equals("OBJECT") || !m.group(4).equals("LIST")) {
+            return Optional.empty();
+        }
+        String list = m.group(1).replace(": ", ".");
+        list = list.endsWith(".") ? list.substring(0, list.length() - 1) : list;
+        String first = m.group(3).split(",")[0].strip();
+        return Optional.of(new ConfigException(list + "." + first, "an environment variable or system property sets this"
+                + " entry, which the configuration file's list " + list + " does not have: overrides can change the"
+                + " entries of a list but not add to it; add the entry to the file"));
     }
 
     /** The parser's "line N, column M" of the first problem, from the exception chain; nothing else of its text. */

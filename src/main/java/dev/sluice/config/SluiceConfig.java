@@ -163,6 +163,9 @@ public record SluiceConfig(String host,
 
     private static Map<String, TenantConfig> tenants(Config list, Secrets secrets) {
         Map<String, TenantConfig> tenants = new LinkedHashMap<>();
+        // Every key hash, ingest or admin, of every tenant, by where it was first listed: a key
+        // that two tenants (or both roles of one) listed would open whichever was looked up first.
+        Map<String, String> keys = new java.util.HashMap<>();
         for (Config t : list.asNodeList().orElse(List.of())) {
             String prefix = t.key().toString();
             String id = required(t, "id");
@@ -172,7 +175,7 @@ public record SluiceConfig(String host,
             if (tenants.containsKey(id)) {
                 throw new ConfigException(prefix + ".id", "duplicate tenant id");
             }
-            List<byte[]> hashes = keyHashes(t.get("api-key-hashes"));
+            List<byte[]> hashes = keyHashes(t.get("api-key-hashes"), keys);
             if (hashes.isEmpty()) {
                 throw new ConfigException(prefix + ".api-key-hashes", "at least one API key hash is required");
             }
@@ -187,7 +190,7 @@ public record SluiceConfig(String host,
                     destinations(t.get("destinations"), prefix + ".destinations"),
                     t.get("demo").asBoolean().orElse(false),
                     t.get("rate-limit-per-second").exists() ? (int) positiveLong(t, "rate-limit-per-second", 0) : 0,
-                    keyHashes(t.get("admin-key-hashes"))));
+                    keyHashes(t.get("admin-key-hashes"), keys)));
         }
         if (tenants.isEmpty()) {
             throw new ConfigException("sluice.tenants", "at least one tenant is required");
@@ -195,12 +198,17 @@ public record SluiceConfig(String host,
         return Map.copyOf(tenants);
     }
 
-    private static List<byte[]> keyHashes(Config list) {
+    private static List<byte[]> keyHashes(Config list, Map<String, String> seen) {
         List<byte[]> hashes = new ArrayList<>();
         for (Config h : list.asNodeList().orElse(List.of())) {
             String value = h.asString().orElse("").toLowerCase(Locale.ROOT);
             if (!KEY_HASH.matcher(value).matches()) {
                 throw new ConfigException(h.key().toString(), "must be sha256:<64 hex digits> (see `sluice apikey new`)");
+            }
+            String earlier = seen.putIfAbsent(value, h.key().toString());
+            if (earlier != null) {
+                throw new ConfigException(h.key().toString(), "is the same key hash as " + earlier
+                        + "; a key opens one tenant in one role (ingest or admin)");
             }
             hashes.add(java.util.HexFormat.of().parseHex(value.substring(7)));
         }

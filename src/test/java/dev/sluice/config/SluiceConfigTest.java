@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -192,6 +193,65 @@ class SluiceConfigTest {
         // Cut down to an int these would be negative: the key is named instead of a crash later.
         assertKey("sluice.ingest.max-events", Map.of("sluice.ingest.max-events", "4294967297"));
         assertKey("sluice.ingest.commit-max-events", Map.of("sluice.ingest.commit-max-events", "3000000000"));
+    }
+
+    @Test
+    void aKeyHashListedTwice_byTwoTenantsOrForBothRoles_isAConfigurationError() throws Exception {
+        String a = "sha256:" + "ab".repeat(32);
+        String b = "sha256:" + "cd".repeat(32);
+        String c = "sha256:" + "ef".repeat(32);
+        assertEquals(2, twoTenants(a, b, c).tenants().size());
+
+        ConfigException bothRoles = assertThrows(ConfigException.class, () -> twoTenants(a, b, b));
+        assertEquals("sluice.tenants.1.admin-key-hashes.0", bothRoles.key());
+        assertTrue(bothRoles.getMessage().contains("the same key hash as sluice.tenants.1.api-key-hashes.0"),
+                bothRoles.getMessage());
+        assertFalse(bothRoles.getMessage().contains("cdcd"), "the hash itself is not quoted");
+
+        ConfigException acrossTenants = assertThrows(ConfigException.class, () -> twoTenants(a, a, c));
+        assertEquals("sluice.tenants.1.api-key-hashes.0", acrossTenants.key());
+        assertTrue(acrossTenants.getMessage().contains("the same key hash as sluice.tenants.0.api-key-hashes.0"),
+                acrossTenants.getMessage());
+    }
+
+    @Test
+    void anOverrideAddingAListEntryTheFileDoesNotHave_isNamedByItsKey_notBlamedOnTheFile() {
+        // SLUICE_TENANTS_1_ID=shop with the file's one tenant: until session 35 "conf/application.yaml
+        // is not a YAML mapping".
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(Path.of("conf/application.yaml"), Map.of("sluice.tenants.1.id", "shop")));
+        assertEquals("sluice.tenants.1", e.key());
+        assertTrue(e.getMessage().contains("overrides can change the entries of a list but not add to it"), e.getMessage());
+        assertFalse(e.getMessage().contains("shop"), "the value is not quoted");
+        // Changing an entry the file has is an override like any other.
+        assertEquals("US", load(Map.of("sluice.tenants.0.default-region", "US")).tenants().get("demo").defaultRegion());
+    }
+
+    /** Tenant "a" with ingest key {@code first}; tenant "b" with ingest key {@code second} and admin key {@code admin}. */
+    private SluiceConfig twoTenants(String first, String second, String admin) throws java.io.IOException {
+        String destination = """
+                      destinations:
+                        - id: hook
+                          type: webhook
+                          settings:
+                            url: http://127.0.0.1:9099/
+                            secret: "0123456789abcdef0123"
+                """;
+        Path file = dir.resolve("two-tenants.yaml");
+        Files.writeString(file, """
+                server:
+                  host: 127.0.0.1
+                sluice:
+                  crypto:
+                    generate-demo-key: true
+                  tenants:
+                    - id: a
+                      api-key-hashes: ["%s"]
+                %s    - id: b
+                      api-key-hashes: ["%s"]
+                      admin-key-hashes: ["%s"]
+                %s""".formatted(first, destination, second, admin, destination));
+        return SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir));
     }
 
     private SluiceConfig load(Map<String, String> overrides) {
