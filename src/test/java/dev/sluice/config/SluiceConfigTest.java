@@ -190,7 +190,7 @@ class SluiceConfigTest {
         assertEquals(1_024, load(Map.of("sluice.ingest.max-body-values", "1024")).ingest().maxBodyValues());
         assertKey("sluice.ingest.max-body-values", Map.of("sluice.ingest.max-body-values", "1023"));
         assertKey("sluice.ingest.max-body-values", Map.of("sluice.ingest.max-body-values", "2147483648"));
-        // Cut down to an int these would be negative: the key is named instead of a crash later.
+        // Cut down to an int these wrapped (4294967297 to 1, 3000000000 to a negative count).
         assertKey("sluice.ingest.max-events", Map.of("sluice.ingest.max-events", "4294967297"));
         assertKey("sluice.ingest.commit-max-events", Map.of("sluice.ingest.commit-max-events", "3000000000"));
     }

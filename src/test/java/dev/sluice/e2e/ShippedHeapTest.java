@@ -44,9 +44,7 @@ class ShippedHeapTest {
     @Test
     void largestSpendImportsAndAYearReport_fitTheShippedHeap() throws Exception {
         int port = ChildGateway.freePort();
-        // Exactly the JVM options the project ships (a stale or absent AOT cache is only reported).
-        Process server = ChildGateway.start(List.of("@conf/jvm.options"), port, dir, dir.resolve("server.log"),
-                Map.of("SLUICE_DELIVERY_ENABLED", "false", "SLUICE_INGEST_MAX_dash_BODY_dash_BYTES", "2097152"));
+        Process server = startShipped(port);
         try {
             ChildGateway.awaitReady(port, server);
             HttpClient client = HttpClient.newHttpClient();
@@ -134,8 +132,7 @@ class ShippedHeapTest {
     @Test
     void manyLargeChunkedBatchesAtOnce_fitTheShippedHeap() throws Exception {
         int port = ChildGateway.freePort();
-        Process server = ChildGateway.start(List.of("@conf/jvm.options"), port, dir, dir.resolve("server.log"),
-                Map.of("SLUICE_DELIVERY_ENABLED", "false", "SLUICE_INGEST_MAX_dash_BODY_dash_BYTES", "2097152"));
+        Process server = startShipped(port);
         try {
             ChildGateway.awaitReady(port, server);
             String userAgent = "M".repeat(1500);
@@ -194,8 +191,7 @@ class ShippedHeapTest {
     @Test
     void bodiesThatParseToManyTimesTheirSize_fitTheShippedHeap() throws Exception {
         int port = ChildGateway.freePort();
-        Process server = ChildGateway.start(List.of("@conf/jvm.options"), port, dir, dir.resolve("server.log"),
-                Map.of("SLUICE_DELIVERY_ENABLED", "false", "SLUICE_INGEST_MAX_dash_BODY_dash_BYTES", "2097152"));
+        Process server = startShipped(port);
         try {
             ChildGateway.awaitReady(port, server);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -260,11 +256,7 @@ class ShippedHeapTest {
     }
 
     private static HttpResponse<String> postEvents(HttpClient client, int port, String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
-                        .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send(client, port, "/v1/events", "application/json", body);
     }
 
     /**
@@ -275,8 +267,7 @@ class ShippedHeapTest {
     @Test
     void manyLargestSpendImportsAtOnce_fitTheShippedHeap() throws Exception {
         int port = ChildGateway.freePort();
-        Process server = ChildGateway.start(List.of("@conf/jvm.options"), port, dir, dir.resolve("server.log"),
-                Map.of("SLUICE_DELIVERY_ENABLED", "false"));
+        Process server = startShipped(port);
         try {
             ChildGateway.awaitReady(port, server);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -333,8 +324,21 @@ class ShippedHeapTest {
         out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
+    /**
+     * The gateway in a child JVM on exactly the JVM options the project ships (a stale or absent
+     * AOT cache is only reported), delivery off, with the shipped 2 MiB body limit.
+     */
+    private Process startShipped(int port) throws java.io.IOException {
+        return ChildGateway.start(List.of("@conf/jvm.options"), port, dir, dir.resolve("server.log"),
+                Map.of("SLUICE_DELIVERY_ENABLED", "false", "SLUICE_INGEST_MAX_dash_BODY_dash_BYTES", "2097152"));
+    }
+
     private static HttpResponse<String> post(HttpClient client, int port, String type, String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/spend"))
+        return send(client, port, "/v1/spend", type, body);
+    }
+
+    private static HttpResponse<String> send(HttpClient client, int port, String path, String type, String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
                         .header("Content-Type", type)
                         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
