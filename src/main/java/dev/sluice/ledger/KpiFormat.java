@@ -193,8 +193,9 @@ public final class KpiFormat {
 
     private static String quote(String cell) {
         boolean needs = cell.indexOf(',') >= 0 || cell.indexOf('"') >= 0 || cell.indexOf('\n') >= 0 || cell.indexOf('\r') >= 0;
-        // A leading = + - @ would be run as a formula by spreadsheets; campaign names are merchant input.
-        boolean formula = !cell.isEmpty() && "=+-@".indexOf(cell.charAt(0)) >= 0 && !cell.matches("-?[0-9.]+");
+        // A leading = + - @ (or tab, carriage return) would be run as a formula by spreadsheets; campaign
+        // names are merchant input. The audit export escapes the same characters (AuditExport.cell).
+        boolean formula = !cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0 && !cell.matches("-?[0-9.]+");
         String safe = formula ? "'" + cell : cell;
         return needs || formula ? "\"" + safe.replace("\"", "\"\"") + "\"" : safe;
     }

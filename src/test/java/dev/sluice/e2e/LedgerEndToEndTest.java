@@ -154,6 +154,27 @@ final class LedgerEndToEndTest {
         return HttpRequest.newBuilder(gateway.uri(path)).header("Authorization", "Bearer " + key).GET().build();
     }
 
+    @Test
+    void campaignNamesThatASpreadsheetWouldRunAsFormulas_areExportedAsText() throws Exception {
+        String[] names = {"=HYPERLINK(\"http://x.example\",\"a\")", "@SUM(1)", "+1+1", "-1+1", "Plain"};
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            rows.append(i == 0 ? "" : ",").append("{\"date\":\"").append(today).append("\",\"platform\":\"meta\",")
+                    .append("\"campaign_id\":\"c").append(i).append("\",\"campaign_name\":")
+                    .append(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(names[i]))
+                    .append(",\"spend\":\"1.00\",\"currency\":\"EUR\",\"clicks\":1,\"impressions\":1}");
+        }
+        assertThat(postSpend(TestGateway.ACME_KEY, "application/json", "{\"rows\":[" + rows + "]}").body(),
+                is("{\"rows\":5,\"replaced\":0}"));
+        String csv = gateway.send(get(TestGateway.ACME_ADMIN_KEY, "/v1/reports/kpis?group_by=campaign&format=csv&from="
+                + today + "&to=" + today)).body();
+        assertThat(csv, containsString(",c0,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"a\"\")\","));
+        assertThat(csv, containsString(",c1,\"'@SUM(1)\","));
+        assertThat(csv, containsString(",c2,\"'+1+1\","));
+        assertThat(csv, containsString(",c3,\"'-1+1\","));
+        assertThat(csv, containsString(",c4,Plain,"));
+    }
+
     private HttpResponse<String> postSpend(String key, String type, String body) {
         return gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/spend")).header("Authorization", "Bearer " + key)
                 .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body)).build());
