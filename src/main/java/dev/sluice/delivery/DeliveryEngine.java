@@ -110,6 +110,8 @@ public final class DeliveryEngine implements AutoCloseable {
                         .slidingWindowSize(10).minimumNumberOfCalls(5).failureRateThreshold(50)
                         .waitDurationInOpenState(policy.circuitOpenFor()).permittedNumberOfCallsInHalfOpenState(1)
                         .clock(clock.withZone(ZoneOffset.UTC)).build());
+                metrics.circuit(tenant.id(), destination.id(), breaker);
+                logTransitions(tenant.id(), destination.id(), breaker);
                 RateLimiter limiter = RateLimiter.of(name, RateLimiterConfig.custom()
                         .limitForPeriod(policy.requestsPerSecond()).limitRefreshPeriod(Duration.ofSeconds(1))
                         .timeoutDuration(Duration.ofSeconds(5)).build());
@@ -243,5 +245,20 @@ public final class DeliveryEngine implements AutoCloseable {
                     combined.lastLatency().or(s::lastLatency));
         }
         return combined;
+    }
+
+    /**
+     * One log line when a destination's circuit opens (WARNING: nothing is sent to it for
+     * {@code circuit-open-duration}), lets a trial request through, or closes again (INFO): rare
+     * events an operator looks for, where a line per failed request would flood the log.
+     */
+    private static void logTransitions(String tenant, String destination, CircuitBreaker breaker) {
+        breaker.getEventPublisher().onStateTransition(e -> {
+            CircuitBreaker.State to = e.getStateTransition().getToState();
+            LOG.log(to == CircuitBreaker.State.OPEN ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+                    "event=circuit_{0} tenant={1} destination={2} from={3}",
+                    to.name().toLowerCase(java.util.Locale.ROOT), tenant, destination,
+                    e.getStateTransition().getFromState().name().toLowerCase(java.util.Locale.ROOT));
+        });
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.delivery;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -67,5 +68,25 @@ final class DeliveryMetrics {
         Gauge.builder("sluice.delivery.backlog", value, AtomicLong::get).description("Pending outbox rows")
                 .tags("tenant", tenant, "destination", destination).register(registry);
         return value;
+    }
+
+    /**
+     * The circuit breaker's state as a gauge, so that an open circuit can be alerted on: 0 closed,
+     * 1 half open (one trial request allowed), 2 open (nothing is sent), 3 any other state (the
+     * breaker's forced and disabled states, which Sluice does not use).
+     */
+    void circuit(String tenant, String destination, CircuitBreaker breaker) {
+        Gauge.builder("sluice.delivery.circuit.state", breaker, b -> circuitValue(b.getState()))
+                .description("Circuit breaker state: 0 closed, 1 half open, 2 open")
+                .tags("tenant", tenant, "destination", destination).register(registry);
+    }
+
+    static double circuitValue(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED -> 0;
+            case HALF_OPEN -> 1;
+            case OPEN -> 2;
+            default -> 3;
+        };
     }
 }

@@ -68,6 +68,7 @@ final class DispatcherTest {
     Function<List<String>, HttpResponseSpec> platform = ids -> HttpResponseSpec.of(200, "{}");
     /** What the engine asked its sleeper for; the fake clock advances by it instead. */
     List<Duration> sleeps = new ArrayList<>();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     DeliveryEngine engine;
     Dispatcher dispatcher;
     TenantConfig tenant;
@@ -100,7 +101,7 @@ final class DispatcherTest {
             return response;
         };
         engine = DeliveryEngine.create(List.of(tenant), Secrets.of(Map.of("HOOK_SECRET", "0123456789abcdef0123"), dir),
-                keyring, store.delivery(), new SimpleMeterRegistry(), clock, d -> {
+                keyring, store.delivery(), registry, clock, d -> {
                     sleeps.add(d);
                     clock.advance(d);
                 }, p -> transport,
@@ -526,18 +527,49 @@ final class DispatcherTest {
                 "circuit-open-duration", "30s"));
         commit("a", "b", "c", "d", "e", "f", "g");
         platform = ids -> HttpResponseSpec.of(500, "");
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(DeliveryEngine.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                lines.add(record.getLevel() + " " + java.text.MessageFormat.format(record.getMessage(), record.getParameters()));
+            }
 
-        for (int i = 0; i < 7; i++) {
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            assertThat(circuitGauge(), is(0.0));
+            for (int i = 0; i < 7; i++) {
+                dispatcher.cycle();
+            }
+
+            assertThat(requests, hasSize(5)); // minimum number of calls before the failure rate counts
+            assertThat(engine.destinations(TENANT).getFirst().status().orElseThrow().circuitState(), is("OPEN"));
+            assertThat(circuitGauge(), is(2.0));
+            platform = ids -> HttpResponseSpec.of(200, "");
+            clock.advance(Duration.ofSeconds(31));
             dispatcher.cycle();
+            assertThat(requests, hasSize(6)); // the half-open trial
+            assertThat(engine.destinations(TENANT).getFirst().status().orElseThrow().circuitState(), is("CLOSED"));
+            assertThat(circuitGauge(), is(0.0));
+            assertThat(lines, contains(
+                    "WARNING event=circuit_open tenant=" + TENANT + " destination=" + HOOK + " from=closed",
+                    "INFO event=circuit_half_open tenant=" + TENANT + " destination=" + HOOK + " from=open",
+                    "INFO event=circuit_closed tenant=" + TENANT + " destination=" + HOOK + " from=half_open"));
+        } finally {
+            logger.removeHandler(handler);
         }
+    }
 
-        assertThat(requests, hasSize(5)); // minimum number of calls before the failure rate counts
-        assertThat(engine.destinations(TENANT).getFirst().status().orElseThrow().circuitState(), is("OPEN"));
-        platform = ids -> HttpResponseSpec.of(200, "");
-        clock.advance(Duration.ofSeconds(31));
-        dispatcher.cycle();
-        assertThat(requests, hasSize(6)); // the half-open trial
-        assertThat(engine.destinations(TENANT).getFirst().status().orElseThrow().circuitState(), is("CLOSED"));
+    private double circuitGauge() {
+        return registry.get("sluice.delivery.circuit.state").tags("tenant", TENANT, "destination", HOOK).gauge().value();
     }
 
     @Test
