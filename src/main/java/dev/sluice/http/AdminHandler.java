@@ -35,6 +35,7 @@ import java.util.Optional;
 final class AdminHandler {
     private static final System.Logger LOG = System.getLogger(AdminHandler.class.getName());
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final java.util.Set<String> DEAD_LETTER_PARAMETERS = java.util.Set.of("after", "limit", "destination", "reason");
     /** A replay request's body: ids and filters, a few KB at most in practice. */
     static final int MAX_REPLAY_BODY = 256 * 1024;
 
@@ -69,6 +70,9 @@ final class AdminHandler {
 
     private void deadLetters(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
         var query = req.query();
+        if (!QueryParameters.check(query, DEAD_LETTER_PARAMETERS, res)) {
+            return;
+        }
         long after;
         int limit;
         try {

@@ -46,6 +46,8 @@ final class AuditHandler {
     private static final System.Logger LOG = System.getLogger(AuditHandler.class.getName());
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_ERASURE_BODY = 16 * 1024;
+    private static final java.util.Set<String> CONSENT_PARAMETERS = java.util.Set.of("from", "to", "destination",
+            "decision", "event_id", "rule_id", "kind", "after", "limit", "format");
 
     private final Authenticator authenticator;
     private final AuditLog audit;
@@ -78,6 +80,9 @@ final class AuditHandler {
 
     private void consent(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
         var q = req.query();
+        if (!QueryParameters.check(q, CONSENT_PARAMETERS, res)) {
+            return;
+        }
         AuditQuery query;
         int limit;
         try {

@@ -43,6 +43,8 @@ final class LedgerHandler {
     /** Spend exports are larger than event batches: a year of a few hundred campaigns. */
     static final int MAX_SPEND_BYTES = 16 * 1024 * 1024;
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    private static final java.util.Set<String> KPI_PARAMETERS = java.util.Set.of("from", "to", "group_by", "currency", "format");
+    private static final java.util.Set<String> SPEND_PARAMETERS = java.util.Set.of("layout");
 
     private final Authenticator authenticator;
     private final Ledger ledger;
@@ -92,6 +94,9 @@ final class LedgerHandler {
         }
         if (req.headers().contentLength().orElse(0) > MAX_SPEND_BYTES) {
             tooLarge(res);
+            return;
+        }
+        if (!QueryParameters.check(req.query(), SPEND_PARAMETERS, res)) {
             return;
         }
         boolean admitted;
@@ -173,6 +178,9 @@ final class LedgerHandler {
 
     private void kpis(TenantConfig tenant, ServerRequest req, ServerResponse res) {
         var query = req.query();
+        if (!QueryParameters.check(query, KPI_PARAMETERS, res)) {
+            return;
+        }
         Optional<LocalDate> from = date(query.first("from").asOptional());
         Optional<LocalDate> to = date(query.first("to").asOptional());
         Optional<GroupBy> groupBy = GroupBy.parse(query.first("group_by").orElse("platform"));

@@ -102,6 +102,22 @@ class AuditApiTest {
     }
 
     @Test
+    void aMisspeltOrRepeatedParameterIsRefused_notIgnored() {
+        // ?destinaton=meta answered every destination's records until session 35.
+        HttpResponse<String> misspelt = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?destinaton=meta");
+        assertEquals(400, misspelt.statusCode(), misspelt.body());
+        assertTrue(misspelt.body().contains("{\"pointer\":\"destinaton\",\"code\":\"unknown_field\""), misspelt.body());
+        HttpResponse<String> twice = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?decision=deny&decision=allow");
+        assertEquals(400, twice.statusCode(), twice.body());
+        assertTrue(twice.body().contains("{\"pointer\":\"decision\",\"code\":\"duplicate_key\""), twice.body());
+        HttpResponse<String> deadLetters = get(TestGateway.ACME_ADMIN_KEY, "/v1/admin/dead-letters?limt=5");
+        assertEquals(400, deadLetters.statusCode(), deadLetters.body());
+        assertTrue(deadLetters.body().contains("\"pointer\":\"limt\""), deadLetters.body());
+        assertEquals(200, get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?destination=meta&decision=deny&limit=5").statusCode());
+        assertEquals(200, get(TestGateway.ACME_ADMIN_KEY, "/v1/admin/dead-letters?limit=5&after=0").statusCode());
+    }
+
+    @Test
     void jsonlExportVerifiesOfflineAndFailsWhenEdited() throws Exception {
         sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("x-1"));
         HttpResponse<String> export = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?format=jsonl");

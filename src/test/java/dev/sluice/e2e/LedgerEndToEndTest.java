@@ -155,6 +155,23 @@ final class LedgerEndToEndTest {
     }
 
     @Test
+    void aMisspeltOrRepeatedParameterIsRefused_notIgnored() {
+        HttpResponse<String> misspelt = gateway.send(get(TestGateway.ACME_ADMIN_KEY,
+                "/v1/reports/kpis?from=" + today + "&to=" + today + "&groupby=campaign"));
+        assertThat(misspelt.statusCode(), is(400));
+        assertThat(misspelt.body(), containsString("{\"pointer\":\"groupby\",\"code\":\"unknown_field\""));
+        HttpResponse<String> twice = gateway.send(get(TestGateway.ACME_ADMIN_KEY,
+                "/v1/reports/kpis?from=" + today + "&to=" + today + "&currency=EUR&currency=USD"));
+        assertThat(twice.statusCode(), is(400));
+        assertThat(twice.body(), containsString("{\"pointer\":\"currency\",\"code\":\"duplicate_key\""));
+        HttpResponse<String> layout = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/spend?layuot=meta"))
+                .header("Authorization", "Bearer " + TestGateway.ACME_KEY).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString("x\n")).build());
+        assertThat(layout.statusCode(), is(400));
+        assertThat(layout.body(), containsString("\"pointer\":\"layuot\""));
+    }
+
+    @Test
     void campaignNamesThatASpreadsheetWouldRunAsFormulas_areExportedAsText() throws Exception {
         String[] names = {"=HYPERLINK(\"http://x.example\",\"a\")", "@SUM(1)", "+1+1", "-1+1", "Plain"};
         StringBuilder rows = new StringBuilder();
