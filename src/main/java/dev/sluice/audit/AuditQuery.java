@@ -28,6 +28,12 @@ public record AuditQuery(Optional<Instant> from, Optional<Instant> to, Optional<
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(ruleId, "ruleId");
         Objects.requireNonNull(kind, "kind");
+        if (decision.filter(d -> !DECISIONS.contains(d)).isPresent()) {
+            throw new IllegalArgumentException("decision must be one of " + DECISIONS);
+        }
+        if (kind.filter(k -> !KINDS.contains(k)).isPresent()) {
+            throw new IllegalArgumentException("kind must be one of " + KINDS);
+        }
         if (afterSeq < 0) {
             throw new IllegalArgumentException("after must not be negative");
         }
@@ -35,6 +41,11 @@ public record AuditQuery(Optional<Instant> from, Optional<Instant> to, Optional<
             throw new IllegalArgumentException("from and to must lie in the years 0000 to 9999");
         }
     }
+
+    /** The decisions a decision record holds per destination. */
+    public static final java.util.Set<String> DECISIONS = java.util.Set.of("ALLOW", "LIMITED", "DENY");
+    /** The kinds of record ({@code AuditEntry.kind}). */
+    public static final java.util.Set<String> KINDS = java.util.Set.of("decision", "erasure", "retention", "replay", "policy");
 
     /** The first and last instants a query may name; beyond them an instant's epoch milliseconds overflow. */
     static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");

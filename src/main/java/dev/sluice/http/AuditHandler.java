@@ -9,6 +9,7 @@ import dev.sluice.audit.AuditQuery;
 import dev.sluice.audit.Erasure;
 import dev.sluice.audit.StoredRecord;
 import dev.sluice.config.TenantConfig;
+import dev.sluice.event.FieldProblem;
 import dev.sluice.privacy.DataKeyring;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -81,6 +82,18 @@ final class AuditHandler {
     private void consent(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
         var q = req.query();
         if (!QueryParameters.check(q, CONSENT_PARAMETERS, res)) {
+            return;
+        }
+        // A value no record can hold would match nothing: "decision=denied" answered no records,
+        // which reads as "there were no denials" (until session 35).
+        List<FieldProblem> values = new java.util.ArrayList<>();
+        q.first("decision").asOptional().map(d -> d.toUpperCase(Locale.ROOT)).filter(d -> !AuditQuery.DECISIONS.contains(d))
+                .ifPresent(d -> values.add(new FieldProblem("decision", "unknown_value", "must be allow, limited or deny")));
+        q.first("kind").asOptional().filter(k -> !AuditQuery.KINDS.contains(k)).ifPresent(k -> values.add(
+                new FieldProblem("kind", "unknown_value", "must be decision, erasure, retention, replay or policy")));
+        if (!values.isEmpty()) {
+            Responses.problem(res, Problem.of(400, "bad-query", "Bad Request", "see errors; parameters are named by pointer",
+                    values));
             return;
         }
         AuditQuery query;

@@ -25,7 +25,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The ledger routes, under tenant credentials; a tenant reads and writes only its own ledger.
@@ -42,7 +41,6 @@ final class LedgerHandler {
     private static final System.Logger LOG = System.getLogger(LedgerHandler.class.getName());
     /** Spend exports are larger than event batches: a year of a few hundred campaigns. */
     static final int MAX_SPEND_BYTES = 16 * 1024 * 1024;
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     private static final java.util.Set<String> KPI_PARAMETERS = java.util.Set.of("from", "to", "group_by", "currency", "format");
     private static final java.util.Set<String> SPEND_PARAMETERS = java.util.Set.of("layout");
 
@@ -195,7 +193,7 @@ final class LedgerHandler {
         if (groupBy.isEmpty()) {
             problems.add(new FieldProblem("group_by", "unknown_value", "must be platform, campaign or day"));
         }
-        if (!CURRENCY.matcher(currency).matches()) {
+        if (!KpiQuery.isoCurrency(currency)) {
             problems.add(new FieldProblem("currency", "invalid_currency", "must be an ISO 4217 code such as EUR"));
         }
         KpiQuery kpiQuery = null;

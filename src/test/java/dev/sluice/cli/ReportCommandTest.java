@@ -52,6 +52,15 @@ final class ReportCommandTest {
         assertThat(csv.lines().toList().get(1), is("meta,40.00,0.00,0.00,0,0,0,100,10000,0,0.0000,,,0.4000,0.0100,0.0000,,,"));
     }
 
+    @Test
+    void kpis_inACodeThatIsNoCurrency_isRefused() throws Exception {
+        Path config = CommandRuns.config(dir.resolve("sluice.yaml"), dir.resolve("data"), "shop", "google_ads", "");
+        // Three capitals but no ISO 4217 currency: until session 35 a report every amount of which was unconverted.
+        String err = CommandRuns.err(2, "report", "kpis", "--config", config.toString(), "--tenant", "shop",
+                "--from", "2026-11-01", "--to", "2026-11-30", "--currency", "ABC");
+        assertThat(err, containsString("sluice report kpis: currency must be an ISO 4217 code such as EUR"));
+    }
+
     private static String run(String... args) {
         return CommandRuns.out(0, args);
     }

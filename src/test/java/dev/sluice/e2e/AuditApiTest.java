@@ -113,6 +113,14 @@ class AuditApiTest {
         HttpResponse<String> deadLetters = get(TestGateway.ACME_ADMIN_KEY, "/v1/admin/dead-letters?limt=5");
         assertEquals(400, deadLetters.statusCode(), deadLetters.body());
         assertTrue(deadLetters.body().contains("\"pointer\":\"limt\""), deadLetters.body());
+        // A value no record holds would match nothing: "denied" answered no records, as if there were no denials.
+        HttpResponse<String> denied = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?decision=denied");
+        assertEquals(400, denied.statusCode(), denied.body());
+        assertTrue(denied.body().contains("{\"pointer\":\"decision\",\"code\":\"unknown_value\""), denied.body());
+        HttpResponse<String> kind = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?kind=decisions&format=csv");
+        assertEquals(400, kind.statusCode(), kind.body());
+        assertTrue(kind.body().contains("{\"pointer\":\"kind\",\"code\":\"unknown_value\""), kind.body());
+        assertEquals(200, get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?kind=decision&decision=Limited").statusCode());
         assertEquals(200, get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?destination=meta&decision=deny&limit=5").statusCode());
         assertEquals(200, get(TestGateway.ACME_ADMIN_KEY, "/v1/admin/dead-letters?limit=5&after=0").statusCode());
     }

@@ -164,6 +164,10 @@ final class LedgerEndToEndTest {
                 "/v1/reports/kpis?from=" + today + "&to=" + today + "&currency=EUR&currency=USD"));
         assertThat(twice.statusCode(), is(400));
         assertThat(twice.body(), containsString("{\"pointer\":\"currency\",\"code\":\"duplicate_key\""));
+        HttpResponse<String> notACurrency = gateway.send(get(TestGateway.ACME_ADMIN_KEY,
+                "/v1/reports/kpis?from=" + today + "&to=" + today + "&currency=ABC"));
+        assertThat(notACurrency.statusCode(), is(400));
+        assertThat(notACurrency.body(), containsString("{\"pointer\":\"currency\",\"code\":\"invalid_currency\""));
         HttpResponse<String> layout = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/spend?layuot=meta"))
                 .header("Authorization", "Bearer " + TestGateway.ACME_KEY).header("Content-Type", "text/csv")
                 .POST(HttpRequest.BodyPublishers.ofString("x\n")).build());
