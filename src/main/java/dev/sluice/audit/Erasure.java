@@ -127,6 +127,22 @@ public final class Erasure {
     public record Result(long auditSeq, List<String> identifierKinds, Map<String, Long> erased) {
     }
 
+    /**
+     * The identifiers {@code subject} carries that cannot be normalized as at ingest (an email
+     * without a domain, an impossible phone number), by their JSON names: they would find nobody.
+     */
+    public static List<String> unusable(TenantConfig tenant, Subject subject) {
+        Map<PiiField, String> identifiers = SubjectKeys.present(subject.email(), subject.phone(), subject.externalId());
+        String region = SubjectDigests.region(subject.country(), tenant.defaultRegion());
+        List<String> unusable = new ArrayList<>();
+        for (PiiField field : SubjectKeys.FIELDS) {
+            if (identifiers.get(field) != null && SubjectDigests.of(field, identifiers.get(field), region).isEmpty()) {
+                unusable.add(field.jsonName());
+            }
+        }
+        return unusable;
+    }
+
     /** Erases the subject's pending data for {@code tenant}. */
     public Result erase(TenantConfig tenant, TenantCrypto crypto, Subject subject) {
         Map<PiiField, String> identifiers = SubjectKeys.present(subject.email(), subject.phone(), subject.externalId());

@@ -47,6 +47,7 @@ final class AuditHandler {
     private static final System.Logger LOG = System.getLogger(AuditHandler.class.getName());
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_ERASURE_BODY = 16 * 1024;
+    private static final java.util.Set<String> ERASURE_FIELDS = java.util.Set.of("email", "phone", "external_id", "country");
     private static final java.util.Set<String> CONSENT_PARAMETERS = java.util.Set.of("from", "to", "destination",
             "decision", "event_id", "rule_id", "kind", "after", "limit", "format");
 
@@ -210,10 +211,38 @@ final class AuditHandler {
             badRequest(res, "the body must be a JSON object");
             return;
         }
+        // A misspelt or mistyped identifier would be left out of the erasure without a word
+        // ({"email": .., "phnoe": ..} erased by email alone until session 35).
+        List<FieldProblem> shape = new java.util.ArrayList<>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!ERASURE_FIELDS.contains(name)) {
+                shape.add(new FieldProblem("/" + name.replace("~", "~0").replace("/", "~1"), "unknown_field",
+                        "is not an identifier; name the subject by email, phone and/or external_id (and country)"));
+            } else if (!body.get(name).isTextual() && !body.get(name).isNull()) {
+                shape.add(new FieldProblem("/" + name, "invalid_type", "must be a string"));
+            }
+        });
+        if (!shape.isEmpty()) {
+            Responses.problem(res, Problem.of(400, "bad-request", "Bad Request",
+                    "nothing was erased; see errors", shape.subList(0, Math.min(shape.size(), 20))));
+            return;
+        }
         Erasure.Subject subject = new Erasure.Subject(text(body, "email"), text(body, "phone"), text(body, "external_id"),
                 text(body, "country"));
         if (subject.isEmpty()) {
             badRequest(res, "name the subject by email, phone and/or external_id (strings)");
+            return;
+        }
+        List<String> unusable = Erasure.unusable(tenant, subject);
+        boolean someUsable = unusable.size() < (subject.email().isPresent() ? 1 : 0) + (subject.phone().isPresent() ? 1 : 0)
+                + (subject.externalId().isPresent() ? 1 : 0);
+        if (!unusable.isEmpty() && someUsable) {
+            // Some identifiers usable, some not: erasing by the usable ones alone would look like
+            // the whole request done. Nothing is erased; the officer corrects or drops the others.
+            Responses.problem(res, Problem.of(422, "unusable-identifier", "Unprocessable Content",
+                    "nothing was erased: an identifier could not be normalized; correct it, or leave it out to erase by the others",
+                    unusable.stream().map(name -> new FieldProblem("/" + name, "invalid_format",
+                            "cannot be normalized as at ingest")).toList()));
             return;
         }
         Erasure.Result result = erasure.erase(tenant, keyring.forTenant(tenant.id()), subject);

@@ -205,6 +205,24 @@ class AuditApiTest {
         HttpResponse<String> unusable = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure", "{\"email\":\"not-an-email\"}");
         assertEquals(422, unusable.statusCode());
         assertFalse(unusable.body().contains("not-an-email"));
+        // Refused whole, before anything is erased or audited: a misspelt identifier, a mistyped one,
+        // and one that cannot be normalized beside one that can (until session 35 each was left
+        // out and the rest erased, answered 200).
+        HttpResponse<String> misspelt = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure",
+                "{\"email\":\"someone@example.com\",\"phnoe\":\"+16505550101\"}");
+        assertEquals(400, misspelt.statusCode(), misspelt.body());
+        assertTrue(misspelt.body().contains("{\"pointer\":\"/phnoe\",\"code\":\"unknown_field\""), misspelt.body());
+        HttpResponse<String> mistyped = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure", "{\"email\":[\"someone@example.com\"]}");
+        assertEquals(400, mistyped.statusCode(), mistyped.body());
+        assertTrue(mistyped.body().contains("{\"pointer\":\"/email\",\"code\":\"invalid_type\""), mistyped.body());
+        HttpResponse<String> partly = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure",
+                "{\"email\":\"not-an-email\",\"phone\":\"+16505550101\"}");
+        assertEquals(422, partly.statusCode(), partly.body());
+        assertTrue(partly.body().contains("\"type\":\"urn:sluice:problem:unusable-identifier\""), partly.body());
+        assertTrue(partly.body().contains("{\"pointer\":\"/email\",\"code\":\"invalid_format\""), partly.body());
+        assertFalse(partly.body().contains("not-an-email") || partly.body().contains("6505550101"), partly.body());
+        assertTrue(sluice.gateway().store().outbox("acme", 100).stream().anyMatch(r -> r.eventId().equals("e-2")),
+                "nothing of the subject the phone names was erased");
         JsonNode erasure = JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?kind=erasure").body());
         assertEquals(2, erasure.get("records").size(), "every erasure request is audited");
         assertFalse(erasure.toString().contains("jane"));
