@@ -35,6 +35,7 @@ import java.util.Optional;
 final class AdminHandler {
     private static final System.Logger LOG = System.getLogger(AdminHandler.class.getName());
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final java.util.Set<String> REPLAY_FIELDS = java.util.Set.of("ids", "destination", "reason");
     private static final java.util.Set<String> DEAD_LETTER_PARAMETERS = java.util.Set.of("after", "limit", "destination", "reason");
     /** A replay request's body: ids and filters, a few KB at most in practice. */
     static final int MAX_REPLAY_BODY = 256 * 1024;
@@ -133,6 +134,13 @@ final class AdminHandler {
         }
         if (body == null || !body.isObject()) {
             badRequest(res, "the body must be a JSON object");
+            return;
+        }
+        // {"destinaton": "meta", "reason": "webhook"} would replay every destination's dead letters
+        // with that reason: a misspelt selector is refused, not dropped (until session 35 it was).
+        List<dev.sluice.event.FieldProblem> unknown = Json.unknownMembers(body, REPLAY_FIELDS, "ids, destination and/or reason");
+        if (!unknown.isEmpty()) {
+            Responses.problem(res, Problem.of(400, "bad-request", "Bad Request", "nothing was replayed; see errors", unknown));
             return;
         }
         List<Long> ids = new ArrayList<>();

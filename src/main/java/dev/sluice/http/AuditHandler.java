@@ -213,18 +213,15 @@ final class AuditHandler {
         }
         // A misspelt or mistyped identifier would be left out of the erasure without a word
         // ({"email": .., "phnoe": ..} erased by email alone until session 35).
-        List<FieldProblem> shape = new java.util.ArrayList<>();
-        body.fieldNames().forEachRemaining(name -> {
-            if (!ERASURE_FIELDS.contains(name)) {
-                shape.add(new FieldProblem("/" + name.replace("~", "~0").replace("/", "~1"), "unknown_field",
-                        "is not an identifier; name the subject by email, phone and/or external_id (and country)"));
-            } else if (!body.get(name).isTextual() && !body.get(name).isNull()) {
+        List<FieldProblem> shape = new java.util.ArrayList<>(Json.unknownMembers(body, ERASURE_FIELDS,
+                "email, phone and/or external_id (and country)"));
+        for (String name : ERASURE_FIELDS) {
+            if (body.has(name) && !body.get(name).isTextual() && !body.get(name).isNull()) {
                 shape.add(new FieldProblem("/" + name, "invalid_type", "must be a string"));
             }
-        });
+        }
         if (!shape.isEmpty()) {
-            Responses.problem(res, Problem.of(400, "bad-request", "Bad Request",
-                    "nothing was erased; see errors", shape.subList(0, Math.min(shape.size(), 20))));
+            Responses.problem(res, Problem.of(400, "bad-request", "Bad Request", "nothing was erased; see errors", shape));
             return;
         }
         Erasure.Subject subject = new Erasure.Subject(text(body, "email"), text(body, "phone"), text(body, "external_id"),

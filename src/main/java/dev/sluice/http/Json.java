@@ -150,6 +150,23 @@ final class Json {
         return n != null && n.isTextual() && !n.asText().isBlank() ? java.util.Optional.of(n.asText()) : java.util.Optional.empty();
     }
 
+    /**
+     * A problem for each member of a request body's object that the endpoint does not take (at
+     * most 20), pointed at by its RFC 6901 pointer: a misspelt key must not be ignored where it
+     * would narrow or widen what the request does.
+     */
+    static java.util.List<dev.sluice.event.FieldProblem> unknownMembers(com.fasterxml.jackson.databind.JsonNode body,
+                                                                      java.util.Set<String> known, String expected) {
+        java.util.List<dev.sluice.event.FieldProblem> problems = new java.util.ArrayList<>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!known.contains(name) && problems.size() < 20) {
+                problems.add(new dev.sluice.event.FieldProblem("/" + name.replace("~", "~0").replace("/", "~1"),
+                        "unknown_field", "is not a member of this request; it takes " + expected));
+            }
+        });
+        return problems;
+    }
+
     /** Writes one JSON document with the generator. */
     interface Body {
         void write(JsonGenerator g) throws IOException;

@@ -128,6 +128,11 @@ final class DeliveryEndToEndTest {
         assertEquals("CLOSED", destinations.get(0).path("circuit").asText());
 
         metaRejectsPoison.set(false);
+        // A misspelt selector is refused, not dropped (it would widen the replay to every destination).
+        HttpResponse<String> misspelt = admin("POST", "/v1/admin/dead-letters/replay", "{\"destinaton\":\"meta\",\"reason\":\"meta\"}");
+        assertEquals(400, misspelt.statusCode(), misspelt.body());
+        assertTrue(misspelt.body().contains("{\"pointer\":\"/destinaton\",\"code\":\"unknown_field\""), misspelt.body());
+        assertEquals(1, deadLetters().path("dead_letters").size(), "nothing was replayed");
         HttpResponse<String> replay = admin("POST", "/v1/admin/dead-letters/replay", "{\"destination\":\"meta\"}");
         assertEquals(200, replay.statusCode(), replay.body());
         assertEquals(1, JSON.readTree(replay.body()).path("replayed").asInt());
