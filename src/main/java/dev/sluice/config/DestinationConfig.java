@@ -18,6 +18,16 @@ public record DestinationConfig(String id, String type, Map<String, String> sett
             "pinterest", "linkedin", "reddit", "microsoft", "webhook");
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
+    /**
+     * The settings of a destination of {@code type} that the ingest path reads rather than its
+     * connector: a webhook's {@code hashing-profile} (the platform whose hashing its payload
+     * follows). With what the connector and the delivery policy read, these are all a
+     * destination takes; anything else is refused at startup as misspelt.
+     */
+    public static Set<String> readByIngest(String type) {
+        return type.equals("webhook") ? Set.of("hashing-profile") : Set.of();
+    }
+
     public DestinationConfig {
         settings = Map.copyOf(settings);
     }

@@ -21,6 +21,9 @@ import java.util.Optional;
 public final class ConnectorSettings {
     private final String keyPrefix;
     private final Map<String, String> values;
+    // Every name a reader asked for, so that a setting nobody reads (a misspelt test-event-code,
+    // which would send test traffic to production) can be refused at startup.
+    private final java.util.Set<String> asked = new java.util.HashSet<>();
 
     private ConnectorSettings(String keyPrefix, Map<String, String> values) {
         this.keyPrefix = keyPrefix;
@@ -45,6 +48,7 @@ public final class ConnectorSettings {
 
     /** A setting's value; blank counts as absent. */
     public Optional<String> optional(String name) {
+        asked.add(name);
         return Optional.ofNullable(values.get(name)).map(String::strip).filter(v -> !v.isEmpty());
     }
 
@@ -135,6 +139,25 @@ public final class ConnectorSettings {
             };
         } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Refuses a setting that no reader asked for: call it once every reader of these settings
+     * (the connector, the delivery policy) has read them.
+     *
+     * @param readElsewhere names read from the raw settings by others (the ingest path's hashing profile)
+     * @param type          the destination's type, for the message
+     * @throws ConfigException naming the first unknown setting in name order, and what the type takes
+     */
+    public void refuseUnknown(java.util.Set<String> readElsewhere, String type) {
+        java.util.TreeSet<String> known = new java.util.TreeSet<>(asked);
+        known.addAll(readElsewhere);
+        for (String name : new java.util.TreeSet<>(values.keySet())) {
+            if (!known.contains(name)) {
+                throw new ConfigException(key(name), "is not a setting of a " + type
+                        + " destination (misspelt?); it takes " + String.join(", ", known));
+            }
         }
     }
 

@@ -69,11 +69,23 @@ public final class Connectors {
      */
     public static Connector create(DestinationConfig destination, Secrets secrets, InstantSource clock,
                                    String destinationKey) {
-        Factory factory = FACTORIES.get(destination.type());
-        if (factory == null) {
+        if (!FACTORIES.containsKey(destination.type())) {
             throw new ConfigException(destinationKey + ".type",
                     "no connector for type " + destination.type() + " yet; available: " + types());
         }
-        return factory.create(ConnectorSettings.of(destinationKey, destination.settings()), secrets, clock);
+        return create(destination, ConnectorSettings.of(destinationKey, destination.settings()), secrets, clock);
+    }
+
+    /**
+     * The connector for {@code destination}, of a type that has one, reading {@code settings}
+     * (which then know what it asked for: {@link ConnectorSettings#refuseUnknown}).
+     */
+    public static Connector create(DestinationConfig destination, ConnectorSettings settings, Secrets secrets,
+                                   InstantSource clock) {
+        Factory factory = FACTORIES.get(destination.type());
+        if (factory == null) {
+            throw new IllegalArgumentException("no connector for type " + destination.type());
+        }
+        return factory.create(settings, secrets, clock);
     }
 }

@@ -101,8 +101,10 @@ public final class DeliveryEngine implements AutoCloseable {
                     continue;
                 }
                 String key = "sluice.tenants." + tenant.id() + ".destinations." + destination.id();
-                Connector connector = Connectors.create(destination, secrets, clock, key);
-                DeliveryPolicy policy = DeliveryPolicy.from(ConnectorSettings.of(key, destination.settings()), connector);
+                ConnectorSettings settings = ConnectorSettings.of(key, destination.settings());
+                Connector connector = Connectors.create(destination, settings, secrets, clock);
+                DeliveryPolicy policy = DeliveryPolicy.from(settings, connector);
+                settings.refuseUnknown(DestinationConfig.readByIngest(destination.type()), destination.type());
                 Transport transport = transports.apply(policy);
                 opened.add(transport);
                 String name = tenant.id() + "/" + destination.id();

@@ -1,6 +1,7 @@
 package dev.sluice.delivery;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -162,6 +163,20 @@ final class DispatcherTest {
         assertThat(rows(), empty());
         assertThat(engine.destinations(TENANT).getFirst().status().orElseThrow().lastLatency(),
                 is(Optional.of(Duration.ZERO)));
+    }
+
+    @Test
+    void aSettingNoReaderAsksFor_stopsStartupNamingIt_andWhatTheTypeTakes() {
+        // A misspelt max-batch-size, or a misspelt test-event-code (test traffic sent to
+        // production), was ignored until session 35.
+        dev.sluice.config.ConfigException e = assertThrows(dev.sluice.config.ConfigException.class,
+                () -> start(Map.of("max-batch-sise", "8")));
+        assertThat(e.key(), is("sluice.tenants." + TENANT + ".destinations." + HOOK + ".settings.max-batch-sise"));
+        assertThat(e.getMessage(), containsString("is not a setting of a webhook destination (misspelt?); it takes "));
+        assertThat(e.getMessage(), containsString("hashing-profile, max-batch-size, max-request-bytes"));
+        assertThat(e.getMessage(), containsString("retry-max-attempts"));
+        // What the ingest path reads is a setting too.
+        start(Map.of("hashing-profile", "google"));
     }
 
     @Test
