@@ -29,26 +29,8 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
      */
     @Test
     void aClockSetBackIsLoggedOnceAMinuteWhileRecordsHoldTheChainsTime() {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ChainAppender.class.getName());
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-                    warnings.add(java.text.MessageFormat.format(record.getMessage(), record.getParameters()));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        try {
+        try (dev.sluice.testing.LogLines log = dev.sluice.testing.LogLines.warningsOf(ChainAppender.class)) {
+            List<String> warnings = log.lines();
             f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
             java.time.Instant ahead = f.clock.instant();
             f.clock.advance(Duration.ofSeconds(-30));
@@ -66,8 +48,6 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
             for (StoredRecord r : f.log.page("acme", AuditQuery.all(), 10)) {
                 assertEquals(ahead, r.recordedAt(), r.body());
             }
-        } finally {
-            logger.removeHandler(handler);
         }
     }
 

@@ -542,24 +542,8 @@ final class DispatcherTest {
                 "circuit-open-duration", "30s"));
         commit("a", "b", "c", "d", "e", "f", "g");
         platform = ids -> HttpResponseSpec.of(500, "");
-        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(DeliveryEngine.class.getName());
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                lines.add(record.getLevel() + " " + java.text.MessageFormat.format(record.getMessage(), record.getParameters()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        try {
+        try (dev.sluice.testing.LogLines log = dev.sluice.testing.LogLines.of(DeliveryEngine.class)) {
+            List<String> lines = log.lines();
             assertThat(circuitGauge(), is(0.0));
             for (int i = 0; i < 7; i++) {
                 dispatcher.cycle();
@@ -578,8 +562,6 @@ final class DispatcherTest {
                     "WARNING event=circuit_open tenant=" + TENANT + " destination=" + HOOK + " from=closed",
                     "INFO event=circuit_half_open tenant=" + TENANT + " destination=" + HOOK + " from=open",
                     "INFO event=circuit_closed tenant=" + TENANT + " destination=" + HOOK + " from=half_open"));
-        } finally {
-            logger.removeHandler(handler);
         }
     }
 
