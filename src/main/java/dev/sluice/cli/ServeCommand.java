@@ -29,6 +29,12 @@ public final class ServeCommand implements Callable<Integer> {
                 : Path.of(System.getenv().getOrDefault("SLUICE_CONFIG", "conf/application.yaml"));
         Config root = ConfigLoader.load(file, Map.of());
         SluiceConfig sluice = SluiceConfig.load(root, Secrets.system());
+        for (String key : dev.sluice.config.ConfigKeys.unknown(file)) {
+            // A warning, not a refusal: a key this list missed must not stop a gateway.
+            System.getLogger(ServeCommand.class.getName()).log(System.Logger.Level.WARNING,
+                    "event=config_unknown_key key={0} file={1} (Sluice does not read it: misspelt, or in the wrong section?)",
+                    key, file);
+        }
         Gateway gateway;
         try {
             gateway = Gateway.start(root, sluice, InstantSource.system());
