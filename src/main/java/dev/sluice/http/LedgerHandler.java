@@ -166,8 +166,9 @@ final class LedgerHandler {
     }
 
     private static void invalid(ServerResponse res, SpendImport.Parsed.Invalid invalid) {
-        if (invalid.problems().isEmpty()) {
-            Responses.problem(res, Problem.of(400, "malformed-body", "Bad Request", invalid.detail()));
+        // Problems inside rows are the rows' (422); one outside them is the body's shape (400).
+        if (invalid.problems().isEmpty() || !invalid.problems().stream().allMatch(p -> p.pointer().startsWith("/rows/"))) {
+            Responses.problem(res, Problem.of(400, "malformed-body", "Bad Request", invalid.detail(), invalid.problems()));
         } else {
             Responses.problem(res, Problem.of(422, "invalid-spend-rows", "Unprocessable Content", invalid.detail(),
                     invalid.problems()));

@@ -26,6 +26,9 @@ final class SpendFields {
     static final String CURRENCY = "currency";
     static final String CLICKS = "clicks";
     static final String IMPRESSIONS = "impressions";
+    /** Every field of a row, in the order they are documented. */
+    static final java.util.List<String> ALL = java.util.List.of(DATE, PLATFORM, CAMPAIGN_ID, CAMPAIGN_NAME, SPEND, CURRENCY,
+            CLICKS, IMPRESSIONS);
 
     private static final Pattern PLATFORM_ID = Pattern.compile("[a-z0-9_]{1,32}");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,12}(?:\\.[0-9]{1,6})?");

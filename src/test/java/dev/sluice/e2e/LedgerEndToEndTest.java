@@ -168,6 +168,13 @@ final class LedgerEndToEndTest {
                 "/v1/reports/kpis?from=" + today + "&to=" + today + "&currency=ABC"));
         assertThat(notACurrency.statusCode(), is(400));
         assertThat(notACurrency.body(), containsString("{\"pointer\":\"currency\",\"code\":\"invalid_currency\""));
+        HttpResponse<String> beside = postSpend(TestGateway.ACME_KEY, "application/json", "{\"layout\":\"meta\",\"rows\":[]}");
+        assertThat(beside.statusCode(), is(400));
+        assertThat(beside.body(), containsString("{\"pointer\":\"/layout\",\"code\":\"unknown_field\""));
+        HttpResponse<String> misspeltField = postSpend(TestGateway.ACME_KEY, "application/json", "{\"rows\":[{\"date\":\"" + today
+                + "\",\"platform\":\"meta\",\"campaign_id\":\"c1\",\"spend\":\"1\",\"currency\":\"EUR\",\"click\":5}]}");
+        assertThat(misspeltField.statusCode(), is(422));
+        assertThat(misspeltField.body(), containsString("{\"pointer\":\"/rows/0/click\",\"code\":\"unknown_field\""));
         HttpResponse<String> layout = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/spend?layuot=meta"))
                 .header("Authorization", "Bearer " + TestGateway.ACME_KEY).header("Content-Type", "text/csv")
                 .POST(HttpRequest.BodyPublishers.ofString("x\n")).build());

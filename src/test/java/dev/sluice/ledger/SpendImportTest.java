@@ -77,6 +77,23 @@ final class SpendImportTest {
     }
 
     @Test
+    void aMisspeltFieldOrAMemberBesideRows_isAProblem_notDropped() {
+        // "click": 100 was dropped until session 35: the row imported with no clicks (CPC, CTR off).
+        SpendImport.Parsed.Invalid misspelt = invalid(SpendImport.json(bytes("""
+                {"rows":[{"date":"2026-11-02","platform":"meta","campaign_id":"c1","spend":"40","currency":"EUR",
+                          "click":100,"impressions":10000}]}
+                """)));
+        assertThat(misspelt.problems().stream().map(p -> p.pointer() + " " + p.code()).toList(),
+                contains("/rows/0/click unknown_field"));
+        assertThat(misspelt.problems().getFirst().message(), containsString("clicks, impressions"));
+
+        SpendImport.Parsed.Invalid beside = invalid(SpendImport.json(bytes("""
+                {"currency":"EUR","rows":[{"date":"2026-11-02","platform":"meta","campaign_id":"c1","spend":"40","currency":"EUR"}]}
+                """)));
+        assertThat(beside.problems().stream().map(p -> p.pointer() + " " + p.code()).toList(), contains("/currency unknown_field"));
+    }
+
+    @Test
     void bodiesThatAreNotRows_areMalformed() {
         assertThat(invalid(SpendImport.json(bytes("[1]"))).detail(), containsString("rows"));
         assertThat(invalid(SpendImport.json(bytes("{\"rows\":[]}"))).detail(), containsString("1 to"));
