@@ -21,4 +21,12 @@ public record FieldProblem(String pointer, String code, String message) {
     public FieldProblem under(String prefix) {
         return new FieldProblem(prefix + pointer, code, message);
     }
+
+    /** A key as one segment of a JSON pointer (RFC 6901): {@code ~} as {@code ~0}, {@code /} as {@code ~1}. */
+    public static String segment(String key) {
+        if (key.indexOf('~') < 0 && key.indexOf('/') < 0) {
+            return key;
+        }
+        return key.replace("~", "~0").replace("/", "~1");
+    }
 }

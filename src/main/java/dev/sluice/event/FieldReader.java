@@ -195,9 +195,6 @@ final class FieldReader {
 
     /** Escapes a key for a JSON pointer as RFC 6901 requires: {@code ~} to {@code ~0}, {@code /} to {@code ~1}. */
     static String escape(String key) {
-        if (key.indexOf('~') < 0 && key.indexOf('/') < 0) {
-            return key;
-        }
-        return key.replace("~", "~0").replace("/", "~1");
+        return FieldProblem.segment(key);
     }
 }

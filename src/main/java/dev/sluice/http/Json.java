@@ -160,7 +160,7 @@ final class Json {
         java.util.List<dev.sluice.event.FieldProblem> problems = new java.util.ArrayList<>();
         body.fieldNames().forEachRemaining(name -> {
             if (!known.contains(name) && problems.size() < 20) {
-                problems.add(new dev.sluice.event.FieldProblem("/" + name.replace("~", "~0").replace("/", "~1"),
+                problems.add(new dev.sluice.event.FieldProblem("/" + dev.sluice.event.FieldProblem.segment(name),
                         "unknown_field", "is not a member of this request; it takes " + expected));
             }
         });
