@@ -112,16 +112,20 @@ public record SluiceConfig(String host,
     }
 
     private static IngestSettings ingest(Config i) {
+        int maxEvents = positiveInt(i, "max-events", 1000, 1);
+        // Unset, the value budget follows a raised max-events (128 values an event), so that
+        // batches of the size configured are not refused by a limit nobody set.
+        int values = (int) Math.min(Integer.MAX_VALUE, Math.max(IngestSettings.DEFAULT_BODY_VALUES, 128L * maxEvents));
         return new IngestSettings(
                 positiveLong(i, "max-body-bytes", 2L * 1024 * 1024),
-                positiveInt(i, "max-events", 1000, 1),
+                maxEvents,
                 duration(i, "max-event-age", Duration.ofDays(7)),
                 duration(i, "max-future-skew", Duration.ofMinutes(5)),
                 duration(i, "dedup-window", Duration.ofDays(7)),
                 positiveInt(i, "commit-max-events", 4000, 1),
                 positiveLong(i, "max-in-flight-bytes", 512L * 1024),
                 bodyReadTimeout(i),
-                positiveInt(i, "max-body-values", IngestSettings.DEFAULT_BODY_VALUES, IngestSettings.MIN_BODY_VALUES));
+                positiveInt(i, "max-body-values", values, IngestSettings.MIN_BODY_VALUES));
     }
 
     private static Duration bodyReadTimeout(Config i) {

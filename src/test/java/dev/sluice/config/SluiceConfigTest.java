@@ -188,6 +188,11 @@ class SluiceConfigTest {
         assertEquals(dev.sluice.event.ParserLimits.defaults().maxValues(), IngestSettings.DEFAULT_BODY_VALUES);
         assertEquals(dev.sluice.event.ParserLimits.MIN_VALUES, IngestSettings.MIN_BODY_VALUES);
         assertEquals(1_024, load(Map.of("sluice.ingest.max-body-values", "1024")).ingest().maxBodyValues());
+        // Unset, it follows a raised max-events: 128 values an event.
+        assertEquals(640_000, load(Map.of("sluice.ingest.max-events", "5000")).ingest().maxBodyValues());
+        assertEquals(131_072, load(Map.of("sluice.ingest.max-events", "10")).ingest().maxBodyValues());
+        assertEquals(2_000, load(Map.of("sluice.ingest.max-events", "5000", "sluice.ingest.max-body-values", "2000"))
+                .ingest().maxBodyValues());
         assertKey("sluice.ingest.max-body-values", Map.of("sluice.ingest.max-body-values", "1023"));
         assertKey("sluice.ingest.max-body-values", Map.of("sluice.ingest.max-body-values", "2147483648"));
         // Cut down to an int these wrapped (4294967297 to 1, 3000000000 to a negative count).
