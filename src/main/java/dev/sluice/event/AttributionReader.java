@@ -31,7 +31,7 @@ final class AttributionReader {
         }
         Map<String, String> attribution = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : object.get().properties()) {
-            String pointer = "/attribution/" + FieldReader.escape(entry.getKey());
+            String pointer = FieldReader.member("/attribution", entry.getKey());
             fields.string(entry.getValue(), pointer, MAX_VALUE_LENGTH)
                     .ifPresent(value -> attribution.put(entry.getKey(), value));
         }

@@ -40,7 +40,7 @@ final class ClickIdReader {
         Map<String, String> clickIds = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> field : object.get().properties()) {
             String key = field.getKey();
-            String pointer = POINTER + "/" + FieldReader.escape(key);
+            String pointer = FieldReader.member(POINTER, key);
             if (!KNOWN.contains(key)) {
                 fields.warn(pointer, ProblemCode.UNKNOWN_FIELD, "is not a known click id and was ignored");
                 continue;

@@ -53,7 +53,7 @@ public final class EventParser {
         // report warnings, and such a key usually means an event's fields were put at the top.
         for (Map.Entry<String, JsonNode> field : root.properties()) {
             if (!field.getKey().equals("events")) {
-                return malformed("/" + FieldReader.escape(field.getKey()), ProblemCode.UNKNOWN_FIELD,
+                return malformed(FieldReader.member("", field.getKey()), ProblemCode.UNKNOWN_FIELD,
                         "a batch body may only hold \"events\"");
             }
         }

@@ -22,6 +22,21 @@ public record FieldProblem(String pointer, String code, String message) {
         return new FieldProblem(prefix + pointer, code, message);
     }
 
+    // Letters, digits and the punctuation of field names (utm_source, a/b, x.y, ns:key), up to 64
+    // characters; no @, +, space or run of seven digits, which emails, phones and names have.
+    private static final java.util.regex.Pattern FIELD_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.~/:-]{1,64}");
+    private static final java.util.regex.Pattern DIGIT_RUN = java.util.regex.Pattern.compile("[0-9]{7}");
+
+    /**
+     * Whether a key or parameter name the request sent may be echoed in a problem's pointer: one
+     * that looks like a field name. A body may use personal data as a key
+     * ({@code {"jane@example.com": ..}}), and problems never quote personal data; such a key is
+     * named by the object that holds it instead.
+     */
+    public static boolean showable(String name) {
+        return FIELD_NAME.matcher(name).matches() && !DIGIT_RUN.matcher(name).find();
+    }
+
     /** A key as one segment of a JSON pointer (RFC 6901): {@code ~} as {@code ~0}, {@code /} as {@code ~1}. */
     public static String segment(String key) {
         if (key.indexOf('~') < 0 && key.indexOf('/') < 0) {

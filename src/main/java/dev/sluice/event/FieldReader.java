@@ -188,9 +188,23 @@ final class FieldReader {
         for (Map.Entry<String, JsonNode> field : object.properties()) {
             String key = field.getKey();
             if (!known.contains(key)) {
-                warn(pointer + "/" + escape(key), ProblemCode.UNKNOWN_FIELD, "is not a known field and was ignored");
+                if (FieldProblem.showable(key)) {
+                    warn(pointer + "/" + escape(key), ProblemCode.UNKNOWN_FIELD, "is not a known field and was ignored");
+                } else {
+                    warn(pointer, ProblemCode.UNKNOWN_FIELD,
+                            "holds a key that is not a field name (not shown: it may be personal data); it was ignored");
+                }
             }
         }
+    }
+
+    /**
+     * The pointer to member {@code key} of the object at {@code parent}; the object's own pointer
+     * when the key does not look like a field name ({@link FieldProblem#showable}), so that a key
+     * that is personal data is never echoed.
+     */
+    static String member(String parent, String key) {
+        return FieldProblem.showable(key) ? parent + "/" + escape(key) : parent;
     }
 
     /** Escapes a key for a JSON pointer as RFC 6901 requires: {@code ~} to {@code ~0}, {@code /} to {@code ~1}. */

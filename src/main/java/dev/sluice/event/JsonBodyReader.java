@@ -167,7 +167,10 @@ final class JsonBodyReader {
             }
             JsonNode value = value(parser, parser.nextToken(), depth + 1, budget);
             if (object.replace(name, value) != null) {
-                throw new Rejection(problem(pointer(parser), ProblemCode.DUPLICATE_KEY, "the key appears twice in its object"));
+                throw new Rejection(FieldProblem.showable(name)
+                        ? problem(pointer(parser), ProblemCode.DUPLICATE_KEY, "the key appears twice in its object")
+                        : problem(containerPointer(parser), ProblemCode.DUPLICATE_KEY,
+                                "a key appears twice in this object (not shown: it is not a field name)"));
             }
         }
         return object;

@@ -27,8 +27,11 @@ final class QueryParameters {
         for (String name : new TreeSet<>(query.names())) {
             FieldProblem problem = null;
             if (!known.contains(name)) {
-                problem = new FieldProblem(name, "unknown_field", "is not a parameter of this endpoint; it takes "
-                        + String.join(", ", new TreeSet<>(known)));
+                String takes = String.join(", ", new TreeSet<>(known));
+                problem = FieldProblem.showable(name)
+                        ? new FieldProblem(name, "unknown_field", "is not a parameter of this endpoint; it takes " + takes)
+                        : new FieldProblem("", "unknown_field",
+                                "a parameter's name is not a parameter name (not shown: it may be personal data); this endpoint takes " + takes);
             } else if (query.all(name).size() > 1) {
                 problem = new FieldProblem(name, "duplicate_key", "is given more than once");
             }

@@ -212,6 +212,10 @@ class AuditApiTest {
                 "{\"email\":\"someone@example.com\",\"phnoe\":\"+16505550101\"}");
         assertEquals(400, misspelt.statusCode(), misspelt.body());
         assertTrue(misspelt.body().contains("{\"pointer\":\"/phnoe\",\"code\":\"unknown_field\""), misspelt.body());
+        HttpResponse<String> identifierAsKey = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure",
+                "{\"someone@example.com\":\"email\"}");
+        assertEquals(400, identifierAsKey.statusCode(), identifierAsKey.body());
+        assertFalse(identifierAsKey.body().contains("someone"), "a name that is no field name is not echoed: " + identifierAsKey.body());
         HttpResponse<String> mistyped = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure", "{\"email\":[\"someone@example.com\"]}");
         assertEquals(400, mistyped.statusCode(), mistyped.body());
         assertTrue(mistyped.body().contains("{\"pointer\":\"/email\",\"code\":\"invalid_type\""), mistyped.body());

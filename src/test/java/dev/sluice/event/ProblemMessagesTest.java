@@ -84,4 +84,21 @@ class ProblemMessagesTest {
                 .set("/attribution", Map.of("utm_source", "facebook")).body()));
         assertThat(valid.toString(), not(containsString("canary")));
     }
+
+    @Test
+    void aKeyThatIsPersonalDataIsNeverEchoed_theObjectHoldingItIsNamedInstead() {
+        EventJson event = purchase().set("/" + CANARY, 1).set("/user/" + CANARY, 1).set("/attribution/" + CANARY, 5)
+                .set("/user/click_ids/" + CANARY, "x");
+        ParsedEvent.Invalid invalid = invalid(parser.parse(event.body()));
+        assertThat(codes(invalid.problems()), containsInAnyOrder("/attribution invalid_type", " unknown_field",
+                "/user unknown_field", "/user/click_ids unknown_field"));
+        assertFalse(invalid.problems().toString().contains("canary"), invalid.problems()::toString);
+
+        String twice = "{\"" + CANARY + "\": 1, \"" + CANARY + "\": 2}";
+        FieldProblem duplicate = malformed(parser.parse(utf8(twice)));
+        assertEquals(" duplicate_key", duplicate.pointer() + " " + duplicate.code());
+        assertFalse(duplicate.toString().contains("canary"), duplicate::toString);
+        FieldProblem envelope = malformed(parser.parse(utf8("{\"events\": [], \"" + CANARY + "\": 1}")));
+        assertFalse(envelope.toString().contains("canary"), envelope::toString);
+    }
 }
