@@ -37,6 +37,14 @@ public record FieldProblem(String pointer, String code, String message) {
         return FIELD_NAME.matcher(name).matches() && !DIGIT_RUN.matcher(name).find();
     }
 
+    /**
+     * The pointer to member {@code key} of the object at {@code parent}: the object's own pointer
+     * when the key is not {@link #showable}, so that a key that is personal data is never echoed.
+     */
+    public static String member(String parent, String key) {
+        return showable(key) ? parent + "/" + segment(key) : parent;
+    }
+
     /** A key as one segment of a JSON pointer (RFC 6901): {@code ~} as {@code ~0}, {@code /} as {@code ~1}. */
     public static String segment(String key) {
         if (key.indexOf('~') < 0 && key.indexOf('/') < 0) {

@@ -204,7 +204,7 @@ final class FieldReader {
      * that is personal data is never echoed.
      */
     static String member(String parent, String key) {
-        return FieldProblem.showable(key) ? parent + "/" + escape(key) : parent;
+        return FieldProblem.member(parent, key);
     }
 
     /** Escapes a key for a JSON pointer as RFC 6901 requires: {@code ~} to {@code ~0}, {@code /} to {@code ~1}. */

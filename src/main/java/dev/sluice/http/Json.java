@@ -160,10 +160,9 @@ final class Json {
         java.util.List<dev.sluice.event.FieldProblem> problems = new java.util.ArrayList<>();
         body.fieldNames().forEachRemaining(name -> {
             if (!known.contains(name) && problems.size() < 20) {
-                problems.add(dev.sluice.event.FieldProblem.showable(name)
-                        ? new dev.sluice.event.FieldProblem("/" + name, "unknown_field", "is not a member of this request; it takes " + expected)
-                        : new dev.sluice.event.FieldProblem("", "unknown_field",
-                                "a member's name is not a field name (not shown: it may be personal data); the request takes " + expected));
+                problems.add(new dev.sluice.event.FieldProblem(dev.sluice.event.FieldProblem.member("", name), "unknown_field",
+                        dev.sluice.event.FieldProblem.showable(name) ? "is not a member of this request; it takes " + expected
+                                : "a member's name is not a field name (not shown: it may be personal data); the request takes " + expected));
             }
         });
         return problems;

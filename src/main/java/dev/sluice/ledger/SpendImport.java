@@ -100,7 +100,7 @@ public final class SpendImport {
                     // A key beside "rows" is a misplaced or misspelt one: nothing of the body is imported.
                     return new Parsed.Invalid("the body must be {\"rows\": [...]}; it has another member, "
                             + "which is not read (a row's fields go inside each row)", List.of(new FieldProblem(
-                            "/" + FieldProblem.segment(name), "unknown_field", "is not a member of a spend import")));
+                            FieldProblem.member("", name), "unknown_field", "is not a member of a spend import")));
                 }
                 if (value != JsonToken.START_ARRAY) {
                     return notRows();
@@ -236,7 +236,7 @@ public final class SpendImport {
             int row = count;
             for (String key : new java.util.TreeSet<>(fields.keySet())) {
                 if (!SpendFields.ALL.contains(key)) {
-                    problem(row, new FieldProblem("/rows/" + row + "/" + FieldProblem.segment(key),
+                    problem(row, new FieldProblem(FieldProblem.member("/rows/" + row, key),
                             "unknown_field", "is not a field of a spend row; the fields are " + String.join(", ", SpendFields.ALL)));
                 }
             }

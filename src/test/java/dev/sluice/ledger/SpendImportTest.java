@@ -91,6 +91,12 @@ final class SpendImportTest {
                 {"currency":"EUR","rows":[{"date":"2026-11-02","platform":"meta","campaign_id":"c1","spend":"40","currency":"EUR"}]}
                 """)));
         assertThat(beside.problems().stream().map(p -> p.pointer() + " " + p.code()).toList(), contains("/currency unknown_field"));
+        SpendImport.Parsed.Invalid emailAsKey = invalid(SpendImport.json(bytes("""
+                {"rows":[{"date":"2026-11-02","platform":"meta","campaign_id":"c1","spend":"40","currency":"EUR",
+                          "jane@example.com":1}]}
+                """)));
+        assertThat(emailAsKey.problems().stream().map(p -> p.pointer() + " " + p.code()).toList(), contains("/rows/0 unknown_field"));
+        assertThat(emailAsKey.problems().toString().contains("jane"), is(false));
     }
 
     @Test
