@@ -106,7 +106,12 @@ public final class Erasure {
                           Optional<String> country) {
         /** Whether no identifier was given. */
         public boolean isEmpty() {
-            return email.isEmpty() && phone.isEmpty() && externalId.isEmpty();
+            return count() == 0;
+        }
+
+        /** How many identifiers (email, phone, external id) were given. */
+        public int count() {
+            return (email.isPresent() ? 1 : 0) + (phone.isPresent() ? 1 : 0) + (externalId.isPresent() ? 1 : 0);
         }
 
         @Override

@@ -231,9 +231,7 @@ final class AuditHandler {
             return;
         }
         List<String> unusable = Erasure.unusable(tenant, subject);
-        boolean someUsable = unusable.size() < (subject.email().isPresent() ? 1 : 0) + (subject.phone().isPresent() ? 1 : 0)
-                + (subject.externalId().isPresent() ? 1 : 0);
-        if (!unusable.isEmpty() && someUsable) {
+        if (!unusable.isEmpty() && unusable.size() < subject.count()) {
             // Some identifiers usable, some not: erasing by the usable ones alone would look like
             // the whole request done. Nothing is erased; the officer corrects or drops the others.
             Responses.problem(res, Problem.of(422, "unusable-identifier", "Unprocessable Content",

@@ -234,6 +234,10 @@ public final class SpendImport {
          */
         void addJson(Map<String, String> fields) {
             int row = count;
+            if (SpendFields.ALL.containsAll(fields.keySet())) {
+                add(fields);
+                return;
+            }
             for (String key : new java.util.TreeSet<>(fields.keySet())) {
                 if (!SpendFields.ALL.contains(key)) {
                     problem(row, new FieldProblem(FieldProblem.member("/rows/" + row, key),

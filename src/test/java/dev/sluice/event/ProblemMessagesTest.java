@@ -2,6 +2,7 @@ package dev.sluice.event;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
@@ -100,5 +101,20 @@ class ProblemMessagesTest {
         assertFalse(duplicate.toString().contains("canary"), duplicate::toString);
         FieldProblem envelope = malformed(parser.parse(utf8("{\"events\": [], \"" + CANARY + "\": 1}")));
         assertFalse(envelope.toString().contains("canary"), envelope::toString);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "utm_source|true", "a~b/c.d:e-f|true", "order2026|true", "fbp|true", "123456|true",
+            "jane@example.com|false", "+16505551212|false", "6505551212|false", "Jane Doe|false", "|false",
+            "k123456789|false"})
+    void aKeyIsEchoedOnlyWhenItLooksLikeAFieldName(String key, boolean shown) {
+        assertEquals(shown, FieldProblem.showable(key == null ? "" : key), key);
+    }
+
+    @Test
+    void aKeyOfMoreThan64CharactersIsNotEchoed() {
+        assertEquals(true, FieldProblem.showable("x".repeat(64)));
+        assertFalse(FieldProblem.showable("x".repeat(65)));
     }
 }
