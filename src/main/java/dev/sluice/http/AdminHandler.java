@@ -58,7 +58,7 @@ final class AdminHandler {
         this.audit = audit;
     }
 
-    void register(HttpRouting.Builder routing) {
+    void register(Routes routing) {
         routing.get("/v1/admin/dead-letters", (req, res) -> withTenant(req, res, t -> deadLetters(t, req, res)))
                 .post("/v1/admin/dead-letters/replay", (req, res) -> withTenant(req, res, t -> replay(t, req, res)))
                 .get("/v1/admin/destinations", (req, res) -> withTenant(req, res, t -> destinations(t, res)));

@@ -69,7 +69,7 @@ final class AuditHandler {
         this.clock = clock;
     }
 
-    void register(HttpRouting.Builder routing) {
+    void register(Routes routing) {
         routing.get("/v1/audit/consent", (req, res) -> withTenant(req, res, t -> consent(t, req, res)))
                 .get("/v1/audit/verify", (req, res) -> withTenant(req, res, t -> verify(t, res)))
                 .post("/v1/privacy/erasure", (req, res) -> withTenant(req, res, t -> erase(t, req, res)));

@@ -75,16 +75,13 @@ public final class HttpApi {
         Authenticator authenticator = new Authenticator(tenants, clock);
         IngestHandler ingest = new IngestHandler(authenticator, new TenantRateLimits(tenants), pipeline, maxBodyBytes,
                 bodyReadTimeout, latency);
+        Routes routes = new Routes(routing);
         if (!adminOnOwnListener) {
-            admin(routing, authenticator, clock, delivery, outbox, audit, keyring, bodyReadTimeout);
+            admin(routes, authenticator, clock, delivery, outbox, audit, keyring, bodyReadTimeout);
         }
-        new LedgerHandler(authenticator, ledger, clock, bodyReadTimeout).register(routing);
-        routing.post("/v1/events", ingest)
-                .any("/v1/events", (req, res) -> {
-                    res.header(HeaderNames.ALLOW, "POST");
-                    Responses.problem(res, Problem.of(405, "method-not-allowed", "Method Not Allowed", "use POST"));
-                });
-        probesAndFallback(routing, registry, ready, delivery);
+        new LedgerHandler(authenticator, ledger, clock, bodyReadTimeout).register(routes);
+        routes.post("/v1/events", ingest);
+        probesAndFallback(routing, routes, registry, ready, delivery);
     }
 
     /**
@@ -96,34 +93,33 @@ public final class HttpApi {
                                     PrometheusMeterRegistry registry, BooleanSupplier ready, InstantSource clock,
                                     DeliveryEngine delivery, DeliveryStore outbox, AuditLog audit, DataKeyring keyring,
                                     java.time.Duration bodyReadTimeout) {
-        admin(routing, new Authenticator(tenants, clock), clock, delivery, outbox, audit, keyring, bodyReadTimeout);
-        probesAndFallback(routing, registry, ready, delivery);
+        Routes routes = new Routes(routing);
+        admin(routes, new Authenticator(tenants, clock), clock, delivery, outbox, audit, keyring, bodyReadTimeout);
+        probesAndFallback(routing, routes, registry, ready, delivery);
     }
 
-    private static void admin(HttpRouting.Builder routing, Authenticator authenticator, InstantSource clock,
+    private static void admin(Routes routing, Authenticator authenticator, InstantSource clock,
                               DeliveryEngine delivery, DeliveryStore outbox, AuditLog audit, DataKeyring keyring,
                               java.time.Duration bodyReadTimeout) {
         new AdminHandler(authenticator, delivery, outbox, clock, audit, bodyReadTimeout).register(routing);
         new AuditHandler(authenticator, audit, keyring, clock, bodyReadTimeout).register(routing);
     }
 
-    private static void probesAndFallback(HttpRouting.Builder routing, PrometheusMeterRegistry registry, BooleanSupplier ready,
-                                          DeliveryEngine delivery) {
+    private static void probesAndFallback(HttpRouting.Builder routing, Routes routes, PrometheusMeterRegistry registry,
+                                          BooleanSupplier ready, DeliveryEngine delivery) {
         // Live unless a delivery dispatcher has died (DeliveryEngine#dispatchersAlive): a restart
         // is what brings it back.
-        routing.get("/health/live", (req, res) -> {
+        routes.getAndHead("/health/live", req -> {
                     boolean up = delivery == null || delivery.dispatchersAlive();
-                    Responses.json(res, up ? 200 : 503, Json.object("status", up ? "UP" : "DOWN"));
+                    return Routes.Answer.json(up ? 200 : 503, Json.object("status", up ? "UP" : "DOWN"));
                 })
-                .get("/health/ready", (req, res) -> {
+                .getAndHead("/health/ready", req -> {
                     boolean up = ready.getAsBoolean();
-                    Responses.json(res, up ? 200 : 503, Json.object("status", up ? "UP" : "DOWN"));
+                    return Routes.Answer.json(up ? 200 : 503, Json.object("status", up ? "UP" : "DOWN"));
                 })
-                .get("/metrics", (req, res) -> {
-                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    res.send(registry.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                })
-                .any((req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not Found", "no such resource")));
+                .getAndHead("/metrics", req -> new Routes.Answer(200, "text/plain; version=0.0.4; charset=utf-8",
+                        registry.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .fallback();
         errors(routing);
     }
 

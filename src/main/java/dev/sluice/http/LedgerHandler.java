@@ -65,7 +65,7 @@ final class LedgerHandler {
         this.clock = clock;
     }
 
-    void register(HttpRouting.Builder routing) {
+    void register(Routes routing) {
         // Spend is a data feed like events (the ingest key); reports read business results (the admin key).
         routing.post("/v1/spend", (req, res) -> withTenant(req, res, false, t -> spend(t, req, res)))
                 .get("/v1/reports/kpis", (req, res) -> withTenant(req, res, true, t -> kpis(t, req, res)));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -242,6 +243,80 @@ class GatewayEndToEndTest {
                 metrics.body());
         assertEquals(404, sluice.get("/nope").statusCode());
         assertEquals(405, sluice.get("/v1/events").statusCode());
+    }
+
+    @Test
+    void aMethodAnEndpointDoesNotTake_is405NamingTheOnesItDoes_andAnUnknownPathIs404() throws Exception {
+        Map<String, String> allowed = Map.of(
+                "/v1/events", "POST",
+                "/v1/audit/consent", "GET",
+                "/v1/admin/dead-letters/replay", "POST",
+                "/v1/admin/destinations", "GET",
+                "/v1/spend", "POST",
+                "/health/live", "GET, HEAD",
+                "/metrics", "GET, HEAD");
+        for (var route : allowed.entrySet()) {
+            String other = route.getValue().equals("GET") ? "HEAD" : route.getValue().startsWith("POST") ? "DELETE" : "PATCH";
+            HttpResponse<String> res = sluice.send(HttpRequest.newBuilder(sluice.uri(route.getKey()))
+                    .method(other, HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(405, res.statusCode(), route.getKey());
+            assertEquals(route.getValue(), res.headers().firstValue("Allow").orElse(null), route.getKey());
+            if (!other.equals("HEAD")) {
+                assertEquals("urn:sluice:problem:method-not-allowed", JSON.readTree(res.body()).path("type").asText());
+            }
+        }
+        HttpResponse<String> unknown = sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/admin/nope"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(404, unknown.statusCode());
+        assertTrue(unknown.headers().firstValue("Allow").isEmpty());
+    }
+
+    /**
+     * HEAD on a probe or the metrics: the status and headers of GET, its length declared, and no
+     * body, which a client on the same connection would otherwise read as the next answer's start.
+     */
+    @Test
+    void headIsAnsweredOnTheProbesAndMetrics_withoutABody() throws Exception {
+        URI uri = sluice.uri("/");
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            var in = socket.getInputStream();
+            var out = socket.getOutputStream();
+            // Each answer is read up to its blank line only: a body sent after a HEAD answer
+            // would be read as the start of the next answer's head.
+            out.write(request("HEAD", "/health/ready", uri));
+            String ready = answerHead(in);
+            out.write(request("HEAD", "/metrics", uri));
+            String metrics = answerHead(in);
+            out.write(request("HEAD", "/v1/admin/nope", uri));
+            String unknown = answerHead(in);
+            out.write(request("GET", "/health/live", uri));
+            String live = answerHead(in);
+
+            assertTrue(ready.startsWith("HTTP/1.1 200 "), ready);
+            assertTrue(ready.toLowerCase(java.util.Locale.ROOT).contains("content-length: 15\r\n"), ready);
+            assertTrue(metrics.startsWith("HTTP/1.1 200 ") && metrics.contains("text/plain"), metrics);
+            assertTrue(unknown.startsWith("HTTP/1.1 404 "), unknown);
+            assertTrue(live.startsWith("HTTP/1.1 200 "), live);
+            assertEquals("{\"status\":\"UP\"}", new String(in.readNBytes(15), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static byte[] request(String method, String path, URI uri) {
+        return (method + " " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** An answer's status line and headers, read up to the blank line that ends them. */
+    private static String answerHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("connection closed after " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     @Test
