@@ -58,33 +58,6 @@ final class EventBatchWriter implements AutoCloseable {
         }
     }
 
-    /**
-     * The delivery log columns of an event all of whose copies are logged, encoded before the
-     * event is queued ({@link #prepare}), and the logged set they were decided against: the
-     * writer takes them only while that set is the one it writes with.
-     */
-    record LogParts(java.util.Set<TenantDestination> logged, String destinations, byte[] copies) {
-    }
-
-    /**
-     * What {@link #writeAll} can take for {@code event} from the caller's thread: its delivery log
-     * columns when every one of its copies goes to the log ({@code logged}), else {@code null}.
-     * Encoding the copies (a copy of every sealed byte) was about a twentieth of the single
-     * writer's time under batch load (docs/benchmarks.md, session 36).
-     */
-    static LogParts prepare(EventRecord event, java.util.Set<TenantDestination> logged) {
-        List<OutboxRecord> copies = event.outbox();
-        if (copies.isEmpty()) {
-            return null;
-        }
-        for (OutboxRecord copy : copies) {
-            if (!logged.contains(new TenantDestination(event.tenantId(), copy.destinationId()))) {
-                return null;
-            }
-        }
-        return new LogParts(logged, DeliveryCopies.destinations(copies), DeliveryCopies.encode(copies));
-    }
-
     private static final MultiRowInsert<LogRow> INSERT_LOG = new MultiRowInsert<>("delivery_log",
             List.of("tenant_id", "id", "destinations", "copies"),
             (v, row) -> {
@@ -153,19 +126,11 @@ final class EventBatchWriter implements AutoCloseable {
 
     /** Writes all events and their outbox rows; the caller commits. */
     List<WriteOutcome> writeAll(List<EventRecord> events) throws SQLException {
-        return writeAll(events, java.util.Collections.nCopies(events.size(), null));
-    }
-
-    /**
-     * As {@link #writeAll(List)}, with what {@link #prepare} returned for each event (or
-     * {@code null}), as long as {@code events}.
-     */
-    List<WriteOutcome> writeAll(List<EventRecord> events, List<Object> prepared) throws SQLException {
         List<WriteOutcome> outcomes = new ArrayList<>(events.size());
         ReturnedIds returned = StoreConfig.SQLITE.equals(dialect) ? insertEventsSqlite(events) : null;
         if (returned != null && returned.inOrder()) {
             for (int i = 0; i < events.size(); i++) {
-                outcomes.add(placed(events.get(i), returned.ids()[i], prepared.get(i)));
+                outcomes.add(placed(events.get(i), returned.ids()[i]));
             }
         } else {
             java.util.Map<Key, Long> inserted = new java.util.HashMap<>(events.size() * 2);
@@ -175,10 +140,9 @@ final class EventBatchWriter implements AutoCloseable {
                 INSERT_EVENTS.insertReturning(connection, events, INSERT_EVENTS_SUFFIX,
                         rs -> inserted.put(new Key(rs.getString(2), rs.getString(3), rs.getString(4)), rs.getLong(1)));
             }
-            for (int i = 0; i < events.size(); i++) {
-                EventRecord event = events.get(i);
+            for (EventRecord event : events) {
                 Long rowId = inserted.remove(Key.of(event));
-                outcomes.add(rowId != null ? placed(event, rowId, prepared.get(i)) : conflicted(event, prepared.get(i)));
+                outcomes.add(rowId != null ? placed(event, rowId) : conflicted(event));
             }
         }
         List<OutboxRow> grouped = new ArrayList<>();
@@ -243,7 +207,7 @@ final class EventBatchWriter implements AutoCloseable {
     }
 
     /** An event whose key was live when the rows went in: a duplicate, unless its window has passed. */
-    private WriteOutcome conflicted(EventRecord event, Object prepared) throws SQLException {
+    private WriteOutcome conflicted(EventRecord event) throws SQLException {
         if (!supersedeExpired(event)) {
             return WriteOutcome.DUPLICATE;
         }
@@ -251,24 +215,11 @@ final class EventBatchWriter implements AutoCloseable {
         if (rowId == NOT_INSERTED) {
             throw new SQLException("event row not inserted after its expired key was superseded");
         }
-        return placed(event, rowId, prepared);
+        return placed(event, rowId);
     }
 
     /** Queues the outbox rows and companions of an event whose row is {@code rowId}. */
-    private WriteOutcome placed(EventRecord event, long rowId, Object prepared) {
-        if (prepared instanceof LogParts parts && parts.logged() == logged) {
-            logRows.add(new LogRow(rowId, event.tenantId(), parts.destinations(), parts.copies()));
-        } else {
-            queueCopies(event, rowId);
-        }
-        for (Companion companion : event.companions()) {
-            companions.computeIfAbsent(companion.kind(), k -> new ArrayList<>()).add(new Companion.Placed(rowId, event, companion));
-        }
-        return WriteOutcome.INSERTED;
-    }
-
-    /** Queues an event's copies: to the delivery log where its destination is logged, else as outbox rows. */
-    private void queueCopies(EventRecord event, long rowId) {
+    private WriteOutcome placed(EventRecord event, long rowId) {
         List<OutboxRecord> toLog = null;
         for (OutboxRecord copy : event.outbox()) {
             TenantDestination key = new TenantDestination(event.tenantId(), copy.destinationId());
@@ -284,6 +235,10 @@ final class EventBatchWriter implements AutoCloseable {
         if (toLog != null) {
             logRows.add(LogRow.of(rowId, event.tenantId(), toLog));
         }
+        for (Companion companion : event.companions()) {
+            companions.computeIfAbsent(companion.kind(), k -> new ArrayList<>()).add(new Companion.Placed(rowId, event, companion));
+        }
+        return WriteOutcome.INSERTED;
     }
 
     private static void bindOutbox(MultiRowInsert.Values v, OutboxRow row) throws SQLException {

@@ -110,13 +110,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         if (events.isEmpty()) {
             return List.of();
         }
-        List<EventRecord> copied = List.copyOf(events);
-        // On the caller's thread, not the writer's: the writer is the ingest path's bottleneck.
-        Object[] prepared = new Object[copied.size()];
-        for (int i = 0; i < prepared.length; i++) {
-            prepared[i] = store.prepare(copied.get(i));
-        }
-        Request request = new Request(copied, java.util.Arrays.asList(prepared), new CompletableFuture<>());
+        Request request = new Request(List.copyOf(events), new CompletableFuture<>());
         lock.lock();
         try {
             if (closed) {
@@ -228,12 +222,11 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void commit(List<Request> batch) {
-        List<EventRecord> all = batch.size() == 1 ? batch.get(0).events : concat(batch, Request::events);
-        List<Object> prepared = batch.size() == 1 ? batch.get(0).prepared : concat(batch, Request::prepared);
+        List<EventRecord> all = batch.size() == 1 ? batch.get(0).events : concat(batch);
         Timer.Sample sample = Timer.start(registry);
         List<WriteOutcome> outcomes;
         try {
-            outcomes = store.write(all, prepared);
+            outcomes = store.write(all);
         } catch (RuntimeException e) {
             sample.stop(commitDuration);
             errors.increment();
@@ -259,10 +252,10 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private static <T> List<T> concat(List<Request> batch, java.util.function.Function<Request, List<T>> part) {
-        List<T> all = new ArrayList<>();
+    private static List<EventRecord> concat(List<Request> batch) {
+        List<EventRecord> all = new ArrayList<>();
         for (Request request : batch) {
-            all.addAll(part.apply(request));
+            all.addAll(request.events);
         }
         return all;
     }
@@ -283,6 +276,6 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private record Request(List<EventRecord> events, List<Object> prepared, CompletableFuture<List<WriteOutcome>> result) {
+    private record Request(List<EventRecord> events, CompletableFuture<List<WriteOutcome>> result) {
     }
 }

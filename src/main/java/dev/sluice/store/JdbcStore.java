@@ -28,39 +28,14 @@ final class JdbcStore implements Store {
 
     @Override
     public List<WriteOutcome> write(List<EventRecord> events) {
-        return write(events, java.util.Collections.nCopies(events.size(), null));
-    }
-
-    /**
-     * On SQLite, an event whose every copy goes to the delivery log gets its log row's columns
-     * encoded here ({@link EventBatchWriter#prepare}), off the single writer; otherwise nothing.
-     * Never throws: whatever fails here fails again, as before, in the write.
-     */
-    @Override
-    public Object prepare(EventRecord event) {
-        if (!StoreConfig.SQLITE.equals(connections.kind())) {
-            return null;
-        }
-        try {
-            return EventBatchWriter.prepare(event, delivery.logged());
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    @Override
-    public List<WriteOutcome> write(List<EventRecord> events, List<Object> prepared) {
         Objects.requireNonNull(events, "events");
-        if (events.size() != prepared.size()) {
-            throw new IllegalArgumentException("prepared must hold one entry per event");
-        }
         if (events.isEmpty()) {
             return List.of();
         }
         try {
             return connections.inTransaction(c -> {
                 try (EventBatchWriter writer = new EventBatchWriter(c, connections.kind(), delivery.logged())) {
-                    return List.copyOf(writer.writeAll(events, prepared));
+                    return List.copyOf(writer.writeAll(events));
                 }
             });
         } catch (SQLException e) {

@@ -32,25 +32,6 @@ public interface Store extends AutoCloseable {
      */
     List<WriteOutcome> write(List<EventRecord> events);
 
-    /**
-     * Work on one event that needs neither the database nor its write lock, done on the caller's
-     * thread before the event is queued for its transaction, so that the single writer does less:
-     * what {@link #write(List, List)} takes back for the event, or {@code null} for nothing. The
-     * result depends only on the event and the store's settings, never on what is stored.
-     */
-    default Object prepare(EventRecord event) {
-        return null;
-    }
-
-    /**
-     * As {@link #write(List)}, given what {@link #prepare} returned for each event ({@code null}
-     * entries allowed; the list as long as {@code events}). What was stored is the same as
-     * without it.
-     */
-    default List<WriteOutcome> write(List<EventRecord> events, List<Object> prepared) {
-        return write(events);
-    }
-
     /** Returns whether the database answers a trivial query now. Never throws. */
     boolean ping();
 

@@ -174,7 +174,7 @@ abstract class AbstractGroupCommitWriterTest {
         }
     }
 
-    static void awaitQueued(GroupCommitWriter writer, int events) throws InterruptedException {
+    private static void awaitQueued(GroupCommitWriter writer, int events) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (writer.queuedEvents() < events) {
             if (System.nanoTime() > deadline) {

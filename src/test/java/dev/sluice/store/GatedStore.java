@@ -13,10 +13,6 @@ final class GatedStore implements Store {
     private final Store delegate;
     private final CountDownLatch entered = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
-    /** Every write's events and what was prepared for them, in the order the writes came. */
-    final List<java.util.Map.Entry<List<EventRecord>, List<Object>>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** The threads {@link #prepare} ran on. */
-    final java.util.Set<String> preparedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     GatedStore(Store delegate) {
         this.delegate = delegate;
@@ -34,18 +30,6 @@ final class GatedStore implements Store {
 
     @Override
     public List<WriteOutcome> write(List<EventRecord> events) {
-        return write(events, java.util.Collections.nCopies(events.size(), null));
-    }
-
-    @Override
-    public Object prepare(EventRecord event) {
-        preparedOn.add(Thread.currentThread().getName());
-        return delegate.prepare(event);
-    }
-
-    @Override
-    public List<WriteOutcome> write(List<EventRecord> events, List<Object> prepared) {
-        writes.add(java.util.Map.entry(List.copyOf(events), new java.util.ArrayList<>(prepared)));
         entered.countDown();
         try {
             if (!release.await(10, TimeUnit.SECONDS)) {
@@ -55,7 +39,7 @@ final class GatedStore implements Store {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-        return delegate.write(events, prepared);
+        return delegate.write(events);
     }
 
     @Override

@@ -84,50 +84,6 @@ final class SqliteDeliveryLogTest {
     }
 
     @Test
-    void anEventPreparedOffTheWriter_isStoredAsItWouldBeWithout() {
-        EventRecord a = event(TENANT, "a", "meta", "hook");
-        EventRecord b = event(TENANT, "b", "meta", "hook");
-        Object prepared = store.prepare(a);
-
-        assertThat(prepared, is(org.hamcrest.Matchers.instanceOf(EventBatchWriter.LogParts.class)));
-        store.write(List.of(a, b), java.util.Arrays.asList(prepared, null));
-
-        assertThat(db.queryLong("SELECT count(*) FROM outbox"), is(0L));
-        assertThat(db.queryString("SELECT destinations FROM delivery_log WHERE id = " + rowOf("a")), is("|meta|hook|"));
-        for (String destination : List.of("meta", "hook")) {
-            List<Claimed> claimed = delivery.claim(TENANT, destination, 10, T0, LEASE, "r1");
-            assertThat(claimed, hasSize(2));
-            assertArrayEquals(TestEvents.payload(TENANT, "a", destination), claimed.get(0).payload());
-            assertArrayEquals(TestEvents.payload(TENANT, "b", destination), claimed.get(1).payload());
-        }
-    }
-
-    @Test
-    void theWriterStoresWhatWasPrepared() {
-        EventRecord a = event(TENANT, "a", "meta", "hook");
-        EventBatchWriter.LogParts real = (EventBatchWriter.LogParts) store.prepare(a);
-        byte[] marked = real.copies().clone();
-        marked[marked.length - 1] ^= 1;
-
-        store.write(List.of(a), List.of(new EventBatchWriter.LogParts(real.logged(), real.destinations(), marked)));
-
-        assertArrayEquals(marked, db.queryBytes("SELECT copies FROM delivery_log WHERE id = " + rowOf("a")));
-    }
-
-    @Test
-    void anEventWithACopyForTheOutbox_isNotPrepared_andOnePreparedBeforeTheDestinationsChanged_isEncodedAgain() {
-        assertThat(store.prepare(event(TENANT, "a", "meta", "google_ads")), is(org.hamcrest.Matchers.nullValue()));
-        EventRecord b = event(TENANT, "b", "meta", "hook");
-        Object stale = store.prepare(b);
-        delivery.deliverFromLog(Map.of(TENANT, Set.of("meta")), T0);
-
-        store.write(List.of(b), java.util.Collections.singletonList(stale));
-
-        assertThat(db.queryString("SELECT destinations FROM delivery_log WHERE id = " + rowOf("b")), is("|meta|"));
-        assertThat(db.queryLong("SELECT count(*) FROM outbox WHERE destination_id = 'hook'"), is(1L));
-    }
-
-    @Test
     void aDestinationNotNamed_getsOutboxRowsAsBefore() {
         store.write(List.of(event(TENANT, "a", "meta", "google_ads")));
 

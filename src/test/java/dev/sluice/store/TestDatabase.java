@@ -32,33 +32,13 @@ interface TestDatabase extends AutoCloseable {
 
     /** Reads one number out of band. */
     default long queryLong(String sql) {
-        return query(sql, rs -> rs.getLong(1));
-    }
-
-    /** Reads one text out of band. */
-    default String queryString(String sql) {
-        return query(sql, rs -> rs.getString(1));
-    }
-
-    /** Reads one blob out of band. */
-    default byte[] queryBytes(String sql) {
-        return query(sql, rs -> rs.getBytes(1));
-    }
-
-    /** The first column of the first row, as {@code column} reads it. */
-    private <T> T query(String sql, Column<T> column) {
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             if (!rs.next()) {
                 throw new IllegalStateException("no row");
             }
-            return column.read(rs);
+            return rs.getLong(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Reads a value from the current row. */
-    interface Column<T> {
-        T read(ResultSet rs) throws SQLException;
     }
 }
