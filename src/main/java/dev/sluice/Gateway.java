@@ -241,11 +241,14 @@ public final class Gateway implements AutoCloseable {
             throw new ConfigException("server", String.valueOf(e.getMessage()));
         }
         builder.maxPayloadSize(maxPayloadBytes)
-                .directHandlers(transportProblems);
-        // Listeners from server.sockets (the admin listener) get the same limit and problem bodies.
+                .directHandlers(transportProblems)
+                .contentEncoding(HttpApi.contentEncoding());
+        // Listeners from server.sockets (the admin listener) get the same limit, problem bodies
+        // and content codings.
         Map<String, ListenerConfig> sockets = new LinkedHashMap<>(builder.sockets());
         sockets.forEach((name, socket) -> builder.putSocket(name, ListenerConfig.builder().from(socket)
-                .maxPayloadSize(maxPayloadBytes).directHandlers(transportProblems).build()));
+                .maxPayloadSize(maxPayloadBytes).directHandlers(transportProblems)
+                .contentEncoding(HttpApi.contentEncoding()).build()));
         if (adminListener) {
             builder.routing(HttpApi.ADMIN_SOCKET, r -> HttpApi.adminRouting(r, tenants, registry,
                     () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring,

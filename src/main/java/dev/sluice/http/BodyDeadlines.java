@@ -93,16 +93,43 @@ final class BodyDeadlines {
         try {
             return in.readNBytes(limit);
         } catch (java.io.IOException | RuntimeException unread) {
-            read.close();
-            if (read.expired()) {
-                answerLate(res, nothingDone);
-            } else {
-                answerCutShort(res, nothingDone);
-            }
+            answerUnread(read, unread, res, nothingDone);
             return null;
         } finally {
             read.close();
         }
+    }
+
+    /**
+     * Answers a body whose read failed with {@code unread}: 400 {@code bad-content-encoding} when
+     * its gzip coding could not be undone ({@link GzipDecoding.BadContent}), 408 past the read's
+     * deadline, else 400 {@code incomplete-body}. The connection is closed in each case.
+     */
+    void answerUnread(Read read, Throwable unread, io.helidon.webserver.http.ServerResponse res, String nothingDone) {
+        read.close();
+        if (badContent(unread)) {
+            try {
+                res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
+                Responses.problem(res, Problem.of(400, "bad-content-encoding", "Bad Request",
+                        "the body is not valid gzip (Content-Encoding: gzip); " + nothingDone));
+            } catch (RuntimeException connectionGone) {
+                // The client is gone: nobody to answer.
+            }
+        } else if (read.expired()) {
+            answerLate(res, nothingDone);
+        } else {
+            answerCutShort(res, nothingDone);
+        }
+    }
+
+    /** Whether a read failed because the body's gzip coding could not be undone. */
+    static boolean badContent(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof GzipDecoding.BadContent) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Starts the deadline of a read on the calling thread; close it when the read has ended. */

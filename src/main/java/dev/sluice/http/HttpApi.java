@@ -53,6 +53,11 @@ public final class HttpApi {
         return 4 * Math.max(maxIngestBodyBytes, LedgerHandler.MAX_SPEND_BYTES);
     }
 
+    /** The request content codings the listeners decode: gzip ({@link GzipDecoding}). */
+    public static io.helidon.http.encoding.ContentEncodingContext contentEncoding() {
+        return GzipDecoding.context();
+    }
+
     /** Problem bodies for what the server answers before routing (see {@link TransportProblems}). */
     public static DirectHandlers transportProblems(long maxPayloadBytes) {
         return TransportProblems.handlers(maxPayloadBytes);

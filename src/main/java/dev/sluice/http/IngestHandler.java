@@ -93,7 +93,10 @@ final class IngestHandler implements Handler {
                     "the body must be application/json"));
             return;
         }
-        OptionalLong declared = req.headers().contentLength();
+        // An encoded body's declared length is not its length once decoded (GzipDecoding): it is
+        // read and admitted as a body of unknown length, up to max-body-bytes decoded.
+        OptionalLong declared = req.headers().first(HeaderNames.CONTENT_ENCODING).filter(GzipDecoding::encoded).isPresent()
+                ? OptionalLong.empty() : req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
             tooLarge(res);
             return;
@@ -173,14 +176,13 @@ final class IngestHandler implements Handler {
      * or the body read passed its deadline ({@code expired}; the connection is closed then, so the
      * answer rarely reaches the client, but the request's budget is free again).
      */
-    private void unreadBody(ServerResponse res, TenantConfig tenant, boolean expired) {
-        if (expired) {
+    private void unreadBody(ServerResponse res, TenantConfig tenant, BodyDeadlines.Read read, Throwable unread) {
+        read.close();
+        if (read.expired() && !BodyDeadlines.badContent(unread)) {
             bodyTimeouts.log(System.Logger.Level.WARNING, "event=body_read_timeout tenant={0} timeout_ms={1}",
                     tenant.id(), Long.toString(deadlines.timeout().toMillis()));
-            deadlines.answerLate(res, "nothing was accepted");
-            return;
         }
-        BodyDeadlines.answerCutShort(res, "nothing was accepted");
+        deadlines.answerUnread(read, unread, res, "nothing was accepted");
     }
 
     private void ingest(ServerResponse res, TenantConfig tenant, IngestPipeline.Admission admission, byte[] body,
@@ -243,8 +245,7 @@ final class IngestHandler implements Handler {
             int length = in.readNBytes(body, 0, limit);
             return length == limit ? body : Arrays.copyOf(body, length);
         } catch (IOException | RuntimeException unread) {
-            read.close();
-            unreadBody(res, tenant, read.expired());
+            unreadBody(res, tenant, read, unread);
             return null;
         } finally {
             read.close();

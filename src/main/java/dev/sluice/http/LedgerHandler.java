@@ -136,12 +136,8 @@ final class LedgerHandler {
             return;
         } catch (IOException | RuntimeException e) {
             read.close();
-            if (read.expired()) {
-                deadlines.answerLate(res, "nothing was imported");
-                return;
-            }
-            if (in.cutShort()) {
-                BodyDeadlines.answerCutShort(res, "nothing was imported");
+            if (BodyDeadlines.badContent(e) || read.expired() || in.cutShort()) {
+                deadlines.answerUnread(read, e, res, "nothing was imported");
                 return;
             }
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;

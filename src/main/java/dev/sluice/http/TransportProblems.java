@@ -37,6 +37,14 @@ final class TransportProblems implements DirectHandler {
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                     ServerResponseHeaders headers, String message) {
         Problem problem = problem(eventType, status);
+        if (status.code() == 400 && unsupportedCoding(request)) {
+            // Helidon refuses a content coding it cannot decode as a bad request (and passes no
+            // message to say so); RFC 9110 (15.5.16) answers it 415 naming what would be decoded.
+            status = Status.UNSUPPORTED_MEDIA_TYPE_415;
+            problem = Problem.of(415, "unsupported-content-encoding", "Unsupported Media Type",
+                    "the body's Content-Encoding is not one this server decodes; send it as is or with Content-Encoding: gzip");
+            headers.set(HeaderNames.ACCEPT_ENCODING, "gzip");
+        }
         headers.set(HeaderNames.CONTENT_TYPE, Responses.PROBLEM_JSON);
         headers.set(HeaderNames.CACHE_CONTROL, "no-store");
         return TransportResponse.builder()
@@ -45,6 +53,15 @@ final class TransportProblems implements DirectHandler {
                 .keepAlive(eventType.keepAlive())
                 .entity(Json.problem(problem, List.of()))
                 .build();
+    }
+
+    /** Whether the request names a content coding the listener cannot decode, the reason Helidon refused it. */
+    private static boolean unsupportedCoding(TransportRequest request) {
+        try {
+            return request.headers().first(HeaderNames.CONTENT_ENCODING).filter(GzipDecoding::unsupported).isPresent();
+        } catch (RuntimeException noHeaders) {
+            return false;
+        }
     }
 
     /** Chosen by status: Helidon reports a body over the limit as a bad request with status 413. */
