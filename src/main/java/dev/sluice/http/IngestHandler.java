@@ -93,6 +93,11 @@ final class IngestHandler implements Handler {
                     "the body must be application/json"));
             return;
         }
+        // Ingest takes no query parameters: one a sender adds expecting it to change what happens
+        // (?test=1, ?dry_run=true) is refused rather than ignored, as on every other endpoint.
+        if (!QueryParameters.check(req.query(), java.util.Set.of(), res)) {
+            return;
+        }
         // An encoded body's declared length is not its length once decoded (GzipDecoding): it is
         // read and admitted as a body of unknown length, up to max-body-bytes decoded.
         OptionalLong declared = req.headers().first(HeaderNames.CONTENT_ENCODING).filter(GzipDecoding::encoded).isPresent()

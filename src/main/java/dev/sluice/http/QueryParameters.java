@@ -27,7 +27,7 @@ final class QueryParameters {
         for (String name : new TreeSet<>(query.names())) {
             FieldProblem problem = null;
             if (!known.contains(name)) {
-                String takes = String.join(", ", new TreeSet<>(known));
+                String takes = known.isEmpty() ? "no parameters" : String.join(", ", new TreeSet<>(known));
                 problem = FieldProblem.showable(name)
                         ? new FieldProblem(name, "unknown_field", "is not a parameter of this endpoint; it takes " + takes)
                         : new FieldProblem("", "unknown_field",

@@ -246,6 +246,19 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void aQueryParameterOnIngest_isRefusedAndNothingIsAccepted() throws Exception {
+        HttpResponse<String> res = sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/events?dry_run=true"))
+                .header("Authorization", "Bearer " + TestGateway.ACME_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Events.purchase("q-1"))).build());
+
+        assertEquals(400, res.statusCode());
+        JsonNode problem = JSON.readTree(res.body());
+        assertEquals("urn:sluice:problem:bad-query", problem.path("type").asText());
+        assertEquals("dry_run", problem.at("/errors/0/pointer").asText());
+        assertEquals(0, sluice.gateway().store().countEvents("acme"));
+    }
+
+    @Test
     void aMethodAnEndpointDoesNotTake_is405NamingTheOnesItDoes_andAnUnknownPathIs404() throws Exception {
         Map<String, String> allowed = Map.of(
                 "/v1/events", "POST",
