@@ -74,7 +74,7 @@ final class TransportProblems implements DirectHandler {
                     "the HTTP request could not be parsed (request line, headers or framing)");
             case 403 -> Problem.of(code, "forbidden", "Forbidden", "the request is not allowed");
             case 505 -> Problem.of(code, "http-version-not-supported", "HTTP Version Not Supported",
-                    "send HTTP/1.1 or HTTP/2");
+                    "send HTTP/1.1 (this server does not serve HTTP/1.0 or HTTP/2)");
             default -> code >= 500
                     ? Problem.of(code, "internal-error", status.reasonPhrase(), "the server failed to process the request")
                     : Problem.of(code, "transport-error", status.reasonPhrase(),

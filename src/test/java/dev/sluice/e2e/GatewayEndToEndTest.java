@@ -245,6 +245,20 @@ class GatewayEndToEndTest {
         assertEquals(405, sluice.get("/v1/events").statusCode());
     }
 
+    /** HTTP/1.0 (what some load balancers' health checks still send) is refused saying what is served. */
+    @Test
+    void http10_is505NamingHttp11() throws Exception {
+        URI uri = sluice.uri("/");
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /health/live HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertTrue(answer.startsWith("HTTP/1.1 505 "), answer);
+            assertTrue(answer.contains("\"detail\":\"send HTTP/1.1 (this server does not serve HTTP/1.0 or HTTP/2)\""), answer);
+        }
+    }
+
     @Test
     void aQueryParameterOnIngest_isRefusedAndNothingIsAccepted() throws Exception {
         HttpResponse<String> res = sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/events?dry_run=true"))
