@@ -51,7 +51,8 @@ public record AuditQuery(Optional<Instant> from, Optional<Instant> to, Optional<
     static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
-    private static boolean outOfRange(Instant instant) {
+    /** Whether an instant lies outside the years 0000 to 9999, which a query's bounds must lie in. */
+    public static boolean outOfRange(Instant instant) {
         return instant.isBefore(EARLIEST) || instant.isAfter(LATEST);
     }
 

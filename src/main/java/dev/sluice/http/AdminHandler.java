@@ -74,17 +74,10 @@ final class AdminHandler {
         if (!QueryParameters.check(query, DEAD_LETTER_PARAMETERS, res)) {
             return;
         }
-        long after;
-        int limit;
-        try {
-            after = Long.parseLong(query.first("after").orElse("0"));
-            limit = Integer.parseInt(query.first("limit").orElse("100"));
-        } catch (NumberFormatException e) {
-            badRequest(res, "after and limit must be whole numbers");
-            return;
-        }
-        if (limit < 1 || limit > 1000 || after < 0) {
-            badRequest(res, "limit must be 1..1000 and after not negative");
+        QueryParameters.Values values = new QueryParameters.Values(query);
+        long after = values.wholeNumber("after", 0, 0, Long.MAX_VALUE);
+        int limit = (int) values.wholeNumber("limit", 100, 1, 1000);
+        if (values.answered(res)) {
             return;
         }
         DeliveryStore.DeadLetterPage page = store.deadLetters(tenant.id(), new DeliveryStore.DeadLetterQuery(

@@ -23,7 +23,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,31 +85,30 @@ final class AuditHandler {
             return;
         }
         // A value no record can hold would match nothing: "decision=denied" answered no records,
-        // which reads as "there were no denials" (until session 35).
-        List<FieldProblem> values = new java.util.ArrayList<>();
+        // which reads as "there were no denials" (until session 35). Every bad value is named by
+        // its parameter (until session 36 a bad from, to, after or limit got one sentence about
+        // all four).
+        QueryParameters.Values values = new QueryParameters.Values(q);
         q.first("decision").asOptional().map(d -> d.toUpperCase(Locale.ROOT)).filter(d -> !AuditQuery.DECISIONS.contains(d))
-                .ifPresent(d -> values.add(new FieldProblem("decision", "unknown_value", "must be allow, limited or deny")));
-        q.first("kind").asOptional().filter(k -> !AuditQuery.KINDS.contains(k)).ifPresent(k -> values.add(
+                .ifPresent(d -> values.problem(new FieldProblem("decision", "unknown_value", "must be allow, limited or deny")));
+        q.first("kind").asOptional().filter(k -> !AuditQuery.KINDS.contains(k)).ifPresent(k -> values.problem(
                 new FieldProblem("kind", "unknown_value", "must be decision, erasure, retention, replay or policy")));
-        if (!values.isEmpty()) {
-            Responses.problem(res, Problem.of(400, "bad-query", "Bad Request", "see errors; parameters are named by pointer",
-                    values));
-            return;
-        }
-        AuditQuery query;
-        int limit;
-        try {
-            query = new AuditQuery(q.first("from").asOptional().map(Instant::parse), q.first("to").asOptional().map(Instant::parse),
-                    q.first("destination").asOptional(),
-                    q.first("decision").asOptional().map(d -> d.toUpperCase(Locale.ROOT)),
-                    q.first("event_id").asOptional(), q.first("rule_id").asOptional(), q.first("kind").asOptional(),
-                    Long.parseLong(q.first("after").orElse("0")));
-            limit = Integer.parseInt(q.first("limit").orElse("100"));
-        } catch (DateTimeParseException | IllegalArgumentException e) {
-            badRequest(res, "from and to must be ISO-8601 instants (2026-11-01T00:00:00Z); after and limit whole numbers");
-            return;
-        }
+        java.util.function.Predicate<Instant> inRange = i -> !AuditQuery.outOfRange(i);
+        Optional<Instant> from = values.instant("from", inRange);
+        Optional<Instant> to = values.instant("to", inRange);
+        long after = values.wholeNumber("after", 0, 0, Long.MAX_VALUE);
         String format = q.first("format").orElse("json");
+        // An export streams every matching record; a page holds at most 1000.
+        int limit = (int) values.wholeNumber("limit", 100, 1, 1000);
+        if (!List.of("json", "jsonl", "csv").contains(format)) {
+            values.problem(new FieldProblem("format", "unknown_value", "must be json, jsonl or csv"));
+        }
+        if (values.answered(res)) {
+            return;
+        }
+        AuditQuery query = new AuditQuery(from, to, q.first("destination").asOptional(),
+                q.first("decision").asOptional().map(d -> d.toUpperCase(Locale.ROOT)),
+                q.first("event_id").asOptional(), q.first("rule_id").asOptional(), q.first("kind").asOptional(), after);
         switch (format) {
             case "jsonl" -> {
                 res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
@@ -126,14 +124,7 @@ final class AuditHandler {
                     AuditExport.csv(audit, tenant.id(), query, out);
                 }
             }
-            case "json" -> {
-                if (limit < 1 || limit > 1000) {
-                    badRequest(res, "limit must be 1..1000");
-                    return;
-                }
-                page(res, audit.page(tenant.id(), query, limit + 1), limit);
-            }
-            default -> badRequest(res, "format must be json, jsonl or csv");
+            default -> page(res, audit.page(tenant.id(), query, limit + 1), limit);
         }
     }
 

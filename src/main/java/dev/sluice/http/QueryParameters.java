@@ -43,4 +43,70 @@ final class QueryParameters {
         }
         return true;
     }
+
+    /**
+     * Reads parameter values, collecting a problem named by its parameter for each one that does
+     * not parse or is out of range, so that one answer lists every bad value
+     * ({@link #answered}).
+     */
+    static final class Values {
+        private final UriQuery query;
+        private final List<FieldProblem> problems = new java.util.ArrayList<>();
+
+        Values(UriQuery query) {
+            this.query = query;
+        }
+
+        /** A whole number in {@code min..max}, {@code otherwise} when the parameter is absent. */
+        long wholeNumber(String name, long otherwise, long min, long max) {
+            java.util.Optional<String> value = query.first(name).asOptional();
+            if (value.isEmpty()) {
+                return otherwise;
+            }
+            try {
+                long n = Long.parseLong(value.get());
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException notANumber) {
+                problems.add(new FieldProblem(name, "invalid_format", "must be a whole number from " + min + " to " + max));
+                return otherwise;
+            }
+            problems.add(new FieldProblem(name, "out_of_range", "must be from " + min + " to " + max));
+            return otherwise;
+        }
+
+        /** An ISO-8601 instant in {@code inRange}, empty when the parameter is absent or bad. */
+        java.util.Optional<java.time.Instant> instant(String name, java.util.function.Predicate<java.time.Instant> inRange) {
+            java.util.Optional<String> value = query.first(name).asOptional();
+            if (value.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            try {
+                java.time.Instant instant = java.time.Instant.parse(value.get());
+                if (inRange.test(instant)) {
+                    return java.util.Optional.of(instant);
+                }
+                problems.add(new FieldProblem(name, "out_of_range", "must lie in the years 0000 to 9999"));
+            } catch (java.time.format.DateTimeParseException notAnInstant) {
+                problems.add(new FieldProblem(name, "invalid_format", "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z"));
+            }
+            return java.util.Optional.empty();
+        }
+
+        /** Records a problem found by the caller. */
+        void problem(FieldProblem problem) {
+            problems.add(problem);
+        }
+
+        /** Answers 400 {@code bad-query} listing every problem and returns true, when there was one. */
+        boolean answered(ServerResponse res) {
+            if (problems.isEmpty()) {
+                return false;
+            }
+            Responses.problem(res, Problem.of(400, "bad-query", "Bad Request", "see errors; parameters are named by pointer",
+                    List.copyOf(problems)));
+            return true;
+        }
+    }
 }

@@ -102,6 +102,25 @@ class AuditApiTest {
     }
 
     @Test
+    void everyBadValueIsNamedByItsParameter() throws Exception {
+        // Until session 36 one sentence about from, to, after and limit answered any of them.
+        HttpResponse<String> audit = get(TestGateway.ACME_ADMIN_KEY,
+                "/v1/audit/consent?from=yesterday&to=%2B10000-01-01T00:00:00Z&after=-1&limit=abc&format=xml");
+        assertEquals(400, audit.statusCode(), audit.body());
+        assertEquals("urn:sluice:problem:bad-query", JSON.readTree(audit.body()).path("type").asText());
+        List<String> named = new java.util.ArrayList<>();
+        JSON.readTree(audit.body()).path("errors").forEach(e -> named.add(e.path("pointer").asText() + " " + e.path("code").asText()));
+        assertEquals(List.of("from invalid_format", "to out_of_range", "after out_of_range", "limit invalid_format",
+                "format unknown_value"), named);
+
+        HttpResponse<String> deadLetters = get(TestGateway.ACME_ADMIN_KEY, "/v1/admin/dead-letters?limit=1001&after=x");
+        assertEquals(400, deadLetters.statusCode(), deadLetters.body());
+        List<String> deadNamed = new java.util.ArrayList<>();
+        JSON.readTree(deadLetters.body()).path("errors").forEach(e -> deadNamed.add(e.path("pointer").asText() + " " + e.path("code").asText()));
+        assertEquals(List.of("after invalid_format", "limit out_of_range"), deadNamed);
+    }
+
+    @Test
     void aMisspeltOrRepeatedParameterIsRefused_notIgnored() {
         // ?destinaton=meta answered every destination's records until session 35.
         HttpResponse<String> misspelt = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?destinaton=meta");
