@@ -98,10 +98,12 @@ final class AuditHandler {
         Optional<Instant> to = values.instant("to", inRange);
         long after = values.wholeNumber("after", 0, 0, Long.MAX_VALUE);
         String format = q.first("format").orElse("json");
-        // An export streams every matching record; a page holds at most 1000.
         int limit = (int) values.wholeNumber("limit", 100, 1, 1000);
         if (!List.of("json", "jsonl", "csv").contains(format)) {
             values.problem(new FieldProblem("format", "unknown_value", "must be json, jsonl or csv"));
+        } else if (!format.equals("json") && q.contains("limit")) {
+            // An export holds every matching record: a limit there would have been ignored.
+            values.problem(new FieldProblem("limit", "unknown_field", "pages only (format=json); an export holds every matching record"));
         }
         if (values.answered(res)) {
             return;

@@ -113,6 +113,10 @@ class AuditApiTest {
         assertEquals(List.of("from invalid_format", "to out_of_range", "after out_of_range", "limit invalid_format",
                 "format unknown_value"), named);
 
+        HttpResponse<String> export = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?format=csv&limit=10");
+        assertEquals(400, export.statusCode(), "an export holds every record; a limit would be ignored");
+        assertEquals("limit", JSON.readTree(export.body()).at("/errors/0/pointer").asText());
+
         HttpResponse<String> deadLetters = get(TestGateway.ACME_ADMIN_KEY, "/v1/admin/dead-letters?limit=1001&after=x");
         assertEquals(400, deadLetters.statusCode(), deadLetters.body());
         List<String> deadNamed = new java.util.ArrayList<>();
