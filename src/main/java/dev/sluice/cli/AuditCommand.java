@@ -42,14 +42,14 @@ public final class AuditCommand {
             List<AuditKey> keys = new ArrayList<>();
             for (Path publicKey : publicKeys) {
                 try {
-                    keys.add(AuditKey.parse(Files.readString(publicKey)));
+                    keys.add(AuditKey.parse(Files.readString(SluiceCommand.existingFile(publicKey))));
                 } catch (IllegalArgumentException e) {
                     System.err.println("sluice: " + publicKey + ": " + e.getMessage());
                     return 2;
                 }
             }
             TrustedKeys trusted = TrustedKeys.of(keys);
-            AuditLog.Verification v = ExportVerifier.verify(export, trusted);
+            AuditLog.Verification v = ExportVerifier.verify(SluiceCommand.existingFile(export), trusted);
             if (v.ok()) {
                 System.out.printf("OK: %d records, seq %d..%d, %d signed checkpoints verified (keys %s)%n",
                         v.records(), v.firstSeq(), v.lastSeq(), v.checkpointsVerified(), String.join(", ", trusted.keyIds()));

@@ -101,6 +101,6 @@ public final class ReceiveCommand implements Callable<Integer> {
             return Secret.of(value.strip(), "env:" + secretEnv);
         }
         Path file = secretFile != null ? secretFile : Path.of("data", "demo-webhook.secret");
-        return Secret.of(Files.readString(file).strip(), "file:" + file);
+        return Secret.of(Files.readString(SluiceCommand.existingFile(file)).strip(), "file:" + file);
     }
 }

@@ -52,6 +52,22 @@ public final class SluiceCommand implements Callable<Integer> {
         return cli.execute(args);
     }
 
+    /**
+     * {@code file}, named on the command line, when it is a file that exists; else a
+     * {@link java.nio.file.FileSystemException} naming it, which {@link #run} prints as
+     * {@code sluice: <file>: <problem>} (a directory was read as a file and ended in a stack trace
+     * until session 36).
+     */
+    static java.nio.file.Path existingFile(java.nio.file.Path file) throws java.nio.file.FileSystemException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new java.nio.file.FileSystemException(file.toString(), null, "is a directory, not a file");
+        }
+        if (!java.nio.file.Files.exists(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        return file;
+    }
+
     private static String fileProblem(java.nio.file.FileSystemException e) {
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such file";

@@ -94,6 +94,20 @@ class SluiceCommandTest {
                 CommandRuns.err(2, "audit", "verify", "--public-key", key.toString(), export.toString()).strip());
     }
 
+    /** A directory named where a file goes: exit code 2 naming it, not a stack trace (until session 36). */
+    @Test
+    void aDirectoryWhereAFileGoesExitsWithCode2AndNamesIt() throws Exception {
+        java.security.KeyPair pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path key = Files.writeString(dir.resolve("audit.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        assertEquals("sluice: " + dir + ": is a directory, not a file",
+                CommandRuns.err(2, "audit", "verify", "--public-key", key.toString(), dir.toString()).strip());
+        assertEquals("sluice: " + dir + ": is a directory, not a file",
+                CommandRuns.err(2, "audit", "verify", "--public-key", dir.toString(), key.toString()).strip());
+        assertEquals("sluice: " + dir + ": is a directory, not a file",
+                CommandRuns.err(2, "receive", "--secret-file", dir.toString(), "--port", "0").strip());
+    }
+
     /**
      * No arguments (the README's and the container's start) serve without building picocli's
      * command line, whose classes cannot go into the AOT cache; a configuration error is still
