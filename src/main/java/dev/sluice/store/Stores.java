@@ -130,8 +130,11 @@ public final class Stores {
                     .failOnMissingLocations(true)
                     .load()
                     .migrate();
+            // With nothing to apply Flyway reports no target version (the log said version=null
+            // on every restart until session 36); the schema is then at its initial one.
             LOG.log(Level.INFO, "store migrated kind={0} applied={1} version={2}",
-                    kind, result.migrationsExecuted, result.targetSchemaVersion);
+                    kind, result.migrationsExecuted,
+                    result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion);
         } catch (RuntimeException e) {
             // Why, without data: SQLite's result code or PostgreSQL's SQL state when there is one
             // (SQLITE_NOTADB: the file is not a database), else the first line of Flyway's own

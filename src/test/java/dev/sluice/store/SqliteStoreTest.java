@@ -45,6 +45,23 @@ final class SqliteStoreTest extends AbstractStoreTest {
         assertThat(store.outbox(tenant, 10).size(), is(1));
     }
 
+    /** The log names the schema's version also when a restart has nothing to apply (it said version=null). */
+    @Test
+    void open_logsTheSchemaVersion_whetherOrNotItMigrated() throws Exception {
+        store.close();
+        Path file = tempDir.resolve("versions").resolve("sluice.db");
+        try (dev.sluice.testing.LogLines log = dev.sluice.testing.LogLines.of(Stores.class)) {
+            Stores.open(StoreConfig.sqlite(file)).close();
+            store = Stores.open(StoreConfig.sqlite(file));
+
+            List<String> migrated = log.lines().stream().filter(l -> l.contains("store migrated")).toList();
+            assertThat(migrated.size(), is(2));
+            String version = migrated.get(0).replaceAll(".* version=", "");
+            assertThat(version.matches("[0-9]+"), is(true));
+            assertThat(migrated.get(1), org.hamcrest.Matchers.endsWith("applied=0 version=" + version));
+        }
+    }
+
     @Test
     void open_treatsAnEmptyFileAsANewDatabase() throws Exception {
         store.close();
