@@ -108,6 +108,9 @@ final class AdminHandler {
         }));
     }
 
+    /** Problems listed at most in one answer about a replay body (1000 bad ids would be 1000). */
+    private static final int MAX_LISTED_PROBLEMS = 20;
+
     private void replay(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
         byte[] bytes = deadlines.readWhole(req.content().inputStream(), MAX_REPLAY_BODY + 1, res, "nothing was replayed");
         if (bytes == null) {
@@ -136,21 +139,29 @@ final class AdminHandler {
             Responses.problem(res, Problem.of(400, "bad-request", "Bad Request", "nothing was replayed; see errors", unknown));
             return;
         }
+        // Each selector of the wrong type is named: until session 36 "ids": [1.5] replayed dead
+        // letter 1, and "reason": null (or a number) was dropped, which widened the replay to every
+        // reason, as a misspelt selector did before session 35.
+        List<dev.sluice.event.FieldProblem> wrong = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
         JsonNode idNodes = body.path("ids");
         if (!idNodes.isMissingNode() && !idNodes.isArray()) {
-            badRequest(res, "ids must be an array of dead letter ids");
+            wrong.add(new dev.sluice.event.FieldProblem("/ids", "invalid_type", "must be an array of dead letter ids"));
+        }
+        for (int i = 0; i < idNodes.size() && wrong.size() < MAX_LISTED_PROBLEMS; i++) {
+            JsonNode id = idNodes.get(i);
+            if (id.isIntegralNumber() && id.canConvertToLong()) {
+                ids.add(id.asLong());
+            } else {
+                wrong.add(new dev.sluice.event.FieldProblem("/ids/" + i, "invalid_type", "must be a dead letter id, a whole number"));
+            }
+        }
+        Optional<String> destination = selector(body, "destination", "must be a destination id, a string", wrong);
+        Optional<String> reason = selector(body, "reason", "must be a string, the start of the dead letters' reason", wrong);
+        if (!wrong.isEmpty()) {
+            Responses.problem(res, Problem.of(400, "bad-request", "Bad Request", "nothing was replayed; see errors", wrong));
             return;
         }
-        for (JsonNode id : idNodes) {
-            if (!id.canConvertToLong()) {
-                badRequest(res, "ids must be an array of dead letter ids");
-                return;
-            }
-            ids.add(id.asLong());
-        }
-        Optional<String> destination = text(body, "destination");
-        Optional<String> reason = text(body, "reason");
         DeliveryStore.ReplaySelector selector;
         try {
             selector = new DeliveryStore.ReplaySelector(ids, destination, reason);
@@ -213,8 +224,22 @@ final class AdminHandler {
         }
     }
 
-    private static Optional<String> text(JsonNode body, String name) {
-        return Json.text(body, name);
+    /** A text selector of the replay body, or a problem naming it when it is there but not text (null included). */
+    private static Optional<String> selector(JsonNode body, String name, String must, List<dev.sluice.event.FieldProblem> wrong) {
+        JsonNode value = body.get(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            wrong.add(new dev.sluice.event.FieldProblem("/" + name, "invalid_type", must));
+            return Optional.empty();
+        }
+        if (value.textValue().isBlank()) {
+            // A blank reason is the start of every reason: the same widening as a dropped one.
+            wrong.add(new dev.sluice.event.FieldProblem("/" + name, "empty", "must not be blank"));
+            return Optional.empty();
+        }
+        return Optional.of(value.textValue());
     }
 
     private static void badRequest(ServerResponse res, String detail) {

@@ -133,6 +133,19 @@ final class DeliveryEndToEndTest {
         assertEquals(400, misspelt.statusCode(), misspelt.body());
         assertTrue(misspelt.body().contains("{\"pointer\":\"/destinaton\",\"code\":\"unknown_field\""), misspelt.body());
         assertEquals(1, deadLetters().path("dead_letters").size(), "nothing was replayed");
+        // A selector of the wrong type is named, not dropped or rounded (until session 36 a null or
+        // blank reason widened the replay to every reason, and an id of 1.5 replayed dead letter 1).
+        for (String[] bad : new String[][] {{"{\"destination\":\"meta\",\"reason\":null}", "/reason invalid_type"},
+                {"{\"destination\":\"meta\",\"reason\":\" \"}", "/reason empty"},
+                {"{\"destination\":5}", "/destination invalid_type"},
+                {"{\"ids\":[1.5, \"2\", 3]}", "/ids/0 invalid_type,/ids/1 invalid_type"}}) {
+            HttpResponse<String> refused = admin("POST", "/v1/admin/dead-letters/replay", bad[0]);
+            assertEquals(400, refused.statusCode(), bad[0]);
+            List<String> named = new java.util.ArrayList<>();
+            JSON.readTree(refused.body()).path("errors").forEach(e -> named.add(e.path("pointer").asText() + " " + e.path("code").asText()));
+            assertEquals(bad[1], String.join(",", named), bad[0]);
+        }
+        assertEquals(1, deadLetters().path("dead_letters").size(), "nothing was replayed");
         HttpResponse<String> replay = admin("POST", "/v1/admin/dead-letters/replay", "{\"destination\":\"meta\"}");
         assertEquals(200, replay.statusCode(), replay.body());
         assertEquals(1, JSON.readTree(replay.body()).path("replayed").asInt());
