@@ -141,7 +141,7 @@ final class DeliveryEndToEndTest {
                 {"{\"ids\":[1.5, \"2\", 3]}", "/ids/0 invalid_type,/ids/1 invalid_type"}}) {
             HttpResponse<String> refused = admin("POST", "/v1/admin/dead-letters/replay", bad[0]);
             assertEquals(400, refused.statusCode(), bad[0]);
-            List<String> named = new java.util.ArrayList<>();
+            java.util.List<String> named = new java.util.ArrayList<>();
             JSON.readTree(refused.body()).path("errors").forEach(e -> named.add(e.path("pointer").asText() + " " + e.path("code").asText()));
             assertEquals(bad[1], String.join(",", named), bad[0]);
         }
