@@ -25,10 +25,10 @@ import java.util.zip.ZipException;
  */
 final class GzipDecoding implements ContentEncoding {
 
-    private static final ContentEncodingContext CONTEXT = ContentEncodingContext.builder()
+    private static final ContentEncodingContext CONTEXT = new AnyCase(ContentEncodingContext.builder()
             .contentEncodingsDiscoverServices(false)
             .addContentEncoding(new GzipDecoding())
-            .build();
+            .build());
 
     /** The listeners' content codings: gzip decoding, nothing else; other codings get 415. */
     static ContentEncodingContext context() {
@@ -78,6 +78,57 @@ final class GzipDecoding implements ContentEncoding {
     @Override
     public String type() {
         return "gzip";
+    }
+
+    /**
+     * Helidon's context, asked with the coding's name as RFC 9110 (8.4.1) compares it: without
+     * case or surrounding blanks (Helidon looks the header's value up as sent, so {@code GZIP} was
+     * refused 415).
+     */
+    private record AnyCase(ContentEncodingContext helidon) implements ContentEncodingContext {
+        private static String name(String coding) {
+            return coding.strip().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        public io.helidon.http.encoding.ContentEncodingContextConfig prototype() {
+            return helidon.prototype();
+        }
+
+        @Override
+        public boolean contentEncodingEnabled() {
+            return helidon.contentEncodingEnabled();
+        }
+
+        @Override
+        public boolean contentDecodingEnabled() {
+            return helidon.contentDecodingEnabled();
+        }
+
+        @Override
+        public boolean contentEncodingSupported(String encodingId) {
+            return helidon.contentEncodingSupported(name(encodingId));
+        }
+
+        @Override
+        public boolean contentDecodingSupported(String encodingId) {
+            return helidon.contentDecodingSupported(name(encodingId));
+        }
+
+        @Override
+        public ContentEncoder encoder(String encodingId) {
+            return helidon.encoder(name(encodingId));
+        }
+
+        @Override
+        public ContentDecoder decoder(String encodingId) {
+            return helidon.decoder(name(encodingId));
+        }
+
+        @Override
+        public ContentEncoder encoder(io.helidon.http.Headers headers) {
+            return helidon.encoder(headers);
+        }
     }
 
     /** A body whose content coding could not be undone: not gzip, or cut off inside the stream. */

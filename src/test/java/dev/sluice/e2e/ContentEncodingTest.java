@@ -57,6 +57,11 @@ class ContentEncodingTest {
         assertEquals(2, sluice.gateway().store().countEvents("acme"));
         assertEquals(202, post("/v1/events", TestGateway.ACME_KEY, "identity",
                 Events.purchase("plain-1").getBytes(StandardCharsets.UTF_8)).statusCode());
+        // Content codings are compared without case (RFC 9110, 8.4.1): GZIP was refused 415.
+        HttpResponse<String> upper = post("/v1/events", TestGateway.ACME_KEY, "GZIP", gzip(Events.purchase("gz-upper")));
+        assertEquals(202, upper.statusCode(), upper.body());
+        assertEquals(202, post("/v1/events", TestGateway.ACME_KEY, "x-gzip", gzip(Events.purchase("gz-x"))).statusCode());
+        assertEquals(5, sluice.gateway().store().countEvents("acme"));
     }
 
     /** A signed request signs its JSON, before the coding: what the gateway checks is what it parses. */
