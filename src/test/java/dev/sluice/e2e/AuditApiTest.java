@@ -101,6 +101,23 @@ class AuditApiTest {
                 .statusCode());
     }
 
+    /** A destination the tenant has not configured (a typo, or a removed one) is looked up, and the answer says so. */
+    @Test
+    void aDestinationNotConfigured_isListedWithAWarning() throws Exception {
+        HttpResponse<String> typo = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?destination=metaa");
+        assertEquals(200, typo.statusCode(), typo.body());
+        JsonNode page = JSON.readTree(typo.body());
+        assertEquals(0, page.get("records").size());
+        assertEquals("destination not_configured", page.at("/warnings/0/pointer").asText() + " " + page.at("/warnings/0/code").asText());
+        assertTrue(typo.headers().firstValue("Sluice-Warning").isPresent());
+        assertTrue(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?destination=metaa&format=csv").headers()
+                .firstValue("Sluice-Warning").isPresent(), "exports carry the header");
+
+        HttpResponse<String> configured = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?destination=meta");
+        assertTrue(JSON.readTree(configured.body()).path("warnings").isMissingNode(), configured.body());
+        assertTrue(configured.headers().firstValue("Sluice-Warning").isEmpty());
+    }
+
     @Test
     void everyBadValueIsNamedByItsParameter() throws Exception {
         // Until session 36 one sentence about from, to, after and limit answered any of them.
