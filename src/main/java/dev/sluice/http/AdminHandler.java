@@ -80,6 +80,7 @@ final class AdminHandler {
         if (values.answered(res)) {
             return;
         }
+        boolean unconfigured = DestinationFilter.unconfigured(tenant, query, res);
         DeliveryStore.DeadLetterPage page = store.deadLetters(tenant.id(), new DeliveryStore.DeadLetterQuery(
                 query.first("destination").asOptional(), query.first("reason").asOptional(), after, limit));
         Responses.json(res, 200, write(g -> {
@@ -104,6 +105,7 @@ final class AdminHandler {
             if (page.next().isPresent()) {
                 g.writeNumberField("next", page.next().get());
             }
+            DestinationFilter.write(g, unconfigured);
             g.writeEndObject();
         }));
     }

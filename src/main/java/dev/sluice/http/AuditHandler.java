@@ -108,14 +108,7 @@ final class AuditHandler {
         if (values.answered(res)) {
             return;
         }
-        // A destination the tenant has no configuration for is still looked up (the log keeps a
-        // removed destination's records), but the answer says so: a misspelt id answered an empty
-        // page that read as "no decisions" (until session 36).
-        Optional<String> unconfigured = q.first("destination").asOptional()
-                .filter(d -> tenant.destinations().stream().noneMatch(c -> c.id().equals(d)));
-        if (unconfigured.isPresent()) {
-            res.header(UNCONFIGURED_HEADER, UNCONFIGURED_WARNING);
-        }
+        boolean unconfigured = DestinationFilter.unconfigured(tenant, q, res);
         AuditQuery query = new AuditQuery(from, to, q.first("destination").asOptional(),
                 q.first("decision").asOptional().map(d -> d.toUpperCase(Locale.ROOT)),
                 q.first("event_id").asOptional(), q.first("rule_id").asOptional(), q.first("kind").asOptional(), after);
@@ -134,7 +127,7 @@ final class AuditHandler {
                     AuditExport.csv(audit, tenant.id(), query, out);
                 }
             }
-            default -> page(res, audit.page(tenant.id(), query, limit + 1), limit, unconfigured.isPresent());
+            default -> page(res, audit.page(tenant.id(), query, limit + 1), limit, unconfigured);
         }
     }
 
@@ -142,11 +135,6 @@ final class AuditHandler {
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"sluice-audit-" + tenant.id() + "." + extension + "\"");
     }
-
-    /** The header that says a query's destination is not one the tenant has configured. */
-    static final String UNCONFIGURED_HEADER = "Sluice-Warning";
-    static final String UNCONFIGURED_WARNING =
-            "destination is not configured for this tenant; records of a destination by this id (a removed one) are listed";
 
     private static void page(ServerResponse res, List<StoredRecord> rows, int limit, boolean unconfigured) {
         List<StoredRecord> items = rows.size() > limit ? rows.subList(0, limit) : rows;
@@ -166,15 +154,7 @@ final class AuditHandler {
             if (rows.size() > limit) {
                 g.writeNumberField("next", items.getLast().seq());
             }
-            if (unconfigured) {
-                g.writeArrayFieldStart("warnings");
-                g.writeStartObject();
-                g.writeStringField("pointer", "destination");
-                g.writeStringField("code", "not_configured");
-                g.writeStringField("message", UNCONFIGURED_WARNING);
-                g.writeEndObject();
-                g.writeEndArray();
-            }
+            DestinationFilter.write(g, unconfigured);
             g.writeEndObject();
         }));
     }

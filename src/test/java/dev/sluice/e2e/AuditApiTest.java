@@ -101,7 +101,7 @@ class AuditApiTest {
                 .statusCode());
     }
 
-    /** A destination the tenant has not configured (a typo, or a removed one) is looked up, and the answer says so. */
+    /** A destination the tenant has not configured (a typo, or a removed one) is looked up, and the answer says so (audit query and dead letters). */
     @Test
     void aDestinationNotConfigured_isListedWithAWarning() throws Exception {
         HttpResponse<String> typo = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?destination=metaa");
@@ -112,6 +112,12 @@ class AuditApiTest {
         assertTrue(typo.headers().firstValue("Sluice-Warning").isPresent());
         assertTrue(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?destination=metaa&format=csv").headers()
                 .firstValue("Sluice-Warning").isPresent(), "exports carry the header");
+
+        JsonNode deadLetters = JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/admin/dead-letters?destination=metaa").body());
+        assertEquals("destination not_configured", deadLetters.at("/warnings/0/pointer").asText() + " "
+                + deadLetters.at("/warnings/0/code").asText());
+        assertTrue(JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/admin/dead-letters?destination=meta").body())
+                .path("warnings").isMissingNode());
 
         HttpResponse<String> configured = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?destination=meta");
         assertTrue(JSON.readTree(configured.body()).path("warnings").isMissingNode(), configured.body());
