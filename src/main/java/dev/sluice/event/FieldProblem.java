@@ -11,6 +11,13 @@ import java.util.Objects;
  * @param message human-readable explanation (must not contain the value)
  */
 public record FieldProblem(String pointer, String code, String message) {
+
+    /**
+     * Most problems one answer lists about one event or one request body; the rest are counted
+     * or left out. A body of many bad keys or ids would otherwise be answered with a problem for
+     * each, an answer several times the body's size built on the heap.
+     */
+    public static final int MAX_LISTED = 20;
     public FieldProblem {
         Objects.requireNonNull(pointer, "pointer");
         Objects.requireNonNull(code, "code");

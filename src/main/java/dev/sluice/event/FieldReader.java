@@ -21,10 +21,9 @@ final class FieldReader {
 
     /**
      * Most errors, and apart from them most warnings, an event's answer lists; the rest are
-     * counted in one {@code more_problems} entry. A body of many unknown keys would otherwise be
-     * answered with a warning for each, an answer several times the body's size built on the heap.
+     * counted in one {@code more_problems} entry.
      */
-    static final int MAX_LISTED = 20;
+    static final int MAX_LISTED = FieldProblem.MAX_LISTED;
 
     private final String base;
     private final List<FieldProblem> errors = new ArrayList<>(4);

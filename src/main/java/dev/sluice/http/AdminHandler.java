@@ -110,9 +110,6 @@ final class AdminHandler {
         }));
     }
 
-    /** Problems listed at most in one answer about a replay body (1000 bad ids would be 1000). */
-    private static final int MAX_LISTED_PROBLEMS = 20;
-
     private void replay(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
         byte[] bytes = deadlines.readWhole(req.content().inputStream(), MAX_REPLAY_BODY + 1, res, "nothing was replayed");
         if (bytes == null) {
@@ -150,7 +147,7 @@ final class AdminHandler {
         if (!idNodes.isMissingNode() && !idNodes.isArray()) {
             wrong.add(new dev.sluice.event.FieldProblem("/ids", "invalid_type", "must be an array of dead letter ids"));
         }
-        for (int i = 0; i < idNodes.size() && wrong.size() < MAX_LISTED_PROBLEMS; i++) {
+        for (int i = 0; i < idNodes.size() && wrong.size() < dev.sluice.event.FieldProblem.MAX_LISTED; i++) {
             JsonNode id = idNodes.get(i);
             if (id.isIntegralNumber() && id.canConvertToLong()) {
                 ids.add(id.asLong());

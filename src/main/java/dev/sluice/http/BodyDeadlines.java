@@ -54,13 +54,8 @@ final class BodyDeadlines {
      * @param nothingDone what the answer says did not happen, e.g. "nothing was accepted"
      */
     void answerLate(io.helidon.webserver.http.ServerResponse res, String nothingDone) {
-        try {
-            res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
-            Responses.problem(res, Problem.of(408, "body-timeout", "Request Timeout", "the body did not arrive within "
-                    + timeout.toMillis() + " ms (sluice.ingest.body-read-timeout); " + nothingDone));
-        } catch (RuntimeException connectionGone) {
-            // The connection was closed at the deadline.
-        }
+        answerClosing(res, Problem.of(408, "body-timeout", "Request Timeout", "the body did not arrive within "
+                + timeout.toMillis() + " ms (sluice.ingest.body-read-timeout); " + nothingDone));
     }
 
     /**
@@ -71,12 +66,20 @@ final class BodyDeadlines {
      * @param nothingDone what the answer says did not happen, e.g. "nothing was accepted"
      */
     static void answerCutShort(io.helidon.webserver.http.ServerResponse res, String nothingDone) {
+        answerClosing(res, Problem.of(400, "incomplete-body", "Bad Request",
+                "the body ended before its declared Content-Length; " + nothingDone));
+    }
+
+    /**
+     * Answers {@code problem} and closes the connection, the rest of the body unread; a failure to
+     * write it is ignored (the client is gone, or the deadline closed the connection).
+     */
+    private static void answerClosing(io.helidon.webserver.http.ServerResponse res, Problem problem) {
         try {
             res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
-            Responses.problem(res, Problem.of(400, "incomplete-body", "Bad Request",
-                    "the body ended before its declared Content-Length; " + nothingDone));
+            Responses.problem(res, problem);
         } catch (RuntimeException connectionGone) {
-            // The client is gone: nobody to answer.
+            // Nobody is left to answer.
         }
     }
 
@@ -108,13 +111,8 @@ final class BodyDeadlines {
     void answerUnread(Read read, Throwable unread, io.helidon.webserver.http.ServerResponse res, String nothingDone) {
         read.close();
         if (badContent(unread)) {
-            try {
-                res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
-                Responses.problem(res, Problem.of(400, "bad-content-encoding", "Bad Request",
-                        "the body is not valid gzip (Content-Encoding: gzip); " + nothingDone));
-            } catch (RuntimeException connectionGone) {
-                // The client is gone: nobody to answer.
-            }
+            answerClosing(res, Problem.of(400, "bad-content-encoding", "Bad Request",
+                    "the body is not valid gzip (Content-Encoding: gzip); " + nothingDone));
         } else if (read.expired()) {
             answerLate(res, nothingDone);
         } else {

@@ -147,6 +147,7 @@ final class GzipDecoding implements ContentEncoding {
         private final InputStream raw;
         private GZIPInputStream gzip;
         private boolean closed;
+        private final byte[] one = new byte[1];
 
         Decoded(InputStream raw) {
             this.raw = raw;
@@ -154,7 +155,6 @@ final class GzipDecoding implements ContentEncoding {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 

@@ -159,7 +159,7 @@ final class Json {
                                                                       java.util.Set<String> known, String expected) {
         java.util.List<dev.sluice.event.FieldProblem> problems = new java.util.ArrayList<>();
         body.fieldNames().forEachRemaining(name -> {
-            if (!known.contains(name) && problems.size() < 20) {
+            if (!known.contains(name) && problems.size() < dev.sluice.event.FieldProblem.MAX_LISTED) {
                 problems.add(new dev.sluice.event.FieldProblem(dev.sluice.event.FieldProblem.member("", name), "unknown_field",
                         dev.sluice.event.FieldProblem.showable(name) ? "is not a member of this request; it takes " + expected
                                 : "a member's name is not a field name (not shown: it may be personal data); the request takes " + expected));

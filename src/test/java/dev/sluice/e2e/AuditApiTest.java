@@ -119,6 +119,12 @@ class AuditApiTest {
         assertTrue(JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/admin/dead-letters?destination=meta").body())
                 .path("warnings").isMissingNode());
 
+        // Another tenant's destination is not this tenant's: the check reads the caller's configuration only.
+        assertTrue(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?destination=tiktok").headers()
+                .firstValue("Sluice-Warning").isPresent(), "globex's tiktok is not acme's");
+        assertTrue(get(TestGateway.GLOBEX_ADMIN_KEY, "/v1/audit/consent?destination=tiktok").headers()
+                .firstValue("Sluice-Warning").isEmpty());
+
         HttpResponse<String> configured = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?destination=meta");
         assertTrue(JSON.readTree(configured.body()).path("warnings").isMissingNode(), configured.body());
         assertTrue(configured.headers().firstValue("Sluice-Warning").isEmpty());
