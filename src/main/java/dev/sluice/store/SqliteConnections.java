@@ -37,6 +37,12 @@ import org.sqlite.SQLiteDataSource;
  */
 final class SqliteConnections implements Connections {
 
+    static {
+        // The driver loads its native library at the first connection, which every SQLite
+        // connection of Sluice's opens through this class: decide where it comes from first.
+        SqliteNativeLibrary.source();
+    }
+
     /**
      * 4 MiB page cache: the hot pages of the indexes and the tables' tails; the OS page cache holds
      * the rest, and this cache counts against the sidecar's memory budget. Under the ingest load

@@ -54,8 +54,9 @@ public final class Stores {
         migrate(SqliteConnections.dataSource(url, true), StoreConfig.SQLITE);
         try {
             Store store = new JdbcStore(SqliteConnections.open(url, config.sqliteLog()));
-            LOG.log(Level.INFO, "store opened kind=sqlite file={0} log_restart_bytes={1} log_backstop_bytes={2}", absolute,
-                    Long.toString(config.sqliteLog().restartBytes()), Long.toString(config.sqliteLog().backstopBytes()));
+            LOG.log(Level.INFO, "store opened kind=sqlite file={0} log_restart_bytes={1} log_backstop_bytes={2} native_library={3}",
+                    absolute, Long.toString(config.sqliteLog().restartBytes()), Long.toString(config.sqliteLog().backstopBytes()),
+                    SqliteNativeLibrary.source().label());
             return store;
         } catch (SQLException e) {
             throw StoreException.of("cannot open sqlite store " + absolute, e);
