@@ -41,6 +41,14 @@
 #                   envelope, the decision record with its chain columns, the subject keys and the
 #                   ledger entry, at today's sizes) and none of their indexes: every step done, an
 #                   optimistic bound (the ledger's order index, for one, would stay)
+#   audit-per-commit     a transaction's decision records of one tenant in one row of a throwaway
+#                   table keyed (tenant, first seq), each record's stored columns but the tenant,
+#                   kind and previous hash one after the other in a blob: the record's bytes and
+#                   chain as shipped, one row and one key entry per commit instead of per event
+#                   (docs/storage-log.md, session 37). Reads are not built; measurement only
+#   subjects-per-commit  a transaction's subject keys in one audit_subjects row (each event's row
+#                   id and keys one after the other)
+#   per-commit      both of the above
 # Needs wrk, patch, and the network or a filled ~/.m2 for the build (about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -73,6 +81,9 @@ switches() {
     ledger-columns-no-day) echo "rowcost.skip-kinds=LedgerWriter rowcost.ledger-columns=true rowcost.drop-day-index=true" ;;
     envelope) echo "rowcost.skip-outbox=true rowcost.envelope-bytes=1750" ;;
     one-row) echo "rowcost.skip-outbox=true rowcost.skip-kinds=DecisionsKind:SubjectsKind:LedgerWriter rowcost.envelope-bytes=3150" ;;
+    audit-per-commit) echo "rowcost.audit-per-commit=true" ;;
+    subjects-per-commit) echo "rowcost.subjects-per-commit=true" ;;
+    per-commit) echo "rowcost.audit-per-commit=true rowcost.subjects-per-commit=true" ;;
     *) echo "unknown variant: $1" >&2; return 1 ;;
   esac
 }
