@@ -44,7 +44,10 @@ public final class Stores {
         }
         String url = "jdbc:sqlite:" + absolute;
         try {
-            if (SqliteConnections.createIfMissing(absolute)) {
+            if (SqliteTemplate.copyIfNew(absolute)) {
+                LOG.log(Level.INFO, "store created kind=sqlite file={0} page_size={1} from=template", absolute,
+                        Integer.toString(SqliteConnections.NEW_DATABASE_PAGE_SIZE));
+            } else if (SqliteConnections.createIfMissing(absolute)) {
                 LOG.log(Level.INFO, "store created kind=sqlite file={0} page_size={1}", absolute,
                         Integer.toString(SqliteConnections.NEW_DATABASE_PAGE_SIZE));
             }
@@ -121,6 +124,18 @@ public final class Stores {
             }
         }
         return "";
+    }
+
+    /**
+     * Creates a new SQLite database at {@code file} and migrates it from scratch, as a start would
+     * without the template: the build's step for {@link SqliteTemplate}, and the reference its
+     * test compares the template with.
+     */
+    static void migrateNew(Path file) throws SQLException, IOException {
+        if (!SqliteConnections.createIfMissing(file)) {
+            throw new IllegalStateException(file + " is not a new database");
+        }
+        migrate(SqliteConnections.dataSource("jdbc:sqlite:" + file.toAbsolutePath(), true), StoreConfig.SQLITE);
     }
 
     private static void migrate(DataSource dataSource, String kind) {
