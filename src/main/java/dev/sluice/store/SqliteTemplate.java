@@ -64,6 +64,11 @@ final class SqliteTemplate {
         if (Files.exists(file) && Files.size(file) > 0) {
             return false;
         }
+        // A log left beside a missing database (deleted without its -wal file) would be read into
+        // the copy as if it were the copy's own: leave that file to SQLite, as before.
+        if (Files.exists(Path.of(file + "-wal"))) {
+            return false;
+        }
         if (!matches(resources)) {
             return false;
         }

@@ -89,6 +89,15 @@ class SqliteTemplateTest {
     }
 
     @Test
+    void aLogLeftBesideAMissingDatabaseIsNotReadIntoACopy(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("sluice.db-wal"), new byte[] {1, 2, 3});
+
+        assertFalse(SqliteTemplate.copyIfNew(dir.resolve("sluice.db")));
+
+        assertFalse(Files.exists(dir.resolve("sluice.db")));
+    }
+
+    @Test
     void aCopyThatFailsHalfwayLeavesNoDatabaseAndNoPart(@TempDir Path dir) throws Exception {
         SqliteTemplate.Resources failing = name -> {
             InputStream in = LOADER.getResourceAsStream(name);
