@@ -39,6 +39,8 @@ final class SqliteTemplate {
     /** The SQLite migrations' location on the class path (Stores.migrate). */
     static final String MIGRATION_DIRECTORY = "db/migration/sqlite/";
 
+    private static final System.Logger LOG = System.getLogger(SqliteTemplate.class.getName());
+
     /** Opens a class-path resource by name, or returns null when there is none. */
     @FunctionalInterface
     interface Resources {
@@ -87,10 +89,18 @@ final class SqliteTemplate {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             syncDirectory(file.toAbsolutePath().getParent());
             return true;
+        } catch (IOException e) {
+            // The copy is a shortcut: whatever stops it (a full disk, a file system that cannot
+            // rename atomically) leaves the file as it was, and the new database is made as before,
+            // which reports a failure of its own if the cause persists.
+            LOG.log(System.Logger.Level.WARNING, "event=store_template_unused file={0} reason={1}", file,
+                    e.getClass().getSimpleName());
+            return false;
         } finally {
             Files.deleteIfExists(temporary);
         }
     }
+
 
     /** Whether the template is there and every migration it lists is in {@code resources} with the bytes it was built from. */
     static boolean matches(Resources resources) throws IOException {
