@@ -32,7 +32,11 @@ final class SqliteNativeLibrary {
     /** What the build appends to the driver jar's name (without {@code .jar}) for the unpacked directory. */
     static final String DIRECTORY_SUFFIX = "-native";
 
-    /** Where the library comes from, for the store's startup line. */
+    /**
+     * Where Sluice told the driver to load the library from, for the store's startup line. (A
+     * copy that cannot be loaded, say from a file system mounted {@code noexec}, makes the driver
+     * go on to its own search.)
+     */
     enum Source {
         /** The build's unpacked copy beside the driver's jar. */
         UNPACKED,
