@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,8 +24,9 @@ import java.util.stream.Stream;
  * {@code emptyDir}, a first start) that was the longest step of a start (docs/benchmarks.md,
  * session 37). The build migrates an empty database with these very migrations (pom.xml, execution
  * {@code sqlite-template}) and packs it with the list of the migrations it holds and a SHA-256 of
- * each. A start that finds no database file, or an empty one, copies it into place (written
- * beside it, synced, then renamed, so a crash leaves no half database), and Flyway then finds the
+ * each. A start that finds no database file copies it into place (written beside it, synced,
+ * then linked to the database's name, so a crash leaves no half database and a file another
+ * process made meanwhile is never replaced), and Flyway then finds the
  * schema at the template's version: it validates the history as at any start and applies only what
  * came later. The copy is used only when every migration it lists is on the class path with the
  * same bytes; otherwise (a class path whose migrations were edited without a rebuild, a jar without
@@ -57,13 +57,14 @@ final class SqliteTemplate {
     }
 
     /**
-     * Copies the template to {@code file} when the file is missing or empty and the template
-     * matches the migrations in {@code resources}.
+     * Copies the template to {@code file} when there is no such file and the template matches the
+     * migrations in {@code resources}. An existing file, even an empty one (which SQLite makes
+     * when it opens a new database, before its first write), is left to SQLite as before.
      *
      * @return whether the file is now the template's copy
      */
     static boolean copyIfNew(Path file, Resources resources) throws IOException {
-        if (Files.exists(file) && Files.size(file) > 0) {
+        if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
         // A log left beside a missing database (deleted without its -wal file) would be read into
@@ -85,14 +86,15 @@ final class SqliteTemplate {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
-            // A rename within the directory: the database is there whole or not at all.
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // A second name for the synced copy: the database is there whole or not at all, and a
+            // file another process made in the meantime is never replaced (the link then fails).
+            Files.createLink(file, temporary);
             syncDirectory(file.toAbsolutePath().getParent());
             return true;
         } catch (IOException e) {
-            // The copy is a shortcut: whatever stops it (a full disk, a file system that cannot
-            // rename atomically) leaves the file as it was, and the new database is made as before,
-            // which reports a failure of its own if the cause persists.
+            // The copy is a shortcut: whatever stops it (a full disk, a file system without hard
+            // links, a file another process made first) leaves the file as it was, and the new
+            // database is made as before, which reports a failure of its own if the cause persists.
             LOG.log(System.Logger.Level.WARNING, "event=store_template_unused file={0} reason={1}", file,
                     e.getClass().getSimpleName());
             return false;

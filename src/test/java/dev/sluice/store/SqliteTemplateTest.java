@@ -43,24 +43,48 @@ class SqliteTemplateTest {
     }
 
     @Test
-    void aStoreOnANewOrEmptyFileStartsFromTheTemplateAndAnExistingOneIsLeftAlone(@TempDir Path dir) throws Exception {
+    void aStoreOnANewFileStartsFromTheTemplateAndAnEmptyOrExistingOneIsLeftToSqlite(@TempDir Path dir) throws Exception {
+        Path fresh = dir.resolve("fresh.db");
         Path empty = Files.createFile(dir.resolve("empty.db"));
         Path existing = dir.resolve("existing.db");
         Stores.migrateNew(existing);
         byte[] before = Files.readAllBytes(existing);
 
-        assertTrue(SqliteTemplate.copyIfNew(empty));
+        assertTrue(SqliteTemplate.copyIfNew(fresh));
+        assertFalse(SqliteTemplate.copyIfNew(empty));
         assertFalse(SqliteTemplate.copyIfNew(existing));
 
-        assertEquals(describe(existing), describe(empty));
-        assertEquals(List.of(), leftovers(dir));
+        assertEquals(describe(existing), describe(fresh));
+        assertEquals(0, Files.size(empty));
         org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(existing));
+        assertEquals(List.of(), leftovers(dir));
         try (Store store = Stores.open(StoreConfig.sqlite(dir.resolve("new.db")))) {
             assertTrue(store.ping());
             assertEquals(0, store.countEvents("demo"));
         }
         // Opened from the template: the history says when the build applied the migrations.
-        assertEquals(installedOn(empty), installedOn(dir.resolve("new.db")));
+        assertEquals(installedOn(fresh), installedOn(dir.resolve("new.db")));
+        try (Store store = Stores.open(StoreConfig.sqlite(empty))) {
+            assertTrue(store.ping());
+        }
+    }
+
+    /** Two processes opening one new database at once: the copy never replaces the other's file. */
+    @Test
+    void aFileMadeByAnotherProcessDuringTheCopyIsKept(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("sluice.db");
+        byte[] theirs = "another process's database".getBytes();
+        SqliteTemplate.Resources racing = name -> {
+            if (name.equals(SqliteTemplate.DATABASE)) {
+                Files.write(file, theirs);
+            }
+            return LOADER.getResourceAsStream(name);
+        };
+
+        assertFalse(SqliteTemplate.copyIfNew(file, racing));
+
+        org.junit.jupiter.api.Assertions.assertArrayEquals(theirs, Files.readAllBytes(file));
+        assertEquals(List.of(), leftovers(dir));
     }
 
     private static List<String> installedOn(Path file) throws SQLException {
