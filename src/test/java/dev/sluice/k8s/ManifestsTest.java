@@ -516,6 +516,30 @@ class ManifestsTest {
         }
     }
 
+    /**
+     * Both option files let the code cache grow by half its size before a collection unloads
+     * code (with the serial collector a full one; docs/benchmarks.md, session 38), and the JDK
+     * running the tests takes the flag: a misspelt one would be ignored without a word
+     * ({@code -XX:+IgnoreUnrecognizedVMOptions}), so the value is read back from the JVM.
+     */
+    @Test
+    void bothOptionFilesLetTheCodeCacheGrowWithoutFullCollections() throws Exception {
+        Pattern codeCache = Pattern.compile("(?m)^-XX:(?:ReservedCodeCacheSize|SweeperThreshold)=\\S+$");
+        for (Path options : List.of(K8S.resolve("jvm.options"), Path.of("conf/jvm.options"))) {
+            List<String> flags = codeCache.matcher(read(options)).results().map(java.util.regex.MatchResult::group).toList();
+            assertEquals(List.of("-XX:ReservedCodeCacheSize=48m", "-XX:SweeperThreshold=50"), flags, options.toString());
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(flags);
+            command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+            Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String printed = new String(jvm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, jvm.waitFor(), printed);
+            assertTrue(Pattern.compile("(?m)^\\s*double SweeperThreshold\\s+= 50\\.0+\\s").matcher(printed).find(),
+                    options + ": the JVM did not take SweeperThreshold=50");
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     record Workload(Path overlay, Map<String, Object> doc) {
