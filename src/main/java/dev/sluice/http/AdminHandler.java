@@ -147,7 +147,10 @@ final class AdminHandler {
         if (!idNodes.isMissingNode() && !idNodes.isArray()) {
             wrong.add(new dev.sluice.event.FieldProblem("/ids", "invalid_type", "must be an array of dead letter ids"));
         }
-        for (int i = 0; i < idNodes.size() && wrong.size() < dev.sluice.event.FieldProblem.MAX_LISTED; i++) {
+        // Only an array's elements are ids: an object's size() counts its members, and get(i) of an
+        // object is null (until session 38, {"ids":{"id":1}} was answered 500).
+        int idCount = idNodes.isArray() ? idNodes.size() : 0;
+        for (int i = 0; i < idCount && wrong.size() < dev.sluice.event.FieldProblem.MAX_LISTED; i++) {
             JsonNode id = idNodes.get(i);
             if (id.isIntegralNumber() && id.canConvertToLong()) {
                 ids.add(id.asLong());
