@@ -158,7 +158,7 @@ public final class Gateway implements AutoCloseable {
             store.close();
             throw e;
         }
-        boolean deliver = root.get("sluice.delivery.enabled").asBoolean().orElse(true);
+        boolean deliver = SluiceConfig.bool(root.get("sluice.delivery.enabled"), true);
         Collection<TenantConfig> tenants = config.tenants().values();
         GroupCommitWriter writer = null;
         AuditScheduler auditJobs = null;
@@ -232,13 +232,8 @@ public final class Gateway implements AutoCloseable {
             // What Helidon cannot use under server (a TLS key or certificate file that is not
             // there or not readable, a port that is not a number): a configuration error naming
             // it, not a stack trace. Its message names a path or a setting, not a secret's value.
-            java.util.regex.Matcher key = java.util.regex.Pattern.compile("under key '([^']+)'")
-                    .matcher(String.valueOf(e.getMessage()));
-            if (e instanceof io.helidon.config.ConfigMappingException && key.find()) {
-                // A value of the wrong type: named by its key (Helidon's message names its mapper).
-                throw new ConfigException(key.group(1), "is not a valid value of its type");
-            }
-            throw new ConfigException("server", String.valueOf(e.getMessage()));
+            // A value of the wrong type: named by its key (Helidon's message names its mapper).
+            throw ConfigException.fromHelidon(e).orElseGet(() -> new ConfigException("server", String.valueOf(e.getMessage())));
         }
         builder.maxPayloadSize(maxPayloadBytes)
                 .directHandlers(transportProblems)

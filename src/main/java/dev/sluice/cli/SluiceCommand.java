@@ -34,12 +34,23 @@ public final class SluiceCommand implements Callable<Integer> {
             } catch (ConfigException e) {
                 System.err.println(configurationError(e));
                 return 2;
+            } catch (RuntimeException e) {
+                ConfigException named = ConfigException.fromHelidon(e).orElseThrow(() -> e);
+                System.err.println(configurationError(named));
+                return 2;
             }
         }
         CommandLine cli = new CommandLine(new SluiceCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {
                 commandLine.getErr().println(configurationError(e));
+                return 2;
+            }
+            // Helidon's config failing on a value of the wrong shape or type, wherever it was read
+            // (a stack trace until session 38): the same one line, naming the key.
+            java.util.Optional<ConfigException> helidon = ConfigException.fromHelidon(e);
+            if (helidon.isPresent()) {
+                commandLine.getErr().println(configurationError(helidon.get()));
                 return 2;
             }
             if (e instanceof java.nio.file.FileSystemException missing) {

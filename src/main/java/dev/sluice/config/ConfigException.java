@@ -12,6 +12,31 @@ public final class ConfigException extends RuntimeException {
         this.key = key;
     }
 
+    private static final java.util.regex.Pattern HELIDON_KEY = java.util.regex.Pattern.compile("under key '([^']+)'");
+
+    /**
+     * What Helidon's config failed on, as a configuration error naming the key: a value read as
+     * a list or map that is a single value (or the reverse), or a value its mapper cannot take
+     * ({@code max-prologue-length: lots}). Helidon's message quotes the value, which may be a
+     * secret: only the key is taken from it. Empty when {@code e} (or a cause) is not such a
+     * failure or names no key.
+     */
+    public static java.util.Optional<ConfigException> fromHelidon(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.helidon.config.ConfigException) {
+                String message = String.valueOf(t.getMessage());
+                java.util.regex.Matcher key = HELIDON_KEY.matcher(message);
+                if (key.find()) {
+                    return java.util.Optional.of(new ConfigException(key.group(1),
+                            message.contains("represents single value")
+                                    ? "must be a list or a map, not a single value"
+                                    : "is not a valid value of its type"));
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The full configuration key at fault, e.g. {@code sluice.tenants.0.id}. */
     public String key() {
         return key;

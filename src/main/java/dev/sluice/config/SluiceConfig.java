@@ -64,7 +64,7 @@ public record SluiceConfig(String host,
         for (Config key : c.get("keys").asNodeList().orElse(List.of())) {
             keys.put(key.name(), secrets.resolve(key.key().toString(), key.asString().get()));
         }
-        boolean generateDemoKey = c.get("generate-demo-key").asBoolean().orElse(false);
+        boolean generateDemoKey = bool(c.get("generate-demo-key"), false);
         String activeKey = c.get("active-key").asString().orElse(keys.isEmpty() ? "demo" : keys.keySet().iterator().next());
         if (!keys.isEmpty() && !keys.containsKey(activeKey)) {
             throw new ConfigException("sluice.crypto.active-key", "names no key under sluice.crypto.keys");
@@ -192,7 +192,7 @@ public record SluiceConfig(String host,
             tenants.put(id, new TenantConfig(id, hashes, region, signing,
                     duration(t, "signature-tolerance", Duration.ofMinutes(5)),
                     destinations(t.get("destinations"), prefix + ".destinations"),
-                    t.get("demo").asBoolean().orElse(false),
+                    bool(t.get("demo"), false),
                     t.get("rate-limit-per-second").exists() ? (int) positiveLong(t, "rate-limit-per-second", 0) : 0,
                     keyHashes(t.get("admin-key-hashes"), keys)));
         }
@@ -200,6 +200,24 @@ public record SluiceConfig(String host,
             throw new ConfigException("sluice.tenants", "at least one tenant is required");
         }
         return Map.copyOf(tenants);
+    }
+
+    /**
+     * A switch: {@code true} or {@code false} in any case, {@code absent} when the key is not
+     * set. Anything else names the key: Helidon's own reading takes every other word for
+     * {@code false}, so {@code enabled: yes} switched delivery off without a word (until
+     * session 38).
+     */
+    public static boolean bool(Config node, boolean absent) {
+        if (!node.exists()) {
+            return absent;
+        }
+        String text = node.isLeaf() ? node.asString().orElse("").strip().toLowerCase(Locale.ROOT) : "";
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(node.key().toString(), "must be true or false");
+        };
     }
 
     private static List<byte[]> keyHashes(Config list, Map<String, String> seen) {

@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SluiceCommandTest {
@@ -69,6 +70,62 @@ class SluiceCommandTest {
         return CommandRuns.err(2, "serve", "--config", file.toString());
     }
 
+    /**
+     * A value of the wrong shape or type, wherever the configuration is read (Sluice's own
+     * settings, a destination's, Helidon's server settings as the web server is built), is exit
+     * code 2 naming the key, never a stack trace (until session 38: three of them, found by
+     * starting on randomly altered copies of conf/application.yaml), and never the value. A
+     * switch takes true or false only: Helidon read any other word as false.
+     */
+    @Test
+    void valuesOfTheWrongShapeOrTypeExitWithCode2AndNameTheKey() throws Exception {
+        String tenant = """
+                  tenants:
+                    - id: t
+                      api-key-hashes: ["sha256:%s"]
+                      admin-key-hashes: %s
+                      destinations:
+                        - id: d
+                          type: webhook
+                          settings: %s
+                """;
+        String hooks = "{url: \"http://127.0.0.1:9/\", secret: \"file:" + dir.resolve("hook.secret") + "\"}";
+        Files.writeString(dir.resolve("hook.secret"), "0123456789abcdef0123456789abcdef");
+        java.util.function.BiFunction<String, String[], String> start = (name, parts) -> {
+            try {
+                Path file = Files.writeString(dir.resolve(name + ".yaml"), """
+                        server: {port: 0, host: 127.0.0.1%s}
+                        sluice:
+                          data-dir: %s
+                          crypto: {generate-demo-key: %s}
+                          delivery: {enabled: %s}
+                        """.formatted(parts[0], dir.resolve("data-" + name), parts[1], parts[2])
+                        + tenant.formatted("ab".repeat(32), parts[3], parts[4]));
+                // A value taken by mistake would start the gateway and serve until stopped.
+                return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                        () -> serveErr(file).strip(), name + ": the gateway started");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        String[] good = {"", "true", "false", "[]", hooks};
+        assertEquals("sluice: configuration error: sluice.tenants.0.admin-key-hashes: must be a list or a map, not a single value",
+                start.apply("admins", new String[] {good[0], good[1], good[2], "s3cr3t-value", good[4]}));
+        assertEquals("sluice: configuration error: sluice.tenants.0.destinations.0.settings: must be a list or a map, not a single value",
+                start.apply("settings", new String[] {good[0], good[1], good[2], good[3], "s3cr3t-value"}));
+        assertEquals("sluice: configuration error: server.protocols.http_1_1.max-prologue-length: is not a valid value of its type",
+                start.apply("server", new String[] {", protocols: {http_1_1: {max-prologue-length: s3cr3t-value}}", good[1], good[2], good[3], good[4]}));
+        assertEquals("sluice: configuration error: sluice.delivery.enabled: must be true or false",
+                start.apply("delivery", new String[] {good[0], good[1], "s3cr3t-value", good[3], good[4]}));
+        assertEquals("sluice: configuration error: sluice.crypto.generate-demo-key: must be true or false",
+                start.apply("crypto", new String[] {good[0], "s3cr3t-value", good[2], good[3], good[4]}));
+        io.helidon.config.Config switches = dev.sluice.config.ConfigLoader.load(
+                Files.writeString(dir.resolve("switches.yaml"), "a: TRUE\nb: \" False \"\n"), java.util.Map.of());
+        assertTrue(dev.sluice.config.SluiceConfig.bool(switches.get("a"), false));
+        assertFalse(dev.sluice.config.SluiceConfig.bool(switches.get("b"), true));
+        assertTrue(dev.sluice.config.SluiceConfig.bool(switches.get("c"), true), "absent: the default");
+    }
+
     /** What stops a start outside the configuration is one line on stderr and exit code 1, not a stack trace (until session 34). */
     @Test
     void aDataDirectoryThatCannotBeCreatedExitsWithCode1AndSaysWhy() throws Exception {
@@ -116,20 +173,34 @@ class SluiceCommandTest {
     @Test
     void withoutArguments_itServesWithoutPicocli_andReportsABadConfigurationTheSameWay() throws Exception {
         Path out = dir.resolve("out.txt");
+        String errors = serveWithoutArguments(badConfig(), out);
+        assertTrue(errors.contains("sluice: configuration error:") && errors.contains("sluice.tenants.0.destinations.0.type"),
+                errors);
+        assertTrue(Files.readString(out).contains(" dev.sluice.cli.ServeCommand "), "the class log is read");
+        assertTrue(!Files.readString(out).contains(" picocli."), "no picocli class was loaded");
+        // A value Helidon's config cannot read as what it is asked for: the same one line.
+        Path shape = Files.writeString(dir.resolve("shape.yaml"), Files.readString(badConfig())
+                .replace("type: myspace", "type: webhook")
+                .replace("      destinations:", "      admin-key-hashes: s3cr3t-value\n      destinations:"));
+        String shapeErrors = serveWithoutArguments(shape, out);
+        assertTrue(shapeErrors.strip().endsWith("sluice: configuration error: sluice.tenants.0.admin-key-hashes: must be a list or a map, not a single value"),
+                shapeErrors);
+        assertFalse(shapeErrors.contains("s3cr3t-value") || shapeErrors.contains("\tat "), shapeErrors);
+    }
+
+    /** Runs {@code dev.sluice.Main} without arguments on {@code config} in a child JVM; asserts exit code 2 and returns its stderr. */
+    private String serveWithoutArguments(Path config, Path out) throws Exception {
         Path err = dir.resolve("err.txt");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+load=info:stdout", "-cp", System.getProperty("java.class.path"), "dev.sluice.Main")
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
-        builder.environment().put("SLUICE_CONFIG", badConfig().toString());
+        builder.environment().put("SLUICE_CONFIG", config.toString());
         Process child = builder.start();
         assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the child exits");
         String errors = Files.readString(err);
         assertEquals(2, child.exitValue(), errors);
-        assertTrue(errors.contains("sluice: configuration error:") && errors.contains("sluice.tenants.0.destinations.0.type"),
-                errors);
-        assertTrue(Files.readString(out).contains(" dev.sluice.cli.ServeCommand "), "the class log is read");
-        assertTrue(!Files.readString(out).contains(" picocli."), "no picocli class was loaded");
+        return errors;
     }
 
     private Path badConfig() throws Exception {
