@@ -12,12 +12,13 @@ public final class ConfigException extends RuntimeException {
         this.key = key;
     }
 
-    private static final java.util.regex.Pattern HELIDON_KEY = java.util.regex.Pattern.compile("under key '([^']+)'");
+    private static final java.util.regex.Pattern HELIDON_KEY = java.util.regex.Pattern.compile("(?:under key|for configuration key) '([^']+)'");
 
     /**
      * What Helidon's config failed on, as a configuration error naming the key: a value read as
      * a list or map that is a single value (or the reverse), or a value its mapper cannot take
-     * ({@code max-prologue-length: lots}). Helidon's message quotes the value, which may be a
+     * ({@code max-prologue-length: lots}), or a single value read from a key that holds a list
+     * or map ({@code max-future-skew: {}}). Helidon's message quotes the value, which may be a
      * secret: only the key is taken from it. Empty when {@code e} (or a cause) is not such a
      * failure or names no key.
      */
@@ -27,10 +28,16 @@ public final class ConfigException extends RuntimeException {
                 String message = String.valueOf(t.getMessage());
                 java.util.regex.Matcher key = HELIDON_KEY.matcher(message);
                 if (key.find()) {
-                    return java.util.Optional.of(new ConfigException(key.group(1),
-                            message.contains("represents single value")
-                                    ? "must be a list or a map, not a single value"
-                                    : "is not a valid value of its type"));
+                    String problem;
+                    if (message.contains("represents single value")) {
+                        problem = "must be a list or a map, not a single value";
+                    } else if (t instanceof io.helidon.config.MissingValueException) {
+                        // A value read from a key that holds a list or map (or nothing).
+                        problem = "must be a single value, not a list or a map";
+                    } else {
+                        problem = "is not a valid value of its type";
+                    }
+                    return java.util.Optional.of(new ConfigException(key.group(1), problem));
                 }
             }
         }

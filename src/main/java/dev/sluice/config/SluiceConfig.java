@@ -51,6 +51,7 @@ public record SluiceConfig(String host,
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
+    private static final String SINGLE_VALUE = "must be a single value, not a list or a map";
 
     /** Reads and validates the configuration. */
     public static SluiceConfig load(Config root, Secrets secrets) {
@@ -280,8 +281,17 @@ public record SluiceConfig(String host,
                 .orElseThrow(() -> new ConfigException(node.key() + "." + name, "is required"));
     }
 
+    /**
+     * A single value, {@code fallback} when the key is not set. A list or map here is refused
+     * naming the key: it read as "not set", so {@code data-dir: {}} or {@code kind: [postgres]}
+     * started on the default without a word (until session 38).
+     */
     private static String string(Config node, String name, String fallback) {
-        return node.get(name).asString().orElse(fallback);
+        Config value = node.get(name);
+        if (value.exists() && !value.isLeaf()) {
+            throw new ConfigException(value.key().toString(), SINGLE_VALUE);
+        }
+        return value.asString().orElse(fallback);
     }
 
     /** A whole number from {@code min} to {@link Integer#MAX_VALUE}; a larger one is not cut down to a negative int. */

@@ -99,7 +99,7 @@ class SluiceCommandTest {
                           data-dir: %s
                           crypto: {generate-demo-key: %s}
                           delivery: {enabled: %s}
-                        """.formatted(parts[0], dir.resolve("data-" + name), parts[1], parts[2])
+                        %s""".formatted(parts[0], dir.resolve("data-" + name), parts[1], parts[2], parts.length > 5 ? parts[5] : "")
                         + tenant.formatted("ab".repeat(32), parts[3], parts[4]));
                 // A value taken by mistake would start the gateway and serve until stopped.
                 return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
@@ -119,6 +119,11 @@ class SluiceCommandTest {
                 start.apply("delivery", new String[] {good[0], good[1], "s3cr3t-value", good[3], good[4]}));
         assertEquals("sluice: configuration error: sluice.crypto.generate-demo-key: must be true or false",
                 start.apply("crypto", new String[] {good[0], "s3cr3t-value", good[2], good[3], good[4]}));
+        // A list or map where a single value belongs read as "not set": the default, silently.
+        assertEquals("sluice: configuration error: sluice.ingest.max-future-skew: must be a single value, not a list or a map",
+                start.apply("skew", new String[] {good[0], good[1], good[2], good[3], good[4], "  ingest: {max-future-skew: {a: 1}}\n"}));
+        assertEquals("sluice: configuration error: sluice.store.kind: must be a single value, not a list or a map",
+                start.apply("kind", new String[] {good[0], good[1], good[2], good[3], good[4], "  store: {kind: [postgres]}\n"}));
         io.helidon.config.Config switches = dev.sluice.config.ConfigLoader.load(
                 Files.writeString(dir.resolve("switches.yaml"), "a: TRUE\nb: \" False \"\n"), java.util.Map.of());
         assertTrue(dev.sluice.config.SluiceConfig.bool(switches.get("a"), false));
