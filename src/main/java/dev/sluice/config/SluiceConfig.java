@@ -204,10 +204,11 @@ public record SluiceConfig(String host,
     }
 
     /**
-     * A switch: {@code true} or {@code false} in any case, {@code absent} when the key is not
-     * set. Anything else names the key: Helidon's own reading takes every other word for
-     * {@code false}, so {@code enabled: yes} switched delivery off without a word (until
-     * session 38).
+     * A switch: {@code true}, {@code yes}, {@code on} or {@code 1}, or {@code false}, {@code no},
+     * {@code off} or {@code 0}, in any case (an environment variable is not read as YAML, so it
+     * may carry any of them); {@code absent} when the key is not set. Anything else names the
+     * key: Helidon's own reading takes every other word for {@code false}, so a typo such as
+     * {@code enabled: ture} switched delivery off without a word (until session 38).
      */
     public static boolean bool(Config node, boolean absent) {
         if (!node.exists()) {
@@ -215,8 +216,8 @@ public record SluiceConfig(String host,
         }
         String text = node.isLeaf() ? node.asString().orElse("").strip().toLowerCase(Locale.ROOT) : "";
         return switch (text) {
-            case "true" -> true;
-            case "false" -> false;
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
             default -> throw new ConfigException(node.key().toString(), "must be true or false");
         };
     }

@@ -75,7 +75,7 @@ class SluiceCommandTest {
      * settings, a destination's, Helidon's server settings as the web server is built), is exit
      * code 2 naming the key, never a stack trace (until session 38: three of them, found by
      * starting on randomly altered copies of conf/application.yaml), and never the value. A
-     * switch takes true or false only: Helidon read any other word as false.
+     * switch takes true or false (or yes/no, on/off, 1/0): Helidon read any other word as false.
      */
     @Test
     void valuesOfTheWrongShapeOrTypeExitWithCode2AndNameTheKey() throws Exception {
@@ -125,9 +125,11 @@ class SluiceCommandTest {
         assertEquals("sluice: configuration error: sluice.store.kind: must be a single value, not a list or a map",
                 start.apply("kind", new String[] {good[0], good[1], good[2], good[3], good[4], "  store: {kind: [postgres]}\n"}));
         io.helidon.config.Config switches = dev.sluice.config.ConfigLoader.load(
-                Files.writeString(dir.resolve("switches.yaml"), "a: TRUE\nb: \" False \"\n"), java.util.Map.of());
+                Files.writeString(dir.resolve("switches.yaml"), "a: TRUE\nb: \" False \"\nd: \"On\"\ne: \"0\"\n"), java.util.Map.of());
         assertTrue(dev.sluice.config.SluiceConfig.bool(switches.get("a"), false));
         assertFalse(dev.sluice.config.SluiceConfig.bool(switches.get("b"), true));
+        assertTrue(dev.sluice.config.SluiceConfig.bool(switches.get("d"), false), "as an environment variable may say it");
+        assertFalse(dev.sluice.config.SluiceConfig.bool(switches.get("e"), true));
         assertTrue(dev.sluice.config.SluiceConfig.bool(switches.get("c"), true), "absent: the default");
     }
 
