@@ -52,11 +52,23 @@ public record SluiceConfig(String host,
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
     private static final String SINGLE_VALUE = "must be a single value, not a list or a map";
+    /** The sections under {@code sluice} (and {@code sluice} itself, ""), each a map of settings. */
+    private static final List<String> SECTIONS = List.of("", "ingest", "store", "store.postgres", "crypto", "crypto.keys",
+            "consent", "audit", "retention", "ledger", "delivery");
 
     /** Reads and validates the configuration. */
     public static SluiceConfig load(Config root, Secrets secrets) {
         String host = root.get("server.host").asString().orElse("127.0.0.1");
         Config s = root.get("sluice");
+        // A section written as a single value (`store: postgres`) read as a section with nothing
+        // set, every default in force, without a word (until session 38).
+        for (String section : SECTIONS) {
+            Config node = section.isEmpty() ? s : s.get(section);
+            // A section whose settings are all commented out reads as an empty value: allowed.
+            if (node.exists() && node.isLeaf() && !node.asString().orElse("").isBlank()) {
+                throw new ConfigException(node.key().toString(), "must be a section of settings, not a single value");
+            }
+        }
         Path dataDir = Path.of(string(s, "data-dir", "data"));
         IngestSettings ingest = ingest(s.get("ingest"));
         StoreSettings store = store(s.get("store"), dataDir, secrets);

@@ -124,6 +124,9 @@ class SluiceCommandTest {
                 start.apply("skew", new String[] {good[0], good[1], good[2], good[3], good[4], "  ingest: {max-future-skew: {a: 1}}\n"}));
         assertEquals("sluice: configuration error: sluice.store.kind: must be a single value, not a list or a map",
                 start.apply("kind", new String[] {good[0], good[1], good[2], good[3], good[4], "  store: {kind: [postgres]}\n"}));
+        // A section written as a single value read as a section with every default in force.
+        assertEquals("sluice: configuration error: sluice.store: must be a section of settings, not a single value",
+                start.apply("section", new String[] {good[0], good[1], good[2], good[3], good[4], "  store: postgres\n"}));
         io.helidon.config.Config switches = dev.sluice.config.ConfigLoader.load(
                 Files.writeString(dir.resolve("switches.yaml"), "a: TRUE\nb: \" False \"\nd: \"On\"\ne: \"0\"\n"), java.util.Map.of());
         assertTrue(dev.sluice.config.SluiceConfig.bool(switches.get("a"), false));

@@ -35,6 +35,36 @@ class SluiceConfigTest {
         assertEquals("google", demo.destinations().get(1).settings().get("hashing-profile"));
     }
 
+    /**
+     * A section whose settings are all commented out is empty, not refused: only a section
+     * written as a value ({@code store: postgres}) is (SluiceCommandTest).
+     */
+    @Test
+    void sectionsWithEverySettingCommentedOutKeepTheirDefaults() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("empty-sections.yaml"), """
+                sluice:
+                  data-dir: %s
+                  crypto:
+                    generate-demo-key: true
+                  ledger:
+                    # time-zone: Europe/Berlin
+                  store:
+                  tenants:
+                    - id: t
+                      api-key-hashes: ["sha256:%s"]
+                      destinations:
+                        - id: d
+                          type: webhook
+                """.formatted(dir.resolve("data"), "ab".repeat(32)));
+        SluiceConfig config = SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir));
+        assertEquals("sqlite", config.store().kind());
+        assertEquals(java.time.ZoneOffset.UTC.normalized(), config.ledger().zone().normalized());
+        ConfigException section = assertThrows(ConfigException.class, () -> SluiceConfig.load(ConfigLoader.load(
+                java.nio.file.Files.writeString(dir.resolve("value-section.yaml"), java.nio.file.Files.readString(file)
+                        .replace("  store:\n", "  store: postgres\n")), Map.of()), Secrets.of(Map.of(), dir)));
+        assertEquals("sluice.store", section.key());
+    }
+
     @Test
     void shippedConfigurationLoadsWithTheDemoTenantOnLoopback() {
         SluiceConfig config = SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), Map.of()),
