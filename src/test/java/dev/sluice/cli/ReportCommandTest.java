@@ -61,6 +61,15 @@ final class ReportCommandTest {
         assertThat(err, containsString("sluice report kpis: currency must be an ISO 4217 code such as EUR"));
     }
 
+    @Test
+    void kpis_onADayThatIsNoDate_saysSoWithoutTheJdksException() throws Exception {
+        Path config = CommandRuns.config(dir.resolve("sluice.yaml"), dir.resolve("data"), "shop", "google_ads", "");
+        String err = CommandRuns.err(2, "report", "kpis", "--config", config.toString(), "--tenant", "shop",
+                "--from", "2026-13-01", "--to", "2026-11-30");
+        assertThat(err, containsString("Invalid value for option '--from': '2026-13-01' is not a date such as 2026-11-01"));
+        assertThat(err, org.hamcrest.Matchers.not(containsString("Exception")));
+    }
+
     private static String run(String... args) {
         return CommandRuns.out(0, args);
     }
