@@ -158,7 +158,7 @@ public final class Gateway implements AutoCloseable {
             store.close();
             throw e;
         }
-        boolean deliver = SluiceConfig.bool(root.get("sluice.delivery.enabled"), true);
+        boolean deliver = config.deliver();
         Collection<TenantConfig> tenants = config.tenants().values();
         GroupCommitWriter writer = null;
         AuditScheduler auditJobs = null;

@@ -12,6 +12,8 @@ public final class ConfigException extends RuntimeException {
         this.key = key;
     }
 
+    /** The problem of a list or map where a single value belongs. */
+    static final String SINGLE_VALUE = "must be a single value, not a list or a map";
     private static final java.util.regex.Pattern HELIDON_KEY = java.util.regex.Pattern.compile("(?:under key|for configuration key) '([^']+)'");
 
     /**
@@ -33,7 +35,7 @@ public final class ConfigException extends RuntimeException {
                         problem = "must be a list or a map, not a single value";
                     } else if (t instanceof io.helidon.config.MissingValueException) {
                         // A value read from a key that holds a list or map (or nothing).
-                        problem = "must be a single value, not a list or a map";
+                        problem = SINGLE_VALUE;
                     } else {
                         problem = "is not a valid value of its type";
                     }

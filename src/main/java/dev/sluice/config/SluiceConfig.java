@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  * @param audit           the consent audit log ({@code sluice.audit})
  * @param retention       retention per data kind ({@code sluice.retention})
  * @param ledger          the ROAS ledger's settings ({@code sluice.ledger})
+ * @param deliver         whether delivery runs ({@code sluice.delivery.enabled}, default true;
+ *                        false validates destinations but leaves every copy pending)
  */
 public record SluiceConfig(String host,
                            Path dataDir,
@@ -46,12 +48,12 @@ public record SluiceConfig(String host,
                            Path consentPolicy,
                            AuditSettings audit,
                            RetentionSettings retention,
-                           LedgerSettings ledger) {
+                           LedgerSettings ledger,
+                           boolean deliver) {
 
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
-    private static final String SINGLE_VALUE = "must be a single value, not a list or a map";
     /** The sections under {@code sluice} (and {@code sluice} itself, ""), each a map of settings. */
     private static final List<String> SECTIONS = List.of("", "ingest", "store", "store.postgres", "crypto", "crypto.keys",
             "consent", "audit", "retention", "ledger", "delivery");
@@ -90,7 +92,7 @@ public record SluiceConfig(String host,
                 generateDemoKey && keys.isEmpty(), tenants,
                 Path.of(s.get("consent.policy-file").asString().orElse("conf/consent-policy.yaml")),
                 AuditSettings.load(s.get("audit"), secrets), RetentionSettings.load(s.get("retention")),
-                LedgerSettingsReader.read(s.get("ledger")));
+                LedgerSettingsReader.read(s.get("ledger")), bool(s.get("delivery.enabled"), true));
         config.checkDemoOnlyOnLoopback();
         return config;
     }
@@ -222,7 +224,7 @@ public record SluiceConfig(String host,
      * key: Helidon's own reading takes every other word for {@code false}, so a typo such as
      * {@code enabled: ture} switched delivery off without a word (until session 38).
      */
-    public static boolean bool(Config node, boolean absent) {
+    static boolean bool(Config node, boolean absent) {
         if (!node.exists()) {
             return absent;
         }
@@ -302,7 +304,7 @@ public record SluiceConfig(String host,
     private static String string(Config node, String name, String fallback) {
         Config value = node.get(name);
         if (value.exists() && !value.isLeaf()) {
-            throw new ConfigException(value.key().toString(), SINGLE_VALUE);
+            throw new ConfigException(value.key().toString(), ConfigException.SINGLE_VALUE);
         }
         return value.asString().orElse(fallback);
     }

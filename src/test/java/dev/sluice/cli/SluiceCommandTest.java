@@ -127,13 +127,6 @@ class SluiceCommandTest {
         // A section written as a single value read as a section with every default in force.
         assertEquals("sluice: configuration error: sluice.store: must be a section of settings, not a single value",
                 start.apply("section", new String[] {good[0], good[1], good[2], good[3], good[4], "  store: postgres\n"}));
-        io.helidon.config.Config switches = dev.sluice.config.ConfigLoader.load(
-                Files.writeString(dir.resolve("switches.yaml"), "a: TRUE\nb: \" False \"\nd: \"On\"\ne: \"0\"\n"), java.util.Map.of());
-        assertTrue(dev.sluice.config.SluiceConfig.bool(switches.get("a"), false));
-        assertFalse(dev.sluice.config.SluiceConfig.bool(switches.get("b"), true));
-        assertTrue(dev.sluice.config.SluiceConfig.bool(switches.get("d"), false), "as an environment variable may say it");
-        assertFalse(dev.sluice.config.SluiceConfig.bool(switches.get("e"), true));
-        assertTrue(dev.sluice.config.SluiceConfig.bool(switches.get("c"), true), "absent: the default");
     }
 
     /** What stops a start outside the configuration is one line on stderr and exit code 1, not a stack trace (until session 34). */

@@ -65,6 +65,23 @@ class SluiceConfigTest {
         assertEquals("sluice.store", section.key());
     }
 
+    /**
+     * A switch takes true/false, yes/no, on/off or 1/0 in any case (an environment variable is
+     * not read as YAML); a typo is refused (SluiceCommandTest), absent is the default.
+     */
+    @Test
+    void switchesTakeTheUsualWordsForOnAndOff() {
+        Map<String, Boolean> words = Map.of("TRUE", true, " False ", false, "On", true, "off", false, "1", true, "0", false,
+                "yes", true, "No", false);
+        words.forEach((word, expected) -> assertEquals(expected, SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"),
+                Map.of("sluice.delivery.enabled", word)), Secrets.of(Map.of(), dir)).deliver(), word));
+        assertTrue(SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), Map.of()), Secrets.of(Map.of(), dir))
+                .deliver(), "absent: delivery runs");
+        ConfigException typo = assertThrows(ConfigException.class, () -> SluiceConfig.load(ConfigLoader.load(
+                Path.of("conf/application.yaml"), Map.of("sluice.delivery.enabled", "ture")), Secrets.of(Map.of(), dir)));
+        assertEquals("sluice.delivery.enabled", typo.key());
+    }
+
     @Test
     void shippedConfigurationLoadsWithTheDemoTenantOnLoopback() {
         SluiceConfig config = SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), Map.of()),

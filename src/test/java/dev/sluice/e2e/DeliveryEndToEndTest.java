@@ -168,6 +168,27 @@ final class DeliveryEndToEndTest {
         assertEquals(401, sluice.postEvents(TestGateway.ACME_ADMIN_KEY, "{}").statusCode(), "an admin key does not ingest");
     }
 
+    /**
+     * {@code sluice.delivery.enabled} off (in any of its words, here "off"): the event is
+     * accepted and its copies stay pending; neither platform hears of it.
+     */
+    @Test
+    void withDeliveryOff_acceptedEventsStayPendingAndNothingIsSent() throws Exception {
+        sluice.close();
+        String metaBase = meta.url("/").toString();
+        sluice = TestGateway.start(dir.resolve("off"), InstantSource.system(), Map.of(
+                "sluice.delivery.enabled", "off",
+                "sluice.tenants.0.destinations.0.settings.base-url", metaBase.substring(0, metaBase.length() - 1),
+                "sluice.tenants.0.destinations.0.settings.poll-interval", "20ms",
+                "sluice.tenants.0.destinations.2.settings.url", hook.url("/hook").toString(),
+                "sluice.tenants.0.destinations.2.settings.poll-interval", "20ms"));
+        assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("held")).statusCode());
+        Thread.sleep(500); // 25 poll intervals: a running dispatcher would have sent it by now
+        assertEquals(0, meta.getRequestCount() + hook.getRequestCount(), "nothing was sent");
+        JsonNode destinations = JSON.readTree(admin("GET", "/v1/admin/destinations", null).body()).path("destinations");
+        assertEquals(1, destinations.get(0).path("backlog").asLong(), "the copy waits: " + destinations);
+    }
+
     private JsonNode deadLetters() {
         try {
             return JSON.readTree(admin("GET", "/v1/admin/dead-letters", null).body());
