@@ -233,7 +233,7 @@ public final class Gateway implements AutoCloseable {
             // there or not readable, a port that is not a number): a configuration error naming
             // it, not a stack trace. Its message names a path or a setting, not a secret's value.
             // A value of the wrong type: named by its key (Helidon's message names its mapper).
-            throw ConfigException.fromHelidon(e).orElseGet(() -> new ConfigException("server", String.valueOf(e.getMessage())));
+            throw serverConfigError(e);
         }
         builder.maxPayloadSize(maxPayloadBytes)
                 .directHandlers(transportProblems)
@@ -249,13 +249,20 @@ public final class Gateway implements AutoCloseable {
                     () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring,
                     config.ingest().bodyReadTimeout()));
         }
-        WebServer server = builder
-                .routing(r -> HttpApi.routing(r, pipeline, tenants, config.ingest().maxBodyBytes(),
-                        config.ingest().bodyReadTimeout(), registry,
-                        () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring, ledger,
-                        adminListener))
-                .build()
-                .start();
+        WebServer built;
+        try {
+            built = builder
+                    .routing(r -> HttpApi.routing(r, pipeline, tenants, config.ingest().maxBodyBytes(),
+                            config.ingest().bodyReadTimeout(), registry,
+                            () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring,
+                            ledger, adminListener))
+                    .build();
+        } catch (io.helidon.config.ConfigException e) {
+            // Helidon checks some of server's settings only here, when the server is built (a
+            // protocol it does not have, for instance): named as a configuration error, as above.
+            throw serverConfigError(e);
+        }
+        WebServer server = built.start();
         // Helidon 4 logs a listener that cannot bind (port taken) but returns from start()
         // (helidon-io/helidon#8109), so check that it really listens.
         if (!server.isRunning() || server.port() < 1) {
@@ -264,6 +271,11 @@ public final class Gateway implements AutoCloseable {
                     + root.get("server.port").asInt().orElse(-1) + " (address in use?)");
         }
         return server;
+    }
+
+    /** What Helidon refused under {@code server}, as a configuration error naming the key where it can. */
+    private static ConfigException serverConfigError(RuntimeException e) {
+        return ConfigException.fromHelidon(e).orElseGet(() -> new ConfigException("server", String.valueOf(e.getMessage())));
     }
 
     /** The store the opening task produced; its failure is rethrown as it was thrown. */

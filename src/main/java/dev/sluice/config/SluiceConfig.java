@@ -61,6 +61,7 @@ public record SluiceConfig(String host,
     /** Reads and validates the configuration. */
     public static SluiceConfig load(Config root, Secrets secrets) {
         String host = root.get("server.host").asString().orElse("127.0.0.1");
+        ServerLimits.check(root.get("server"));
         Config s = root.get("sluice");
         // A section written as a single value (`store: postgres`) read as a section with nothing
         // set, every default in force, without a word (until session 38).

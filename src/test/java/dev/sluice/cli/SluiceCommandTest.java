@@ -113,8 +113,19 @@ class SluiceCommandTest {
                 start.apply("admins", new String[] {good[0], good[1], good[2], "s3cr3t-value", good[4]}));
         assertEquals("sluice: configuration error: sluice.tenants.0.destinations.0.settings: must be a list or a map, not a single value",
                 start.apply("settings", new String[] {good[0], good[1], good[2], good[3], "s3cr3t-value"}));
-        assertEquals("sluice: configuration error: server.protocols.http_1_1.max-prologue-length: is not a valid value of its type",
+        assertEquals("sluice: configuration error: server.protocols.http_1_1.max-prologue-length: must be a whole number",
                 start.apply("server", new String[] {", protocols: {http_1_1: {max-prologue-length: s3cr3t-value}}", good[1], good[2], good[3], good[4]}));
+        // Listener limits Helidon took although the server they made refused every request, or
+        // never accepted a connection (until session 39).
+        assertEquals("sluice: configuration error: server.max-tcp-connections: must be -1 (no limit) or at least 1:"
+                        + " with 0 no connection is ever accepted",
+                start.apply("connections", new String[] {", max-tcp-connections: 0", good[1], good[2], good[3], good[4]}));
+        // What SERVER_PROTOCOLS_HTTP_1_1_MAX_dash_HEADERS_dash_SIZE=32768 makes: Helidon's stack trace until session 39.
+        String protocol = start.apply("protocol", new String[] {", protocols: {http: {1: {1: {max-headers-size: 32768}}}}",
+                good[1], good[2], good[3], good[4]});
+        assertTrue(protocol.startsWith("sluice: configuration error: server.protocols.http: is not a protocol of this server"
+                + " (it has http_1_1); an environment variable cannot set http_1_1's settings"), protocol);
+        assertTrue(protocol.contains("-Dserver.protocols.http_1_1.max-headers-size=32768"), protocol);
         assertEquals("sluice: configuration error: sluice.delivery.enabled: must be true or false",
                 start.apply("delivery", new String[] {good[0], good[1], "s3cr3t-value", good[3], good[4]}));
         assertEquals("sluice: configuration error: sluice.crypto.generate-demo-key: must be true or false",

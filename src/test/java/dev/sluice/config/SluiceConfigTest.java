@@ -125,6 +125,39 @@ class SluiceConfigTest {
         assertKey("sluice.tenants.0.id", Map.of("sluice.tenants.0.id", ""));
     }
 
+    /**
+     * Listener limits that leave a started server refusing every request (or accepting no
+     * connection) are refused naming their key; Helidon took them without a word (until session 39).
+     */
+    @Test
+    void listenerLimitsThatRefuseEveryRequestAreRefused_andTheUsualOnesLoad() throws Exception {
+        for (String bad : List.of("0", "-2", "-1000")) {
+            assertKey("server.max-tcp-connections", Map.of("server.max-tcp-connections", bad));
+            assertKey("server.max-concurrent-requests", Map.of("server.max-concurrent-requests", bad));
+        }
+        assertKey("server.max-tcp-connections", Map.of("server.max-tcp-connections", "lots"));
+        assertKey("server.protocols.http_1_1.max-headers-size", Map.of("server.protocols.http_1_1.max-headers-size", "0"));
+        assertKey("server.protocols.http_1_1.max-headers-size", Map.of("server.protocols.http_1_1.max-headers-size", "1023"));
+        assertKey("server.protocols.http_1_1.max-prologue-length", Map.of("server.protocols.http_1_1.max-prologue-length", "-1"));
+        assertKey("server.protocols.http_1_1.max-prologue-length", Map.of("server.protocols.http_1_1.max-prologue-length", "255"));
+        // What the environment variable SERVER_PROTOCOLS_HTTP_1_1_MAX_dash_HEADERS_dash_SIZE becomes.
+        assertKey("server.protocols.http", Map.of("server.protocols.http.1.1.max-headers-size", "32768"));
+        for (Map<String, String> fine : List.of(
+                Map.of("server.max-tcp-connections", "-1", "server.max-concurrent-requests", "-1"),
+                Map.of("server.max-tcp-connections", "1", "server.max-concurrent-requests", "1"),
+                Map.of("server.protocols.http_1_1.max-headers-size", "1024",
+                        "server.protocols.http_1_1.max-prologue-length", "256"))) {
+            SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), fine), Secrets.of(Map.of(), dir));
+        }
+        // The same limits on a listener of server.sockets (the admin listener).
+        Path file = Files.writeString(dir.resolve("sockets.yaml"), Files.readString(Path.of("conf/application.yaml"))
+                .replaceFirst("\nserver:\n", "\nserver:\n  sockets:\n    - name: admin\n      port: 0\n"
+                        + "      max-concurrent-requests: 0\n"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)));
+        assertEquals("server.sockets.0.max-concurrent-requests", e.key());
+    }
+
     @Test
     void secretsComeFromReferencesNeverLiterals() throws Exception {
         Files.writeString(dir.resolve("key"), "c2VjcmV0\n");
