@@ -201,6 +201,12 @@ public final class SpendImport {
             if (rows.count == MAX_ROWS) {
                 return tooManyCsvRows();
             }
+            if (extraCells(header, record)) {
+                // An unquoted comma in a campaign name, say: what follows it moved one column on,
+                // and what fell off the end was dropped without a word (until session 39).
+                rows.problem(rows.count, new FieldProblem("/rows/" + rows.count, "extra_cells", "has " + record.size()
+                        + " cells where the header has " + header.size() + "; quote a value that holds a comma"));
+            }
             if (layout.spansSeveralDays(header, record)) {
                 rows.problem(rows.count, new FieldProblem("/rows/" + rows.count + "/date", "not_daily",
                         "covers several days; export with the Day breakdown"));
@@ -208,6 +214,16 @@ public final class SpendImport {
             rows.add(layout.fields(header, record));
         }
         return rows.count == 0 ? tooManyCsvRows() : rows.result();
+    }
+
+    /** Whether {@code record} has a non-empty cell beyond the header's columns (empty ones, as a trailing comma makes, are fine). */
+    private static boolean extraCells(List<String> header, List<String> record) {
+        for (int i = header.size(); i < record.size(); i++) {
+            if (!record.get(i).isBlank()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Parsed tooManyCsvRows() {

@@ -35,6 +35,24 @@ final class SpendImportTest {
         assertThat(show(rows.get(0)), is("2026-11-02 google_ads 123 'Sale, \"big\"' 12.34 EUR 5 50"));
     }
 
+    /**
+     * A row with more cells than the header (an unquoted comma in the last column's campaign
+     * name) is a problem naming the row; what fell off the end was dropped until session 39.
+     * Empty cells beyond the header, as a trailing comma makes, are fine.
+     */
+    @Test
+    void csvRowWithMoreCellsThanTheHeader_isAProblem_butTrailingEmptyCellsAreNot() {
+        String header = "date,platform,campaign_id,spend,currency,clicks,campaign_name\n";
+        SpendImport.Parsed.Invalid invalid = invalid(SpendImport.csv(bytes(header
+                + "2026-11-02,meta,c1,10.00,EUR,5,BF\n"
+                + "2026-11-03,meta,c1,10.00,EUR,5,Black Friday, 2026\n"), Optional.empty()));
+        assertThat(invalid.problems().stream().map(p -> p.pointer() + " " + p.code() + " " + p.message()).toList(), contains(
+                "/rows/1 extra_cells has 8 cells where the header has 7; quote a value that holds a comma"));
+
+        List<SpendRow> rows = rows(SpendImport.csv(bytes(header + "2026-11-02,meta,c1,10.00,EUR,5,BF,,\n"), Optional.empty()));
+        assertThat(show(rows.get(0)), is("2026-11-02 meta c1 'BF' 10.00 EUR 5 0"));
+    }
+
     @Test
     void metaExport_currencyFromTheHeader_linkClicks_andOneDayRows() {
         String csv = "Reporting starts,Reporting ends,Campaign name,Campaign ID,Amount spent (EUR),Clicks (all),Link clicks,Impressions\n"
