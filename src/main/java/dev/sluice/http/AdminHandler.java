@@ -2,7 +2,6 @@ package dev.sluice.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.audit.AuditEntry;
 import dev.sluice.audit.AuditLog;
 import dev.sluice.config.TenantConfig;
@@ -34,7 +33,6 @@ import java.util.Optional;
  */
 final class AdminHandler {
     private static final System.Logger LOG = System.getLogger(AdminHandler.class.getName());
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final java.util.Set<String> REPLAY_FIELDS = java.util.Set.of("ids", "destination", "reason");
     private static final java.util.Set<String> DEAD_LETTER_PARAMETERS = java.util.Set.of("after", "limit", "destination", "reason");
     /** A replay request's body: ids and filters, a few KB at most in practice. */
@@ -112,25 +110,16 @@ final class AdminHandler {
 
     private void replay(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
         byte[] bytes = deadlines.readWhole(req.content().inputStream(), MAX_REPLAY_BODY + 1, res, "nothing was replayed");
-        if (bytes == null) {
-            return;
-        }
         if (bytes.length > MAX_REPLAY_BODY) {
             Responses.problem(res, Problem.of(413, "body-too-large", "Content Too Large",
                     "a replay request is at most " + MAX_REPLAY_BODY + " bytes; replay by filter or in parts"));
             return;
         }
-        JsonNode body;
-        try {
-            body = MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            badRequest(res, "the body must be a JSON object");
+        Optional<JsonNode> parsed = Json.requestObject(bytes, res, "nothing was replayed");
+        if (parsed.isEmpty()) {
             return;
         }
-        if (body == null || !body.isObject()) {
-            badRequest(res, "the body must be a JSON object");
-            return;
-        }
+        JsonNode body = parsed.get();
         // {"destinaton": "meta", "reason": "webhook"} would replay every destination's dead letters
         // with that reason: a misspelt selector is refused, not dropped (until session 35 it was).
         List<dev.sluice.event.FieldProblem> unknown = Json.unknownMembers(body, REPLAY_FIELDS, "ids, destination and/or reason");

@@ -2,7 +2,6 @@ package dev.sluice.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.audit.AuditExport;
 import dev.sluice.audit.AuditLog;
 import dev.sluice.audit.AuditQuery;
@@ -44,7 +43,6 @@ import java.util.Optional;
  */
 final class AuditHandler {
     private static final System.Logger LOG = System.getLogger(AuditHandler.class.getName());
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_ERASURE_BODY = 16 * 1024;
     private static final java.util.Set<String> ERASURE_FIELDS = java.util.Set.of("email", "phone", "external_id", "country");
     private static final java.util.Set<String> CONSENT_PARAMETERS = java.util.Set.of("from", "to", "destination",
@@ -188,24 +186,15 @@ final class AuditHandler {
 
     private void erase(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
         byte[] bytes = deadlines.readWhole(req.content().inputStream(), MAX_ERASURE_BODY + 1, res, "nothing was erased");
-        if (bytes == null) {
-            return;
-        }
         if (bytes.length > MAX_ERASURE_BODY) {
             Responses.problem(res, Problem.of(413, "body-too-large", "Content Too Large", "the body is over 16 KiB"));
             return;
         }
-        JsonNode body;
-        try {
-            body = MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            badRequest(res, "the body must be a JSON object");
+        Optional<JsonNode> parsed = Json.requestObject(bytes, res, "nothing was erased");
+        if (parsed.isEmpty()) {
             return;
         }
-        if (body == null || !body.isObject()) {
-            badRequest(res, "the body must be a JSON object");
-            return;
-        }
+        JsonNode body = parsed.get();
         // A misspelt or mistyped identifier would be left out of the erasure without a word
         // ({"email": .., "phnoe": ..} erased by email alone until session 35).
         List<FieldProblem> shape = new java.util.ArrayList<>(Json.unknownMembers(body, ERASURE_FIELDS,

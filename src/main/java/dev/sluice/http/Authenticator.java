@@ -71,6 +71,26 @@ final class Authenticator {
         return Optional.ofNullable(match);
     }
 
+    /** The request header carrying a signature. */
+    static final io.helidon.http.HeaderName SIGNATURE = io.helidon.http.HeaderNames.create(SIGNATURE_HEADER);
+
+    /**
+     * For a tenant with a signing secret, the verifier of the request's signature header, to be
+     * fed the body as it is read; empty when the header is missing, malformed or out of the
+     * tolerance window, which is refused before the body is read ({@link #badSignature}).
+     */
+    Optional<WebhookSignature.Verifier> signatureVerifier(TenantConfig tenant, Optional<String> header) {
+        return header.flatMap(h -> WebhookSignature.verifier(tenant.signingSecret().orElseThrow(), h, clock.instant(),
+                tenant.signatureTolerance()));
+    }
+
+    /** The answer to a request of a signing tenant without a valid signature: 401 {@code bad-signature}. */
+    static void badSignature(io.helidon.webserver.http.ServerResponse res) {
+        Responses.problem(res, Problem.of(401, "bad-signature", "Unauthorized",
+                "this tenant requires a valid '" + SIGNATURE_HEADER
+                        + ": t=<unix seconds>,v1=<hex HMAC-SHA256 of t.body>' header within the tolerance window"));
+    }
+
     /** Whether the request satisfies the tenant's signing requirement (always true without a secret). */
     boolean signatureValid(TenantConfig tenant, Optional<String> header, byte[] body) {
         if (tenant.signingSecret().isEmpty()) {

@@ -67,7 +67,8 @@ final class BodyDeadlines {
      */
     static void answerCutShort(io.helidon.webserver.http.ServerResponse res, String nothingDone) {
         answerClosing(res, Problem.of(400, "incomplete-body", "Bad Request",
-                "the body ended before its declared Content-Length; " + nothingDone));
+                "the body did not arrive whole: it ended before its declared Content-Length, or its chunked"
+                        + " framing is broken; " + nothingDone));
     }
 
     /**
@@ -85,9 +86,10 @@ final class BodyDeadlines {
 
     /**
      * Reads a small body whole, at most {@code limit} bytes, under this deadline (the admin and
-     * privacy endpoints' JSON bodies). Null when it did not arrive, after answering so: 408
-     * {@code body-timeout} past the deadline, 400 {@code incomplete-body} when the connection
-     * ended before the body's declared end.
+     * privacy endpoints' JSON bodies). When it did not arrive, throws what ends the connection
+     * after answering so ({@link #answerUnread}): 408 {@code body-timeout} past the deadline, 400
+     * {@code incomplete-body} when the connection ended before the body's declared end or its
+     * framing broke.
      *
      * @param nothingDone what the answer says did not happen, e.g. "nothing was replayed"
      */
@@ -96,8 +98,7 @@ final class BodyDeadlines {
         try {
             return in.readNBytes(limit);
         } catch (java.io.IOException | RuntimeException unread) {
-            answerUnread(read, unread, res, nothingDone);
-            return null;
+            throw answerUnread(read, unread, res, nothingDone);
         } finally {
             read.close();
         }
@@ -106,9 +107,15 @@ final class BodyDeadlines {
     /**
      * Answers a body whose read failed with {@code unread}: 400 {@code bad-content-encoding} when
      * its gzip coding could not be undone ({@link GzipDecoding.BadContent}), 408 past the read's
-     * deadline, else 400 {@code incomplete-body}. The connection is closed in each case.
+     * deadline, else 400 {@code incomplete-body}; and returns what the handler throws next, so
+     * that Helidon closes the connection without reading more of the body. A handler that
+     * returned instead left Helidon to read the rest itself, which, with a chunk whose size is not
+     * a number, wrote a second answer of its own on the same connection (replay, erasure) or
+     * waited on the socket until the client gave up (spend; until session 39). Helidon logs the
+     * exception at its debug level only.
      */
-    void answerUnread(Read read, Throwable unread, io.helidon.webserver.http.ServerResponse res, String nothingDone) {
+    io.helidon.webserver.CloseConnectionException answerUnread(Read read, Throwable unread,
+                                                              io.helidon.webserver.http.ServerResponse res, String nothingDone) {
         read.close();
         if (badContent(unread)) {
             answerClosing(res, Problem.of(400, "bad-content-encoding", "Bad Request",
@@ -118,6 +125,7 @@ final class BodyDeadlines {
         } else {
             answerCutShort(res, nothingDone);
         }
+        return new io.helidon.webserver.CloseConnectionException("the request body could not be read", unread);
     }
 
     /** Whether a read failed because the body's gzip coding could not be undone. */

@@ -133,9 +133,6 @@ final class IngestHandler implements Handler {
                         headPermits = 0;
                         byte[] rest = readBody(in, res, tenant.get(),
                                 (int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1 - body.length), false);
-                        if (rest == null) {
-                            return;
-                        }
                         if (body.length + (long) rest.length > maxBodyBytes) {
                             tooLarge(res);
                             return;
@@ -148,13 +145,8 @@ final class IngestHandler implements Handler {
             } catch (IOException closing) {
                 // Closing the body's stream once it was read: the body is whole.
             }
-            if (body == null) {
-                return;
-            }
-            if (!authenticator.signatureValid(tenant.get(), req.headers().first(SIGNATURE), body)) {
-                Responses.problem(res, Problem.of(401, "bad-signature", "Unauthorized",
-                        "this tenant requires a valid '" + Authenticator.SIGNATURE_HEADER
-                                + ": t=<unix seconds>,v1=<hex HMAC-SHA256 of t.body>' header within the tolerance window"));
+            if (!authenticator.signatureValid(tenant.get(), req.headers().first(Authenticator.SIGNATURE), body)) {
+                Authenticator.badSignature(res);
                 return;
             }
             if (admission == null) {
@@ -181,13 +173,13 @@ final class IngestHandler implements Handler {
      * or the body read passed its deadline ({@code expired}; the connection is closed then, so the
      * answer rarely reaches the client, but the request's budget is free again).
      */
-    private void unreadBody(ServerResponse res, TenantConfig tenant, BodyDeadlines.Read read, Throwable unread) {
+    private RuntimeException unreadBody(ServerResponse res, TenantConfig tenant, BodyDeadlines.Read read, Throwable unread) {
         read.close();
         if (read.expired() && !BodyDeadlines.badContent(unread)) {
             bodyTimeouts.log(System.Logger.Level.WARNING, "event=body_read_timeout tenant={0} timeout_ms={1}",
                     tenant.id(), Long.toString(deadlines.timeout().toMillis()));
         }
-        deadlines.answerUnread(read, unread, res, "nothing was accepted");
+        return deadlines.answerUnread(read, unread, res, "nothing was accepted");
     }
 
     private void ingest(ServerResponse res, TenantConfig tenant, IngestPipeline.Admission admission, byte[] body,
@@ -225,7 +217,6 @@ final class IngestHandler implements Handler {
 
     /** Global Privacy Control as the browser sent it, forwarded by the merchant's backend. */
     private static final io.helidon.http.HeaderName SEC_GPC = HeaderNames.create("Sec-GPC");
-    private static final io.helidon.http.HeaderName SIGNATURE = HeaderNames.create(Authenticator.SIGNATURE_HEADER);
 
     private static void tooLarge(ServerResponse res) {
         Responses.problem(res, Problem.of(413, "body-too-large", "Content Too Large",
@@ -237,8 +228,8 @@ final class IngestHandler implements Handler {
      * ends first. {@code declared}: the body's length is {@code limit} (already checked against
      * the limit), read into one array of that size, since reading up to the limit instead would
      * allocate a 16 KiB buffer and a copy for every 1 KB event; otherwise the array grows as
-     * bytes arrive. Null when it could not be read (the client went away, or the deadline
-     * passed), after answering so.
+     * bytes arrive. When it could not be read (the client went away, the deadline passed, its
+     * framing broke), throws what ends the connection, after answering so ({@link #unreadBody}).
      */
     private byte[] readBody(InputStream in, ServerResponse res, TenantConfig tenant, int limit, boolean declared) {
         BodyDeadlines.Read read = deadlines.start();
@@ -250,8 +241,7 @@ final class IngestHandler implements Handler {
             int length = in.readNBytes(body, 0, limit);
             return length == limit ? body : Arrays.copyOf(body, length);
         } catch (IOException | RuntimeException unread) {
-            unreadBody(res, tenant, read, unread);
-            return null;
+            throw unreadBody(res, tenant, read, unread);
         } finally {
             read.close();
         }

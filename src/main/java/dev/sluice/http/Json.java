@@ -169,6 +169,50 @@ final class Json {
     }
 
 
+    /**
+     * Request bodies of the admin and privacy endpoints (replay, erasure): a member given twice
+     * and anything after the object are refused. Jackson's defaults kept the last of two members
+     * ({@code {"email": a, "email": b}} erased b alone and answered 200) and ignored what followed
+     * the object (until session 39).
+     */
+    private static final com.fasterxml.jackson.databind.ObjectMapper REQUESTS =
+            com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build();
+
+    /**
+     * A request body that must be one JSON object; empty after answering 400 when it is not: a
+     * duplicate member named by pointer ({@code duplicate_key}), else "the body must be a JSON
+     * object".
+     *
+     * @param nothingDone what the answer says did not happen, e.g. "nothing was erased"
+     */
+    static java.util.Optional<com.fasterxml.jackson.databind.JsonNode> requestObject(
+            byte[] bytes, io.helidon.webserver.http.ServerResponse res, String nothingDone) {
+        com.fasterxml.jackson.databind.JsonNode body;
+        try {
+            body = REQUESTS.readTree(bytes);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            java.util.Optional<FieldProblem> twice = dev.sluice.event.DuplicateKeys.problem(e);
+            if (twice.isPresent()) {
+                Responses.problem(res, Problem.of(400, "bad-request", "Bad Request", nothingDone + "; see errors",
+                        List.of(twice.get())));
+            } else {
+                Responses.badRequest(res, "the body must be one JSON object, with nothing after it; " + nothingDone);
+            }
+            return java.util.Optional.empty();
+        } catch (IOException e) {
+            Responses.badRequest(res, "the body must be one JSON object, with nothing after it; " + nothingDone);
+            return java.util.Optional.empty();
+        }
+        if (body == null || !body.isObject()) {
+            Responses.badRequest(res, "the body must be a JSON object; " + nothingDone);
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(body);
+    }
+
     /** Writes one JSON document with the generator. */
     interface Body {
         void write(JsonGenerator g) throws IOException;

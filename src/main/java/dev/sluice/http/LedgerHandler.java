@@ -1,6 +1,7 @@
 package dev.sluice.http;
 
 import dev.sluice.config.TenantConfig;
+import dev.sluice.connector.webhook.WebhookSignature;
 import dev.sluice.event.FieldProblem;
 import dev.sluice.ledger.GroupBy;
 import dev.sluice.ledger.KpiFormat;
@@ -83,8 +84,9 @@ final class LedgerHandler {
     private void spend(TenantConfig tenant, ServerRequest req, ServerResponse res) {
         Optional<HttpMediaType> type = Responses.contentType(req);
         boolean json = type.isPresent() && type.get().test(MediaTypes.APPLICATION_JSON);
-        boolean csv = type.isPresent() && type.get().mediaType().type().equals("text")
-                && type.get().mediaType().subtype().equals("csv");
+        // Media types are case-insensitive (RFC 9110): TEXT/CSV was 415 until session 39.
+        boolean csv = type.isPresent() && type.get().mediaType().type().equalsIgnoreCase("text")
+                && type.get().mediaType().subtype().equalsIgnoreCase("csv");
         if (!json && !csv) {
             Responses.problem(res, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
                     "send application/json or text/csv"));
@@ -96,6 +98,24 @@ final class LedgerHandler {
         }
         if (!QueryParameters.check(req.query(), SPEND_PARAMETERS, res)) {
             return;
+        }
+        Optional<String> layout = req.query().first("layout").asOptional();
+        if (layout.isPresent() && (json || !SpendImport.knownLayout(layout.get()))) {
+            // Named as a parameter (bad-query), not as the body (malformed-body, until session 39).
+            Responses.problem(res, Problem.of(400, "bad-query", "Bad Request", "see errors; parameters are named by pointer",
+                    List.of(json ? new FieldProblem("layout", "unknown_field", "applies to text/csv imports only")
+                            : new FieldProblem("layout", "unknown_value", "must be sluice, meta or google_ads"))));
+            return;
+        }
+        // A tenant that signs its requests signs its spend imports too (until session 39 they
+        // were imported unsigned). The header is checked now; the MAC over the body as it is read.
+        Optional<WebhookSignature.Verifier> signature = Optional.empty();
+        if (tenant.signingSecret().isPresent()) {
+            signature = authenticator.signatureVerifier(tenant, req.headers().first(Authenticator.SIGNATURE));
+            if (signature.isEmpty()) {
+                Authenticator.badSignature(res);
+                return;
+            }
         }
         boolean admitted;
         try {
@@ -114,18 +134,19 @@ final class LedgerHandler {
             return;
         }
         try {
-            importSpend(tenant, req, res, json);
+            importSpend(tenant, req, res, json, signature);
         } finally {
             imports.release();
         }
     }
 
-    private void importSpend(TenantConfig tenant, ServerRequest req, ServerResponse res, boolean json) {
+    private void importSpend(TenantConfig tenant, ServerRequest req, ServerResponse res, boolean json,
+                             Optional<WebhookSignature.Verifier> signature) {
         SpendImport.Parsed parsed;
         // The import slot is held while the body arrives: a stalled upload gives it up at the
         // body's deadline (the reading thread is interrupted, the connection closed).
         BodyDeadlines.Read read = deadlines.start();
-        Limited in = new Limited(req.content().inputStream(), MAX_SPEND_BYTES);
+        Limited in = new Limited(req.content().inputStream(), MAX_SPEND_BYTES, signature.orElse(null));
         try (in) {
             parsed = json ? SpendImport.json(in) : SpendImport.csv(in, req.query().first("layout").asOptional());
             // A body refused early (a bad header, too many rows) is still read to its end, up to
@@ -137,12 +158,17 @@ final class LedgerHandler {
         } catch (IOException | RuntimeException e) {
             read.close();
             if (BodyDeadlines.badContent(e) || read.expired() || in.cutShort()) {
-                deadlines.answerUnread(read, e, res, "nothing was imported");
-                return;
+                throw deadlines.answerUnread(read, e, res, "nothing was imported");
             }
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         } finally {
             read.close();
+        }
+        // The whole body has been read (to its end, or to the limit): checked before anything of
+        // what it holds is answered or imported.
+        if (signature.isPresent() && !signature.get().matches()) {
+            Authenticator.badSignature(res);
+            return;
         }
         switch (parsed) {
             case SpendImport.Parsed.Invalid invalid -> invalid(res, invalid);
@@ -193,6 +219,11 @@ final class LedgerHandler {
         if (!KpiQuery.isoCurrency(currency)) {
             problems.add(new FieldProblem("currency", "invalid_currency", "must be an ISO 4217 code such as EUR"));
         }
+        // As the audit query: format=xml (or CSV) was answered with JSON until session 39.
+        Optional<String> format = query.first("format").asOptional();
+        if (format.isPresent() && !List.of("json", "csv").contains(format.get())) {
+            problems.add(new FieldProblem("format", "unknown_value", "must be json or csv"));
+        }
         KpiQuery kpiQuery = null;
         if (problems.isEmpty()) {
             try {
@@ -214,8 +245,8 @@ final class LedgerHandler {
                     List.of(new FieldProblem("group_by", "too_many_groups", e.getMessage()))));
             return;
         }
-        boolean csv = query.first("format").orElse("").equals("csv")
-                || req.headers().first(HeaderNames.ACCEPT).map(a -> a.contains("text/csv")).orElse(false);
+        boolean csv = format.map(f -> f.equals("csv"))
+                .orElseGet(() -> req.headers().first(HeaderNames.ACCEPT).map(a -> a.contains("text/csv")).orElse(false));
         if (csv) {
             res.status(200);
             res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
@@ -242,12 +273,19 @@ final class LedgerHandler {
      */
     static final class Limited extends FilterInputStream {
         private final long limit;
+        /** What the bytes read are fed to, when the request is signed; else null. */
+        private final WebhookSignature.Verifier signature;
         private long read;
         private boolean cutShort;
 
         Limited(InputStream in, long limit) {
+            this(in, limit, null);
+        }
+
+        Limited(InputStream in, long limit, WebhookSignature.Verifier signature) {
             super(in);
             this.limit = limit;
+            this.signature = signature;
         }
 
         @Override
@@ -255,6 +293,9 @@ final class LedgerHandler {
             int b = (int) marking(super::read);
             if (b >= 0) {
                 count(1);
+                if (signature != null) {
+                    signature.update(new byte[] {(byte) b}, 0, 1);
+                }
             }
             return b;
         }
@@ -264,14 +305,34 @@ final class LedgerHandler {
             int n = (int) marking(() -> super.read(buffer, offset, length));
             if (n > 0) {
                 count(n);
+                if (signature != null) {
+                    signature.update(buffer, offset, n);
+                }
             }
             return n;
         }
 
+        /** Closing reads what is left of the body, so a body cut short can fail here too. */
+        @Override
+        public void close() throws IOException {
+            marking(() -> {
+                super.close();
+                return 0;
+            });
+        }
+
+        /** Skipped bytes are read, so that a signature covers them too. */
         @Override
         public long skip(long n) throws IOException {
-            long skipped = marking(() -> super.skip(n));
-            count(skipped);
+            byte[] scratch = new byte[(int) Math.min(8192, Math.max(0, n))];
+            long skipped = 0;
+            while (skipped < n) {
+                int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
+                if (r < 0) {
+                    break;
+                }
+                skipped += r;
+            }
             return skipped;
         }
 

@@ -45,6 +45,15 @@ final class TransportProblems implements DirectHandler {
                     "the body's Content-Encoding is not one this server decodes; send it as is or with Content-Encoding: gzip");
             headers.set(HeaderNames.ACCEPT_ENCODING, "gzip");
         }
+        if (status.code() == 501 && transferCoded(request)) {
+            // Helidon answers a transfer coding other than chunked 501 (RFC 9112 6.1's SHOULD),
+            // which this problem body called an internal error until session 39. It is the
+            // client's request that cannot be read: a 4xx, as every refusal of bad input is.
+            status = Status.BAD_REQUEST_400;
+            problem = Problem.of(400, "unsupported-transfer-encoding", "Bad Request",
+                    "the request's Transfer-Encoding is not one this server reads; send the body with Content-Length,"
+                            + " or with Transfer-Encoding: chunked alone");
+        }
         headers.set(HeaderNames.CONTENT_TYPE, Responses.PROBLEM_JSON);
         headers.set(HeaderNames.CACHE_CONTROL, "no-store");
         return TransportResponse.builder()
@@ -59,6 +68,15 @@ final class TransportProblems implements DirectHandler {
     private static boolean unsupportedCoding(TransportRequest request) {
         try {
             return request.headers().first(HeaderNames.CONTENT_ENCODING).filter(GzipDecoding::unsupported).isPresent();
+        } catch (RuntimeException noHeaders) {
+            return false;
+        }
+    }
+
+    /** Whether the request has a Transfer-Encoding header, the reason Helidon answered 501. */
+    private static boolean transferCoded(TransportRequest request) {
+        try {
+            return request.headers().contains(HeaderNames.TRANSFER_ENCODING);
         } catch (RuntimeException noHeaders) {
             return false;
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.sluice.event.DuplicateKeys;
 import dev.sluice.event.FieldProblem;
 
 import java.io.BufferedReader;
@@ -52,6 +53,10 @@ public final class SpendImport {
     static final int MAX_STRING_CHARS = CsvLines.MAX_FIELD_CHARS;
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // The caller owns the body's stream: closed by the parser, a body cut short failed in
+            // Helidon's close, outside the reads the caller tells a cut-short body by, and was
+            // answered 500 (until session 39).
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
             .build();
     // A Google Ads export starts with a title and a date-range line before its header.
@@ -113,11 +118,18 @@ public final class SpendImport {
                     rows.addJson(t == JsonToken.START_OBJECT ? fields(p) : skip(p));
                 }
             }
+            if (p.nextToken() != null) {
+                // {"rows": [...]} x: what follows the object was ignored until session 39.
+                return new Parsed.Invalid("the body has content after the JSON object", List.of());
+            }
         } catch (StreamConstraintsException e) {
             return new Parsed.Invalid("a value in the body is longer than " + MAX_STRING_CHARS
                     + " characters, or nested too deep", List.of());
         } catch (JsonProcessingException e) {
-            return new Parsed.Invalid("the body is not JSON", List.of());
+            Optional<FieldProblem> twice = DuplicateKeys.problem(e);
+            return twice.isPresent()
+                    ? new Parsed.Invalid("a key appears twice in an object; nothing was imported", List.of(twice.get()))
+                    : new Parsed.Invalid("the body is not JSON", List.of());
         }
         return sawRows && rows.count > 0 ? rows.result() : notRows();
     }
@@ -152,6 +164,11 @@ public final class SpendImport {
 
     private static Parsed notRows() {
         return new Parsed.Invalid("the body must be {\"rows\": [...]} with 1 to " + MAX_ROWS + " rows", List.of());
+    }
+
+    /** Whether {@code name} is a CSV layout {@code ?layout=} may name: sluice, meta or google_ads. */
+    public static boolean knownLayout(String name) {
+        return SpendLayout.named(name).isPresent();
     }
 
     /** Reads a UTF-8 CSV body; {@code layout} names one, else it is detected from the header. */

@@ -213,6 +213,44 @@ class GatewayEndToEndTest {
         assertTrue(sluice.gateway().store().outbox("globex", 10).stream().allMatch(r -> r.tenantId().equals("globex")));
     }
 
+    /**
+     * A tenant that signs its requests signs its spend imports too: unsigned, or signed over
+     * other bytes, nothing is imported (until session 39 both were imported). The signature is
+     * checked before the rows are, so an unsigned caller learns nothing of them.
+     */
+    @Test
+    void aSigningTenantsSpendImportsMustBeSigned() {
+        String rows = "{\"rows\":[{\"date\":\"2026-11-02\",\"platform\":\"meta\",\"campaign_id\":\"c9\","
+                + "\"spend\":\"999.00\",\"currency\":\"EUR\"}]}";
+        long now = Instant.now().getEpochSecond();
+        assertEquals(401, spend(rows, null).statusCode(), "unsigned");
+        assertEquals(401, spend(rows, "t=" + now + ",v1=" + "ab".repeat(32)).statusCode(), "a signature of other bytes");
+        String other = rows.replace("999.00", "1.00");
+        assertEquals(401, spend(rows, signature(other, now, TestGateway.GLOBEX_SECRET)).statusCode(), "signed over another body");
+        assertEquals(401, spend(rows, signature(rows, now - 3600, TestGateway.GLOBEX_SECRET)).statusCode(), "stale timestamp");
+        HttpResponse<String> badRows = spend("{\"rows\":[{}]}", null);
+        assertEquals(401, badRows.statusCode(), badRows.body());
+        assertFalse(badRows.body().contains("/rows/"), badRows.body());
+
+        HttpResponse<String> ok = spend(rows, signature(rows, now, TestGateway.GLOBEX_SECRET));
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals("{\"rows\":1,\"replaced\":0}", ok.body(), "nothing was imported before the signed request");
+    }
+
+    private HttpResponse<String> spend(String body, String signature) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(sluice.uri("/v1/spend"))
+                .header("Authorization", "Bearer " + TestGateway.GLOBEX_KEY)
+                .header("Content-Type", "application/json");
+        if (signature != null) {
+            request.header("Sluice-Signature", signature);
+        }
+        return sluice.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private static String signature(String body, long timestamp, String secret) {
+        return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(hmac(secret, timestamp + "." + body));
+    }
+
     @Test
     void destinationsSubsetIsHonouredAndUnknownOnesRejected() throws Exception {
         String onlyMeta = Events.purchase("order-s").replaceFirst("\\{", "{\"destinations\":[\"meta\"],");

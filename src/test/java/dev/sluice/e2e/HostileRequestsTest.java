@@ -167,6 +167,76 @@ class HostileRequestsTest {
         assertEquals(200, sluice.get("/health/live").statusCode());
     }
 
+    /**
+     * A chunked body whose next chunk size is not a number gets one answer, 400
+     * {@code incomplete-body}, and the connection is closed at once, on every endpoint that takes
+     * a body. Until session 39 replay and erasure wrote a second answer of Helidon's own on the
+     * same connection, a CSV spend import's connection stayed open after its answer, and a JSON
+     * spend import got no answer until the body's deadline (10 s), holding the import slot.
+     */
+    @Test
+    void aChunkSizeThatIsNotANumberGetsOneAnswer_andTheConnectionIsClosed() throws Exception {
+        String[][] endpoints = {
+                {"/v1/events", TestGateway.ACME_KEY, "application/json"},
+                {"/v1/spend", TestGateway.ACME_KEY, "application/json"},
+                {"/v1/spend", TestGateway.ACME_KEY, "text/csv"},
+                {"/v1/privacy/erasure", TestGateway.ACME_ADMIN_KEY, "application/json"},
+                {"/v1/admin/dead-letters/replay", TestGateway.ACME_ADMIN_KEY, "application/json"}};
+        for (String[] endpoint : endpoints) {
+            try (Socket socket = new Socket("127.0.0.1", sluice.gateway().port())) {
+                socket.setSoTimeout(5_000); // under the body's 10 s deadline
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST " + endpoint[0] + " HTTP/1.1\r\nHost: sluice\r\nAuthorization: Bearer " + endpoint[1]
+                        + "\r\nContent-Type: " + endpoint[2] + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5\r\n{\"a\":\r\nZZ\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                StringBuilder answer = new StringBuilder();
+                byte[] buffer = new byte[4096];
+                try {
+                    for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
+                        answer.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                    }
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError(endpoint[0] + " " + endpoint[2] + ": the connection stayed open after: " + answer, e);
+                }
+                String text = answer.toString();
+                assertTrue(text.startsWith("HTTP/1.1 400") && text.contains("problem:incomplete-body"),
+                        endpoint[0] + " " + endpoint[2] + ": " + text);
+                assertEquals(1, text.split("HTTP/1.1 ", -1).length - 1, endpoint[0] + " " + endpoint[2] + ", one answer: " + text);
+            }
+        }
+        assertEquals(200, sluice.get("/health/live").statusCode());
+    }
+
+    /**
+     * Replay and erasure refuse a member given twice, naming it, and anything after the object:
+     * until session 39 Jackson kept the last of two ({@code {"email": a, "email": b}} erased b
+     * alone and answered 200) and ignored what followed. A spend import names the duplicate too.
+     */
+    @Test
+    void aMemberGivenTwiceOrContentAfterTheObjectIsRefused() throws Exception {
+        String[][] cases = {
+                {"/v1/privacy/erasure", TestGateway.ACME_ADMIN_KEY, "{\"email\":\"a@example.com\",\"email\":\"b@example.com\"}", "/email"},
+                {"/v1/admin/dead-letters/replay", TestGateway.ACME_ADMIN_KEY, "{\"ids\":[1],\"ids\":[2]}", "/ids"},
+                {"/v1/spend", TestGateway.ACME_KEY, "{\"rows\":[{\"date\":\"2026-11-01\",\"platform\":\"meta\","
+                        + "\"campaign_id\":\"c1\",\"spend\":\"1\",\"spend\":\"2\",\"currency\":\"EUR\"}]}", "/rows/0/spend"},
+                {"/v1/privacy/erasure", TestGateway.ACME_ADMIN_KEY, "{\"email\":\"a@example.com\"} {\"email\":\"b@example.com\"}", null},
+                {"/v1/admin/dead-letters/replay", TestGateway.ACME_ADMIN_KEY, "{\"ids\":[1]} x", null},
+                {"/v1/spend", TestGateway.ACME_KEY, "{\"rows\":[{\"date\":\"2026-11-01\",\"platform\":\"meta\","
+                        + "\"campaign_id\":\"c1\",\"spend\":\"1\",\"currency\":\"EUR\"}]} {}", null}};
+        for (String[] c : cases) {
+            HttpResponse<String> res = sluice.send(HttpRequest.newBuilder(sluice.uri(c[0]))
+                    .header("Authorization", "Bearer " + c[1]).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(c[2])).build());
+            assertTrue(res.statusCode() == 400 || res.statusCode() == 422, c[0] + " " + c[2] + ": " + res.body());
+            if (c[3] != null) {
+                JsonNode error = JSON.readTree(res.body()).at("/errors/0");
+                assertEquals(c[3] + " duplicate_key", error.path("pointer").asText() + " " + error.path("code").asText(), res.body());
+            }
+        }
+        assertEquals(0, sluice.gateway().store().countEvents("acme"));
+    }
+
     @Test
     void overTheTenantRateLimitIs429WithRetryAfter() {
         sluice.close();

@@ -180,6 +180,28 @@ final class LedgerEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofString("x\n")).build());
         assertThat(layout.statusCode(), is(400));
         assertThat(layout.body(), containsString("\"pointer\":\"layuot\""));
+        // A value a parameter does not take is named by the parameter (until session 39 format=xml
+        // was answered with JSON, and layout=foo was a body problem without a pointer).
+        for (String format : new String[] {"xml", "CSV", ""}) {
+            HttpResponse<String> bad = gateway.send(get(TestGateway.ACME_ADMIN_KEY,
+                    "/v1/reports/kpis?from=" + today + "&to=" + today + "&format=" + format));
+            assertThat(format, bad.statusCode(), is(400));
+            assertThat(bad.body(), containsString("{\"pointer\":\"format\",\"code\":\"unknown_value\""));
+        }
+        HttpResponse<String> unknownLayout = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/spend?layout=foo"))
+                .header("Authorization", "Bearer " + TestGateway.ACME_KEY).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString("x\n")).build());
+        assertThat(unknownLayout.statusCode(), is(400));
+        assertThat(unknownLayout.body(), containsString("{\"pointer\":\"layout\",\"code\":\"unknown_value\""));
+        HttpResponse<String> layoutOnJson = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/spend?layout=meta"))
+                .header("Authorization", "Bearer " + TestGateway.ACME_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"rows\":[]}")).build());
+        assertThat(layoutOnJson.statusCode(), is(400));
+        assertThat(layoutOnJson.body(), containsString("{\"pointer\":\"layout\",\"code\":\"unknown_field\""));
+        // Media types are case-insensitive: TEXT/CSV was 415 until session 39.
+        HttpResponse<String> upper = postSpend(TestGateway.ACME_KEY, "TEXT/CSV; charset=UTF-8",
+                "date,platform,campaign_id,spend,currency\n" + today + ",meta,c1,1.00,EUR\n");
+        assertThat(upper.body(), upper.statusCode(), is(200));
     }
 
     @Test

@@ -127,6 +127,18 @@ class StalledUploadTest {
         assertEquals(200, importSpend(rows).statusCode());
     }
 
+    /**
+     * A JSON spend import cut short after a member beside {@code rows} (refused before the body
+     * ended) got 500 until session 39: the parser closed the body's stream, and Helidon's close
+     * failed outside the reads that tell a cut-short body.
+     */
+    @Test
+    void aJsonSpendBodyCutShortAfterAMemberItDoesNotTakeGets400() throws Exception {
+        assertCutShortGets400("/v1/spend", "application/json", TestGateway.ACME_KEY, "{\"x\":[");
+        assertCutShortGets400("/v1/spend", "application/json", TestGateway.ACME_KEY, "{\"rows\":[],\"x\":[");
+        assertCutShortGets400("/v1/spend", "application/json", TestGateway.ACME_KEY, "{\"x\":\"abc");
+    }
+
     @Test
     void adminAndPrivacyBodiesCutShortGet400() throws Exception {
         // Before session 34 both were answered 500 with an unhandled_error line.

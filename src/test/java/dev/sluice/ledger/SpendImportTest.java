@@ -179,9 +179,14 @@ final class SpendImportTest {
                 containsString("a field is longer than"));
         assertThat(invalid(SpendImport.csv(bytes("date,platform,campaign_id,spend,currency\n" + ",".repeat(CsvLines.MAX_FIELDS) + "\n"),
                 Optional.empty())).detail(), containsString("more than 1000 fields"));
-        // A repeated key is not JSON to us: which of the two would count?
-        assertThat(invalid(SpendImport.json(bytes("{\"rows\":[{\"spend\":\"1\",\"spend\":\"2\"}]}"))).detail(),
-                containsString("not JSON"));
+        // A repeated key is refused (which of the two would count?), named since session 39.
+        SpendImport.Parsed.Invalid twice = invalid(SpendImport.json(bytes("{\"rows\":[{\"spend\":\"1\",\"spend\":\"2\"}]}")));
+        assertThat(twice.problems().stream().map(p -> p.pointer() + " " + p.code()).toList(), contains("/rows/0/spend duplicate_key"));
+        SpendImport.Parsed.Invalid personal = invalid(SpendImport.json(bytes("{\"rows\":[{\"jane@example.com\":1,\"jane@example.com\":2}]}")));
+        assertThat(personal.problems().stream().map(p -> p.pointer() + " " + p.code()).toList(), contains("/rows/0 duplicate_key"));
+        // Content after the object was ignored until session 39.
+        assertThat(invalid(SpendImport.json(bytes("{\"rows\":[{\"spend\":\"1\"}]} {}"))).detail(),
+                containsString("content after the JSON object"));
     }
 
     @Test

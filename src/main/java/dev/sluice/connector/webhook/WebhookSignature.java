@@ -41,8 +41,18 @@ public final class WebhookSignature {
      * a new secret while the secret rotates. Malformed headers are simply invalid.
      */
     public static boolean verify(Secret secret, String header, byte[] body, Instant now, Duration tolerance) {
+        return verifier(secret, header, now, tolerance).map(v -> v.update(body, 0, body.length).matches()).orElse(false);
+    }
+
+    /**
+     * A verifier of {@code header} for a body that is read as a stream (a spend import, parsed as
+     * it arrives): empty when the header is missing or malformed or its timestamp is outside
+     * {@code tolerance} of {@code now}, which can be told before the body is read; else feed it
+     * the body's bytes as they are read and ask {@link Verifier#matches} at the end.
+     */
+    public static java.util.Optional<Verifier> verifier(Secret secret, String header, Instant now, Duration tolerance) {
         if (header == null) {
-            return false;
+            return java.util.Optional.empty();
         }
         Long timestamp = null;
         List<byte[]> candidates = new ArrayList<>();
@@ -56,26 +66,55 @@ public final class WebhookSignature {
             }
         }
         if (timestamp == null || candidates.isEmpty()) {
-            return false;
+            return java.util.Optional.empty();
         }
         Duration skew = Duration.between(Instant.ofEpochSecond(timestamp), now).abs();
         if (skew.compareTo(tolerance) > 0) {
-            return false;
+            return java.util.Optional.empty();
         }
-        byte[] expected = mac(secret, timestamp, body);
-        boolean match = false;
-        for (byte[] candidate : candidates) {
-            match |= MessageDigest.isEqual(expected, candidate); // constant time; no early exit either
+        Mac mac = newMac(secret);
+        mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
+        return java.util.Optional.of(new Verifier(mac, candidates));
+    }
+
+    /** The MAC of a body as it is read, against the header's candidates. */
+    public static final class Verifier {
+        private final Mac mac;
+        private final List<byte[]> candidates;
+
+        private Verifier(Mac mac, List<byte[]> candidates) {
+            this.mac = mac;
+            this.candidates = candidates;
         }
-        return match;
+
+        /** Adds the body's next bytes. */
+        public Verifier update(byte[] bytes, int offset, int length) {
+            mac.update(bytes, offset, length);
+            return this;
+        }
+
+        /** Whether the bytes added make a body one of the header's signatures is for; once only. */
+        public boolean matches() {
+            byte[] expected = mac.doFinal();
+            boolean match = false;
+            for (byte[] candidate : candidates) {
+                match |= MessageDigest.isEqual(expected, candidate); // constant time; no early exit either
+            }
+            return match;
+        }
     }
 
     private static byte[] mac(Secret secret, long timestamp, byte[] body) {
+        Mac mac = newMac(secret);
+        mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
+        return mac.doFinal(body);
+    }
+
+    private static Mac newMac(Secret secret) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(secret.bytes(), ALGORITHM));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
-            return mac.doFinal(body);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is required of every JDK", e);
         }
