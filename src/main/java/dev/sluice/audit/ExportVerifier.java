@@ -19,7 +19,53 @@ import java.util.Optional;
 public final class ExportVerifier {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /**
+     * The longest line an export may have, in characters: a record or checkpoint line is a few
+     * KB. A file with a far longer line (one of 150 MB, or /dev/zero) ran the offline verifier's
+     * heap out until session 39.
+     */
+    public static final int MAX_LINE_CHARS = 1 << 20;
+
     private ExportVerifier() {
+    }
+
+    /** A line of the export longer than {@link #MAX_LINE_CHARS}: not a Sluice audit export. */
+    public static final class LineTooLong extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LineTooLong() {
+            super("a line is longer than " + MAX_LINE_CHARS + " characters: not a Sluice audit export");
+        }
+    }
+
+    /** The export's lines, failing with {@link LineTooLong} rather than buffering a line without end. */
+    private static BufferedReader lines(Path export) throws IOException {
+        return new BufferedReader(new java.io.FilterReader(Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
+            private int run;
+
+            @Override
+            public int read() throws IOException {
+                int c = super.read();
+                count(c);
+                return c;
+            }
+
+            @Override
+            public int read(char[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                for (int i = 0; i < n; i++) {
+                    count(buffer[offset + i]);
+                }
+                return n;
+            }
+
+            private void count(int c) throws LineTooLong {
+                run = c == '\n' ? 0 : run + 1;
+                if (run > MAX_LINE_CHARS) {
+                    throw new LineTooLong();
+                }
+            }
+        });
     }
 
     /**
@@ -39,7 +85,7 @@ public final class ExportVerifier {
      */
     public static AuditLog.Verification verify(Path export, TrustedKeys keys) throws IOException {
         JsonNode header;
-        try (BufferedReader in = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = lines(export)) {
             String first = in.readLine();
             header = first == null ? null : parse(first);
         }
@@ -52,7 +98,7 @@ public final class ExportVerifier {
         }
         String tenant = header.path("tenant").asText();
         long lineNumber = 0;
-        try (BufferedReader in = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = lines(export)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lineNumber++;
                 if (parse(line) == null) {
@@ -62,7 +108,7 @@ public final class ExportVerifier {
         }
         // The checkpoints are read from a second reader of the file as the records reach them, so
         // that an export of a long chain is verified holding one checkpoint at a time.
-        try (BufferedReader checkpointLines = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
+        try (BufferedReader checkpointLines = lines(export)) {
             ChainVerifier verifier = new ChainVerifier(tenant, Optional.of(keys), checkpoints(checkpointLines));
             return verifyRecords(export, header, verifier);
         } catch (java.io.UncheckedIOException e) {
@@ -110,7 +156,7 @@ public final class ExportVerifier {
 
     private static AuditLog.Verification verifyRecords(Path export, JsonNode header, ChainVerifier verifier)
             throws IOException {
-        try (BufferedReader in = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = lines(export)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 JsonNode node = parse(line);
                 if (!"record".equals(node.path("type").asText())) {

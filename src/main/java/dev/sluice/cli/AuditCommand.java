@@ -25,6 +25,9 @@ import java.util.concurrent.Callable;
         subcommands = {AuditCommand.Verify.class, AuditCommand.PublicKey.class})
 public final class AuditCommand {
 
+    /** An audit public key file (PEM) is a few hundred bytes. */
+    private static final int MAX_KEY_BYTES = 64 * 1024;
+
     /** Verifies a JSONL export offline: exit 0 when intact, 1 naming the first bad record. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Verify a JSONL audit export (GET /v1/audit/consent?format=jsonl) against the public key.")
@@ -42,14 +45,22 @@ public final class AuditCommand {
             List<AuditKey> keys = new ArrayList<>();
             for (Path publicKey : publicKeys) {
                 try {
-                    keys.add(AuditKey.parse(Files.readString(SluiceCommand.existingFile(publicKey))));
+                    keys.add(AuditKey.parse(SluiceCommand.readText(publicKey, MAX_KEY_BYTES)));
                 } catch (IllegalArgumentException e) {
                     System.err.println("sluice: " + publicKey + ": " + e.getMessage());
                     return 2;
                 }
             }
             TrustedKeys trusted = TrustedKeys.of(keys);
-            AuditLog.Verification v = ExportVerifier.verify(SluiceCommand.existingFile(export), trusted);
+            AuditLog.Verification v;
+            try {
+                v = ExportVerifier.verify(SluiceCommand.existingFile(export), trusted);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                // Exit code 2, not 1: 1 says the export was tampered with (a stack trace until session 39).
+                throw new SluiceCommand.UsageException(export + ": not UTF-8 text, not a Sluice audit export");
+            } catch (ExportVerifier.LineTooLong e) {
+                throw new SluiceCommand.UsageException(export + ": " + e.getMessage());
+            }
             if (v.ok()) {
                 System.out.printf("OK: %d records, seq %d..%d, %d signed checkpoints verified (keys %s)%n",
                         v.records(), v.firstSeq(), v.lastSeq(), v.checkpointsVerified(), String.join(", ", trusted.keyIds()));

@@ -31,6 +31,9 @@ import java.util.concurrent.Executors;
 public final class ReceiveCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A webhook secret is a few dozen bytes; a file far larger is not one. */
+    private static final int MAX_SECRET_BYTES = 64 * 1024;
+
     @Option(names = "--port", defaultValue = "9099", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -42,9 +45,18 @@ public final class ReceiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw new SluiceCommand.UsageException("--port: must be from 0 to 65535");
+        }
         Secret secret = secret();
         PrintStream out = System.out;
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        } catch (java.net.BindException e) {
+            System.err.println("sluice: cannot listen on 127.0.0.1 port " + port + " (address in use?)");
+            return 1;
+        }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", exchange -> {
             byte[] body;
@@ -96,11 +108,16 @@ public final class ReceiveCommand implements Callable<Integer> {
         if (secretEnv != null) {
             String value = System.getenv(secretEnv);
             if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException("environment variable " + secretEnv + " is not set");
+                throw new SluiceCommand.UsageException("--secret-env: environment variable " + secretEnv + " is not set");
             }
             return Secret.of(value.strip(), "env:" + secretEnv);
         }
         Path file = secretFile != null ? secretFile : Path.of("data", "demo-webhook.secret");
-        return Secret.of(Files.readString(SluiceCommand.existingFile(file)).strip(), "file:" + file);
+        String text = SluiceCommand.readText(file, MAX_SECRET_BYTES).strip();
+        if (text.isEmpty()) {
+            // An empty secret verified nothing, and every delivery's connection was dropped.
+            throw new SluiceCommand.UsageException(file + ": the secret file is empty");
+        }
+        return Secret.of(text, "file:" + file);
     }
 }

@@ -81,6 +81,13 @@ public final class ReportCommand {
                 err.println("sluice report kpis: " + e.getMessage());
                 return 2;
             }
+            if (sluice.store().kind().equals("sqlite") && !java.nio.file.Files.isRegularFile(sluice.store().sqliteFile())) {
+                // A report only reads: it created a new, empty database and reported zeros (exit 0)
+                // when run from the wrong directory, data-dir being relative (until session 39).
+                err.println("sluice report kpis: no SQLite database at " + sluice.store().sqliteFile()
+                        + " (check --config and sluice.data-dir; a report reads an existing database)");
+                return 1;
+            }
             try (Store store = Stores.open(Gateway.storeConfig(sluice.store()))) {
                 KpiReport report;
                 try {

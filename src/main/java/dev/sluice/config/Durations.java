@@ -8,7 +8,26 @@ final class Durations {
     private Durations() {
     }
 
+    /**
+     * The longest duration a setting takes: a century. Every one is added to or taken from an
+     * instant somewhere (an event's age, the dedup window's end), and one far longer (a
+     * {@code dedup-window} of 99999999999999d) started the gateway and made every ingest request a
+     * 500 when the instant overflowed (until session 39).
+     */
+    static final Duration MAX = Duration.ofDays(36_500);
+
     static Duration parse(String key, String text) {
+        Duration d = unchecked(key, text);
+        if (d.isNegative()) {
+            throw new ConfigException(key, "must not be negative");
+        }
+        if (d.compareTo(MAX) > 0) {
+            throw new ConfigException(key, "must be at most " + MAX.toDays() + " days");
+        }
+        return d;
+    }
+
+    private static Duration unchecked(String key, String text) {
         String s = text.strip();
         try {
             if (s.startsWith("P") || s.startsWith("p")) {
@@ -30,7 +49,7 @@ final class Durations {
                 case "d" -> Duration.ofDays(amount);
                 default -> throw new ConfigException(key, "unknown duration unit; use ms, s, m, h or d");
             };
-        } catch (DateTimeParseException | NumberFormatException e) {
+        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
             throw new ConfigException(key, "expected a duration such as 7d, 5m, 30s, 250ms or PT5M");
         }
     }

@@ -5,8 +5,9 @@ import io.helidon.config.Config;
 import java.util.List;
 
 /**
- * The listener limits under {@code server} (and under each of {@code server.sockets}) that Helidon
- * takes without a word although they leave a started server refusing every request: with
+ * The listener settings under {@code server} (and under each of {@code server.sockets}) that Helidon
+ * takes without a word although they leave a started server refusing every request, or listening
+ * where nobody asked: a {@code port} outside 0 to 65535; with
  * {@code max-tcp-connections: 0} (or any negative number but -1) the listener waits forever for a
  * connection permit and the readiness probe times out; with a negative
  * {@code max-concurrent-requests} every request is answered 503; with {@code max-headers-size} or
@@ -39,8 +40,14 @@ final class ServerLimits {
     }
 
     private static void listener(Config listener) {
+        Config port = listener.get("port");
+        long value = whole(port);
+        if (port.exists() && (value < 0 || value > 65535)) {
+            // -5 started on a port the system chose, 65536 ended in Helidon's stack trace (until session 39).
+            throw new ConfigException(port.key().toString(), "must be a port from 0 to 65535 (0: any free port)");
+        }
         Config connections = listener.get("max-tcp-connections");
-        long value = whole(connections);
+        value = whole(connections);
         if (connections.exists() && value != -1 && value < 1) {
             throw new ConfigException(connections.key().toString(),
                     "must be -1 (no limit) or at least 1: with " + value + " no connection is ever accepted");

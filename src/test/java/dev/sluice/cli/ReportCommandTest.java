@@ -52,6 +52,28 @@ final class ReportCommandTest {
         assertThat(csv.lines().toList().get(1), is("meta,40.00,0.00,0.00,0,0,0,100,10000,0,0.0000,,,0.4000,0.0100,0.0000,,,"));
     }
 
+    /**
+     * A report only reads: without a database it says so (exit code 1) and creates none; until
+     * session 39 it created an empty one and reported zeros. A file that is no database is one
+     * line naming the store's problem, not a stack trace.
+     */
+    @Test
+    void kpis_withoutADatabase_saysSo_andCreatesNone() throws Exception {
+        Path data = dir.resolve("data");
+        Path config = CommandRuns.config(dir.resolve("sluice.yaml"), data, "shop", "google_ads", "");
+        String err = CommandRuns.err(1, "report", "kpis", "--config", config.toString(), "--tenant", "shop",
+                "--from", "2026-11-01", "--to", "2026-11-30");
+        assertThat(err, containsString("sluice report kpis: no SQLite database at " + data.resolve("sluice.db")));
+        assertThat(Files.exists(data.resolve("sluice.db")), is(false));
+
+        Files.createDirectories(data);
+        Files.write(data.resolve("sluice.db"), new byte[4096]);
+        String notADatabase = CommandRuns.err(1, "report", "kpis", "--config", config.toString(), "--tenant", "shop",
+                "--from", "2026-11-01", "--to", "2026-11-30");
+        assertThat(notADatabase, containsString("sluice: store: "));
+        assertThat(notADatabase.contains("\tat "), is(false));
+    }
+
     @Test
     void kpis_inACodeThatIsNoCurrency_isRefused() throws Exception {
         Path config = CommandRuns.config(dir.resolve("sluice.yaml"), dir.resolve("data"), "shop", "google_ads", "");

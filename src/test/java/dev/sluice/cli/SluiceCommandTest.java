@@ -165,6 +165,63 @@ class SluiceCommandTest {
                 CommandRuns.err(2, "audit", "verify", "--public-key", key.toString(), export.toString()).strip());
     }
 
+    /**
+     * What {@code receive} cannot use is one line and exit code 2 (a stack trace until session
+     * 39), and an empty secret file is refused: it verified nothing, and every delivery's
+     * connection was dropped. A port in use is exit code 1.
+     */
+    @Test
+    void receiveRefusesWhatItCannotUse_inOneLine() {
+        // A value taken by mistake would start the receiver, which serves until stopped.
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), this::receiveRefusals);
+    }
+
+    private void receiveRefusals() throws Exception {
+        assertEquals("sluice: --secret-env: environment variable SLUICE_TEST_UNSET_VARIABLE is not set",
+                CommandRuns.err(2, "receive", "--secret-env", "SLUICE_TEST_UNSET_VARIABLE").strip());
+        Path empty = Files.writeString(dir.resolve("empty.secret"), " \n");
+        assertEquals("sluice: " + empty + ": the secret file is empty",
+                CommandRuns.err(2, "receive", "--secret-file", empty.toString(), "--port", "0").strip());
+        Path binary = Files.write(dir.resolve("binary.secret"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0xc3});
+        assertEquals("sluice: " + binary + ": not UTF-8 text",
+                CommandRuns.err(2, "receive", "--secret-file", binary.toString(), "--port", "0").strip());
+        assertTrue(CommandRuns.err(2, "receive", "--secret-file", "/dev/null", "--port", "0").strip()
+                .startsWith("sluice: /dev/null: is not a regular file"));
+        Path secret = Files.writeString(dir.resolve("ok.secret"), "0123456789abcdef0123456789abcdef");
+        for (String port : new String[] {"-1", "65536"}) {
+            assertEquals("sluice: --port: must be from 0 to 65535",
+                    CommandRuns.err(2, "receive", "--secret-file", secret.toString(), "--port", port).strip());
+        }
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertEquals("sluice: cannot listen on 127.0.0.1 port " + taken.getLocalPort() + " (address in use?)",
+                    CommandRuns.err(1, "receive", "--secret-file", secret.toString(), "--port",
+                            Integer.toString(taken.getLocalPort())).strip());
+        }
+    }
+
+    /**
+     * {@code audit verify} tells a file it cannot read as an export (exit code 2) from a tampered
+     * export (exit code 1): a pipe, read three times, verified an intact export as FAILED; a
+     * binary file was a stack trace; a line without end ran the heap out (until session 39).
+     */
+    @Test
+    void auditVerifyRefusesWhatIsNoExportFile_withExitCode2() throws Exception {
+        java.security.KeyPair pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path key = Files.writeString(dir.resolve("audit.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        Path binary = Files.write(dir.resolve("binary.jsonl"), new byte[] {(byte) 0xff, (byte) 0xfe, '\n', (byte) 0xc3});
+        assertEquals("sluice: " + binary + ": not UTF-8 text, not a Sluice audit export",
+                CommandRuns.err(2, "audit", "verify", "--public-key", key.toString(), binary.toString()).strip());
+        assertEquals("sluice: " + binary + ": not UTF-8 text",
+                CommandRuns.err(2, "audit", "verify", "--public-key", binary.toString(), binary.toString()).strip());
+        Path endless = Files.writeString(dir.resolve("endless.jsonl"), "x".repeat(dev.sluice.audit.ExportVerifier.MAX_LINE_CHARS + 1));
+        assertEquals("sluice: " + endless + ": a line is longer than " + dev.sluice.audit.ExportVerifier.MAX_LINE_CHARS
+                        + " characters: not a Sluice audit export",
+                CommandRuns.err(2, "audit", "verify", "--public-key", key.toString(), endless.toString()).strip());
+        assertTrue(CommandRuns.err(2, "audit", "verify", "--public-key", key.toString(), "/dev/null").strip()
+                .startsWith("sluice: /dev/null: is not a regular file"));
+    }
+
     /** A directory named where a file goes: exit code 2 naming it, not a stack trace (until session 36). */
     @Test
     void aDirectoryWhereAFileGoesExitsWithCode2AndNamesIt() throws Exception {

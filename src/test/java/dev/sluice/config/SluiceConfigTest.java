@@ -113,6 +113,21 @@ class SluiceConfigTest {
         assertEquals(Duration.ofHours(1), config.ingest().dedupWindow());
     }
 
+    /**
+     * A duration beyond a century started the gateway and made every ingest request a 500 when
+     * an instant overflowed; a negative one read as a window that ends before it starts (until
+     * session 39).
+     */
+    @Test
+    void durationsBeyondACenturyOrNegativeAreRefused() {
+        assertKey("sluice.ingest.dedup-window", Map.of("sluice.ingest.dedup-window", "99999999999999d"));
+        assertKey("sluice.ingest.max-event-age", Map.of("sluice.ingest.max-event-age", "36501d"));
+        assertKey("sluice.ingest.max-future-skew", Map.of("sluice.ingest.max-future-skew", "PT-5M"));
+        assertKey("sluice.ingest.dedup-window", Map.of("sluice.ingest.dedup-window", "P9999999999999999999D"));
+        assertEquals(Duration.ofDays(36_500), SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"),
+                Map.of("sluice.ingest.dedup-window", "36500d")), Secrets.of(Map.of(), dir)).ingest().dedupWindow());
+    }
+
     @Test
     void badValuesNameTheirKey() {
         assertKey("sluice.ingest.max-events", Map.of("sluice.ingest.max-events", "-3"));
@@ -136,6 +151,9 @@ class SluiceConfigTest {
             assertKey("server.max-concurrent-requests", Map.of("server.max-concurrent-requests", bad));
         }
         assertKey("server.max-tcp-connections", Map.of("server.max-tcp-connections", "lots"));
+        // -5 started on a port the system chose; 65536 ended in Helidon's stack trace.
+        assertKey("server.port", Map.of("server.port", "-5"));
+        assertKey("server.port", Map.of("server.port", "65536"));
         assertKey("server.protocols.http_1_1.max-headers-size", Map.of("server.protocols.http_1_1.max-headers-size", "0"));
         assertKey("server.protocols.http_1_1.max-headers-size", Map.of("server.protocols.http_1_1.max-headers-size", "1023"));
         assertKey("server.protocols.http_1_1.max-prologue-length", Map.of("server.protocols.http_1_1.max-prologue-length", "-1"));
