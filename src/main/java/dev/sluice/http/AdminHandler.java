@@ -109,6 +109,9 @@ final class AdminHandler {
     }
 
     private void replay(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
+        if (!Responses.jsonBody(req, res)) {
+            return;
+        }
         byte[] bytes = deadlines.readWhole(req.content().inputStream(), MAX_REPLAY_BODY + 1, res, "nothing was replayed");
         if (bytes.length > MAX_REPLAY_BODY) {
             Responses.problem(res, Problem.of(413, "body-too-large", "Content Too Large",

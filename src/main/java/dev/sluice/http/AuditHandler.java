@@ -185,6 +185,9 @@ final class AuditHandler {
     }
 
     private void erase(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
+        if (!Responses.jsonBody(req, res)) {
+            return;
+        }
         byte[] bytes = deadlines.readWhole(req.content().inputStream(), MAX_ERASURE_BODY + 1, res, "nothing was erased");
         if (bytes.length > MAX_ERASURE_BODY) {
             Responses.problem(res, Problem.of(413, "body-too-large", "Content Too Large", "the body is over 16 KiB"));

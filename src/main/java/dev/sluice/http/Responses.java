@@ -39,6 +39,20 @@ final class Responses {
     }
 
     /** 400 with a plain explanation (for admin request bodies and query parameters). */
+    /**
+     * Whether the request's body is declared JSON; answers 415 when it is not. Replay and erasure
+     * read any body as JSON whatever its type (until session 39), where events refused one.
+     */
+    static boolean jsonBody(io.helidon.webserver.http.ServerRequest req, ServerResponse res) {
+        java.util.Optional<io.helidon.http.HttpMediaType> type = contentType(req);
+        if (type.isPresent() && type.get().mediaType().type().equalsIgnoreCase("application")
+                && type.get().mediaType().subtype().equalsIgnoreCase("json")) {
+            return true;
+        }
+        problem(res, Problem.of(415, "unsupported-media-type", "Unsupported Media Type", "the body must be application/json"));
+        return false;
+    }
+
     static void badRequest(ServerResponse res, String detail) {
         problem(res, Problem.of(400, "bad-request", "Bad Request", detail));
     }

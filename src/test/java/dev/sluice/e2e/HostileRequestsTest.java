@@ -235,6 +235,13 @@ class HostileRequestsTest {
             }
         }
         assertEquals(0, sluice.gateway().store().countEvents("acme"));
+        // Any Content-Type was read as JSON on replay and erasure until session 39.
+        for (String path : new String[] {"/v1/privacy/erasure", "/v1/admin/dead-letters/replay"}) {
+            HttpResponse<String> plain = sluice.send(HttpRequest.newBuilder(sluice.uri(path))
+                    .header("Authorization", "Bearer " + TestGateway.ACME_ADMIN_KEY).header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"ids\":[1]}")).build());
+            assertEquals(415, plain.statusCode(), path + ": " + plain.body());
+        }
     }
 
     @Test
