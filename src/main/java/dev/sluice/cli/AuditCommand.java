@@ -80,8 +80,7 @@ public final class AuditCommand {
 
         @Override
         public Integer call() {
-            Path file = config != null ? config
-                    : Path.of(System.getenv().getOrDefault("SLUICE_CONFIG", "conf/application.yaml"));
+            Path file = SluiceCommand.configFile(config);
             SluiceConfig sluice = SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.system());
             try {
                 Files.createDirectories(sluice.dataDir());

@@ -66,8 +66,7 @@ public final class ReportCommand {
                 err.println("sluice report kpis: --group-by must be platform, campaign or day; --format table, csv or json");
                 return 2;
             }
-            Path file = config != null ? config
-                    : Path.of(System.getenv().getOrDefault("SLUICE_CONFIG", "conf/application.yaml"));
+            Path file = SluiceCommand.configFile(config);
             Config root = ConfigLoader.load(file, Map.of());
             SluiceConfig sluice = SluiceConfig.load(root, Secrets.system());
             if (!sluice.tenants().containsKey(tenant)) {

@@ -25,8 +25,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path file = config != null ? config
-                : Path.of(System.getenv().getOrDefault("SLUICE_CONFIG", "conf/application.yaml"));
+        Path file = SluiceCommand.configFile(config);
         Config root = ConfigLoader.load(file, Map.of());
         SluiceConfig sluice = SluiceConfig.load(root, Secrets.system());
         for (String key : dev.sluice.config.ConfigKeys.unknown(file)) {

@@ -96,6 +96,35 @@ public final class SluiceCommand implements Callable<Integer> {
     }
 
     /**
+     * The configuration file a command reads: {@code --config}, else {@code $SLUICE_CONFIG}, else
+     * {@code conf/application.yaml}. A {@code SLUICE_CONFIG} that names no file is refused naming
+     * the variable (until session 39 it was named as {@code --config}, and an empty one as a
+     * directory with no name).
+     */
+    static java.nio.file.Path configFile(java.nio.file.Path option) {
+        return configFile(option, System.getenv("SLUICE_CONFIG"));
+    }
+
+    /** {@link #configFile(java.nio.file.Path)} with {@code SLUICE_CONFIG}'s value (null when unset). */
+    static java.nio.file.Path configFile(java.nio.file.Path option, String variable) {
+        if (option != null) {
+            return option;
+        }
+        if (variable == null) {
+            return java.nio.file.Path.of("conf/application.yaml");
+        }
+        if (variable.isBlank()) {
+            throw new ConfigException("SLUICE_CONFIG", "is set but empty; unset it or name a configuration file");
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(variable);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new ConfigException("SLUICE_CONFIG", "names " + file + ", which " + (java.nio.file.Files.isDirectory(file)
+                    ? "is a directory" : java.nio.file.Files.exists(file) ? "is not a regular file" : "does not exist"));
+        }
+        return file;
+    }
+
+    /**
      * A value given on the command line (or a file it names) that the command cannot use: printed
      * as {@code sluice: <message>}, exit code 2, where it was a stack trace until session 39.
      * The message names the option or file, never a secret's value.

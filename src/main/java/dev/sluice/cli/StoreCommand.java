@@ -42,8 +42,7 @@ public final class StoreCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Path file = config != null ? config
-                    : Path.of(System.getenv().getOrDefault("SLUICE_CONFIG", "conf/application.yaml"));
+            Path file = SluiceCommand.configFile(config);
             SluiceConfig sluice = SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.system());
             if (!StoreConfig.SQLITE.equals(sluice.store().kind())) {
                 err.println("sluice store page-size: the store is " + sluice.store().kind()

@@ -33,8 +33,12 @@ public final class ConfigLoader {
         if (Files.isDirectory(file)) {
             throw new ConfigException("--config", "configuration file " + file + " is a directory");
         }
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new ConfigException("--config", "configuration file " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            // A pipe or device (/dev/zero) was said not to exist until session 39.
+            throw new ConfigException("--config", "configuration file " + file + " is not a regular file");
         }
         try {
             return Config.builder()

@@ -88,7 +88,7 @@ final class IngestHandler implements Handler {
             return;
         }
         Optional<HttpMediaType> type = Responses.contentType(req);
-        if (type.isEmpty() || !type.get().test(io.helidon.common.media.type.MediaTypes.APPLICATION_JSON)) {
+        if (type.isEmpty() || !Responses.isJson(type.get())) {
             Responses.problem(res, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
                     "the body must be application/json"));
             return;

@@ -9,7 +9,6 @@ import dev.sluice.ledger.KpiQuery;
 import dev.sluice.ledger.KpiReport;
 import dev.sluice.ledger.Ledger;
 import dev.sluice.ledger.SpendImport;
-import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.HttpRouting;
@@ -83,7 +82,7 @@ final class LedgerHandler {
 
     private void spend(TenantConfig tenant, ServerRequest req, ServerResponse res) {
         Optional<HttpMediaType> type = Responses.contentType(req);
-        boolean json = type.isPresent() && type.get().test(MediaTypes.APPLICATION_JSON);
+        boolean json = type.isPresent() && Responses.isJson(type.get());
         // Media types are case-insensitive (RFC 9110): TEXT/CSV was 415 until session 39.
         boolean csv = type.isPresent() && type.get().mediaType().type().equalsIgnoreCase("text")
                 && type.get().mediaType().subtype().equalsIgnoreCase("csv");

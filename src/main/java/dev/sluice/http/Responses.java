@@ -44,13 +44,20 @@ final class Responses {
      * read any body as JSON whatever its type (until session 39), where events refused one.
      */
     static boolean jsonBody(io.helidon.webserver.http.ServerRequest req, ServerResponse res) {
-        java.util.Optional<io.helidon.http.HttpMediaType> type = contentType(req);
-        if (type.isPresent() && type.get().mediaType().type().equalsIgnoreCase("application")
-                && type.get().mediaType().subtype().equalsIgnoreCase("json")) {
+        if (contentType(req).filter(Responses::isJson).isPresent()) {
             return true;
         }
         problem(res, Problem.of(415, "unsupported-media-type", "Unsupported Media Type", "the body must be application/json"));
         return false;
+    }
+
+    /**
+     * Whether a request's media type is {@code application/json}, in any case, with any
+     * parameters. Not a pattern match: the wildcard of all types, sent as a content type, was
+     * read as JSON until session 39.
+     */
+    static boolean isJson(io.helidon.http.HttpMediaType type) {
+        return type.mediaType().type().equalsIgnoreCase("application") && type.mediaType().subtype().equalsIgnoreCase("json");
     }
 
     static void badRequest(ServerResponse res, String detail) {

@@ -8,11 +8,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import dev.sluice.config.ConfigException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SluiceCommandTest {
@@ -220,6 +223,23 @@ class SluiceCommandTest {
                 CommandRuns.err(2, "audit", "verify", "--public-key", key.toString(), endless.toString()).strip());
         assertTrue(CommandRuns.err(2, "audit", "verify", "--public-key", key.toString(), "/dev/null").strip()
                 .startsWith("sluice: /dev/null: is not a regular file"));
+    }
+
+    /** A SLUICE_CONFIG that names no file is named as the variable, not as --config (until session 39). */
+    @Test
+    void aConfigurationFileFromSluiceConfigIsNamedByTheVariable() throws Exception {
+        Path file = Files.writeString(dir.resolve("sluice.yaml"), "sluice: {}\n");
+        assertEquals(file, SluiceCommand.configFile(null, file.toString()));
+        assertEquals(dir.resolve("other.yaml"), SluiceCommand.configFile(dir.resolve("other.yaml"), file.toString()));
+        assertEquals(Path.of("conf/application.yaml"), SluiceCommand.configFile(null, null));
+        ConfigException missing = assertThrows(ConfigException.class, () -> SluiceCommand.configFile(null, dir.resolve("no.yaml").toString()));
+        assertEquals("SLUICE_CONFIG: names " + dir.resolve("no.yaml") + ", which does not exist", missing.getMessage());
+        assertEquals("SLUICE_CONFIG: is set but empty; unset it or name a configuration file",
+                assertThrows(ConfigException.class, () -> SluiceCommand.configFile(null, " ")).getMessage());
+        assertEquals("SLUICE_CONFIG: names " + dir + ", which is a directory",
+                assertThrows(ConfigException.class, () -> SluiceCommand.configFile(null, dir.toString())).getMessage());
+        assertEquals("sluice: configuration error: --config: configuration file /dev/null is not a regular file",
+                CommandRuns.err(2, "serve", "--config", "/dev/null").strip());
     }
 
     /** A directory named where a file goes: exit code 2 naming it, not a stack trace (until session 36). */

@@ -235,6 +235,16 @@ class HostileRequestsTest {
             }
         }
         assertEquals(0, sluice.gateway().store().countEvents("acme"));
+        // The wildcard of all types was read as JSON on events and spend until session 39.
+        assertEquals(415, sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/events"))
+                .header("Authorization", "Bearer " + TestGateway.ACME_KEY).header("Content-Type", "*/*")
+                .POST(HttpRequest.BodyPublishers.ofString(Events.purchase("wildcard"))).build()).statusCode());
+        assertEquals(415, sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/spend"))
+                .header("Authorization", "Bearer " + TestGateway.ACME_KEY).header("Content-Type", "*/*")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"rows\":[]}")).build()).statusCode());
+        assertEquals(202, sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/events"))
+                .header("Authorization", "Bearer " + TestGateway.ACME_KEY).header("Content-Type", "Application/JSON; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(Events.purchase("mixed-case"))).build()).statusCode());
         // Any Content-Type was read as JSON on replay and erasure until session 39.
         for (String path : new String[] {"/v1/privacy/erasure", "/v1/admin/dead-letters/replay"}) {
             HttpResponse<String> plain = sluice.send(HttpRequest.newBuilder(sluice.uri(path))
