@@ -156,7 +156,7 @@ final class IngestHandler implements Handler {
                 chunkedHeads.release(headPermits);
                 headPermits = 0;
             }
-            boolean secGpc = req.headers().first(SEC_GPC).map(v -> v.strip().equals("1")).orElse(false);
+            boolean secGpc = secGpc(req.headers());
             ingest(res, tenant.get(), admission, body, new IngestPipeline.RequestContext(secGpc));
         } finally {
             if (headPermits > 0) {
@@ -213,6 +213,25 @@ final class IngestHandler implements Handler {
         List<FieldProblem> all = p.results().stream().flatMap(r -> r.problems().stream()).toList();
         Responses.problem(res, Problem.of(422, "invalid-events", "Unprocessable Content",
                 "no event was accepted; see errors and results", all), p.results());
+    }
+
+    /**
+     * Whether any {@code Sec-GPC} header, or any comma-separated value of one, is {@code 1}, the
+     * only value the GPC specification defines. Until session 39 only the first header was read,
+     * so {@code Sec-GPC: 0} before {@code Sec-GPC: 1} lost the objection, as did {@code 1, 1}.
+     */
+    static boolean secGpc(io.helidon.http.Headers headers) {
+        if (!headers.contains(SEC_GPC)) {
+            return false;
+        }
+        for (String value : headers.get(SEC_GPC).allValues()) {
+            for (String part : value.split(",")) {
+                if (part.strip().equals("1")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Global Privacy Control as the browser sent it, forwarded by the merchant's backend. */

@@ -21,7 +21,7 @@ class ConsentPolicyTest {
     @Test
     void shippedPolicyLoadsWithItsVersionAndContentHash() throws IOException {
         ConsentPolicy policy = ConsentPolicy.load(SHIPPED);
-        assertEquals("2026-09-01.1", policy.version());
+        assertEquals("2026-12-02.1", policy.version());
         assertEquals(ConsentPolicy.sha256(Files.readString(SHIPPED)), policy.contentSha256());
         assertTrue(policy.ruleIds().contains("gdpr.no-consent"));
         assertTrue(policy.ruleIds().contains("linkedin.no-limited-mode"));
@@ -42,9 +42,9 @@ class ConsentPolicyTest {
 
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', textBlock = """
-            version: "2026-09-01.1"               | version: [1, 2]                     | version
-            version: "2026-09-01.1"               | version: "2026 09"                  | version
-            version: "2026-09-01.1"               | versio: "1"                         | versio
+            version: "2026-12-02.1"               | version: [1, 2]                     | version
+            version: "2026-12-02.1"               | version: "2026 09"                  | version
+            version: "2026-12-02.1"               | versio: "1"                         | versio
             destination-groups:                   | destination-groupz:                 | destination-groupz
               google: [google_ads, ga4]           |   google: [google_ads, ga5]         | destination-groups.google.1
               google: [google_ads, ga4]           |   meta: [google_ads, ga4]           | destination-groups.meta
@@ -66,8 +66,8 @@ class ConsentPolicyTest {
             destinations: [google]\\n        when: {tcf: granted} | destinations: [googel]\\n        when: {tcf: granted} | models.gdpr.rules.1.destinations.0
             reason: tcf_consent                   | reason: TCF consent                 | models.gdpr.rules.1.reason
             model: us-state-opt-out               | model: us-opt-out                   | jurisdictions.1.model
-            "IS", "LI", "NO", "GB", "CH"]         | "IS", "LI", NO, "GB", "CH"]         | jurisdictions.0.countries.29
-            "IS", "LI", "NO", "GB", "CH"]         | "IS", "LI", "XX", "GB", "CH"]       | jurisdictions.0.countries.29
+            "IS", "LI", "NO", "GB", "CH",         | "IS", "LI", NO, "GB", "CH",         | jurisdictions.0.countries.29
+            "IS", "LI", "NO", "GB", "CH",         | "IS", "LI", "XX", "GB", "CH",       | jurisdictions.0.countries.29
             "OR", "RI", "TN", "TX", "UT", "VA"]   | "OR", "RI", "TN", "TX", "UT", "ZZ"] | jurisdictions.1.states.19
             countries: ["US"]                     | countries: ["US", "CA"]             | jurisdictions.1.states
             - id: us-state-privacy                | - id: eea-uk-ch                     | jurisdictions.1.id

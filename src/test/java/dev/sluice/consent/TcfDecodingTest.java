@@ -34,6 +34,28 @@ class TcfDecodingTest {
         assertEquals(64, facts.stringSha256().length());
     }
 
+    /**
+     * A vendor named past the string's own MaxVendorId (a range entry beyond it) is a string that
+     * contradicts itself: unusable, not a grant. The IAB decoder reads it without complaint, and
+     * until session 39 it granted Google (vendor 755) under a MaxVendorId of 700.
+     */
+    @Test
+    void aVendorPastTheStringsMaxVendorIdMakesItUnusable() {
+        String tc = TcStrings.googleConsent();
+        assertEquals(TcStrings.GOOGLE, TcfDecoding.maxVendorId(tc));
+        byte[] core = java.util.Base64.getUrlDecoder().decode(tc);
+        for (int i = 0; i < 16; i++) {
+            int bit = TcfDecoding.MAX_VENDOR_ID_BIT + i;
+            int value = (700 >> (15 - i)) & 1;
+            core[bit >> 3] = (byte) ((core[bit >> 3] & ~(1 << (7 - (bit & 7)))) | (value << (7 - (bit & 7))));
+        }
+        String contradictory = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(core);
+        assertEquals(700, TcfDecoding.maxVendorId(contradictory));
+        assertTrue(com.iabtcf.decoder.TCString.decode(contradictory).getVendorConsent().contains(TcStrings.GOOGLE),
+                "the IAB decoder still reads vendor 755 from the range");
+        assertEquals(Optional.of(TcfDecoding.INVALID_FORMAT), TcfDecoding.decode(contradictory, true).problem());
+    }
+
     @Test
     void gdprAppliesFollowsTheJurisdictionModel() {
         ConsentSignals signals = Signals.parse("tcf=google").consent();

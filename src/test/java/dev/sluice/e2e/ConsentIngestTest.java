@@ -116,6 +116,27 @@ class ConsentIngestTest {
         assertEquals("limited", decision(result, "meta"));
     }
 
+    /**
+     * Any Sec-GPC header with the value 1 turns GPC on, whatever comes before it: until session 39
+     * only the first header was read, so "0" then "1" (or "1, 1" in one) lost the objection.
+     */
+    @Test
+    void everySecGpcHeaderIsRead() throws Exception {
+        String[][] cases = {{"0", "1"}, {"1, 1"}, {"0,1"}, {"0"}};
+        for (int i = 0; i < cases.length; i++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(sluice.uri("/v1/events"))
+                    .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                    .header("Content-Type", "application/json");
+            for (String value : cases[i]) {
+                request.header("Sec-GPC", value);
+            }
+            HttpResponse<String> res = sluice.send(request.POST(HttpRequest.BodyPublishers.ofString(
+                    Events.purchase("gpc-headers-" + i))).build());
+            JsonNode result = JSON.readTree(res.body()).get("results").get(0);
+            assertEquals(i < 3 ? "limited" : "allow", decision(result, "meta"), String.join(" | ", cases[i]));
+        }
+    }
+
     @Test
     void unreadableTcStringRejectsTheEventNamingTheField() throws Exception {
         String event = Events.purchase("tcf-1").replace("\"gpc\":false", "\"gpc\":false,\"tcf\":\"CPXxNotARealTcString\"");
