@@ -262,6 +262,7 @@ public final class Gateway implements AutoCloseable {
             // protocol it does not have, for instance): named as a configuration error, as above.
             throw serverConfigError(e);
         }
+        portsFree(root, config.host());
         WebServer server = built.start();
         // Helidon 4 logs a listener that cannot bind (port taken) but returns from start()
         // (helidon-io/helidon#8109), so check that it really listens.
@@ -271,6 +272,31 @@ public final class Gateway implements AutoCloseable {
                     + root.get("server.port").asInt().orElse(-1) + " (address in use?)");
         }
         return server;
+    }
+
+    /**
+     * Refuses a start whose listener port another process holds, before Helidon tries it: Helidon
+     * logs two SEVERE lines with a stack trace for a port in use before it returns (until session
+     * 39 they came before Sluice's one line). Another process binding between this probe and the
+     * start still ends in the check after it.
+     */
+    private static void portsFree(Config root, String host) {
+        List<Config> listeners = new java.util.ArrayList<>();
+        listeners.add(root.get("server"));
+        listeners.addAll(root.get("server.sockets").asNodeList().orElse(List.of()));
+        for (Config listener : listeners) {
+            int port = listener.get("port").asInt().orElse(0);
+            if (port <= 0) {
+                continue;
+            }
+            String address = listener.get("host").asString().orElse(host);
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new java.net.InetSocketAddress(address, port));
+            } catch (java.io.IOException e) {
+                throw new StartupFailure("the web server did not start on " + address + " port " + port + " (address in use?)");
+            }
+        }
     }
 
     /** What Helidon refused under {@code server}, as a configuration error naming the key where it can. */
