@@ -87,7 +87,7 @@ public final class ReportCommand {
                         + " (check --config and sluice.data-dir; a report reads an existing database)");
                 return 1;
             }
-            try (Store store = Stores.open(Gateway.storeConfig(sluice.store()))) {
+            try (Store store = Stores.openExisting(Gateway.storeConfig(sluice.store()))) {
                 KpiReport report;
                 try {
                     report = Ledger.create(store, sluice.ledger()).report(query);

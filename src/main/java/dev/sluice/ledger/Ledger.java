@@ -32,6 +32,9 @@ public final class Ledger {
     private final FxRates rates;
     private final LedgerReader reader;
 
+    /** The PostgreSQL advisory lock key that serializes spend imports across replicas ("sluice:spend"). */
+    static final long SPEND_IMPORT_LOCK = 0x736c_7569_6365_7370L;
+
     private Ledger(Sql sql, LedgerSettings settings, LedgerReader reader) {
         this.sql = sql;
         this.settings = settings;
@@ -93,7 +96,17 @@ public final class Ledger {
      * already has replaces it, so importing the same export twice changes nothing.
      */
     public Imported importSpend(String tenantId, List<SpendRow> rows, Instant now) {
+        boolean postgres = dev.sluice.store.StoreConfig.POSTGRES.equals(sql.dialect());
         int replaced = sql.inTransaction(c -> {
+            if (postgres) {
+                // Replicas sharing the database import one at a time, as one gateway's imports do:
+                // two replacing the same (day, platform, campaign) at once met in the primary key
+                // or a deadlock, and one was answered 503 (until session 39). Released at commit.
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, SPEND_IMPORT_LOCK);
+                    lock.execute();
+                }
+            }
             try (PreparedStatement delete = c.prepareStatement(DELETE_SPEND);
                  PreparedStatement insert = c.prepareStatement(INSERT_SPEND)) {
                 for (SpendRow row : rows) {

@@ -29,14 +29,43 @@ public final class Stores {
     public static Store open(StoreConfig config) {
         Objects.requireNonNull(config, "config");
         return switch (config.kind()) {
-            case StoreConfig.SQLITE -> openSqlite(config);
-            case StoreConfig.POSTGRES -> openPostgres(config);
+            case StoreConfig.SQLITE -> openSqlite(config, true);
+            case StoreConfig.POSTGRES -> openPostgres(config, true);
             default -> throw new IllegalArgumentException("kind must be sqlite or postgres");
         };
     }
 
-    private static Store openSqlite(StoreConfig config) {
+    /**
+     * Opens an existing store for a command that only reads it (a report): nothing is created or
+     * migrated. A SQLite file that is not there, or a database without Sluice's schema or with an
+     * older one, is a {@link StoreException}: until session 39 a report created the schema in an
+     * empty PostgreSQL database (and reported zeros) or migrated a shared one under its gateways.
+     */
+    public static Store openExisting(StoreConfig config) {
+        Objects.requireNonNull(config, "config");
+        return switch (config.kind()) {
+            case StoreConfig.SQLITE -> {
+                if (!Files.isRegularFile(config.sqliteFile())) {
+                    throw new StoreException("no SQLite database at " + config.sqliteFile().toAbsolutePath());
+                }
+                yield openSqlite(config, false);
+            }
+            case StoreConfig.POSTGRES -> openPostgres(config, false);
+            default -> throw new IllegalArgumentException("kind must be sqlite or postgres");
+        };
+    }
+
+    private static Store openSqlite(StoreConfig config, boolean migrate) {
         Path absolute = config.sqliteFile().toAbsolutePath();
+        if (!migrate) {
+            String url = "jdbc:sqlite:" + absolute;
+            validate(SqliteConnections.dataSource(url, true), StoreConfig.SQLITE);
+            try {
+                return new JdbcStore(SqliteConnections.open(url, config.sqliteLog()));
+            } catch (SQLException e) {
+                throw new StoreException("cannot open sqlite store " + absolute + sqlState(e), e);
+            }
+        }
         try {
             Files.createDirectories(absolute.getParent());
         } catch (IOException e) {
@@ -96,7 +125,7 @@ public final class Stores {
     public record PageSizes(int before, int after) {
     }
 
-    private static Store openPostgres(StoreConfig config) {
+    private static Store openPostgres(StoreConfig config, boolean migrate) {
         HikariDataSource pool;
         try {
             pool = PostgresConnections.pool(config);
@@ -107,7 +136,11 @@ public final class Stores {
             throw new StoreException("cannot connect to postgres" + sqlState(e), e);
         }
         try {
-            migrate(pool, StoreConfig.POSTGRES);
+            if (migrate) {
+                migrate(pool, StoreConfig.POSTGRES);
+            } else {
+                validate(pool, StoreConfig.POSTGRES);
+            }
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -136,6 +169,21 @@ public final class Stores {
             throw new IllegalStateException(file + " is not a new database");
         }
         migrate(SqliteConnections.dataSource("jdbc:sqlite:" + file.toAbsolutePath(), true), StoreConfig.SQLITE);
+    }
+
+    /** Checks that the schema is this build's, changing nothing: a missing or older one fails. */
+    private static void validate(DataSource dataSource, String kind) {
+        try {
+            Flyway.configure(Stores.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration/" + kind)
+                    .failOnMissingLocations(true)
+                    .load()
+                    .validate();
+        } catch (RuntimeException e) {
+            throw new StoreException("the database has no Sluice schema of this version (kind=" + kind
+                    + "); a gateway of this version creates or migrates it when it starts" + sqlState(e), e);
+        }
     }
 
     private static void migrate(DataSource dataSource, String kind) {

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.is;
 import dev.sluice.config.LedgerSettings;
 import dev.sluice.store.EventRecord;
 import dev.sluice.store.Store;
+import dev.sluice.store.StoreConfig;
 import dev.sluice.store.Stores;
 
 import java.math.BigDecimal;
@@ -204,6 +205,81 @@ abstract class AbstractLedgerTest {
         // 45.50 + 10.00, not 40 + 45.50 + 10.
         assertThat(meta.figures().spend(), is(new BigDecimal("55.50")));
         assertThat(meta.figures().clicks(), is(130L));
+    }
+
+    /**
+     * Imports replacing the same rows at once, from two gateways sharing a PostgreSQL database
+     * (two stores; SQLite's one gateway per database is its single writer): each completes, and
+     * one row per key is left. On PostgreSQL they met in the primary key or a deadlock, and one
+     * was a StoreException (503) until session 39.
+     */
+    @Test
+    void concurrentImportsOfTheSameRows_allComplete_andLeaveOneRowPerKey() throws Exception {
+        boolean postgres = StoreConfig.POSTGRES.equals(db.config().kind());
+        Store other = postgres ? Stores.open(db.config()) : null;
+        try {
+            List<Ledger> replicas = List.of(ledger, postgres ? Ledger.create(other, SETTINGS) : ledger);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < 10; round++) {
+                    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                    List<java.util.concurrent.Future<Ledger.Imported>> imports = new java.util.ArrayList<>();
+                    for (int r = 0; r < 2; r++) {
+                        Ledger replica = replicas.get(r);
+                        String amount = (r + 1) + ".00";
+                        imports.add(pool.submit(() -> {
+                            List<SpendRow> rows = new java.util.ArrayList<>();
+                            for (int c = 0; c < 20; c++) {
+                                rows.add(spend("2026-11-02", "meta", "c" + c, amount, "EUR", 1, 1));
+                            }
+                            start.await();
+                            return replica.importSpend(tenant, rows, NOW);
+                        }));
+                    }
+                    for (java.util.concurrent.Future<Ledger.Imported> done : imports) {
+                        assertThat(done.get(60, java.util.concurrent.TimeUnit.SECONDS).rows(), is(20));
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(ledger.importSpend(tenant, List.of(spend("2026-11-02", "meta", "c0", "5.00", "EUR", 1, 1)), NOW),
+                    is(new Ledger.Imported(1, 1)));
+            KpiRow meta = row(report("2026-11-01", "2026-11-30", GroupBy.PLATFORM), "meta");
+            assertThat(meta.figures().clicks(), is(20L));
+        } finally {
+            if (other != null) {
+                other.close();
+            }
+        }
+    }
+
+    /**
+     * What a report (which only reads) opens: this build's schema, or nothing. An empty database is
+     * refused and left empty; until session 39 the report command created the schema in it (and
+     * reported zeros), or migrated a shared database under its gateways.
+     */
+    @Test
+    void aReaderOpensOnlyADatabaseWithThisSchema_andCreatesNothing() throws Exception {
+        try (Store reader = Stores.openExisting(db.config())) {
+            assertThat(Ledger.create(reader, SETTINGS).report(new KpiQuery(tenant, LocalDate.parse("2026-11-01"),
+                    LocalDate.parse("2026-11-30"), GroupBy.PLATFORM, "EUR")).rows().isEmpty(), is(true));
+        }
+        boolean postgres = StoreConfig.POSTGRES.equals(db.config().kind());
+        try (LedgerDatabase empty = postgres ? LedgerDatabase.postgres() : LedgerDatabase.sqlite(tempDir.resolve("empty"))) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                org.junit.jupiter.api.Assertions.assertThrows(dev.sluice.store.StoreException.class,
+                        () -> Stores.openExisting(empty.config()));
+            }
+            if (!postgres) {
+                assertThat(java.nio.file.Files.exists(empty.config().sqliteFile()), is(false));
+            } else {
+                // The second refusal above is the same as the first: nothing was migrated in between.
+                try (Store migrated = Stores.open(empty.config()); Store reader = Stores.openExisting(empty.config())) {
+                    assertThat(reader != null && migrated != null, is(true));
+                }
+            }
+        }
     }
 
     @Test
