@@ -26,6 +26,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep
 trap cleanup EXIT
 mkdir -p "$M/data" "$M/secrets" "$M/tmp"
 head -c32 /dev/urandom | base64 >"$M/secrets/data-key"
+# The production configuration requires an audit signing key off loopback and reads it here
+# (a base64 Ed25519 seed); until session 39 the script wrote none and the gateway did not start.
+head -c32 /dev/urandom | base64 >"$M/secrets/audit-signing-key"
 KEY="slk_measure_$(head -c16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 HASH="sha256:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)"
 export SLUICE_WEBHOOK_SECRET=$(head -c32 /dev/urandom | od -An -tx1 | tr -d ' \n')

@@ -37,6 +37,9 @@ record MetaSettings(String pixelId, Secret accessToken, String apiVersion, URI b
     private static final Pattern VERSION = Pattern.compile("v\\d+\\.\\d");
     private static final Pattern TEST_CODE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
+    /** A system-user token is letters and digits; spaces, line breaks and control characters are a copying accident. */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,4096}");
+
     static MetaSettings from(ConnectorSettings s, Secrets secrets) {
         String pixelId = s.required(PIXEL_ID);
         if (!DIGITS.matcher(pixelId).matches()) {
@@ -54,6 +57,11 @@ record MetaSettings(String pixelId, Secret accessToken, String apiVersion, URI b
         // The token last: a missing environment variable is the likeliest error, but a typo in
         // the plain settings above is cheaper to report first.
         Secret token = s.secret(ACCESS_TOKEN, secrets);
+        if (!TOKEN.matcher(token.text()).matches()) {
+            // As Snapchat's and Reddit's: the secrets manifest's placeholder ("REPLACE_ME: ...")
+            // started a gateway whose every Meta request would fail (until session 39).
+            throw new ConfigException(s.key(ACCESS_TOKEN), "must be one line of printable ASCII without spaces");
+        }
         return new MetaSettings(pixelId, token, version, base, testCode);
     }
 }

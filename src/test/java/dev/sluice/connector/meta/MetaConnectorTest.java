@@ -208,6 +208,21 @@ class MetaConnectorTest {
         assertThat(e.getMessage(), not(containsString("EAAGliteral")));
     }
 
+    /** The secrets manifest's placeholder started a gateway whose every Meta request would fail (until session 39). */
+    @Test
+    void aTokenThatIsNoTokenIsRefusedWithoutQuotingIt() {
+        for (String token : new String[] {"REPLACE_ME: the system-user token", "EAAG\nsecond-line", ""}) {
+            Map<String, String> settings = MetaFixtures.settings("https://graph.facebook.com");
+            settings.put("access-token", "env:PLACEHOLDER");
+            ConfigException e = assertThrows(ConfigException.class, () -> dev.sluice.connector.Connectors.create(
+                    new dev.sluice.config.DestinationConfig("meta", "meta", settings),
+                    dev.sluice.config.Secrets.of(Map.of("PLACEHOLDER", token), java.nio.file.Path.of("")), CLOCK,
+                    "destinations.meta"));
+            assertEquals("destinations.meta.settings.access-token", e.key(), e.getMessage());
+            assertThat(e.getMessage(), not(containsString("REPLACE_ME")));
+        }
+    }
+
     @Test
     void limits_areMetas() {
         assertEquals(1000, meta.maxBatchSize());
