@@ -335,6 +335,24 @@ class ManifestsTest {
         }
     }
 
+    /**
+     * The production configuration keeps what conf/application.yaml sets for a long-running
+     * gateway: connection limits (Helidon's own default is none) and retention (absent, event
+     * rows and dead letters were kept forever on the sidecar's volume, until session 39); and the
+     * image serves without arguments, the start that skips building the command line.
+     */
+    @Test
+    void productionConfigurationLimitsConnectionsAndKeepsDataForAWhile() throws Exception {
+        Map<String, Object> app = docs.get(K8S.resolve("base/application.yaml")).getFirst();
+        assertEquals("1024", String.valueOf(map(app, "server").get("max-tcp-connections")));
+        assertEquals("1024", String.valueOf(map(app, "server").get("max-concurrent-requests")));
+        Map<String, Object> retention = map(map(app, "sluice"), "retention");
+        assertEquals("30d", str(retention, "events"));
+        assertEquals("30d", str(retention, "dead-letters"));
+        String containerfile = java.nio.file.Files.readString(K8S.resolve("Containerfile"));
+        assertFalse(containerfile.lines().anyMatch(l -> l.startsWith("CMD")), "no arguments: serve without picocli");
+    }
+
     @Test
     void sidecarListensOnLoopbackNextToTheAppAndKeepsItsOutboxOnAVolumeClaim() {
         Workload w = workload(SIDECAR);
