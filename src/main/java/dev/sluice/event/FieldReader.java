@@ -99,7 +99,9 @@ final class FieldReader {
             return Optional.empty();
         }
         String text = node.textValue();
-        if (text.length() > maxLength) {
+        // Characters are code points: 65 emoji (130 UTF-16 units) were "more than 128 characters"
+        // until session 39. Counted only when the units alone are over, which a valid value rarely is.
+        if (text.length() > maxLength && text.codePointCount(0, text.length()) > maxLength) {
             error(pointer, ProblemCode.TOO_LONG, "must be at most " + maxLength + " characters");
             return Optional.empty();
         }

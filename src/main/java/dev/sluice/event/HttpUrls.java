@@ -18,6 +18,9 @@ import java.net.URISyntaxException;
  * answers over generated URLs.
  */
 final class HttpUrls {
+    /** The highest TCP port: {@code https://shop.example:99999/} was taken as a URL until session 39. */
+    private static final int MAX_PORT = 65535;
+
     private HttpUrls() {
     }
 
@@ -38,7 +41,7 @@ final class HttpUrls {
         try {
             URI uri = new URI(text);
             return uri.getRawAuthority() != null && uri.getHost() != null && !uri.getHost().isEmpty()
-                    && uri.getRawUserInfo() == null;
+                    && uri.getRawUserInfo() == null && uri.getPort() <= MAX_PORT;
         } catch (URISyntaxException notAUri) {
             return false;
         }
@@ -60,7 +63,7 @@ final class HttpUrls {
             while (i < n && i - digits < 6 && isDigit(text.charAt(i))) {
                 i++;
             }
-            if (i == digits || i - digits > 5) {
+            if (i == digits || i - digits > 5 || Integer.parseInt(text, digits, i, 10) > MAX_PORT) {
                 return false;
             }
         }

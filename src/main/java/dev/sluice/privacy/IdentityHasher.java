@@ -105,12 +105,12 @@ public final class IdentityHasher {
         return HashedIdentity.of(hex, raw, plain);
     }
 
-    /** The value without surrounding whitespace, or null when it is absent or blank. */
+    /** The value without surrounding spacing ({@link Texts#stripSpace}), or null when it is absent or blank. */
     private static String trimmedOrNull(String value) {
         if (value == null) {
             return null;
         }
-        String trimmed = value.strip();
+        String trimmed = Texts.stripSpace(value);
         return trimmed.isEmpty() ? null : trimmed;
     }
 }

@@ -35,13 +35,13 @@ public final class SubjectDigests {
      */
     public static List<String> of(PiiField field, String raw, String region) {
         Objects.requireNonNull(field, "field");
-        if (raw == null || raw.isBlank()) {
+        if (raw == null || Texts.stripSpace(raw).isEmpty()) {
             return List.of();
         }
         Canonical parsed;
         try {
             // The year only matters for dates of birth, which are not subject identifiers.
-            parsed = FieldParser.parse(field, raw.strip(), region, 9999);
+            parsed = FieldParser.parse(field, Texts.stripSpace(raw), region, 9999);
         } catch (InvalidValueException e) {
             return List.of();
         }

@@ -15,6 +15,30 @@ final class Texts {
      * Lower case (root locale) in Unicode NFC. NFC runs after lower-casing because case mapping
      * can decompose characters; ASCII input skips it, which is the common case.
      */
+    /**
+     * {@code s} without the spacing around it: whitespace as {@link String#strip} knows it, and
+     * also the no-break spaces ({@code U+00A0}, {@code U+2007}, {@code U+202F}) and the zero-width
+     * characters ({@code U+200B}-{@code U+200D}, {@code U+2060}, the byte order mark {@code U+FEFF})
+     * that copying from a web page or a spreadsheet leaves. Until session 39 an external id of a
+     * lone no-break space was hashed rather than left out, and an email framed by them refused.
+     */
+    static String stripSpace(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && spacing(s.charAt(start))) {
+            start++;
+        }
+        while (end > start && spacing(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(start, end);
+    }
+
+    private static boolean spacing(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c)
+                || (c >= '\u200B' && c <= '\u200D') || c == '\u2060' || c == '\uFEFF';
+    }
+
     static String lowerNfc(String trimmed) {
         String lower = trimmed.toLowerCase(Locale.ROOT);
         return isAscii(lower) || Normalizer.isNormalized(lower, Normalizer.Form.NFC)

@@ -20,6 +20,7 @@ class HttpUrlsTest {
     @Test
     void plainUrlsAreAcceptedByTheScan() {
         for (String url : List.of("https://shop.example/checkout", "http://localhost:8080/", "HTTPS://Shop.Example",
+                "https://shop.example:65535/",
                 "https://a.b-c.example:443/p/a;x=1/t%20h?q=1&r=a/b?c#frag:/?", "https://x.example?utm=1",
                 "https://x.example#", "https://x1.example/~u/(a)!*'$,+=@:")) {
             assertTrue(HttpUrls.plain(url, url.indexOf("//") + 2), url);
@@ -41,7 +42,9 @@ class HttpUrlsTest {
                 "https:/shop.example", "ftp://shop.example/", "https://-a.example/", "https://a-.example/",
                 "https://a..example/", "https://a.1example/", "https://shop.example/%zz", "https://shop.example/%4",
                 "https://shop.example/#a#b", "https://shop.example/\u0001", "https://shop.example/\"",
-                "https://sh_op.example/", "https://shop.example:12x/")) {
+                "https://sh_op.example/", "https://shop.example:12x/",
+                // Past the highest port (taken until session 39).
+                "https://shop.example:99999/x", "https://shop.example:65536", "http://[::1]:70000/", "http://127.0.0.1:123456/")) {
             assertFalse(HttpUrls.isAbsoluteHttpUrl(url), url);
             assertFalse(HttpUrls.byUri(url), url);
         }

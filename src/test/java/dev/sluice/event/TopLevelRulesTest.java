@@ -33,6 +33,7 @@ class TopLevelRulesTest {
                 reject("event_id with NUL", e -> e.set("/event_id", "order\u00001"), "/event_id invalid_format"),
                 reject("event_id with a C1 control", e -> e.set("/event_id", "order\u00851"), "/event_id invalid_format"),
                 reject("event_id of 129 characters", e -> e.set("/event_id", "x".repeat(129)), "/event_id too_long"),
+                reject("event_id of 129 emoji", e -> e.set("/event_id", "\ud83d\ude00".repeat(129)), "/event_id too_long"),
 
                 reject("event_name missing", e -> e.remove("/event_name"), "/event_name required"),
                 reject("event_name a number", e -> e.set("/event_name", 7), "/event_name invalid_type"),
@@ -106,6 +107,8 @@ class TopLevelRulesTest {
     static Stream<Arguments> accepted() {
         return Stream.of(
                 accept("event_id of 128 characters", e -> e.set("/event_id", "x".repeat(128))),
+                // Characters are code points: 65 emoji were "more than 128 characters" until session 39.
+                accept("event_id of 128 emoji", e -> e.set("/event_id", "\ud83d\ude00".repeat(128))),
                 accept("event_id with unicode", e -> e.set("/event_id", "Bestellung-Ü-42")),
                 accept("event_id with a surrogate pair (emoji)", e -> e.set("/event_id", "order-\ud83d\ude00")),
                 accept("event_name of 50 characters", e -> e.set("/event_name", "A".repeat(50))),

@@ -132,6 +132,26 @@ class IdentityHasherTest {
         assertThat(result.identities().get(GOOGLE).isEmpty(), equalTo(true));
     }
 
+    /**
+     * No-break spaces and zero-width characters around a value are spacing, as whitespace is: a
+     * lone one is an empty value (left out, never hashed), and one around an email or an id does
+     * not change its digest. Until session 39 they were kept: a lone U+00A0 external id was
+     * hashed, and an email framed by them refused.
+     */
+    @Test
+    void noBreakAndZeroWidthSpacing_isTrimmed_andALoneOneIsAnEmptyValue() {
+        for (String lone : List.of("\u00a0", "\u200b", "\ufeff", "\u202f \u2060")) {
+            Hashed result = HASHER.hash(PersonalData.of(Map.of(PiiField.EXTERNAL_ID, lone, PiiField.EMAIL, lone)), ALL);
+            assertThat(result.ok(), equalTo(true));
+            assertThat(result.identities().get(META).isEmpty(), equalTo(true));
+        }
+        Hashed framed = HASHER.hash(PersonalData.of(Map.of(PiiField.EXTERNAL_ID, "\u00a0Cust-42\u200b",
+                PiiField.EMAIL, "\ufeff Jane@Example.com\u00a0")), ALL);
+        assertThat(framed.ok(), equalTo(true));
+        assertThat(framed.identities().get(META).hashed().get(PiiField.EXTERNAL_ID), equalTo(Sha256.of("Cust-42")));
+        assertThat(framed.identities().get(META).hashed().get(PiiField.EMAIL), equalTo(Sha256.of("jane@example.com")));
+    }
+
     @Test
     void invalidField_isReported_andOtherFieldsStillHashed() {
         Map<PiiField, String> values = new HashMap<>(typicalEvent());
