@@ -86,6 +86,11 @@ final class CustomReader {
         if (refund) {
             amount = amount.abs();
         }
+        if (amount.scale() > MAX_FRACTION_DIGITS && amount.stripTrailingZeros().scale() <= MAX_FRACTION_DIGITS) {
+            // 1.10000000 is exactly 1.1: its zeros past the sixth place are dropped, not refused
+            // (until session 39 it was out_of_range).
+            amount = amount.setScale(MAX_FRACTION_DIGITS);
+        }
         if (amount.signum() < 0 || integerDigits > MAX_INTEGER_DIGITS || amount.scale() > MAX_FRACTION_DIGITS) {
             fields.error("/custom/value", ProblemCode.OUT_OF_RANGE, RANGE_MESSAGE);
             return Optional.empty();

@@ -39,7 +39,8 @@ class CustomAndConsentRulesTest {
                 reject("value of 19 integer digits", e -> e.setRaw("/custom/value", "1234567890123456789"), "/custom/value out_of_range"),
                 reject("value string of 19 integer digits", e -> e.set("/custom/value", "1234567890123456789.5"), "/custom/value out_of_range"),
                 reject("value of 7 fraction digits", e -> e.setRaw("/custom/value", "1.1234567"), "/custom/value out_of_range"),
-                reject("value string of 7 fraction digits", e -> e.set("/custom/value", "1.0000000"), "/custom/value out_of_range"),
+                reject("value of 7 fraction digits and zeros", e -> e.set("/custom/value", "1.12345670"), "/custom/value out_of_range"),
+                reject("value string of 7 fraction digits", e -> e.set("/custom/value", "1.0000001"), "/custom/value out_of_range"),
                 reject("value 1e19", e -> e.setRaw("/custom/value", "1e19"), "/custom/value out_of_range"),
                 reject("value with a huge exponent", e -> e.setRaw("/custom/value", "1e999999999"), "/custom/value out_of_range"),
                 reject("value with a tiny exponent", e -> e.setRaw("/custom/value", "1e-999999999"), "/custom/value out_of_range"),
@@ -92,6 +93,10 @@ class CustomAndConsentRulesTest {
         return Stream.of(
                 accept("value of 18 integer and 6 fraction digits", e -> e.set("/custom/value", "123456789012345678.123456")),
                 accept("value zero", e -> e.setRaw("/custom/value", "0")),
+                // Exactly 1.1: zeros past the sixth place are dropped, not refused (until session 39).
+                accept("value with zeros past the sixth place", e -> e.set("/custom/value", "1.10000000")),
+                accept("value number with zeros past the sixth place", e -> e.setRaw("/custom/value", "2.500000000")),
+                accept("value string of 7 fraction digits, all zeros", e -> e.set("/custom/value", "1.0000000")),
                 accept("value string with leading zeros", e -> e.set("/custom/value", "007.50")),
                 accept("currency without value", e -> e.remove("/custom/value")),
                 accept("content ids of 1000", e -> e.set("/custom/content_ids", ids(1000))),
