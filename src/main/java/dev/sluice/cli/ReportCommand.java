@@ -80,13 +80,9 @@ public final class ReportCommand {
                 err.println("sluice report kpis: " + e.getMessage());
                 return 2;
             }
-            if (sluice.store().kind().equals("sqlite") && !java.nio.file.Files.isRegularFile(sluice.store().sqliteFile())) {
-                // A report only reads: it created a new, empty database and reported zeros (exit 0)
-                // when run from the wrong directory, data-dir being relative (until session 39).
-                err.println("sluice report kpis: no SQLite database at " + sluice.store().sqliteFile()
-                        + " (check --config and sluice.data-dir; a report reads an existing database)");
-                return 1;
-            }
+            // A report only reads: without a database (data-dir is relative, so a report run from
+            // another directory looks elsewhere) it created an empty one and reported zeros, exit 0,
+            // until session 39; openExisting refuses it (StoreException: one line, exit 1).
             try (Store store = Stores.openExisting(Gateway.storeConfig(sluice.store()))) {
                 KpiReport report;
                 try {

@@ -117,9 +117,9 @@ public final class SluiceCommand implements Callable<Integer> {
             throw new ConfigException("SLUICE_CONFIG", "is set but empty; unset it or name a configuration file");
         }
         java.nio.file.Path file = java.nio.file.Path.of(variable);
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new ConfigException("SLUICE_CONFIG", "names " + file + ", which " + (java.nio.file.Files.isDirectory(file)
-                    ? "is a directory" : java.nio.file.Files.exists(file) ? "is not a regular file" : "does not exist"));
+        java.util.Optional<String> unusable = dev.sluice.config.ConfigLoader.notAFile(file);
+        if (unusable.isPresent()) {
+            throw new ConfigException("SLUICE_CONFIG", "names " + file + ", which " + unusable.get());
         }
         return file;
     }

@@ -30,15 +30,9 @@ public final class ConfigLoader {
      * none of the file's text (it may hold secrets).
      */
     public static Config load(Path file, Map<String, String> overrides) {
-        if (Files.isDirectory(file)) {
-            throw new ConfigException("--config", "configuration file " + file + " is a directory");
-        }
-        if (!Files.exists(file)) {
-            throw new ConfigException("--config", "configuration file " + file + " does not exist");
-        }
-        if (!Files.isRegularFile(file)) {
-            // A pipe or device (/dev/zero) was said not to exist until session 39.
-            throw new ConfigException("--config", "configuration file " + file + " is not a regular file");
+        Optional<String> unusable = notAFile(file);
+        if (unusable.isPresent()) {
+            throw new ConfigException("--config", "configuration file " + file + " " + unusable.get());
         }
         try {
             return Config.builder()
@@ -58,6 +52,21 @@ public final class ConfigLoader {
             throw new ConfigException("--config", "configuration file " + file + " is not a YAML mapping"
                     + where(e).map(at -> " (" + at + ")").orElse(""));
         }
+    }
+
+    /**
+     * Why {@code file} cannot be read as a configuration file ("is a directory", "does not exist",
+     * "is not a regular file": a pipe or a device, which was said not to exist until session 39),
+     * or empty when it is a regular file.
+     */
+    public static Optional<String> notAFile(Path file) {
+        if (Files.isDirectory(file)) {
+            return Optional.of("is a directory");
+        }
+        if (!Files.exists(file)) {
+            return Optional.of("does not exist");
+        }
+        return Files.isRegularFile(file) ? Optional.empty() : Optional.of("is not a regular file");
     }
 
     // Helidon's merge failure: "sluice: tenants: Cannot merge OBJECT members [1] with an LIST node from ...".

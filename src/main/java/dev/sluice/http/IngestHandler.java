@@ -8,7 +8,6 @@ import dev.sluice.ingest.IngestPipeline;
 import dev.sluice.observe.ThrottledLog;
 import dev.sluice.store.StoreException;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -87,10 +86,7 @@ final class IngestHandler implements Handler {
                     "this tenant's request rate limit (rate-limit-per-second) is reached; retry after the given seconds"));
             return;
         }
-        Optional<HttpMediaType> type = Responses.contentType(req);
-        if (type.isEmpty() || !Responses.isJson(type.get())) {
-            Responses.problem(res, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
-                    "the body must be application/json"));
+        if (!Responses.jsonBody(req, res)) {
             return;
         }
         // Ingest takes no query parameters: one a sender adds expecting it to change what happens

@@ -193,17 +193,15 @@ final class Json {
         com.fasterxml.jackson.databind.JsonNode body;
         try {
             body = REQUESTS.readTree(bytes);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            java.util.Optional<FieldProblem> twice = dev.sluice.event.DuplicateKeys.problem(e);
+        } catch (IOException e) {
+            java.util.Optional<FieldProblem> twice = e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+                    ? dev.sluice.event.DuplicateKeys.problem(json) : java.util.Optional.empty();
             if (twice.isPresent()) {
                 Responses.problem(res, Problem.of(400, "bad-request", "Bad Request", nothingDone + "; see errors",
                         List.of(twice.get())));
             } else {
                 Responses.badRequest(res, "the body must be one JSON object, with nothing after it; " + nothingDone);
             }
-            return java.util.Optional.empty();
-        } catch (IOException e) {
-            Responses.badRequest(res, "the body must be one JSON object, with nothing after it; " + nothingDone);
             return java.util.Optional.empty();
         }
         if (body == null || !body.isObject()) {

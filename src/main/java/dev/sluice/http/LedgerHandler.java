@@ -101,9 +101,10 @@ final class LedgerHandler {
         Optional<String> layout = req.query().first("layout").asOptional();
         if (layout.isPresent() && (json || !SpendImport.knownLayout(layout.get()))) {
             // Named as a parameter (bad-query), not as the body (malformed-body, until session 39).
-            Responses.problem(res, Problem.of(400, "bad-query", "Bad Request", "see errors; parameters are named by pointer",
-                    List.of(json ? new FieldProblem("layout", "unknown_field", "applies to text/csv imports only")
-                            : new FieldProblem("layout", "unknown_value", "must be sluice, meta or google_ads"))));
+            QueryParameters.Values values = new QueryParameters.Values(req.query());
+            values.problem(json ? new FieldProblem("layout", "unknown_field", "applies to text/csv imports only")
+                    : new FieldProblem("layout", "unknown_value", "must be sluice, meta or google_ads"));
+            values.answered(res);
             return;
         }
         // A tenant that signs its requests signs its spend imports too (until session 39 they

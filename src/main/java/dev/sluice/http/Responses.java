@@ -40,8 +40,8 @@ final class Responses {
 
     /** 400 with a plain explanation (for admin request bodies and query parameters). */
     /**
-     * Whether the request's body is declared JSON; answers 415 when it is not. Replay and erasure
-     * read any body as JSON whatever its type (until session 39), where events refused one.
+     * Whether the request's body is declared JSON; answers 415 when it is not (events, replay,
+     * erasure; replay and erasure read any body as JSON whatever its type until session 39).
      */
     static boolean jsonBody(io.helidon.webserver.http.ServerRequest req, ServerResponse res) {
         if (contentType(req).filter(Responses::isJson).isPresent()) {

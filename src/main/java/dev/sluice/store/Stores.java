@@ -46,7 +46,8 @@ public final class Stores {
         return switch (config.kind()) {
             case StoreConfig.SQLITE -> {
                 if (!Files.isRegularFile(config.sqliteFile())) {
-                    throw new StoreException("no SQLite database at " + config.sqliteFile().toAbsolutePath());
+                    throw new StoreException("no SQLite database at " + config.sqliteFile().toAbsolutePath()
+                            + " (check the configuration's data-dir: a reader creates none)");
                 }
                 yield openSqlite(config, false);
             }

@@ -63,7 +63,7 @@ final class ReportCommandTest {
         Path config = CommandRuns.config(dir.resolve("sluice.yaml"), data, "shop", "google_ads", "");
         String err = CommandRuns.err(1, "report", "kpis", "--config", config.toString(), "--tenant", "shop",
                 "--from", "2026-11-01", "--to", "2026-11-30");
-        assertThat(err, containsString("sluice report kpis: no SQLite database at " + data.resolve("sluice.db")));
+        assertThat(err, containsString("sluice: store: no SQLite database at " + data.resolve("sluice.db").toAbsolutePath()));
         assertThat(Files.exists(data.resolve("sluice.db")), is(false));
 
         Files.createDirectories(data);
