@@ -87,7 +87,7 @@ public final class ReportCommand {
                 KpiReport report;
                 try {
                     report = Ledger.create(store, sluice.ledger()).report(query);
-                } catch (Ledger.ReportTooLarge e) {
+                } catch (Ledger.ReportTooLarge | Ledger.OutOfRange e) {
                     err.println("sluice report kpis: " + e.getMessage());
                     return 2;
                 }

@@ -202,16 +202,18 @@ final class LedgerHandler {
         if (!QueryParameters.check(query, KPI_PARAMETERS, res)) {
             return;
         }
-        Optional<LocalDate> from = date(query.first("from").asOptional());
-        Optional<LocalDate> to = date(query.first("to").asOptional());
+        Optional<String> fromText = query.first("from").asOptional();
+        Optional<String> toText = query.first("to").asOptional();
+        Optional<LocalDate> from = date(fromText);
+        Optional<LocalDate> to = date(toText);
         Optional<GroupBy> groupBy = GroupBy.parse(query.first("group_by").orElse("platform"));
         String currency = query.first("currency").orElse(ledger.settings().currencyOf(tenant.id()));
         List<FieldProblem> problems = new java.util.ArrayList<>();
         if (from.isEmpty()) {
-            problems.add(new FieldProblem("from", "invalid_format", "is required: a day such as 2026-11-01"));
+            problems.add(dayProblem("from", fromText, "a day such as 2026-11-01"));
         }
         if (to.isEmpty()) {
-            problems.add(new FieldProblem("to", "invalid_format", "is required: a day such as 2026-11-30 (inclusive)"));
+            problems.add(dayProblem("to", toText, "a day such as 2026-11-30 (inclusive)"));
         }
         if (groupBy.isEmpty()) {
             problems.add(new FieldProblem("group_by", "unknown_value", "must be platform, campaign or day"));
@@ -244,9 +246,13 @@ final class LedgerHandler {
             Responses.problem(res, Problem.of(422, "report-too-large", "Unprocessable Content", e.getMessage(),
                     List.of(new FieldProblem("group_by", "too_many_groups", e.getMessage()))));
             return;
+        } catch (Ledger.OutOfRange e) {
+            Responses.problem(res, Problem.of(422, "report-out-of-range", "Unprocessable Content", e.getMessage(),
+                    List.of(new FieldProblem("from", "sums_out_of_range", e.getMessage()))));
+            return;
         }
         boolean csv = format.map(f -> f.equals("csv"))
-                .orElseGet(() -> req.headers().first(HeaderNames.ACCEPT).map(a -> a.contains("text/csv")).orElse(false));
+                .orElseGet(() -> req.headers().first(HeaderNames.ACCEPT).map(LedgerHandler::prefersCsv).orElse(false));
         if (csv) {
             res.status(200);
             res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
@@ -255,6 +261,44 @@ final class LedgerHandler {
         } else {
             Responses.json(res, 200, KpiFormat.json(report));
         }
+    }
+
+    private static FieldProblem dayProblem(String name, Optional<String> given, String example) {
+        return given.isEmpty()
+                ? new FieldProblem(name, "required", "is required: " + example)
+                : new FieldProblem(name, "invalid_format", "must be " + example);
+    }
+
+    /**
+     * Whether an {@code Accept} header asks for CSV over JSON: {@code text/csv} with a higher
+     * quality than {@code application/json} (and than the wildcards that cover JSON); on a tie,
+     * JSON, the default. {@code application/json, text/csv;q=0} is JSON.
+     */
+    static boolean prefersCsv(String accept) {
+        double csv = -1;
+        double json = -1;
+        for (String range : accept.split(",")) {
+            String[] parts = range.split(";");
+            String type = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
+            double q = 1;
+            for (int i = 1; i < parts.length; i++) {
+                String p = parts[i].strip().toLowerCase(java.util.Locale.ROOT);
+                if (p.startsWith("q=")) {
+                    try {
+                        q = Double.parseDouble(p.substring(2).strip());
+                    } catch (NumberFormatException e) {
+                        q = 0;
+                    }
+                }
+            }
+            switch (type) {
+                case "text/csv" -> csv = Math.max(csv, q);
+                case "application/json" -> json = Math.max(json, q);
+                case "*/*", "application/*" -> json = Math.max(json, q);
+                default -> { }
+            }
+        }
+        return csv > 0 && csv > json;
     }
 
     private static Optional<LocalDate> date(Optional<String> text) {

@@ -186,7 +186,8 @@ public final class KpiFormat {
             cells.add(row.kpi(k).map(BigDecimal::toPlainString).orElse(""));
         }
         cells.add(row.unconverted().stream()
-                .map(u -> u.currency() + " revenue " + u.revenue().toPlainString() + " spend " + u.spend().toPlainString())
+                .map(u -> u.currency() + " revenue " + u.revenue().toPlainString() + " refunds " + u.refunds().toPlainString()
+                        + " spend " + u.spend().toPlainString())
                 .collect(Collectors.joining("; ")));
         return cells;
     }

@@ -70,9 +70,12 @@ final class KpiReports {
 
         @Override
         public void revenue(LedgerReader.Revenue r) {
+            if (r.revenueMicros() == Ledger.SATURATED || r.refundMicros() == Ledger.SATURATED) {
+                throw new Ledger.OutOfRange("the " + r.currency() + " revenue or refunds of " + r.platform() + " on " + r.day());
+            }
             Tally t = group(LedgerReader.GroupKey.of(q.groupBy(), r.day(), r.platform(), r.campaign()));
-            t.purchases += r.purchases();
-            t.leads += r.leads();
+            t.purchases = Tally.count(t.purchases, r.purchases());
+            t.leads = Tally.count(t.leads, r.leads());
             if (r.currency().isEmpty()) {
                 return;
             }
@@ -90,8 +93,8 @@ final class KpiReports {
         public void spend(LedgerReader.Spend s) {
             LedgerReader.GroupKey key = LedgerReader.GroupKey.of(q.groupBy(), s.day(), s.platform(), s.campaign());
             Tally t = group(key);
-            t.clicks += s.clicks();
-            t.impressions += s.impressions();
+            t.clicks = Tally.count(t.clicks, s.clicks());
+            t.impressions = Tally.count(t.impressions, s.impressions());
             BigDecimal spend = Micros.toAmount(s.spendMicros());
             Optional<LedgerSettings.FxRate> rate = rate(fx, s.currency(), q.currency(), s.day(), used);
             if (rate.isPresent()) {

@@ -87,6 +87,21 @@ public final class Ledger {
         }
     }
 
+    /**
+     * Where the ledger's sums stop: a long's largest value, in micro-units about 9.2 x 10^12 units
+     * of a currency. A day's rollup that reached it holds no true sum, and a report over it is
+     * refused ({@link OutOfRange}) rather than shown clamped or wrapped.
+     */
+    static final long SATURATED = Long.MAX_VALUE;
+
+    /** A report whose sums pass what the ledger holds exactly; nothing was built. */
+    public static final class OutOfRange extends RuntimeException {
+        OutOfRange(String what) {
+            super(what + " passes what the ledger sums exactly (about 9.2 x 10^12 units): ask for a shorter period"
+                    + " or another grouping; README, For marketers, Limits", null, false, false);
+        }
+    }
+
     /** What one spend import did. */
     public record Imported(int rows, int replaced) {
     }

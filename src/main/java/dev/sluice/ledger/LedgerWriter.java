@@ -37,28 +37,37 @@ final class LedgerWriter implements Companion.Kind {
 
     // An order as two small answers, however many entries share its id (a placeholder order id
     // sent with every purchase would otherwise be read whole, on PostgreSQL into memory at once):
-    // its first purchase, then the sums of its purchases and refunds in that purchase's currency
-    // from that purchase on.
+    // its first purchase, then the sums of its purchases and refunds in that purchase's currency.
+    // Refunds booked before the purchase arrived count too: until session 40 only entries from the
+    // first purchase on did, and a refund without a value then refunded the whole order again.
     private static final String ORDER_FIRST = """
-            SELECT id, platform, campaign, currency FROM ledger_entries
+            SELECT platform, campaign, currency FROM ledger_entries
             WHERE tenant_id = ? AND order_id = ? AND kind = 'purchase' ORDER BY id LIMIT 1""";
     private static final String ORDER_SUMS = """
             SELECT coalesce(sum(CASE WHEN kind = 'purchase' THEN amount_micros ELSE 0 END), 0),
                    coalesce(sum(CASE WHEN kind = 'refund' THEN amount_micros ELSE 0 END), 0)
             FROM ledger_entries
-            WHERE tenant_id = ? AND order_id = ? AND kind IN ('purchase', 'refund') AND currency = ? AND id >= ?""";
+            WHERE tenant_id = ? AND order_id = ? AND kind IN ('purchase', 'refund') AND currency = ?""";
+
+    /** ORDER_SUMS with sums that cannot fail: SQLite's sum() stops at a long's range with an error. */
+    private static final String ORDER_SUMS_APPROXIMATE = ORDER_SUMS.replace("sum(", "total(");
 
     // Deltas are summed per key before this runs: the PostgreSQL driver rewrites a batch into one
-    // multi-row upsert, and PostgreSQL refuses an upsert that touches the same row twice.
+    // multi-row upsert, and PostgreSQL refuses an upsert that touches the same row twice. The sums
+    // stop at a long's largest value (SATURATED) instead of failing (PostgreSQL: bigint out of
+    // range, which failed the whole commit on every retry) or turning into an inexact real
+    // (SQLite); reports refuse a row that reached it (Ledger.OutOfRange).
     private static final String ROLLUP = """
             INSERT INTO ledger_daily (tenant_id, day, platform, campaign, currency, revenue_micros, refund_micros,
                                       purchases, leads)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (tenant_id, day, platform, campaign, currency) DO UPDATE SET
-              revenue_micros = ledger_daily.revenue_micros + excluded.revenue_micros,
-              refund_micros = ledger_daily.refund_micros + excluded.refund_micros,
+              revenue_micros = CASE WHEN excluded.revenue_micros > %1$d - ledger_daily.revenue_micros THEN %1$d
+                                    ELSE ledger_daily.revenue_micros + excluded.revenue_micros END,
+              refund_micros = CASE WHEN excluded.refund_micros > %1$d - ledger_daily.refund_micros THEN %1$d
+                                   ELSE ledger_daily.refund_micros + excluded.refund_micros END,
               purchases = ledger_daily.purchases + excluded.purchases,
-              leads = ledger_daily.leads + excluded.leads""";
+              leads = ledger_daily.leads + excluded.leads""".formatted(Ledger.SATURATED);
 
     private LedgerWriter() {
     }
@@ -134,7 +143,6 @@ final class LedgerWriter implements Companion.Kind {
     }
 
     private static Optional<Order> order(Connection c, String tenant, String orderId) throws SQLException {
-        long firstId;
         Attribution attribution;
         String currency;
         try (PreparedStatement ps = c.prepareStatement(ORDER_FIRST)) {
@@ -144,22 +152,39 @@ final class LedgerWriter implements Companion.Kind {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                firstId = rs.getLong(1);
-                attribution = new Attribution(rs.getString(2), rs.getString(3));
-                currency = rs.getString(4);
+                attribution = new Attribution(rs.getString(1), rs.getString(2));
+                currency = rs.getString(3);
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(ORDER_SUMS)) {
+        try {
+            return Optional.of(orderSums(c, ORDER_SUMS, tenant, orderId, attribution, currency));
+        } catch (SQLException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("integer overflow")) {
+                throw e;
+            }
+            // An order worth more than 9.2 x 10^12 units (SQLite): sums as reals, held to a long.
+            return Optional.of(orderSums(c, ORDER_SUMS_APPROXIMATE, tenant, orderId, attribution, currency));
+        }
+    }
+
+    private static Order orderSums(Connection c, String sql, String tenant, String orderId, Attribution attribution,
+                                   String currency) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, tenant);
             ps.setString(2, orderId);
             ps.setString(3, currency);
-            ps.setLong(4, firstId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                // Refunds are stored negative.
-                return Optional.of(new Order(attribution, currency, rs.getLong(1), -rs.getLong(2)));
+                // Refunds are stored negative. PostgreSQL sums bigints into numeric, past a long.
+                return new Order(attribution, currency, held(rs.getBigDecimal(1)), held(rs.getBigDecimal(2).negate()));
             }
         }
+    }
+
+    /** {@code micros} held to 0 .. {@link Ledger#SATURATED}. */
+    private static long held(java.math.BigDecimal micros) {
+        return micros.signum() <= 0 ? 0 : micros.compareTo(java.math.BigDecimal.valueOf(Ledger.SATURATED)) >= 0
+                ? Ledger.SATURATED : micros.longValue();
     }
 
     private static void bind(MultiRowInsert.Values v, Row row) throws SQLException {
@@ -196,11 +221,16 @@ final class LedgerWriter implements Companion.Kind {
         switch (entry.type()) {
             case PURCHASE -> {
                 d.purchases++;
-                d.revenue += b.signedMicros();
+                d.revenue = saturated(d.revenue, b.signedMicros());
             }
             case LEAD -> d.leads++;
-            case REFUND -> d.refunds -= b.signedMicros();
+            case REFUND -> d.refunds = saturated(d.refunds, -b.signedMicros());
         }
+    }
+
+    /** {@code sum + micros} (both not negative), or {@link Ledger#SATURATED} past it. */
+    private static long saturated(long sum, long micros) {
+        return micros > Ledger.SATURATED - sum ? Ledger.SATURATED : sum + micros;
     }
 
     private static void writeRollups(Connection c, Map<RollupKey, Delta> rollups) throws SQLException {

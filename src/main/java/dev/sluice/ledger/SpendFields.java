@@ -32,7 +32,14 @@ final class SpendFields {
 
     private static final Pattern PLATFORM_ID = Pattern.compile("[a-z0-9_]{1,32}");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,12}(?:\\.[0-9]{1,6})?");
-    private static final Pattern COUNT = Pattern.compile("[0-9]{1,15}");
+    private static final Pattern COUNT = Pattern.compile("[0-9]{1,12}");
+    // A number at all (so that "-5", "1e3" or "1.5" clicks is told apart from "abc"), and the only
+    // commas read: thousands separators, groups of three before any decimal point ("1,234.50").
+    // A decimal comma ("12,50", "1.234,50") is refused rather than read as 1250 or 1.2345.
+    private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(?:\\.[0-9]+)?");
+    private static final Pattern GROUPED = Pattern.compile("-?[0-9]{1,3}(?:,[0-9]{3})+(?:\\.[0-9]+)?");
+    /** Spend is for days an ad account can have had: from 2000 to the end of next year. */
+    private static final LocalDate FIRST_DAY = LocalDate.of(2000, 1, 1);
     // Google Ads' UI exports write days like "Nov 28, 2026".
     private static final DateTimeFormatter US_DATE = DateTimeFormatter.ofPattern("MMM d, uuuu", Locale.ENGLISH);
     private static final int MAX_TEXT = 256;
@@ -54,7 +61,7 @@ final class SpendFields {
         }
         String campaign = text(fields.get(CAMPAIGN_ID), pointer + "/" + CAMPAIGN_ID, problems);
         String name = Optional.ofNullable(fields.get(CAMPAIGN_NAME)).map(String::strip).orElse("");
-        if (name.length() > MAX_TEXT || name.chars().anyMatch(Character::isISOControl)) {
+        if (tooLong(name) || name.chars().anyMatch(Character::isISOControl)) {
             problems.add(new FieldProblem(pointer + "/" + CAMPAIGN_NAME, "invalid_format",
                     "must be at most " + MAX_TEXT + " characters without control characters"));
         }
@@ -73,16 +80,24 @@ final class SpendFields {
             problems.add(new FieldProblem(pointer, "required", "is required"));
             return null;
         }
+        LocalDate day;
         try {
-            return LocalDate.parse(value.strip());
+            day = LocalDate.parse(value.strip());
         } catch (DateTimeParseException iso) {
             try {
-                return LocalDate.parse(value.strip(), US_DATE);
+                day = LocalDate.parse(value.strip(), US_DATE);
             } catch (DateTimeParseException us) {
                 problems.add(new FieldProblem(pointer, "invalid_format", "must be a day such as 2026-11-28"));
                 return null;
             }
         }
+        LocalDate lastDay = LocalDate.of(LocalDate.now(java.time.ZoneOffset.UTC).getYear() + 1, 12, 31);
+        if (day.isBefore(FIRST_DAY) || day.isAfter(lastDay)) {
+            // A mistyped year ("0026-11-28") would import spend no report ever shows.
+            problems.add(new FieldProblem(pointer, "out_of_range", "must be a day from " + FIRST_DAY + " to " + lastDay));
+            return null;
+        }
+        return day;
     }
 
     private static String text(String value, String pointer, List<FieldProblem> problems) {
@@ -91,7 +106,7 @@ final class SpendFields {
             return null;
         }
         String text = value.strip();
-        if (text.length() > MAX_TEXT || text.chars().anyMatch(Character::isISOControl)) {
+        if (tooLong(text) || text.chars().anyMatch(Character::isISOControl)) {
             problems.add(new FieldProblem(pointer, "invalid_format",
                     "must be at most " + MAX_TEXT + " characters without control characters"));
             return null;
@@ -104,13 +119,33 @@ final class SpendFields {
             problems.add(new FieldProblem(pointer, "required", "is required"));
             return null;
         }
-        String plain = value.strip().replace(",", "");
+        String plain = ungrouped(value, pointer, problems,
+                "must be an amount such as 129.90 or 1,234.50 (a comma only between thousands)");
+        if (plain == null) {
+            return null;
+        }
         if (!DECIMAL.matcher(plain).matches()) {
             problems.add(new FieldProblem(pointer, "out_of_range",
                     "must be a non-negative amount below 10^12 with at most 6 fraction digits, such as 129.90"));
             return null;
         }
         return new BigDecimal(plain);
+    }
+
+    /**
+     * {@code value} without its thousands separators, or null with an {@code invalid_format}
+     * problem when it is not a number written with a point for decimals.
+     */
+    private static String ungrouped(String value, String pointer, List<FieldProblem> problems, String message) {
+        String text = value.strip();
+        if (GROUPED.matcher(text).matches()) {
+            return text.replace(",", "");
+        }
+        if (NUMBER.matcher(text).matches()) {
+            return text;
+        }
+        problems.add(new FieldProblem(pointer, "invalid_format", message));
+        return null;
     }
 
     private static String currency(String value, String pointer, List<FieldProblem> problems) {
@@ -135,12 +170,24 @@ final class SpendFields {
         if (blank(value) || value.strip().equals("--")) {
             return 0;
         }
-        String plain = value.strip().replace(",", "");
+        String plain = ungrouped(value, pointer, problems, "must be a whole number such as 1200 or 1,200");
+        if (plain == null) {
+            return 0;
+        }
+        if (plain.contains(".")) {
+            problems.add(new FieldProblem(pointer, "invalid_format", "must be a whole number such as 1200 or 1,200"));
+            return 0;
+        }
         if (!COUNT.matcher(plain).matches()) {
-            problems.add(new FieldProblem(pointer, "out_of_range", "must be a whole number, not negative"));
+            problems.add(new FieldProblem(pointer, "out_of_range", "must be a whole number from 0 to 999,999,999,999"));
             return 0;
         }
         return Long.parseLong(plain);
+    }
+
+    /** Over {@link #MAX_TEXT} characters, counted as code points as ingest counts its attribution values. */
+    private static boolean tooLong(String text) {
+        return text.length() > MAX_TEXT && text.codePointCount(0, text.length()) > MAX_TEXT;
     }
 
     private static boolean blank(String value) {

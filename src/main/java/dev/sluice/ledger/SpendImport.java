@@ -189,6 +189,8 @@ public final class SpendImport {
         CsvLines lines = new CsvLines(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT))));
+        Optional<SpendLayout> other = Optional.empty();
+        boolean otherDelimiter = false;
         try {
             for (int h = 0; h < MAX_PREAMBLE; h++) {
                 List<String> header = lines.next();
@@ -199,20 +201,28 @@ public final class SpendImport {
                 if (detected.isPresent() && (forced.isEmpty() || forced.get() == detected.get())) {
                     return csvRows(lines, detected.get(), header);
                 }
+                other = other.or(() -> detected);
+                otherDelimiter |= header.size() == 1 && (header.get(0).contains(";") || header.get(0).contains("\t"));
             }
         } catch (CsvLines.MalformedCsvException e) {
             return new Parsed.Invalid("the body is not UTF-8 CSV: " + e.getMessage(), List.of());
         } catch (CharacterCodingException e) {
             return new Parsed.Invalid("the body is not UTF-8 CSV: a byte is not UTF-8", List.of());
         }
-        return new Parsed.Invalid("no header row of a known layout (sluice, meta, google_ads) was found", List.of());
+        if (other.isPresent()) {
+            return new Parsed.Invalid("the header is of the " + other.get().name().toLowerCase(java.util.Locale.ROOT)
+                    + " layout, not the " + forced.orElseThrow().name().toLowerCase(java.util.Locale.ROOT)
+                    + " layout that layout= names", List.of());
+        }
+        return new Parsed.Invalid("no header row of a known layout (sluice, meta, google_ads) was found"
+                + (otherDelimiter ? "; cells must be separated by commas, not semicolons or tabs" : ""), List.of());
     }
 
     private static Parsed csvRows(CsvLines lines, SpendLayout layout, List<String> header)
             throws IOException, CsvLines.MalformedCsvException {
         Rows rows = new Rows();
         for (List<String> record = lines.next(); record != null; record = lines.next()) {
-            if (layout.isSummary(record)) {
+            if (layout.isSummary(header, record)) {
                 continue;
             }
             if (rows.count == MAX_ROWS) {

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  *   <tr><td>campaign_name</td><td>campaign_name</td><td>Campaign name</td><td>Campaign</td></tr>
  *   <tr><td>spend</td><td>spend</td><td>Amount spent (EUR), else Amount spent</td><td>Cost</td></tr>
  *   <tr><td>currency</td><td>currency</td><td>Currency, else the code in "Amount spent (EUR)"</td><td>Currency code, else Currency</td></tr>
- *   <tr><td>clicks</td><td>clicks</td><td>Link clicks, else Clicks (all)</td><td>Clicks</td></tr>
+ *   <tr><td>clicks</td><td>clicks</td><td>Link clicks when the header has it (an empty cell is 0), else Clicks (all)</td><td>Clicks</td></tr>
  *   <tr><td>impressions</td><td>impressions</td><td>Impressions</td><td>Impr., else Impressions</td></tr>
  * </table>
  */
@@ -82,6 +82,9 @@ enum SpendLayout {
                 put(fields, SpendFields.CLICKS, h, record, "link clicks", "clicks (all)");
                 put(fields, SpendFields.IMPRESSIONS, h, record, "impressions");
                 put(fields, SpendFields.CURRENCY, h, record, "currency");
+                if (fields.getOrDefault(SpendFields.CURRENCY, "").isBlank()) {
+                    fields.remove(SpendFields.CURRENCY); // then the "Amount spent (EUR)" header's
+                }
                 for (Map.Entry<String, Integer> column : h.entrySet()) {
                     Matcher m = AMOUNT_SPENT.matcher(column.getKey());
                     if (m.matches()) {
@@ -115,16 +118,30 @@ enum SpendLayout {
         return !cell(record, h.get("reporting starts")).strip().equals(cell(record, h.get("reporting ends")).strip());
     }
 
-    /** Google Ads exports end with "Total: ..." summary rows. */
-    boolean isSummary(List<String> record) {
-        return this == GOOGLE_ADS && !record.isEmpty() && record.get(0).strip().toLowerCase(Locale.ROOT).startsWith("total");
+    /**
+     * Google Ads exports end with summary rows whose first cell is "Total: Account", "Total:
+     * Campaigns" and so on, and whose campaign id is empty. Only those: a campaign named "Totally
+     * Awesome Sale", or "Total", has its id.
+     */
+    boolean isSummary(List<String> header, List<String> record) {
+        if (this != GOOGLE_ADS || record.isEmpty()) {
+            return false;
+        }
+        String first = record.get(0).strip().toLowerCase(Locale.ROOT);
+        Integer id = header(header).get("campaign id");
+        return (first.equals("total") || first.startsWith("total:")) && (id == null || cell(record, id).isBlank());
     }
 
+    /**
+     * The cell of the first of {@code columns} that the header has, even when that cell is empty:
+     * the choice is made per file, not per row, so that an empty "Link clicks" cell (Meta's zero)
+     * is not filled from "Clicks (all)", a different measure.
+     */
     private static void put(Map<String, String> fields, String field, Map<String, Integer> h, List<String> record,
                             String... columns) {
         for (String column : columns) {
             Integer index = h.get(column);
-            if (index != null && !cell(record, index).isBlank()) {
+            if (index != null) {
                 fields.put(field, cell(record, index));
                 return;
             }

@@ -51,10 +51,19 @@ final class Tally {
         addRevenue(other.revenue, other.refunds);
         addSpend(other.spend);
         other.unconverted.forEach((c, s) -> addUnconverted(c, s[0], s[1], s[2]));
-        purchases += other.purchases;
-        leads += other.leads;
-        clicks += other.clicks;
-        impressions += other.impressions;
+        purchases = count(purchases, other.purchases);
+        leads = count(leads, other.leads);
+        clicks = count(clicks, other.clicks);
+        impressions = count(impressions, other.impressions);
+    }
+
+    /** {@code a + b}, or {@link Ledger.OutOfRange} where a long would wrap (negative clicks, until session 40). */
+    static long count(long a, long b) {
+        try {
+            return Math.addExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new Ledger.OutOfRange("a count of purchases, leads, clicks or impressions");
+        }
     }
 
     KpiRow.Figures figures(String currency) {

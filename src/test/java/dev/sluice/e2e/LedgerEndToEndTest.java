@@ -140,7 +140,25 @@ final class LedgerEndToEndTest {
         HttpResponse<String> bad = gateway.send(get(TestGateway.ACME_ADMIN_KEY, "/v1/reports/kpis?from=2026-11-31&group_by=week"));
         assertThat(bad.statusCode(), is(400));
         assertThat(bad.body(), containsString("\"pointer\":\"group_by\""));
+        // A malformed day is not a missing one (both were "is required" until session 40).
+        assertThat(bad.body(), containsString("{\"pointer\":\"from\",\"code\":\"invalid_format\",\"message\":\"must be a day"));
+        assertThat(bad.body(), containsString("{\"pointer\":\"to\",\"code\":\"required\",\"message\":\"is required"));
         assertThat(postSpend(TestGateway.ACME_KEY, "text/plain", "x").statusCode(), is(415));
+    }
+
+    /** text/csv only when preferred: "application/json, text/csv;q=0" was answered with CSV until session 40. */
+    @Test
+    void theReportsFormatFollowsTheAcceptHeadersPreferences() {
+        String path = "/v1/reports/kpis?from=" + today.minusDays(1) + "&to=" + today;
+        for (var accept : java.util.Map.of("application/json, text/csv;q=0", "application/json", "text/csv", "text/csv",
+                "text/csv;q=0.5, application/json;q=0.9", "application/json", "application/json;q=0.5, text/csv",
+                "text/csv", "text/csv, */*", "application/json", "text/csv, */*;q=0.1", "text/csv").entrySet()) {
+            HttpResponse<String> answer = gateway.send(HttpRequest.newBuilder(gateway.uri(path))
+                    .header("Authorization", "Bearer " + TestGateway.ACME_ADMIN_KEY).header("Accept", accept.getKey())
+                    .GET().build());
+            assertThat(accept.getKey(), answer.headers().firstValue("Content-Type").orElse(""),
+                    containsString(accept.getValue()));
+        }
     }
 
     private JsonNode kpis(String key, String query) throws Exception {

@@ -51,6 +51,16 @@ final class AttributionTest {
         assertThat(a.platform() + "/" + a.campaign(), is(expected));
     }
 
+    /** Ingest takes 256 characters; the ledger cut at 128 until session 40, so revenue and spend never met. */
+    @org.junit.jupiter.api.Test
+    void aCampaignIdAsLongAsIngestTakes_isKeptWhole() {
+        String campaign = "c".repeat(255) + "\uD83D\uDE00"; // 256 code points, 257 UTF-16 units
+
+        Attribution a = Attribution.of(event(Map.of(), Map.of("platform", "meta", "campaign_id", campaign)));
+
+        assertThat(a.campaign(), is(campaign));
+    }
+
     private static Map<String, String> map(String pairs) {
         if (pairs == null) {
             return Map.of();

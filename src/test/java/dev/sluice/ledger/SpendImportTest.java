@@ -88,10 +88,93 @@ final class SpendImportTest {
                 """)));
 
         assertThat(invalid.problems().stream().map(p -> p.pointer() + " " + p.code()).toList(), contains(
-                "/rows/0/platform invalid_format", "/rows/0/campaign_id required", "/rows/0/spend out_of_range",
+                "/rows/0/platform invalid_format", "/rows/0/campaign_id required", "/rows/0/spend invalid_format",
                 "/rows/0/currency invalid_currency", "/rows/0/clicks out_of_range", "/rows/1/spend out_of_range",
                 "/rows/3 duplicate_row"));
         assertThat(invalid.problems().toString().contains("XYZ") || invalid.problems().toString().contains("Meta!"), is(false));
+    }
+
+    /**
+     * A comma is a thousands separator or nothing: "12,50" (12.50 in a German export) was read as
+     * 1250 and "1.234,50" as 1.2345 until session 40, both imported without a word.
+     */
+    @Test
+    void decimalCommasAndOtherNonNumbers_areRefused_thousandsSeparatorsRead() {
+        String header = "date,platform,campaign_id,spend,currency,clicks\n";
+        SpendImport.Parsed.Invalid invalid = invalid(SpendImport.csv(bytes(header
+                + "2026-11-02,meta,a,\"12,50\",EUR,1\n"
+                + "2026-11-02,meta,b,\"1.234,50\",EUR,1\n"
+                + "2026-11-02,meta,c,\"1,2,3.4,5\",EUR,\"1,0\"\n"
+                + "2026-11-02,meta,d,abc,EUR,1.5\n"
+                + "2026-11-02,meta,e,-5,EUR,-1\n"
+                + "2026-11-02,meta,f,1000000000000,EUR,1000000000000\n"), Optional.empty()));
+        assertThat(invalid.problems().stream().map(p -> p.pointer() + " " + p.code()).toList(), contains(
+                "/rows/0/spend invalid_format", "/rows/1/spend invalid_format", "/rows/2/spend invalid_format",
+                "/rows/2/clicks invalid_format", "/rows/3/spend invalid_format", "/rows/3/clicks invalid_format",
+                "/rows/4/spend out_of_range", "/rows/4/clicks out_of_range", "/rows/5/spend out_of_range",
+                "/rows/5/clicks out_of_range"));
+        assertThat(invalid.problems().get(0).message(), containsString("a comma only between thousands"));
+
+        List<SpendRow> rows = rows(SpendImport.csv(bytes(header
+                + "2026-11-02,meta,a,\"1,234.50\",EUR,\"1,200\"\n"
+                + "2026-11-02,meta,b,\"1,234,567\",EUR,999999999999\n"), Optional.empty()));
+        assertThat(rows.stream().map(SpendImportTest::show).toList(), contains(
+                "2026-11-02 meta a '' 1234.50 EUR 1200 0", "2026-11-02 meta b '' 1234567 EUR 999999999999 0"));
+    }
+
+    /** A mistyped year ("0026") imported spend that no report would ever show. */
+    @Test
+    void daysOutsideWhatAnAdAccountCanHaveHad_areRefused() {
+        int nextYear = java.time.LocalDate.now(java.time.ZoneOffset.UTC).getYear() + 1;
+        SpendImport.Parsed.Invalid invalid = invalid(SpendImport.json(bytes("""
+                {"rows":[{"date":"0026-11-02","platform":"meta","campaign_id":"a","spend":"1","currency":"EUR"},
+                         {"date":"1999-12-31","platform":"meta","campaign_id":"b","spend":"1","currency":"EUR"},
+                         {"date":"+10000-01-01","platform":"meta","campaign_id":"c","spend":"1","currency":"EUR"},
+                         {"date":"%d-01-01","platform":"meta","campaign_id":"d","spend":"1","currency":"EUR"}]}
+                """.formatted(nextYear + 1))));
+        assertThat(invalid.problems().stream().map(p -> p.pointer() + " " + p.code()).toList(), contains(
+                "/rows/0/date out_of_range", "/rows/1/date out_of_range", "/rows/2/date out_of_range",
+                "/rows/3/date out_of_range"));
+        assertThat(rows(SpendImport.json(bytes("""
+                {"rows":[{"date":"2000-01-01","platform":"meta","campaign_id":"a","spend":"1","currency":"EUR"},
+                         {"date":"%d-12-31","platform":"meta","campaign_id":"b","spend":"1","currency":"EUR"}]}
+                """.formatted(nextYear)))).size(), is(2));
+    }
+
+    /** Google's summary rows only: a campaign named "Totally Awesome Sale" was dropped as one until session 40. */
+    @Test
+    void googleAdsCampaignsWhoseNameStartsWithTotal_areData() {
+        String csv = "Campaign,Campaign ID,Day,Currency code,Cost,Clicks,Impr.\n"
+                + "Totally Awesome Sale,111,2026-11-26,EUR,\"1,234.50\",\"1,000\",--\n"
+                + "Total,222,2026-11-26,EUR,1.00,1,1\n"
+                + "Total: Account,,,EUR,\"1,235.50\",1001,1\n"
+                + "Total: Search campaigns,,,EUR,\"1,235.50\",1001,1\n";
+
+        assertThat(rows(SpendImport.csv(bytes(csv), Optional.empty())).stream().map(SpendImportTest::show).toList(),
+                contains("2026-11-26 google_ads 111 'Totally Awesome Sale' 1234.50 EUR 1000 0",
+                        "2026-11-26 google_ads 222 'Total' 1.00 EUR 1 1"));
+    }
+
+    /** Meta leaves a zero "Link clicks" cell empty; it was filled from "Clicks (all)" row by row until session 40. */
+    @Test
+    void metaExport_anEmptyLinkClicksCellIsZero_notClicksAll() {
+        String csv = "Reporting starts,Reporting ends,Campaign name,Campaign ID,Amount spent (EUR),Impressions,Link clicks,Clicks (all),Currency\n"
+                + "2026-11-28,2026-11-28,A,ma,10.00,1000,,12,\n"
+                + "2026-11-28,2026-11-28,B,mb,10.00,1000,3,12,\n";
+
+        assertThat(rows(SpendImport.csv(bytes(csv), Optional.empty())).stream().map(SpendImportTest::show).toList(),
+                contains("2026-11-28 meta ma 'A' 10.00 EUR 0 1000", "2026-11-28 meta mb 'B' 10.00 EUR 3 1000"));
+    }
+
+    @Test
+    void aHeaderOfAnotherLayoutThanTheNamedOne_orAnotherDelimiter_isSaidSo() {
+        String sluice = "date,platform,campaign_id,spend,currency\n2026-11-02,meta,a,1,EUR\n";
+        assertThat(invalid(SpendImport.csv(bytes(sluice), Optional.of("meta"))).detail(),
+                is("the header is of the sluice layout, not the meta layout that layout= names"));
+        assertThat(invalid(SpendImport.csv(bytes(sluice.replace(',', ';')), Optional.empty())).detail(),
+                containsString("separated by commas, not semicolons or tabs"));
+        assertThat(invalid(SpendImport.csv(bytes(sluice.replace(',', '\t')), Optional.empty())).detail(),
+                containsString("separated by commas, not semicolons or tabs"));
     }
 
     @Test
