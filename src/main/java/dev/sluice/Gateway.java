@@ -163,7 +163,7 @@ public final class Gateway implements AutoCloseable {
         GroupCommitWriter writer = null;
         AuditScheduler auditJobs = null;
         CustomerFoldScheduler ledgerJobs = null;
-        WebServer server;
+        WebServer server = null;
         try {
             // Consent audit log: the policy in force is recorded before any event is accepted.
             AuditLog audit = new AuditLog(store.sql(), auditSigner, previousAuditKeys, config.audit().checkpointEvery(),
@@ -173,14 +173,19 @@ public final class Gateway implements AutoCloseable {
             auditJobs = AuditScheduler.start(audit, new RetentionPurge(audit, retention(config)), tenantIds,
                     config.audit().checkpointInterval(), config.retention().interval());
             ledgerJobs = CustomerFoldScheduler.start(CustomerFolder.create(store, clock), config.ledger().customerFoldInterval());
+            writer = new GroupCommitWriter(store, config.ingest().commitMaxEvents(), registry);
+            server = webServer(root, config, clock, consent, keyring, registry, store, writer, delivery, audit);
+            // Delivery starts once the listeners are up: a start that fails on them (a TLS keystore
+            // with the wrong passphrase, a port in use) had already sent events until session 40.
             if (deliver) {
                 delivery.start();
             }
-            writer = new GroupCommitWriter(store, config.ingest().commitMaxEvents(), registry);
-            server = webServer(root, config, clock, consent, keyring, registry, store, writer, delivery, audit);
         } catch (RuntimeException | Error e) {
-            // Delivery may already be sending (e.g. the port was taken): stop it before the store
-            // it uses, so a failed start leaves no dispatcher running in the background.
+            if (server != null) {
+                server.stop();
+            }
+            // Delivery may be sending: stop it before the store it uses, so a failed start leaves no
+            // dispatcher running in the background.
             delivery.close();
             if (auditJobs != null) {
                 auditJobs.close();

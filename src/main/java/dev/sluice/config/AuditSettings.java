@@ -38,7 +38,7 @@ public record AuditSettings(Optional<Secret> signingKey, long checkpointEvery, D
     }
 
     static AuditSettings load(Config audit, Secrets secrets) {
-        Optional<Secret> key = audit.get("signing-key").asString().asOptional()
+        Optional<Secret> key = SluiceConfig.single(audit.get("signing-key"))
                 .map(ref -> secrets.resolve(audit.get("signing-key").key().toString(), ref));
         long every = 1000;
         Config e = audit.get("checkpoint-every");

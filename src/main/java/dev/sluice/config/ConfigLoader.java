@@ -92,7 +92,7 @@ public final class ConfigLoader {
     }
 
     /** The parser's "line N, column M" of the first problem, from the exception chain; nothing else of its text. */
-    private static Optional<String> where(Throwable e) {
+    public static Optional<String> where(Throwable e) {
         Pattern position = Pattern.compile("line \\d+, column \\d+");
         for (Throwable t = e; t != null; t = t.getCause()) {
             Matcher m = position.matcher(String.valueOf(t.getMessage()));

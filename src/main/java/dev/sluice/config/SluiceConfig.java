@@ -164,7 +164,7 @@ public record SluiceConfig(String host,
         if (kind.equals("postgres") && !url.startsWith("jdbc:postgresql:")) {
             throw new ConfigException(pg.get("url").key().toString(), "a jdbc:postgresql: URL is required when store.kind is postgres");
         }
-        Optional<Secret> password = pg.get("password").asString().asOptional()
+        Optional<Secret> password = single(pg.get("password"))
                 .map(ref -> secrets.resolve(pg.get("password").key().toString(), ref));
         Config wal = st.get("sqlite-wal");
         long restart = positiveLong(wal, "restart-bytes", SqliteLogSizes.DEFAULT.restartBytes());
@@ -203,7 +203,7 @@ public record SluiceConfig(String host,
             if (!REGION.matcher(region).matches()) {
                 throw new ConfigException(prefix + ".default-region", "must be an ISO 3166 alpha-2 code such as US");
             }
-            Optional<Secret> signing = t.get("signing-secret").asString().asOptional()
+            Optional<Secret> signing = single(t.get("signing-secret"))
                     .map(ref -> secrets.resolve(prefix + ".signing-secret", ref));
             tenants.put(id, new TenantConfig(id, hashes, region, signing,
                     duration(t, "signature-tolerance", Duration.ofMinutes(5)),
@@ -293,8 +293,21 @@ public record SluiceConfig(String host,
     }
 
     private static String required(Config node, String name) {
-        return node.get(name).asString().asOptional().filter(v -> !v.isBlank())
+        return single(node.get(name)).filter(v -> !v.isBlank())
                 .orElseThrow(() -> new ConfigException(node.key() + "." + name, "is required"));
+    }
+
+    /**
+     * A single value, empty when the key is not set; a list or map is refused naming the key. A
+     * secret written as {@code signing-secret: {file: /run/secrets/x}} read as "not set" until
+     * session 40: the tenant took unsigned requests, and an audit signing key given so was replaced
+     * by a generated one, with only a warning about an unknown key.
+     */
+    static Optional<String> single(Config value) {
+        if (value.exists() && !value.isLeaf()) {
+            throw new ConfigException(value.key().toString(), ConfigException.SINGLE_VALUE);
+        }
+        return value.asString().asOptional();
     }
 
     /**
@@ -303,11 +316,7 @@ public record SluiceConfig(String host,
      * started on the default without a word (until session 38).
      */
     private static String string(Config node, String name, String fallback) {
-        Config value = node.get(name);
-        if (value.exists() && !value.isLeaf()) {
-            throw new ConfigException(value.key().toString(), ConfigException.SINGLE_VALUE);
-        }
-        return value.asString().orElse(fallback);
+        return single(node.get(name)).orElse(fallback);
     }
 
     /** A whole number from {@code min} to {@link Integer#MAX_VALUE}; a larger one is not cut down to a negative int. */

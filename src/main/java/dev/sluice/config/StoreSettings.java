@@ -18,4 +18,15 @@ import java.util.Optional;
  */
 public record StoreSettings(String kind, Path sqliteFile, String jdbcUrl, String user, Optional<Secret> password,
                             int poolSize, SqliteLogSizes sqliteLog) {
+
+    /**
+     * Shows everything but secrets: {@link Secret} hides the password, and a {@code password=} in
+     * the URL is shown as {@code ***} (the record's own toString printed it until session 40).
+     */
+    @Override
+    public String toString() {
+        return "StoreSettings[kind=" + kind + ", sqliteFile=" + sqliteFile + ", jdbcUrl="
+                + dev.sluice.store.StoreConfig.redactedUrl(jdbcUrl) + ", user=" + user + ", password=" + password
+                + ", poolSize=" + poolSize + ", sqliteLog=" + sqliteLog + "]";
+    }
 }

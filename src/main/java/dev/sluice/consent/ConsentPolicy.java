@@ -82,7 +82,13 @@ public final class ConsentPolicy {
         try {
             document = new Yaml(new SafeConstructor(options)).load(yaml);
         } catch (YAMLException e) {
-            throw new ConfigException(sourceName, "malformed YAML: " + e.getMessage());
+            // Where, not what: the parser's message quotes the file's lines (several of them, until
+            // session 40), as ConfigLoader keeps the configuration file's out of its messages.
+            String kind = e.getMessage() != null && e.getMessage().contains("duplicate key") ? "a key given twice" : "malformed YAML";
+            Optional<String> where = e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null
+                    ? Optional.of("line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1))
+                    : dev.sluice.config.ConfigLoader.where(e);
+            throw new ConfigException(sourceName, kind + where.map(w -> " at " + w).orElse(""));
         }
         if (!(document instanceof Map<?, ?>)) {
             throw new ConfigException(sourceName, "the consent policy must be a YAML mapping");

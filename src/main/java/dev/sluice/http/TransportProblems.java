@@ -54,6 +54,15 @@ final class TransportProblems implements DirectHandler {
                     "the request's Transfer-Encoding is not one this server reads; send the body with Content-Length,"
                             + " or with Transfer-Encoding: chunked alone");
         }
+        if (eventType == EventType.INTERNAL_ERROR && request == TransportRequest.empty()) {
+            // Helidon reads the request line before it knows anything of the request; a method that
+            // is not an HTTP token ("G@T", an email) fails that read with an exception it reports as
+            // an internal error with no request at all, answered 500 with a logged stack trace per
+            // request until session 40. Past the request line every failure carries the request
+            // (routing's own errors are answered by the routes), so this is the client's bytes.
+            status = Status.BAD_REQUEST_400;
+            problem = problem(EventType.BAD_REQUEST, status);
+        }
         headers.set(HeaderNames.CONTENT_TYPE, Responses.PROBLEM_JSON);
         headers.set(HeaderNames.CACHE_CONTROL, "no-store");
         return TransportResponse.builder()

@@ -94,9 +94,20 @@ final class SqliteConnections implements Connections {
     private boolean transactionLost;
     /** Set by {@link #close} before it interrupts the checkpoint thread, which then ends. */
     private volatile boolean stopping;
+    /**
+     * The database file and the identity (device and inode) it had when opened, or null when
+     * opened by URL alone (tests). Deleting or replacing the file under a running gateway left
+     * SQLite writing to the unlinked file: every commit succeeded, readiness stayed up and 202s went
+     * out for events that vanished at the next start (until session 40). Each transaction and each
+     * read now checks first, a stat of a microsecond or two per commit.
+     */
+    private final Path file;
+    private final Object fileKey;
 
     private SqliteConnections(Connection writer, Connection reader, Connection checkpointer, long restartLogFrames,
-                              long finalPassFrames) {
+                              long finalPassFrames, Path file, Object fileKey) {
+        this.file = file;
+        this.fileKey = fileKey;
         this.writer = writer;
         this.reader = reader;
         this.checkpointer = checkpointer;
@@ -256,18 +267,53 @@ final class SqliteConnections implements Connections {
         }
     }
 
+    /**
+     * Opens {@code file}'s connections, as {@link #open(String, SqliteLogSizes)}, and from then on
+     * refuses transactions and reads once the file at that path is no longer the one opened.
+     */
+    static SqliteConnections open(Path file, SqliteLogSizes sizes) throws SQLException {
+        Path absolute = file.toAbsolutePath();
+        return open("jdbc:sqlite:" + absolute, sizes.restartBytes(), FINAL_PASS_BYTES, sizes.backstopBytes(), absolute,
+                identity(absolute));
+    }
+
+    private static Object identity(Path file) throws SQLException {
+        try {
+            Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return key != null ? key : file;
+        } catch (IOException e) {
+            throw new DatabaseFileGone("the database file " + file + " is gone: it was deleted or moved while the"
+                    + " gateway ran; restore it from a backup and restart", e);
+        }
+    }
+
+    /** Throws when the database file is not the one these connections opened (see {@link #file}). */
+    private void checkFile() throws SQLException {
+        if (file != null && !identity(file).equals(fileKey)) {
+            throw new DatabaseFileGone("the database file " + file + " was replaced while the gateway ran: this"
+                    + " gateway writes to the file it opened, which is no longer there; restart it", null);
+        }
+    }
+
+    /** The database file is no longer the one opened; the message names only its path. */
+    static final class DatabaseFileGone extends SQLException {
+        DatabaseFileGone(String message, Throwable cause) {
+            super(message, "58030", cause);
+        }
+    }
+
     /** Opens the writer, reader and checkpointing connections, the log sized as configured. */
     static SqliteConnections open(String url, SqliteLogSizes sizes) throws SQLException {
-        return open(url, sizes.restartBytes(), FINAL_PASS_BYTES, sizes.backstopBytes());
+        return open(url, sizes.restartBytes(), FINAL_PASS_BYTES, sizes.backstopBytes(), null, null);
     }
 
     /** As {@link #open(String, SqliteLogSizes)} with the default backstop and the log restarted from {@code restartLogBytes} (tests use less). */
     static SqliteConnections open(String url, int restartLogBytes, int finalPassBytes) throws SQLException {
-        return open(url, restartLogBytes, finalPassBytes, SqliteLogSizes.DEFAULT.backstopBytes());
+        return open(url, restartLogBytes, finalPassBytes, SqliteLogSizes.DEFAULT.backstopBytes(), null, null);
     }
 
-    private static SqliteConnections open(String url, long restartLogBytes, long finalPassBytes, long backstopBytes)
-            throws SQLException {
+    private static SqliteConnections open(String url, long restartLogBytes, long finalPassBytes, long backstopBytes,
+                                          Path file, Object fileKey) throws SQLException {
         Connection writer = dataSource(url, true).getConnection();
         try {
             int pageSize;
@@ -286,7 +332,7 @@ final class SqliteConnections implements Connections {
             }
             StatementCache.enable(writer);
             return new SqliteConnections(writer, reader, checkpointer, Math.max(1, restartLogBytes / pageSize),
-                    finalPassBytes / pageSize);
+                    finalPassBytes / pageSize, file, fileKey);
         } catch (SQLException | RuntimeException e) {
             writer.close();
             throw e;
@@ -310,6 +356,7 @@ final class SqliteConnections implements Connections {
         writeLock.lock();
         try {
             ensureOpen();
+            checkFile();
             if (transactionLost) {
                 reopenTransaction();
             }
@@ -348,6 +395,7 @@ final class SqliteConnections implements Connections {
         readLock.lock();
         try {
             ensureOpen();
+            checkFile();
             return work.run(reader);
         } finally {
             readLock.unlock();

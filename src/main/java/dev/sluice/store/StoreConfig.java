@@ -67,10 +67,15 @@ public record StoreConfig(String kind, Path sqliteFile, String jdbcUrl, String u
         return new StoreConfig(POSTGRES, null, jdbcUrl, user, password, poolSize);
     }
 
+    /** {@code jdbcUrl} with the value of any {@code password=} parameter shown as {@code ***}; null stays null. */
+    public static String redactedUrl(String jdbcUrl) {
+        return jdbcUrl == null ? null : URL_PASSWORD.matcher(jdbcUrl).replaceAll("$1***");
+    }
+
     /** Shows everything but secrets: the password and any {@code password=} in the URL. */
     @Override
     public String toString() {
-        String url = jdbcUrl == null ? null : URL_PASSWORD.matcher(jdbcUrl).replaceAll("$1***");
+        String url = redactedUrl(jdbcUrl);
         return "StoreConfig[kind=" + kind + ", sqliteFile=" + sqliteFile + ", jdbcUrl=" + url + ", user=" + user
                 + ", password=" + (password.isPresent() ? "***" : "<none>") + ", poolSize=" + poolSize
                 + ", sqliteLog=" + sqliteLog + "]";

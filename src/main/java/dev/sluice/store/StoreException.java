@@ -32,6 +32,9 @@ public final class StoreException extends RuntimeException {
         if (e instanceof org.sqlite.SQLiteException sqlite && sqlite.getResultCode() != null) {
             return sqlite.getResultCode().name();
         }
+        if (e instanceof SqliteConnections.DatabaseFileGone gone) {
+            return gone.getMessage(); // a path and what to do: no data
+        }
         return "sqlstate " + e.getSQLState();
     }
 }

@@ -62,7 +62,7 @@ public final class Stores {
             String url = "jdbc:sqlite:" + absolute;
             validate(SqliteConnections.dataSource(url, true), StoreConfig.SQLITE);
             try {
-                return new JdbcStore(SqliteConnections.open(url, config.sqliteLog()));
+                return new JdbcStore(SqliteConnections.open(absolute, config.sqliteLog()));
             } catch (SQLException e) {
                 throw new StoreException("cannot open sqlite store " + absolute + sqlState(e), e);
             }
@@ -73,6 +73,18 @@ public final class Stores {
             throw new StoreException("cannot create the store directory " + absolute.getParent(), e);
         }
         String url = "jdbc:sqlite:" + absolute;
+        Path log = absolute.resolveSibling(absolute.getFileName() + "-wal");
+        try {
+            if ((!Files.exists(absolute) || Files.size(absolute) == 0) && Files.exists(log) && Files.size(log) > 0) {
+                // The log of a database that is gone: it was deleted (or moved) while a gateway had
+                // it open. Starting on an empty database here hid the loss until session 40.
+                throw new StoreException("found " + log.getFileName() + " but no " + absolute.getFileName() + " in "
+                        + absolute.getParent() + ": the database was deleted or moved while in use; restore it from a"
+                        + " backup, or remove " + log.getFileName() + " (and -shm) to start with an empty database");
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot read the store directory " + absolute.getParent(), e);
+        }
         try {
             if (SqliteTemplate.copyIfNew(absolute)) {
                 LOG.log(Level.INFO, "store created kind=sqlite file={0} page_size={1} from=template", absolute,
@@ -86,7 +98,7 @@ public final class Stores {
         }
         migrate(SqliteConnections.dataSource(url, true), StoreConfig.SQLITE);
         try {
-            Store store = new JdbcStore(SqliteConnections.open(url, config.sqliteLog()));
+            Store store = new JdbcStore(SqliteConnections.open(absolute, config.sqliteLog()));
             LOG.log(Level.INFO, "store opened kind=sqlite file={0} log_restart_bytes={1} log_backstop_bytes={2} native_library={3}",
                     absolute, Long.toString(config.sqliteLog().restartBytes()), Long.toString(config.sqliteLog().backstopBytes()),
                     SqliteNativeLibrary.source().label());

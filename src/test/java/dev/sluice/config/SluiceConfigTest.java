@@ -66,6 +66,40 @@ class SluiceConfigTest {
     }
 
     /**
+     * A secret reference is one value: written as a map it read as "not set" until session 40, so
+     * a tenant's signing secret was off and the audit signing key was generated, without an error.
+     */
+    @Test
+    void secretsWrittenAsAMap_areRefusedNamingTheKey() throws Exception {
+        String base = """
+                sluice:
+                  data-dir: %s
+                  crypto:
+                    generate-demo-key: true
+                  audit: {}
+                  store:
+                    postgres: {}
+                  tenants:
+                    - id: t
+                      api-key-hashes: ["sha256:%s"]
+                      destinations:
+                        - id: d
+                          type: webhook
+                """.formatted(dir.resolve("data"), "ab".repeat(32));
+        Map<String, String> cases = Map.of(
+                "sluice.tenants.0.signing-secret", base + "      signing-secret: {file: /run/secrets/signing}\n",
+                "sluice.audit.signing-key", base.replace("  audit: {}", "  audit: {signing-key: {file: /run/k}}"),
+                "sluice.store.postgres.password", base.replace("    postgres: {}", "    postgres: {password: [x]}"));
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path file = java.nio.file.Files.writeString(dir.resolve("map-secret.yaml"), c.getValue());
+            ConfigException refused = assertThrows(ConfigException.class,
+                    () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)), c.getKey());
+            assertEquals(c.getKey(), refused.key());
+            assertTrue(refused.getMessage().contains("must be a single value"), refused.getMessage());
+        }
+    }
+
+    /**
      * A switch takes true/false, yes/no, on/off or 1/0 in any case (an environment variable is
      * not read as YAML); a typo is refused (SluiceCommandTest), absent is the default.
      */
@@ -199,6 +233,14 @@ class SluiceConfigTest {
         assertEquals("k1", config.crypto().activeKeyId());
         assertFalse(config.generateDemoKey());
         assertFalse(config.crypto().toString().contains("AAECAw"));
+        // The store's URL may carry the PostgreSQL password; the record printed it until session 40.
+        base.put("sluice.store.kind", "postgres");
+        base.put("sluice.store.postgres.url", "jdbc:postgresql://db/sluice?user=s&password=pgS3cret&ssl=true");
+        SluiceConfig pg = SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), base), secrets);
+        assertFalse(pg.toString().contains("pgS3cret"), pg.toString());
+        assertTrue(pg.store().toString().contains("password=***&ssl=true"), pg.store().toString());
+        base.remove("sluice.store.kind");
+        base.remove("sluice.store.postgres.url");
         base.put("sluice.crypto.active-key", "k9");
         ConfigException e = assertThrows(ConfigException.class,
                 () -> SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), base), secrets));

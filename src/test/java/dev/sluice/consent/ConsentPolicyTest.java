@@ -11,7 +11,9 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Loading the policy: the shipped one loads; a bad one stops startup naming the key at fault. */
@@ -101,12 +103,18 @@ class ConsentPolicyTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConsentPolicy.parse("version: \"1\"\nmodels: [unclosed\n", "broken.yaml"));
         assertEquals("broken.yaml", e.key());
-        assertTrue(e.getMessage().contains("malformed YAML"), e.getMessage());
+        // Line and column, one line, none of the file's text (it was quoted over several lines until session 40).
+        assertEquals("broken.yaml: malformed YAML at line 3, column 1", e.getMessage());
+        ConfigException quoted = assertThrows(ConfigException.class,
+                () -> ConsentPolicy.parse("SECRETCANARY: {x: [}\n", "b.yaml"));
+        assertFalse(quoted.getMessage().contains("SECRETCANARY") || quoted.getMessage().contains("\n"), quoted.getMessage());
     }
 
     @Test
     void duplicateYamlKeyIsRejected() {
-        assertThrows(ConfigException.class, () -> ConsentPolicy.parse("version: \"1\"\nversion: \"2\"\n", "dup.yaml"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConsentPolicy.parse("version: \"1\"\nversion: \"2\"\n", "dup.yaml"));
+        assertTrue(e.getMessage().startsWith("dup.yaml: a key given twice at line 2"), e.getMessage());
     }
 
     @Test

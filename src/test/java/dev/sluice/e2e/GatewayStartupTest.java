@@ -118,6 +118,40 @@ class GatewayStartupTest {
      * stopped, it starts. (Across processes the lock is the operating system's, released however
      * the holder ends: CrashRecoveryTest restarts on the data of a gateway killed with SIGKILL.)
      */
+    /**
+     * A start that fails on its listener (here a TLS key file that is not there) delivers nothing: the dispatchers
+     * start only once the web server is up. They started first until session 40, and a start that
+     * then failed (a TLS keystore with the wrong passphrase, say) had sent events on its way out.
+     */
+    @Test
+    void aStartThatFailsOnItsListener_deliversNothing() throws Exception {
+        Path data = dir.resolve("pending");
+        try (TestGateway first = TestGateway.start(data)) {
+            assertEquals(202, first.postEvents(TestGateway.ACME_KEY, dev.sluice.testing.Events.batch(
+                    dev.sluice.testing.Events.purchase("o-1"), dev.sluice.testing.Events.purchase("o-2"))).statusCode());
+        }
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        try (mockwebserver3.MockWebServer hook = new mockwebserver3.MockWebServer();
+             ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            hook.setDispatcher(new mockwebserver3.Dispatcher() {
+                @Override
+                public mockwebserver3.MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+                    received.incrementAndGet();
+                    return new mockwebserver3.MockResponse.Builder().code(200).body("{}").build();
+                }
+            });
+            hook.start();
+            assertThrows(ConfigException.class, () -> TestGateway.start(data, InstantSource.system(), Map.of(
+                    "server.tls.private-key.pem.key.resource.path", dir.resolve("missing/tls.key").toString(),
+                    "server.tls.private-key.pem.cert-chain.resource.path", dir.resolve("missing/tls.crt").toString(),
+                    "sluice.delivery.enabled", "true",
+                    "sluice.tenants.0.destinations.2.settings.url", hook.url("/hook").toString(),
+                    "sluice.tenants.0.destinations.2.settings.poll-interval", "20ms")));
+            Thread.sleep(300);
+            assertEquals(0, received.get());
+        }
+    }
+
     @Test
     void aSecondGatewayOnTheSameDatabaseStopsAtStartup() throws Exception {
         Path data = dir.resolve("data");

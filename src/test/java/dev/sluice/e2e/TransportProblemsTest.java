@@ -120,7 +120,10 @@ class TransportProblemsTest {
         for (String request : new String[] {
                 "NOT-HTTP secret-token-1\r\n\r\n",
                 "GET /health/live HTTP/1.1\r\nHost: localhost\r\nAuthorization secret-token-1\r\n\r\n",
-                "POST /v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Length: secret-token-1\r\n\r\n"}) {
+                "POST /v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Length: secret-token-1\r\n\r\n",
+                // A method that is not a token: 500 internal-error, with a logged stack trace, until session 40.
+                "G@T /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                "secret-token-1@example.com /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"}) {
             try (Socket socket = connect()) {
                 send(socket, request);
                 Answer answer = read(socket.getInputStream());

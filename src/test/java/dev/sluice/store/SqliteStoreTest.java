@@ -62,6 +62,39 @@ final class SqliteStoreTest extends AbstractStoreTest {
         }
     }
 
+    /**
+     * A database file deleted (or replaced) under a running gateway: SQLite kept writing to the
+     * unlinked file, every commit succeeded and readiness stayed up until session 40; the events
+     * were gone at the next start, which began on an empty database without a word.
+     */
+    @Test
+    void aDatabaseFileDeletedWhileOpen_failsEveryWriteAndThePing_andItsOrphanLogStopsTheNextStart() throws Exception {
+        store.close();
+        Path file = tempDir.resolve("deleted").resolve("sluice.db");
+        store = Stores.open(StoreConfig.sqlite(file));
+        store.write(List.of(event(tenant, "order-1", "meta")));
+        assertThat(store.ping(), is(true));
+
+        Files.delete(file);
+
+        StoreException refused = assertThrows(StoreException.class, () -> store.write(List.of(event(tenant, "order-2", "meta"))));
+        assertThat(refused.getMessage(), org.hamcrest.Matchers.containsString("is gone: it was deleted or moved"));
+        assertThat(store.ping(), is(false));
+
+        // Replaced by another file: refused as well.
+        Files.writeString(file, "");
+        assertThrows(StoreException.class, () -> store.write(List.of(event(tenant, "order-3", "meta"))));
+        store.close();
+        store = null;
+
+        // What a killed gateway leaves: its log, without the database.
+        Files.delete(file);
+        Files.writeString(file.resolveSibling("sluice.db-wal"), "frames");
+        StoreException orphan = assertThrows(StoreException.class, () -> Stores.open(StoreConfig.sqlite(file)));
+        assertThat(orphan.getMessage(), org.hamcrest.Matchers.containsString("found sluice.db-wal but no sluice.db"));
+        assertThat(Files.exists(file), is(false));
+    }
+
     @Test
     void open_treatsAnEmptyFileAsANewDatabase() throws Exception {
         store.close();
