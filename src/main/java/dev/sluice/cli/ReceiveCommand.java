@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.config.Secret;
 import dev.sluice.connector.webhook.WebhookSignature;
@@ -17,14 +18,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code sluice receive}: a tiny local receiver for the signed webhook destination. It verifies
  * each delivery's {@code Sluice-Signature} and prints its events, which are already hashed (never
- * raw personal data). Loopback only: it is a demo and debugging tool, not a production endpoint.
+ * raw personal data), with the raw client IP, user agent and click ids masked. Loopback only: it is a demo and debugging tool, not a production endpoint.
  */
 @Command(name = "receive", mixinStandardHelpOptions = true,
         description = "Run a local webhook receiver that verifies signatures and prints each delivery.")
@@ -88,20 +93,58 @@ public final class ReceiveCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static final String REDACTED = "<redacted>";
+
     /**
-     * The event as printed: hashes are shown, but the client IP and user agent, which the payload
-     * carries raw for platforms that need them, are masked on the terminal.
+     * Names under which click ids and browser ids travel: {@code user.click_ids} keys, and the
+     * {@code attribution} keys and {@code event_source_url} query parameters the ledger reads
+     * click ids from (it also takes {@code fbclid} there).
      */
-    private static JsonNode redacted(JsonNode event) {
+    static final Set<String> CLICK_ID_NAMES = Set.of("fbc", "fbclid", "fbp", "gclid", "gbraid", "wbraid", "ttclid", "ttp",
+            "ScCid", "_scid", "_ga", "epik", "li_fat_id", "rdt_cid", "msclkid");
+    private static final Pattern URL_PARAMETER = Pattern.compile("([?&;])([^=&;#]+)=([^&;#]*)");
+
+    /**
+     * The event as printed: hashes are shown, but the client IP, user agent and click ids, which
+     * the payload carries raw for platforms that need them and SECURITY.md protects alike, are
+     * masked on the terminal, keeping only their names. Click ids were printed as sent until
+     * session 40 (review 4, finding 9).
+     */
+    static JsonNode redacted(JsonNode event) {
         JsonNode copy = event.deepCopy();
-        if (copy.path("user") instanceof com.fasterxml.jackson.databind.node.ObjectNode user) {
+        if (copy.path("user") instanceof ObjectNode user) {
             for (String raw : new String[] {"client_ip", "user_agent"}) {
                 if (user.has(raw)) {
-                    user.put(raw, "<redacted>");
+                    user.put(raw, REDACTED);
                 }
             }
+            if (user.get("click_ids") instanceof ObjectNode clickIds) {
+                // Every member, known name or not: a receiver shows what it got, never more.
+                clickIds.properties().stream().map(Map.Entry::getKey).toList().forEach(name -> clickIds.put(name, REDACTED));
+            } else if (user.has("click_ids")) {
+                user.put("click_ids", REDACTED);
+            }
+        }
+        if (copy.path("attribution") instanceof ObjectNode attribution) {
+            CLICK_ID_NAMES.stream().filter(attribution::has).forEach(name -> attribution.put(name, REDACTED));
+        }
+        if (copy instanceof ObjectNode top && copy.path("event_source_url").isTextual()) {
+            top.put("event_source_url", maskedUrl(copy.path("event_source_url").asText()));
         }
         return copy;
+    }
+
+    /** {@code url} with the values of click-id query parameters ({@code ?gclid=...}) masked. */
+    static String maskedUrl(String url) {
+        Matcher parameter = URL_PARAMETER.matcher(url);
+        StringBuilder out = new StringBuilder();
+        while (parameter.find()) {
+            String kept = CLICK_ID_NAMES.contains(parameter.group(2))
+                    ? parameter.group(1) + parameter.group(2) + "=" + REDACTED : parameter.group();
+            parameter.appendReplacement(out, Matcher.quoteReplacement(kept));
+        }
+        parameter.appendTail(out);
+        return out.toString();
     }
 
     private Secret secret() throws IOException {

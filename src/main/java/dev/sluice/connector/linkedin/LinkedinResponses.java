@@ -11,6 +11,7 @@ import dev.sluice.connector.DeliveryOutcome.RetryLater;
 import dev.sluice.connector.DeliveryOutcome.Unhealthy;
 import dev.sluice.connector.HttpResponseSpec;
 import dev.sluice.connector.OutboxItem;
+import dev.sluice.connector.PlatformText;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -259,45 +260,19 @@ final class LinkedinResponses {
     /** LinkedIn's symbolic codes: {@code REVOKED_ACCESS_TOKEN}, {@code INVALID_VALUE}, ... */
     private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
 
-    /**
-     * What of a LinkedIn message may go into reasons: words (letters, {@code _}, joined by {@code -} or {@code '}), JSON
-     * pointers into the request ({@code /user/userInfo/firstName}, {@code /elements/0/eventId}),
-     * short numbers (indices, statuses), punctuation such as {@code ::}, and in quotes only the
-     * names of fields and enums Sluice sends. Anything else (hashes, click ids, e-mail addresses,
-     * rule ids, timestamps, quoted values) may be a submitted value and is replaced.
-     */
-    private static final Pattern WORD = Pattern.compile(
-            "\\p{Punct}*(?:[A-Za-z_]{1,40}(?:['-][A-Za-z_]{1,40})*|(?:/(?:[A-Za-z_]{1,40}|\\d{1,4}))+|\\d{1,6}(?:-[A-Za-z]{1,20})?)\\p{Punct}*");
-    private static final Pattern PUNCTUATION = Pattern.compile("\\p{Punct}{1,4}");
-    private static final Pattern QUOTED = Pattern.compile("'([^']*)'|\"([^\"]*)\"");
-    private static final String REDACTED = "<redacted>";
-    private static final String QUOTED_REDACTED = "'" + REDACTED + "'";
+    /** Names of fields and enums Sluice sends, kept in quotes (LinkedIn quotes them in camelCase, which {@link PlatformText} alone would redact). */
     private static final Set<String> QUOTABLE = Set.of("elements", "conversion", "conversionHappenedAt", "conversionValue",
             "currencyCode", "amount", "eventId", "user", "userIds", "idType", "idValue", "userInfo", "firstName", "lastName",
             "countryCode", LinkedinEventMapper.SHA256_EMAIL, LinkedinEventMapper.FIRST_PARTY_ADS_TRACKING_UUID);
     /** Longer than the other connectors' 160: LinkedIn's messages are mostly JSON pointers, and one item may have several. */
     private static final int MAX_TEXT = 200;
 
-    /** Platform text goes into dead letters and logs: keep its words, drop what may be data. */
+    /**
+     * Platform text goes into dead letters and logs: keep its words, JSON pointers and quoted field
+     * names, drop what may be data ({@link PlatformText}).
+     */
     static String scrub(String text) {
-        // Quoted text first, whole, so that a quoted value of several words goes as one.
-        Matcher quoted = QUOTED.matcher(text);
-        StringBuilder unquoted = new StringBuilder();
-        while (quoted.find()) {
-            String inside = quoted.group(1) != null ? quoted.group(1) : quoted.group(2);
-            quoted.appendReplacement(unquoted, Matcher.quoteReplacement(QUOTABLE.contains(inside) ? quoted.group() : " " + QUOTED_REDACTED + " "));
-        }
-        quoted.appendTail(unquoted);
-        StringJoiner out = new StringJoiner(" ");
-        for (String token : unquoted.toString().strip().split("\\s+")) {
-            if (token.isEmpty()) {
-                continue;
-            }
-            // A replaced quote stands alone (spaces were put around it); otherwise only words, pointers, punctuation.
-            boolean kept = token.equals(QUOTED_REDACTED) || WORD.matcher(token).matches() || PUNCTUATION.matcher(token).matches();
-            out.add(kept ? token : REDACTED);
-        }
-        return out.toString();
+        return PlatformText.scrub(text, QUOTABLE);
     }
 
     private static String truncate(String s) {

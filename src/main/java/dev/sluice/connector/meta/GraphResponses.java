@@ -9,12 +9,12 @@ import dev.sluice.connector.DeliveryOutcome.Rejected;
 import dev.sluice.connector.DeliveryOutcome.RetryLater;
 import dev.sluice.connector.DeliveryOutcome.Unhealthy;
 import dev.sluice.connector.HttpResponseSpec;
+import dev.sluice.connector.PlatformText;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads Graph API answers to {@code POST /{pixel}/events}. Every Meta-specific fact about
@@ -128,15 +128,13 @@ final class GraphResponses {
         }
     }
 
-    // Anything that could be an identifier Meta echoes back: hex runs (hashes), e-mail-like and
-    // long digit/dot/colon runs (IPs, fbc/fbp timestamps). Codes are reported separately.
-    private static final Pattern IDENTIFIER_LIKE =
-            Pattern.compile("[0-9A-Fa-f]{16,}|\\S+@\\S+|[0-9][0-9.:]{6,}[0-9]|fb\\.\\d\\.\\S+");
     private static final int MAX_TEXT = 160;
 
-    /** Platform text goes into dead letters and logs: keep its words, drop what may be data. */
+    /**
+     * Platform text goes into dead letters and logs: keep its words, drop what may be data
+     * ({@link PlatformText}; until session 40 a regex here let IPv6 addresses and user agents through).
+     */
     static String scrub(String text) {
-        String s = IDENTIFIER_LIKE.matcher(text.replaceAll("\\s+", " ").strip()).replaceAll("<redacted>");
-        return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT) + "…";
+        return PlatformText.truncate(PlatformText.scrub(text), MAX_TEXT);
     }
 }

@@ -11,6 +11,7 @@ import dev.sluice.connector.DeliveryOutcome.RetryLater;
 import dev.sluice.connector.DeliveryOutcome.Unhealthy;
 import dev.sluice.connector.HttpResponseSpec;
 import dev.sluice.connector.OutboxItem;
+import dev.sluice.connector.PlatformText;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -18,8 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads Pinterest's answers to {@code POST /v5/ad_accounts/{id}/events} (platforms.md §6,
@@ -164,29 +163,14 @@ final class PinterestResponses {
         }
     }
 
-    // Anything that could be data Pinterest echoes back: hex runs (hashes), e-mail-like and long
-    // digit/dot/colon runs (IPs, timestamps, ids), long token-like runs (epik click ids, tokens),
-    // URLs (event_source_url) and product/version words (user agents).
-    private static final Pattern IDENTIFIER_LIKE = Pattern.compile("[0-9A-Fa-f]{16,}|\\S+@\\S+|[0-9][0-9.:]{6,}[0-9]"
-            + "|[A-Za-z0-9_+/=-]{24,}|[A-Za-z][A-Za-z0-9+.-]*://\\S*|[A-Za-z][A-Za-z0-9_.-]*/[0-9]\\S*");
-    // Pinterest quotes property names ('category_name' was unexpected), all lower snake case; any
-    // other quoted text may be a value and is redacted.
-    private static final Pattern QUOTED = Pattern.compile("'([^']*)'|\"([^\"]*)\"");
-    private static final Pattern PROPERTY_NAME = Pattern.compile("[a-z_][a-z0-9_.\\[\\]]{0,63}");
     private static final int MAX_TEXT = 160;
 
-    /** Platform text goes into dead letters and logs: keep its words, drop what may be data. */
+    /**
+     * Platform text goes into dead letters and logs: keep its words and quoted property names
+     * ({@code 'category_name' was unexpected}), drop what may be data ({@link PlatformText}; until
+     * session 40 a regex here let IPv6 addresses through).
+     */
     static String scrub(String text) {
-        String s = text.replaceAll("\\s+", " ").strip();
-        Matcher quoted = QUOTED.matcher(s);
-        StringBuilder out = new StringBuilder();
-        while (quoted.find()) {
-            String inside = quoted.group(1) != null ? quoted.group(1) : quoted.group(2);
-            String kept = PROPERTY_NAME.matcher(inside).matches() ? quoted.group() : "'<redacted>'";
-            quoted.appendReplacement(out, Matcher.quoteReplacement(kept));
-        }
-        quoted.appendTail(out);
-        s = IDENTIFIER_LIKE.matcher(out).replaceAll("<redacted>");
-        return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT) + "…";
+        return PlatformText.truncate(PlatformText.scrub(text), MAX_TEXT);
     }
 }

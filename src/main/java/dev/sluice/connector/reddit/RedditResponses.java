@@ -9,11 +9,11 @@ import dev.sluice.connector.DeliveryOutcome.Rejected;
 import dev.sluice.connector.DeliveryOutcome.RetryLater;
 import dev.sluice.connector.DeliveryOutcome.Unhealthy;
 import dev.sluice.connector.HttpResponseSpec;
+import dev.sluice.connector.PlatformText;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -132,23 +132,10 @@ final class RedditResponses {
         }
     }
 
-    /**
-     * A word Reddit's messages are made of: letters (and {@code _}, for field names; {@code /} or
-     * {@code -} may join two, as in "requests/events") or a short number, with punctuation around it. Anything else (hashes, e-mail addresses, IPs, user
-     * agents, click ids, pixel ids) may be a submitted value and is replaced.
-     */
-    private static final Pattern WORD = Pattern.compile("\\p{Punct}*(?:[A-Za-z_]{1,40}(?:[/-][A-Za-z_]{1,40})*|\\d{1,6})\\p{Punct}*");
     private static final int MAX_TEXT = 160;
 
-    /** Platform text goes into dead letters and logs: keep its words, drop what may be data. */
+    /** Platform text goes into dead letters and logs: keep its words, drop what may be data ({@link PlatformText}). */
     static String scrub(String text) {
-        StringJoiner out = new StringJoiner(" ");
-        for (String token : text.strip().split("\\s+")) {
-            if (!token.isEmpty()) {
-                out.add(WORD.matcher(token).matches() ? token : "<redacted>");
-            }
-        }
-        String s = out.toString();
-        return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT) + "…";
+        return PlatformText.truncate(PlatformText.scrub(text), MAX_TEXT);
     }
 }

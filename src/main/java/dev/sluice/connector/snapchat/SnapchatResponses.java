@@ -11,6 +11,7 @@ import dev.sluice.connector.DeliveryOutcome.RetryLater;
 import dev.sluice.connector.DeliveryOutcome.Unhealthy;
 import dev.sluice.connector.HttpResponseSpec;
 import dev.sluice.connector.OutboxItem;
+import dev.sluice.connector.PlatformText;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -176,25 +177,11 @@ final class SnapchatResponses {
         }
     }
 
-    /**
-     * A word Snap's messages are made of: letters (and {@code _} or {@code .}, for field names
-     * such as {@code user_data.em}; {@code /} or {@code -} may join two) or a short number, with
-     * punctuation around it. Anything else (hashes, e-mail addresses, IPs, user agents, click
-     * ids, URLs, pixel ids) may be a submitted value and is replaced.
-     */
-    private static final Pattern WORD = Pattern.compile(
-            "\\p{Punct}*(?:[A-Za-z_]{1,40}(?:[./-][A-Za-z_]{1,40})*|\\d{1,6})\\p{Punct}*");
     private static final int MAX_TEXT = 200;
 
-    /** Platform text goes into dead letters and logs: keep its words, drop what may be data. */
+    /** Platform text goes into dead letters and logs: keep its words, drop what may be data ({@link PlatformText}). */
     static String scrub(String text) {
-        StringJoiner out = new StringJoiner(" ");
-        for (String token : text.strip().split("\\s+")) {
-            if (!token.isEmpty()) {
-                out.add(WORD.matcher(token).matches() ? token : "<redacted>");
-            }
-        }
-        return truncate(out.toString());
+        return PlatformText.truncate(PlatformText.scrub(text), MAX_TEXT);
     }
 
     private static String truncate(String s) {

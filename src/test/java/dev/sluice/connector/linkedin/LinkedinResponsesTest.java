@@ -198,6 +198,9 @@ class LinkedinResponsesTest {
         assertEquals("Conversion's method should be CONVERSIONS_API, indices [0] (0-indexed)",
                 LinkedinResponses.scrub("Conversion's method should be CONVERSIONS_API, indices [0] (0-indexed)"));
         assertEquals("value '<redacted>' for \"idValue\"", LinkedinResponses.scrub("value 'Jane Doe' for \"idValue\""));
+        // A capitalised word inside a sentence is a name, not LinkedIn's word (kept until session 40).
+        assertEquals("/user/userInfo/firstName :: invalid for <redacted> <redacted>",
+                LinkedinResponses.scrub("/user/userInfo/firstName :: invalid for Zorblaxina Quimbyweth"));
         assertEquals(201, reason(interpret(400, "{\"message\":\"" + "word ".repeat(100) + "\"}", ONE)).length()
                 - "linkedin: HTTP 400: ".length());
     }

@@ -172,6 +172,25 @@ class MetaConnectorTest {
         assertThat(rejected.reason(), not(containsString("203.0.113.7")));
     }
 
+    /**
+     * Review 4, finding 1: a Graph error that echoes a compressed IPv6 address, user agents and a
+     * name reached dead letters, {@code last_error} and the log as it was until session 40.
+     */
+    @Test
+    void rejection_echoingAnIpv6AddressUserAgentsOrAName_keepsOnlyMetasWords() {
+        String echo = "Invalid parameter: client_ip_address 2001:db8:cafe::17 is not valid; client_user_agent CanaryAgent/9.87 "
+                + "(Zorblaxbrowser) rejected for user Zorblaxina Quimbyweth, ua Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0";
+        for (int code : new int[] {100, 190}) {
+            DeliveryOutcome outcome = meta.interpret(HttpResponseSpec.of(400, "{\"error\":{\"message\":\"" + echo
+                    + "\",\"type\":\"OAuthException\",\"code\":" + code + ",\"error_subcode\":2804003}}"), batch());
+            String reason = outcome instanceof Rejected r ? r.reason() : ((Unhealthy) outcome).reason();
+            for (String value : List.of("2001:db8", "cafe::17", "CanaryAgent", "9.87", "Zorblaxbrowser", "Zorblaxina", "Quimbyweth", "Mozilla", "X11", "Chrome/120")) {
+                assertThat(reason, not(containsString(value)));
+            }
+            assertThat(reason, containsString("Invalid parameter: client_ip_address <redacted> is not valid; client_user_agent <redacted>"));
+        }
+    }
+
     @Test
     void unknownPixel_makesTheDestinationUnhealthy() {
         assertThat(meta.interpret(HttpResponseSpec.of(400, """

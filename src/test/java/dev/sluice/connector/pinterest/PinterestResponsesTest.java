@@ -94,6 +94,19 @@ class PinterestResponsesTest {
                         + "('category_name' was unexpected)\"}", THREE));
     }
 
+    /** Review 4, finding 1: Pinterest's scrubber caught user agents but not a compressed IPv6 address until session 40. */
+    @Test
+    void rejection_echoingAnIpv6AddressUserAgentsOrAName_keepsOnlyPinterestsWords() {
+        DeliveryOutcome outcome = interpret(400, "{\"code\":4196,\"message\":\"Invalid request: client_ip_address 2001:db8:cafe::17, "
+                + "client_user_agent CanaryAgent/9.87 (Zorblaxbrowser) of user Zorblaxina Quimbyweth; "
+                + "ua Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0\"}", THREE);
+        String reason = ((Rejected) outcome).reason();
+        for (String value : List.of("2001:db8", "cafe::17", "CanaryAgent", "9.87", "Zorblaxbrowser", "Zorblaxina", "Quimbyweth", "Mozilla", "X11", "Chrome/120")) {
+            assertThat(reason, not(containsString(value)));
+        }
+        assertThat(reason, containsString("Invalid request: client_ip_address <redacted>, client_user_agent <redacted>"));
+    }
+
     @Test
     void notAllProcessed_withoutPerEventResults_isRejectedForTheBatch() {
         assertEquals(new Rejected("pinterest: HTTP 422 code 4196: Not all events were successfully processed.", Optional.of("4196")),

@@ -129,7 +129,9 @@ class RedditResponsesTest {
 
     @Test
     void scrub_keepsFieldNamesAndShortNumbers_andBoundsTheLength() {
-        assertEquals("JSON error \"unknown field\" on field \"test_id\"",
+        // Quoted text is kept only when it is a field name: "unknown field" was kept until session 40,
+        // but quotes are where platforms put the values they refuse (PlatformText).
+        assertEquals("JSON error '<redacted>' on field \"test_id\"",
                 RedditResponses.scrub("JSON error \"unknown field\" on field \"test_id\""));
         assertEquals("There were 12 invalid conversion events.", RedditResponses.scrub(" There  were 12\ninvalid conversion events. "));
         assertEquals(161, RedditResponses.scrub("word ".repeat(100)).length());

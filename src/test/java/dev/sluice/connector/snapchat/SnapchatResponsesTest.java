@@ -149,6 +149,8 @@ class SnapchatResponsesTest {
     @Test
     void fieldNamesWithDots_surviveScrubbing_andLongTextIsCut() {
         assertEquals("user_data.em must be hashed", SnapchatResponses.scrub("user_data.em must be hashed"));
+        // A capitalised word inside a sentence is a name, not Snap's word (kept until session 40).
+        assertEquals("Bad em for user <redacted> <redacted>", SnapchatResponses.scrub("Bad em for user Zorblaxina Quimbyweth"));
         String scrubbed = SnapchatResponses.scrub("word ".repeat(100));
         assertTrue(scrubbed.length() <= 201 && scrubbed.endsWith("…"));
     }

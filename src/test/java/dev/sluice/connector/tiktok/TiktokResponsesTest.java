@@ -78,6 +78,18 @@ class TiktokResponsesTest {
         }
     }
 
+    /** Review 4, finding 1: TikTok's {@code ip} and {@code user_agent} echoed back, as they were until session 40. */
+    @Test
+    void rejection_echoingAnIpv6AddressUserAgentsOrAName_keepsOnlyTiktoksWords() {
+        Rejected rejected = (Rejected) interpret(200, """
+                {"code":40002,"message":"Invalid value for ip 2001:db8:cafe::17 and user_agent CanaryAgent/9.87 (Zorblaxbrowser) \
+                of user Zorblaxina Quimbyweth; ua Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0","request_id":"r1"}""");
+        for (String value : List.of("2001:db8", "cafe::17", "CanaryAgent", "9.87", "Zorblaxbrowser", "Zorblaxina", "Quimbyweth", "Mozilla", "X11", "Chrome/120")) {
+            assertThat(rejected.reason(), not(containsString(value)));
+        }
+        assertThat(rejected.reason(), containsString("Invalid value for ip <redacted> and user_agent <redacted>"));
+    }
+
     @Test
     void longMessages_areCut() {
         Rejected rejected = (Rejected) interpret(200, "{\"code\":40002,\"message\":\"" + "word ".repeat(100) + "\"}");
