@@ -201,8 +201,10 @@ class AuditApiTest {
 
         assertEquals(0, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", key.toString()));
         Path other = Files.writeString(dir.resolve("other.pub"), AuditSigner.parse(AuditSigner.generate()).publicKey().pem());
-        assertEquals(0, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", other.toString(),
-                "--public-key", key.toString()), "the --public-key option repeats (a rotated key and the ones it replaced)");
+        assertEquals(0, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", key.toString(),
+                "--public-key", other.toString()), "the --public-key option repeats (a rotated key and the ones it replaced)");
+        assertEquals(1, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", other.toString(),
+                "--public-key", key.toString()), "the first key is the key in use, which must sign the head (session 40)");
         Files.writeString(file, export.body().replaceFirst("\"event_id\":\"x-1\"", "\"event_id\":\"x-2\""));
         assertEquals(1, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", key.toString()));
     }
