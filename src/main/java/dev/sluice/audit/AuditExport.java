@@ -131,8 +131,21 @@ public final class AuditExport {
         out.flush();
     }
 
-    /** One CSV row: the record's own columns from {@code record}, a destination's from {@code destination}. */
+    /** What the decision column says of a record whose stored body cannot be read ({@link AuditReader#UNREADABLE_BODY}). */
+    static final String UNREADABLE = "UNREADABLE";
+
+    /**
+     * One CSV row: the record's own columns from {@code record}, a destination's from {@code destination}.
+     * A record whose body cannot be read (not an object) takes its time, kind and event id from
+     * its row's columns and says {@value #UNREADABLE} as its decision: until session 40 it showed
+     * as 1970-01-01T00:00:00Z with no kind, as if it were an empty record.
+     */
     private static String row(StoredRecord r, JsonNode record, JsonNode destination) {
+        if (!record.isObject()) {
+            return String.join(",", cell(Long.toString(r.seq())), cell(r.recordedAt().toString()), cell(r.kind() == null ? "" : r.kind()),
+                    cell(r.eventId() == null ? "" : r.eventId()), "", "", "", UNREADABLE, "", "", "", "", "", cell(r.hash()))
+                    + "\r\n";
+        }
         StringBuilder row = new StringBuilder(256);
         for (String column : CSV_COLUMNS) {
             if (row.length() > 0) {
