@@ -22,8 +22,12 @@ import java.util.List;
  * {"type":"checkpoint","tenant":..,"seq":n,"hash":"..","signed_at":ms,"key_id":"..","signature":"base64"}
  * </pre>
  * The export is cut at the head read when it starts, so it is one consistent prefix of the chain
- * even while records keep arriving; it carries every checkpoint signed by then. CSV is for
- * reading, not for verification: one row per record, or per destination of a decision record.
+ * even while records keep arriving; it carries every checkpoint signed by then and, unless the
+ * stored chain already has one by the key in use there, a checkpoint of that head signed as the
+ * export is written ({@link AuditLog#exportCheckpoint}; not stored). So an unfiltered export's
+ * last record is always signed, and a verifier can require it: until session 40 the records
+ * after the last stored checkpoint were covered by nothing an editor could not recompute. CSV is
+ * for reading, not for verification: one row per record, or per destination of a decision record.
  */
 public final class AuditExport {
     /** The JSONL header's format name. */
@@ -46,13 +50,16 @@ public final class AuditExport {
         // The last checkpoint before the tip, as in verification: one beyond the tip shows a
         // truncated chain. The checkpoints up to it are read page by page after the records.
         long checkpointed = log.lastCheckpointSeq(tenantId);
-        AuditLog.Tip tip = log.tip(tenantId);
+        ChainAppender.Head head = log.head(tenantId);
+        AuditLog.Tip tip = new AuditLog.Tip(head.seq(), head.hash());
+        // A filtered export cannot be chain-verified: nothing to sign for it.
+        boolean whole = !query.filtered() && query.afterSeq() <= 0;
         line(out, g -> {
             g.writeStringField("type", "export");
             g.writeStringField("format", FORMAT);
             g.writeStringField("tenant", tenantId);
             g.writeNumberField("exported_at", now.toEpochMilli());
-            g.writeBooleanField("filtered", query.filtered() || query.afterSeq() > 0);
+            g.writeBooleanField("filtered", !whole);
             g.writeNumberField("head_seq", tip.seq());
             g.writeStringField("head_hash", tip.hash());
         });
@@ -71,20 +78,33 @@ public final class AuditExport {
             });
             return true;
         });
+        java.util.Optional<Checkpoint> atHead = whole
+                ? log.exportCheckpoint(tenantId, head, checkpointed, log.checkpointKey(tenantId, tip.seq()), now)
+                : java.util.Optional.empty();
         java.util.Iterator<Checkpoint> checkpoints = log.checkpoints(tenantId, checkpointed);
         while (checkpoints.hasNext()) {
             Checkpoint cp = checkpoints.next();
-            line(out, g -> {
-                g.writeStringField("type", "checkpoint");
-                g.writeStringField("tenant", cp.tenantId());
-                g.writeNumberField("seq", cp.seq());
-                g.writeStringField("hash", cp.hash());
-                g.writeNumberField("signed_at", cp.signedAt().toEpochMilli());
-                g.writeStringField("key_id", cp.keyId());
-                g.writeStringField("signature", cp.signature());
-            });
+            // A stored checkpoint at the head by a replaced key gives way to the one by the key in use.
+            if (atHead.isEmpty() || cp.seq() != tip.seq()) {
+                checkpoint(out, cp);
+            }
+        }
+        if (atHead.isPresent()) {
+            checkpoint(out, atHead.get());
         }
         out.flush();
+    }
+
+    private static void checkpoint(OutputStream out, Checkpoint cp) throws IOException {
+        line(out, g -> {
+            g.writeStringField("type", "checkpoint");
+            g.writeStringField("tenant", cp.tenantId());
+            g.writeNumberField("seq", cp.seq());
+            g.writeStringField("hash", cp.hash());
+            g.writeNumberField("signed_at", cp.signedAt().toEpochMilli());
+            g.writeStringField("key_id", cp.keyId());
+            g.writeStringField("signature", cp.signature());
+        });
     }
 
     /**
@@ -111,8 +131,21 @@ public final class AuditExport {
         out.flush();
     }
 
-    /** One CSV row: the record's own columns from {@code record}, a destination's from {@code destination}. */
+    /** What the decision column says of a record whose stored body cannot be read ({@link AuditReader#UNREADABLE_BODY}). */
+    static final String UNREADABLE = "UNREADABLE";
+
+    /**
+     * One CSV row: the record's own columns from {@code record}, a destination's from {@code destination}.
+     * A record whose body cannot be read (not an object) takes its time, kind and event id from
+     * its row's columns and says {@value #UNREADABLE} as its decision: until session 40 it showed
+     * as 1970-01-01T00:00:00Z with no kind, as if it were an empty record.
+     */
     private static String row(StoredRecord r, JsonNode record, JsonNode destination) {
+        if (!record.isObject()) {
+            return String.join(",", cell(Long.toString(r.seq())), cell(r.recordedAt().toString()), cell(r.kind() == null ? "" : r.kind()),
+                    cell(r.eventId() == null ? "" : r.eventId()), "", "", "", UNREADABLE, "", "", "", "", "", cell(r.hash()))
+                    + "\r\n";
+        }
         StringBuilder row = new StringBuilder(256);
         for (String column : CSV_COLUMNS) {
             if (row.length() > 0) {

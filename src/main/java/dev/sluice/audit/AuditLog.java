@@ -189,6 +189,56 @@ public final class AuditLog {
     public record Tip(long seq, String hash) {
     }
 
+    /**
+     * For an export cut at {@code head}: a checkpoint of that head signed now by the key in use, so
+     * that the export's last record is vouched for (session 40; before it an export's records
+     * after the last stored checkpoint were covered by no signature, and an export without any
+     * checkpoint verified). Empty when the stored checkpoint at the head already is the key in
+     * use's, when there is no record, or when the stored checkpoints disagree with the head row
+     * (the last one named by its {@code checkpoint_seq} is missing, or one lies beyond the head):
+     * then the chain was tampered with, and the gateway does not vouch for it (a warning is logged,
+     * and the export fails offline verification).
+     */
+    Optional<Checkpoint> exportCheckpoint(String tenantId, ChainAppender.Head head, long lastStoredCheckpoint,
+                                          Optional<String> keyAtHead, Instant now) {
+        if (head.seq() <= 0 || keyAtHead.filter(signer.publicKey().keyId()::equals).isPresent()) {
+            return Optional.empty();
+        }
+        boolean consistent;
+        try {
+            // lastStoredCheckpoint was read before the head: one beyond it shows a head rolled back.
+            long named = head.checkpointSeq();
+            consistent = lastStoredCheckpoint <= head.seq() && (named == 0 || reader.checkpointKey(tenantId, named).isPresent()
+                    || !reader.hasRecord(tenantId, named));
+        } catch (SQLException e) {
+            throw failure("reading the audit chain failed", e);
+        }
+        if (!consistent) {
+            LOG.log(System.Logger.Level.WARNING, "event=audit_export_unsigned tenant={0} head_seq={1} checkpoint_seq={2}"
+                    + " last_checkpoint={3}", tenantId, head.seq(), head.checkpointSeq(), lastStoredCheckpoint);
+            return Optional.empty();
+        }
+        return Optional.of(signer.sign(tenantId, head.seq(), head.hash(), now));
+    }
+
+    /** The tenant's head row (seq 0 at genesis when it has none). */
+    ChainAppender.Head head(String tenantId) {
+        try {
+            return reader.head(tenantId).orElse(new ChainAppender.Head(0, ChainHash.GENESIS, 0, Instant.EPOCH, Optional.empty()));
+        } catch (SQLException e) {
+            throw failure("reading the audit head failed", e);
+        }
+    }
+
+    /** The key that signed the tenant's stored checkpoint at {@code seq}, if there is one. */
+    Optional<String> checkpointKey(String tenantId, long seq) {
+        try {
+            return reader.checkpointKey(tenantId, seq);
+        } catch (SQLException e) {
+            throw failure("reading audit checkpoints failed", e);
+        }
+    }
+
     /** Receives records one at a time; returns false to stop. */
     @FunctionalInterface
     public interface RecordSink {
@@ -240,13 +290,25 @@ public final class AuditLog {
      * @param firstSeq            first seq present (later than 1 after a retention purge)
      * @param lastSeq             last seq checked
      * @param checkpointsVerified checkpoints whose signature and hash matched
+     * @param lastCheckpointSeq   the seq of the last checkpoint verified, 0 when none: the records
+     *                            after it (up to {@code lastSeq}) are vouched for by no signature yet
      * @param failure             the first fault, if any
      */
     public record Verification(long records, long firstSeq, long lastSeq, int checkpointsVerified,
-                               Optional<Fault> failure) {
+                               long lastCheckpointSeq, Optional<Fault> failure) {
         static Verification of(ChainVerifier.Result r) {
             return new Verification(r.records(), r.firstSeq(), r.lastSeq(), r.checkpointsVerified(),
-                    r.failure().map(f -> new Fault(f.seq(), f.reason())));
+                    r.lastCheckpointSeq(), r.failure().map(f -> new Fault(f.seq(), f.reason())));
+        }
+
+        /** A verification that failed before any record was checked. */
+        static Verification failed(long seq, String reason) {
+            return new Verification(0, 0, 0, 0, 0, Optional.of(new Fault(seq, reason)));
+        }
+
+        /** Records after the last verified checkpoint: what only hashes vouch for. */
+        public long unsignedRecords() {
+            return lastSeq - Math.max(lastCheckpointSeq, firstSeq - 1);
         }
 
         /** Whether the chain is intact. */

@@ -314,6 +314,32 @@ final class AuditReader {
         });
     }
 
+    /** The key that signed the tenant's checkpoint at {@code seq}, if one is stored. */
+    Optional<String> checkpointKey(String tenantId, long seq) throws SQLException {
+        return sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT key_id FROM audit_checkpoints WHERE tenant_id = ? AND seq = ?")) {
+                ps.setString(1, tenantId);
+                ps.setLong(2, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Whether the tenant's record at {@code seq} is stored (a retention purge deletes a prefix). */
+    boolean hasRecord(String tenantId, long seq) throws SQLException {
+        return sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_records WHERE tenant_id = ? AND seq = ?")) {
+                ps.setString(1, tenantId);
+                ps.setLong(2, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
     /** The tenant's chain tip, if it has any record. */
     Optional<ChainAppender.Head> head(String tenantId) throws SQLException {
         return sql.read(c -> {
@@ -336,7 +362,10 @@ final class AuditReader {
         // appended later are ignored.
         long checkpointed = lastCheckpointSeq(tenantId);
         Optional<ChainAppender.Head> head = head(tenantId);
-        ChainVerifier verifier = new ChainVerifier(tenantId, Optional.of(keys), checkpoints(tenantId, checkpointed));
+        // A checkpoint signed between the two reads is named by the head read: take it too, or the
+        // head's checkpoint_seq would seem to name a missing checkpoint.
+        long through = Math.max(checkpointed, head.map(ChainAppender.Head::checkpointSeq).orElse(0L));
+        ChainVerifier verifier = new ChainVerifier(tenantId, Optional.of(keys), checkpoints(tenantId, through));
         long until = head.map(ChainAppender.Head::seq).orElse(0L);
         try {
             stream(tenantId, AuditQuery.all(), r -> r.seq() <= until

@@ -17,7 +17,16 @@ import java.util.TreeMap;
  *   <li>a gap in seq (deleted), or a prev_hash that is not the previous record's hash;</li>
  *   <li>a first record after seq 1 that no retention record accounts for (beginning deleted);</li>
  *   <li>a checkpoint whose signature fails, whose hash differs from the record's, or that signs
- *       a record that is missing (end deleted).</li>
+ *       a record that is missing (end deleted);</li>
+ *   <li>a checkpoint signed by a key after a checkpoint signed by a newer one ({@link TrustedKeys}
+ *       lists keys newest first): a replaced key must not vouch for records written after its
+ *       replacement (accepted until session 40);</li>
+ *   <li>a stored head whose {@code checkpoint_seq} names a checkpoint the walk did not meet
+ *       (checkpoints deleted, so that the records they signed could be rewritten; until session 40
+ *       this verified);</li>
+ *   <li>for an export ({@code signedHead}), a last record not covered by a checkpoint of the key in
+ *       use: whoever edits an export can recompute every hash, so only a signature over its head
+ *       vouches for it (until session 40 an export without checkpoints verified).</li>
  * </ul>
  * Checkpoints come from an iterator in seq order, read as the walk reaches their seq, so a
  * verification holds one checkpoint at a time however many the chain has (at the default of one
@@ -41,6 +50,14 @@ final class ChainVerifier {
     private String lastHash = ChainHash.GENESIS;
     private long records;
     private int checkpointsVerified;
+    /** Whether the last record must be covered by a checkpoint of the key in use (an export). */
+    private final boolean signedHead;
+    /** The rank ({@link TrustedKeys#rank}) of the newest key that signed a checkpoint so far. */
+    private int newestRank = Integer.MAX_VALUE;
+    private long newestRankSeq;
+    /** The last checkpoint met at its record, and its key; 0 and null when none. */
+    private long lastSigned;
+    private String lastSignedKey;
 
     /** A fault: the seq it was found at and why. */
     record Failure(long seq, String reason) {
@@ -54,9 +71,11 @@ final class ChainVerifier {
      * @param lastSeq             last seq seen
      * @param lastHash            hash of the last record
      * @param checkpointsVerified signatures checked and matched
+     * @param lastCheckpointSeq   the seq of the last checkpoint met at its record (0 when none):
+     *                            records after it are vouched for by nothing but their hashes
      */
     record Result(long records, long firstSeq, long lastSeq, String lastHash, int checkpointsVerified,
-                  Optional<Failure> failure) {
+                  long lastCheckpointSeq, Optional<Failure> failure) {
         boolean ok() {
             return failure.isEmpty();
         }
@@ -68,9 +87,22 @@ final class ChainVerifier {
      *                    walk is checked against; each is taken when the walk reaches its seq
      */
     ChainVerifier(String tenantId, Optional<TrustedKeys> keys, Iterator<Checkpoint> checkpoints) {
+        this(tenantId, keys, checkpoints, false);
+    }
+
+    /**
+     * @param signedHead whether the last record must be covered by a checkpoint signed by the
+     *                   first of {@code keys} (an export's rule; a stored chain's head is
+     *                   legitimately ahead of its last checkpoint)
+     */
+    ChainVerifier(String tenantId, Optional<TrustedKeys> keys, Iterator<Checkpoint> checkpoints, boolean signedHead) {
+        if (signedHead && keys.isEmpty()) {
+            throw new IllegalArgumentException("a signed head needs the trusted keys");
+        }
         this.tenantId = tenantId;
         this.keys = keys;
         this.checkpoints = checkpoints;
+        this.signedHead = signedHead;
         advance();
     }
 
@@ -92,6 +124,17 @@ final class ChainVerifier {
                     + keys.get().keyIds() + " (after a key rotation, trust the previous public key too)");
         } else if (keys.isPresent() && !keys.get().find(cp.keyId()).get().verifies(cp)) {
             return fail(cp.seq(), "checkpoint signature does not verify with the public key " + cp.keyId());
+        }
+        if (keys.isPresent()) {
+            int rank = keys.get().rank(cp.keyId());
+            if (rank > newestRank) {
+                return fail(cp.seq(), "checkpoint is signed by key " + cp.keyId() + ", which key "
+                        + keys.get().keyIds().get(newestRank) + " replaced before its checkpoint at seq " + newestRankSeq
+                        + ": a replaced key cannot vouch for later records (trusted keys are listed newest first: "
+                        + keys.get().keyIds() + ")");
+            }
+            newestRank = rank;
+            newestRankSeq = cp.seq();
         }
         return true;
     }
@@ -115,8 +158,14 @@ final class ChainVerifier {
             if (seq == 1 && !prevHash.equals(ChainHash.GENESIS)) {
                 return fail(seq, "the first record does not start from the genesis hash");
             }
+        } else if (seq <= last) {
+            // Not a gap: a seq seen already, or one below it (until session 40 reported as
+            // "record missing: seq 8 to 0", a range running backwards).
+            return fail(seq, "seq " + seq + " comes after seq " + last + ": records are repeated or out of order");
         } else if (seq != last + 1) {
-            return fail(last + 1, "record missing: seq " + (last + 1) + " to " + (seq - 1) + " not found before seq " + seq);
+            return fail(last + 1, "record missing: " + (seq - 1 == last + 1 ? "seq " + (last + 1)
+                    : "seq " + (last + 1) + " to " + (seq - 1)) + " not found before seq " + seq
+                    + " (deleted, or moved elsewhere)");
         } else if (!prevHash.equals(lastHash)) {
             return fail(seq, "prev_hash does not match the hash of seq " + last + " (seq " + last + " or " + seq + " was altered)");
         }
@@ -151,6 +200,8 @@ final class ChainVerifier {
                 return fail(seq, "differs from the signed checkpoint at this seq (the chain was rewritten)");
             }
             checkpointsVerified++;
+            lastSigned = seq;
+            lastSignedKey = pending.keyId();
             if (!advance()) {
                 return false;
             }
@@ -161,7 +212,11 @@ final class ChainVerifier {
         return true;
     }
 
-    /** Ends the walk; {@code head} is the stored tip, when verifying a database. */
+    /**
+     * Ends the walk; {@code head} is the stored tip when verifying a database (its
+     * {@code checkpointSeq} is then checked against the checkpoints met), or the export header's
+     * {@code head_seq}/{@code head_hash} (checkpointSeq -1: not known).
+     */
     Result finish(Optional<ChainAppender.Head> head) {
         if (failure.isEmpty() && first > 1) {
             String anchor = retentionAnchors.get(first);
@@ -169,9 +224,12 @@ final class ChainVerifier {
                 fail(first, "records before seq " + first + " are missing and no retention purge accounts for them");
             }
         }
-        if (failure.isEmpty() && head.isPresent() && head.get().seq() > 0) {
+        // Also for a head at seq 0: until session 40 an export whose header said head_seq 0 (or
+        // none) skipped this check, so its tail could be cut without a trace.
+        if (failure.isEmpty() && head.isPresent()) {
             if (head.get().seq() != last) {
-                fail(last + 1, "the chain head is at seq " + head.get().seq() + " but the records end at seq " + last);
+                fail(Math.min(last, head.get().seq()) + 1, "the chain head is at seq " + head.get().seq()
+                        + " but the records end at seq " + last);
             } else if (!head.get().hash().equals(lastHash)) {
                 fail(last, "differs from the chain head's hash");
             }
@@ -184,7 +242,48 @@ final class ChainVerifier {
             fail(last + 1, "records from seq " + (last + 1) + " are missing: a signed checkpoint covers seq "
                     + pending.seq() + " (records were deleted from the end)");
         }
-        return new Result(records, Math.max(first, 0), last, lastHash, checkpointsVerified, failure);
+        if (failure.isEmpty() && head.isPresent() && head.get().checkpointSeq() >= 0) {
+            checkStoredCheckpoint(head.get().checkpointSeq());
+        }
+        if (failure.isEmpty() && signedHead) {
+            checkSignedHead();
+        }
+        return new Result(records, Math.max(first, 0), last, lastHash, checkpointsVerified, lastSigned, failure);
+    }
+
+    /**
+     * The head row names the seq of the last checkpoint signed ({@code checkpoint_seq}, written in
+     * the checkpoint's transaction): that checkpoint must be the last one met, unless a retention
+     * purge took its record. Deleting checkpoint rows to rewrite the records they signed verified
+     * until session 40.
+     */
+    private void checkStoredCheckpoint(long checkpointSeq) {
+        long expected = first > 0 && checkpointSeq >= first ? checkpointSeq : 0;
+        if (checkpointSeq > last) {
+            fail(last + 1, "the chain head says seq " + checkpointSeq + " was checkpointed, but the records end at seq " + last);
+        } else if (lastSigned != expected) {
+            fail(Math.min(lastSigned, expected) + 1, "the chain head says its last checkpoint is at seq " + checkpointSeq
+                    + ", but the last stored checkpoint is at " + (lastSigned == 0 ? "none" : "seq " + lastSigned)
+                    + " (checkpoints were deleted or the head was edited; records after seq "
+                    + Math.min(lastSigned, expected) + " are not vouched for by a signature)");
+        }
+    }
+
+    /** An export's rule: its last record is covered by a checkpoint of the key in use. */
+    private void checkSignedHead() {
+        String current = keys.get().keyIds().getFirst();
+        if (records == 0) {
+            fail(0, "the export holds no records: there is nothing signed to verify");
+        } else if (lastSigned < last) {
+            long from = lastSigned < first ? first : lastSigned + 1;
+            fail(from, "no signed checkpoint covers the export's head: " + (last - from + 1) + " record(s), seq " + from
+                    + ".." + last + ", follow " + (lastSigned < first ? "no checkpoint" : "the last checkpoint (seq " + lastSigned + ")")
+                    + ", so nothing vouches for them and anyone could have rewritten them"
+                    + " (an export from the gateway ends with a checkpoint of its head since session 40; export again)");
+        } else if (!current.equals(lastSignedKey)) {
+            fail(last, "the checkpoint of the export's head is signed by key " + lastSignedKey + ", not by the key in use "
+                    + current + " (the first --public-key); a replaced key cannot vouch for the head");
+        }
     }
 
     private boolean fail(long seq, String reason) {

@@ -1,7 +1,10 @@
 package dev.sluice.audit;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,15 +12,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Verifies a JSONL export offline ({@link AuditExport}): the chain of its records, re-serialized
  * canonically, and its checkpoints' signatures under the auditor's public key. Reads the file
- * twice (checkpoints first, then records), never holding it in memory.
+ * three times (every line's shape, then the checkpoints beside the records), never holding it in
+ * memory.
+ *
+ * <p>Since session 40 it is strict, as a machine-written format allows: every line is one JSON
+ * object of the header's, a record's or a checkpoint's exact members, with nothing after it and no
+ * member twice (a reader that takes the last of two {@code "decision"} members sees ALLOW where a
+ * person or grep sees DENY); the header's {@code head_seq} and {@code head_hash} must be there and
+ * name the last record; and the last record must be covered by a checkpoint of the key in use,
+ * the first of the trusted keys ({@link ChainVerifier}). Before it, an export whose checkpoints
+ * were removed, or whose tail was cut with the header's {@code head_seq} set to 0, verified: its
+ * hashes are anyone's to recompute.
  */
 public final class ExportVerifier {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final Set<String> HEADER = Set.of("type", "format", "tenant", "exported_at", "filtered", "head_seq",
+            "head_hash");
+    private static final Set<String> RECORD = Set.of("type", "seq", "prev_hash", "hash", "record");
+    private static final Set<String> CHECKPOINT = Set.of("type", "tenant", "seq", "hash", "signed_at", "key_id", "signature");
 
     /**
      * The longest line an export may have, in characters: a record or checkpoint line is a few
@@ -29,8 +51,22 @@ public final class ExportVerifier {
     private ExportVerifier() {
     }
 
+    /**
+     * A file that cannot be verified as an export: empty, not beginning with an export header, or
+     * a filtered export. Not a verdict on the chain (the command line's exit code 2, never a
+     * FAILED: until session 40 an empty file or a gateway's log was "FAILED at seq 0", which reads
+     * as tampering).
+     */
+    public static class NotVerifiable extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotVerifiable(String message) {
+            super(message);
+        }
+    }
+
     /** A line of the export longer than {@link #MAX_LINE_CHARS}: not a Sluice audit export. */
-    public static final class LineTooLong extends IOException {
+    public static final class LineTooLong extends NotVerifiable {
         private static final long serialVersionUID = 1L;
 
         LineTooLong() {
@@ -79,41 +115,126 @@ public final class ExportVerifier {
 
     /**
      * Verifies {@code export}, accepting checkpoints signed by any of {@code keys} (the signing
-     * key and those it replaced).
+     * key and those it replaced, newest first); the export's head must be signed by the first.
      *
-     * @throws IOException when the file cannot be read
+     * @throws NotVerifiable when the file is not an export, or a filtered one
+     * @throws IOException   when the file cannot be read
      */
     public static AuditLog.Verification verify(Path export, TrustedKeys keys) throws IOException {
         JsonNode header;
         try (BufferedReader in = lines(export)) {
             String first = in.readLine();
-            header = first == null ? null : parse(first);
+            if (first == null) {
+                throw new NotVerifiable("the file is empty, not a Sluice audit export");
+            }
+            header = parse(first);
         }
         if (header == null || !"export".equals(header.path("type").asText())
                 || !AuditExport.FORMAT.equals(header.path("format").asText())) {
-            return failed(0, "not a Sluice audit export (line 1 must be its " + AuditExport.FORMAT + " header)");
+            throw new NotVerifiable("line 1 is not a " + AuditExport.FORMAT + " header: not a Sluice audit export");
         }
-        if (header.path("filtered").asBoolean(true)) {
-            return failed(0, "a filtered export cannot be chain-verified; export without filters");
+        if (header.path("filtered").asBoolean(false)) {
+            throw new NotVerifiable("a filtered export cannot be chain-verified; export without filters");
+        }
+        Optional<String> badHeader = headerProblem(header);
+        if (badHeader.isPresent()) {
+            return AuditLog.Verification.failed(0, "line 1, the header: " + badHeader.get());
         }
         String tenant = header.path("tenant").asText();
-        long lineNumber = 0;
+        long lineNumber = 1;
+        long lastSeq = 0;
         try (BufferedReader in = lines(export)) {
+            in.readLine();
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lineNumber++;
-                if (parse(line) == null) {
-                    return failed(0, "line " + lineNumber + " is not JSON");
+                JsonNode node = parse(line);
+                Optional<String> problem = lineProblem(line, node);
+                if (problem.isPresent()) {
+                    return AuditLog.Verification.failed(0, "line " + lineNumber
+                            + (lastSeq > 0 ? " (after the record at seq " + lastSeq + ")" : "") + " " + problem.get());
+                }
+                if ("record".equals(node.get("type").asText())) {
+                    lastSeq = node.get("seq").asLong();
                 }
             }
         }
         // The checkpoints are read from a second reader of the file as the records reach them, so
         // that an export of a long chain is verified holding one checkpoint at a time.
         try (BufferedReader checkpointLines = lines(export)) {
-            ChainVerifier verifier = new ChainVerifier(tenant, Optional.of(keys), checkpoints(checkpointLines));
+            ChainVerifier verifier = new ChainVerifier(tenant, Optional.of(keys), checkpoints(checkpointLines), true);
             return verifyRecords(export, header, verifier);
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /** What is wrong with an export header's members, if anything. */
+    private static Optional<String> headerProblem(JsonNode header) {
+        if (!header.has("head_seq")) {
+            return Optional.of("it has no head_seq, so where the records end is unknown (a cut tail would go unseen)");
+        } else if (!header.get("head_seq").canConvertToExactIntegral() || header.get("head_seq").asLong() < 1) {
+            return Optional.of("head_seq is " + header.get("head_seq") + ", not the seq of the last record (a whole number"
+                    + " from 1: an export holds at least one record)");
+        } else if (!isHash(header.get("head_hash"))) {
+            return Optional.of("head_hash is missing or not 64 lower-case hex digits");
+        } else if (!header.path("tenant").isTextual() || header.get("tenant").asText().isEmpty()) {
+            return Optional.of("tenant is missing or not a string");
+        } else if (!header.path("filtered").isBoolean() || !header.path("exported_at").canConvertToExactIntegral()
+                || !members(header, HEADER)) {
+            return Optional.of("its members are not an export header's " + new java.util.TreeSet<>(HEADER));
+        }
+        return Optional.empty();
+    }
+
+    /** What is wrong with a line after the header, if anything: it must be a record or a checkpoint, exactly. */
+    private static Optional<String> lineProblem(String line, JsonNode node) {
+        if (line.isBlank()) {
+            return Optional.of("is blank; an export has no blank lines");
+        } else if (node == null) {
+            return Optional.of("is not one JSON object (it was cut or edited, has text after its object, or names a member twice)");
+        } else if (!node.isObject()) {
+            return Optional.of("is not a JSON object");
+        }
+        String type = node.path("type").asText();
+        switch (type) {
+            case "record" -> {
+                if (!members(node, RECORD) || !node.get("seq").canConvertToExactIntegral() || !node.get("prev_hash").isTextual()
+                        || !node.get("hash").isTextual() || !node.get("record").isObject()) {
+                    return Optional.of("is a record line without exactly a record's members " + new java.util.TreeSet<>(RECORD));
+                }
+            }
+            case "checkpoint" -> {
+                if (!members(node, CHECKPOINT) || !node.get("seq").canConvertToExactIntegral() || !node.get("tenant").isTextual()
+                        || !node.get("hash").isTextual() || !node.get("signed_at").canConvertToExactIntegral()
+                        || !node.get("key_id").isTextual() || !node.get("signature").isTextual()) {
+                    return Optional.of("is a checkpoint line without exactly a checkpoint's members "
+                            + new java.util.TreeSet<>(CHECKPOINT));
+                }
+            }
+            case "export" -> {
+                return Optional.of("is a second export header; an export has one, on line 1");
+            }
+            default -> {
+                return Optional.of("is neither a record nor a checkpoint (an export holds nothing else)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean members(JsonNode node, Set<String> names) {
+        if (node.size() != names.size()) {
+            return false;
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            if (!names.contains(it.next())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHash(JsonNode node) {
+        return node != null && node.isTextual() && node.asText().matches("[0-9a-f]{64}");
     }
 
     /** The checkpoint lines of an export, in file order, read as the iterator is consumed. */
@@ -167,27 +288,25 @@ public final class ExportVerifier {
                 try {
                     body = CanonicalJson.write(CanonicalJson.fromJson(node.path("record")));
                 } catch (IllegalArgumentException e) {
-                    return failed(seq, "record holds a value no audit record has (" + e.getMessage() + ")");
+                    return AuditLog.Verification.failed(seq, "record holds a value no audit record has (" + e.getMessage() + ")");
                 }
                 if (!verifier.record(seq, node.path("prev_hash").asText(), node.path("hash").asText(), body)) {
                     break;
                 }
             }
         }
+        // checkpointSeq -1: an export's header does not name its last checkpoint.
         ChainAppender.Head head = new ChainAppender.Head(header.path("head_seq").asLong(), header.path("head_hash").asText(),
-                0, Instant.EPOCH, Optional.empty());
+                -1, Instant.EPOCH, Optional.empty());
         return AuditLog.Verification.of(verifier.finish(Optional.of(head)));
     }
 
     private static JsonNode parse(String line) {
         try {
-            return MAPPER.readTree(line);
+            JsonNode node = MAPPER.readTree(line);
+            return node == null || node.isMissingNode() ? null : node;
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private static AuditLog.Verification failed(long seq, String reason) {
-        return new AuditLog.Verification(0, 0, 0, 0, Optional.of(new AuditLog.Fault(seq, reason)));
     }
 }

@@ -14,6 +14,12 @@ import java.util.Optional;
  * After rotating the signing key, the old public key stays here (configured as
  * {@code sluice.audit.previous-public-keys}, or given to {@code sluice audit verify} again) for as
  * long as checkpoints it signed are kept.
+ *
+ * <p>The keys are ordered newest first: the first is the key signing now, each later one a key
+ * that the one before it replaced. Since session 40 verification holds checkpoints to that order
+ * ({@link ChainVerifier}): a checkpoint signed by a key after a checkpoint by a newer one is a
+ * fault, since a replaced key (perhaps replaced because it leaked) must not vouch for records
+ * written after its replacement; and an export's head must be signed by the first key.
  */
 public final class TrustedKeys {
     private final Map<String, AuditKey> byId;
@@ -45,6 +51,14 @@ public final class TrustedKeys {
     /** The key with this id, if it is trusted. */
     Optional<AuditKey> find(String keyId) {
         return Optional.ofNullable(byId.get(keyId));
+    }
+
+    /**
+     * The key's place in the order, 0 for the key in use, 1 for the one it replaced, and so on;
+     * -1 when it is not trusted.
+     */
+    int rank(String keyId) {
+        return keyIds().indexOf(keyId);
     }
 
     /** The ids of the trusted keys, the key in use first. */

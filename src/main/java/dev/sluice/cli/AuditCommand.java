@@ -28,7 +28,11 @@ public final class AuditCommand {
     /** An audit public key file (PEM) is a few hundred bytes. */
     private static final int MAX_KEY_BYTES = 64 * 1024;
 
-    /** Verifies a JSONL export offline: exit 0 when intact, 1 naming the first bad record. */
+    /**
+     * Verifies a JSONL export offline: exit 0 when intact and its head is signed by the key in
+     * use (the first {@code --public-key}), 1 naming the first bad record or line, or what no
+     * signature covers; 2 for a file that is no export to verify.
+     */
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Verify a JSONL audit export (GET /v1/audit/consent?format=jsonl) against the public key.")
     static final class Verify implements Callable<Integer> {
@@ -37,7 +41,8 @@ public final class AuditCommand {
 
         @Option(names = "--public-key", required = true, arity = "1",
                 description = "An audit public key (PEM), from `sluice audit public-key`. Repeat it to also trust the"
-                        + " keys a rotated signing key replaced: checkpoints signed by any of them verify.")
+                        + " keys a rotated signing key replaced, newest first: the first is the key signing now, which"
+                        + " must sign the export's head; a key's checkpoints may not follow a newer key's.")
         List<Path> publicKeys;
 
         @Override
@@ -58,30 +63,54 @@ public final class AuditCommand {
             } catch (java.nio.charset.CharacterCodingException e) {
                 // Exit code 2, not 1: 1 says the export was tampered with (a stack trace until session 39).
                 throw new SluiceCommand.UsageException(export + ": not UTF-8 text, not a Sluice audit export");
-            } catch (ExportVerifier.LineTooLong e) {
+            } catch (ExportVerifier.NotVerifiable e) {
+                // An empty file, a log, a filtered export, an endless line: exit code 2, never a
+                // FAILED, which says tampering (until session 40 several were "FAILED at seq 0").
                 throw new SluiceCommand.UsageException(export + ": " + e.getMessage());
             }
             if (v.ok()) {
-                System.out.printf("OK: %d records, seq %d..%d, %d signed checkpoints verified (keys %s)%n",
-                        v.records(), v.firstSeq(), v.lastSeq(), v.checkpointsVerified(), String.join(", ", trusted.keyIds()));
+                System.out.printf("OK: %d records, seq %d..%d, head signed by key %s; %d signed checkpoints verified%n",
+                        v.records(), v.firstSeq(), v.lastSeq(), trusted.keyIds().getFirst(), v.checkpointsVerified());
                 return 0;
             }
-            System.out.printf("FAILED at seq %d: %s%n", v.failure().get().seq(), v.failure().get().reason());
+            AuditLog.Fault fault = v.failure().get();
+            // A fault of a line (not JSON, unknown, a bad header) is named by its line, not by "seq 0".
+            System.out.println(fault.seq() > 0 ? "FAILED at seq " + fault.seq() + ": " + fault.reason() : "FAILED: " + fault.reason());
             return 1;
         }
     }
 
-    /** Prints the public half of the configured (or demo) signing key, to hand to auditors. */
+    /** The generated key's file in the data directory (the gateway's {@code Gateway.DEMO_AUDIT_KEY}). */
+    static final String DEMO_AUDIT_KEY = "demo-audit-signing.key";
+
+    /**
+     * Prints the public half of the configured (or demo) signing key, to hand to auditors. It
+     * reports the key the gateway signs with: where none is configured and the data directory holds
+     * no generated one (run from another directory, or before the gateway first started), it
+     * refuses rather than generate one, unless {@code --generate} asks for it; until session 40 it
+     * generated a key there and printed it, a key that signed nothing.
+     */
     @Command(name = "public-key", mixinStandardHelpOptions = true,
             description = "Print the audit checkpoint public key (PEM) for auditors.")
     static final class PublicKey implements Callable<Integer> {
         @Option(names = {"-c", "--config"}, description = "Configuration file (default: $SLUICE_CONFIG or conf/application.yaml).")
         Path config;
 
+        @Option(names = "--generate", description = "With no signing key configured and none generated in the data"
+                + " directory yet, generate it there (as the gateway's first start would) instead of refusing.")
+        boolean generate;
+
         @Override
         public Integer call() {
             Path file = SluiceCommand.configFile(config);
             SluiceConfig sluice = SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.system());
+            Path generated = sluice.dataDir().resolve(DEMO_AUDIT_KEY);
+            if (sluice.audit().signingKey().isEmpty() && !Files.exists(generated) && !generate) {
+                throw new SluiceCommand.UsageException("no audit signing key: sluice.audit.signing-key is not configured"
+                        + " and " + generated.toAbsolutePath() + " does not exist. Run this with the gateway's --config"
+                        + " and from its directory (a relative data-dir is read from the current directory), or"
+                        + " configure sluice.audit.signing-key; --generate creates the key there");
+            }
             try {
                 Files.createDirectories(sluice.dataDir());
             } catch (IOException e) {

@@ -68,7 +68,7 @@ final class AuditHandler {
 
     void register(Routes routing) {
         routing.get("/v1/audit/consent", (req, res) -> withTenant(req, res, t -> consent(t, req, res)))
-                .get("/v1/audit/verify", (req, res) -> withTenant(req, res, t -> verify(t, res)))
+                .get("/v1/audit/verify", (req, res) -> withTenant(req, res, t -> verify(t, req, res)))
                 .post("/v1/privacy/erasure", (req, res) -> withTenant(req, res, t -> erase(t, req, res)));
     }
 
@@ -94,6 +94,11 @@ final class AuditHandler {
         java.util.function.Predicate<Instant> inRange = i -> !AuditQuery.outOfRange(i);
         Optional<Instant> from = values.instant("from", inRange);
         Optional<Instant> to = values.instant("to", inRange);
+        if (from.isPresent() && to.isPresent() && !to.get().isAfter(from.get())) {
+            // An empty range is a mistake, most likely the two swapped: it answered no records,
+            // which reads as "nothing happened then" (until session 40).
+            values.problem(new FieldProblem("to", "out_of_range", "must be later than from (from is inclusive, to exclusive)"));
+        }
         long after = values.wholeNumber("after", 0, 0, Long.MAX_VALUE);
         String format = q.first("format").orElse("json");
         int limit = (int) values.wholeNumber("limit", 100, 1, 1000);
@@ -157,7 +162,11 @@ final class AuditHandler {
         }));
     }
 
-    private void verify(TenantConfig tenant, ServerResponse res) {
+    private void verify(TenantConfig tenant, ServerRequest req, ServerResponse res) {
+        // It takes no parameters: ?tenant=other answered the caller's own chain (until session 40).
+        if (!QueryParameters.check(req.query(), java.util.Set.of(), res)) {
+            return;
+        }
         AuditLog.Verification v = audit.verify(tenant.id());
         if (!v.ok()) {
             LOG.log(System.Logger.Level.WARNING, "event=audit_verify_failed tenant={0} seq={1}", tenant.id(),
@@ -170,6 +179,12 @@ final class AuditHandler {
             g.writeNumberField("first_seq", v.firstSeq());
             g.writeNumberField("last_seq", v.lastSeq());
             g.writeNumberField("checkpoints_verified", v.checkpointsVerified());
+            // The records after the last checkpoint are vouched for by no signature yet (until the
+            // next checkpoint, or an export, signs them).
+            g.writeNumberField("last_checkpoint_seq", v.lastCheckpointSeq());
+            if (v.ok()) {
+                g.writeNumberField("unsigned_records", v.unsignedRecords());
+            }
             g.writeStringField("public_key_id", audit.publicKey().keyId());
             g.writeArrayFieldStart("trusted_key_ids");
             for (String id : audit.trustedKeys().keyIds()) {
@@ -215,6 +230,16 @@ final class AuditHandler {
                 text(body, "country"));
         if (subject.isEmpty()) {
             badRequest(res, "name the subject by email, phone and/or external_id (strings)");
+            return;
+        }
+        if (!dev.sluice.privacy.SubjectDigests.readableCountry(subject.country())) {
+            // Read as ingest reads it: a country it cannot read fell back to the tenant's default
+            // region, a phone was read there, nobody was found, and the answer was 200 (until session 40).
+            Responses.problem(res, Problem.of(422, "unusable-identifier", "Unprocessable Content",
+                    "nothing was erased: country names no country; correct it, or leave it out to read phone numbers"
+                            + " in the tenant's default region",
+                    List.of(new FieldProblem("/country", "invalid_country",
+                            "must be an ISO 3166-1 country code or English country name, as at ingest"))));
             return;
         }
         List<String> unusable = Erasure.unusable(tenant, subject);

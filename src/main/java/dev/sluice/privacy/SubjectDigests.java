@@ -19,8 +19,20 @@ public final class SubjectDigests {
     }
 
     /**
+     * Whether {@code country} is absent, blank, or names a country as ingest reads it (an ISO
+     * 3166-1 code or English name). An erasure must check this first: {@link #region} falls back
+     * to the tenant's default region for a country it cannot read, so until session 40 an erasure
+     * with {@code "country":"Deutschland"} read a German number as an American one, found nobody,
+     * and answered 200.
+     */
+    public static boolean readableCountry(java.util.Optional<String> country) {
+        return country.map(String::strip).filter(c -> !c.isEmpty()).map(c -> FieldParser.regionOf(c) != null).orElse(true);
+    }
+
+    /**
      * The region phone numbers are read in, as at ingest: the event's country when it names one,
-     * else the tenant's default region.
+     * else the tenant's default region (also for a country it cannot read: check
+     * {@link #readableCountry} first).
      */
     public static String region(java.util.Optional<String> country, String defaultRegion) {
         return country.map(String::strip).filter(c -> !c.isEmpty()).map(FieldParser::regionOf).orElse(defaultRegion);

@@ -446,7 +446,7 @@ abstract class AbstractAuditLogTest {
         AuditLog.Verification ok = ExportVerifier.verify(export, key);
         assertTrue(ok.ok(), ok.toString());
         assertEquals(16, ok.records());
-        assertEquals(2, ok.checkpointsVerified());
+        assertEquals(3, ok.checkpointsVerified(), "6 and 12, and the head signed as exported");
 
         String text = Files.readString(export);
         Files.writeString(export, text.replaceFirst("\"decision\":\"ALLOW\"", "\"decision\":\"DENY\""));
@@ -491,7 +491,7 @@ abstract class AbstractAuditLogTest {
         Files.write(export, out.toByteArray());
         AuditLog.Verification offline = ExportVerifier.verify(export, TrustedKeys.of(List.of(rotated.publicKey(), old)));
         assertTrue(offline.ok(), offline.toString());
-        assertEquals(3, offline.checkpointsVerified());
+        assertEquals(4, offline.checkpointsVerified(), "and the head signed as exported");
         assertEquals(6, ExportVerifier.verify(export, rotated.publicKey()).failure().get().seq(),
                 "offline, too, the old checkpoints need the old public key");
         AuditKey stranger = AuditSigner.parse(AuditSigner.generate()).publicKey();
@@ -507,6 +507,63 @@ abstract class AbstractAuditLogTest {
         f.execute("UPDATE audit_checkpoints SET signature = '" + forged.signature() + "' WHERE tenant_id = 'acme' AND seq = "
                 + genuine.seq());
         assertFault(genuine.seq(), "does not verify with the public key " + f.log.publicKey().keyId());
+    }
+
+    /**
+     * Review 1, finding 2: checkpoint rows deleted so that the records they signed could be
+     * rewritten verified as long as the head moved with the rewrite. The head row's
+     * checkpoint_seq, written with each checkpoint, still names the last one.
+     */
+    @Test
+    void deletedCheckpointsAreCaughtByTheHeadsCheckpointSeq() throws Exception {
+        fiveEvents();
+        f.execute("DELETE FROM audit_checkpoints WHERE tenant_id = 'acme' AND seq = 12");
+        assertFault(7, "the chain head says its last checkpoint is at seq 12, but the last stored checkpoint is at seq 6");
+        // Rolled back past the checkpoint too: the head row names a checkpoint beyond its records.
+        f.execute("DELETE FROM audit_records WHERE tenant_id = 'acme' AND seq >= 11");
+        f.execute("UPDATE audit_heads SET seq = 10, hash = (SELECT hash FROM audit_records WHERE tenant_id = 'acme' AND seq = 10)"
+                + " WHERE tenant_id = 'acme'");
+        assertFault(11, "the chain head says seq 12 was checkpointed, but the records end at seq 10");
+        AuditLog.Verification v = f.log.verify("acme");
+        assertEquals(6, v.lastCheckpointSeq(), v.toString());
+    }
+
+    /** The verification names the last checkpoint, and how many records follow it (signed by nothing yet). */
+    @Test
+    void verificationReportsTheRecordsAfterTheLastCheckpoint() {
+        fiveEvents();
+        AuditLog.Verification v = f.log.verify("acme");
+        assertEquals(12, v.lastCheckpointSeq());
+        assertEquals(3, v.unsignedRecords());
+    }
+
+    /**
+     * Review 1, finding 3: after a rotation, the replaced key (perhaps leaked) signed checkpoints
+     * over later records and verification trusting both keys accepted them.
+     */
+    @Test
+    void aReplacedKeyCannotSignACheckpointAfterOneOfItsReplacement() {
+        fiveEvents();
+        AuditKey old = f.log.publicKey();
+        AuditSigner rotated = AuditSigner.parse(AuditSigner.generate());
+        AuditLog afterRotation = new AuditLog(f.store.sql(), rotated, List.of(old), 5, Duration.ofMinutes(5), f.clock);
+        for (int i = 0; i < 11; i++) {
+            afterRotation.append("acme", new AuditEntry.Replayed(f.clock.instant(), 1, List.of((long) i), Optional.empty(),
+                    Optional.empty()));
+        }
+        List<Checkpoint> all = checkpoints(afterRotation, "acme");
+        assertEquals(List.of(6L, 12L, 17L, 22L), all.stream().map(Checkpoint::seq).toList());
+        assertTrue(afterRotation.verify("acme").ok());
+        // The checkpoint at 22 signed again with the old key.
+        Checkpoint last = all.getLast();
+        Checkpoint forged = AuditSigner.parse(AuditFixture.SIGNING_SEED).sign("acme", last.seq(), last.hash(), last.signedAt());
+        f.execute("UPDATE audit_checkpoints SET key_id = '" + forged.keyId() + "', signature = '" + forged.signature()
+                + "' WHERE tenant_id = 'acme' AND seq = 22");
+        AuditLog.Verification v = afterRotation.verify("acme");
+        assertFalse(v.ok());
+        assertEquals(22, v.failure().get().seq(), v.toString());
+        assertTrue(v.failure().get().reason().contains("signed by key " + old.keyId() + ", which key "
+                + rotated.publicKey().keyId() + " replaced before its checkpoint at seq 17"), v.failure().get().reason());
     }
 
     @Test

@@ -127,4 +127,26 @@ final class ChainVerifierTest {
         ChainVerifier.Result result = walk(records, List.of(foreign));
         assertEquals(Optional.of(new ChainVerifier.Failure(5, "checkpoint names another tenant")), result.failure());
     }
+
+    /**
+     * Review 1, finding 8: an export spliced onto itself was "record missing: seq 8 to 0 not found
+     * before seq 1", a range running backwards, and two records swapped read "seq 2 to 2".
+     */
+    @Test
+    void aSeqGoingBackIsNamedAsSuch_andAGapByWhatIsMissing() {
+        List<String[]> records = chain(10);
+        List<String[]> spliced = new ArrayList<>(records.subList(0, 7));
+        spliced.addAll(records);
+        assertEquals(Optional.of(new ChainVerifier.Failure(1, "seq 1 comes after seq 7: records are repeated or out of order")),
+                walk(spliced, List.of()).failure());
+        List<String[]> swapped = new ArrayList<>(records);
+        swapped.set(1, records.get(2));
+        swapped.set(2, records.get(1));
+        assertEquals(Optional.of(new ChainVerifier.Failure(2, "record missing: seq 2 not found before seq 3 (deleted, or moved elsewhere)")),
+                walk(swapped, List.of()).failure());
+        List<String[]> gap = new ArrayList<>(records.subList(0, 3));
+        gap.addAll(records.subList(6, 10));
+        assertEquals(Optional.of(new ChainVerifier.Failure(4, "record missing: seq 4 to 6 not found before seq 7 (deleted, or moved elsewhere)")),
+                walk(gap, List.of()).failure());
+    }
 }

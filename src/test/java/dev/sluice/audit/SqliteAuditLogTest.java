@@ -298,7 +298,7 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
     }
 
     @Test
-    void decisionRecordsAreStoredPackedAndReadAsTheCanonicalBodyThatWasHashed() {
+    void decisionRecordsAreStoredPackedAndReadAsTheCanonicalBodyThatWasHashed() throws Exception {
         f.ingest(f.acme, f.purchase("o-1", "jane.doe@example.com", "+16505551212"));
         String filter = " WHERE tenant_id = 'acme' AND kind = 'decision'";
         String where = " FROM audit_records" + filter;
@@ -321,6 +321,13 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         AuditLog.Verification v = f.log.verify("acme");
         assertFalse(v.ok());
         assertEquals(record.seq(), v.failure().get().seq(), v.toString());
+        // The CSV shows it as what it is, with its row's time and kind (review 1, finding 14: until
+        // session 40 a row of 1970-01-01T00:00:00Z and no kind).
+        java.io.StringWriter csv = new java.io.StringWriter();
+        AuditExport.csv(f.log, "acme", AuditQuery.all(), csv);
+        String row = csv.toString().lines().filter(l -> l.startsWith(record.seq() + ",")).findFirst().orElseThrow();
+        assertEquals(String.join(",", Long.toString(record.seq()), record.recordedAt().toString(), "decision",
+                record.eventId() == null ? "" : record.eventId(), "", "", "", AuditExport.UNREADABLE, "", "", "", "", "", record.hash()), row);
     }
 
     @Test

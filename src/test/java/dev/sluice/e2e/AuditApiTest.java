@@ -201,8 +201,10 @@ class AuditApiTest {
 
         assertEquals(0, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", key.toString()));
         Path other = Files.writeString(dir.resolve("other.pub"), AuditSigner.parse(AuditSigner.generate()).publicKey().pem());
-        assertEquals(0, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", other.toString(),
-                "--public-key", key.toString()), "the --public-key option repeats (a rotated key and the ones it replaced)");
+        assertEquals(0, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", key.toString(),
+                "--public-key", other.toString()), "the --public-key option repeats (a rotated key and the ones it replaced)");
+        assertEquals(1, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", other.toString(),
+                "--public-key", key.toString()), "the first key is the key in use, which must sign the head (session 40)");
         Files.writeString(file, export.body().replaceFirst("\"event_id\":\"x-1\"", "\"event_id\":\"x-2\""));
         assertEquals(1, SluiceCommand.run("audit", "verify", file.toString(), "--public-key", key.toString()));
     }
@@ -282,6 +284,57 @@ class AuditApiTest {
         JsonNode erasure = JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?kind=erasure").body());
         assertEquals(2, erasure.get("records").size(), "every erasure request is audited");
         assertFalse(erasure.toString().contains("jane"));
+    }
+
+    /** Review 1, finding 11: verify took any parameter and answered the caller's own chain. */
+    @Test
+    void verifyRefusesParameters_andNamesTheRecordsNoSignatureCoversYet() throws Exception {
+        for (String query : List.of("x=1", "tenant=globex")) {
+            HttpResponse<String> answer = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/verify?" + query);
+            assertEquals(400, answer.statusCode(), answer.body());
+            assertEquals("unknown_field", JSON.readTree(answer.body()).at("/errors/0/code").asText(), answer.body());
+        }
+        sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("v-1"));
+        JsonNode verify = JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/verify").body());
+        assertTrue(verify.path("ok").asBoolean(), verify.toString());
+        assertEquals(verify.path("last_seq").asLong() - verify.path("last_checkpoint_seq").asLong(),
+                verify.path("unsigned_records").asLong(), verify.toString());
+    }
+
+    /** Review 1, finding 14: a reversed range answered no records, as if nothing had happened then. */
+    @Test
+    void aRangeWhoseToIsNotAfterItsFrom_isRefusedNamingTo() throws Exception {
+        for (String query : List.of("from=2027-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+                "from=2026-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&format=csv")) {
+            HttpResponse<String> answer = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?" + query);
+            assertEquals(400, answer.statusCode(), answer.body());
+            assertEquals("to out_of_range", JSON.readTree(answer.body()).at("/errors/0/pointer").asText() + " "
+                    + JSON.readTree(answer.body()).at("/errors/0/code").asText());
+        }
+        assertEquals(200, get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?from=2026-01-01T00:00:00Z&to=2026-01-01T00:00:00.001Z")
+                .statusCode());
+    }
+
+    /**
+     * Review 1, finding 4: a country erasure could not read fell back to the tenant's default
+     * region; the phone was read there, nobody found, and the answer was 200.
+     */
+    @Test
+    void anErasuresCountryIsReadAsAtIngest_andOneThatNamesNoCountryIs422() throws Exception {
+        for (String country : List.of("Deutschland", "XX")) {
+            HttpResponse<String> answer = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure",
+                    "{\"phone\":\"030 1234567\",\"country\":\"" + country + "\"}");
+            assertEquals(422, answer.statusCode(), answer.body());
+            assertTrue(answer.body().contains("{\"pointer\":\"/country\",\"code\":\"invalid_country\""), answer.body());
+            assertFalse(answer.body().contains("1234567"), answer.body());
+        }
+        assertEquals(0, JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?kind=erasure").body())
+                .get("records").size(), "refused before anything is erased or audited");
+        for (String country : List.of("DE", "Germany")) {
+            HttpResponse<String> answer = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure",
+                    "{\"phone\":\"030 1234567\",\"country\":\"" + country + "\"}");
+            assertEquals(200, answer.statusCode(), country + ": " + answer.body());
+        }
     }
 
     private HttpResponse<String> get(String key, String path) {
