@@ -201,6 +201,35 @@ final class DispatcherTest {
     }
 
     /**
+     * Once the doubling reaches {@code retry-max-backoff}, retries still spread: resilience4j
+     * clamped after randomising, so from the 11th attempt on (defaults) every row waited exactly
+     * 15 minutes and rows that failed together stayed in lock-step (until session 40).
+     */
+    @Test
+    void backoff_isJitteredAtTheCapToo_andNeverExceedsRetryMaxBackoff() {
+        DeliveryPolicy policy = new DeliveryPolicy(Duration.ofSeconds(2), Duration.ofSeconds(2), 15, Duration.ofDays(1),
+                Duration.ofSeconds(1), Duration.ofMinutes(15), 50, Duration.ofMinutes(5), Duration.ofSeconds(30),
+                Duration.ofMillis(200), 64, 1, DeliveryPolicy.DEFAULT_MAX_REQUEST_BYTES);
+        long max = Duration.ofMinutes(15).toMillis();
+        // Below the cap: 2^(n-1) s ± 50 %.
+        assertThat(policy.backoffMillis(3, 0.0), is(2_000L));
+        assertThat(policy.backoffMillis(3, 0.999_999), is(6_000L));
+        // At the cap (attempt 11: 1,024 s > 900 s) and far past it: half the cap to the cap.
+        for (int attempt : new int[] {11, 13, 15, 1000}) {
+            assertThat(policy.backoffMillis(attempt, 0.0), is(max / 2));
+            assertThat(policy.backoffMillis(attempt, 0.999_999), allOf(greaterThanOrEqualTo(max - 1), lessThanOrEqualTo(max)));
+            var function = policy.backoff();
+            java.util.Set<Long> drawn = new java.util.HashSet<>();
+            for (int i = 0; i < 50; i++) {
+                long delay = function.apply(attempt);
+                assertThat(delay, allOf(greaterThanOrEqualTo(max / 2), lessThanOrEqualTo(max)));
+                drawn.add(delay);
+            }
+            assertThat("attempt " + attempt + " spreads", drawn.size(), greaterThanOrEqualTo(40));
+        }
+    }
+
+    /**
      * A Retry-After beyond the row's retry age is honoured until then only. One past what an
      * Instant holds threw when the retry time was computed, which left the batch leased and the
      * destination reporting {@code internal: DateTimeException}; a date decades off parked the row.
