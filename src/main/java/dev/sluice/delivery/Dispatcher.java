@@ -47,7 +47,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Dispatcher implements Runnable {
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration BACKLOG_REFRESH = Duration.ofSeconds(5);
+    /**
+     * How often the backlog gauge is read from the store, at most: every round that is due reads
+     * it (busy, idle, paused or with an open circuit), and a paused dispatcher wakes this often to
+     * do so. Until session 40 only an idle round or an open circuit refreshed it (every five
+     * seconds), so the gauge read 0 while a slow platform kept the dispatcher busy and for the
+     * whole of an unhealthy pause: exactly when an alert on it was wanted.
+     */
+    static final Duration BACKLOG_REFRESH = Duration.ofSeconds(1);
 
     private final String tenantId;
     private final String destinationId;
@@ -126,7 +133,7 @@ final class Dispatcher implements Runnable {
                         Thread.ofVirtual().name("sluice-settle-" + tenantId + "-" + destinationId).start(settling);
                     }
                     settled(previous);
-                    Duration pause = round.pause();
+                    Duration pause = sleepFor(round.pause(), policy.idlePoll());
                     if (!pause.isZero() && running) {
                         sleeper.sleep(pause);
                     }
@@ -213,9 +220,21 @@ final class Dispatcher implements Runnable {
         }
     }
 
+    /**
+     * How long the loop sleeps before its next round: the round's pause, but no longer than the
+     * idle poll or {@link #BACKLOG_REFRESH}, whichever is longer, so that a dispatcher paused for
+     * {@code unhealthy-recheck} still refreshes the backlog gauge (its next round finds the pause
+     * still running and sleeps again).
+     */
+    static Duration sleepFor(Duration pause, Duration idlePoll) {
+        Duration most = idlePoll.compareTo(BACKLOG_REFRESH) > 0 ? idlePoll : BACKLOG_REFRESH;
+        return pause.compareTo(most) > 0 ? most : pause;
+    }
+
     /** Claims, opens and sends one batch; the caller settles it (see {@link #run}). */
     private Round claimAndSend() throws InterruptedException {
         Instant now = clock.instant();
+        refreshBacklog(now);
         Instant paused = pausedUntil;
         if (paused != null && now.isBefore(paused)) {
             return Round.idle(Duration.between(now, paused));
@@ -223,7 +242,6 @@ final class Dispatcher implements Runnable {
         pausedUntil = null;
         // An open circuit sends nothing, so claiming would only churn leases.
         if (!breaker.tryAcquirePermission()) {
-            refreshBacklog(now);
             return Round.idle(policy.idlePoll());
         }
         breaker.releasePermission();
@@ -231,7 +249,6 @@ final class Dispatcher implements Runnable {
         Instant leaseEnd = now.plus(policy.lease(limit));
         List<Claimed> claimed = store.claim(tenantId, destinationId, limit, now, policy.lease(limit), owner);
         if (claimed.isEmpty()) {
-            refreshBacklog(now);
             return Round.idle(policy.idlePoll());
         }
         claimLimit = rowsThatFit(claimed, policy.maxRequestBytes(), connector.maxBatchSize());
@@ -416,6 +433,7 @@ final class Dispatcher implements Runnable {
     }
 
 
+    /** Reads the destination's backlog into the gauge, unless it did less than {@link #BACKLOG_REFRESH} ago. */
     private void refreshBacklog(Instant now) {
         if (Duration.between(backlogRefreshedAt, now).compareTo(BACKLOG_REFRESH) >= 0) {
             backlogRefreshedAt = now;

@@ -565,6 +565,48 @@ final class DispatcherTest {
         assertThat(engine.destinations(TENANT).getFirst().status().orElseThrow().unhealthy(), is(Optional.empty()));
     }
 
+    /**
+     * The backlog gauge follows the backlog while the dispatcher is busy and while it is paused:
+     * until session 40 only an idle round refreshed it, so it read 0 while a slow platform kept
+     * every round busy and for a whole unhealthy pause.
+     */
+    @Test
+    void backlogGauge_followsTheBacklog_whileBusyAndWhilePaused() throws Exception {
+        start(Map.of("unhealthy-recheck", "5m"));
+        commit(IntStream.range(0, 28).mapToObj(i -> "e" + i).toArray(String[]::new));
+
+        dispatcher.cycle(); // busy: full batches of 8 delivered
+        assertThat(backlogGauge(), is(28.0));
+        clock.advance(Duration.ofMillis(500));
+        dispatcher.cycle();
+        assertThat("at most once a second", backlogGauge(), is(28.0));
+        clock.advance(Duration.ofMillis(500));
+        dispatcher.cycle();
+        assertThat(backlogGauge(), is(12.0));
+
+        platform = ids -> HttpResponseSpec.of(401, "");
+        clock.advance(Duration.ofSeconds(1));
+        dispatcher.cycle(); // paused for 5 minutes, rows kept
+        commit("late1", "late2");
+        clock.advance(Duration.ofSeconds(2));
+        dispatcher.cycle(); // still paused: nothing claimed, the gauge still read
+        assertThat(requests, hasSize(4));
+        assertThat(backlogGauge(), is(6.0));
+    }
+
+    @Test
+    void aPausedLoop_wakesAtLeastEverySecond_orEveryPollInterval_anIdleOneAtItsPollInterval() {
+        Duration poll = Duration.ofMillis(200);
+        assertThat(Dispatcher.sleepFor(Duration.ofMinutes(5), poll), is(Dispatcher.BACKLOG_REFRESH));
+        assertThat(Dispatcher.sleepFor(poll, poll), is(poll));
+        assertThat(Dispatcher.sleepFor(Duration.ZERO, poll), is(Duration.ZERO));
+        assertThat(Dispatcher.sleepFor(Duration.ofMinutes(5), Duration.ofMinutes(1)), is(Duration.ofMinutes(1)));
+    }
+
+    private double backlogGauge() {
+        return registry.get("sluice.delivery.backlog").tags("tenant", TENANT, "destination", HOOK).gauge().value();
+    }
+
     @Test
     void circuitBreaker_opensOnRepeatedFailures_andSendsNothingWhileOpen() throws Exception {
         start(Map.of("max-batch-size", "1", "retry-initial-backoff", "1ms", "retry-max-backoff", "1ms",
