@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The retry horizon lives on the row: a retried row gets {@code attempts + 1} and a
  * {@code next_attempt_at} from exponential backoff with jitter or the platform's
  * {@code Retry-After}, whichever is later, so retries survive restarts. Once the budget
- * (attempts or age since commit) is spent, the row is dead-lettered with the last reason.
+ * (attempts, or age since commit, or since its last replay for a replayed dead letter) is spent,
+ * the row is dead-lettered with the last reason.
  */
 final class Dispatcher implements Runnable {
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
@@ -262,7 +263,7 @@ final class Dispatcher implements Runnable {
         Map<Long, Claimed> sealed = new HashMap<>();
         List<OutboxItem> sendable = new ArrayList<>(claimed.size());
         for (Claimed row : claimed) {
-            byId.put(row.id(), new Held(row.attempts(), row.createdAt()));
+            byId.put(row.id(), new Held(row.attempts(), row.createdAt(), row.retryFrom()));
             sealed.put(row.id(), row);
             header(row).ifPresent(sendable::add);
         }
@@ -313,7 +314,7 @@ final class Dispatcher implements Runnable {
      * reachable until this round settles, which overlaps the next round's send (docs/benchmarks.md,
      * Delivery, session 12).
      */
-    private record Held(int attempts, Instant createdAt) {
+    private record Held(int attempts, Instant createdAt, Instant retryFrom) {
     }
 
     /** Writes every settled row back; rows not settled (an exception mid-send) are released. */
@@ -337,7 +338,8 @@ final class Dispatcher implements Runnable {
         for (Settlement.Retry r : out.retries) {
             Held row = byId.get(r.id());
             int attempts = row.attempts() + 1;
-            if (attempts >= policy.maxAttempts() || !now.isBefore(row.createdAt().plus(policy.maxRetryAge()))) {
+            // The age counts from the row's last replay, if any: a replay gives a fresh budget.
+            if (attempts >= policy.maxAttempts() || !now.isBefore(row.retryFrom().plus(policy.maxRetryAge()))) {
                 out.dead.add(new Settlement.Dead(r.id(), "retry budget exhausted after " + attempts + " attempts: "
                         + r.reason(), Optional.empty(), true, Settlement.DeadCause.BUDGET_EXHAUSTED));
                 continue;
@@ -346,7 +348,7 @@ final class Dispatcher implements Runnable {
             if (r.retryAfter().isPresent() && r.retryAfter().get().compareTo(delay) > 0) {
                 delay = r.retryAfter().get();
             }
-            retries.add(new DeliveryStore.Retry(r.id(), retryAt(now, delay, row.createdAt()), r.reason()));
+            retries.add(new DeliveryStore.Retry(r.id(), retryAt(now, delay, row.retryFrom()), r.reason()));
             error(r.reason());
         }
         store.reschedule(tenantId, owner, retries, now);
@@ -475,8 +477,8 @@ final class Dispatcher implements Runnable {
      * and left the batch leased) would park the row for good. At that last moment it is tried
      * once more, and dead-lettered if that fails too.
      */
-    private Instant retryAt(Instant now, Duration delay, Instant createdAt) {
-        Instant deadline = createdAt.plus(policy.maxRetryAge());
+    private Instant retryAt(Instant now, Duration delay, Instant retryFrom) {
+        Instant deadline = retryFrom.plus(policy.maxRetryAge());
         return delay.compareTo(Duration.between(now, deadline)) >= 0 ? deadline : now.plus(delay);
     }
 }

@@ -79,7 +79,8 @@ public interface DeliveryStore {
     DeadLetterPage deadLetters(String tenantId, DeadLetterQuery query);
 
     /**
-     * Makes the selected dead letters pending again, due now, with attempts reset.
+     * Makes the selected dead letters pending again, due now, with a fresh retry budget: attempts
+     * reset, and the retry age counted from {@code now} ({@link Claimed#retryFrom()}).
      *
      * @return the number of rows replayed
      */
@@ -100,11 +101,20 @@ public interface DeliveryStore {
      *                  (read for this claim) and keeps no reference to it, so copying it again
      *                  would only double what a round of 1,000 claimed rows allocates
      * @param keyId     the data key that sealed it
+     * @param retryFrom where its retry age ({@code retry-max-age}) counts from: its last replay, or
+     *                  its commit ({@code createdAt}) when it was never replayed
      */
     record Claimed(long id, String eventName, String eventId, int attempts, Instant createdAt, byte[] payload,
-                   String keyId) {
+                   String keyId, Instant retryFrom) {
         public Claimed {
             Objects.requireNonNull(payload, "payload");
+            Objects.requireNonNull(retryFrom, "retryFrom");
+        }
+
+        /** A row never replayed: its retry age counts from its commit. */
+        public Claimed(long id, String eventName, String eventId, int attempts, Instant createdAt, byte[] payload,
+                       String keyId) {
+            this(id, eventName, eventId, attempts, createdAt, payload, keyId, createdAt);
         }
 
         @Override
@@ -121,12 +131,12 @@ public interface DeliveryStore {
         public boolean equals(Object o) {
             return o instanceof Claimed c && id == c.id && attempts == c.attempts && eventName.equals(c.eventName)
                     && eventId.equals(c.eventId) && createdAt.equals(c.createdAt) && Arrays.equals(payload, c.payload)
-                    && keyId.equals(c.keyId);
+                    && keyId.equals(c.keyId) && retryFrom.equals(c.retryFrom);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(id, eventName, eventId, attempts, createdAt, Arrays.hashCode(payload), keyId);
+            return Objects.hash(id, eventName, eventId, attempts, createdAt, Arrays.hashCode(payload), keyId, retryFrom);
         }
 
         @Override

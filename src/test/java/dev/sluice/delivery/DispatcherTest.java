@@ -274,6 +274,51 @@ final class DispatcherTest {
         assertThat(dead.attempts(), is(3));
     }
 
+    /**
+     * A replay gives a fresh retry budget, attempts and age: until session 40 the age still
+     * counted from the commit, so a dead letter replayed after {@code retry-max-age} was
+     * dead-lettered again by its first 5xx ("after 1 attempts").
+     */
+    @Test
+    void aDeadLetterReplayedAfterTheRetryAge_getsAFreshBudget_attemptsAndAge() throws Exception {
+        // The circuit opens after five failures; closed again within each five-second step here.
+        start(Map.of("retry-max-age", "1m", "retry-max-attempts", "3", "retry-initial-backoff", "1s",
+                "retry-max-backoff", "1s", "circuit-open-duration", "1s"));
+        commit("a");
+        platform = ids -> HttpResponseSpec.of(500, "");
+        for (int i = 0; i < 3; i++) {
+            dispatcher.cycle();
+            clock.advance(Duration.ofSeconds(5));
+        }
+        assertThat(row("a").state(), is("dead"));
+
+        clock.advance(Duration.ofHours(2));
+        long id = row("a").id();
+        assertThat(store.delivery().replay(TENANT, new DeliveryStore.ReplaySelector(List.of(id), Optional.empty(),
+                Optional.empty()), clock.instant()), is(1));
+        dispatcher.cycle();
+        assertThat("retried, not dead-lettered", row("a").state() + row("a").attempts(), is("pending1"));
+        clock.advance(Duration.ofSeconds(5));
+        dispatcher.cycle();
+        clock.advance(Duration.ofSeconds(5));
+        dispatcher.cycle();
+        assertThat(requests, hasSize(6));
+        DeliveryStore.DeadLetter dead = store.delivery().deadLetters(TENANT,
+                new DeliveryStore.DeadLetterQuery(Optional.empty(), Optional.empty(), 0, 10)).items().getFirst();
+        assertThat(dead.reason(), is("retry budget exhausted after 3 attempts: webhook: HTTP 500"));
+        assertThat(dead.createdAt(), is(T0));
+
+        // And the age budget counts from the replay: a minute after it, one more failure ends it.
+        clock.advance(Duration.ofHours(1));
+        store.delivery().replay(TENANT, new DeliveryStore.ReplaySelector(List.of(id), Optional.empty(), Optional.empty()),
+                clock.instant());
+        dispatcher.cycle();
+        assertThat(row("a").nextAttemptAt(), lessThanOrEqualTo(clock.instant().plusSeconds(60)));
+        clock.advance(Duration.ofSeconds(61));
+        dispatcher.cycle();
+        assertThat(row("a").state() + row("a").attempts(), is("dead2"));
+    }
+
     @Test
     void rejectedBatch_bisectsToIsolateOnePoisonEventAmongEight_inLogarithmicRequests() throws Exception {
         start(Map.of());
