@@ -207,18 +207,29 @@ public interface DeliveryStore {
      * @param ids           only these row ids (empty: no id condition)
      * @param destinationId only this destination
      * @param reasonPrefix  only reasons starting with this
+     * @param configured    only dead letters of these destinations, when present: the admin API
+     *                      passes the tenant's configured destinations, so that no replay (by ids
+     *                      or reason either) makes a removed destination's dead letters pending,
+     *                      where nothing would deliver or purge them
      */
-    record ReplaySelector(List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix) {
+    record ReplaySelector(List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix,
+                          Optional<java.util.Set<String>> configured) {
         public ReplaySelector {
             ids = List.copyOf(ids);
             Objects.requireNonNull(destinationId, "destinationId");
             Objects.requireNonNull(reasonPrefix, "reasonPrefix");
+            configured = configured.map(java.util.Set::copyOf);
             if (ids.isEmpty() && destinationId.isEmpty() && reasonPrefix.isEmpty()) {
                 throw new IllegalArgumentException("select dead letters by ids, destination or reason");
             }
             if (ids.size() > 1000) {
                 throw new IllegalArgumentException("at most 1000 ids per replay");
             }
+        }
+
+        /** A selector over every destination's dead letters. */
+        public ReplaySelector(List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix) {
+            this(ids, destinationId, reasonPrefix, Optional.empty());
         }
     }
 

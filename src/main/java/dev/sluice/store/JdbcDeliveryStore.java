@@ -361,7 +361,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
     @Override
     public int replay(String tenantId, ReplaySelector selector, Instant now) {
         Records.requireText(tenantId, "tenantId");
-        Filter filter = Filter.of(tenantId, selector.ids(), selector.destinationId(), selector.reasonPrefix());
+        Filter filter = new Filter(tenantId, selector.ids(), selector.destinationId(), selector.reasonPrefix(),
+                selector.configured().map(d -> List.copyOf(new java.util.TreeSet<>(d))));
         // A fresh retry budget: attempts reset, and the retry age counted from now (replayed_at),
         // not from the commit; until session 40 a dead letter replayed more than retry-max-age
         // after its commit was dead-lettered again by its first 429 or 5xx.
@@ -565,9 +566,11 @@ final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     /** The tenant condition plus optional ids, destination and reason prefix, as bound SQL. */
-    private record Filter(String tenantId, List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix) {
+    /** The conditions of a dead-letter listing or replay; {@code within}: only these destinations, when present. */
+    private record Filter(String tenantId, List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix,
+                          Optional<List<String>> within) {
         static Filter of(String tenantId, List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix) {
-            return new Filter(tenantId, ids, destinationId, reasonPrefix);
+            return new Filter(tenantId, ids, destinationId, reasonPrefix, Optional.empty());
         }
 
         String sql() {
@@ -578,6 +581,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
             destinationId.ifPresent(d -> sql.append(" AND destination_id = ?"));
             // substr, not LIKE: a reason may contain % or _ and should match literally.
             reasonPrefix.ifPresent(r -> sql.append(" AND substr(last_error, 1, ?) = ?"));
+            within.ifPresent(w -> sql.append(w.isEmpty() ? " AND 1 = 0"
+                    : " AND destination_id IN (" + "?,".repeat(w.size() - 1) + "?)"));
             return sql.toString();
         }
 
@@ -593,6 +598,9 @@ final class JdbcDeliveryStore implements DeliveryStore {
             if (reasonPrefix.isPresent()) {
                 ps.setInt(i++, reasonPrefix.get().length());
                 ps.setString(i++, reasonPrefix.get());
+            }
+            for (String destination : within.orElse(List.of())) {
+                ps.setString(i++, destination);
             }
             return i;
         }

@@ -712,6 +712,31 @@ final class DispatcherTest {
         assertThat(engine.dispatcherCount(), is(1));
     }
 
+    /**
+     * A destination removed from the configuration whose id still holds rows is listed after the
+     * configured ones, marked not configured, with its counts: until session 40 its pending copies,
+     * which no dispatcher claims, were listed nowhere.
+     */
+    @Test
+    void aRemovedDestinationThatStillHoldsRows_isListedAsNotConfigured_withItsCounts() {
+        start(Map.of());
+        byte[] sealed = keyring.forTenant(TENANT).seal("{}".getBytes(StandardCharsets.UTF_8),
+                dev.sluice.privacy.PayloadAad.of(TENANT, "gone", "Purchase", "g1"));
+        store.write(List.of(new EventRecord(TENANT, "Purchase", "g1", T0, T0, T0.plus(Duration.ofDays(7)),
+                List.of(new OutboxRecord("gone", sealed, "k1"))), new EventRecord(TENANT, "Purchase", "g2", T0, T0,
+                T0.plus(Duration.ofDays(7)), List.of(new OutboxRecord("gone", sealed, "k1")))));
+        clock.advance(Duration.ofMinutes(1));
+
+        List<DestinationView> views = engine.destinations(TENANT);
+        assertThat(views.stream().map(v -> v.destinationId() + ":" + v.configured()).toList(),
+                contains(HOOK + ":true", "gads:true", "gone:false"));
+        DestinationView gone = views.get(2);
+        assertThat(gone.pending(), is(2L));
+        assertThat(gone.oldestPendingAge(), is(Optional.of(Duration.ofMinutes(1))));
+        assertThat(gone.connectorAvailable(), is(false));
+        assertThat(gone.status(), is(Optional.empty()));
+    }
+
     /** A settable clock; as a {@link Sleeper} it advances instead of sleeping. */
     static final class FakeClock implements java.time.InstantSource {
         private volatile Instant now;

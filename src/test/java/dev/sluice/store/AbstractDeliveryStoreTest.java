@@ -250,6 +250,28 @@ abstract class AbstractDeliveryStoreTest {
     }
 
     /**
+     * A replay restricted to the configured destinations (as the admin API asks) leaves a removed
+     * destination's dead letters dead, by reason or ids too: pending, nothing would deliver them.
+     */
+    @Test
+    void replay_withinConfiguredDestinations_leavesOtherDestinationsDeadLettersDead() {
+        store.write(List.of(event(tenant, "a", "meta", "gone")));
+        kill(tenant, "meta", "HTTP 500", Optional.empty());
+        kill(tenant, "gone", "HTTP 500", Optional.empty());
+        List<Long> both = outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 10)).items().stream()
+                .map(DeadLetter::id).toList();
+        Optional<java.util.Set<String>> configured = Optional.of(java.util.Set.of("meta", "hook"));
+
+        assertThat(outbox.replay(tenant, new ReplaySelector(both, Optional.empty(), Optional.empty(), configured), T0), is(1));
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.empty(), Optional.of("HTTP"), configured), T0),
+                is(0));
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.of("gone"), Optional.empty(),
+                Optional.of(java.util.Set.of())), T0), is(0));
+        assertThat(outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 10)).items().stream()
+                .map(DeadLetter::destinationId).toList(), contains("gone"));
+    }
+
+    /**
      * A replay of many dead letters goes in chunks (SQLite's default, since its single writer is
      * ingest's too), each followed by a pause; what it selects is what one statement would.
      */
