@@ -179,7 +179,10 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /**
      * The tenant's destinations, in configuration order: type, whether a connector delivers it,
-     * backlog, oldest pending age, dead letters and the dispatcher's live state.
+     * backlog, oldest pending age, dead letters and the dispatcher's live state; then, in id order,
+     * destinations no longer configured whose id still holds pending copies or dead letters. Those
+     * were listed nowhere until session 40: a removed destination's copies moved to the outbox,
+     * pending, where no dispatcher claims them and the dead-letter retention does not reach them.
      */
     public List<DestinationView> destinations(String tenantId) {
         TenantConfig tenant = tenants.get(tenantId);
@@ -194,11 +197,19 @@ public final class DeliveryEngine implements AutoCloseable {
         for (DestinationConfig d : tenant.destinations()) {
             Optional<DeliveryStore.Backlog> b = Optional.ofNullable(backlog.get(d.id()));
             List<Dispatcher> forDestination = running.get(d.id());
-            views.add(new DestinationView(d.id(), d.type(), forDestination != null,
+            views.add(new DestinationView(d.id(), true, d.type(), forDestination != null,
                     b.map(DeliveryStore.Backlog::pending).orElse(0L),
                     b.flatMap(DeliveryStore.Backlog::oldestPending).map(t -> Duration.between(t, now)),
                     b.map(DeliveryStore.Backlog::dead).orElse(0L),
                     Optional.ofNullable(forDestination).map(DeliveryEngine::status)));
+            backlog.remove(d.id());
+        }
+        for (DeliveryStore.Backlog b : backlog.values()) {
+            if (b.pending() == 0 && b.dead() == 0) {
+                continue;
+            }
+            views.add(new DestinationView(b.destinationId(), false, "", false, b.pending(),
+                    b.oldestPending().map(t -> Duration.between(t, now)), b.dead(), Optional.empty()));
         }
         return List.copyOf(views);
     }

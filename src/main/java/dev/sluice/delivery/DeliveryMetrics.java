@@ -21,11 +21,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code sluice.delivery.attempts}: attempts a row needed, counted when it is delivered</li>
  *   <li>{@code sluice.delivery.latency}: commit to platform acknowledgement</li>
  *   <li>{@code sluice.delivery.request.duration}, {@code sluice.delivery.bisections}</li>
- *   <li>{@code sluice.delivery.backlog}: pending rows, refreshed by the dispatcher when idle</li>
+ *   <li>{@code sluice.delivery.backlog}: pending rows, refreshed by the destination's dispatchers
+ *       at most every second (and at least every {@code poll-interval}), busy, idle or paused</li>
  * </ul>
  */
 final class DeliveryMetrics {
     private final MeterRegistry registry;
+    /**
+     * One holder per destination: a gauge registers once, so a second dispatcher of the same
+     * destination (setting {@code dispatchers}) would otherwise refresh a holder no gauge reads.
+     */
+    private final java.util.Map<String, AtomicLong> backlogs = new java.util.concurrent.ConcurrentHashMap<>();
 
     DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -64,10 +70,12 @@ final class DeliveryMetrics {
 
     /** The backlog gauge's holder for one destination. */
     AtomicLong backlog(String tenant, String destination) {
-        AtomicLong value = new AtomicLong();
-        Gauge.builder("sluice.delivery.backlog", value, AtomicLong::get).description("Pending outbox rows")
-                .tags("tenant", tenant, "destination", destination).register(registry);
-        return value;
+        return backlogs.computeIfAbsent(tenant + "\u0000" + destination, key -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("sluice.delivery.backlog", value, AtomicLong::get).description("Pending outbox rows")
+                    .tags("tenant", tenant, "destination", destination).register(registry);
+            return value;
+        });
     }
 
     /**

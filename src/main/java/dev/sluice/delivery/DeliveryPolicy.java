@@ -82,9 +82,28 @@ record DeliveryPolicy(Duration connectTimeout, Duration readTimeout, int maxAtte
         return connectTimeout.plus(readTimeout).plusSeconds(1);
     }
 
-    /** Exponential backoff with jitter over attempts 1, 2, 3, ... */
+    /** Exponential backoff with jitter over attempts 1, 2, 3, ... ({@link #backoffMillis}). */
     IntervalFunction backoff() {
-        return IntervalFunction.ofExponentialRandomBackoff(initialBackoff, 2.0, JITTER, maxBackoff);
+        return attempt -> backoffMillis(attempt, java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * The delay before retry {@code attempt} (1, 2, 3, ...) for a uniform draw {@code random} in
+     * [0, 1): the base {@code retry-initial-backoff · 2^(attempt − 1)}, capped at
+     * {@code retry-max-backoff}, then spread over [base − 50 %, base + 50 %] and cut at
+     * {@code retry-max-backoff}, which no delay exceeds. Capped first, then spread: resilience4j's
+     * exponential random backoff clamps after randomising, so from about the 11th attempt on (with
+     * the defaults) every draw above the cap came out as the cap exactly, and rows that failed
+     * together retried in lock-step every 15 minutes (until session 40). Now a capped retry waits
+     * anywhere from half of {@code retry-max-backoff} to all of it.
+     */
+    long backoffMillis(int attempt, double random) {
+        double max = maxBackoff.toMillis();
+        // 2^62 is past any cap (a day is 2^26 ms), and keeps the power finite.
+        double base = Math.min(max, initialBackoff.toMillis() * Math.pow(2.0, Math.min(62, Math.max(0, attempt - 1))));
+        double low = base * (1 - JITTER);
+        double high = Math.min(max, base * (1 + JITTER));
+        return Math.max(1, Math.round(low + (high - low) * random));
     }
 
     /**

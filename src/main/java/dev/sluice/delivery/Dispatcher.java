@@ -42,12 +42,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The retry horizon lives on the row: a retried row gets {@code attempts + 1} and a
  * {@code next_attempt_at} from exponential backoff with jitter or the platform's
  * {@code Retry-After}, whichever is later, so retries survive restarts. Once the budget
- * (attempts or age since commit) is spent, the row is dead-lettered with the last reason.
+ * (attempts, or age since commit, or since its last replay for a replayed dead letter) is spent,
+ * the row is dead-lettered with the last reason.
  */
 final class Dispatcher implements Runnable {
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration BACKLOG_REFRESH = Duration.ofSeconds(5);
+    /**
+     * How often the backlog gauge is read from the store, at most: every round that is due reads
+     * it (busy, idle, paused or with an open circuit), and a paused dispatcher wakes this often to
+     * do so. Until session 40 only an idle round or an open circuit refreshed it (every five
+     * seconds), so the gauge read 0 while a slow platform kept the dispatcher busy and for the
+     * whole of an unhealthy pause: exactly when an alert on it was wanted.
+     */
+    static final Duration BACKLOG_REFRESH = Duration.ofSeconds(1);
 
     private final String tenantId;
     private final String destinationId;
@@ -126,7 +134,7 @@ final class Dispatcher implements Runnable {
                         Thread.ofVirtual().name("sluice-settle-" + tenantId + "-" + destinationId).start(settling);
                     }
                     settled(previous);
-                    Duration pause = round.pause();
+                    Duration pause = sleepFor(round.pause(), policy.idlePoll());
                     if (!pause.isZero() && running) {
                         sleeper.sleep(pause);
                     }
@@ -213,9 +221,21 @@ final class Dispatcher implements Runnable {
         }
     }
 
+    /**
+     * How long the loop sleeps before its next round: the round's pause, but no longer than the
+     * idle poll or {@link #BACKLOG_REFRESH}, whichever is longer, so that a dispatcher paused for
+     * {@code unhealthy-recheck} still refreshes the backlog gauge (its next round finds the pause
+     * still running and sleeps again).
+     */
+    static Duration sleepFor(Duration pause, Duration idlePoll) {
+        Duration most = idlePoll.compareTo(BACKLOG_REFRESH) > 0 ? idlePoll : BACKLOG_REFRESH;
+        return pause.compareTo(most) > 0 ? most : pause;
+    }
+
     /** Claims, opens and sends one batch; the caller settles it (see {@link #run}). */
     private Round claimAndSend() throws InterruptedException {
         Instant now = clock.instant();
+        refreshBacklog(now);
         Instant paused = pausedUntil;
         if (paused != null && now.isBefore(paused)) {
             return Round.idle(Duration.between(now, paused));
@@ -223,7 +243,6 @@ final class Dispatcher implements Runnable {
         pausedUntil = null;
         // An open circuit sends nothing, so claiming would only churn leases.
         if (!breaker.tryAcquirePermission()) {
-            refreshBacklog(now);
             return Round.idle(policy.idlePoll());
         }
         breaker.releasePermission();
@@ -231,7 +250,6 @@ final class Dispatcher implements Runnable {
         Instant leaseEnd = now.plus(policy.lease(limit));
         List<Claimed> claimed = store.claim(tenantId, destinationId, limit, now, policy.lease(limit), owner);
         if (claimed.isEmpty()) {
-            refreshBacklog(now);
             return Round.idle(policy.idlePoll());
         }
         claimLimit = rowsThatFit(claimed, policy.maxRequestBytes(), connector.maxBatchSize());
@@ -245,7 +263,7 @@ final class Dispatcher implements Runnable {
         Map<Long, Claimed> sealed = new HashMap<>();
         List<OutboxItem> sendable = new ArrayList<>(claimed.size());
         for (Claimed row : claimed) {
-            byId.put(row.id(), new Held(row.attempts(), row.createdAt()));
+            byId.put(row.id(), new Held(row.attempts(), row.createdAt(), row.retryFrom()));
             sealed.put(row.id(), row);
             header(row).ifPresent(sendable::add);
         }
@@ -296,7 +314,7 @@ final class Dispatcher implements Runnable {
      * reachable until this round settles, which overlaps the next round's send (docs/benchmarks.md,
      * Delivery, session 12).
      */
-    private record Held(int attempts, Instant createdAt) {
+    private record Held(int attempts, Instant createdAt, Instant retryFrom) {
     }
 
     /** Writes every settled row back; rows not settled (an exception mid-send) are released. */
@@ -320,7 +338,8 @@ final class Dispatcher implements Runnable {
         for (Settlement.Retry r : out.retries) {
             Held row = byId.get(r.id());
             int attempts = row.attempts() + 1;
-            if (attempts >= policy.maxAttempts() || !now.isBefore(row.createdAt().plus(policy.maxRetryAge()))) {
+            // The age counts from the row's last replay, if any: a replay gives a fresh budget.
+            if (attempts >= policy.maxAttempts() || !now.isBefore(row.retryFrom().plus(policy.maxRetryAge()))) {
                 out.dead.add(new Settlement.Dead(r.id(), "retry budget exhausted after " + attempts + " attempts: "
                         + r.reason(), Optional.empty(), true, Settlement.DeadCause.BUDGET_EXHAUSTED));
                 continue;
@@ -329,7 +348,7 @@ final class Dispatcher implements Runnable {
             if (r.retryAfter().isPresent() && r.retryAfter().get().compareTo(delay) > 0) {
                 delay = r.retryAfter().get();
             }
-            retries.add(new DeliveryStore.Retry(r.id(), retryAt(now, delay, row.createdAt()), r.reason()));
+            retries.add(new DeliveryStore.Retry(r.id(), retryAt(now, delay, row.retryFrom()), r.reason()));
             error(r.reason());
         }
         store.reschedule(tenantId, owner, retries, now);
@@ -416,6 +435,7 @@ final class Dispatcher implements Runnable {
     }
 
 
+    /** Reads the destination's backlog into the gauge, unless it did less than {@link #BACKLOG_REFRESH} ago. */
     private void refreshBacklog(Instant now) {
         if (Duration.between(backlogRefreshedAt, now).compareTo(BACKLOG_REFRESH) >= 0) {
             backlogRefreshedAt = now;
@@ -457,8 +477,8 @@ final class Dispatcher implements Runnable {
      * and left the batch leased) would park the row for good. At that last moment it is tried
      * once more, and dead-lettered if that fails too.
      */
-    private Instant retryAt(Instant now, Duration delay, Instant createdAt) {
-        Instant deadline = createdAt.plus(policy.maxRetryAge());
+    private Instant retryAt(Instant now, Duration delay, Instant retryFrom) {
+        Instant deadline = retryFrom.plus(policy.maxRetryAge());
         return delay.compareTo(Duration.between(now, deadline)) >= 0 ? deadline : now.plus(delay);
     }
 }

@@ -28,13 +28,20 @@ import java.util.Optional;
  *       {@code next} is the {@code after} of the following page</li>
  *   <li>{@code POST /v1/admin/dead-letters/replay} with {@code {"ids":[..]}},
  *       {@code {"destination":".."}} and/or {@code {"reason":"prefix"}}: makes them pending again</li>
- *   <li>{@code GET /v1/admin/destinations}: backlog, oldest pending age, circuit, last error, latency</li>
+ *   <li>{@code GET /v1/admin/destinations}: backlog, oldest pending age, circuit, last error, latency;
+ *       then destinations no longer configured that still hold rows ({@code configured: false})</li>
  * </ul>
+ *
+ * <p>The replay and the destinations view take no query parameters and refuse any
+ * ({@link QueryParameters#check}), as the dead-letter listing refuses those it does not take.
  */
 final class AdminHandler {
     private static final System.Logger LOG = System.getLogger(AdminHandler.class.getName());
     private static final java.util.Set<String> REPLAY_FIELDS = java.util.Set.of("ids", "destination", "reason");
     private static final java.util.Set<String> DEAD_LETTER_PARAMETERS = java.util.Set.of("after", "limit", "destination", "reason");
+    /** What the destinations view says of a destination no longer configured that still holds rows. */
+    static final String NOT_CONFIGURED = "not configured: its pending copies are never delivered and its dead letters"
+            + " cannot be replayed; see README, Delivery, removing a destination";
     /** A replay request's body: ids and filters, a few KB at most in practice. */
     static final int MAX_REPLAY_BODY = 256 * 1024;
 
@@ -59,7 +66,7 @@ final class AdminHandler {
     void register(Routes routing) {
         routing.get("/v1/admin/dead-letters", (req, res) -> withTenant(req, res, t -> deadLetters(t, req, res)))
                 .post("/v1/admin/dead-letters/replay", (req, res) -> withTenant(req, res, t -> replay(t, req, res)))
-                .get("/v1/admin/destinations", (req, res) -> withTenant(req, res, t -> destinations(t, res)));
+                .get("/v1/admin/destinations", (req, res) -> withTenant(req, res, t -> destinations(t, req, res)));
     }
 
 
@@ -109,7 +116,9 @@ final class AdminHandler {
     }
 
     private void replay(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
-        if (!Responses.jsonBody(req, res)) {
+        // The selectors are the body's: "?destination=meta" was dropped, which widened a replay by
+        // reason to every destination (until session 40), so any parameter is refused.
+        if (!QueryParameters.check(req.query(), java.util.Set.of(), res) || !Responses.jsonBody(req, res)) {
             return;
         }
         byte[] bytes = deadlines.readWhole(req.content().inputStream(), MAX_REPLAY_BODY + 1, res, "nothing was replayed");
@@ -144,7 +153,10 @@ final class AdminHandler {
         int idCount = idNodes.isArray() ? idNodes.size() : 0;
         for (int i = 0; i < idCount && wrong.size() < dev.sluice.event.FieldProblem.MAX_LISTED; i++) {
             JsonNode id = idNodes.get(i);
-            if (id.isIntegralNumber() && id.canConvertToLong()) {
+            if (id.isIntegralNumber() && id.canConvertToLong() && id.asLong() < 1) {
+                // No dead letter has one: [-1] replayed nothing and answered 200 (until session 40).
+                wrong.add(new dev.sluice.event.FieldProblem("/ids/" + i, "out_of_range", "must be a dead letter id, 1 or more"));
+            } else if (id.isIntegralNumber() && id.canConvertToLong()) {
                 ids.add(id.asLong());
             } else {
                 wrong.add(new dev.sluice.event.FieldProblem("/ids/" + i, "invalid_type", "must be a dead letter id, a whole number"));
@@ -152,13 +164,32 @@ final class AdminHandler {
         }
         Optional<String> destination = selector(body, "destination", "must be a destination id, a string", wrong);
         Optional<String> reason = selector(body, "reason", "must be a string, the start of the dead letters' reason", wrong);
+        java.util.Set<String> configured = new java.util.HashSet<>();
+        tenant.destinations().forEach(d -> configured.add(d.id()));
+        if (destination.isPresent() && !configured.contains(destination.get())) {
+            // A removed destination's (or a misspelt one's): replayed, its dead letters would be
+            // pending copies no dispatcher claims and no retention purges, listed nowhere; until
+            // session 40 this answered 200.
+            wrong.add(new dev.sluice.event.FieldProblem("/destination", "not_configured",
+                    "is not a destination of this tenant; its dead letters cannot be delivered, so none is replayed"));
+        }
+        if (wrong.isEmpty() && idNodes.isArray() && idNodes.isEmpty()) {
+            wrong.add(new dev.sluice.event.FieldProblem("/ids", "empty", "must list at least one dead letter id"));
+        } else if (wrong.isEmpty() && ids.isEmpty() && destination.isEmpty() && reason.isEmpty()) {
+            // {} would replay every dead letter of the tenant: the selectors are named, not guessed.
+            for (String member : List.of("ids", "destination", "reason")) {
+                wrong.add(new dev.sluice.event.FieldProblem("/" + member, "required",
+                        "select the dead letters to replay by ids, destination and/or reason"));
+            }
+        }
         if (!wrong.isEmpty()) {
             Responses.problem(res, Problem.of(400, "bad-request", "Bad Request", "nothing was replayed; see errors", wrong));
             return;
         }
         DeliveryStore.ReplaySelector selector;
         try {
-            selector = new DeliveryStore.ReplaySelector(ids, destination, reason);
+            // Only configured destinations' dead letters, by ids or reason too (see ReplaySelector).
+            selector = new DeliveryStore.ReplaySelector(ids, destination, reason, Optional.of(configured));
         } catch (IllegalArgumentException e) {
             badRequest(res, e.getMessage()); // our own fixed messages, never input
             return;
@@ -175,7 +206,11 @@ final class AdminHandler {
         }));
     }
 
-    private void destinations(TenantConfig tenant, ServerResponse res) {
+    private void destinations(TenantConfig tenant, ServerRequest req, ServerResponse res) {
+        // It takes no parameters: "?destination=wh" answered every destination (until session 40).
+        if (!QueryParameters.check(req.query(), java.util.Set.of(), res)) {
+            return;
+        }
         List<DestinationView> views = engine.destinations(tenant.id());
         Responses.json(res, 200, write(g -> {
             g.writeStartObject();
@@ -183,7 +218,12 @@ final class AdminHandler {
             for (DestinationView v : views) {
                 g.writeStartObject();
                 g.writeStringField("id", v.destinationId());
-                g.writeStringField("type", v.type());
+                g.writeBooleanField("configured", v.configured());
+                if (!v.configured()) {
+                    g.writeStringField("warning", NOT_CONFIGURED);
+                } else {
+                    g.writeStringField("type", v.type());
+                }
                 g.writeBooleanField("connector_available", v.connectorAvailable());
                 g.writeNumberField("backlog", v.pending());
                 if (v.oldestPendingAge().isPresent()) {

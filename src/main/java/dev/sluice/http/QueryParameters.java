@@ -13,22 +13,37 @@ import java.util.TreeSet;
  * parameter it does not know is refused rather than ignored: {@code ?destinaton=meta} on the audit
  * query would otherwise answer with every destination's records, and a privacy officer would take
  * them for the filtered ones. A parameter given twice is refused too: which of the two counts
- * would be a guess.
+ * would be a guess. So is one without a value ({@code ?decision}, {@code ?reason=}): the web
+ * server's query drops a name without {@code =} from its values, so {@code ?decision} filtered
+ * nothing and {@code ?decision&decision=deny} counted as given once (until session 40), and an
+ * empty {@code reason} is the start of every reason.
  */
 final class QueryParameters {
     private QueryParameters() {
     }
 
     /**
-     * Answers 400 {@code bad-query} naming the first unknown or repeated parameter (in name order)
-     * and returns false; true when every parameter is known and given once.
+     * Answers 400 {@code bad-query} naming the first unknown, repeated or valueless parameter (in
+     * name order) and returns false; true when every parameter is known and given once, with a value.
+     * Read from the raw query string, since the parsed one forgets names given without {@code =}.
      */
     static boolean check(UriQuery query, Set<String> known, ServerResponse res) {
         if (query.isEmpty()) {
             // Every ingest request comes here: nothing to sort or compare.
             return true;
         }
-        for (String name : new TreeSet<>(query.names())) {
+        java.util.Map<String, Given> given = new java.util.TreeMap<>();
+        for (String part : query.rawValue().split("&", -1)) {
+            if (part.isEmpty()) {
+                continue; // "a=1&&b=2", a trailing "&": no parameter
+            }
+            int equals = part.indexOf('=');
+            String name = decoded(equals < 0 ? part : part.substring(0, equals));
+            boolean valueless = equals < 0 || equals == part.length() - 1;
+            given.merge(name, new Given(1, valueless), (a, b) -> new Given(a.times() + 1, a.valueless() || b.valueless()));
+        }
+        for (var entry : given.entrySet()) {
+            String name = entry.getKey();
             FieldProblem problem = null;
             if (!known.contains(name)) {
                 String takes = known.isEmpty() ? "no parameters" : String.join(", ", new TreeSet<>(known));
@@ -36,8 +51,10 @@ final class QueryParameters {
                         ? new FieldProblem(name, "unknown_field", "is not a parameter of this endpoint; it takes " + takes)
                         : new FieldProblem("", "unknown_field",
                                 "a parameter's name is not a parameter name (not shown: it may be personal data); this endpoint takes " + takes);
-            } else if (query.all(name).size() > 1) {
+            } else if (entry.getValue().times() > 1) {
                 problem = new FieldProblem(name, "duplicate_key", "is given more than once");
+            } else if (entry.getValue().valueless()) {
+                problem = new FieldProblem(name, "empty", "is given without a value; give it as " + name + "=value, or leave it out");
             }
             if (problem != null) {
                 Responses.problem(res, Problem.of(400, "bad-query", "Bad Request", "see errors; parameters are named by pointer",
@@ -46,6 +63,22 @@ final class QueryParameters {
             }
         }
         return true;
+    }
+
+    /** How often one name was given, and whether once without a value. */
+    private record Given(int times, boolean valueless) {
+    }
+
+    /**
+     * A raw parameter name decoded as the web server decodes it ({@code %64ecision} is
+     * {@code decision}); one that does not decode is kept raw, and is then no known name.
+     */
+    private static String decoded(String raw) {
+        try {
+            return java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return raw;
+        }
     }
 
     /**

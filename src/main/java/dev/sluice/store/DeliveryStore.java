@@ -79,7 +79,8 @@ public interface DeliveryStore {
     DeadLetterPage deadLetters(String tenantId, DeadLetterQuery query);
 
     /**
-     * Makes the selected dead letters pending again, due now, with attempts reset.
+     * Makes the selected dead letters pending again, due now, with a fresh retry budget: attempts
+     * reset, and the retry age counted from {@code now} ({@link Claimed#retryFrom()}).
      *
      * @return the number of rows replayed
      */
@@ -100,11 +101,20 @@ public interface DeliveryStore {
      *                  (read for this claim) and keeps no reference to it, so copying it again
      *                  would only double what a round of 1,000 claimed rows allocates
      * @param keyId     the data key that sealed it
+     * @param retryFrom where its retry age ({@code retry-max-age}) counts from: its last replay, or
+     *                  its commit ({@code createdAt}) when it was never replayed
      */
     record Claimed(long id, String eventName, String eventId, int attempts, Instant createdAt, byte[] payload,
-                   String keyId) {
+                   String keyId, Instant retryFrom) {
         public Claimed {
             Objects.requireNonNull(payload, "payload");
+            Objects.requireNonNull(retryFrom, "retryFrom");
+        }
+
+        /** A row never replayed: its retry age counts from its commit. */
+        public Claimed(long id, String eventName, String eventId, int attempts, Instant createdAt, byte[] payload,
+                       String keyId) {
+            this(id, eventName, eventId, attempts, createdAt, payload, keyId, createdAt);
         }
 
         @Override
@@ -121,12 +131,12 @@ public interface DeliveryStore {
         public boolean equals(Object o) {
             return o instanceof Claimed c && id == c.id && attempts == c.attempts && eventName.equals(c.eventName)
                     && eventId.equals(c.eventId) && createdAt.equals(c.createdAt) && Arrays.equals(payload, c.payload)
-                    && keyId.equals(c.keyId);
+                    && keyId.equals(c.keyId) && retryFrom.equals(c.retryFrom);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(id, eventName, eventId, attempts, createdAt, Arrays.hashCode(payload), keyId);
+            return Objects.hash(id, eventName, eventId, attempts, createdAt, Arrays.hashCode(payload), keyId, retryFrom);
         }
 
         @Override
@@ -197,18 +207,29 @@ public interface DeliveryStore {
      * @param ids           only these row ids (empty: no id condition)
      * @param destinationId only this destination
      * @param reasonPrefix  only reasons starting with this
+     * @param configured    only dead letters of these destinations, when present: the admin API
+     *                      passes the tenant's configured destinations, so that no replay (by ids
+     *                      or reason either) makes a removed destination's dead letters pending,
+     *                      where nothing would deliver or purge them
      */
-    record ReplaySelector(List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix) {
+    record ReplaySelector(List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix,
+                          Optional<java.util.Set<String>> configured) {
         public ReplaySelector {
             ids = List.copyOf(ids);
             Objects.requireNonNull(destinationId, "destinationId");
             Objects.requireNonNull(reasonPrefix, "reasonPrefix");
+            configured = configured.map(java.util.Set::copyOf);
             if (ids.isEmpty() && destinationId.isEmpty() && reasonPrefix.isEmpty()) {
                 throw new IllegalArgumentException("select dead letters by ids, destination or reason");
             }
             if (ids.size() > 1000) {
                 throw new IllegalArgumentException("at most 1000 ids per replay");
             }
+        }
+
+        /** A selector over every destination's dead letters. */
+        public ReplaySelector(List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix) {
+            this(ids, destinationId, reasonPrefix, Optional.empty());
         }
     }
 

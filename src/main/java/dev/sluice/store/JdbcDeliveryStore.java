@@ -26,7 +26,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
             WHERE id IN (SELECT id FROM outbox
                          WHERE tenant_id = ? AND destination_id = ? AND state = 'pending' AND next_attempt_at <= ?
                          ORDER BY next_attempt_at, id LIMIT ?%s)
-            RETURNING id, event_name, event_id, attempts, created_at, payload, key_id""";
+            RETURNING id, event_name, event_id, attempts, created_at, payload, key_id, COALESCE(replayed_at, created_at)""";
     // Only rows this owner still holds: after an expired lease another replica may own the row.
     // %s is the ownership test: the claimed_by column on PostgreSQL; on SQLite claims live in
     // memory (MemoryLeases), which filters the ids first, and the column is empty.
@@ -50,7 +50,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
             + " updated_at = ?" + OWNED_ALL;
     /** The embedded store's claim: a read; the lease is kept in memory. */
     private static final String DUE = """
-            SELECT id, event_name, event_id, attempts, created_at, payload, key_id FROM outbox
+            SELECT id, event_name, event_id, attempts, created_at, payload, key_id, COALESCE(replayed_at, created_at) FROM outbox
             WHERE tenant_id = ? AND destination_id = ? AND state = 'pending' AND next_attempt_at <= ?
             ORDER BY next_attempt_at, id LIMIT ?""";
     private static final String ORPHANS = "UPDATE outbox SET next_attempt_at = ?, lease_until = NULL, claimed_by = NULL,"
@@ -159,7 +159,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             rows.add(new Claimed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                                    Instant.ofEpochMilli(rs.getLong(5)), rs.getBytes(6), rs.getString(7)));
+                                    Instant.ofEpochMilli(rs.getLong(5)), rs.getBytes(6), rs.getString(7),
+                                    Instant.ofEpochMilli(rs.getLong(8))));
                         }
                     }
                     // RETURNING order is unspecified; id order is commit order.
@@ -191,7 +192,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
                             while (due.size() < limit && rs.next()) {
                                 if (!held.contains(rs.getLong(1))) {
                                     due.add(new Claimed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                                            Instant.ofEpochMilli(rs.getLong(5)), rs.getBytes(6), rs.getString(7)));
+                                            Instant.ofEpochMilli(rs.getLong(5)), rs.getBytes(6), rs.getString(7),
+                                            Instant.ofEpochMilli(rs.getLong(8))));
                                 }
                             }
                         }
@@ -359,9 +361,13 @@ final class JdbcDeliveryStore implements DeliveryStore {
     @Override
     public int replay(String tenantId, ReplaySelector selector, Instant now) {
         Records.requireText(tenantId, "tenantId");
-        Filter filter = Filter.of(tenantId, selector.ids(), selector.destinationId(), selector.reasonPrefix());
+        Filter filter = new Filter(tenantId, selector.ids(), selector.destinationId(), selector.reasonPrefix(),
+                selector.configured().map(d -> List.copyOf(new java.util.TreeSet<>(d))));
+        // A fresh retry budget: attempts reset, and the retry age counted from now (replayed_at),
+        // not from the commit; until session 40 a dead letter replayed more than retry-max-age
+        // after its commit was dead-lettered again by its first 429 or 5xx.
         String update = "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL,"
-                + " claimed_by = NULL, last_error = NULL, platform_code = NULL, updated_at = ?"
+                + " claimed_by = NULL, last_error = NULL, platform_code = NULL, updated_at = ?, replayed_at = ?"
                 + " WHERE state = 'dead'";
         try {
             if (replayChunk <= 0) {
@@ -369,7 +375,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     try (PreparedStatement ps = c.prepareStatement(update + filter.sql())) {
                         ps.setLong(1, now.toEpochMilli());
                         ps.setLong(2, now.toEpochMilli());
-                        filter.bind(ps, 3);
+                        ps.setLong(3, now.toEpochMilli());
+                        filter.bind(ps, 4);
                         return ps.executeUpdate();
                     }
                 });
@@ -401,8 +408,9 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     try (PreparedStatement ps = c.prepareStatement(update + " AND id IN (" + "?,".repeat(ids.size() - 1) + "?)")) {
                         ps.setLong(1, now.toEpochMilli());
                         ps.setLong(2, now.toEpochMilli());
+                        ps.setLong(3, now.toEpochMilli());
                         for (int i = 0; i < ids.size(); i++) {
-                            ps.setLong(i + 3, ids.get(i));
+                            ps.setLong(i + 4, ids.get(i));
                         }
                         return ps.executeUpdate();
                     }
@@ -558,9 +566,11 @@ final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     /** The tenant condition plus optional ids, destination and reason prefix, as bound SQL. */
-    private record Filter(String tenantId, List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix) {
+    /** The conditions of a dead-letter listing or replay; {@code within}: only these destinations, when present. */
+    private record Filter(String tenantId, List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix,
+                          Optional<List<String>> within) {
         static Filter of(String tenantId, List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix) {
-            return new Filter(tenantId, ids, destinationId, reasonPrefix);
+            return new Filter(tenantId, ids, destinationId, reasonPrefix, Optional.empty());
         }
 
         String sql() {
@@ -571,6 +581,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
             destinationId.ifPresent(d -> sql.append(" AND destination_id = ?"));
             // substr, not LIKE: a reason may contain % or _ and should match literally.
             reasonPrefix.ifPresent(r -> sql.append(" AND substr(last_error, 1, ?) = ?"));
+            within.ifPresent(w -> sql.append(w.isEmpty() ? " AND 1 = 0"
+                    : " AND destination_id IN (" + "?,".repeat(w.size() - 1) + "?)"));
             return sql.toString();
         }
 
@@ -586,6 +598,9 @@ final class JdbcDeliveryStore implements DeliveryStore {
             if (reasonPrefix.isPresent()) {
                 ps.setInt(i++, reasonPrefix.get().length());
                 ps.setString(i++, reasonPrefix.get());
+            }
+            for (String destination : within.orElse(List.of())) {
+                ps.setString(i++, destination);
             }
             return i;
         }

@@ -201,6 +201,35 @@ final class DispatcherTest {
     }
 
     /**
+     * Once the doubling reaches {@code retry-max-backoff}, retries still spread: resilience4j
+     * clamped after randomising, so from the 11th attempt on (defaults) every row waited exactly
+     * 15 minutes and rows that failed together stayed in lock-step (until session 40).
+     */
+    @Test
+    void backoff_isJitteredAtTheCapToo_andNeverExceedsRetryMaxBackoff() {
+        DeliveryPolicy policy = new DeliveryPolicy(Duration.ofSeconds(2), Duration.ofSeconds(2), 15, Duration.ofDays(1),
+                Duration.ofSeconds(1), Duration.ofMinutes(15), 50, Duration.ofMinutes(5), Duration.ofSeconds(30),
+                Duration.ofMillis(200), 64, 1, DeliveryPolicy.DEFAULT_MAX_REQUEST_BYTES);
+        long max = Duration.ofMinutes(15).toMillis();
+        // Below the cap: 2^(n-1) s ± 50 %.
+        assertThat(policy.backoffMillis(3, 0.0), is(2_000L));
+        assertThat(policy.backoffMillis(3, 0.999_999), is(6_000L));
+        // At the cap (attempt 11: 1,024 s > 900 s) and far past it: half the cap to the cap.
+        for (int attempt : new int[] {11, 13, 15, 1000}) {
+            assertThat(policy.backoffMillis(attempt, 0.0), is(max / 2));
+            assertThat(policy.backoffMillis(attempt, 0.999_999), allOf(greaterThanOrEqualTo(max - 1), lessThanOrEqualTo(max)));
+            var function = policy.backoff();
+            java.util.Set<Long> drawn = new java.util.HashSet<>();
+            for (int i = 0; i < 50; i++) {
+                long delay = function.apply(attempt);
+                assertThat(delay, allOf(greaterThanOrEqualTo(max / 2), lessThanOrEqualTo(max)));
+                drawn.add(delay);
+            }
+            assertThat("attempt " + attempt + " spreads", drawn.size(), greaterThanOrEqualTo(40));
+        }
+    }
+
+    /**
      * A Retry-After beyond the row's retry age is honoured until then only. One past what an
      * Instant holds threw when the retry time was computed, which left the batch leased and the
      * destination reporting {@code internal: DateTimeException}; a date decades off parked the row.
@@ -243,6 +272,51 @@ final class DispatcherTest {
                 new DeliveryStore.DeadLetterQuery(Optional.empty(), Optional.empty(), 0, 10)).items().getFirst();
         assertThat(dead.reason(), is("retry budget exhausted after 3 attempts: transport: IOException"));
         assertThat(dead.attempts(), is(3));
+    }
+
+    /**
+     * A replay gives a fresh retry budget, attempts and age: until session 40 the age still
+     * counted from the commit, so a dead letter replayed after {@code retry-max-age} was
+     * dead-lettered again by its first 5xx ("after 1 attempts").
+     */
+    @Test
+    void aDeadLetterReplayedAfterTheRetryAge_getsAFreshBudget_attemptsAndAge() throws Exception {
+        // The circuit opens after five failures; closed again within each five-second step here.
+        start(Map.of("retry-max-age", "1m", "retry-max-attempts", "3", "retry-initial-backoff", "1s",
+                "retry-max-backoff", "1s", "circuit-open-duration", "1s"));
+        commit("a");
+        platform = ids -> HttpResponseSpec.of(500, "");
+        for (int i = 0; i < 3; i++) {
+            dispatcher.cycle();
+            clock.advance(Duration.ofSeconds(5));
+        }
+        assertThat(row("a").state(), is("dead"));
+
+        clock.advance(Duration.ofHours(2));
+        long id = row("a").id();
+        assertThat(store.delivery().replay(TENANT, new DeliveryStore.ReplaySelector(List.of(id), Optional.empty(),
+                Optional.empty()), clock.instant()), is(1));
+        dispatcher.cycle();
+        assertThat("retried, not dead-lettered", row("a").state() + row("a").attempts(), is("pending1"));
+        clock.advance(Duration.ofSeconds(5));
+        dispatcher.cycle();
+        clock.advance(Duration.ofSeconds(5));
+        dispatcher.cycle();
+        assertThat(requests, hasSize(6));
+        DeliveryStore.DeadLetter dead = store.delivery().deadLetters(TENANT,
+                new DeliveryStore.DeadLetterQuery(Optional.empty(), Optional.empty(), 0, 10)).items().getFirst();
+        assertThat(dead.reason(), is("retry budget exhausted after 3 attempts: webhook: HTTP 500"));
+        assertThat(dead.createdAt(), is(T0));
+
+        // And the age budget counts from the replay: a minute after it, one more failure ends it.
+        clock.advance(Duration.ofHours(1));
+        store.delivery().replay(TENANT, new DeliveryStore.ReplaySelector(List.of(id), Optional.empty(), Optional.empty()),
+                clock.instant());
+        dispatcher.cycle();
+        assertThat(row("a").nextAttemptAt(), lessThanOrEqualTo(clock.instant().plusSeconds(60)));
+        clock.advance(Duration.ofSeconds(61));
+        dispatcher.cycle();
+        assertThat(row("a").state() + row("a").attempts(), is("dead2"));
     }
 
     @Test
@@ -536,6 +610,48 @@ final class DispatcherTest {
         assertThat(engine.destinations(TENANT).getFirst().status().orElseThrow().unhealthy(), is(Optional.empty()));
     }
 
+    /**
+     * The backlog gauge follows the backlog while the dispatcher is busy and while it is paused:
+     * until session 40 only an idle round refreshed it, so it read 0 while a slow platform kept
+     * every round busy and for a whole unhealthy pause.
+     */
+    @Test
+    void backlogGauge_followsTheBacklog_whileBusyAndWhilePaused() throws Exception {
+        start(Map.of("unhealthy-recheck", "5m"));
+        commit(IntStream.range(0, 28).mapToObj(i -> "e" + i).toArray(String[]::new));
+
+        dispatcher.cycle(); // busy: full batches of 8 delivered
+        assertThat(backlogGauge(), is(28.0));
+        clock.advance(Duration.ofMillis(500));
+        dispatcher.cycle();
+        assertThat("at most once a second", backlogGauge(), is(28.0));
+        clock.advance(Duration.ofMillis(500));
+        dispatcher.cycle();
+        assertThat(backlogGauge(), is(12.0));
+
+        platform = ids -> HttpResponseSpec.of(401, "");
+        clock.advance(Duration.ofSeconds(1));
+        dispatcher.cycle(); // paused for 5 minutes, rows kept
+        commit("late1", "late2");
+        clock.advance(Duration.ofSeconds(2));
+        dispatcher.cycle(); // still paused: nothing claimed, the gauge still read
+        assertThat(requests, hasSize(4));
+        assertThat(backlogGauge(), is(6.0));
+    }
+
+    @Test
+    void aPausedLoop_wakesAtLeastEverySecond_orEveryPollInterval_anIdleOneAtItsPollInterval() {
+        Duration poll = Duration.ofMillis(200);
+        assertThat(Dispatcher.sleepFor(Duration.ofMinutes(5), poll), is(Dispatcher.BACKLOG_REFRESH));
+        assertThat(Dispatcher.sleepFor(poll, poll), is(poll));
+        assertThat(Dispatcher.sleepFor(Duration.ZERO, poll), is(Duration.ZERO));
+        assertThat(Dispatcher.sleepFor(Duration.ofMinutes(5), Duration.ofMinutes(1)), is(Duration.ofMinutes(1)));
+    }
+
+    private double backlogGauge() {
+        return registry.get("sluice.delivery.backlog").tags("tenant", TENANT, "destination", HOOK).gauge().value();
+    }
+
     @Test
     void circuitBreaker_opensOnRepeatedFailures_andSendsNothingWhileOpen() throws Exception {
         start(Map.of("max-batch-size", "1", "retry-initial-backoff", "1ms", "retry-max-backoff", "1ms",
@@ -594,6 +710,31 @@ final class DispatcherTest {
         assertThat(gads.connectorAvailable(), is(false));
         assertThat(gads.status(), is(Optional.empty()));
         assertThat(engine.dispatcherCount(), is(1));
+    }
+
+    /**
+     * A destination removed from the configuration whose id still holds rows is listed after the
+     * configured ones, marked not configured, with its counts: until session 40 its pending copies,
+     * which no dispatcher claims, were listed nowhere.
+     */
+    @Test
+    void aRemovedDestinationThatStillHoldsRows_isListedAsNotConfigured_withItsCounts() {
+        start(Map.of());
+        byte[] sealed = keyring.forTenant(TENANT).seal("{}".getBytes(StandardCharsets.UTF_8),
+                dev.sluice.privacy.PayloadAad.of(TENANT, "gone", "Purchase", "g1"));
+        store.write(List.of(new EventRecord(TENANT, "Purchase", "g1", T0, T0, T0.plus(Duration.ofDays(7)),
+                List.of(new OutboxRecord("gone", sealed, "k1"))), new EventRecord(TENANT, "Purchase", "g2", T0, T0,
+                T0.plus(Duration.ofDays(7)), List.of(new OutboxRecord("gone", sealed, "k1")))));
+        clock.advance(Duration.ofMinutes(1));
+
+        List<DestinationView> views = engine.destinations(TENANT);
+        assertThat(views.stream().map(v -> v.destinationId() + ":" + v.configured()).toList(),
+                contains(HOOK + ":true", "gads:true", "gone:false"));
+        DestinationView gone = views.get(2);
+        assertThat(gone.pending(), is(2L));
+        assertThat(gone.oldestPendingAge(), is(Optional.of(Duration.ofMinutes(1))));
+        assertThat(gone.connectorAvailable(), is(false));
+        assertThat(gone.status(), is(Optional.empty()));
     }
 
     /** A settable clock; as a {@link Sleeper} it advances instead of sleeping. */

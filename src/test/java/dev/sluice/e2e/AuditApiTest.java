@@ -162,6 +162,22 @@ class AuditApiTest {
         HttpResponse<String> twice = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?decision=deny&decision=allow");
         assertEquals(400, twice.statusCode(), twice.body());
         assertTrue(twice.body().contains("{\"pointer\":\"decision\",\"code\":\"duplicate_key\""), twice.body());
+        // A parameter without a value is named, not dropped: "?decision" answered every decision and
+        // "?decision&decision=deny" counted as given once, until session 40.
+        for (String[] valueless : new String[][] {{"?decision", "decision empty"},
+                {"?decision&decision=deny", "decision duplicate_key"}, {"?from", "from empty"},
+                {"?destination=", "destination empty"}, {"?%64ecision", "decision empty"}, {"?=deny", " unknown_field"}}) {
+            HttpResponse<String> refused = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent" + valueless[0]);
+            assertEquals(400, refused.statusCode(), valueless[0] + ": " + refused.body());
+            List<String> named = new java.util.ArrayList<>();
+            try {
+                JSON.readTree(refused.body()).path("errors").forEach(e -> named.add(e.path("pointer").asText() + " " + e.path("code").asText()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            assertEquals(List.of(valueless[1]), named, valueless[0]);
+        }
+        assertEquals(200, get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?decision=deny&").statusCode(), "a trailing & is no parameter");
         HttpResponse<String> deadLetters = get(TestGateway.ACME_ADMIN_KEY, "/v1/admin/dead-letters?limt=5");
         assertEquals(400, deadLetters.statusCode(), deadLetters.body());
         assertTrue(deadLetters.body().contains("\"pointer\":\"limt\""), deadLetters.body());

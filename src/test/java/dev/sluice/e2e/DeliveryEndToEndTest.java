@@ -121,6 +121,7 @@ final class DeliveryEndToEndTest {
         assertFalse(dead.has("payload"));
 
         JsonNode destinations = JSON.readTree(admin("GET", "/v1/admin/destinations", null).body()).path("destinations");
+        assertTrue(destinations.get(0).path("configured").asBoolean(), destinations.toString());
         assertEquals("google_ads", destinations.get(1).path("type").asText());
         assertFalse(destinations.get(1).path("connector_available").asBoolean());
         assertEquals(4, destinations.get(1).path("backlog").asLong(), "rows without a connector stay pending");
@@ -148,6 +149,33 @@ final class DeliveryEndToEndTest {
             JSON.readTree(refused.body()).path("errors").forEach(e -> named.add(e.path("pointer").asText() + " " + e.path("code").asText()));
             assertEquals(bad[1], String.join(",", named), bad[0]);
         }
+        assertEquals(1, deadLetters().path("dead_letters").size(), "nothing was replayed");
+        // Selectors no dead letter can match, or none at all, are named (until session 40 an
+        // unconfigured destination and ids below 1 answered 200, {} a 400 with no errors).
+        for (String[] bad : new String[][] {{"{\"destination\":\"nope\"}", "/destination not_configured"},
+                {"{\"ids\":[-1, 0, 7]}", "/ids/0 out_of_range,/ids/1 out_of_range"},
+                {"{}", "/ids required,/destination required,/reason required"},
+                {"{\"ids\":[]}", "/ids empty"},
+                {"{\"ids\":[], \"destination\":\"meta\"}", "/ids empty"}}) {
+            HttpResponse<String> refused = admin("POST", "/v1/admin/dead-letters/replay", bad[0]);
+            assertEquals(400, refused.statusCode(), bad[0]);
+            java.util.List<String> named = new java.util.ArrayList<>();
+            JSON.readTree(refused.body()).path("errors").forEach(e -> named.add(e.path("pointer").asText() + " " + e.path("code").asText()));
+            assertEquals(bad[1], String.join(",", named), bad[0]);
+        }
+        // Query parameters are refused, not ignored: "?destination=meta" on a replay by reason was
+        // dropped, which widened it to every destination (until session 40).
+        HttpResponse<String> byQuery = admin("POST", "/v1/admin/dead-letters/replay?destination=meta", "{\"reason\":\"meta\"}");
+        assertEquals(400, byQuery.statusCode(), byQuery.body());
+        assertTrue(byQuery.body().contains("{\"pointer\":\"destination\",\"code\":\"unknown_field\""), byQuery.body());
+        for (String query : new String[] {"?foo=1", "?destination=meta"}) {
+            HttpResponse<String> refused = admin("GET", "/v1/admin/destinations" + query, null);
+            assertEquals(400, refused.statusCode(), query);
+            assertTrue(refused.body().contains("\"code\":\"unknown_field\""), refused.body());
+        }
+        HttpResponse<String> valueless = admin("GET", "/v1/admin/dead-letters?reason", null);
+        assertEquals(400, valueless.statusCode(), "an empty reason prefix would list every reason");
+        assertTrue(valueless.body().contains("{\"pointer\":\"reason\",\"code\":\"empty\""), valueless.body());
         assertEquals(1, deadLetters().path("dead_letters").size(), "nothing was replayed");
         HttpResponse<String> replay = admin("POST", "/v1/admin/dead-letters/replay", "{\"destination\":\"meta\"}");
         assertEquals(200, replay.statusCode(), replay.body());

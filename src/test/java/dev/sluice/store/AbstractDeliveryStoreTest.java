@@ -78,6 +78,7 @@ abstract class AbstractDeliveryStoreTest {
         assertThat(first.stream().map(Claimed::eventId).toList(), contains("a", "b"));
         assertArrayEquals(TestEvents.payload(tenant, "a", "meta"), first.getFirst().payload());
         assertThat(first.getFirst().createdAt(), is(T0));
+        assertThat("never replayed: the retry age counts from the commit", first.getFirst().retryFrom(), is(T0));
         assertThat(outbox.claim(tenant, "meta", 10, T0, LEASE, "r2").stream().map(Claimed::eventId).toList(), contains("c"));
         assertThat(outbox.claim(tenant, "meta", 10, T0.plus(LEASE).minusMillis(1), LEASE, "r2"), empty());
 
@@ -242,7 +243,32 @@ abstract class AbstractDeliveryStoreTest {
         assertThat(outbox.deadLetters(other, query(Optional.empty(), Optional.empty(), 0, 10)).items(), hasSize(1));
         List<Claimed> again = outbox.claim(tenant, "meta", 10, now, LEASE, "r1");
         assertThat(again.stream().map(Claimed::attempts).toList(), contains(0, 0));
+        // A fresh retry budget: the retry age counts from the replay, the commit time stays.
+        assertThat(again.stream().map(Claimed::retryFrom).toList(), contains(now, now));
+        assertThat(again.stream().map(Claimed::createdAt).toList(), contains(T0, T0));
         assertThrows(IllegalArgumentException.class, () -> new ReplaySelector(List.of(), Optional.empty(), Optional.empty()));
+    }
+
+    /**
+     * A replay restricted to the configured destinations (as the admin API asks) leaves a removed
+     * destination's dead letters dead, by reason or ids too: pending, nothing would deliver them.
+     */
+    @Test
+    void replay_withinConfiguredDestinations_leavesOtherDestinationsDeadLettersDead() {
+        store.write(List.of(event(tenant, "a", "meta", "gone")));
+        kill(tenant, "meta", "HTTP 500", Optional.empty());
+        kill(tenant, "gone", "HTTP 500", Optional.empty());
+        List<Long> both = outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 10)).items().stream()
+                .map(DeadLetter::id).toList();
+        Optional<java.util.Set<String>> configured = Optional.of(java.util.Set.of("meta", "hook"));
+
+        assertThat(outbox.replay(tenant, new ReplaySelector(both, Optional.empty(), Optional.empty(), configured), T0), is(1));
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.empty(), Optional.of("HTTP"), configured), T0),
+                is(0));
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.of("gone"), Optional.empty(),
+                Optional.of(java.util.Set.of())), T0), is(0));
+        assertThat(outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 10)).items().stream()
+                .map(DeadLetter::destinationId).toList(), contains("gone"));
     }
 
     /**
@@ -266,7 +292,9 @@ abstract class AbstractDeliveryStoreTest {
         assertThat(outbox.deadLetters(tenant, query(Optional.of("meta"), Optional.empty(), 0, 10)).items(), empty());
         assertThat(outbox.deadLetters(tenant, query(Optional.of("hook"), Optional.empty(), 0, 10)).items(), hasSize(5));
         assertThat(outbox.deadLetters(other, query(Optional.empty(), Optional.empty(), 0, 10)).items(), hasSize(1));
-        assertThat(outbox.claim(tenant, "meta", 10, T0.plusSeconds(100), LEASE, "r1"), hasSize(5));
+        List<Claimed> again = outbox.claim(tenant, "meta", 10, T0.plusSeconds(100), LEASE, "r1");
+        assertThat(again, hasSize(5));
+        assertThat(again.stream().map(Claimed::retryFrom).distinct().toList(), contains(T0.plusSeconds(100)));
     }
 
     @Test
