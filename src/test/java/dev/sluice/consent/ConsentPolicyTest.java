@@ -23,7 +23,7 @@ class ConsentPolicyTest {
     @Test
     void shippedPolicyLoadsWithItsVersionAndContentHash() throws IOException {
         ConsentPolicy policy = ConsentPolicy.load(SHIPPED);
-        assertEquals("2026-12-02.1", policy.version());
+        assertEquals("2026-12-02.2", policy.version());
         assertEquals(ConsentPolicy.sha256(Files.readString(SHIPPED)), policy.contentSha256());
         assertTrue(policy.ruleIds().contains("gdpr.no-consent"));
         assertTrue(policy.ruleIds().contains("linkedin.no-limited-mode"));
@@ -44,9 +44,9 @@ class ConsentPolicyTest {
 
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', textBlock = """
-            version: "2026-12-02.1"               | version: [1, 2]                     | version
-            version: "2026-12-02.1"               | version: "2026 09"                  | version
-            version: "2026-12-02.1"               | versio: "1"                         | versio
+            version: "2026-12-02.2"               | version: [1, 2]                     | version
+            version: "2026-12-02.2"               | version: "2026 09"                  | version
+            version: "2026-12-02.2"               | versio: "1"                         | versio
             destination-groups:                   | destination-groupz:                 | destination-groupz
               google: [google_ads, ga4]           |   google: [google_ads, ga5]         | destination-groups.google.1
               google: [google_ads, ga4]           |   meta: [google_ads, ga4]           | destination-groups.meta

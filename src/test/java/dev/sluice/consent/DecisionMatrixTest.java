@@ -51,6 +51,28 @@ class DecisionMatrixTest {
         }));
     }
 
+    /**
+     * The merchant's own webhook is first party in every model, and its record says so: in the US
+     * and rest-of-world models it fell to the baseline until policy 2026-12-02.2, and an opted-out
+     * event's record gave it "no_opt_out" beside the ad platforms' "opt_out".
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}-{1} {2}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            US | CA | opt_out=true | us.allow.first-party-webhook
+            US | CA | none         | us.allow.first-party-webhook
+            BR | -  | gpc=true     | row.allow.first-party-webhook
+            DE | -  | opt_out=true | gdpr.grant.first-party-webhook
+            """)
+    void theWebhookIsFirstPartyInEveryModel(String country, String state, String signals, String rule) {
+        Signals parsed = Signals.parse(signals);
+        Evaluation evaluation = engine.evaluate(parsed.consent(), Optional.of(country), absentIfDash(state),
+                parsed.secGpcHeader(), ALL);
+        ConsentDecision webhook = evaluation.decisions().get(TYPES.indexOf("webhook"));
+        assertEquals(Decision.ALLOW, webhook.decision());
+        assertEquals(List.of(rule), webhook.ruleIds());
+        assertEquals(List.of("first_party"), webhook.reasonCodes());
+    }
+
     static Optional<String> absentIfDash(String text) {
         return "-".equals(text) ? Optional.empty() : Optional.of(text);
     }
