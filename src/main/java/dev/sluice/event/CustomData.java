@@ -19,6 +19,13 @@ public record CustomData(Optional<BigDecimal> value,
                          List<String> contentIds,
                          Optional<Integer> numItems) {
 
+    /**
+     * The largest amount the ROAS ledger books, a trillion units, so that a day's sums of many
+     * stay within a long of micro-units; a larger value is accepted, delivered, and answered with
+     * a {@code beyond_ledger} warning.
+     */
+    public static final BigDecimal LEDGER_MAX_AMOUNT = new BigDecimal("1000000000000");
+
     public CustomData {
         contentIds = List.copyOf(contentIds);
     }

@@ -95,6 +95,12 @@ final class CustomReader {
             fields.error("/custom/value", ProblemCode.OUT_OF_RANGE, RANGE_MESSAGE);
             return Optional.empty();
         }
+        if (amount.compareTo(CustomData.LEDGER_MAX_AMOUNT) > 0) {
+            // Accepted and delivered as sent; the ledger counts the conversion without its value.
+            // Until session 40 only the log said so, and the answer was a plain "accepted".
+            fields.warn("/custom/value", ProblemCode.BEYOND_LEDGER, "is above 10^12: delivered as sent, but a purchase"
+                    + " or refund is booked in the ROAS ledger without its value (README, For marketers, Limits)");
+        }
         // 1E+3 is exactly 1000; a non-negative scale keeps later plain rendering unsurprising.
         return Optional.of(amount.scale() < 0 ? amount.setScale(0) : amount);
     }

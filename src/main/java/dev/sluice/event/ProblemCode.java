@@ -45,6 +45,11 @@ public enum ProblemCode {
     /** Body level: nesting deeper than the limit. */
     TOO_DEEP,
     /**
+     * A warning: {@code custom.value} is above the largest amount the ROAS ledger books
+     * ({@link CustomData#LEDGER_MAX_AMOUNT}); the event is delivered with it as sent.
+     */
+    BEYOND_LEDGER,
+    /**
      * Not a problem of its own: an event had more errors, or more warnings, than an answer lists
      * (20 of each); this entry, at the event's pointer, says how many more there were.
      */

@@ -10,7 +10,7 @@ import java.util.Optional;
 final class Micros {
 
     /** The largest amount the ledger books: a trillion units, so sums of many stay within a long. */
-    static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000000");
+    static final BigDecimal MAX_AMOUNT = dev.sluice.event.CustomData.LEDGER_MAX_AMOUNT;
 
     private Micros() {
     }

@@ -78,6 +78,14 @@ class EventParserTest {
                 valid(parser.parse(precise)).event().custom().value().orElseThrow());
     }
 
+    /** A value the ledger cannot book is accepted with a warning saying so; only the log said it until session 40. */
+    @Test
+    void aValueAboveWhatTheLedgerBooks_isAcceptedWithAWarning() {
+        assertThat(codes(valid(parser.parse(purchase().setRaw("/custom/value", "1000000000000").body())).warnings()), empty());
+        assertThat(codes(valid(parser.parse(purchase().setRaw("/custom/value", "1000000000000.000001").body())).warnings()),
+                contains("/custom/value beyond_ledger"));
+    }
+
     @Test
     void anIntegerOrExponentValueBecomesAPlainDecimal() {
         assertEquals(new BigDecimal("130"),
