@@ -182,6 +182,11 @@ final class AdminHandler {
                         "select the dead letters to replay by ids, destination and/or reason"));
             }
         }
+        if (ids.size() > DeliveryStore.MAX_REPLAY_IDS) {
+            // Named like the other selector problems (a 400 without errors until session 40).
+            wrong.add(new dev.sluice.event.FieldProblem("/ids", "too_many",
+                    "lists more than " + DeliveryStore.MAX_REPLAY_IDS + " ids; replay in several requests, or by destination or reason"));
+        }
         if (!wrong.isEmpty()) {
             Responses.problem(res, Problem.of(400, "bad-request", "Bad Request", "nothing was replayed; see errors", wrong));
             return;

@@ -35,6 +35,9 @@ import java.util.Optional;
  */
 public interface DeliveryStore {
 
+    /** The most dead letter ids one replay may name. */
+    int MAX_REPLAY_IDS = 1000;
+
     /** Claims up to {@code limit} due rows, oldest due first, and leases them to {@code owner}. */
     List<Claimed> claim(String tenantId, String destinationId, int limit, Instant now, Duration lease, String owner);
 
@@ -222,8 +225,8 @@ public interface DeliveryStore {
             if (ids.isEmpty() && destinationId.isEmpty() && reasonPrefix.isEmpty()) {
                 throw new IllegalArgumentException("select dead letters by ids, destination or reason");
             }
-            if (ids.size() > 1000) {
-                throw new IllegalArgumentException("at most 1000 ids per replay");
+            if (ids.size() > MAX_REPLAY_IDS) {
+                throw new IllegalArgumentException("at most " + MAX_REPLAY_IDS + " ids per replay");
             }
         }
 

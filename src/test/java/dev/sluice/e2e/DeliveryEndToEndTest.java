@@ -156,7 +156,8 @@ final class DeliveryEndToEndTest {
                 {"{\"ids\":[-1, 0, 7]}", "/ids/0 out_of_range,/ids/1 out_of_range"},
                 {"{}", "/ids required,/destination required,/reason required"},
                 {"{\"ids\":[]}", "/ids empty"},
-                {"{\"ids\":[], \"destination\":\"meta\"}", "/ids empty"}}) {
+                {"{\"ids\":[], \"destination\":\"meta\"}", "/ids empty"},
+                {"{\"ids\":" + java.util.stream.LongStream.rangeClosed(1, 1001).boxed().toList() + "}", "/ids too_many"}}) {
             HttpResponse<String> refused = admin("POST", "/v1/admin/dead-letters/replay", bad[0]);
             assertEquals(400, refused.statusCode(), bad[0]);
             java.util.List<String> named = new java.util.ArrayList<>();
