@@ -170,7 +170,12 @@ public final class Gateway implements AutoCloseable {
                     config.audit().checkpointInterval(), clock);
             List<String> tenantIds = tenants.stream().map(TenantConfig::id).sorted().toList();
             audit.recordPolicy(tenantIds, consent.policy());
-            auditJobs = AuditScheduler.start(audit, new RetentionPurge(audit, retention(config)), tenantIds,
+            // The purge deletes, after the dead-letter retention, the open rows of destinations
+            // missing from these (removed: nothing delivers them any more).
+            Map<String, java.util.Set<String>> configured = new LinkedHashMap<>();
+            tenants.forEach(t -> configured.put(t.id(), t.destinations().stream()
+                    .map(dev.sluice.config.DestinationConfig::id).collect(java.util.stream.Collectors.toUnmodifiableSet())));
+            auditJobs = AuditScheduler.start(audit, new RetentionPurge(audit, retention(config), configured), tenantIds,
                     config.audit().checkpointInterval(), config.retention().interval());
             ledgerJobs = CustomerFoldScheduler.start(CustomerFolder.create(store, clock), config.ledger().customerFoldInterval());
             writer = new GroupCommitWriter(store, config.ingest().commitMaxEvents(), registry);

@@ -73,11 +73,21 @@ public sealed interface AuditEntry {
      *                           when every earlier one was purged)
      * @param retainedFromPrev   that record's {@code prev_hash}: anchors a chain whose beginning
      *                           was purged, so a verifier can tell purging from deleting
+     * @param unconfiguredDestinations the destinations, no longer configured, whose pending copies
+     *                           or dead letters this purge deleted (sorted; since session 40).
+     *                           Written only when there are any, so that every other record's
+     *                           body is what it was before.
      */
-    record Purged(Instant at, Map<String, Long> purged, long retainedFromSeq, String retainedFromPrev)
-            implements AuditEntry {
+    record Purged(Instant at, Map<String, Long> purged, long retainedFromSeq, String retainedFromPrev,
+                  List<String> unconfiguredDestinations) implements AuditEntry {
         public Purged {
             purged = Map.copyOf(purged);
+            unconfiguredDestinations = List.copyOf(new java.util.TreeSet<>(unconfiguredDestinations));
+        }
+
+        /** A purge that deleted no unconfigured destination's rows. */
+        public Purged(Instant at, Map<String, Long> purged, long retainedFromSeq, String retainedFromPrev) {
+            this(at, purged, retainedFromSeq, retainedFromPrev, List.of());
         }
     }
 
@@ -147,6 +157,11 @@ public sealed interface AuditEntry {
                 f.put("purged", new TreeMap<>(p.purged()));
                 f.put("retained_from_seq", p.retainedFromSeq());
                 f.put("retained_from_prev_hash", p.retainedFromPrev());
+                if (!p.unconfiguredDestinations().isEmpty()) {
+                    // Absent, not empty, otherwise: records written before it existed, and those
+                    // since that purged no such rows, keep the same body.
+                    f.put("unconfigured_destinations", p.unconfiguredDestinations());
+                }
             }
             case Replayed r -> {
                 f.put("replayed", r.replayed());

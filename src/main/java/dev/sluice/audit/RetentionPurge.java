@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -26,6 +27,12 @@ import java.util.TreeMap;
  *   <li>{@code delivered}: delivered outbox rows that earlier versions kept, payload cleared
  *       (delivery now deletes a row when it is delivered, {@code DeliveryStore#markDelivered});</li>
  *   <li>{@code dead_letters}: dead letters, by when they died;</li>
+ *   <li>{@code unconfigured_pending}, {@code unconfigured_dead_letters} (since session 40, under the
+ *       dead-letter retention, for tenants whose configured destinations the purge was given): the
+ *       pending copies and dead letters of destinations removed from their tenant's configuration,
+ *       by when they were committed. Nothing delivers such a copy or replays such a dead letter;
+ *       they were kept for good before. The record names those destinations
+ *       ({@code unconfigured_destinations});</li>
  *   <li>{@code audit}: a prefix of the audit chain. The retention record names the first record
  *       kept and its prev_hash, so verification can tell this purge from a deletion.</li>
  * </ul>
@@ -101,10 +108,24 @@ public final class RetentionPurge {
     private final int chunk;
     private final Pauser pauser;
     private final int auditStep;
+    /**
+     * The configured destination ids by tenant. A tenant not in it keeps the open rows of every
+     * destination: without its configuration nothing tells a removed destination from a live one.
+     */
+    private final Map<String, Set<String>> destinations;
 
+    /** A purge that leaves every destination's open rows to delivery and the dead-letter retention. */
     public RetentionPurge(AuditLog log, Policy policy) {
+        this(log, policy, Map.of());
+    }
+
+    /**
+     * A purge that also deletes, once older than {@code retention.dead-letters}, the pending copies
+     * and dead letters of destinations that are not among their tenant's {@code destinations}.
+     */
+    public RetentionPurge(AuditLog log, Policy policy, Map<String, Set<String>> destinations) {
         this(log, policy, StoreConfig.POSTGRES.equals(log.sql().dialect()) ? POSTGRES_CHUNK : CHUNK,
-                StoreConfig.POSTGRES.equals(log.sql().dialect()) ? d -> { } : Thread::sleep);
+                StoreConfig.POSTGRES.equals(log.sql().dialect()) ? d -> { } : Thread::sleep, AUDIT_STEP, destinations);
     }
 
     RetentionPurge(AuditLog log, Policy policy, int chunk, Pauser pauser) {
@@ -112,11 +133,19 @@ public final class RetentionPurge {
     }
 
     RetentionPurge(AuditLog log, Policy policy, int chunk, Pauser pauser, int auditStep) {
+        this(log, policy, chunk, pauser, auditStep, Map.of());
+    }
+
+    RetentionPurge(AuditLog log, Policy policy, int chunk, Pauser pauser, int auditStep,
+                   Map<String, Set<String>> destinations) {
         this.log = log;
         this.policy = policy;
         this.chunk = chunk;
         this.pauser = pauser;
         this.auditStep = auditStep;
+        Map<String, Set<String>> copy = new TreeMap<>();
+        destinations.forEach((tenant, ids) -> copy.put(tenant, Set.copyOf(ids)));
+        this.destinations = Map.copyOf(copy);
     }
 
     /**
@@ -127,7 +156,17 @@ public final class RetentionPurge {
     public Map<String, Long> run(String tenantId) {
         Instant now = log.clock().instant();
         Map<String, Long> purged = new TreeMap<>();
+        List<String> unconfigured = List.of();
         try {
+            // Before the events: an events row that only a removed destination's copies kept (on
+            // SQLite, its copies moved from the delivery log at a start) goes in this same run.
+            Set<String> configured = destinations.get(tenantId);
+            if (policy.deadLetters().isPresent() && configured != null) {
+                Unconfigured u = unconfigured(tenantId, configured, now.minus(policy.deadLetters().get()).toEpochMilli());
+                purged.put("unconfigured_pending", u.pending());
+                purged.put("unconfigured_dead_letters", u.dead());
+                unconfigured = u.destinations();
+            }
             policy.events().ifPresent(d -> {
                 long cutoff = now.minus(d).toEpochMilli();
                 purged.put("events", postgres() ? chunked(EVENTS, tenantId, cutoff, now.toEpochMilli())
@@ -154,6 +193,7 @@ public final class RetentionPurge {
         do {
             long started = System.nanoTime();
             Map<String, Long> counts = new TreeMap<>(first ? purged : Map.of());
+            List<String> named = first ? unconfigured : List.of();
             more = log.inChain(tenantId, (c, head) -> {
                 long[] step = purgeAuditStep(c, tenantId, through, auditStep);
                 if (policy.audit().isPresent()) {
@@ -165,7 +205,7 @@ public final class RetentionPurge {
                 long nextSeq = head.seq() + 1;
                 long firstKept = firstSeq(c, tenantId).orElse(nextSeq);
                 String prev = firstKept == nextSeq ? head.hash() : prevHash(c, tenantId, firstKept);
-                return new AuditLog.Appended<>(step[1] == 1, List.of(new AuditEntry.Purged(now, counts, firstKept, prev)));
+                return new AuditLog.Appended<>(step[1] == 1, List.of(new AuditEntry.Purged(now, counts, firstKept, prev, named)));
             });
             audit += counts.getOrDefault("audit", 0L);
             first = false;
@@ -177,6 +217,72 @@ public final class RetentionPurge {
             purged.put("audit", audit);
         }
         return Map.copyOf(purged);
+    }
+
+    /** What {@link #unconfigured} deleted: pending copies, dead letters, and of which destinations (sorted). */
+    private record Unconfigured(long pending, long dead, List<String> destinations) {
+    }
+
+    /**
+     * Deletes the open rows, committed before {@code cutoff}, of the tenant's destinations that
+     * are not {@code configured} ({@link UnconfiguredCopies}): read in passes of at most
+     * {@link UnconfiguredCopies#PASS} ids, deleted by id in chunks of {@link #chunk}, each its own
+     * transaction followed by a pause as long as it took, as the other kinds. An interrupt ends it
+     * early (the next run goes on from there).
+     */
+    private Unconfigured unconfigured(String tenantId, Set<String> configured, long cutoff) {
+        List<String> candidates = read(c -> UnconfiguredCopies.destinations(c, tenantId, configured));
+        long pending = 0;
+        long dead = 0;
+        java.util.TreeSet<String> deletedFrom = new java.util.TreeSet<>();
+        for (String destinationId : candidates) {
+            for (String state : UnconfiguredCopies.STATES) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return new Unconfigured(pending, dead, List.copyOf(deletedFrom));
+                }
+                long deleted = unconfigured(tenantId, destinationId, state, cutoff);
+                if (deleted > 0) {
+                    deletedFrom.add(destinationId);
+                }
+                if ("dead".equals(state)) {
+                    dead += deleted;
+                } else {
+                    pending += deleted;
+                }
+            }
+        }
+        return new Unconfigured(pending, dead, List.copyOf(deletedFrom));
+    }
+
+    private long unconfigured(String tenantId, String destinationId, String state, long cutoff) {
+        long total = 0;
+        while (true) {
+            long[] ids = read(c -> UnconfiguredCopies.candidates(c, tenantId, destinationId, state, cutoff,
+                    UnconfiguredCopies.PASS));
+            long pass = 0;
+            for (int from = 0; from < ids.length; from += chunk) {
+                long started = System.nanoTime();
+                int start = from;
+                int end = Math.min(ids.length, from + chunk);
+                pass += inTransaction(c -> UnconfiguredCopies.delete(c, tenantId, destinationId, state, cutoff, ids, start, end));
+                if (end < ids.length && !pauser.pauseAfter(started)) {
+                    return total + pass;
+                }
+            }
+            total += pass;
+            // A short pass was the last; a pass that deleted nothing would read the same ids again.
+            if (ids.length < UnconfiguredCopies.PASS || pass == 0) {
+                return total;
+            }
+        }
+    }
+
+    private <T> T read(dev.sluice.store.SqlAccess.Work<T> work) {
+        try {
+            return log.sql().read(work);
+        } catch (SQLException e) {
+            throw new Unchecked(e);
+        }
     }
 
     /**

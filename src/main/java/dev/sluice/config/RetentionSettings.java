@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param events      event rows, i.e. dedup keys, after their dedup window ({@code events})
  * @param delivered   delivered outbox rows that earlier versions kept ({@code delivered}); delivery
  *                    now deletes a row when it is delivered
- * @param deadLetters dead letters, from when they died ({@code dead-letters})
+ * @param deadLetters dead letters, from when they died ({@code dead-letters}); also the pending copies and
+ *                    dead letters of destinations removed from their tenant, from their commit (since session 40)
  * @param audit       audit records ({@code audit}); the purge itself is audited
  * @param interval    how often the purge runs ({@code interval})
  */

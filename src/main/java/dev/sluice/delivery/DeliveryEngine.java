@@ -182,7 +182,9 @@ public final class DeliveryEngine implements AutoCloseable {
      * backlog, oldest pending age, dead letters and the dispatcher's live state; then, in id order,
      * destinations no longer configured whose id still holds pending copies or dead letters. Those
      * were listed nowhere until session 40: a removed destination's copies moved to the outbox,
-     * pending, where no dispatcher claims them and the dead-letter retention does not reach them.
+     * pending, where no dispatcher claims them. Since session 40 the retention purge deletes them,
+     * and its dead letters, once older than {@code retention.dead-letters} (RetentionPurge); a
+     * destination is listed here until then.
      */
     public List<DestinationView> destinations(String tenantId) {
         TenantConfig tenant = tenants.get(tenantId);

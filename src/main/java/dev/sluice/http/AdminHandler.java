@@ -41,7 +41,8 @@ final class AdminHandler {
     private static final java.util.Set<String> DEAD_LETTER_PARAMETERS = java.util.Set.of("after", "limit", "destination", "reason");
     /** What the destinations view says of a destination no longer configured that still holds rows. */
     static final String NOT_CONFIGURED = "not configured: its pending copies are never delivered and its dead letters"
-            + " cannot be replayed; see README, Delivery, removing a destination";
+            + " cannot be replayed; both are purged once older than retention.dead-letters (if set);"
+            + " see README, Delivery, removing a destination";
     /** A replay request's body: ids and filters, a few KB at most in practice. */
     static final int MAX_REPLAY_BODY = 256 * 1024;
 

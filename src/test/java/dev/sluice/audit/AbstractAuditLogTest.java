@@ -770,6 +770,73 @@ abstract class AbstractAuditLogTest {
         assertFalse(f.log.verify("acme").ok(), "without the retention record the gap is a deletion");
     }
 
+    /**
+     * A destination removed from acme's configuration (meta): its pending copies and dead letters
+     * go once committed longer ago than the dead-letter retention (since session 40; before, they
+     * stayed for good), younger ones and configured destinations' rows stay, and so does another
+     * tenant's. The purge is audited, naming the destination, and the chain verifies, also offline.
+     */
+    @Test
+    void retentionPurgesARemovedDestinationsOpenRowsOnceOlderThanTheDeadLetterRetention() throws Exception {
+        f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE));
+        f.ingest(f.acme, f.purchase("o-2", "b@example.com", "+16505550002"));
+        f.ingest(f.globex, f.purchase("g-1", "g@example.com", "+16505550003"));
+        f.clock.advance(Duration.ofDays(40));
+        // o-2's copy for meta died just now (its replay refused since): the dead-letter retention,
+        // counted from the death, keeps it; as a removed destination's row it goes by its commit.
+        f.execute("UPDATE outbox SET state = 'dead', updated_at = " + f.clock.instant().toEpochMilli()
+                + " WHERE tenant_id = 'acme' AND event_id = 'o-2' AND destination_id = 'meta'");
+        f.ingest(f.acme, f.purchase("o-3", "c@example.com", "+16505550004"));
+        Map<String, Set<String>> configured = Map.of("acme", Set.of("google", "warehouse"), "globex", Set.of());
+        String acmeRows = "SELECT count(*) FROM outbox WHERE tenant_id = 'acme' AND state IN ('pending', 'dead')";
+        assertEquals(9, f.queryLong(acmeRows));
+        long globexRows = f.queryLong("SELECT count(*) FROM outbox WHERE tenant_id = 'globex'");
+        assertTrue(globexRows > 0);
+
+        Map<String, Long> kept = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.of(Duration.ofDays(30)),
+                Optional.empty(), Optional.empty(), Optional.empty()), configured).run("acme");
+        assertFalse(kept.containsKey("unconfigured_pending"), "dead-letters off: nothing of them is purged " + kept);
+        assertEquals(9, f.queryLong(acmeRows));
+
+        RetentionPurge purge = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.empty(), Optional.empty(),
+                Optional.of(Duration.ofDays(30)), Optional.empty()), configured);
+        Map<String, Long> purged = purge.run("acme");
+
+        assertEquals(1L, purged.get("unconfigured_pending"), purged.toString());
+        assertEquals(1L, purged.get("unconfigured_dead_letters"), purged.toString());
+        assertEquals(0L, purged.get("dead_letters"), purged.toString());
+        assertEquals(List.of("o-3"), f.queryStrings("SELECT event_id FROM outbox WHERE tenant_id = 'acme'"
+                + " AND destination_id = 'meta'"), "the copy committed within the retention stays");
+        assertEquals(6, f.queryLong("SELECT count(*) FROM outbox WHERE tenant_id = 'acme' AND destination_id IN ('google', 'warehouse')"),
+                "configured destinations' copies stay, however old");
+        assertEquals(globexRows, f.queryLong("SELECT count(*) FROM outbox WHERE tenant_id = 'globex'"),
+                "another tenant's rows are not acme's purge's");
+        StoredRecord record = f.log.page("acme", AuditQuery.all().after(f.log.tip("acme").seq() - 1), 1).getFirst();
+        assertEquals("retention", record.kind());
+        assertTrue(record.body().contains("\"unconfigured_dead_letters\":1,\"unconfigured_pending\":1}"), record.body());
+        assertTrue(record.body().contains("\"unconfigured_destinations\":[\"meta\"]"), record.body());
+        assertTrue(f.log.verify("acme").ok());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AuditExport.jsonl(f.log, "acme", AuditQuery.all(), f.clock.instant(), out);
+        Path export = dir.resolve("unconfigured.jsonl");
+        Files.write(export, out.toByteArray());
+        AuditKey key = AuditKey.parse(f.log.publicKey().pem());
+        AuditLog.Verification offline = ExportVerifier.verify(export, key);
+        assertTrue(offline.ok(), offline.toString());
+        Files.writeString(export, utf8(out).replace("\"unconfigured_destinations\":[\"meta\"]",
+                "\"unconfigured_destinations\":[\"google\"]"));
+        assertFalse(ExportVerifier.verify(export, key).ok(), "the destinations named are part of the hashed body");
+
+        f.clock.advance(Duration.ofDays(31));
+        assertEquals(1L, purge.run("acme").get("unconfigured_pending"), "o-3's copy, once old enough");
+        assertEquals(0, f.queryLong("SELECT count(*) FROM outbox WHERE tenant_id = 'acme' AND destination_id = 'meta'"));
+        long records = f.log.tip("acme").seq();
+        assertEquals(0L, purge.run("acme").get("unconfigured_pending"));
+        assertEquals(records, f.log.tip("acme").seq(), "a purge that deleted nothing records nothing");
+        assertTrue(f.log.verify("acme").ok());
+    }
+
     @Test
     void theAuditPrefixIsPurgedInSteps_eachWithItsRetentionRecord_andTheChainVerifiesBetweenThem() {
         oldEventsDeliveredWhere("true");

@@ -56,6 +56,28 @@ class CanonicalJsonTest {
         assertEquals(GOLDEN_BODY, ChainAppender.body("acme", 1, DECIDED));
     }
 
+    /**
+     * A retention record names the removed destinations it purged rows of (since session 40) in a
+     * member of its own, only when there are any: a record without one is byte for byte what
+     * earlier versions wrote, so their chains and exports hash as before, and a verifier that does
+     * not know the member hashes it like any other.
+     */
+    @Test
+    void aRetentionRecordNamesUnconfiguredDestinationsOnlyWhenItPurgedTheirRows() {
+        Instant at = Instant.ofEpochMilli(1795000000123L);
+        String before = "{\"kind\":\"retention\",\"purged\":{\"dead_letters\":0,\"events\":2},"
+                + "\"retained_from_prev_hash\":\"" + "ab".repeat(32) + "\",\"retained_from_seq\":5,\"seq\":7,"
+                + "\"tenant\":\"acme\",\"time\":1795000000123}";
+        assertEquals(before, ChainAppender.body("acme", 7, new AuditEntry.Purged(at,
+                Map.of("events", 2L, "dead_letters", 0L), 5, "ab".repeat(32))));
+        assertEquals(before, ChainAppender.body("acme", 7, new AuditEntry.Purged(at,
+                Map.of("events", 2L, "dead_letters", 0L), 5, "ab".repeat(32), List.of())));
+        assertEquals(before.replace("\"time\":1795000000123}",
+                        "\"time\":1795000000123,\"unconfigured_destinations\":[\"meta\",\"old-hook\"]}"),
+                ChainAppender.body("acme", 7, new AuditEntry.Purged(at, Map.of("events", 2L, "dead_letters", 0L), 5,
+                        "ab".repeat(32), List.of("old-hook", "meta"))));
+    }
+
     @Test
     void anObjectWithItsOpenMemberFilledInIsTheObjectWrittenWhole() {
         List<Map<String, Object>> objects = List.of(Map.of(), Map.of("a", "x"), Map.of("z", 1L),

@@ -394,6 +394,53 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         assertTrue(f.log.verify("acme").ok());
     }
 
+    /**
+     * meta removed from acme's configuration: at the next start its copies in the delivery log
+     * move to the outbox, pending, where nothing delivers them. Since session 40 the purge deletes
+     * them once their commit is older than the dead-letter retention, and the events row (and its
+     * subject keys), which they alone kept, goes in the same run. Before, both stayed for good.
+     */
+    @Test
+    void aRemovedDestinationsCopiesMovedFromTheDeliveryLogArePurgedAndTheirEventsRowGoes() {
+        DeliveryStore delivery = logged();
+        f.ingest(f.acme, f.purchase("k-1", "jane.doe@example.com", "+16505551212"));
+        f.execute("DELETE FROM outbox WHERE destination_id = 'google'"); // delivered
+        assertEquals(1, delivery.deliverFromLog(Map.of("acme", Set.of("warehouse")), f.clock.instant()),
+                "the restart without meta moves its copy to the outbox");
+        List<DeliveryStore.Claimed> claimed = delivery.claim("acme", "warehouse", 10, f.clock.instant(),
+                Duration.ofMinutes(5), "r1");
+        delivery.markDelivered("acme", "r1", claimed.stream().map(DeliveryStore.Claimed::id).toList());
+        assertEquals(0, f.queryLong("SELECT count(*) FROM delivery_log"));
+        assertEquals(List.of("meta"), f.queryStrings("SELECT destination_id FROM outbox WHERE state = 'pending'"));
+        f.clock.advance(Duration.ofDays(40));
+
+        Map<String, Long> purged = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.of(Duration.ofDays(30)),
+                Optional.empty(), Optional.of(Duration.ofDays(30)), Optional.empty()),
+                Map.of("acme", Set.of("google", "warehouse"))).run("acme");
+
+        assertEquals(1L, purged.get("unconfigured_pending"), purged.toString());
+        assertEquals(1L, purged.get("events"), purged.toString());
+        assertEquals(0, f.queryLong("SELECT count(*) FROM outbox"));
+        assertEquals(0, f.queryLong("SELECT count(*) FROM events WHERE tenant_id = 'acme'"));
+        assertEquals(0, f.queryLong("SELECT count(*) FROM audit_subjects WHERE tenant_id = 'acme'"));
+        assertTrue(f.log.verify("acme").ok());
+    }
+
+    /**
+     * The purge of removed destinations' rows reads through the outbox's partial indexes, never the
+     * whole outbox, and deletes by primary key while it holds the writer.
+     */
+    @Test
+    void theRemovedDestinationsPurgeReadsThroughIndexesAndDeletesByKey() {
+        Map<String, String> plans = new java.util.LinkedHashMap<>();
+        plans.put(UnconfiguredCopies.NEXT_PENDING_DESTINATION, "SEARCH outbox USING COVERING INDEX outbox_due (tenant_id=? AND destination_id>?)");
+        plans.put(UnconfiguredCopies.CANDIDATES.formatted("pending"), "SEARCH outbox USING INDEX outbox_due (tenant_id=? AND destination_id=?)");
+        plans.put(UnconfiguredCopies.CANDIDATES.formatted("dead"), "SEARCH outbox USING INDEX outbox_dead (tenant_id=?)");
+        plans.put(UnconfiguredCopies.DEAD_DESTINATIONS, "SEARCH outbox USING INDEX outbox_dead (tenant_id=?)");
+        plans.put(UnconfiguredCopies.DELETE.formatted("?,?", "pending"), "SEARCH outbox USING INTEGER PRIMARY KEY (rowid=?)");
+        plans.forEach((sql, expected) -> assertEquals(expected, f.queryPlan(sql).getFirst(), sql));
+    }
+
     @Test
     void retentionKeepsAnEventsRowWhileItsCopiesAreInTheDeliveryLog() {
         DeliveryStore delivery = logged();

@@ -395,6 +395,41 @@ class GatewayEndToEndTest {
         assertEquals(1, sluice.gateway().store().countEvents("acme"));
     }
 
+    /**
+     * meta removed (here renamed, which removes the old id): at the restart its copy moves from the
+     * delivery log to the outbox, where nothing delivers it. Since session 40 the scheduled purge
+     * deletes it once its commit is older than retention.dead-letters (the clock runs 40 days
+     * ahead), audited naming meta; the destinations view stops listing it and the chain verifies.
+     */
+    @Test
+    void aRemovedDestinationsCopiesArePurgedByTheScheduledRetention() throws Exception {
+        assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("order-removed")).statusCode());
+        sluice.close();
+        sluice = TestGateway.start(dir, java.time.InstantSource.offset(java.time.InstantSource.system(),
+                java.time.Duration.ofDays(40)), Map.of("sluice.tenants.0.destinations.0.id", "meta-v2",
+                "sluice.retention.dead-letters", "30d", "sluice.retention.interval", "50ms"));
+
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (sluice.gateway().store().outbox("acme", 10).stream().anyMatch(r -> r.destinationId().equals("meta"))) {
+            assertTrue(System.nanoTime() < deadline, "meta's copy is still there after 15 s");
+            Thread.sleep(20);
+        }
+        assertEquals(List.of("google", "warehouse"), sluice.gateway().store().outbox("acme", 10).stream()
+                .map(OutboxRow::destinationId).sorted().toList(), "the configured destinations' copies stay");
+        JsonNode view = JSON.readTree(admin("/v1/admin/destinations").body());
+        assertFalse(view.toString().contains("\"configured\":false"), view.toString());
+        JsonNode records = JSON.readTree(admin("/v1/audit/consent?kind=retention").body()).get("records");
+        assertEquals(1, records.size(), records.toString());
+        assertEquals("[\"meta\"]", records.at("/0/record/unconfigured_destinations").toString());
+        assertEquals(1, records.at("/0/record/purged/unconfigured_pending").asLong(), records.toString());
+        assertTrue(JSON.readTree(admin("/v1/audit/verify").body()).get("ok").asBoolean());
+    }
+
+    private HttpResponse<String> admin(String path) {
+        return sluice.send(HttpRequest.newBuilder(sluice.uri(path))
+                .header("Authorization", "Bearer " + TestGateway.ACME_ADMIN_KEY).GET().build());
+    }
+
     @Test
     void storeFailureIsA503AndNothingIsAcknowledged() throws Exception {
         sluice.gateway().store().close();
