@@ -171,10 +171,23 @@ public final class Gateway implements AutoCloseable {
             List<String> tenantIds = tenants.stream().map(TenantConfig::id).sorted().toList();
             audit.recordPolicy(tenantIds, consent.policy());
             // The purge deletes, after the dead-letter retention, the open rows of destinations
-            // missing from these (removed: nothing delivers them any more).
+            // missing from these: removed ones, and (since session 40) those of a type without a
+            // connector (google_ads, microsoft), whose copies nothing of this version delivers and
+            // which were otherwise kept for good. Each of those is named at startup.
             Map<String, java.util.Set<String>> configured = new LinkedHashMap<>();
-            tenants.forEach(t -> configured.put(t.id(), t.destinations().stream()
-                    .map(dev.sluice.config.DestinationConfig::id).collect(java.util.stream.Collectors.toUnmodifiableSet())));
+            for (TenantConfig t : tenants) {
+                java.util.Set<String> delivered = new java.util.TreeSet<>();
+                for (dev.sluice.config.DestinationConfig d : t.destinations()) {
+                    if (dev.sluice.connector.Connectors.types().contains(d.type())) {
+                        delivered.add(d.id());
+                    } else {
+                        LOG.log(System.Logger.Level.WARNING, "event=destination_without_connector tenant={0} destination={1}"
+                                + " type={2} copies_purged_after={3}", t.id(), d.id(), d.type(),
+                                config.retention().deadLetters().map(Object::toString).orElse("never"));
+                    }
+                }
+                configured.put(t.id(), java.util.Set.copyOf(delivered));
+            }
             auditJobs = AuditScheduler.start(audit, new RetentionPurge(audit, retention(config), configured), tenantIds,
                     config.audit().checkpointInterval(), config.retention().interval());
             ledgerJobs = CustomerFoldScheduler.start(CustomerFolder.create(store, clock), config.ledger().customerFoldInterval());

@@ -160,7 +160,7 @@ public sealed interface AuditEntry {
                 if (!p.unconfiguredDestinations().isEmpty()) {
                     // Absent, not empty, otherwise: records written before it existed, and those
                     // since that purged no such rows, keep the same body.
-                    f.put("unconfigured_destinations", p.unconfiguredDestinations());
+                    f.put("undeliverable_destinations", p.unconfiguredDestinations());
                 }
             }
             case Replayed r -> {

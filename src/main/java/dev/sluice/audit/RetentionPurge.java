@@ -27,12 +27,12 @@ import java.util.TreeMap;
  *   <li>{@code delivered}: delivered outbox rows that earlier versions kept, payload cleared
  *       (delivery now deletes a row when it is delivered, {@code DeliveryStore#markDelivered});</li>
  *   <li>{@code dead_letters}: dead letters, by when they died;</li>
- *   <li>{@code unconfigured_pending}, {@code unconfigured_dead_letters} (since session 40, under the
+ *   <li>{@code undeliverable_pending}, {@code undeliverable_dead_letters} (since session 40, under the
  *       dead-letter retention, for tenants whose configured destinations the purge was given): the
  *       pending copies and dead letters of destinations removed from their tenant's configuration,
  *       by when they were committed. Nothing delivers such a copy or replays such a dead letter;
  *       they were kept for good before. The record names those destinations
- *       ({@code unconfigured_destinations});</li>
+ *       ({@code undeliverable_destinations});</li>
  *   <li>{@code audit}: a prefix of the audit chain. The retention record names the first record
  *       kept and its prev_hash, so verification can tell this purge from a deletion.</li>
  * </ul>
@@ -163,8 +163,8 @@ public final class RetentionPurge {
             Set<String> configured = destinations.get(tenantId);
             if (policy.deadLetters().isPresent() && configured != null) {
                 Unconfigured u = unconfigured(tenantId, configured, now.minus(policy.deadLetters().get()).toEpochMilli());
-                purged.put("unconfigured_pending", u.pending());
-                purged.put("unconfigured_dead_letters", u.dead());
+                purged.put("undeliverable_pending", u.pending());
+                purged.put("undeliverable_dead_letters", u.dead());
                 unconfigured = u.destinations();
             }
             policy.events().ifPresent(d -> {

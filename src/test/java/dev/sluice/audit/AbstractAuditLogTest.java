@@ -112,7 +112,7 @@ abstract class AbstractAuditLogTest {
     @Test
     void decisionAndRuleWithoutADestinationMustHoldForTheSameDestination() {
         // ad_user_data denied: meta LIMITED under us.limit.consent-mode-denied, warehouse ALLOW under
-        // us.no-opt-out (conf/consent-policy.yaml). The columns hold ":ALLOW|" and
+        // us.allow.first-party-webhook (conf/consent-policy.yaml). The columns hold ":ALLOW|" and
         // ":us.limit.consent-mode-denied|", but no one destination was allowed under that rule.
         f.ingest(f.acme, f.purchase("o-1", EMAIL, PHONE).replace("\"ad_user_data\":\"granted\"", "\"ad_user_data\":\"denied\""));
         StoredRecord record = f.log.page("acme", AuditQuery.all(), 1).getFirst();
@@ -125,7 +125,7 @@ abstract class AbstractAuditLogTest {
         assertEquals(List.of(1L), seqs(query(Optional.empty(), Optional.of("LIMITED"), Optional.empty(),
                 Optional.of("us.limit.consent-mode-denied"))));
         assertEquals(List.of(1L), seqs(query(Optional.empty(), Optional.of("ALLOW"), Optional.empty(),
-                Optional.of("us.no-opt-out"))));
+                Optional.of("us.allow.first-party-webhook"))));
         assertEquals(List.of(), seqs(query(Optional.of("meta"), Optional.of("ALLOW"), Optional.empty(), Optional.empty())));
         assertEquals(List.of(1L), seqs(query(Optional.of("warehouse"), Optional.of("ALLOW"), Optional.empty(), Optional.empty())));
     }
@@ -795,15 +795,15 @@ abstract class AbstractAuditLogTest {
 
         Map<String, Long> kept = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.of(Duration.ofDays(30)),
                 Optional.empty(), Optional.empty(), Optional.empty()), configured).run("acme");
-        assertFalse(kept.containsKey("unconfigured_pending"), "dead-letters off: nothing of them is purged " + kept);
+        assertFalse(kept.containsKey("undeliverable_pending"), "dead-letters off: nothing of them is purged " + kept);
         assertEquals(9, f.queryLong(acmeRows));
 
         RetentionPurge purge = new RetentionPurge(f.log, new RetentionPurge.Policy(Optional.empty(), Optional.empty(),
                 Optional.of(Duration.ofDays(30)), Optional.empty()), configured);
         Map<String, Long> purged = purge.run("acme");
 
-        assertEquals(1L, purged.get("unconfigured_pending"), purged.toString());
-        assertEquals(1L, purged.get("unconfigured_dead_letters"), purged.toString());
+        assertEquals(1L, purged.get("undeliverable_pending"), purged.toString());
+        assertEquals(1L, purged.get("undeliverable_dead_letters"), purged.toString());
         assertEquals(0L, purged.get("dead_letters"), purged.toString());
         assertEquals(List.of("o-3"), f.queryStrings("SELECT event_id FROM outbox WHERE tenant_id = 'acme'"
                 + " AND destination_id = 'meta'"), "the copy committed within the retention stays");
@@ -813,8 +813,8 @@ abstract class AbstractAuditLogTest {
                 "another tenant's rows are not acme's purge's");
         StoredRecord record = f.log.page("acme", AuditQuery.all().after(f.log.tip("acme").seq() - 1), 1).getFirst();
         assertEquals("retention", record.kind());
-        assertTrue(record.body().contains("\"unconfigured_dead_letters\":1,\"unconfigured_pending\":1}"), record.body());
-        assertTrue(record.body().contains("\"unconfigured_destinations\":[\"meta\"]"), record.body());
+        assertTrue(record.body().contains("\"undeliverable_dead_letters\":1,\"undeliverable_pending\":1}"), record.body());
+        assertTrue(record.body().contains("\"undeliverable_destinations\":[\"meta\"]"), record.body());
         assertTrue(f.log.verify("acme").ok());
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -824,15 +824,15 @@ abstract class AbstractAuditLogTest {
         AuditKey key = AuditKey.parse(f.log.publicKey().pem());
         AuditLog.Verification offline = ExportVerifier.verify(export, key);
         assertTrue(offline.ok(), offline.toString());
-        Files.writeString(export, utf8(out).replace("\"unconfigured_destinations\":[\"meta\"]",
-                "\"unconfigured_destinations\":[\"google\"]"));
+        Files.writeString(export, utf8(out).replace("\"undeliverable_destinations\":[\"meta\"]",
+                "\"undeliverable_destinations\":[\"google\"]"));
         assertFalse(ExportVerifier.verify(export, key).ok(), "the destinations named are part of the hashed body");
 
         f.clock.advance(Duration.ofDays(31));
-        assertEquals(1L, purge.run("acme").get("unconfigured_pending"), "o-3's copy, once old enough");
+        assertEquals(1L, purge.run("acme").get("undeliverable_pending"), "o-3's copy, once old enough");
         assertEquals(0, f.queryLong("SELECT count(*) FROM outbox WHERE tenant_id = 'acme' AND destination_id = 'meta'"));
         long records = f.log.tip("acme").seq();
-        assertEquals(0L, purge.run("acme").get("unconfigured_pending"));
+        assertEquals(0L, purge.run("acme").get("undeliverable_pending"));
         assertEquals(records, f.log.tip("acme").seq(), "a purge that deleted nothing records nothing");
         assertTrue(f.log.verify("acme").ok());
     }

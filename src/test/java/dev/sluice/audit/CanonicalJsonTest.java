@@ -73,7 +73,7 @@ class CanonicalJsonTest {
         assertEquals(before, ChainAppender.body("acme", 7, new AuditEntry.Purged(at,
                 Map.of("events", 2L, "dead_letters", 0L), 5, "ab".repeat(32), List.of())));
         assertEquals(before.replace("\"time\":1795000000123}",
-                        "\"time\":1795000000123,\"unconfigured_destinations\":[\"meta\",\"old-hook\"]}"),
+                        "\"time\":1795000000123,\"undeliverable_destinations\":[\"meta\",\"old-hook\"]}"),
                 ChainAppender.body("acme", 7, new AuditEntry.Purged(at, Map.of("events", 2L, "dead_letters", 0L), 5,
                         "ab".repeat(32), List.of("old-hook", "meta"))));
     }

@@ -418,7 +418,7 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
                 Optional.empty(), Optional.of(Duration.ofDays(30)), Optional.empty()),
                 Map.of("acme", Set.of("google", "warehouse"))).run("acme");
 
-        assertEquals(1L, purged.get("unconfigured_pending"), purged.toString());
+        assertEquals(1L, purged.get("undeliverable_pending"), purged.toString());
         assertEquals(1L, purged.get("events"), purged.toString());
         assertEquals(0, f.queryLong("SELECT count(*) FROM outbox"));
         assertEquals(0, f.queryLong("SELECT count(*) FROM events WHERE tenant_id = 'acme'"));
