@@ -508,7 +508,12 @@ public final class Gateway implements AutoCloseable {
 
     private static void createDirectories(Path dir) {
         try {
+            boolean created = !Files.exists(dir);
             Files.createDirectories(dir);
+            if (created) {
+                // The database, keys and secrets live here: the gateway's user alone (0755 until session 40).
+                Stores.ownerOnly(dir, "rwx------");
+            }
         } catch (IOException e) {
             String why = switch (e) {
                 case java.nio.file.FileAlreadyExistsException exists -> "a file of that name is in the way";

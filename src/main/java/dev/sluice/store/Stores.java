@@ -56,6 +56,20 @@ public final class Stores {
         };
     }
 
+    /**
+     * Gives {@code path} the POSIX permissions {@code permissions} (e.g. {@code rw-------}) where
+     * the file system has them. A new database file is the gateway user's alone: SQLite creates
+     * its {@code -wal} and {@code -shm} with the database's permissions, and until session 40 all
+     * three were readable by every local user (event and order ids, the ledger, the audit chain).
+     */
+    public static void ownerOnly(Path path, String permissions) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows and the like: the directory's access control applies.
+        }
+    }
+
     private static Store openSqlite(StoreConfig config, boolean migrate) {
         Path absolute = config.sqliteFile().toAbsolutePath();
         if (!migrate) {
@@ -87,9 +101,11 @@ public final class Stores {
         }
         try {
             if (SqliteTemplate.copyIfNew(absolute)) {
+                ownerOnly(absolute, "rw-------");
                 LOG.log(Level.INFO, "store created kind=sqlite file={0} page_size={1} from=template", absolute,
                         Integer.toString(SqliteConnections.NEW_DATABASE_PAGE_SIZE));
             } else if (SqliteConnections.createIfMissing(absolute)) {
+                ownerOnly(absolute, "rw-------");
                 LOG.log(Level.INFO, "store created kind=sqlite file={0} page_size={1}", absolute,
                         Integer.toString(SqliteConnections.NEW_DATABASE_PAGE_SIZE));
             }

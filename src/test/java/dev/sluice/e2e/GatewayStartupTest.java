@@ -118,6 +118,16 @@ class GatewayStartupTest {
      * stopped, it starts. (Across processes the lock is the operating system's, released however
      * the holder ends: CrashRecoveryTest restarts on the data of a gateway killed with SIGKILL.)
      */
+    /** A data directory the gateway creates is its user's alone: keys, secrets and the database live there. */
+    @Test
+    void aNewDataDirectoryIsTheOwnersAlone() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews()
+                .contains("posix"), "POSIX permissions only");
+        Path data = dir.resolve("fresh");
+        TestGateway.start(data).close();
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
+    }
+
     /**
      * A start that fails on its listener (here a TLS key file that is not there) delivers nothing: the dispatchers
      * start only once the web server is up. They started first until session 40, and a start that

@@ -95,6 +95,22 @@ final class SqliteStoreTest extends AbstractStoreTest {
         assertThat(Files.exists(file), is(false));
     }
 
+    /** A new database and the log files SQLite creates beside it are the gateway user's alone (0644 until session 40). */
+    @Test
+    void aNewDatabaseAndItsLogFiles_areReadableByTheirOwnerOnly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews()
+                .contains("posix"), "POSIX permissions only");
+        store.close();
+        Path file = tempDir.resolve("private").resolve("sluice.db");
+        store = Stores.open(StoreConfig.sqlite(file));
+        store.write(List.of(event(tenant, "order-1", "meta")));
+
+        for (Path p : List.of(file, file.resolveSibling("sluice.db-wal"), file.resolveSibling("sluice.db-shm"))) {
+            assertThat(p.toString(), java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)),
+                    is("rw-------"));
+        }
+    }
+
     @Test
     void open_treatsAnEmptyFileAsANewDatabase() throws Exception {
         store.close();
