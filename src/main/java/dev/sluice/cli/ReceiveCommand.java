@@ -100,8 +100,8 @@ public final class ReceiveCommand implements Callable<Integer> {
      * {@code attribution} keys and {@code event_source_url} query parameters the ledger reads
      * click ids from (it also takes {@code fbclid} there).
      */
-    static final Set<String> CLICK_ID_NAMES = Set.of("fbc", "fbclid", "fbp", "gclid", "gbraid", "wbraid", "ttclid", "ttp",
-            "ScCid", "_scid", "_ga", "epik", "li_fat_id", "rdt_cid", "msclkid");
+    static final Set<String> CLICK_ID_NAMES = Set.of("fbc", "fbclid", "fbp", "gclid", "gbraid", "wbraid", "dclid", "ttclid",
+            "ttp", "sccid", "_scid", "_ga", "epik", "li_fat_id", "rdt_cid", "msclkid", "twclid", "yclid");
     private static final Pattern URL_PARAMETER = Pattern.compile("([?&;])([^=&;#]+)=([^&;#]*)");
 
     /**
@@ -126,7 +126,10 @@ public final class ReceiveCommand implements Callable<Integer> {
             }
         }
         if (copy.path("attribution") instanceof ObjectNode attribution) {
-            CLICK_ID_NAMES.stream().filter(attribution::has).forEach(name -> attribution.put(name, REDACTED));
+            // Names in any case ("GCLID", "ScCid"), as platforms and URL builders write them.
+            attribution.properties().stream().map(Map.Entry::getKey)
+                    .filter(name -> CLICK_ID_NAMES.contains(name.toLowerCase(java.util.Locale.ROOT))).toList()
+                    .forEach(name -> attribution.put(name, REDACTED));
         }
         if (copy instanceof ObjectNode top && copy.path("event_source_url").isTextual()) {
             top.put("event_source_url", maskedUrl(copy.path("event_source_url").asText()));
@@ -134,13 +137,17 @@ public final class ReceiveCommand implements Callable<Integer> {
         return copy;
     }
 
-    /** {@code url} with the values of click-id query parameters ({@code ?gclid=...}) masked. */
+    /**
+     * {@code url} with every query parameter's value masked, names kept: click ids travel under
+     * more names and cases than any list holds ({@code GCLID}, {@code dclid}, {@code twclid} were
+     * printed raw until session 40), and a query can carry anything else a shop put there.
+     */
     static String maskedUrl(String url) {
         Matcher parameter = URL_PARAMETER.matcher(url);
         StringBuilder out = new StringBuilder();
         while (parameter.find()) {
-            String kept = CLICK_ID_NAMES.contains(parameter.group(2))
-                    ? parameter.group(1) + parameter.group(2) + "=" + REDACTED : parameter.group();
+            String kept = parameter.group(3).isEmpty() ? parameter.group()
+                    : parameter.group(1) + parameter.group(2) + "=" + REDACTED;
             parameter.appendReplacement(out, Matcher.quoteReplacement(kept));
         }
         parameter.appendTail(out);

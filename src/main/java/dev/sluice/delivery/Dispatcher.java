@@ -57,6 +57,8 @@ final class Dispatcher implements Runnable {
      */
     static final Duration BACKLOG_REFRESH = Duration.ofSeconds(1);
 
+    private final dev.sluice.observe.ThrottledLog roundFailures =
+            new dev.sluice.observe.ThrottledLog(LOG, Duration.ofSeconds(10));
     private final String tenantId;
     private final String destinationId;
     private final Connector connector;
@@ -146,7 +148,9 @@ final class Dispatcher implements Runnable {
                     // expires; log the type only, since messages may carry data, except the
                     // store's, which name the operation and its error code (a full disk).
                     error("internal: " + describe(e, false));
-                    LOG.log(System.Logger.Level.ERROR, "event=dispatcher_error tenant={0} destination={1} error={2}",
+                    // At most one line per 10 s (with the count left out): a store that is gone
+                    // failed every round, a line per dispatcher every 1.5 s, until session 40.
+                    roundFailures.log(System.Logger.Level.ERROR, "event=dispatcher_error tenant={0} destination={1} error={2}",
                             tenantId, destinationId, describe(e, true));
                     try {
                         sleeper.sleep(policy.idlePoll().multipliedBy(10));

@@ -200,7 +200,8 @@ final class AuditHandler {
     }
 
     private void erase(TenantConfig tenant, ServerRequest req, ServerResponse res) throws IOException {
-        if (!Responses.jsonBody(req, res)) {
+        // It takes no parameters: "?dry_run=true" erased for real, answering 200, until session 40.
+        if (!QueryParameters.check(req.query(), java.util.Set.of(), res) || !Responses.jsonBody(req, res)) {
             return;
         }
         byte[] bytes = deadlines.readWhole(req.content().inputStream(), MAX_ERASURE_BODY + 1, res, "nothing was erased");

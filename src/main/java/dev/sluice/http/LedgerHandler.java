@@ -270,35 +270,47 @@ final class LedgerHandler {
     }
 
     /**
-     * Whether an {@code Accept} header asks for CSV over JSON: {@code text/csv} with a higher
-     * quality than {@code application/json} (and than the wildcards that cover JSON); on a tie,
-     * JSON, the default. {@code application/json, text/csv;q=0} is JSON.
+     * Whether an {@code Accept} header asks for CSV over JSON (RFC 9110, 12.5.1): each type takes
+     * the quality of the most specific range that matches it ({@code text/csv}, else
+     * {@code text/*}, else {@code *}{@code /*}); CSV when its quality is above JSON's, JSON on a
+     * tie, the default. {@code application/json, text/csv;q=0} is JSON and
+     * {@code application/json;q=0, *}{@code /*} is CSV (until session 40 any header that
+     * mentioned {@code text/csv} was CSV).
      */
     static boolean prefersCsv(String accept) {
-        double csv = -1;
-        double json = -1;
+        double csv = quality(accept, "text", "csv");
+        return csv > 0 && csv > quality(accept, "application", "json");
+    }
+
+    /** The quality {@code accept} gives {@code type/subtype}: its most specific matching range's, 0 if none. */
+    private static double quality(String accept, String type, String subtype) {
+        int best = -1;
+        double q = 0;
         for (String range : accept.split(",")) {
             String[] parts = range.split(";");
-            String type = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
-            double q = 1;
-            for (int i = 1; i < parts.length; i++) {
-                String p = parts[i].strip().toLowerCase(java.util.Locale.ROOT);
-                if (p.startsWith("q=")) {
-                    try {
-                        q = Double.parseDouble(p.substring(2).strip());
-                    } catch (NumberFormatException e) {
-                        q = 0;
+            String[] name = parts[0].strip().toLowerCase(java.util.Locale.ROOT).split("/", 2);
+            if (name.length != 2) {
+                continue;
+            }
+            int specificity = name[0].equals(type) && name[1].equals(subtype) ? 2
+                    : name[0].equals(type) && name[1].equals("*") ? 1
+                    : name[0].equals("*") && name[1].equals("*") ? 0 : -1;
+            if (specificity > best) {
+                best = specificity;
+                q = 1;
+                for (int i = 1; i < parts.length; i++) {
+                    String p = parts[i].strip().toLowerCase(java.util.Locale.ROOT);
+                    if (p.startsWith("q=")) {
+                        try {
+                            q = Double.parseDouble(p.substring(2).strip());
+                        } catch (NumberFormatException e) {
+                            q = 0;
+                        }
                     }
                 }
             }
-            switch (type) {
-                case "text/csv" -> csv = Math.max(csv, q);
-                case "application/json" -> json = Math.max(json, q);
-                case "*/*", "application/*" -> json = Math.max(json, q);
-                default -> { }
-            }
         }
-        return csv > 0 && csv > json;
+        return q;
     }
 
     private static Optional<LocalDate> date(Optional<String> text) {

@@ -97,8 +97,8 @@ public final class Ledger {
     /** A report whose sums pass what the ledger holds exactly; nothing was built. */
     public static final class OutOfRange extends RuntimeException {
         OutOfRange(String what) {
-            super(what + " passes what the ledger sums exactly (about 9.2 x 10^12 units): ask for a shorter period"
-                    + " or another grouping; README, For marketers, Limits", null, false, false);
+            super(what + " passes what the ledger sums exactly (about 9.2 x 10^12 units), so no report that includes"
+                    + " that day is made; README, For marketers, Limits", null, false, false);
         }
     }
 

@@ -120,16 +120,22 @@ enum SpendLayout {
 
     /**
      * Google Ads exports end with summary rows whose first cell is "Total: Account", "Total:
-     * Campaigns" and so on, and whose campaign id is empty. Only those: a campaign named "Totally
-     * Awesome Sale", or "Total", has its id.
+     * Campaigns" and so on, and which name no campaign: their campaign id cell is empty, "--", or
+     * the first cell itself (when the export starts with the Campaign ID column). Only those: a
+     * campaign named "Totally Awesome Sale", or "Total", has its id (both were dropped as summaries
+     * until session 40).
      */
     boolean isSummary(List<String> header, List<String> record) {
         if (this != GOOGLE_ADS || record.isEmpty()) {
             return false;
         }
         String first = record.get(0).strip().toLowerCase(Locale.ROOT);
+        if (!first.equals("total") && !first.startsWith("total:")) {
+            return false;
+        }
         Integer id = header(header).get("campaign id");
-        return (first.equals("total") || first.startsWith("total:")) && (id == null || cell(record, id).isBlank());
+        String idCell = id == null ? "" : cell(record, id).strip();
+        return id == null || id == 0 || idCell.isEmpty() || idCell.equals("--");
     }
 
     /**

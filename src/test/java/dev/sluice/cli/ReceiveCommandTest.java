@@ -20,13 +20,13 @@ class ReceiveCommandTest {
     void clickIds_areMaskedLikeTheClientIpAndUserAgent_keepingTheirNames() throws Exception {
         JsonNode event = JSON.readTree("""
                 {"v":1,"event_id":"order-10023","event_name":"Purchase",
-                 "event_source_url":"https://shop.example/checkout?o=10023&gclid=CanaryGclidUrl42&fbclid=CanaryFbclidUrl&utm_source=x",
+                 "event_source_url":"https://shop.example/checkout?o=10023&GCLID=CanaryGclidUpper&dclid=CanaryDclid&gclid=CanaryGclidUrl42&fbclid=CanaryFbclidUrl&utm_source=x&empty=",
                  "user":{"hashed":{"email":"86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d"},
                   "client_ip":"2001:db8:cafe::17","user_agent":"CanaryAgent/9.87 (Zorblaxbrowser)",
                   "click_ids":{"fbc":"fb.1.1596403881668.CanaryFbc","fbp":"fb.1.1596403881668.1116446470",
                    "gclid":"CanaryGclidQzx987","ttclid":"CanaryTtclid","ScCid":"CanaryScCid","epik":"CanaryEpik",
                    "_ga":"GA1.1.1234567890.1700000000","li_fat_id":"CanaryLiFat","rdt_cid":"CanaryRdt","msclkid":"CanaryMs"}},
-                 "attribution":{"utm_source":"google","gclid":"CanaryAttributedGclid","campaign_id":"c-1"}}""");
+                 "attribution":{"utm_source":"google","gclid":"CanaryAttributedGclid","GCLID":"CanaryUpper","twclid":"CanaryTw","campaign_id":"c-1"}}""");
         String printed = ReceiveCommand.redacted(event).toPrettyString();
         for (String value : new String[] {"2001:db8", "CanaryAgent", "Canary", "fb.1.", "1116446470", "GA1.1", "1234567890"}) {
             assertThat(printed, not(containsString(value)));
@@ -37,8 +37,11 @@ class ReceiveCommandTest {
         assertEquals(10, shown.path("user").path("click_ids").size());
         assertEquals("<redacted>", shown.path("attribution").path("gclid").asText());
         assertEquals("google", shown.path("attribution").path("utm_source").asText());
-        assertEquals("https://shop.example/checkout?o=10023&gclid=<redacted>&fbclid=<redacted>&utm_source=x",
-                shown.path("event_source_url").asText());
+        // Every query value, whatever its name or case (GCLID and dclid were printed raw until session 40).
+        assertEquals("https://shop.example/checkout?o=<redacted>&GCLID=<redacted>&dclid=<redacted>&gclid=<redacted>"
+                + "&fbclid=<redacted>&utm_source=<redacted>&empty=", shown.path("event_source_url").asText());
+        assertEquals("<redacted>", shown.path("attribution").path("GCLID").asText());
+        assertEquals("<redacted>", shown.path("attribution").path("twclid").asText());
         // Hashes are what the receiver is for: shown as they are.
         assertEquals(event.path("user").path("hashed"), shown.path("user").path("hashed"));
         // The event itself is untouched: only the printed copy is masked.

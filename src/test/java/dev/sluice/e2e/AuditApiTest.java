@@ -272,6 +272,13 @@ class AuditApiTest {
         assertTrue(sluice.gateway().store().outbox("acme", 100).stream().allMatch(r -> r.eventId().equals("e-2")));
 
         assertEquals(400, post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure", "{}").statusCode());
+        // A parameter it does not take is refused before anything is erased ("?dry_run=true" erased, until session 40).
+        HttpResponse<String> dryRun = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure?dry_run=true",
+                "{\"email\":\"someone@example.com\"}");
+        assertEquals(400, dryRun.statusCode(), dryRun.body());
+        assertTrue(dryRun.body().contains("{\"pointer\":\"dry_run\",\"code\":\"unknown_field\""), dryRun.body());
+        assertTrue(sluice.gateway().store().outbox("acme", 100).stream().anyMatch(r -> r.eventId().equals("e-2")),
+                "nothing was erased");
         HttpResponse<String> unusable = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure", "{\"email\":\"not-an-email\"}");
         assertEquals(422, unusable.statusCode());
         assertFalse(unusable.body().contains("not-an-email"));

@@ -152,7 +152,8 @@ final class LedgerEndToEndTest {
         String path = "/v1/reports/kpis?from=" + today.minusDays(1) + "&to=" + today;
         for (var accept : java.util.Map.of("application/json, text/csv;q=0", "application/json", "text/csv", "text/csv",
                 "text/csv;q=0.5, application/json;q=0.9", "application/json", "application/json;q=0.5, text/csv",
-                "text/csv", "text/csv, */*", "application/json", "text/csv, */*;q=0.1", "text/csv").entrySet()) {
+                "text/csv", "text/csv, */*", "application/json", "text/csv, */*;q=0.1", "text/csv", "text/*", "text/csv",
+                "text/*, application/json;q=0.5", "text/csv", "application/json;q=0, */*", "text/csv").entrySet()) {
             HttpResponse<String> answer = gateway.send(HttpRequest.newBuilder(gateway.uri(path))
                     .header("Authorization", "Bearer " + TestGateway.ACME_ADMIN_KEY).header("Accept", accept.getKey())
                     .GET().build());

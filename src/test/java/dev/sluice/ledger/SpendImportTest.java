@@ -148,11 +148,16 @@ final class SpendImportTest {
                 + "Totally Awesome Sale,111,2026-11-26,EUR,\"1,234.50\",\"1,000\",--\n"
                 + "Total,222,2026-11-26,EUR,1.00,1,1\n"
                 + "Total: Account,,,EUR,\"1,235.50\",1001,1\n"
-                + "Total: Search campaigns,,,EUR,\"1,235.50\",1001,1\n";
+                + "Total: Search campaigns,--,--,EUR,\"1,235.50\",1001,1\n";
 
         assertThat(rows(SpendImport.csv(bytes(csv), Optional.empty())).stream().map(SpendImportTest::show).toList(),
                 contains("2026-11-26 google_ads 111 'Totally Awesome Sale' 1234.50 EUR 1000 0",
                         "2026-11-26 google_ads 222 'Total' 1.00 EUR 1 1"));
+        // An export that starts with the Campaign ID column: its summary's first cell is that id's.
+        String idFirst = "Campaign ID,Campaign,Day,Currency code,Cost,Clicks,Impr.\n"
+                + "111,Totally Awesome Sale,2026-11-26,EUR,10.00,1,1\n"
+                + "Total: Account,,,EUR,10.00,1,1\n";
+        assertThat(rows(SpendImport.csv(bytes(idFirst), Optional.empty())).size(), is(1));
     }
 
     /** Meta leaves a zero "Link clicks" cell empty; it was filled from "Clicks (all)" row by row until session 40. */
