@@ -44,6 +44,7 @@ import java.util.function.Function;
  * each dispatcher finish or release its batch in flight, and waits for them.
  */
 public final class DeliveryEngine implements AutoCloseable {
+    private volatile boolean started;
     private static final System.Logger LOG = System.getLogger(DeliveryEngine.class.getName());
     /** Requests in flight to one platform type across all tenants. */
     static final int PLATFORM_CONCURRENCY = 16;
@@ -142,6 +143,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * wait for their leases.
      */
     public void start() {
+        started = true;
         int recovered = store.releaseOrphanedClaims(clock.instant());
         if (recovered > 0) {
             LOG.log(System.Logger.Level.INFO, "event=delivery_claims_recovered rows={0}", recovered);
@@ -170,6 +172,11 @@ public final class DeliveryEngine implements AutoCloseable {
         Map<String, java.util.Set<String>> out = new LinkedHashMap<>();
         dispatchers.forEach((tenant, byDestination) -> out.put(tenant, java.util.Set.copyOf(byDestination.keySet())));
         return out;
+    }
+
+    /** Whether {@link #start} ran: false when {@code sluice.delivery.enabled} is off, or before the listeners are up. */
+    public boolean started() {
+        return started;
     }
 
     /** How many dispatchers run (or would run once started). */
@@ -248,6 +255,10 @@ public final class DeliveryEngine implements AutoCloseable {
      * One destination's state from its dispatchers: they share the circuit breaker; the
      * destination is paused while any of them is, and the last error is the latest of theirs.
      */
+    private static Optional<Instant> latest(Optional<Instant> a, Optional<Instant> b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().isAfter(b.get()) ? a.get() : b.get());
+    }
+
     static DestinationStatus status(List<Dispatcher> running) {
         DestinationStatus combined = running.getFirst().status();
         for (Dispatcher dispatcher : running.subList(1, running.size())) {
@@ -257,7 +268,7 @@ public final class DeliveryEngine implements AutoCloseable {
             combined = new DestinationStatus(combined.circuitState(),
                     later ? s.lastError() : combined.lastError(), later ? s.lastErrorAt() : combined.lastErrorAt(),
                     combined.unhealthy().or(s::unhealthy), combined.pausedUntil().or(s::pausedUntil),
-                    combined.lastLatency().or(s::lastLatency));
+                    combined.lastLatency().or(s::lastLatency), latest(combined.lastDeliveredAt(), s.lastDeliveredAt()));
         }
         return combined;
     }

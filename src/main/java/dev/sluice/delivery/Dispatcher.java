@@ -81,6 +81,7 @@ final class Dispatcher implements Runnable {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     private volatile Duration lastLatency;
+    private volatile Instant lastDeliveredAt;
     /**
      * Rows the next claim asks for: the connector's batch size at first, then as many as fit in
      * {@link DeliveryPolicy#maxRequestBytes()} at the last claim's average stored size, so that a
@@ -334,6 +335,7 @@ final class Dispatcher implements Runnable {
                 metrics.delivered(tenantId, destinationId, row.attempts() + 1, latency);
                 lastLatency = latency;
             }
+            lastDeliveredAt = now;
             unhealthy = null;
             ids.forEach(unsettled::remove);
             metrics.events(tenantId, destinationId, "delivered", "accepted", ids.size());
@@ -471,7 +473,7 @@ final class Dispatcher implements Runnable {
     DestinationStatus status() {
         return new DestinationStatus(breaker.getState().name(), Optional.ofNullable(lastError),
                 Optional.ofNullable(lastErrorAt), Optional.ofNullable(unhealthy), Optional.ofNullable(pausedUntil),
-                Optional.ofNullable(lastLatency));
+                Optional.ofNullable(lastLatency), Optional.ofNullable(lastDeliveredAt));
     }
 
     /**

@@ -220,6 +220,9 @@ final class AdminHandler {
         List<DestinationView> views = engine.destinations(tenant.id());
         Responses.json(res, 200, write(g -> {
             g.writeStartObject();
+            // Off (sluice.delivery.enabled: false), nothing is sent and backlogs only grow; the view
+            // did not say so until session 40.
+            g.writeBooleanField("delivery_enabled", engine.started());
             g.writeArrayFieldStart("destinations");
             for (DestinationView v : views) {
                 g.writeStartObject();
@@ -248,7 +251,7 @@ final class AdminHandler {
 
     private static void status(JsonGenerator g, DestinationStatus s) throws IOException {
         g.writeStringField("circuit", s.circuitState());
-        g.writeStringField("health", s.unhealthy().isPresent() ? "unhealthy" : "ok");
+        g.writeStringField("health", s.health());
         if (s.unhealthy().isPresent()) {
             g.writeStringField("unhealthy_reason", s.unhealthy().get());
         }
@@ -261,6 +264,9 @@ final class AdminHandler {
         }
         if (s.lastLatency().isPresent()) {
             g.writeNumberField("last_delivery_latency_ms", s.lastLatency().get().toMillis());
+        }
+        if (s.lastDeliveredAt().isPresent()) {
+            g.writeStringField("last_delivery_at", s.lastDeliveredAt().get().toString());
         }
     }
 

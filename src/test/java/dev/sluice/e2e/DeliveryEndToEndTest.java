@@ -120,8 +120,12 @@ final class DeliveryEndToEndTest {
         assertEquals("100/2804003", dead.path("platform_code").asText());
         assertFalse(dead.has("payload"));
 
-        JsonNode destinations = JSON.readTree(admin("GET", "/v1/admin/destinations", null).body()).path("destinations");
+        JsonNode view = JSON.readTree(admin("GET", "/v1/admin/destinations", null).body());
+        assertTrue(view.path("delivery_enabled").asBoolean(), view.toString());
+        JsonNode destinations = view.path("destinations");
         assertTrue(destinations.get(0).path("configured").asBoolean(), destinations.toString());
+        // meta delivered the others after dead-lettering the poison event: its last word is a delivery.
+        assertTrue(destinations.get(0).has("last_delivery_at"), destinations.toString());
         assertEquals("google_ads", destinations.get(1).path("type").asText());
         assertFalse(destinations.get(1).path("connector_available").asBoolean());
         assertEquals(4, destinations.get(1).path("backlog").asLong(), "rows without a connector stay pending");

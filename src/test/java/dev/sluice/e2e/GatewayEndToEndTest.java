@@ -422,6 +422,8 @@ class GatewayEndToEndTest {
                 .map(OutboxRow::destinationId).sorted().toList(), "the delivered destinations' copies stay");
         JsonNode view = JSON.readTree(admin("/v1/admin/destinations").body());
         assertFalse(view.toString().contains("\"configured\":false"), view.toString());
+        // This gateway runs without delivery: the view says so (until session 40 nothing did).
+        assertFalse(view.path("delivery_enabled").asBoolean(true), view.toString());
         JsonNode records = JSON.readTree(admin("/v1/audit/consent?kind=retention").body()).get("records");
         assertEquals(1, records.size(), records.toString());
         assertEquals("[\"google\",\"meta\"]", records.at("/0/record/undeliverable_destinations").toString());
