@@ -88,14 +88,17 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Boots everything and starts listening; {@code root} is the whole Helidon config and
-     * {@code secrets} resolves destination credentials. Delivery starts after the store and
-     * before the server; {@code sluice.delivery.enabled: false} validates destinations but
-     * leaves every row pending (an ingest-only replica).
+     * {@code secrets} resolves destination credentials. Delivery starts once the server listens;
+     * {@code sluice.delivery.enabled: false} validates destinations but leaves every row pending
+     * (an ingest-only replica).
      *
      * @throws dev.sluice.config.ConfigException naming the key of a bad destination setting
      */
     public static Gateway start(Config root, SluiceConfig config, Secrets secrets, InstantSource clock) {
         long started = System.nanoTime();
+        // A port in use is refused before anything is created: the data directory, database,
+        // generated keys and the audit's policy record were written first until session 40.
+        portsFree(root, config.host());
         createDirectories(config.dataDir());
         // One serving gateway per SQLite database (SqliteFileLock): taken before anything opens
         // the file, released when the gateway closes or its start fails.

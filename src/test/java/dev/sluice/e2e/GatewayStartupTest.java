@@ -107,17 +107,12 @@ class GatewayStartupTest {
             helidon.removeHandler(recorder);
         }
         assertTrue(severe.isEmpty(), "Helidon logged: " + severe.stream().map(java.util.logging.LogRecord::getMessage).toList());
-        assertStoreClosed(data);
+        // Refused before anything was created (a data directory and database were, until session 40).
+        assertFalse(Files.exists(data), "the data directory was created");
         // The failed start gave the database's lock up too.
         TestGateway.start(data).close();
     }
 
-    /**
-     * One serving gateway per SQLite database: a second one on the same data directory stops at
-     * startup, naming the database and the holder, and touches nothing; once the first has
-     * stopped, it starts. (Across processes the lock is the operating system's, released however
-     * the holder ends: CrashRecoveryTest restarts on the data of a gateway killed with SIGKILL.)
-     */
     /** A data directory the gateway creates is its user's alone: keys, secrets and the database live there. */
     @Test
     void aNewDataDirectoryIsTheOwnersAlone() throws IOException {
@@ -162,6 +157,12 @@ class GatewayStartupTest {
         }
     }
 
+    /**
+     * One serving gateway per SQLite database: a second one on the same data directory stops at
+     * startup, naming the database and the holder, and touches nothing; once the first has
+     * stopped, it starts. (Across processes the lock is the operating system's, released however
+     * the holder ends: CrashRecoveryTest restarts on the data of a gateway killed with SIGKILL.)
+     */
     @Test
     void aSecondGatewayOnTheSameDatabaseStopsAtStartup() throws Exception {
         Path data = dir.resolve("data");
