@@ -69,8 +69,9 @@ public final class AuditCommand {
                 throw new SluiceCommand.UsageException(export + ": " + e.getMessage());
             }
             if (v.ok()) {
-                System.out.printf("OK: %d records, seq %d..%d, head signed by key %s; %d signed checkpoints verified%n",
-                        v.records(), v.firstSeq(), v.lastSeq(), trusted.keyIds().getFirst(), v.checkpointsVerified());
+                System.out.printf("OK: %d record%s, seq %d..%d, head signed by key %s; %d signed checkpoint%s verified%n",
+                        v.records(), v.records() == 1 ? "" : "s", v.firstSeq(), v.lastSeq(), trusted.keyIds().getFirst(),
+                        v.checkpointsVerified(), v.checkpointsVerified() == 1 ? "" : "s");
                 return 0;
             }
             AuditLog.Fault fault = v.failure().get();
