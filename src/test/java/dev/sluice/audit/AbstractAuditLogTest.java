@@ -970,14 +970,7 @@ abstract class AbstractAuditLogTest {
      * checkpoint-every 5, checkpoints at 6 and 12 (each request's transaction appends three).
      */
     void fiveEvents() {
-        for (int i = 1; i <= 5; i++) {
-            StringBuilder batch = new StringBuilder("{\"events\":[");
-            for (int j = 1; j <= 3; j++) {
-                int n = (i - 1) * 3 + j;
-                batch.append(j > 1 ? "," : "").append(f.purchase("o-" + n, "p" + n + "@example.com", "+1650555" + (1000 + n)));
-            }
-            f.ingest(f.acme, batch.append("]}").toString());
-        }
+        f.fifteenPurchasesInFiveRequests();
         assertEquals(15, f.log.tip("acme").seq());
         assertEquals(List.of(6L, 12L), checkpoints(f.log, "acme").stream().map(Checkpoint::seq).toList());
         assertTrue(f.log.verify("acme").ok());

@@ -106,6 +106,18 @@ final class AuditFixture implements AutoCloseable {
         return ((IngestOutcome.Processed) outcome).results();
     }
 
+    /** Fifteen purchases for acme in five requests of three (one transaction each), seq 1..15. */
+    void fifteenPurchasesInFiveRequests() {
+        for (int i = 1; i <= 5; i++) {
+            StringBuilder batch = new StringBuilder("{\"events\":[");
+            for (int j = 1; j <= 3; j++) {
+                int n = (i - 1) * 3 + j;
+                batch.append(j > 1 ? "," : "").append(purchase("o-" + n, "p" + n + "@example.com", "+1650555" + (1000 + n)));
+            }
+            ingest(acme, batch.append("]}").toString());
+        }
+    }
+
     /** A purchase from a US shopper who granted ad_user_data. */
     String purchase(String eventId, String email, String phone) {
         return """

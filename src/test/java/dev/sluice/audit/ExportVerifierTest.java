@@ -41,14 +41,7 @@ final class ExportVerifierTest {
         f = AuditFixture.sqlite(dir, 5);
         key = f.log.publicKey();
         // Fifteen records, stored checkpoints at 6 and 12 (five requests of three events).
-        for (int i = 1; i <= 5; i++) {
-            StringBuilder batch = new StringBuilder("{\"events\":[");
-            for (int j = 1; j <= 3; j++) {
-                int n = (i - 1) * 3 + j;
-                batch.append(j > 1 ? "," : "").append(f.purchase("o-" + n, "p" + n + "@example.com", "+1650555" + (1000 + n)));
-            }
-            f.ingest(f.acme, batch.append("]}").toString());
-        }
+        f.fifteenPurchasesInFiveRequests();
         assertEquals(15, f.log.tip("acme").seq());
     }
 
