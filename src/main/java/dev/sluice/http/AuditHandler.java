@@ -255,9 +255,11 @@ final class AuditHandler {
         }
         Erasure.Result result = erasure.erase(tenant, keyring.forTenant(tenant.id()), subject);
         if (result.identifierKinds().isEmpty()) {
-            // Still audited above: a request was made, and found nobody.
+            // Still audited above: a request was made, and found nobody. The answer names the
+            // record, so that the officer can tie the two (it did not until session 40).
             Responses.problem(res, Problem.of(422, "no-usable-identifier", "Unprocessable Content",
-                    "none of the identifiers could be normalized (check the email, phone or external_id format)"));
+                    "none of the identifiers could be normalized (check the email, phone or external_id format);"
+                            + " recorded as audit record " + result.auditSeq()));
             return;
         }
         LOG.log(System.Logger.Level.INFO, "event=erasure tenant={0} audit_seq={1} pending={2} dead={3}", tenant.id(),

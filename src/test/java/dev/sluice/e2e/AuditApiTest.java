@@ -282,6 +282,10 @@ class AuditApiTest {
         HttpResponse<String> unusable = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure", "{\"email\":\"not-an-email\"}");
         assertEquals(422, unusable.statusCode());
         assertFalse(unusable.body().contains("not-an-email"));
+        // The answer names the audit record the request left (it did not until session 40).
+        long recorded = JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?kind=erasure").body())
+                .path("records").path(1).path("seq").asLong(-1);
+        assertTrue(unusable.body().contains("recorded as audit record " + recorded), unusable.body() + " / " + recorded);
         // Refused whole, before anything is erased or audited: a misspelt identifier, a mistyped one,
         // and one that cannot be normalized beside one that can (until session 35 each was left
         // out and the rest erased, answered 200).
