@@ -36,7 +36,7 @@ public final class AuditExport {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final List<String> CSV_COLUMNS = List.of("seq", "time", "kind", "event_id", "event_name",
             "destination_id", "destination_type", "decision", "rule_ids", "reason_codes", "jurisdiction",
-            "policy_version", "policy_sha256", "hash");
+            "policy_version", "policy_sha256", "hash", "counts");
     /** The CSV columns a decision record holds per destination. */
     private static final java.util.Set<String> DESTINATION_COLUMNS = java.util.Set.of("destination_id",
             "destination_type", "decision", "rule_ids", "reason_codes");
@@ -143,7 +143,7 @@ public final class AuditExport {
     private static String row(StoredRecord r, JsonNode record, JsonNode destination) {
         if (!record.isObject()) {
             return String.join(",", cell(Long.toString(r.seq())), cell(r.recordedAt().toString()), cell(r.kind() == null ? "" : r.kind()),
-                    cell(r.eventId() == null ? "" : r.eventId()), "", "", "", UNREADABLE, "", "", "", "", "", cell(r.hash()))
+                    cell(r.eventId() == null ? "" : r.eventId()), "", "", "", UNREADABLE, "", "", "", "", "", cell(r.hash()), "")
                     + "\r\n";
         }
         StringBuilder row = new StringBuilder(256);
@@ -157,10 +157,30 @@ public final class AuditExport {
                 case "time" -> Instant.ofEpochMilli(record.path("time").asLong()).toString();
                 case "hash" -> r.hash();
                 case "rule_ids", "reason_codes" -> join(from.path(column));
+                case "counts" -> counts(record);
                 default -> from.path(column).asText("");
             }));
         }
         return row.append("\r\n").toString();
+    }
+
+    /**
+     * What an erasure erased, a purge purged or a replay replayed, as {@code name=count} pairs in
+     * name order ({@code dead_letters=0 pending_deliveries=2 ...}); empty for other records. The
+     * CSV had no column for them until session 40, so an officer reading it saw that an erasure
+     * happened but not what it did.
+     */
+    private static String counts(JsonNode record) {
+        for (String name : List.of("erased", "purged")) {
+            if (record.path(name).isObject()) {
+                java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+                record.path(name).properties().forEach(e -> sorted.put(e.getKey(), e.getValue().asText()));
+                StringBuilder s = new StringBuilder();
+                sorted.forEach((k, v) -> s.append(s.length() > 0 ? " " : "").append(k).append('=').append(v));
+                return s.toString();
+            }
+        }
+        return record.path("replayed").isNumber() ? "replayed=" + record.path("replayed").asLong() : "";
     }
 
     private static String join(JsonNode array) {

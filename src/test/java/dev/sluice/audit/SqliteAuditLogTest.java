@@ -327,7 +327,7 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
         AuditExport.csv(f.log, "acme", AuditQuery.all(), csv);
         String row = csv.toString().lines().filter(l -> l.startsWith(record.seq() + ",")).findFirst().orElseThrow();
         assertEquals(String.join(",", Long.toString(record.seq()), record.recordedAt().toString(), "decision",
-                record.eventId() == null ? "" : record.eventId(), "", "", "", AuditExport.UNREADABLE, "", "", "", "", "", record.hash()), row);
+                record.eventId() == null ? "" : record.eventId(), "", "", "", AuditExport.UNREADABLE, "", "", "", "", "", record.hash(), ""), row);
     }
 
     @Test

@@ -282,6 +282,10 @@ class AuditApiTest {
         HttpResponse<String> unusable = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure", "{\"email\":\"not-an-email\"}");
         assertEquals(422, unusable.statusCode());
         assertFalse(unusable.body().contains("not-an-email"));
+        // The CSV export says what the erasure did (it had no column for it until session 40).
+        String erasures = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?kind=erasure&format=csv").body();
+        assertTrue(erasures.split("\r\n")[0].endsWith(",hash,counts"), erasures);
+        assertTrue(erasures.split("\r\n")[1].matches(".*,dead_letters=\\d+ .*pending_deliveries=[1-9]\\d* .*"), erasures);
         // The answer names the audit record the request left (it did not until session 40).
         long recorded = JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?kind=erasure").body())
                 .path("records").path(1).path("seq").asLong(-1);
