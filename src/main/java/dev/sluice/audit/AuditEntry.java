@@ -73,19 +73,19 @@ public sealed interface AuditEntry {
      *                           when every earlier one was purged)
      * @param retainedFromPrev   that record's {@code prev_hash}: anchors a chain whose beginning
      *                           was purged, so a verifier can tell purging from deleting
-     * @param unconfiguredDestinations the destinations, no longer configured, whose pending copies
+     * @param undeliverableDestinations the destinations nothing delivers (removed, or without a connector) whose pending copies
      *                           or dead letters this purge deleted (sorted; since session 40).
      *                           Written only when there are any, so that every other record's
      *                           body is what it was before.
      */
     record Purged(Instant at, Map<String, Long> purged, long retainedFromSeq, String retainedFromPrev,
-                  List<String> unconfiguredDestinations) implements AuditEntry {
+                  List<String> undeliverableDestinations) implements AuditEntry {
         public Purged {
             purged = Map.copyOf(purged);
-            unconfiguredDestinations = List.copyOf(new java.util.TreeSet<>(unconfiguredDestinations));
+            undeliverableDestinations = List.copyOf(new java.util.TreeSet<>(undeliverableDestinations));
         }
 
-        /** A purge that deleted no unconfigured destination's rows. */
+        /** A purge that deleted no undeliverable destination's rows. */
         public Purged(Instant at, Map<String, Long> purged, long retainedFromSeq, String retainedFromPrev) {
             this(at, purged, retainedFromSeq, retainedFromPrev, List.of());
         }
@@ -157,10 +157,10 @@ public sealed interface AuditEntry {
                 f.put("purged", new TreeMap<>(p.purged()));
                 f.put("retained_from_seq", p.retainedFromSeq());
                 f.put("retained_from_prev_hash", p.retainedFromPrev());
-                if (!p.unconfiguredDestinations().isEmpty()) {
+                if (!p.undeliverableDestinations().isEmpty()) {
                     // Absent, not empty, otherwise: records written before it existed, and those
                     // since that purged no such rows, keep the same body.
-                    f.put("undeliverable_destinations", p.unconfiguredDestinations());
+                    f.put("undeliverable_destinations", p.undeliverableDestinations());
                 }
             }
             case Replayed r -> {

@@ -28,9 +28,9 @@ import java.util.TreeMap;
  *       (delivery now deletes a row when it is delivered, {@code DeliveryStore#markDelivered});</li>
  *   <li>{@code dead_letters}: dead letters, by when they died;</li>
  *   <li>{@code undeliverable_pending}, {@code undeliverable_dead_letters} (since session 40, under the
- *       dead-letter retention, for tenants whose configured destinations the purge was given): the
- *       pending copies and dead letters of destinations removed from their tenant's configuration,
- *       by when they were committed. Nothing delivers such a copy or replays such a dead letter;
+ *       dead-letter retention, for tenants whose delivered destinations the purge was given): the
+ *       pending copies and dead letters of destinations not among them (removed from their
+ *       tenant's configuration, or of a type without a connector), by when they were committed. Nothing delivers such a copy or replays such a dead letter;
  *       they were kept for good before. The record names those destinations
  *       ({@code undeliverable_destinations});</li>
  *   <li>{@code audit}: a prefix of the audit chain. The retention record names the first record
@@ -109,8 +109,9 @@ public final class RetentionPurge {
     private final Pauser pauser;
     private final int auditStep;
     /**
-     * The configured destination ids by tenant. A tenant not in it keeps the open rows of every
-     * destination: without its configuration nothing tells a removed destination from a live one.
+     * The ids of the destinations each tenant delivers to (configured, with a connector). A tenant
+     * not in it keeps the open rows of every destination: without its configuration nothing tells
+     * an undeliverable destination from a live one.
      */
     private final Map<String, Set<String>> destinations;
 
@@ -156,16 +157,16 @@ public final class RetentionPurge {
     public Map<String, Long> run(String tenantId) {
         Instant now = log.clock().instant();
         Map<String, Long> purged = new TreeMap<>();
-        List<String> unconfigured = List.of();
+        List<String> undeliverable = List.of();
         try {
             // Before the events: an events row that only a removed destination's copies kept (on
             // SQLite, its copies moved from the delivery log at a start) goes in this same run.
             Set<String> configured = destinations.get(tenantId);
             if (policy.deadLetters().isPresent() && configured != null) {
-                Unconfigured u = unconfigured(tenantId, configured, now.minus(policy.deadLetters().get()).toEpochMilli());
+                Undeliverable u = undeliverable(tenantId, configured, now.minus(policy.deadLetters().get()).toEpochMilli());
                 purged.put("undeliverable_pending", u.pending());
                 purged.put("undeliverable_dead_letters", u.dead());
-                unconfigured = u.destinations();
+                undeliverable = u.destinations();
             }
             policy.events().ifPresent(d -> {
                 long cutoff = now.minus(d).toEpochMilli();
@@ -193,7 +194,7 @@ public final class RetentionPurge {
         do {
             long started = System.nanoTime();
             Map<String, Long> counts = new TreeMap<>(first ? purged : Map.of());
-            List<String> named = first ? unconfigured : List.of();
+            List<String> named = first ? undeliverable : List.of();
             more = log.inChain(tenantId, (c, head) -> {
                 long[] step = purgeAuditStep(c, tenantId, through, auditStep);
                 if (policy.audit().isPresent()) {
@@ -219,28 +220,28 @@ public final class RetentionPurge {
         return Map.copyOf(purged);
     }
 
-    /** What {@link #unconfigured} deleted: pending copies, dead letters, and of which destinations (sorted). */
-    private record Unconfigured(long pending, long dead, List<String> destinations) {
+    /** What {@link #undeliverable} deleted: pending copies, dead letters, and of which destinations (sorted). */
+    private record Undeliverable(long pending, long dead, List<String> destinations) {
     }
 
     /**
      * Deletes the open rows, committed before {@code cutoff}, of the tenant's destinations that
-     * are not {@code configured} ({@link UnconfiguredCopies}): read in passes of at most
-     * {@link UnconfiguredCopies#PASS} ids, deleted by id in chunks of {@link #chunk}, each its own
+     * are not {@code configured} ({@link UndeliverableCopies}): read in passes of at most
+     * {@link UndeliverableCopies#PASS} ids, deleted by id in chunks of {@link #chunk}, each its own
      * transaction followed by a pause as long as it took, as the other kinds. An interrupt ends it
      * early (the next run goes on from there).
      */
-    private Unconfigured unconfigured(String tenantId, Set<String> configured, long cutoff) {
-        List<String> candidates = read(c -> UnconfiguredCopies.destinations(c, tenantId, configured));
+    private Undeliverable undeliverable(String tenantId, Set<String> configured, long cutoff) {
+        List<String> candidates = read(c -> UndeliverableCopies.destinations(c, tenantId, configured));
         long pending = 0;
         long dead = 0;
         java.util.TreeSet<String> deletedFrom = new java.util.TreeSet<>();
         for (String destinationId : candidates) {
-            for (String state : UnconfiguredCopies.STATES) {
+            for (String state : UndeliverableCopies.STATES) {
                 if (Thread.currentThread().isInterrupted()) {
-                    return new Unconfigured(pending, dead, List.copyOf(deletedFrom));
+                    return new Undeliverable(pending, dead, List.copyOf(deletedFrom));
                 }
-                long deleted = unconfigured(tenantId, destinationId, state, cutoff);
+                long deleted = undeliverable(tenantId, destinationId, state, cutoff);
                 if (deleted > 0) {
                     deletedFrom.add(destinationId);
                 }
@@ -251,27 +252,27 @@ public final class RetentionPurge {
                 }
             }
         }
-        return new Unconfigured(pending, dead, List.copyOf(deletedFrom));
+        return new Undeliverable(pending, dead, List.copyOf(deletedFrom));
     }
 
-    private long unconfigured(String tenantId, String destinationId, String state, long cutoff) {
+    private long undeliverable(String tenantId, String destinationId, String state, long cutoff) {
         long total = 0;
         while (true) {
-            long[] ids = read(c -> UnconfiguredCopies.candidates(c, tenantId, destinationId, state, cutoff,
-                    UnconfiguredCopies.PASS));
+            long[] ids = read(c -> UndeliverableCopies.candidates(c, tenantId, destinationId, state, cutoff,
+                    UndeliverableCopies.PASS));
             long pass = 0;
             for (int from = 0; from < ids.length; from += chunk) {
                 long started = System.nanoTime();
                 int start = from;
                 int end = Math.min(ids.length, from + chunk);
-                pass += inTransaction(c -> UnconfiguredCopies.delete(c, tenantId, destinationId, state, cutoff, ids, start, end));
+                pass += inTransaction(c -> UndeliverableCopies.delete(c, tenantId, destinationId, state, cutoff, ids, start, end));
                 if (end < ids.length && !pauser.pauseAfter(started)) {
                     return total + pass;
                 }
             }
             total += pass;
             // A short pass was the last; a pass that deleted nothing would read the same ids again.
-            if (ids.length < UnconfiguredCopies.PASS || pass == 0) {
+            if (ids.length < UndeliverableCopies.PASS || pass == 0) {
                 return total;
             }
         }

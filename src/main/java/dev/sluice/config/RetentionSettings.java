@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param delivered   delivered outbox rows that earlier versions kept ({@code delivered}); delivery
  *                    now deletes a row when it is delivered
  * @param deadLetters dead letters, from when they died ({@code dead-letters}); also the pending copies and
- *                    dead letters of destinations removed from their tenant, from their commit (since session 40)
+ *                    dead letters of destinations removed from their tenant or of a type without a connector,
+ *                    from their commit (since session 40)
  * @param audit       audit records ({@code audit}); the purge itself is audited
  * @param interval    how often the purge runs ({@code interval})
  */

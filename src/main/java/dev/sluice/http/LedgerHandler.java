@@ -277,6 +277,8 @@ final class LedgerHandler {
      * {@code application/json;q=0, *}{@code /*} is CSV (until session 40 any header that
      * mentioned {@code text/csv} was CSV).
      */
+    // Not ServerRequestHeaders.bestAccepted: it takes the first range that matches, not the most
+    // specific, so "application/json;q=0, */*" would come out as JSON.
     static boolean prefersCsv(String accept) {
         double csv = quality(accept, "text", "csv");
         return csv > 0 && csv > quality(accept, "application", "json");

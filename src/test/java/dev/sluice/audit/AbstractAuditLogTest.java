@@ -819,7 +819,7 @@ abstract class AbstractAuditLogTest {
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AuditExport.jsonl(f.log, "acme", AuditQuery.all(), f.clock.instant(), out);
-        Path export = dir.resolve("unconfigured.jsonl");
+        Path export = dir.resolve("undeliverable.jsonl");
         Files.write(export, out.toByteArray());
         AuditKey key = AuditKey.parse(f.log.publicKey().pem());
         AuditLog.Verification offline = ExportVerifier.verify(export, key);

@@ -63,7 +63,7 @@ class CanonicalJsonTest {
      * not know the member hashes it like any other.
      */
     @Test
-    void aRetentionRecordNamesUnconfiguredDestinationsOnlyWhenItPurgedTheirRows() {
+    void aRetentionRecordNamesUndeliverableDestinationsOnlyWhenItPurgedTheirRows() {
         Instant at = Instant.ofEpochMilli(1795000000123L);
         String before = "{\"kind\":\"retention\",\"purged\":{\"dead_letters\":0,\"events\":2},"
                 + "\"retained_from_prev_hash\":\"" + "ab".repeat(32) + "\",\"retained_from_seq\":5,\"seq\":7,"

@@ -433,11 +433,11 @@ class SqliteAuditLogTest extends AbstractAuditLogTest {
     @Test
     void theRemovedDestinationsPurgeReadsThroughIndexesAndDeletesByKey() {
         Map<String, String> plans = new java.util.LinkedHashMap<>();
-        plans.put(UnconfiguredCopies.NEXT_PENDING_DESTINATION, "SEARCH outbox USING COVERING INDEX outbox_due (tenant_id=? AND destination_id>?)");
-        plans.put(UnconfiguredCopies.CANDIDATES.formatted("pending"), "SEARCH outbox USING INDEX outbox_due (tenant_id=? AND destination_id=?)");
-        plans.put(UnconfiguredCopies.CANDIDATES.formatted("dead"), "SEARCH outbox USING INDEX outbox_dead (tenant_id=?)");
-        plans.put(UnconfiguredCopies.DEAD_DESTINATIONS, "SEARCH outbox USING INDEX outbox_dead (tenant_id=?)");
-        plans.put(UnconfiguredCopies.DELETE.formatted("?,?", "pending"), "SEARCH outbox USING INTEGER PRIMARY KEY (rowid=?)");
+        plans.put(UndeliverableCopies.NEXT_PENDING_DESTINATION, "SEARCH outbox USING COVERING INDEX outbox_due (tenant_id=? AND destination_id>?)");
+        plans.put(UndeliverableCopies.CANDIDATES.formatted("pending"), "SEARCH outbox USING INDEX outbox_due (tenant_id=? AND destination_id=?)");
+        plans.put(UndeliverableCopies.CANDIDATES.formatted("dead"), "SEARCH outbox USING INDEX outbox_dead (tenant_id=?)");
+        plans.put(UndeliverableCopies.DEAD_DESTINATIONS, "SEARCH outbox USING INDEX outbox_dead (tenant_id=?)");
+        plans.put(UndeliverableCopies.DELETE.formatted("?,?", "pending"), "SEARCH outbox USING INTEGER PRIMARY KEY (rowid=?)");
         plans.forEach((sql, expected) -> assertEquals(expected, f.queryPlan(sql).getFirst(), sql));
     }
 

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * The SQL of {@link RetentionPurge}'s purge of open outbox rows (pending copies, dead letters)
- * of destinations that their tenant no longer configures: nothing delivers those copies and a
- * replay refuses to name their destination, so without it they kept their sealed client IPs,
+ * of destinations that nothing delivers (removed from their tenant's configuration, or of a type
+ * without a connector): a replay refuses to name a removed one, so without it they kept their sealed client IPs,
  * user agents and click ids for good (until session 40).
  *
  * <p>Rows are found by reads and deleted by id: the rows of a removed destination younger than
@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * Each delete repeats the read's conditions, so a row that changed in between (delivered by a
  * replica still configured with the destination, erased) is left to whoever changed it.
  */
-final class UnconfiguredCopies {
+final class UndeliverableCopies {
     /** Ids read per pass: bounds the memory a large removed backlog takes (8 bytes an id). */
     static final int PASS = 50_000;
 
@@ -41,7 +41,7 @@ final class UnconfiguredCopies {
     static final String DELETE = "DELETE FROM outbox WHERE id IN (%s) AND tenant_id = ? AND destination_id = ?"
             + " AND state = '%s' AND created_at < ?";
 
-    private UnconfiguredCopies() {
+    private UndeliverableCopies() {
     }
 
     /**
