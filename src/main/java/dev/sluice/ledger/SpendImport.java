@@ -221,8 +221,9 @@ public final class SpendImport {
     private static Parsed csvRows(CsvLines lines, SpendLayout layout, List<String> header)
             throws IOException, CsvLines.MalformedCsvException {
         Rows rows = new Rows();
+        Map<String, Integer> columns = SpendLayout.header(header);
         for (List<String> record = lines.next(); record != null; record = lines.next()) {
-            if (layout.isSummary(header, record)) {
+            if (layout.isSummary(columns, record)) {
                 continue;
             }
             if (rows.count == MAX_ROWS) {
@@ -234,11 +235,11 @@ public final class SpendImport {
                 rows.problem(rows.count, new FieldProblem("/rows/" + rows.count, "extra_cells", "has " + record.size()
                         + " cells where the header has " + header.size() + "; quote a value that holds a comma"));
             }
-            if (layout.spansSeveralDays(header, record)) {
+            if (layout.spansSeveralDays(columns, record)) {
                 rows.problem(rows.count, new FieldProblem("/rows/" + rows.count + "/date", "not_daily",
                         "covers several days; export with the Day breakdown"));
             }
-            rows.add(layout.fields(header, record));
+            rows.add(layout.fields(columns, record));
         }
         return rows.count == 0 ? tooManyCsvRows() : rows.result();
     }

@@ -64,8 +64,7 @@ enum SpendLayout {
     }
 
     /** Maps one data record to {@link SpendFields} names, using this layout's header. */
-    Map<String, String> fields(List<String> header, List<String> record) {
-        Map<String, Integer> h = header(header);
+    Map<String, String> fields(Map<String, Integer> h, List<String> record) {
         Map<String, String> fields = new HashMap<>();
         switch (this) {
             case SLUICE -> {
@@ -110,8 +109,7 @@ enum SpendLayout {
     }
 
     /** Meta rows cover a range; only one-day rows (starts = ends) are daily spend. */
-    boolean spansSeveralDays(List<String> header, List<String> record) {
-        Map<String, Integer> h = header(header);
+    boolean spansSeveralDays(Map<String, Integer> h, List<String> record) {
         if (this != META || h.containsKey("day") || !h.containsKey("reporting starts") || !h.containsKey("reporting ends")) {
             return false;
         }
@@ -125,7 +123,7 @@ enum SpendLayout {
      * campaign named "Totally Awesome Sale", or "Total", has its id (both were dropped as summaries
      * until session 40).
      */
-    boolean isSummary(List<String> header, List<String> record) {
+    boolean isSummary(Map<String, Integer> h, List<String> record) {
         if (this != GOOGLE_ADS || record.isEmpty()) {
             return false;
         }
@@ -133,7 +131,7 @@ enum SpendLayout {
         if (!first.equals("total") && !first.startsWith("total:")) {
             return false;
         }
-        Integer id = header(header).get("campaign id");
+        Integer id = h.get("campaign id");
         String idCell = id == null ? "" : cell(record, id).strip();
         return id == null || id == 0 || idCell.isEmpty() || idCell.equals("--");
     }
@@ -158,7 +156,11 @@ enum SpendLayout {
         return index < record.size() ? record.get(index) : "";
     }
 
-    private static Map<String, Integer> header(List<String> record) {
+    /**
+     * A header's columns by lower-cased, stripped name (the first of a repeated name); built once
+     * per file and handed to {@link #fields}, {@link #isSummary} and {@link #spansSeveralDays}.
+     */
+    static Map<String, Integer> header(List<String> record) {
         Map<String, Integer> h = new HashMap<>();
         for (int i = 0; i < record.size(); i++) {
             h.putIfAbsent(record.get(i).strip().toLowerCase(Locale.ROOT), i);
