@@ -174,9 +174,9 @@ public final class Gateway implements AutoCloseable {
             List<String> tenantIds = tenants.stream().map(TenantConfig::id).sorted().toList();
             audit.recordPolicy(tenantIds, consent.policy());
             // The purge deletes, after the dead-letter retention, the open rows of destinations
-            // missing from these: removed ones, and (since session 40) those of a type without a
-            // connector (google_ads, microsoft), whose copies nothing of this version delivers and
-            // which were otherwise kept for good. Each of those is named at startup.
+            // missing from these: removed ones, and those of a type without a connector
+            // (google_ads, microsoft), whose copies nothing of this version delivers. Each of those
+            // is named at startup.
             Map<String, java.util.Set<String>> configured = new LinkedHashMap<>();
             for (TenantConfig t : tenants) {
                 java.util.Set<String> delivered = new java.util.TreeSet<>();
@@ -191,8 +191,23 @@ public final class Gateway implements AutoCloseable {
                 }
                 configured.put(t.id(), java.util.Set.copyOf(delivered));
             }
-            auditJobs = AuditScheduler.start(audit, new RetentionPurge(audit, retention(config), configured), tenantIds,
-                    config.audit().checkpointInterval(), config.retention().interval());
+            // A tenant removed from the configuration as a whole still has its rows: purged by the
+            // same retention as a configured tenant's, every destination of it undeliverable (its
+            // delivery log copies moved to the outbox above). Found by its audit chain, which every
+            // tenant that ever had an event or a policy record has.
+            java.util.TreeSet<String> purgedTenants = new java.util.TreeSet<>(tenantIds);
+            for (String removed : audit.chainTenants()) {
+                if (purgedTenants.add(removed)) {
+                    configured.put(removed, java.util.Set.of());
+                    LOG.log(System.Logger.Level.WARNING, "event=tenant_not_configured tenant={0} copies_purged_after={1}"
+                            + " events_purged_after={2} audit_purged_after={3}", removed,
+                            config.retention().deadLetters().map(Object::toString).orElse("never"),
+                            config.retention().events().map(Object::toString).orElse("never"),
+                            config.retention().audit().map(Object::toString).orElse("never"));
+                }
+            }
+            auditJobs = AuditScheduler.start(audit, new RetentionPurge(audit, retention(config), configured),
+                    List.copyOf(purgedTenants), config.audit().checkpointInterval(), config.retention().interval());
             ledgerJobs = CustomerFoldScheduler.start(CustomerFolder.create(store, clock), config.ledger().customerFoldInterval());
             writer = new GroupCommitWriter(store, config.ingest().commitMaxEvents(), registry);
             server = webServer(root, config, clock, consent, keyring, registry, store, writer, delivery, audit);

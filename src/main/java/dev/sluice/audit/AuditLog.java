@@ -176,6 +176,27 @@ public final class AuditLog {
         }
     }
 
+    /**
+     * Every tenant with a chain in the store, sorted: the configured ones and any removed from the
+     * configuration since their records were written (their data is still subject to retention).
+     */
+    public List<String> chainTenants() {
+        try {
+            return sql().read(c -> {
+                List<String> ids = new java.util.ArrayList<>();
+                try (var ps = c.prepareStatement("SELECT tenant_id FROM audit_heads ORDER BY tenant_id");
+                     var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+                return List.copyOf(ids);
+            });
+        } catch (SQLException e) {
+            throw failure("reading the audit heads failed", e);
+        }
+    }
+
     /** Checks the tenant's stored chain, checkpoint signatures and head. */
     public Verification verify(String tenantId) {
         try {

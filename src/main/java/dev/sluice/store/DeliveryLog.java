@@ -184,7 +184,11 @@ final class DeliveryLog {
      * in the log yet). A destination of a listed tenant that was logged and is no longer listed
      * (removed from the configuration, or its connector gone) has its unsettled copies moved to
      * the outbox, due now, as earlier versions would have kept them, and its cursor dropped, so
-     * that it no longer holds the tenant's log. Tenants not listed are left as they are.
+     * that it no longer holds the tenant's log. A tenant not listed (removed from the configuration
+     * as a whole) is treated as one whose every destination was removed. A tenant left without a
+     * logged destination has its log rows deleted: each of its copies is either settled or, moved,
+     * an outbox row of its own, and nothing would ever purge those rows (they kept their events
+     * rows, and so their sealed copies, from every retention).
      *
      * @return the copies moved to the outbox
      */
@@ -206,10 +210,12 @@ final class DeliveryLog {
                 }
             }
             int n = 0;
+            Set<String> unlogged = new java.util.TreeSet<>();
             for (Map.Entry<TenantDestination, Long> cursor : cursors.entrySet()) {
                 TenantDestination td = cursor.getKey();
                 Set<String> listed = destinations.get(td.tenantId());
-                if (listed != null && !listed.contains(td.destinationId())) {
+                if (listed == null || !listed.contains(td.destinationId())) {
+                    unlogged.add(td.tenantId());
                     n += moveToOutbox(c, td, cursor.getValue(), now);
                     try (PreparedStatement ps = c.prepareStatement(
                             "DELETE FROM delivery_cursors WHERE tenant_id = ? AND destination_id = ?")) {
@@ -235,6 +241,13 @@ final class DeliveryLog {
                     long bound = forTenant.values().stream().mapToLong(l -> l.settled).min().orElseThrow();
                     purge(c, tenant.getKey(), bound);
                     purged.put(tenant.getKey(), bound);
+                }
+            }
+            for (String tenantId : unlogged) {
+                if (!built.containsKey(tenantId)) {
+                    // Once, at the start that drops its last cursor; not recorded as a bound, since
+                    // the tenant may come back in this process's next registration (tests do).
+                    purge(c, tenantId, Long.MAX_VALUE);
                 }
             }
             return n;

@@ -431,6 +431,46 @@ class GatewayEndToEndTest {
         assertTrue(JSON.readTree(admin("/v1/audit/verify").body()).get("ok").asBoolean());
     }
 
+    /**
+     * globex removed from the configuration as a whole: its rows are still subject to retention. At
+     * the restart its delivery log copy moves to the outbox; the scheduled purge (the clock 40 days
+     * ahead) deletes the copy, the events row and its subject keys, and records that in globex's own
+     * chain. Until this, a removed tenant's rows (sealed client IPs and user agents among them) were
+     * kept for good. acme's copies to its delivered destinations stay.
+     */
+    @Test
+    void aTenantRemovedAsAWhole_isPurgedByTheSameRetention(@TempDir Path conf) throws Exception {
+        String event = Events.purchase("order-gone");
+        HttpResponse<String> ok = signed(event, Instant.now().getEpochSecond(), TestGateway.GLOBEX_SECRET);
+        assertEquals(202, ok.statusCode(), ok.body());
+        assertTrue(ok.body().contains("\"tiktok\""), ok.body());
+        assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("order-kept")).statusCode());
+        sluice.close();
+        String full = java.nio.file.Files.readString(Path.of("src/test/resources/test-application.yaml"));
+        Path acmeOnly = conf.resolve("acme-only.yaml");
+        java.nio.file.Files.writeString(acmeOnly, full.substring(0, full.indexOf("    - id: globex")));
+        sluice = TestGateway.start(acmeOnly, dir, java.time.InstantSource.offset(java.time.InstantSource.system(),
+                java.time.Duration.ofDays(40)), Map.of("sluice.retention.dead-letters", "30d",
+                "sluice.retention.events", "30d", "sluice.retention.interval", "50ms"));
+
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (!sluice.gateway().store().outbox("globex", 10).isEmpty() || sluice.gateway().store().countEvents("globex") > 0) {
+            assertTrue(System.nanoTime() < deadline, "globex's copy or events row is still there after 15 s");
+            Thread.sleep(20);
+        }
+        String record = sluice.gateway().store().sql().read(c -> {
+            try (var ps = c.prepareStatement("SELECT body FROM audit_records WHERE tenant_id = 'globex' AND kind = 'retention'");
+                 var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "";
+            }
+        });
+        assertTrue(record.contains("\"undeliverable_destinations\":[\"tiktok\"]"), record);
+        assertTrue(record.contains("\"undeliverable_pending\":1"), record);
+        // google is google_ads, which has no connector: its copy goes, as in the test above.
+        assertEquals(List.of("meta", "warehouse"), sluice.gateway().store().outbox("acme", 10).stream()
+                .map(OutboxRow::destinationId).sorted().toList(), "acme's delivered destinations' copies stay");
+    }
+
     private HttpResponse<String> admin(String path) {
         return sluice.send(HttpRequest.newBuilder(sluice.uri(path))
                 .header("Authorization", "Bearer " + TestGateway.ACME_ADMIN_KEY).GET().build());

@@ -198,6 +198,46 @@ final class SqliteDeliveryLogTest {
         assertThat(hook.stream().map(c -> c.eventId() + ":" + (c.id() > 0)).toList(), contains("a:true"));
     }
 
+    /**
+     * A tenant removed from the configuration as a whole: its unsettled copies move to the outbox
+     * (where the retention purge reaches them, and delivery does if it comes back), its cursors go,
+     * and so do its log rows, which nothing would purge otherwise and which kept their events rows
+     * from every retention. The other tenant's log is untouched.
+     */
+    @Test
+    void aTenantRemovedAsAWhole_hasItsCopiesMovedToTheOutbox_andItsLogRowsDeleted() {
+        reopen(Map.of(TENANT, Set.of("meta", "hook"), "globex", Set.of("meta")));
+        store.write(List.of(event(TENANT, "a", "meta", "hook"), event("globex", "g1", "meta"), event("globex", "g2", "meta")));
+        List<Claimed> g1 = delivery.claim("globex", "meta", 1, T0, LEASE, "r1");
+        assertThat(delivery.markDelivered("globex", "r1", ids(g1)), is(1));
+
+        reopen(BOTH);
+
+        assertThat(store.outbox("globex", 10).stream().map(r -> r.eventId() + ":" + r.destinationId() + ":" + r.state() + ":" + (r.id() > 0)).toList(),
+                contains("g2:meta:pending:true"));
+        assertThat(db.queryLong("SELECT count(*) FROM delivery_log WHERE tenant_id = 'globex'"), is(0L));
+        assertThat(db.queryLong("SELECT count(*) FROM delivery_cursors WHERE tenant_id = 'globex'"), is(0L));
+        assertThat(db.queryLong("SELECT count(*) FROM delivery_log WHERE tenant_id = 'acme'"), is(1L));
+        assertThat(store.outbox(TENANT, 10).stream().map(r -> r.eventId() + ":" + r.destinationId() + ":" + (r.id() > 0)).toList(),
+                contains("a:meta:false", "a:hook:false"));
+
+        // Back in the configuration: the moved copy is delivered once, from the outbox.
+        reopen(Map.of(TENANT, Set.of("meta", "hook"), "globex", Set.of("meta")));
+        assertThat(delivery.claim("globex", "meta", 10, T0, LEASE, "r2").stream().map(c -> c.eventId() + ":" + (c.id() > 0)).toList(),
+                contains("g2:true"));
+    }
+
+    @Test
+    void aTenantLeftWithoutALoggedDestination_hasItsLogRowsDeleted() {
+        store.write(List.of(event(TENANT, "a", "meta", "hook"), event(TENANT, "b", "meta")));
+
+        reopen(Map.of(TENANT, Set.of()));
+
+        assertThat(db.queryLong("SELECT count(*) FROM delivery_log"), is(0L));
+        assertThat(store.outbox(TENANT, 10).stream().map(r -> r.eventId() + ":" + r.destinationId() + ":" + (r.id() > 0)).toList(),
+                containsInAnyOrder("a:meta:true", "a:hook:true", "b:meta:true"));
+    }
+
     @Test
     void outboxRowsAnEarlierVersionWrote_areStillDelivered_beforeTheLog() {
         reopen(Map.of());
