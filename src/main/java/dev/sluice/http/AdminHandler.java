@@ -200,7 +200,7 @@ final class AdminHandler {
             badRequest(res, e.getMessage()); // our own fixed messages, never input
             return;
         }
-        int replayed = store.replay(tenant.id(), selector, clock.instant());
+        int replayed = store.replay(tenant.id(), selector, clock.instant()).replayed();
         // Audited after the fact, with its count; a replay whose record fails still answers 503.
         audit.append(tenant.id(), new AuditEntry.Replayed(clock.instant(), replayed, ids, destination, reason));
         LOG.log(System.Logger.Level.INFO, "event=dead_letters_replayed tenant={0} count={1} by_ids={2} destination={3}",
