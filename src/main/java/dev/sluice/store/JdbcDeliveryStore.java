@@ -88,7 +88,9 @@ final class JdbcDeliveryStore implements DeliveryStore {
      * writer is ingest's too: 200,000 dead letters (a destination's token expired overnight) took
      * one update 0.68 s, so there the replay goes in chunks, each followed by a pause as long as
      * it took (at most a second), as the retention purge does; PostgreSQL updates in one
-     * statement, which ingest does not wait for (docs/benchmarks.md, session 31).
+     * statement, which ingest does not wait for (docs/benchmarks.md, session 31). A replay by ids
+     * (at most {@link #MAX_REPLAY_IDS}) is one transaction on both, so that it can say which ids
+     * it left ({@link ReplayByIds}).
      */
     private int replayChunk;
     /** Waits between a replay's chunks, given how long the chunk took; sleeps outside tests. */
