@@ -27,7 +27,8 @@ import java.util.Optional;
  *   <li>{@code GET /v1/admin/dead-letters?destination=&reason=&after=&limit=}: one page, id order;
  *       {@code next} is the {@code after} of the following page</li>
  *   <li>{@code POST /v1/admin/dead-letters/replay} with {@code {"ids":[..]}},
- *       {@code {"destination":".."}} and/or {@code {"reason":"prefix"}}: makes them pending again</li>
+ *       {@code {"destination":".."}} and/or {@code {"reason":"prefix"}}: makes them pending again;
+ *       a replay by ids also lists the ids it left ({@code not_replayed}) with a code each</li>
  *   <li>{@code GET /v1/admin/destinations}: backlog, oldest pending age, circuit, last error, latency;
  *       then destinations no longer configured that still hold rows ({@code configured: false})</li>
  * </ul>
@@ -200,16 +201,38 @@ final class AdminHandler {
             badRequest(res, e.getMessage()); // our own fixed messages, never input
             return;
         }
-        int replayed = store.replay(tenant.id(), selector, clock.instant());
+        DeliveryStore.ReplayResult result = store.replay(tenant.id(), selector, clock.instant());
+        int replayed = result.replayed();
         // Audited after the fact, with its count; a replay whose record fails still answers 503.
         audit.append(tenant.id(), new AuditEntry.Replayed(clock.instant(), replayed, ids, destination, reason));
-        LOG.log(System.Logger.Level.INFO, "event=dead_letters_replayed tenant={0} count={1} by_ids={2} destination={3}",
-                tenant.id(), replayed, ids.size(), destination.orElse("-"));
+        LOG.log(System.Logger.Level.INFO, "event=dead_letters_replayed tenant={0} count={1} by_ids={2} not_replayed={3}"
+                + " destination={4}", tenant.id(), replayed, ids.size(), result.notReplayed().size(), destination.orElse("-"));
         Responses.json(res, 200, write(g -> {
             g.writeStartObject();
             g.writeNumberField("replayed", replayed);
+            if (!ids.isEmpty()) {
+                notReplayed(g, result.notReplayed());
+            }
             g.writeEndObject();
         }));
+    }
+
+    /**
+     * A replay by ids answers for each id it left, in id order: {@code not_a_dead_letter} names
+     * no destination, so that another tenant's id reads as one that does not exist.
+     */
+    private static void notReplayed(JsonGenerator g, List<DeliveryStore.NotReplayed> left) throws IOException {
+        g.writeArrayFieldStart("not_replayed");
+        for (DeliveryStore.NotReplayed n : left) {
+            g.writeStartObject();
+            g.writeNumberField("id", n.id());
+            g.writeStringField("code", n.cause().code());
+            if (n.destinationId().isPresent()) {
+                g.writeStringField("destination", n.destinationId().get());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private void destinations(TenantConfig tenant, ServerRequest req, ServerResponse res) {

@@ -83,11 +83,13 @@ public interface DeliveryStore {
 
     /**
      * Makes the selected dead letters pending again, due now, with a fresh retry budget: attempts
-     * reset, and the retry age counted from {@code now} ({@link Claimed#retryFrom()}).
+     * reset, and the retry age counted from {@code now} ({@link Claimed#retryFrom()}). A replay by
+     * ids (at most {@link #MAX_REPLAY_IDS}) is one transaction, which also reads why each listed id
+     * it did not replay was left, so that the list and the count describe the same moment.
      *
-     * @return the number of rows replayed
+     * @return the number of rows replayed and, for a replay by ids, the ids not replayed
      */
-    int replay(String tenantId, ReplaySelector selector, Instant now);
+    ReplayResult replay(String tenantId, ReplaySelector selector, Instant now);
 
     /** Pending and dead counts per destination of the tenant that has any rows. */
     List<Backlog> backlog(String tenantId);
@@ -233,6 +235,58 @@ public interface DeliveryStore {
         /** A selector over every destination's dead letters. */
         public ReplaySelector(List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix) {
             this(ids, destinationId, reasonPrefix, Optional.empty());
+        }
+    }
+
+    /**
+     * What a replay did.
+     *
+     * @param replayed    the dead letters it made pending
+     * @param notReplayed for a replay by ids: each listed id it did not replay, once, in id order;
+     *                    empty for a replay by destination or reason only, which has no list of
+     *                    its own to answer for
+     */
+    record ReplayResult(int replayed, List<NotReplayed> notReplayed) {
+        public ReplayResult {
+            notReplayed = List.copyOf(notReplayed);
+        }
+    }
+
+    /**
+     * An id a replay listed and did not replay, and why.
+     *
+     * @param destinationId the dead letter's destination; empty exactly for
+     *                      {@link Cause#NOT_A_DEAD_LETTER}, which must not tell another tenant's
+     *                      row, or anything about it, from an id that does not exist
+     */
+    record NotReplayed(long id, Cause cause, Optional<String> destinationId) {
+        public NotReplayed {
+            Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(destinationId, "destinationId");
+            if ((cause == Cause.NOT_A_DEAD_LETTER) != destinationId.isEmpty()) {
+                throw new IllegalArgumentException("a destination is named exactly for the tenant's own dead letters");
+            }
+        }
+
+        /** Why an id was not replayed; the admin API answers {@link #code()}, which clients match on. */
+        public enum Cause {
+            /**
+             * No dead letter of the tenant has this id: none ever had, it is another tenant's, or
+             * it is no longer dead (replayed, delivered, purged or erased). Which of these is never
+             * said.
+             */
+            NOT_A_DEAD_LETTER,
+            /** A dead letter of a destination not in {@link ReplaySelector#configured()}: left dead on purpose. */
+            DESTINATION_NOT_CONFIGURED,
+            /** A dead letter of another destination than the replay's {@link ReplaySelector#destinationId()}. */
+            EXCLUDED_BY_DESTINATION,
+            /** A dead letter whose reason does not start with the replay's {@link ReplaySelector#reasonPrefix()}. */
+            EXCLUDED_BY_REASON;
+
+            /** The name the admin API answers: {@code not_a_dead_letter}, ... */
+            public String code() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
         }
     }
 

@@ -63,6 +63,16 @@ final class JdbcDeliveryStore implements DeliveryStore {
             FROM outbox WHERE tenant_id = ? AND state IN ('pending', 'dead')
             GROUP BY destination_id ORDER BY destination_id""";
 
+    /**
+     * Makes dead letters pending, due now, with a fresh retry budget (bound: now three times, then
+     * the conditions): attempts reset, and the retry age counted from now (replayed_at), not from
+     * the commit; until session 40 a dead letter replayed more than retry-max-age after its commit
+     * was dead-lettered again by its first 429 or 5xx.
+     */
+    static final String REPLAY = "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL,"
+            + " claimed_by = NULL, last_error = NULL, platform_code = NULL, updated_at = ?, replayed_at = ?"
+            + " WHERE state = 'dead'";
+
     private final Connections connections;
     private final String claimSql;
     /** SQLite: this process's claims (see {@link MemoryLeases}); null on PostgreSQL. */
@@ -78,7 +88,9 @@ final class JdbcDeliveryStore implements DeliveryStore {
      * writer is ingest's too: 200,000 dead letters (a destination's token expired overnight) took
      * one update 0.68 s, so there the replay goes in chunks, each followed by a pause as long as
      * it took (at most a second), as the retention purge does; PostgreSQL updates in one
-     * statement, which ingest does not wait for (docs/benchmarks.md, session 31).
+     * statement, which ingest does not wait for (docs/benchmarks.md, session 31). A replay by ids
+     * (at most {@link #MAX_REPLAY_IDS}) is one transaction on both, so that it can say which ids
+     * it left ({@link ReplayByIds}).
      */
     private int replayChunk;
     /** Waits between a replay's chunks, given how long the chunk took; sleeps outside tests. */
@@ -359,70 +371,74 @@ final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public int replay(String tenantId, ReplaySelector selector, Instant now) {
+    public ReplayResult replay(String tenantId, ReplaySelector selector, Instant now) {
         Records.requireText(tenantId, "tenantId");
         Filter filter = new Filter(tenantId, selector.ids(), selector.destinationId(), selector.reasonPrefix(),
                 selector.configured().map(d -> List.copyOf(new java.util.TreeSet<>(d))));
-        // A fresh retry budget: attempts reset, and the retry age counted from now (replayed_at),
-        // not from the commit; until session 40 a dead letter replayed more than retry-max-age
-        // after its commit was dead-lettered again by its first 429 or 5xx.
-        String update = "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL,"
-                + " claimed_by = NULL, last_error = NULL, platform_code = NULL, updated_at = ?, replayed_at = ?"
-                + " WHERE state = 'dead'";
         try {
-            if (replayChunk <= 0) {
-                return connections.inTransaction(c -> {
-                    try (PreparedStatement ps = c.prepareStatement(update + filter.sql())) {
-                        ps.setLong(1, now.toEpochMilli());
-                        ps.setLong(2, now.toEpochMilli());
-                        ps.setLong(3, now.toEpochMilli());
-                        filter.bind(ps, 4);
-                        return ps.executeUpdate();
-                    }
-                });
+            if (!selector.ids().isEmpty()) {
+                // At most MAX_REPLAY_IDS rows, so never chunked: one transaction replays them and
+                // reads why the rest were left.
+                return connections.inTransaction(c -> ReplayByIds.replay(c, filter, selector, now));
             }
-            // In chunks: the next chunk's ids in id order (outbox_dead), read outside any
-            // transaction, then made pending by id if they are still dead.
-            String next = "SELECT id FROM outbox WHERE state = 'dead'" + filter.sql() + " AND id > ? ORDER BY id LIMIT " + replayChunk;
-            int replayed = 0;
-            long after = 0;
-            while (true) {
-                long from = after;
-                List<Long> ids = connections.read(c -> {
-                    try (PreparedStatement ps = c.prepareStatement(next)) {
-                        ps.setLong(filter.bind(ps, 1), from);
-                        List<Long> out = new ArrayList<>();
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                out.add(rs.getLong(1));
-                            }
-                        }
-                        return out;
-                    }
-                });
-                if (ids.isEmpty()) {
-                    return replayed;
-                }
-                long started = System.nanoTime();
-                replayed += connections.inTransaction(c -> {
-                    try (PreparedStatement ps = c.prepareStatement(update + " AND id IN (" + "?,".repeat(ids.size() - 1) + "?)")) {
-                        ps.setLong(1, now.toEpochMilli());
-                        ps.setLong(2, now.toEpochMilli());
-                        ps.setLong(3, now.toEpochMilli());
-                        for (int i = 0; i < ids.size(); i++) {
-                            ps.setLong(i + 4, ids.get(i));
-                        }
-                        return ps.executeUpdate();
-                    }
-                });
-                if (ids.size() < replayChunk) {
-                    return replayed;
-                }
-                after = ids.getLast();
-                replayPause.accept(Duration.ofNanos(System.nanoTime() - started));
-            }
+            return new ReplayResult(replayByFilter(filter, now), List.of());
         } catch (SQLException e) {
             throw failure("replaying dead letters failed", e);
+        }
+    }
+
+    /** A replay by destination and/or reason: in chunks on SQLite (see {@link #replayChunk}). */
+    private int replayByFilter(Filter filter, Instant now) throws SQLException {
+        if (replayChunk <= 0) {
+            return connections.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(REPLAY + filter.sql())) {
+                    ps.setLong(1, now.toEpochMilli());
+                    ps.setLong(2, now.toEpochMilli());
+                    ps.setLong(3, now.toEpochMilli());
+                    filter.bind(ps, 4);
+                    return ps.executeUpdate();
+                }
+            });
+        }
+        // In chunks: the next chunk's ids in id order (outbox_dead), read outside any
+        // transaction, then made pending by id if they are still dead.
+        String next = "SELECT id FROM outbox WHERE state = 'dead'" + filter.sql() + " AND id > ? ORDER BY id LIMIT " + replayChunk;
+        int replayed = 0;
+        long after = 0;
+        while (true) {
+            long from = after;
+            List<Long> ids = connections.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement(next)) {
+                    ps.setLong(filter.bind(ps, 1), from);
+                    List<Long> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getLong(1));
+                        }
+                    }
+                    return out;
+                }
+            });
+            if (ids.isEmpty()) {
+                return replayed;
+            }
+            long started = System.nanoTime();
+            replayed += connections.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(REPLAY + " AND id IN (" + "?,".repeat(ids.size() - 1) + "?)")) {
+                    ps.setLong(1, now.toEpochMilli());
+                    ps.setLong(2, now.toEpochMilli());
+                    ps.setLong(3, now.toEpochMilli());
+                    for (int i = 0; i < ids.size(); i++) {
+                        ps.setLong(i + 4, ids.get(i));
+                    }
+                    return ps.executeUpdate();
+                }
+            });
+            if (ids.size() < replayChunk) {
+                return replayed;
+            }
+            after = ids.getLast();
+            replayPause.accept(Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
@@ -565,9 +581,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
         }
     }
 
-    /** The tenant condition plus optional ids, destination and reason prefix, as bound SQL. */
     /** The conditions of a dead-letter listing or replay; {@code within}: only these destinations, when present. */
-    private record Filter(String tenantId, List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix,
+    record Filter(String tenantId, List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix,
                           Optional<List<String>> within) {
         static Filter of(String tenantId, List<Long> ids, Optional<String> destinationId, Optional<String> reasonPrefix) {
             return new Filter(tenantId, ids, destinationId, reasonPrefix, Optional.empty());

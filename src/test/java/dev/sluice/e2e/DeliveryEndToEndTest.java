@@ -50,6 +50,7 @@ final class DeliveryEndToEndTest {
     final Map<String, AtomicInteger> metaAccepted = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> hookAccepted = new ConcurrentHashMap<>();
     final AtomicBoolean metaRejectsPoison = new AtomicBoolean(true);
+    final AtomicBoolean hookRejectsPoison = new AtomicBoolean(false);
     final AtomicBoolean allHashed = new AtomicBoolean(true);
     final AtomicBoolean signaturesValid = new AtomicBoolean(true);
 
@@ -81,18 +82,28 @@ final class DeliveryEndToEndTest {
                 byte[] raw = request.getBody().toByteArray();
                 signaturesValid.compareAndSet(true, WebhookSignature.verify(Secret.of(TestGateway.WEBHOOK_SECRET, "test"),
                         request.getHeaders().get(WebhookSignature.HEADER), raw, Instant.now(), Duration.ofMinutes(5)));
+                if (hookRejectsPoison.get() && read(request).path("events").toString().contains("\"event_id\":\"poison\"")) {
+                    return json(400, "{}");
+                }
                 read(request).path("events").forEach(e -> count(hookAccepted, e.path("event_id").asText()));
                 return json(200, "{}");
             }
         });
         hook.start();
+        sluice = startDelivering(Map.of());
+    }
+
+    /** The gateway on {@link #dir}, delivering to the two MockWebServers, with {@code more} overrides. */
+    private TestGateway startDelivering(Map<String, String> more) {
         String metaBase = meta.url("/").toString();
-        sluice = TestGateway.start(dir, InstantSource.system(), Map.of(
+        Map<String, String> overrides = new java.util.HashMap<>(Map.of(
                 "sluice.delivery.enabled", "true",
                 "sluice.tenants.0.destinations.0.settings.base-url", metaBase.substring(0, metaBase.length() - 1),
                 "sluice.tenants.0.destinations.0.settings.poll-interval", "20ms",
                 "sluice.tenants.0.destinations.2.settings.url", hook.url("/hook").toString(),
                 "sluice.tenants.0.destinations.2.settings.poll-interval", "20ms"));
+        overrides.putAll(more);
+        return TestGateway.start(dir, InstantSource.system(), overrides);
     }
 
     @AfterEach
@@ -187,6 +198,58 @@ final class DeliveryEndToEndTest {
         assertEquals(1, JSON.readTree(replay.body()).path("replayed").asInt());
         await(() -> metaAccepted.containsKey("poison"));
         assertEquals(0, deadLetters().path("dead_letters").size());
+    }
+
+    /**
+     * A replay by ids answers for each id it did not replay, with a code: the tenant's own dead
+     * letters left by the replay's destination or reason, or because their destination is no
+     * longer configured, are named with that destination; another tenant's dead letter reads
+     * exactly as an id no row has, and so does one already replayed and delivered.
+     */
+    @Test
+    void aReplayByIds_listsEachIdItDidNotReplay_andWhy() throws Exception {
+        hookRejectsPoison.set(true);
+        assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.batch(Events.purchase("o-1"),
+                Events.purchase("poison"))).statusCode());
+        await(() -> deadLetters().path("dead_letters").size() == 2);
+        Map<String, Long> dead = new java.util.HashMap<>();
+        deadLetters().path("dead_letters").forEach(d -> dead.put(d.path("destination").asText(), d.path("id").asLong()));
+        long metaDead = dead.get("meta");
+        long hookDead = dead.get("warehouse");
+        long unknown = Math.max(metaDead, hookDead) + 1000;
+
+        assertReplayed(TestGateway.ACME_ADMIN_KEY, "{\"ids\":[" + metaDead + "],\"destination\":\"warehouse\"}", 0,
+                "[{\"id\":" + metaDead + ",\"code\":\"excluded_by_destination\",\"destination\":\"meta\"}]");
+        assertReplayed(TestGateway.ACME_ADMIN_KEY, "{\"ids\":[" + metaDead + "],\"reason\":\"no such reason\"}", 0,
+                "[{\"id\":" + metaDead + ",\"code\":\"excluded_by_reason\",\"destination\":\"meta\"}]");
+        assertReplayed(TestGateway.GLOBEX_ADMIN_KEY, "{\"ids\":[" + unknown + "," + metaDead + "]}", 0,
+                "[{\"id\":" + metaDead + ",\"code\":\"not_a_dead_letter\"},{\"id\":" + unknown + ",\"code\":\"not_a_dead_letter\"}]");
+        assertEquals(2, deadLetters().path("dead_letters").size(), "nothing was replayed");
+
+        // The webhook destination removed (here renamed): its dead letter is left dead, and the answer says so.
+        sluice.close();
+        metaRejectsPoison.set(false);
+        sluice = startDelivering(Map.of("sluice.tenants.0.destinations.2.id", "archive"));
+        assertReplayed(TestGateway.ACME_ADMIN_KEY, "{\"ids\":[" + unknown + "," + hookDead + "," + metaDead + "]}", 1,
+                "[{\"id\":" + hookDead + ",\"code\":\"destination_not_configured\","
+                        + "\"destination\":\"warehouse\"},{\"id\":" + unknown + ",\"code\":\"not_a_dead_letter\"}]");
+        await(() -> metaAccepted.containsKey("poison"));
+        await(() -> deadLetters().path("dead_letters").size() == 1);
+        assertReplayed(TestGateway.ACME_ADMIN_KEY, "{\"ids\":[" + metaDead + "]}", 0,
+                "[{\"id\":" + metaDead + ",\"code\":\"not_a_dead_letter\"}]");
+        // A replay by destination only lists nothing: it named no ids.
+        HttpResponse<String> byDestination = admin("POST", "/v1/admin/dead-letters/replay", "{\"destination\":\"meta\"}");
+        assertEquals("{\"replayed\":0}", byDestination.body());
+    }
+
+    private void assertReplayed(String adminKey, String body, int replayed, String notReplayed) throws Exception {
+        HttpResponse<String> answer = sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/admin/dead-letters/replay"))
+                .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertEquals(200, answer.statusCode(), body + ": " + answer.body());
+        JsonNode json = JSON.readTree(answer.body());
+        assertEquals(replayed, json.path("replayed").asInt(), body + ": " + answer.body());
+        assertEquals(notReplayed, json.path("not_replayed").toString(), body);
     }
 
     @Test

@@ -19,6 +19,9 @@ import dev.sluice.store.DeliveryStore.Dead;
 import dev.sluice.store.DeliveryStore.DeadLetter;
 import dev.sluice.store.DeliveryStore.DeadLetterPage;
 import dev.sluice.store.DeliveryStore.DeadLetterQuery;
+import dev.sluice.store.DeliveryStore.NotReplayed;
+import dev.sluice.store.DeliveryStore.NotReplayed.Cause;
+import dev.sluice.store.DeliveryStore.ReplayResult;
 import dev.sluice.store.DeliveryStore.ReplaySelector;
 import dev.sluice.store.DeliveryStore.Retry;
 import java.nio.file.Path;
@@ -234,10 +237,10 @@ abstract class AbstractDeliveryStoreTest {
         long idOfA = outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 10)).items().getFirst().id();
         Instant now = T0.plusSeconds(100);
 
-        assertThat(outbox.replay(other, new ReplaySelector(List.of(idOfA), Optional.empty(), Optional.empty()), now), is(0));
-        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(idOfA), Optional.empty(), Optional.empty()), now), is(1));
-        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.empty(), Optional.of("webhook:")), now), is(1));
-        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.of("meta"), Optional.empty()), now), is(1));
+        assertThat(outbox.replay(other, new ReplaySelector(List.of(idOfA), Optional.empty(), Optional.empty()), now).replayed(), is(0));
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(idOfA), Optional.empty(), Optional.empty()), now).replayed(), is(1));
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.empty(), Optional.of("webhook:")), now).replayed(), is(1));
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.of("meta"), Optional.empty()), now).replayed(), is(1));
 
         assertThat(outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 10)).items(), empty());
         assertThat(outbox.deadLetters(other, query(Optional.empty(), Optional.empty(), 0, 10)).items(), hasSize(1));
@@ -262,13 +265,110 @@ abstract class AbstractDeliveryStoreTest {
                 .map(DeadLetter::id).toList();
         Optional<java.util.Set<String>> configured = Optional.of(java.util.Set.of("meta", "hook"));
 
-        assertThat(outbox.replay(tenant, new ReplaySelector(both, Optional.empty(), Optional.empty(), configured), T0), is(1));
-        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.empty(), Optional.of("HTTP"), configured), T0),
-                is(0));
+        assertThat(outbox.replay(tenant, new ReplaySelector(both, Optional.empty(), Optional.empty(), configured), T0).replayed(), is(1));
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.empty(), Optional.of("HTTP"), configured), T0)
+                .replayed(), is(0));
         assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.of("gone"), Optional.empty(),
-                Optional.of(java.util.Set.of())), T0), is(0));
+                Optional.of(java.util.Set.of())), T0).replayed(), is(0));
         assertThat(outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 10)).items().stream()
                 .map(DeadLetter::destinationId).toList(), contains("gone"));
+    }
+
+    /**
+     * A replay by ids names each listed id it did not replay, once, in id order, with why; another
+     * tenant's dead letter, an id no row has and a row no longer dead read alike (no destination),
+     * so the answer tells another tenant's ids from nothing. The ids are one transaction even where
+     * a replay by filter goes in chunks.
+     */
+    @Test
+    void replay_byIds_namesEachIdItLeftAndWhy_otherTenantsAndUnknownIdsAlike() {
+        store.write(List.of(event(tenant, "a", "meta", "hook", "gone"), event(tenant, "b", "meta"), event(other, "x", "hook")));
+        kill(tenant, "meta", "meta: invalid parameter", Optional.of("100"));
+        kill(tenant, "hook", "webhook: HTTP 400", Optional.empty());
+        kill(tenant, "gone", "HTTP 500", Optional.empty());
+        // Read as the tenant's, it would be excluded by destination, naming hook.
+        kill(other, "hook", "webhook: HTTP 400", Optional.empty());
+        store.write(List.of(event(tenant, "c", T0.plusSeconds(1), "meta")));
+        List<Claimed> c = outbox.claim(tenant, "meta", 10, T0.plusSeconds(1), LEASE, "r1");
+        outbox.deadLetter(tenant, "r1", List.of(new Dead(c.getFirst().id(), "meta: HTTP 500", Optional.empty(), true)), T0.plusSeconds(2));
+        java.util.Map<String, Long> ids = new java.util.HashMap<>();
+        outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 10)).items()
+                .forEach(d -> ids.put(d.eventId() + "@" + d.destinationId(), d.id()));
+        long otherX = outbox.deadLetters(other, query(Optional.empty(), Optional.empty(), 0, 10)).items().getFirst().id();
+        long unknown = Math.max(otherX, java.util.Collections.max(ids.values())) + 1000;
+        Instant now = T0.plusSeconds(100);
+        // b is replayed first: listed again, it is no longer a dead letter.
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(ids.get("b@meta")), Optional.empty(), Optional.empty()), now),
+                is(new ReplayResult(1, List.of())));
+        List<Duration> pauses = new ArrayList<>();
+        ((JdbcDeliveryStore) outbox).replayInChunks(1, pauses::add);
+
+        ReplayResult result = outbox.replay(tenant, new ReplaySelector(List.of(ids.get("a@meta"), ids.get("b@meta"),
+                ids.get("c@meta"), ids.get("a@hook"), ids.get("a@gone"), otherX, unknown, ids.get("a@meta")),
+                Optional.of("meta"), Optional.of("meta: invalid"), Optional.of(Set.of("meta", "hook"))), now);
+
+        assertThat(result.replayed(), is(1));
+        List<NotReplayed> expected = new ArrayList<>(List.of(
+                new NotReplayed(ids.get("b@meta"), Cause.NOT_A_DEAD_LETTER, Optional.empty()),
+                new NotReplayed(ids.get("c@meta"), Cause.EXCLUDED_BY_REASON, Optional.of("meta")),
+                new NotReplayed(ids.get("a@hook"), Cause.EXCLUDED_BY_DESTINATION, Optional.of("hook")),
+                new NotReplayed(ids.get("a@gone"), Cause.DESTINATION_NOT_CONFIGURED, Optional.of("gone")),
+                new NotReplayed(otherX, Cause.NOT_A_DEAD_LETTER, Optional.empty()),
+                new NotReplayed(unknown, Cause.NOT_A_DEAD_LETTER, Optional.empty())));
+        expected.sort(java.util.Comparator.comparingLong(NotReplayed::id));
+        assertThat(result.notReplayed(), is(expected));
+        assertThat("one transaction, not chunks", pauses, empty());
+        assertThat(outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 10)).items().stream()
+                .map(d -> d.eventId() + "@" + d.destinationId()).toList(), containsInAnyOrder("a@hook", "a@gone", "c@meta"));
+        assertThat(outbox.deadLetters(other, query(Optional.empty(), Optional.empty(), 0, 10)).items(), hasSize(1));
+        // A replay by filter only has no list of ids to answer for.
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.of("hook"), Optional.empty()), now),
+                is(new ReplayResult(1, List.of())));
+        assertThat(Cause.DESTINATION_NOT_CONFIGURED.code(), is("destination_not_configured"));
+        assertThrows(IllegalArgumentException.class, () -> new NotReplayed(1, Cause.NOT_A_DEAD_LETTER, Optional.of("meta")));
+    }
+
+    /**
+     * Replays racing over the same ids: each dead letter is replayed by exactly one of them, and
+     * each of the others lists it as no longer a dead letter, so every answer's count and list
+     * add up to the ids it was given.
+     */
+    @Test
+    void replay_byIds_concurrently_eachIdIsReplayedOnceAndListedByTheOthers() throws Exception {
+        store.write(IntStream.range(0, 200).mapToObj(i -> event(tenant, "e" + i, "meta")).toList());
+        kill(tenant, "meta", "meta: HTTP 400", Optional.empty());
+        List<Long> all = outbox.deadLetters(tenant, query(Optional.empty(), Optional.empty(), 0, 1000)).items().stream()
+                .map(DeadLetter::id).toList();
+        assertThat(all, hasSize(200));
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<ReplayResult>> replays = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            for (int t = 0; t < 4; t++) {
+                // Each its own order, so that PostgreSQL's row locks are taken in different orders.
+                List<Long> order = new ArrayList<>(all);
+                java.util.Collections.shuffle(order, new java.util.Random(t));
+                replays.add(pool.submit(() -> {
+                    start.await();
+                    return outbox.replay(tenant, new ReplaySelector(order, Optional.empty(), Optional.empty()), T0.plusSeconds(5));
+                }));
+            }
+            start.countDown();
+        }
+        Set<Long> replayedOnce = new HashSet<>();
+        int total = 0;
+        for (Future<ReplayResult> f : replays) {
+            ReplayResult r = f.get();
+            total += r.replayed();
+            assertThat(r.notReplayed().stream().map(NotReplayed::cause).toList(), everyItem(is(Cause.NOT_A_DEAD_LETTER)));
+            Set<Long> replayedHere = new HashSet<>(all);
+            r.notReplayed().forEach(n -> replayedHere.remove(n.id()));
+            assertThat("count and list add up", replayedHere, hasSize(r.replayed()));
+            for (long id : replayedHere) {
+                assertThat("replayed by one replay only: " + id, replayedOnce.add(id), is(true));
+            }
+        }
+        assertThat(total, is(200));
+        assertThat(replayedOnce, is(Set.copyOf(all)));
     }
 
     /**
@@ -285,7 +385,8 @@ abstract class AbstractDeliveryStoreTest {
         List<Duration> pauses = new ArrayList<>();
         ((JdbcDeliveryStore) outbox).replayInChunks(2, pauses::add);
 
-        int replayed = outbox.replay(tenant, new ReplaySelector(List.of(), Optional.of("meta"), Optional.empty()), T0.plusSeconds(100));
+        int replayed = outbox.replay(tenant, new ReplaySelector(List.of(), Optional.of("meta"), Optional.empty()), T0.plusSeconds(100))
+                .replayed();
 
         assertThat(replayed, is(5));
         assertThat("after each full chunk of two", pauses, hasSize(2));

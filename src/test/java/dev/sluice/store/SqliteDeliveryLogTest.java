@@ -156,7 +156,7 @@ final class SqliteDeliveryLogTest {
 
         assertThat(db.queryLong("SELECT count(*) FROM delivery_log"), is(0L));
         assertThat(delivery.replay(TENANT, new DeliveryStore.ReplaySelector(List.of(), Optional.of("meta"), Optional.empty()),
-                T0.plusSeconds(1)), is(1));
+                T0.plusSeconds(1)).replayed(), is(1));
         Claimed again = delivery.claim(TENANT, "meta", 10, T0.plusSeconds(1), LEASE, "r1").getFirst();
         assertThat(again.eventId(), is("a"));
         assertArrayEquals(TestEvents.payload(TENANT, "a", "meta"), again.payload());
