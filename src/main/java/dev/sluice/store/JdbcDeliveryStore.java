@@ -611,7 +611,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                 ps.setString(i++, destinationId.get());
             }
             if (reasonPrefix.isPresent()) {
-                ps.setInt(i++, reasonPrefix.get().length());
+                ps.setInt(i++, reasonPrefix.get().codePointCount(0, reasonPrefix.get().length()));
                 ps.setString(i++, reasonPrefix.get());
             }
             for (String destination : within.orElse(List.of())) {

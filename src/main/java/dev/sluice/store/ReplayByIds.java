@@ -98,7 +98,7 @@ final class ReplayByIds {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             if (reasonPrefix.isPresent()) {
-                ps.setInt(i++, reasonPrefix.get().length());
+                ps.setInt(i++, reasonPrefix.get().codePointCount(0, reasonPrefix.get().length()));
                 ps.setString(i++, reasonPrefix.get());
             }
             ps.setString(i++, tenantId);

@@ -227,6 +227,17 @@ abstract class AbstractDeliveryStoreTest {
         assertThat(outbox.deadLetters(tenant, query(Optional.empty(), Optional.of("meta%"), 0, 10)).items(), empty());
     }
 
+    /** A reason prefix counts characters, as SQL's substr does: one outside the BMP is one, not two. */
+    @Test
+    void aReasonPrefixWithACharacterOutsideTheBmp_matches() {
+        store.write(List.of(event(tenant, "a", "meta")));
+        kill(tenant, "meta", "meta: \uD83D\uDE80 rejected", Optional.empty());
+
+        assertThat(outbox.deadLetters(tenant, query(Optional.empty(), Optional.of("meta: \uD83D\uDE80"), 0, 10)).items(), hasSize(1));
+        assertThat(outbox.replay(tenant, new ReplaySelector(List.of(), Optional.empty(), Optional.of("meta: \uD83D\uDE80")),
+                T0.plusSeconds(100)).replayed(), is(1));
+    }
+
     @Test
     void replay_byIdsDestinationOrReason_onlyTheTenantsDeadLetters() {
         store.write(List.of(event(tenant, "a", "meta"), event(tenant, "b", "meta"), event(tenant, "c", "hook"),
