@@ -21,15 +21,21 @@ import java.util.List;
  * ...
  * {"type":"checkpoint","tenant":..,"seq":n,"hash":"..","signed_at":ms,"key_id":"..","signature":"base64"}
  * </pre>
- * The export is cut at the head read when it starts, so it is one consistent prefix of the chain
- * even while records keep arriving; it carries every checkpoint signed by then and, unless the
- * stored chain already has one by the key in use there, a checkpoint of that head signed as the
- * export is written ({@link AuditLog#exportCheckpoint}; not stored). So an unfiltered export's
- * last record is always signed, and a verifier can require it: until session 40 the records
- * after the last stored checkpoint were covered by nothing an editor could not recompute. CSV is
- * for reading, not for verification: one row per record, or per destination of a decision record.
+ * The export is cut at the head read when it starts ({@link LongReads.Cut}), so it is one
+ * consistent prefix of the chain even while records keep arriving; it carries every checkpoint
+ * signed by then and, unless the stored chain already has one by the key in use there, a
+ * checkpoint of that head signed as the export is written ({@link AuditLog#exportCheckpoint}; not
+ * stored). So an unfiltered export's last record is always signed, and a verifier can require
+ * it: until session 40 the records after the last stored checkpoint were covered by nothing an
+ * editor could not recompute. A retention purge that deletes records before the export has written them makes it begin again
+ * when it has written none, and end with
+ * {@code {"type":"incomplete","after_seq":n,"cause":"retention_purge"}} when it has, which the
+ * verifier reports as an incomplete export, not as a chain with a gap (which reads as tampering).
+ * CSV is for reading, not for verification: one row per record, or per destination of a decision
+ * record.
  */
 public final class AuditExport {
+    private static final System.Logger LOG = System.getLogger(AuditExport.class.getName());
     /** The JSONL header's format name. */
     public static final String FORMAT = "sluice-audit-export/1";
     private static final JsonFactory FACTORY = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -44,28 +50,21 @@ public final class AuditExport {
     private AuditExport() {
     }
 
-    /** Writes the JSONL export of the tenant's records matching {@code query}, then its checkpoints. */
+    /**
+     * Writes the JSONL export of the tenant's records matching {@code query}, then its checkpoints;
+     * or, when a retention purge deleted records it had not written yet ({@link #stream}), an
+     * {@code incomplete} line after the records written, instead of going on after a gap.
+     */
     public static void jsonl(AuditLog log, String tenantId, AuditQuery query, Instant now, OutputStream out)
             throws IOException {
-        // The last checkpoint before the tip, as in verification: one beyond the tip shows a
-        // truncated chain. The checkpoints up to it are read page by page after the records.
-        long checkpointed = log.lastCheckpointSeq(tenantId);
-        ChainAppender.Head head = log.head(tenantId);
-        AuditLog.Tip tip = new AuditLog.Tip(head.seq(), head.hash());
         // A filtered export cannot be chain-verified: nothing to sign for it.
         boolean whole = !query.filtered() && query.afterSeq() <= 0;
-        line(out, g -> {
-            g.writeStringField("type", "export");
-            g.writeStringField("format", FORMAT);
-            g.writeStringField("tenant", tenantId);
-            g.writeNumberField("exported_at", now.toEpochMilli());
-            g.writeBooleanField("filtered", !whole);
-            g.writeNumberField("head_seq", tip.seq());
-            g.writeStringField("head_hash", tip.hash());
-        });
-        log.stream(tenantId, query, r -> {
-            if (r.seq() > tip.seq()) {
-                return false;
+        // The header waits for the first record: until one is written, a purge costs only a new start.
+        boolean[] headed = {false};
+        Streamed streamed = stream(log, tenantId, query, "jsonl", (cut, r) -> {
+            if (!headed[0]) {
+                header(out, tenantId, now, whole, cut);
+                headed[0] = true;
             }
             line(out, g -> {
                 g.writeStringField("type", "record");
@@ -76,24 +75,115 @@ public final class AuditExport {
                 // Verbatim: these are the bytes that were hashed.
                 g.writeRawValue(r.body());
             });
-            return true;
         });
-        java.util.Optional<Checkpoint> atHead = whole
-                ? log.exportCheckpoint(tenantId, head, checkpointed, log.checkpointKey(tenantId, tip.seq()), now)
-                : java.util.Optional.empty();
-        java.util.Iterator<Checkpoint> checkpoints = log.checkpoints(tenantId, checkpointed);
-        while (checkpoints.hasNext()) {
-            Checkpoint cp = checkpoints.next();
-            // A stored checkpoint at the head by a replaced key gives way to the one by the key in use.
-            if (atHead.isEmpty() || cp.seq() != tip.seq()) {
-                checkpoint(out, cp);
-            }
+        if (!headed[0]) {
+            header(out, tenantId, now, whole, streamed.cut());
         }
-        if (atHead.isPresent()) {
-            checkpoint(out, atHead.get());
+        if (streamed.overtaken()) {
+            line(out, g -> {
+                g.writeStringField("type", "incomplete");
+                g.writeNumberField("after_seq", streamed.afterSeq());
+                g.writeStringField("cause", INCOMPLETE_CAUSE);
+            });
+        } else {
+            checkpoints(log, tenantId, streamed.cut(), whole, now, out);
         }
         out.flush();
     }
+
+    /** What an {@code incomplete} line or row names as its cause. */
+    static final String INCOMPLETE_CAUSE = "retention_purge";
+
+    /** Writes what an export holds of one record, read within {@code cut}. */
+    @FunctionalInterface
+    private interface Rows {
+        void write(LongReads.Cut cut, StoredRecord record) throws IOException;
+    }
+
+    /**
+     * How an export's records went: the cut they were read within, the last one written (0 when
+     * none), and whether a retention purge deleted the next ones before they were read.
+     */
+    private record Streamed(LongReads.Cut cut, long afterSeq, boolean overtaken) {
+    }
+
+    /**
+     * Hands the records matching {@code query} to {@code rows}, cut at the head as the export
+     * begins. When a retention purge deletes records before they are read ({@link OvertakenByPurge}),
+     * an export that has been handed no record yet begins again from the chain's new beginning (up
+     * to {@link OvertakenByPurge#ATTEMPTS} times in all); one that has stops, logs
+     * {@code event=audit_export_incomplete} and says so.
+     */
+    private static Streamed stream(AuditLog log, String tenantId, AuditQuery query, String format, Rows rows)
+            throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            LongReads.Cut cut = log.cut(tenantId, query.afterSeq());
+            long[] last = {0};
+            try {
+                log.stream(tenantId, query, cut, r -> {
+                    rows.write(cut, r);
+                    last[0] = r.seq();
+                    return true;
+                });
+                return new Streamed(cut, last[0], false);
+            } catch (OvertakenByPurge e) {
+                if (last[0] > 0 || attempt == OvertakenByPurge.ATTEMPTS) {
+                    LOG.log(System.Logger.Level.WARNING, "event=audit_export_incomplete tenant={0} format={1} after_seq={2}"
+                            + " cause=" + INCOMPLETE_CAUSE + " attempts={3}", tenantId, format, last[0], attempt);
+                    return new Streamed(cut, last[0], true);
+                }
+            }
+        }
+    }
+
+    private static void header(OutputStream out, String tenantId, Instant now, boolean whole, LongReads.Cut cut)
+            throws IOException {
+        ChainAppender.Head head = cut.head().orElse(GENESIS);
+        line(out, g -> {
+            g.writeStringField("type", "export");
+            g.writeStringField("format", FORMAT);
+            g.writeStringField("tenant", tenantId);
+            g.writeNumberField("exported_at", now.toEpochMilli());
+            g.writeBooleanField("filtered", !whole);
+            g.writeNumberField("head_seq", head.seq());
+            g.writeStringField("head_hash", head.hash());
+        });
+    }
+
+    /**
+     * The stored checkpoints up to the cut's, then, for a whole export, the one of its head: the
+     * stored one when the key in use signed it, else one signed now ({@link AuditLog#exportCheckpoint}).
+     * The stored checkpoint at the head is held back until the others are read rather than looked
+     * up first: one signed after the cut, or deleted by a purge after the records were read, would
+     * otherwise leave the export's head unsigned.
+     */
+    private static void checkpoints(AuditLog log, String tenantId, LongReads.Cut cut, boolean whole, Instant now,
+                                    OutputStream out) throws IOException {
+        ChainAppender.Head head = cut.head().orElse(GENESIS);
+        Checkpoint storedAtHead = null;
+        java.util.Iterator<Checkpoint> checkpoints = log.checkpoints(tenantId, cut.checkpointsThrough());
+        while (checkpoints.hasNext()) {
+            Checkpoint cp = checkpoints.next();
+            if (whole && cp.seq() == head.seq()) {
+                storedAtHead = cp;
+            } else {
+                checkpoint(out, cp);
+            }
+        }
+        if (!whole) {
+            return;
+        }
+        // A stored checkpoint at the head by a replaced key gives way to the one by the key in use.
+        java.util.Optional<Checkpoint> stored = java.util.Optional.ofNullable(storedAtHead);
+        java.util.Optional<Checkpoint> atHead = log.exportCheckpoint(tenantId, head, cut.lastCheckpointSeq(),
+                stored.map(Checkpoint::keyId), now).or(() -> stored);
+        if (atHead.isPresent()) {
+            checkpoint(out, atHead.get());
+        }
+    }
+
+    private static final ChainAppender.Head GENESIS = new ChainAppender.Head(0, ChainHash.GENESIS, 0, Instant.EPOCH,
+            java.util.Optional.empty());
 
     private static void checkpoint(OutputStream out, Checkpoint cp) throws IOException {
         line(out, g -> {
@@ -110,11 +200,15 @@ public final class AuditExport {
     /**
      * Writes the CSV export: a header row, then one row per record, except that a decision
      * record gives one row per destination it decided for (those the query's destination,
-     * decision and rule filters select), each with the record's seq and hash.
+     * decision and rule filters select), each with the record's seq and hash, up to the head as the
+     * export begins. When a retention purge deletes records before they are read, an export that
+     * has read none begins again from the chain's new beginning; one that has ends with an
+     * {@code incomplete} row (empty but for its kind and its counts: {@code after_seq=n
+     * cause=retention_purge}) instead of going on after a gap.
      */
     public static void csv(AuditLog log, String tenantId, AuditQuery query, Writer out) throws IOException {
         out.write(String.join(",", CSV_COLUMNS) + "\r\n");
-        log.stream(tenantId, query, r -> {
+        Streamed streamed = stream(log, tenantId, query, "csv", (cut, r) -> {
             JsonNode b = MAPPER.readTree(r.body());
             if ("decision".equals(r.kind()) && !DecisionColumns.legacy(b)) {
                 for (JsonNode d : b.path("decisions")) {
@@ -123,11 +217,15 @@ public final class AuditExport {
                         out.write(row(r, b, d));
                     }
                 }
-                return true;
+                return;
             }
             out.write(row(r, b, b));
-            return true;
         });
+        if (streamed.overtaken()) {
+            // Every column empty but the kind and the counts: a row no record gives.
+            out.write(",,incomplete" + ",".repeat(CSV_COLUMNS.size() - 3) + "after_seq=" + streamed.afterSeq() + " cause="
+                    + INCOMPLETE_CAUSE + "\r\n");
+        }
         out.flush();
     }
 

@@ -34,6 +34,7 @@ public final class AuditLog {
     private final AuditSigner signer;
     private final ChainAppender appender;
     private final AuditReader reader;
+    private final LongReads longReads;
     private final Duration checkpointInterval;
     private final TrustedKeys trustedKeys;
     private final InstantSource clock;
@@ -60,6 +61,7 @@ public final class AuditLog {
         this.signer = Objects.requireNonNull(signer, "signer");
         this.appender = new ChainAppender(signer, checkpointEvery, StoreConfig.SQLITE.equals(sql.dialect()));
         this.reader = new AuditReader(sql);
+        this.longReads = new LongReads(reader);
         this.checkpointInterval = Objects.requireNonNull(checkpointInterval, "checkpointInterval");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -141,21 +143,28 @@ public final class AuditLog {
         }
     }
 
-    /** Streams every matching record to {@code sink}, in seq order, page by page. */
-    public void stream(String tenantId, AuditQuery query, RecordSink sink) throws IOException {
+    /**
+     * Where a long read of the tenant's records after seq {@code afterSeq} stops: its head, and
+     * what {@link #stream} needs to notice a purge overtaking it ({@link LongReads.Cut}).
+     */
+    LongReads.Cut cut(String tenantId, long afterSeq) {
         try {
-            reader.stream(tenantId, query, sink::accept);
+            return longReads.cut(tenantId, afterSeq);
         } catch (SQLException e) {
-            throw failure("reading audit records failed", e);
+            throw failure("reading the audit head failed", e);
         }
     }
 
-    /** The seq of the tenant's last signed checkpoint, 0 when it has none. */
-    public long lastCheckpointSeq(String tenantId) {
+    /**
+     * Streams every matching record up to the cut's head to {@code sink}, in seq order, page by page.
+     *
+     * @throws OvertakenByPurge when a retention purge deleted records before they were read
+     */
+    void stream(String tenantId, AuditQuery query, LongReads.Cut cut, LongReads.Sink sink) throws IOException {
         try {
-            return reader.lastCheckpointSeq(tenantId);
+            longReads.stream(tenantId, query, cut, sink);
         } catch (SQLException e) {
-            throw failure("reading audit checkpoints failed", e);
+            throw failure("reading audit records failed", e);
         }
     }
 
@@ -197,10 +206,15 @@ public final class AuditLog {
         }
     }
 
-    /** Checks the tenant's stored chain, checkpoint signatures and head. */
+    /**
+     * Checks the tenant's stored chain, checkpoint signatures and head, as they stood when it began.
+     *
+     * @throws OvertakenByPurge when retention purges deleted records before the walk reached them,
+     *                          {@link OvertakenByPurge#ATTEMPTS} times in a row
+     */
     public Verification verify(String tenantId) {
         try {
-            return Verification.of(reader.verify(tenantId, trustedKeys));
+            return Verification.of(longReads.verify(tenantId, trustedKeys));
         } catch (SQLException e) {
             throw failure("verifying the audit chain failed", e);
         }
@@ -240,30 +254,6 @@ public final class AuditLog {
             return Optional.empty();
         }
         return Optional.of(signer.sign(tenantId, head.seq(), head.hash(), now));
-    }
-
-    /** The tenant's head row (seq 0 at genesis when it has none). */
-    ChainAppender.Head head(String tenantId) {
-        try {
-            return reader.head(tenantId).orElse(new ChainAppender.Head(0, ChainHash.GENESIS, 0, Instant.EPOCH, Optional.empty()));
-        } catch (SQLException e) {
-            throw failure("reading the audit head failed", e);
-        }
-    }
-
-    /** The key that signed the tenant's stored checkpoint at {@code seq}, if there is one. */
-    Optional<String> checkpointKey(String tenantId, long seq) {
-        try {
-            return reader.checkpointKey(tenantId, seq);
-        } catch (SQLException e) {
-            throw failure("reading audit checkpoints failed", e);
-        }
-    }
-
-    /** Receives records one at a time; returns false to stop. */
-    @FunctionalInterface
-    public interface RecordSink {
-        boolean accept(StoredRecord record) throws IOException;
     }
 
     /** What work under a locked head decided: its result and the records to append after it. */

@@ -14,19 +14,15 @@ import java.util.Optional;
 /**
  * Reads audit records, checkpoints and heads, always for one tenant. Long reads (exports,
  * verification) go page by page with a seq cursor: each page is one short read, so an export of a
- * month streams in bounded memory and never holds SQLite's reader while a slow client drains it.
+ * month streams in bounded memory and never holds SQLite's reader (nor a PostgreSQL snapshot)
+ * while a slow client drains it; {@link LongReads} makes such a read consistent with what commits
+ * between its pages.
  */
 final class AuditReader {
     static final int PAGE = 500;
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final String COLUMNS = "seq, prev_hash, hash, body, kind, recorded_at, event_id, destination_id,"
             + " decision, rule_ids";
-
-    /** Receives records one at a time; returns false to stop. */
-    @FunctionalInterface
-    interface Sink {
-        boolean accept(StoredRecord record) throws java.io.IOException;
-    }
 
     private final SqlAccess sql;
 
@@ -226,21 +222,17 @@ final class AuditReader {
         args.addAll(currentArgs);
     }
 
-    /** Every matching record, in seq order, page by page. */
-    void stream(String tenantId, AuditQuery query, Sink sink) throws SQLException, java.io.IOException {
-        AuditQuery next = query;
-        while (true) {
-            List<StoredRecord> rows = page(tenantId, next, PAGE);
-            for (StoredRecord row : rows) {
-                if (!sink.accept(row)) {
-                    return;
+    /** The seq of the tenant's first record after seq {@code afterSeq}, 0 when there is none. */
+    long firstSeqAfter(String tenantId, long afterSeq) throws SQLException {
+        return sql.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT min(seq) FROM audit_records WHERE tenant_id = ? AND seq > ?")) {
+                ps.setString(1, tenantId);
+                ps.setLong(2, afterSeq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0;
                 }
             }
-            if (rows.size() < PAGE) {
-                return;
-            }
-            next = next.after(rows.getLast().seq());
-        }
+        });
     }
 
     /** The seq of the tenant's last checkpoint, 0 when it has none. */
@@ -352,27 +344,5 @@ final class AuditReader {
                 }
             }
         });
-    }
-
-    /** Verifies the tenant's whole stored chain against its checkpoints and head. */
-    ChainVerifier.Result verify(String tenantId, TrustedKeys keys) throws SQLException {
-        // The last checkpoint first, then the head: a checkpoint is written with its head in one
-        // transaction and heads only grow, so every checkpoint up to the one read here is at or
-        // below the head read next, unless someone rolled the head back. Records and checkpoints
-        // appended later are ignored.
-        long checkpointed = lastCheckpointSeq(tenantId);
-        Optional<ChainAppender.Head> head = head(tenantId);
-        // A checkpoint signed between the two reads is named by the head read: take it too, or the
-        // head's checkpoint_seq would seem to name a missing checkpoint.
-        long through = Math.max(checkpointed, head.map(ChainAppender.Head::checkpointSeq).orElse(0L));
-        ChainVerifier verifier = new ChainVerifier(tenantId, Optional.of(keys), checkpoints(tenantId, through));
-        long until = head.map(ChainAppender.Head::seq).orElse(0L);
-        try {
-            stream(tenantId, AuditQuery.all(), r -> r.seq() <= until
-                    && verifier.record(r.seq(), r.prevHash(), r.hash(), r.body(), Optional.of(r)));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("verification writes nothing", e);
-        }
-        return verifier.finish(head);
     }
 }

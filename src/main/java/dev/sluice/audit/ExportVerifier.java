@@ -40,6 +40,7 @@ public final class ExportVerifier {
             "head_hash");
     private static final Set<String> RECORD = Set.of("type", "seq", "prev_hash", "hash", "record");
     private static final Set<String> CHECKPOINT = Set.of("type", "tenant", "seq", "hash", "signed_at", "key_id", "signature");
+    private static final Set<String> INCOMPLETE = Set.of("type", "after_seq", "cause");
 
     /**
      * The longest line an export may have, in characters: a record or checkpoint line is a few
@@ -117,7 +118,9 @@ public final class ExportVerifier {
      * Verifies {@code export}, accepting checkpoints signed by any of {@code keys} (the signing
      * key and those it replaced, newest first); the export's head must be signed by the first.
      *
-     * @throws NotVerifiable when the file is not an export, or a filtered one
+     * @throws NotVerifiable when the file is not an export, a filtered one, or one that ends with
+     *                       the gateway's {@code incomplete} line (a retention purge overtook it;
+     *                       {@link AuditExport}): never a verdict on the chain
      * @throws IOException   when the file cannot be read
      */
     public static AuditLog.Verification verify(Path export, TrustedKeys keys) throws IOException {
@@ -143,20 +146,30 @@ public final class ExportVerifier {
         String tenant = header.path("tenant").asText();
         long lineNumber = 1;
         long lastSeq = 0;
+        JsonNode incomplete = null;
         try (BufferedReader in = lines(export)) {
             in.readLine();
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lineNumber++;
                 JsonNode node = parse(line);
-                Optional<String> problem = lineProblem(line, node);
+                Optional<String> problem = incomplete != null ? Optional.of("follows the line that ends an incomplete export")
+                        : lineProblem(line, node);
                 if (problem.isPresent()) {
                     return AuditLog.Verification.failed(0, "line " + lineNumber
                             + (lastSeq > 0 ? " (after the record at seq " + lastSeq + ")" : "") + " " + problem.get());
                 }
                 if ("record".equals(node.get("type").asText())) {
                     lastSeq = node.get("seq").asLong();
+                } else if ("incomplete".equals(node.get("type").asText())) {
+                    incomplete = node;
                 }
             }
+        }
+        if (incomplete != null) {
+            long after = incomplete.get("after_seq").asLong();
+            throw new NotVerifiable("the export is incomplete: a retention purge deleted the records after "
+                    + (after > 0 ? "seq " + after : "its header") + " while the gateway was writing it, and the gateway"
+                    + " stopped there (the file's last line says so) rather than write a chain with a gap; export again");
         }
         // The checkpoints are read from a second reader of the file as the records reach them, so
         // that an export of a long chain is verified holding one checkpoint at a time.
@@ -186,7 +199,10 @@ public final class ExportVerifier {
         return Optional.empty();
     }
 
-    /** What is wrong with a line after the header, if anything: it must be a record or a checkpoint, exactly. */
+    /**
+     * What is wrong with a line after the header, if anything: it must be a record or a checkpoint,
+     * exactly, or the {@code incomplete} line a gateway ends an export with when a purge overtook it.
+     */
     private static Optional<String> lineProblem(String line, JsonNode node) {
         if (line.isBlank()) {
             return Optional.of("is blank; an export has no blank lines");
@@ -211,11 +227,17 @@ public final class ExportVerifier {
                             + new java.util.TreeSet<>(CHECKPOINT));
                 }
             }
+            case "incomplete" -> {
+                if (!members(node, INCOMPLETE) || !node.get("after_seq").canConvertToExactIntegral()
+                        || node.get("after_seq").asLong() < 0 || !node.get("cause").isTextual()) {
+                    return Optional.of("is an incomplete line without exactly its members " + new java.util.TreeSet<>(INCOMPLETE));
+                }
+            }
             case "export" -> {
                 return Optional.of("is a second export header; an export has one, on line 1");
             }
             default -> {
-                return Optional.of("is neither a record nor a checkpoint (an export holds nothing else)");
+                return Optional.of("is neither a record nor a checkpoint (an export holds nothing else but, last, an incomplete line)");
             }
         }
         return Optional.empty();

@@ -6,6 +6,7 @@ import dev.sluice.audit.AuditExport;
 import dev.sluice.audit.AuditLog;
 import dev.sluice.audit.AuditQuery;
 import dev.sluice.audit.Erasure;
+import dev.sluice.audit.OvertakenByPurge;
 import dev.sluice.audit.StoredRecord;
 import dev.sluice.config.TenantConfig;
 import dev.sluice.event.FieldProblem;
@@ -35,7 +36,9 @@ import java.util.Optional;
  *   <li>{@code GET /v1/audit/consent?from=&to=&destination=&decision=&event_id=&rule_id=&kind=&after=&limit=&format=}:
  *       one JSON page ({@code next} is the following page's {@code after}), or with
  *       {@code format=jsonl|csv} the whole matching log, streamed</li>
- *   <li>{@code GET /v1/audit/verify}: chain, checkpoint signatures and head; names the first bad record</li>
+ *   <li>{@code GET /v1/audit/verify}: chain, checkpoint signatures and head; names the first bad record
+ *       (503 {@code audit-purge-running} when retention purges kept deleting records before the
+ *       walk reached them, {@link OvertakenByPurge})</li>
  *   <li>{@code POST /v1/privacy/erasure} with {@code {"email","phone","external_id","country"}}:
  *       purges the subject's undelivered rows, audits it, answers the counts</li>
  * </ul>
@@ -167,7 +170,19 @@ final class AuditHandler {
         if (!QueryParameters.check(req.query(), java.util.Set.of(), res)) {
             return;
         }
-        AuditLog.Verification v = audit.verify(tenant.id());
+        AuditLog.Verification v;
+        try {
+            v = audit.verify(tenant.id());
+        } catch (OvertakenByPurge e) {
+            // Not a verdict: the records were deleted by the retention purge, not by anyone else.
+            LOG.log(System.Logger.Level.WARNING, "event=audit_verify_overtaken tenant={0} attempts={1}", tenant.id(),
+                    OvertakenByPurge.ATTEMPTS);
+            res.header(HeaderNames.RETRY_AFTER, "60");
+            Responses.problem(res, Problem.of(503, "audit-purge-running", "Service Unavailable",
+                    "a retention purge deleted the beginning of the chain while it was being verified, "
+                            + OvertakenByPurge.ATTEMPTS + " times in a row; verify again once the purge has finished"));
+            return;
+        }
         if (!v.ok()) {
             LOG.log(System.Logger.Level.WARNING, "event=audit_verify_failed tenant={0} seq={1}", tenant.id(),
                     v.failure().get().seq());

@@ -159,6 +159,39 @@ final class ExportVerifierTest {
                 assertThrows(ExportVerifier.NotVerifiable.class, () -> ExportVerifier.verify(filtered, key)).getMessage());
     }
 
+    /**
+     * The line a gateway ends an export with when a retention purge deleted records it had not
+     * written yet ({@link AuditExport}): the file is no export to verify (exit code 2, saying to
+     * export again), neither OK nor a FAILED that reads as tampering. A line after it, or one not
+     * exactly of its shape, is a fault of that line.
+     */
+    @Test
+    void anExportEndingIncomplete_isNotVerifiable_andSaysToExportAgain() throws Exception {
+        List<String> genuine = Files.readAllLines(write(export(f.log)));
+        List<String> incomplete = new ArrayList<>(genuine.subList(0, 10));
+        incomplete.add("{\"type\":\"incomplete\",\"after_seq\":9,\"cause\":\"retention_purge\"}");
+        Path file = Files.write(dir.resolve("incomplete.jsonl"), incomplete);
+        String refused = assertThrows(ExportVerifier.NotVerifiable.class, () -> ExportVerifier.verify(file, key)).getMessage();
+        assertTrue(refused.startsWith("the export is incomplete: a retention purge deleted the records after seq 9"), refused);
+        assertTrue(refused.endsWith("; export again"), refused);
+
+        for (String[] edit : new String[][] {
+                {genuine.get(10), "line 12 (after the record at seq 9) follows the line that ends an incomplete export"},
+                {"{\"type\":\"incomplete\",\"after_seq\":-1,\"cause\":\"retention_purge\"}",
+                        "line 11 (after the record at seq 9) is an incomplete line without exactly its members"},
+                {"{\"type\":\"incomplete\",\"after_seq\":9}", "line 11 (after the record at seq 9) is an incomplete line"}}) {
+            List<String> lines = new ArrayList<>(incomplete);
+            if (edit[0].contains("incomplete")) {
+                lines.set(10, edit[0]);
+            } else {
+                lines.add(edit[0]);
+            }
+            AuditLog.Verification v = ExportVerifier.verify(Files.write(dir.resolve("edited.jsonl"), lines), key);
+            assertFalse(v.ok(), edit[0]);
+            assertTrue(v.failure().get().reason().startsWith(edit[1]), v.toString());
+        }
+    }
+
     @Test
     void afterARotation_theHeadMustBeSignedByTheKeyInUse_andAReplacedKeyCannotSignLater() throws Exception {
         AuditSigner oldSigner = AuditSigner.parse(AuditFixture.SIGNING_SEED);
