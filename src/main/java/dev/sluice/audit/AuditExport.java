@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.store.StoreException;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Streams a tenant's audit records as JSONL or CSV, row by row as they are read.
@@ -83,7 +85,7 @@ public final class AuditExport {
             line(out, g -> {
                 g.writeStringField("type", "incomplete");
                 g.writeNumberField("after_seq", streamed.afterSeq());
-                g.writeStringField("cause", INCOMPLETE_CAUSE);
+                g.writeStringField("cause", streamed.incomplete().get());
             });
         } else {
             checkpoints(log, tenantId, streamed.cut(), whole, now, out);
@@ -91,8 +93,10 @@ public final class AuditExport {
         out.flush();
     }
 
-    /** What an {@code incomplete} line or row names as its cause. */
+    /** What an {@code incomplete} line or row names as its cause: a retention purge overtook the export. */
     static final String INCOMPLETE_CAUSE = "retention_purge";
+    /** The cause when the store failed after records had gone out. */
+    static final String STORE_ERROR_CAUSE = "store_error";
 
     /** Writes what an export holds of one record, read within {@code cut}. */
     @FunctionalInterface
@@ -104,7 +108,10 @@ public final class AuditExport {
      * How an export's records went: the cut they were read within, the last one written (0 when
      * none), and whether a retention purge deleted the next ones before they were read.
      */
-    private record Streamed(LongReads.Cut cut, long afterSeq, boolean overtaken) {
+    private record Streamed(LongReads.Cut cut, long afterSeq, Optional<String> incomplete) {
+        boolean overtaken() {
+            return incomplete.isPresent();
+        }
     }
 
     /**
@@ -125,13 +132,22 @@ public final class AuditExport {
                     last[0] = r.seq();
                     return true;
                 });
-                return new Streamed(cut, last[0], false);
+                return new Streamed(cut, last[0], Optional.empty());
             } catch (OvertakenByPurge e) {
                 if (last[0] > 0 || attempt == OvertakenByPurge.ATTEMPTS) {
                     LOG.log(System.Logger.Level.WARNING, "event=audit_export_incomplete tenant={0} format={1} after_seq={2}"
                             + " cause=" + INCOMPLETE_CAUSE + " attempts={3}", tenantId, format, last[0], attempt);
-                    return new Streamed(cut, last[0], true);
+                    return new Streamed(cut, last[0], Optional.of(INCOMPLETE_CAUSE));
                 }
+            } catch (StoreException e) {
+                // Records already went out: the answer cannot become a 503, and ending it as if
+                // complete left a cut-off export that the verifier could only call tampered with.
+                if (last[0] == 0) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.WARNING, "event=audit_export_incomplete tenant={0} format={1} after_seq={2}"
+                        + " cause=" + STORE_ERROR_CAUSE + " error={3}", tenantId, format, last[0], e.getMessage());
+                return new Streamed(cut, last[0], Optional.of(STORE_ERROR_CAUSE));
             }
         }
     }
@@ -224,7 +240,7 @@ public final class AuditExport {
         if (streamed.overtaken()) {
             // Every column empty but the kind and the counts: a row no record gives.
             out.write(",,incomplete" + ",".repeat(CSV_COLUMNS.size() - 3) + "after_seq=" + streamed.afterSeq() + " cause="
-                    + INCOMPLETE_CAUSE + "\r\n");
+                    + streamed.incomplete().get() + "\r\n");
         }
         out.flush();
     }

@@ -167,9 +167,17 @@ public final class ExportVerifier {
         }
         if (incomplete != null) {
             long after = incomplete.get("after_seq").asLong();
-            throw new NotVerifiable("the export is incomplete: a retention purge deleted the records after "
-                    + (after > 0 ? "seq " + after : "its header") + " while the gateway was writing it, and the gateway"
-                    + " stopped there (the file's last line says so) rather than write a chain with a gap; export again");
+            String where = after > 0 ? "seq " + after : "its header";
+            String cause = incomplete.get("cause").asText();
+            throw new NotVerifiable(switch (cause) {
+                case AuditExport.INCOMPLETE_CAUSE -> "the export is incomplete: a retention purge deleted the records after "
+                        + where + " while the gateway was writing it, and the gateway stopped there (the file's last line"
+                        + " says so) rather than write a chain with a gap; export again";
+                case AuditExport.STORE_ERROR_CAUSE -> "the export is incomplete: the gateway's store failed after " + where
+                        + " while the gateway was writing it (the file's last line says so; its log names the error);"
+                        + " export again";
+                default -> "the export is incomplete after " + where + " (the file's last line says so); export again";
+            });
         }
         // The checkpoints are read from a second reader of the file as the records reach them, so
         // that an export of a long chain is verified holding one checkpoint at a time.

@@ -119,21 +119,65 @@ final class AuditHandler {
                 q.first("decision").asOptional().map(d -> d.toUpperCase(Locale.ROOT)),
                 q.first("event_id").asOptional(), q.first("rule_id").asOptional(), q.first("kind").asOptional(), after);
         switch (format) {
+            // The answer's stream opens at the export's first byte, and is closed only when the
+            // export ends: a store that fails before anything is written is still a 503 (it was a
+            // 500, the headers already sent), and one failing later ends the export incomplete.
             case "jsonl" -> {
-                res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
-                attachment(res, tenant, "jsonl");
-                try (OutputStream out = res.outputStream()) {
-                    AuditExport.jsonl(audit, tenant.id(), query, clock.instant(), out);
-                }
+                Opening out = new Opening(() -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
+                    attachment(res, tenant, "jsonl");
+                    return res.outputStream();
+                });
+                AuditExport.jsonl(audit, tenant.id(), query, clock.instant(), out);
+                out.close();
             }
             case "csv" -> {
-                res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
-                attachment(res, tenant, "csv");
-                try (Writer out = new OutputStreamWriter(res.outputStream(), StandardCharsets.UTF_8)) {
-                    AuditExport.csv(audit, tenant.id(), query, out);
-                }
+                Writer out = new OutputStreamWriter(new Opening(() -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
+                    attachment(res, tenant, "csv");
+                    return res.outputStream();
+                }), StandardCharsets.UTF_8);
+                AuditExport.csv(audit, tenant.id(), query, out);
+                out.close();
             }
             default -> page(res, audit.page(tenant.id(), query, limit + 1), limit, unconfigured);
+        }
+    }
+
+    /** An output stream that opens the one it writes to at its first byte. */
+    private static final class Opening extends OutputStream {
+        private final java.util.function.Supplier<OutputStream> open;
+        private OutputStream out;
+
+        Opening(java.util.function.Supplier<OutputStream> open) {
+            this.open = open;
+        }
+
+        private OutputStream out() {
+            if (out == null) {
+                out = open.get();
+            }
+            return out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out().write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out().write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out().flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out().close();
         }
     }
 

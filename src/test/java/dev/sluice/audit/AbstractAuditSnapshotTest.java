@@ -169,6 +169,37 @@ abstract class AbstractAuditSnapshotTest {
                 "a page of records, then the row that says the rest is missing");
     }
 
+    /**
+     * The store failing after a page of records went out: the export ends with an incomplete line
+     * (cause store_error) that the verifier answers "export again", not with a chain that stops
+     * mid-way, which it could only call tampered with. Failing before any record went out, it is
+     * the store's failure (a 503 over HTTP), with nothing written.
+     */
+    @Test
+    void aStoreFailureAfterRecordsWentOutEndsTheExportIncomplete() throws Exception {
+        events("e", AuditReader.PAGE + 100);
+        Path export = jsonl(over(BetweenReads.before(f.store.sql(), BetweenReads.RECORD_PAGE, 2, BetweenReads.FAIL)),
+                "failed.jsonl");
+        List<String> lines = Files.readAllLines(export);
+        long first = f.log.page("acme", AuditQuery.all(), 1).getFirst().seq();
+        assertEquals("{\"type\":\"incomplete\",\"after_seq\":" + (first + AuditReader.PAGE - 1) + ",\"cause\":\"store_error\"}",
+                lines.getLast());
+        ExportVerifier.NotVerifiable refused = org.junit.jupiter.api.Assertions.assertThrows(ExportVerifier.NotVerifiable.class,
+                () -> ExportVerifier.verify(export, key()));
+        assertTrue(refused.getMessage().contains("store failed") && refused.getMessage().contains("export again"),
+                refused.getMessage());
+        String csv = csv(over(BetweenReads.before(f.store.sql(), BetweenReads.RECORD_PAGE, 2, BetweenReads.FAIL)));
+        String[] rows = csv.split("\r\n");
+        assertEquals(",,incomplete,,,,,,,,,,,,after_seq=" + (first + AuditReader.PAGE - 1) + " cause=store_error",
+                rows[rows.length - 1]);
+
+        ByteArrayOutputStream nothing = new ByteArrayOutputStream();
+        org.junit.jupiter.api.Assertions.assertThrows(dev.sluice.store.StoreException.class, () -> AuditExport.jsonl(
+                over(BetweenReads.before(f.store.sql(), BetweenReads.RECORD_PAGE, 1, BetweenReads.FAIL)), "acme",
+                AuditQuery.all(), f.clock.instant(), nothing));
+        assertEquals(0, nothing.size());
+    }
+
     /** A purge that deleted only records the export had already read leaves the export whole. */
     @Test
     void aPurgeBehindTheReadLeavesTheExportWhole() throws Exception {

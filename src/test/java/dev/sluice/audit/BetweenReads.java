@@ -37,6 +37,9 @@ final class BetweenReads implements SqlAccess {
         this.action = action;
     }
 
+    /** As an action: the read fails instead, as a store whose disk failed would. */
+    static final Runnable FAIL = () -> { };
+
     /** Runs {@code action} before the {@code n}-th read containing {@code text} only. */
     static BetweenReads before(SqlAccess base, String text, int n, Runnable action) {
         return new BetweenReads(base, text, i -> i == n, action);
@@ -66,6 +69,9 @@ final class BetweenReads implements SqlAccess {
         return (Connection) Proxy.newProxyInstance(BetweenReads.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("prepareStatement") && ((String) args[0]).contains(text) && at.test(++seen)) {
+                        if (action == FAIL) {
+                            throw new SQLException("disk I/O error (a test's)", "58030");
+                        }
                         action.run();
                     }
                     try {

@@ -193,6 +193,18 @@ class AuditApiTest {
         assertEquals(200, get(TestGateway.ACME_ADMIN_KEY, "/v1/admin/dead-letters?limit=5&after=0").statusCode());
     }
 
+    /** An export whose first read fails is the store's failure: a 503, no empty 200 that reads as an export of nothing. */
+    @Test
+    void anExportWhoseStoreIsDown_is503() {
+        sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("x-down"));
+        sluice.gateway().store().close();
+
+        for (String format : List.of("jsonl", "csv")) {
+            HttpResponse<String> export = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?format=" + format);
+            assertEquals(503, export.statusCode(), format + ": " + export.body());
+        }
+    }
+
     @Test
     void jsonlExportVerifiesOfflineAndFailsWhenEdited() throws Exception {
         sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("x-1"));
