@@ -186,6 +186,19 @@ public final class AuditLog {
     }
 
     /**
+     * The highest seq of the tenant's chain that a retention purge may delete without overtaking
+     * an export or verification running on this log ({@link Long#MAX_VALUE} when none runs).
+     */
+    long readsPassed(String tenantId) {
+        return longReads.passed(tenantId);
+    }
+
+    /** As {@link #readsPassed(String)}, at {@code nowNanos} (tests: a read past {@link LongReads#MAX_HOLD}). */
+    long readsPassed(String tenantId, long nowNanos) {
+        return longReads.passed(tenantId, nowNanos);
+    }
+
+    /**
      * Every tenant with a chain in the store, sorted: the configured ones and any removed from the
      * configuration since their records were written (their data is still subject to retention).
      */

@@ -28,9 +28,65 @@ import java.util.Optional;
  */
 final class LongReads {
     private final AuditReader reader;
+    /**
+     * The reads running in this process, per tenant: each holds the last seq it handed out (or the
+     * one before its first record). A retention purge of the same {@link AuditLog} deletes no record
+     * past the lowest of them ({@link #passed}), so a read in this process is never overtaken: the
+     * purge trails it, and what it leaves goes at its next run. A purge in another process
+     * (another PostgreSQL replica) does not see them; {@link #stream} detects that one instead.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<Position>> running =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     LongReads(AuditReader reader) {
         this.reader = reader;
+    }
+
+    /**
+     * How long a read holds a purge back: an export whose client stopped reading (a blocked write)
+     * must not keep records past their retention for good. Past it, a purge goes on and the read,
+     * should it resume, is overtaken and says so, as a read in another process is.
+     */
+    static final java.time.Duration MAX_HOLD = java.time.Duration.ofMinutes(30);
+
+    /** A running read's position: the last seq it has handed out, and when it began. */
+    private static final class Position {
+        final long openedNanos;
+        volatile long passed;
+
+        Position(long passed, long openedNanos) {
+            this.passed = passed;
+            this.openedNanos = openedNanos;
+        }
+    }
+
+    /** The highest seq a purge may delete without overtaking a read of the tenant running here; {@link Long#MAX_VALUE} when none runs. */
+    long passed(String tenantId) {
+        return passed(tenantId, System.nanoTime());
+    }
+
+    /** As {@link #passed(String)}, at {@code nowNanos} ({@link System#nanoTime()}): reads older than {@link #MAX_HOLD} do not count. */
+    long passed(String tenantId, long nowNanos) {
+        long lowest = Long.MAX_VALUE;
+        for (Position p : running.getOrDefault(tenantId, java.util.Set.of())) {
+            if (nowNanos - p.openedNanos < MAX_HOLD.toNanos()) {
+                lowest = Math.min(lowest, p.passed);
+            }
+        }
+        return lowest;
+    }
+
+    private Position open(String tenantId, long passed) {
+        Position p = new Position(passed, System.nanoTime());
+        running.computeIfAbsent(tenantId, t -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(p);
+        return p;
+    }
+
+    private void close(String tenantId, Position p) {
+        running.computeIfPresent(tenantId, (t, set) -> {
+            set.remove(p);
+            return set.isEmpty() ? null : set;
+        });
     }
 
     /**
@@ -85,6 +141,16 @@ final class LongReads {
      * @throws OvertakenByPurge when a retention purge deleted records the read had not reached
      */
     void stream(String tenantId, AuditQuery query, Cut cut, Sink sink) throws SQLException, IOException {
+        Position position = open(tenantId, Math.max(0, cut.firstSeq() - 1));
+        try {
+            stream(tenantId, query, cut, sink, position);
+        } finally {
+            close(tenantId, position);
+        }
+    }
+
+    private void stream(String tenantId, AuditQuery query, Cut cut, Sink sink, Position position)
+            throws SQLException, IOException {
         boolean whole = !query.filtered();
         long until = cut.until();
         long watched = cut.firstSeq();
@@ -102,6 +168,7 @@ final class LongReads {
                     return;
                 }
                 handedOut = row.seq();
+                position.passed = handedOut;
             }
             // At the head, no page more: a purge of the whole chain would make its look-up fail.
             if (rows.size() < AuditReader.PAGE || rows.getLast().seq() >= until) {

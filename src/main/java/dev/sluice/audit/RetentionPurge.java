@@ -196,7 +196,9 @@ public final class RetentionPurge {
             Map<String, Long> counts = new TreeMap<>(first ? purged : Map.of());
             List<String> named = first ? undeliverable : List.of();
             more = log.inChain(tenantId, (c, head) -> {
-                long[] step = purgeAuditStep(c, tenantId, through, auditStep);
+                // Not past what an export or verification running on this log has read: the
+                // purge trails it, and its next run deletes the rest.
+                long[] step = purgeAuditStep(c, tenantId, Math.min(through, log.readsPassed(tenantId)), auditStep);
                 if (policy.audit().isPresent()) {
                     counts.put("audit", step[0]);
                 }

@@ -200,6 +200,57 @@ abstract class AbstractAuditSnapshotTest {
         assertEquals(0, nothing.size());
     }
 
+    /**
+     * A purge of the same log as a running export and verification (one gateway, its hourly
+     * retention and an officer's download) trails them: it deletes what they have read and no
+     * further, so the export ends whole and signed, and the verification runs once; the next run
+     * deletes the rest. A purge in another process (another replica) is the case above, detected.
+     */
+    @Test
+    void aPurgeOfTheSameLogTrailsARunningRead_whichEndsWhole() throws Exception {
+        aged(AuditReader.PAGE + 100);
+        long first = f.log.page("acme", AuditQuery.all(), 1).getFirst().seq();
+        long head = f.log.tip("acme").seq();
+        RetentionPurge[] purge = new RetentionPurge[1];
+        AuditLog[] log = new AuditLog[1];
+        long[] held = new long[2];
+        AuditLog exporting = over(BetweenReads.before(f.store.sql(), BetweenReads.RECORD_PAGE, 2, () -> {
+            long now = System.nanoTime();
+            held[0] = log[0].readsPassed("acme", now);
+            // A client that stopped reading holds the purge back for LongReads.MAX_HOLD at most.
+            held[1] = log[0].readsPassed("acme", now + LongReads.MAX_HOLD.toNanos());
+            purge[0].run("acme");
+        }));
+        log[0] = exporting;
+        purge[0] = new RetentionPurge(exporting, new RetentionPurge.Policy(Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(Duration.ofDays(30))), RetentionPurge.CHUNK, d -> { }, RetentionPurge.AUDIT_STEP);
+
+        Path export = jsonl(exporting, "trailed.jsonl");
+        assertEquals(Long.MAX_VALUE, exporting.readsPassed("acme"), "an export that ended holds nothing back");
+        assertEquals(first + AuditReader.PAGE - 1, held[0], "while it ran: the last record it had written");
+        assertEquals(Long.MAX_VALUE, held[1]);
+
+        assertEquals(first + AuditReader.PAGE, f.log.page("acme", AuditQuery.all(), 1).getFirst().seq(),
+                "the purge deleted the page the export had read, no more");
+        AuditLog.Verification offline = ExportVerifier.verify(export, key());
+        assertTrue(offline.ok(), offline.toString());
+        assertEquals(first, offline.firstSeq());
+        assertEquals(head, offline.lastSeq());
+
+        AuditLog verifying = over(BetweenReads.before(f.store.sql(), BetweenReads.RECORD_PAGE, 1, () -> purge[0].run("acme")));
+        purge[0] = new RetentionPurge(verifying, new RetentionPurge.Policy(Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(Duration.ofDays(30))), RetentionPurge.CHUNK, d -> { }, RetentionPurge.AUDIT_STEP);
+        AuditLog.Verification online = verifying.verify("acme");
+        assertEquals(Long.MAX_VALUE, verifying.readsPassed("acme"), "nor does a verification that ended");
+        assertTrue(online.ok(), online.toString());
+        assertEquals(first + AuditReader.PAGE, online.firstSeq(), "verified from where it began, not begun again");
+
+        purge[0].run("acme");
+        assertEquals(head, f.log.page("acme", AuditQuery.all(), 1).getFirst().seq(),
+                "the next run deletes the rest: every record older than the retention");
+        assertTrue(f.log.verify("acme").ok());
+    }
+
     /** A purge that deleted only records the export had already read leaves the export whole. */
     @Test
     void aPurgeBehindTheReadLeavesTheExportWhole() throws Exception {
