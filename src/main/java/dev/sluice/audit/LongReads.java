@@ -78,7 +78,13 @@ final class LongReads {
 
     private Position open(String tenantId, long passed) {
         Position p = new Position(passed, System.nanoTime());
-        running.computeIfAbsent(tenantId, t -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(p);
+        // In compute, as close removes an emptied set in computeIfPresent: added to a set being
+        // removed, a read would hold nothing back.
+        running.compute(tenantId, (t, set) -> {
+            java.util.Set<Position> reads = set == null ? java.util.concurrent.ConcurrentHashMap.newKeySet() : set;
+            reads.add(p);
+            return reads;
+        });
         return p;
     }
 
