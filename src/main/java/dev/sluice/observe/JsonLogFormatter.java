@@ -19,7 +19,7 @@ public final class JsonLogFormatter extends Formatter {
         out.append(",\"logger\":");
         quote(out, record.getLoggerName() == null ? "" : record.getLoggerName());
         out.append(",\"msg\":");
-        quote(out, formatMessage(record));
+        quote(out, message(record));
         Throwable thrown = record.getThrown();
         if (thrown != null) {
             out.append(",\"error\":");
@@ -33,6 +33,32 @@ public final class JsonLogFormatter extends Formatter {
             quote(out, frames.toString());
         }
         return out.append("}\n").toString();
+    }
+
+    /**
+     * The message with its parameters, numbers written plainly: {@link java.text.MessageFormat}
+     * groups digits by the locale ({@code after_seq=50,022}), which breaks {@code key=value}
+     * parsing of the log.
+     */
+    private String message(LogRecord record) {
+        Object[] params = record.getParameters();
+        if (params != null) {
+            Object[] plain = params.clone();
+            boolean changed = false;
+            for (int i = 0; i < plain.length; i++) {
+                if (plain[i] instanceof java.math.BigDecimal d) {
+                    plain[i] = d.toPlainString();
+                    changed = true;
+                } else if (plain[i] instanceof Number n) {
+                    plain[i] = n.toString();
+                    changed = true;
+                }
+            }
+            if (changed) {
+                record.setParameters(plain);
+            }
+        }
+        return formatMessage(record);
     }
 
     static void quote(StringBuilder out, String s) {

@@ -38,6 +38,15 @@ class LoggingTest {
         }
     }
 
+    /** key=value lines stay parseable: no locale grouping of digits in numbers. */
+    @Test
+    void numbersAreWrittenPlainly() {
+        java.util.logging.LogRecord record = new java.util.logging.LogRecord(Level.INFO, "event=x after_seq={0} count={1} value={2}");
+        record.setParameters(new Object[] {50_022L, 1_000, new java.math.BigDecimal("12345.60")});
+        String line = new JsonLogFormatter().format(record);
+        assertTrue(line.contains("\"msg\":\"event=x after_seq=50022 count=1000 value=12345.60\""), line);
+    }
+
     @Test
     void formatterWritesOneJsonLineWithoutExceptionMessages() {
         java.util.logging.LogRecord record = new java.util.logging.LogRecord(Level.INFO, "event=x tenant={0}");
