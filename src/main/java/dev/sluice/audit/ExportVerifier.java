@@ -146,6 +146,7 @@ public final class ExportVerifier {
         String tenant = header.path("tenant").asText();
         long lineNumber = 1;
         long lastSeq = 0;
+        boolean checkpointed = false;
         JsonNode incomplete = null;
         try (BufferedReader in = lines(export)) {
             in.readLine();
@@ -161,11 +162,23 @@ public final class ExportVerifier {
                 if ("record".equals(node.get("type").asText())) {
                     lastSeq = node.get("seq").asLong();
                 } else if ("incomplete".equals(node.get("type").asText())) {
+                    Optional<String> unlike = incompleteProblem(node, lastSeq, checkpointed);
+                    if (unlike.isPresent()) {
+                        return AuditLog.Verification.failed(0, "line " + lineNumber + " " + unlike.get());
+                    }
                     incomplete = node;
+                } else {
+                    checkpointed = true;
                 }
             }
         }
         if (incomplete != null) {
+            // No signature vouches for these records, but their hashes and links can still be
+            // checked: an altered record is a FAILED, not an "export again".
+            Optional<AuditLog.Verification> altered = recordFault(export, tenant);
+            if (altered.isPresent()) {
+                return altered.get();
+            }
             long after = incomplete.get("after_seq").asLong();
             String where = after > 0 ? "seq " + after : "its header";
             String cause = incomplete.get("cause").asText();
@@ -187,6 +200,49 @@ public final class ExportVerifier {
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * What makes an {@code incomplete} line unlike the one the gateway writes: it names the last
+     * record written (0 when none), one of the two causes, and stands in place of the checkpoints.
+     */
+    private static Optional<String> incompleteProblem(JsonNode line, long lastSeq, boolean checkpointed) {
+        String cause = line.get("cause").asText();
+        if (!cause.equals(AuditExport.INCOMPLETE_CAUSE) && !cause.equals(AuditExport.STORE_ERROR_CAUSE)) {
+            return Optional.of("is an incomplete line naming a cause the gateway does not write (" + AuditExport.INCOMPLETE_CAUSE
+                    + " or " + AuditExport.STORE_ERROR_CAUSE + ")");
+        } else if (line.get("after_seq").asLong() != lastSeq) {
+            return Optional.of("is an incomplete line saying the export stopped after seq " + line.get("after_seq").asLong()
+                    + ", but its last record is at seq " + lastSeq);
+        } else if (checkpointed) {
+            return Optional.of("is an incomplete line after checkpoint lines: the gateway writes it in their place");
+        }
+        return Optional.empty();
+    }
+
+    /** The first record of {@code export} whose hash or link does not hold, checked without checkpoints. */
+    private static Optional<AuditLog.Verification> recordFault(Path export, String tenant) throws IOException {
+        ChainVerifier verifier = new ChainVerifier(tenant, Optional.empty(), java.util.Collections.emptyIterator());
+        try (BufferedReader in = lines(export)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                JsonNode node = parse(line);
+                if (node == null || !"record".equals(node.path("type").asText())) {
+                    continue;
+                }
+                long seq = node.path("seq").asLong();
+                String body;
+                try {
+                    body = CanonicalJson.write(CanonicalJson.fromJson(node.path("record")));
+                } catch (IllegalArgumentException e) {
+                    return Optional.of(AuditLog.Verification.failed(seq, "record holds a value no audit record has ("
+                            + e.getMessage() + ")"));
+                }
+                if (!verifier.record(seq, node.path("prev_hash").asText(), node.path("hash").asText(), body)) {
+                    return Optional.of(AuditLog.Verification.of(verifier.finish(Optional.empty())));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** What is wrong with an export header's members, if anything. */

@@ -179,7 +179,12 @@ final class ExportVerifierTest {
                 {genuine.get(10), "line 12 (after the record at seq 9) follows the line that ends an incomplete export"},
                 {"{\"type\":\"incomplete\",\"after_seq\":-1,\"cause\":\"retention_purge\"}",
                         "line 11 (after the record at seq 9) is an incomplete line without exactly its members"},
-                {"{\"type\":\"incomplete\",\"after_seq\":9}", "line 11 (after the record at seq 9) is an incomplete line"}}) {
+                {"{\"type\":\"incomplete\",\"after_seq\":9}", "line 11 (after the record at seq 9) is an incomplete line"},
+                // Unlike what the gateway writes: another seq than the last record's, a cause it never names.
+                {"{\"type\":\"incomplete\",\"after_seq\":5,\"cause\":\"retention_purge\"}",
+                        "line 11 is an incomplete line saying the export stopped after seq 5, but its last record is at seq 9"},
+                {"{\"type\":\"incomplete\",\"after_seq\":9,\"cause\":\"meteor\"}",
+                        "line 11 is an incomplete line naming a cause the gateway does not write"}}) {
             List<String> lines = new ArrayList<>(incomplete);
             if (edit[0].contains("incomplete")) {
                 lines.set(10, edit[0]);
@@ -190,6 +195,21 @@ final class ExportVerifierTest {
             assertFalse(v.ok(), edit[0]);
             assertTrue(v.failure().get().reason().startsWith(edit[1]), v.toString());
         }
+
+        // Appended after the checkpoints, which it stands in place of.
+        List<String> afterCheckpoints = new ArrayList<>(genuine);
+        long lastSeq = genuine.stream().filter(l -> l.startsWith("{\"type\":\"record\"")).count();
+        afterCheckpoints.add("{\"type\":\"incomplete\",\"after_seq\":" + lastSeq + ",\"cause\":\"retention_purge\"}");
+        AuditLog.Verification appended = ExportVerifier.verify(Files.write(dir.resolve("appended.jsonl"), afterCheckpoints), key);
+        assertTrue(appended.failure().get().reason().contains("is an incomplete line after checkpoint lines"), appended.toString());
+
+        // An altered record stays a FAILED with an incomplete line after it: hashes need no signature.
+        List<String> altered = new ArrayList<>(incomplete);
+        altered.set(3, altered.get(3).replace("\"decision\":\"ALLOW\"", "\"decision\":\"DENY\"")
+                .replace("\"kind\":\"", "\"kind\":\"x"));
+        AuditLog.Verification tampered = ExportVerifier.verify(Files.write(dir.resolve("altered.jsonl"), altered), key);
+        assertFalse(tampered.ok(), tampered.toString());
+        assertTrue(tampered.failure().get().reason().contains("content does not match its hash"), tampered.toString());
     }
 
     @Test
