@@ -200,7 +200,7 @@ public final class Gateway implements AutoCloseable {
                 if (purgedTenants.add(removed)) {
                     configured.put(removed, java.util.Set.of());
                     LOG.log(System.Logger.Level.WARNING, "event=tenant_not_configured tenant={0} copies_purged_after={1}"
-                            + " events_purged_after={2} audit_purged_after={3}", removed,
+                            + " events_purged_after_dedup_window={2} audit_purged_after={3}", removed,
                             config.retention().deadLetters().map(Object::toString).orElse("never"),
                             config.retention().events().map(Object::toString).orElse("never"),
                             config.retention().audit().map(Object::toString).orElse("never"));
