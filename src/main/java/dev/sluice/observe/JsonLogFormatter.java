@@ -42,10 +42,16 @@ public final class JsonLogFormatter extends Formatter {
      */
     private String message(LogRecord record) {
         Object[] params = record.getParameters();
-        if (params != null) {
+        String pattern = record.getMessage();
+        if (params != null && pattern != null) {
             Object[] plain = params.clone();
             boolean changed = false;
             for (int i = 0; i < plain.length; i++) {
+                // Only a plain {i}: a typed one ({1,number,#}) formats its number itself, and a
+                // string there would make the whole pattern fail and be logged unformatted.
+                if (pattern.contains("{" + i + ",") || !pattern.contains("{" + i + "}")) {
+                    continue;
+                }
                 if (plain[i] instanceof java.math.BigDecimal d) {
                     plain[i] = d.toPlainString();
                     changed = true;

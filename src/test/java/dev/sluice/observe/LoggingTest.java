@@ -45,6 +45,11 @@ class LoggingTest {
         record.setParameters(new Object[] {50_022L, 1_000, new java.math.BigDecimal("12345.60")});
         String line = new JsonLogFormatter().format(record);
         assertTrue(line.contains("\"msg\":\"event=x after_seq=50022 count=1000 value=12345.60\""), line);
+
+        java.util.logging.LogRecord typed = new java.util.logging.LogRecord(Level.INFO, "event=started port={0,number,#} n={1}");
+        typed.setParameters(new Object[] {18080, 12_345});
+        String started = new JsonLogFormatter().format(typed);
+        assertTrue(started.contains("\"msg\":\"event=started port=18080 n=12345\""), started);
     }
 
     @Test
