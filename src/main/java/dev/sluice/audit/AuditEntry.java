@@ -93,9 +93,16 @@ public sealed interface AuditEntry {
 
     /** Dead letters made pending again by an administrator. */
     record Replayed(Instant at, long replayed, List<Long> ids, Optional<String> destinationId,
-                    Optional<String> reasonPrefix) implements AuditEntry {
+                    Optional<String> reasonPrefix, List<Long> notReplayed) implements AuditEntry {
         public Replayed {
             ids = List.copyOf(ids);
+            notReplayed = List.copyOf(notReplayed);
+        }
+
+        /** A replay whose record names no id it left: by destination or reason, or one that left none. */
+        public Replayed(Instant at, long replayed, List<Long> ids, Optional<String> destinationId,
+                        Optional<String> reasonPrefix) {
+            this(at, replayed, ids, destinationId, reasonPrefix, List.of());
         }
     }
 
@@ -166,6 +173,10 @@ public sealed interface AuditEntry {
             case Replayed r -> {
                 f.put("replayed", r.replayed());
                 f.put("ids", r.ids());
+                // Absent when empty, so a record that left none is what earlier versions wrote.
+                if (!r.notReplayed().isEmpty()) {
+                    f.put("not_replayed_ids", r.notReplayed());
+                }
                 r.destinationId().ifPresent(v -> f.put("destination_id", v));
                 r.reasonPrefix().ifPresent(v -> f.put("reason_prefix", v));
             }

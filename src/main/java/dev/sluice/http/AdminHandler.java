@@ -206,7 +206,10 @@ final class AdminHandler {
         DeliveryStore.ReplayResult result = store.replay(tenant.id(), selector, clock.instant());
         int replayed = result.replayed();
         // Audited after the fact, with its count; a replay whose record fails still answers 503.
-        audit.append(tenant.id(), new AuditEntry.Replayed(clock.instant(), replayed, ids, destination, reason));
+        // The record names the listed ids it left, so that the chain says which dead letters went
+        // back to pending (the ids as sent, less these), not only how many.
+        audit.append(tenant.id(), new AuditEntry.Replayed(clock.instant(), replayed, ids, destination, reason,
+                result.notReplayed().stream().map(DeliveryStore.NotReplayed::id).toList()));
         LOG.log(System.Logger.Level.INFO, "event=dead_letters_replayed tenant={0} count={1} by_ids={2} not_replayed={3}"
                 + " destination={4}", tenant.id(), replayed, ids.size(), result.notReplayed().size(), destination.orElse("-"));
         Responses.json(res, 200, write(g -> {

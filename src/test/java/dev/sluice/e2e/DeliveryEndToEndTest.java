@@ -243,6 +243,16 @@ final class DeliveryEndToEndTest {
         // A replay by destination only lists nothing: it named no ids.
         HttpResponse<String> byDestination = admin("POST", "/v1/admin/dead-letters/replay", "{\"destination\":\"meta\"}");
         assertEquals("{\"replayed\":0}", byDestination.body());
+
+        // The audit records say which listed ids were left (so which went back to pending), and a
+        // replay that left none has no such member, as records of earlier versions.
+        JsonNode replays = JSON.readTree(admin("GET", "/v1/audit/consent?kind=replay", null).body()).get("records");
+        java.util.List<String> left = new java.util.ArrayList<>();
+        replays.forEach(r -> left.add(r.at("/record/ids") + " " + r.at("/record/replayed") + " "
+                + (r.at("/record").has("not_replayed_ids") ? r.at("/record/not_replayed_ids").toString() : "-")));
+        assertTrue(left.contains("[" + unknown + "," + hookDead + "," + metaDead + "] 1 [" + hookDead + "," + unknown + "]"), left.toString());
+        assertTrue(left.contains("[] 0 -"), left.toString());
+        assertTrue(JSON.readTree(admin("GET", "/v1/audit/verify", null).body()).get("ok").asBoolean());
     }
 
     private void assertReplayed(String adminKey, String body, int replayed, String notReplayed) throws Exception {
