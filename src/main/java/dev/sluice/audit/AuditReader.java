@@ -321,15 +321,7 @@ final class AuditReader {
 
     /** Whether the tenant's record at {@code seq} is stored (a retention purge deletes a prefix). */
     boolean hasRecord(String tenantId, long seq) throws SQLException {
-        return sql.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_records WHERE tenant_id = ? AND seq = ?")) {
-                ps.setString(1, tenantId);
-                ps.setLong(2, seq);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
-            }
-        });
+        return firstSeqAfter(tenantId, seq - 1) == seq;
     }
 
     /** The tenant's chain tip, if it has any record. */

@@ -222,27 +222,7 @@ public final class ExportVerifier {
 
     /** The first record of {@code export} whose hash or link does not hold, checked without checkpoints. */
     private static Optional<AuditLog.Verification> recordFault(Path export, String tenant) throws IOException {
-        ChainVerifier verifier = new ChainVerifier(tenant, Optional.empty(), java.util.Collections.emptyIterator());
-        try (BufferedReader in = lines(export)) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                JsonNode node = parse(line);
-                if (node == null || !"record".equals(node.path("type").asText())) {
-                    continue;
-                }
-                long seq = node.path("seq").asLong();
-                String body;
-                try {
-                    body = CanonicalJson.write(CanonicalJson.fromJson(node.path("record")));
-                } catch (IllegalArgumentException e) {
-                    return Optional.of(AuditLog.Verification.failed(seq, "record holds a value no audit record has ("
-                            + e.getMessage() + ")"));
-                }
-                if (!verifier.record(seq, node.path("prev_hash").asText(), node.path("hash").asText(), body)) {
-                    return Optional.of(AuditLog.Verification.of(verifier.finish(Optional.empty())));
-                }
-            }
-        }
-        return Optional.empty();
+        return walk(export, new ChainVerifier(tenant, Optional.empty(), java.util.Collections.emptyIterator()));
     }
 
     /** What is wrong with an export header's members, if anything. */
@@ -363,10 +343,25 @@ public final class ExportVerifier {
 
     private static AuditLog.Verification verifyRecords(Path export, JsonNode header, ChainVerifier verifier)
             throws IOException {
+        Optional<AuditLog.Verification> fault = walk(export, verifier);
+        if (fault.isPresent()) {
+            return fault.get();
+        }
+        // checkpointSeq -1: an export's header does not name its last checkpoint.
+        ChainAppender.Head head = new ChainAppender.Head(header.path("head_seq").asLong(), header.path("head_hash").asText(),
+                -1, Instant.EPOCH, Optional.empty());
+        return AuditLog.Verification.of(verifier.finish(Optional.of(head)));
+    }
+
+    /**
+     * Hands the export's records to {@code verifier} in file order; the first fault it finds (or a
+     * record holding a value no audit record has) ends the walk and is returned.
+     */
+    private static Optional<AuditLog.Verification> walk(Path export, ChainVerifier verifier) throws IOException {
         try (BufferedReader in = lines(export)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 JsonNode node = parse(line);
-                if (!"record".equals(node.path("type").asText())) {
+                if (node == null || !"record".equals(node.path("type").asText())) {
                     continue;
                 }
                 long seq = node.path("seq").asLong();
@@ -374,17 +369,16 @@ public final class ExportVerifier {
                 try {
                     body = CanonicalJson.write(CanonicalJson.fromJson(node.path("record")));
                 } catch (IllegalArgumentException e) {
-                    return AuditLog.Verification.failed(seq, "record holds a value no audit record has (" + e.getMessage() + ")");
+                    return Optional.of(AuditLog.Verification.failed(seq, "record holds a value no audit record has ("
+                            + e.getMessage() + ")"));
                 }
                 if (!verifier.record(seq, node.path("prev_hash").asText(), node.path("hash").asText(), body)) {
-                    break;
+                    // The fault is recorded; finish reports it first whatever else it checks.
+                    return Optional.of(AuditLog.Verification.of(verifier.finish(Optional.empty())));
                 }
             }
         }
-        // checkpointSeq -1: an export's header does not name its last checkpoint.
-        ChainAppender.Head head = new ChainAppender.Head(header.path("head_seq").asLong(), header.path("head_hash").asText(),
-                -1, Instant.EPOCH, Optional.empty());
-        return AuditLog.Verification.of(verifier.finish(Optional.of(head)));
+        return Optional.empty();
     }
 
     private static JsonNode parse(String line) {
