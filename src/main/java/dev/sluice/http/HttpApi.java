@@ -126,6 +126,36 @@ public final class HttpApi {
                         registry.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .fallback();
         errors(routing);
+        routing.addFilter((chain, req, res) -> {
+            chain.proceed();
+            if (res.isSent() && closeAsked(req.headers())) {
+                throw new io.helidon.webserver.CloseConnectionException("the client asked to close the connection");
+            }
+        });
+    }
+
+    /**
+     * Whether a request asked for its connection to be closed after the answer ({@code Connection:
+     * close}, RFC 9112 section 9.6; the option is a token of the header's comma-separated list,
+     * in any case). Helidon 4.5.0 sends {@code Connection: close} in such an answer and then keeps
+     * the socket open until the listener's idle timeout (helidon-io/helidon#12324, fixed in a later
+     * 4.5 release): a client reading to the end of the connection waited that long, and every such
+     * connection kept its place under the listener's connection limit. The filter that calls this
+     * throws Helidon's own {@code CloseConnectionException} once the answer is sent, which closes
+     * the connection without writing anything more.
+     */
+    static boolean closeAsked(io.helidon.http.Headers headers) {
+        if (!headers.contains(HeaderNames.CONNECTION)) {
+            return false;
+        }
+        for (String value : headers.get(HeaderNames.CONNECTION).allValues()) {
+            for (String option : value.split(",")) {
+                if (option.strip().equalsIgnoreCase("close")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -151,6 +151,37 @@ class TransportProblemsTest {
         }
     }
 
+    /**
+     * A request that asks for its connection to be closed ({@code Connection: close}, a token of
+     * the header in any case) is answered and then the connection is closed: Helidon 4.5.0 said
+     * {@code Connection: close} in the answer and kept the socket open until the idle timeout
+     * (five minutes), so a client reading to the end waited that long (until session 42).
+     */
+    @Test
+    void aRequestAskingToClose_isAnsweredAndTheConnectionIsClosed() throws IOException {
+        String event = "{\"event_id\":\"close-1\",\"event_name\":\"Lead\",\"event_time\":"
+                + java.time.Instant.now().getEpochSecond() + ",\"action_source\":\"website\","
+                + "\"event_source_url\":\"https://a.example/\"}";
+        String[][] requests = {
+                {"GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", "200"},
+                {"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive, Close\r\n\r\n", "200"},
+                {"GET /nowhere HTTP/1.1\r\nHost: localhost\r\nConnection: CLOSE\r\n\r\n", "404"},
+                {"POST /v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 2\r\nConnection: close\r\n\r\n{}", "401"},
+                {post("/v1/events", "application/json", event.length()).replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")
+                        + event, "202"}};
+        for (String[] request : requests) {
+            try (Socket socket = connect()) {
+                socket.setSoTimeout(20_000);
+                send(socket, request[0]);
+                Answer answer = read(socket.getInputStream());
+                assertEquals(Integer.parseInt(request[1]), answer.status(), request[0] + answer.body());
+                assertTrue(answer.head().contains("connection: close"), answer.head());
+                assertEquals(-1, socket.getInputStream().read(), "closed after the answer: " + request[0]);
+            }
+        }
+    }
+
     private Socket connect() throws IOException {
         Socket socket = new Socket(sluice.uri("/").getHost(), sluice.uri("/").getPort());
         socket.setSoTimeout(30_000);
