@@ -18,6 +18,7 @@ import static dev.sluice.event.EventJson.TTCLID;
 import static dev.sluice.event.EventJson.batch;
 import static dev.sluice.event.EventJson.minimal;
 import static dev.sluice.event.EventJson.purchase;
+import static dev.sluice.event.EventJson.utf8;
 import static dev.sluice.event.Outcomes.codes;
 import static dev.sluice.event.Outcomes.events;
 import static dev.sluice.event.Outcomes.problemsOf;
@@ -92,6 +93,23 @@ class EventParserTest {
                 valid(parser.parse(purchase().setRaw("/custom/value", "130").body())).event().custom().value().get());
         assertEquals("1000", valid(parser.parse(purchase().setRaw("/custom/value", "1E+3").body()))
                 .event().custom().value().get().toPlainString());
+    }
+
+    /**
+     * A number whose exponent is beyond an int is valid JSON (RFC 8259 bounds no exponent), but
+     * BigDecimal cannot hold it: the whole body was 400 malformed_json at the root, "not valid
+     * JSON", naming no field. It is now what it reads as, a value out of range at its field, and
+     * in a field Sluice does not know it is ignored like any other value.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1e99999999999", "1E+2147483648", "-1e99999999999", "1e-99999999999", "0.5e-2147483649"})
+    void aNumberWhoseExponentIsBeyondAnInt_isOutOfRangeAtItsField(String number) {
+        byte[] value = utf8(new String(purchase().setRaw("/custom/value", "7.77").body(), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("7.77", number));
+        assertThat(problemsOf(parser.parse(value)), contains("/custom/value out_of_range"));
+        byte[] unknown = utf8(new String(purchase().setRaw("/custom/extra", "7.77").body(), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("7.77", number));
+        assertThat(codes(valid(parser.parse(unknown)).warnings()), contains("/custom/extra unknown_field"));
     }
 
     @ParameterizedTest
