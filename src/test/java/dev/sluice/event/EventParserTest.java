@@ -120,6 +120,17 @@ class EventParserTest {
         assertEquals(EVENT_TIME, valid(parser.parse(body)).event().eventTime());
     }
 
+    /** With max-event-age 30m the message said "must not be older than 0 hours". */
+    @Test
+    void theTooOldMessageNamesAnAgeUnderAnHourInMinutes() {
+        EventParser halfHour = new EventParser(new ParserLimits(1000, java.time.Duration.ofMinutes(30),
+                java.time.Duration.ofMinutes(5), 16, 8192, ParserLimits.DEFAULT_VALUES), EventJson.CLOCK);
+        ParsedEvent.Invalid old = Outcomes.invalid(halfHour.parse(purchase().set("/event_time", "2026-11-28T09:00:00Z").body()));
+        assertEquals("must not be older than 30 minutes", old.problems().get(0).message());
+        ParsedEvent.Invalid week = Outcomes.invalid(parser.parse(purchase().set("/event_time", "2026-11-01T09:00:00Z").body()));
+        assertEquals("must not be older than 168 hours", week.problems().get(0).message());
+    }
+
     @Test
     void isoFractionsOfASecondAreKept() {
         byte[] body = purchase().set("/event_time", "2026-11-28T10:15:00.123456789Z").body();
