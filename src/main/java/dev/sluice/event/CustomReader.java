@@ -110,12 +110,23 @@ final class CustomReader {
         if (text.isEmpty()) {
             return text;
         }
+        // Three ASCII letters before upper-casing: Unicode maps the long s and the dotless i to S and I.
         String code = text.get().toUpperCase(Locale.ROOT);
-        if (!CURRENCIES.contains(code)) {
+        if (!isAsciiLetters(text.get()) || !CURRENCIES.contains(code)) {
             fields.error("/custom/currency", ProblemCode.INVALID_CURRENCY, "must be an ISO 4217 currency code such as EUR");
             return Optional.empty();
         }
         return Optional.of(code);
+    }
+
+    private static boolean isAsciiLetters(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> contentIds(JsonNode node, FieldReader fields) {

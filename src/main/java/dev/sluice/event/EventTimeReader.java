@@ -100,10 +100,24 @@ final class EventTimeReader {
         }
         if (time.isBefore(now.minus(limits.maxEventAge()))) {
             fields.error(POINTER, ProblemCode.TOO_OLD,
-                    "must not be older than " + limits.maxEventAge().toHours() + " hours");
+                    "must not be older than " + spelt(limits.maxEventAge()));
             return Optional.empty();
         }
         return Optional.of(time);
+    }
+
+    /**
+     * The age limit in the largest unit it is a whole number of, hours at most ("168 hours"):
+     * in hours alone, a max-event-age of 30m read "must not be older than 0 hours".
+     */
+    static String spelt(java.time.Duration age) {
+        if (age.toSeconds() % 3600 == 0 && age.getNano() == 0) {
+            return age.toHours() + " hours";
+        }
+        if (age.toSeconds() % 60 == 0 && age.getNano() == 0) {
+            return age.toMinutes() + " minutes";
+        }
+        return age.toSeconds() + " seconds";
     }
 
     private static boolean looksLikeMillis(Instant time, Instant now) {

@@ -149,16 +149,30 @@ final class FieldReader {
         return text;
     }
 
+    /**
+     * Non-blank, and free of control characters: C0 and C1, the bidirectional controls (which
+     * reorder how the id is shown, in logs, exports and consoles) and the line and paragraph
+     * separators. Blank counts invisible characters (a no-break or zero-width space, a byte order
+     * mark) as spaces, so that an id cannot look empty.
+     */
     static boolean isCleanToken(String text) {
-        if (text.isBlank()) {
-            return false;
-        }
+        boolean visible = false;
         for (int i = 0; i < text.length(); i++) {
-            if (Character.isISOControl(text.charAt(i))) {
+            char c = text.charAt(i);
+            int type = Character.getType(c);
+            if (Character.isISOControl(c) || isBidiControl(c)
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
                 return false;
             }
+            visible |= !(Character.isWhitespace(c) || type == Character.SPACE_SEPARATOR || type == Character.FORMAT);
         }
-        return true;
+        return visible;
+    }
+
+    /** U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069: Unicode's Bidi_Control characters. */
+    private static boolean isBidiControl(char c) {
+        return c == '\u061C' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E')
+                || (c >= '\u2066' && c <= '\u2069');
     }
 
     Optional<Boolean> bool(JsonNode node, String pointer) {

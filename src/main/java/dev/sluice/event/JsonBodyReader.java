@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 
 /**
  * Reads a request body into a Jackson tree in one streaming pass, enforcing the body-level rules
@@ -145,12 +147,32 @@ final class JsonBodyReader {
                 case LONG -> LongNode.valueOf(parser.getLongValue());
                 default -> BigIntegerNode.valueOf(parser.getBigIntegerValue());
             };
-            case VALUE_NUMBER_FLOAT -> DecimalNode.valueOf(parser.getDecimalValue());
+            case VALUE_NUMBER_FLOAT -> DecimalNode.valueOf(decimal(parser));
             case VALUE_TRUE -> BooleanNode.TRUE;
             case VALUE_FALSE -> BooleanNode.FALSE;
             case VALUE_NULL -> NullNode.instance;
             default -> throw new Rejection(problem("", ProblemCode.MALFORMED_JSON, "the body is not valid JSON"));
         };
+    }
+
+    /**
+     * The number the parser stands on. JSON bounds no exponent, but a BigDecimal's scale is an
+     * int, so {@code 1e99999999999} cannot be held and the parser throws: such a number is read
+     * as the nearest one that can (scale {@code Integer.MIN_VALUE} for a huge magnitude,
+     * {@code Integer.MAX_VALUE} for a tiny one, the mantissa's sign kept), which every field
+     * refuses as out of range and an unknown field ignores. Before, it made the whole
+     * body 400 malformed_json at the root, naming no field.
+     */
+    private static BigDecimal decimal(JsonParser parser) throws IOException {
+        try {
+            return parser.getDecimalValue();
+        } catch (NumberFormatException beyondAnInt) {
+            String text = parser.getText();
+            int e = Math.max(text.indexOf('e'), text.indexOf('E'));
+            boolean tiny = e >= 0 && e + 1 < text.length() && text.charAt(e + 1) == '-';
+            BigInteger unit = text.startsWith("-") ? BigInteger.ONE.negate() : BigInteger.ONE;
+            return new BigDecimal(unit, tiny ? Integer.MAX_VALUE : Integer.MIN_VALUE);
+        }
     }
 
     private ObjectNode object(JsonParser parser, int depth, Budget budget) throws IOException {

@@ -37,6 +37,20 @@ final class Authenticator {
         this.clock = clock;
     }
 
+    /**
+     * The request's one {@code Authorization} header; empty when there is none or more than one.
+     * RFC 9110 allows the field once: of two (one a client's, one a proxy's, or a key and a
+     * guess), the first opened the tenant and the other was ignored, so that which credential
+     * counted depended on the order of the lines; such a request is now answered 401.
+     */
+    static Optional<String> authorization(io.helidon.http.Headers headers) {
+        if (!headers.contains(io.helidon.http.HeaderNames.AUTHORIZATION)) {
+            return Optional.empty();
+        }
+        io.helidon.http.Header header = headers.get(io.helidon.http.HeaderNames.AUTHORIZATION);
+        return header.valueCount() == 1 ? Optional.of(header.get()) : Optional.empty();
+    }
+
     /** The tenant whose ingest API key is in the {@code Authorization: Bearer} header, if any. */
     Optional<TenantConfig> tenantFor(Optional<String> authorization) {
         return match(authorization, TenantConfig::apiKeyHashes);

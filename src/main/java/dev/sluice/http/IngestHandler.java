@@ -72,7 +72,7 @@ final class IngestHandler implements Handler {
     }
 
     private void process(ServerRequest req, ServerResponse res) {
-        Optional<TenantConfig> tenant = authenticator.tenantFor(req.headers().first(HeaderNames.AUTHORIZATION));
+        Optional<TenantConfig> tenant = authenticator.tenantFor(Authenticator.authorization(req.headers()));
         if (tenant.isEmpty()) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
             Responses.problem(res, Problem.of(401, "unauthorized", "Unauthorized",

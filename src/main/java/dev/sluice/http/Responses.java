@@ -44,11 +44,32 @@ final class Responses {
      * erasure; replay and erasure read any body as JSON whatever its type until session 39).
      */
     static boolean jsonBody(io.helidon.webserver.http.ServerRequest req, ServerResponse res) {
-        if (contentType(req).filter(Responses::isJson).isPresent()) {
+        if (contentType(req).filter(Responses::isJson).filter(Responses::utf8).isPresent()) {
             return true;
         }
-        problem(res, Problem.of(415, "unsupported-media-type", "Unsupported Media Type", "the body must be application/json"));
+        problem(res, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                "the body must be application/json, in UTF-8"));
         return false;
+    }
+
+    /**
+     * Whether the media type's {@code charset}, if it names one, is UTF-8 (in any of its Java
+     * spellings). JSON is UTF-8 and the body is read as UTF-8 whatever the header says, so a body
+     * declared ISO-8859-1 or UTF-16 was read as other characters (or refused as not JSON).
+     */
+    static boolean utf8(io.helidon.http.HttpMediaType type) {
+        if (type.charset().isEmpty()) {
+            return true;
+        }
+        String name = type.charset().get().strip();
+        if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+            name = name.substring(1, name.length() - 1);
+        }
+        try {
+            return java.nio.charset.Charset.forName(name).equals(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException unknown) {
+            return false;
+        }
     }
 
     /**

@@ -28,14 +28,14 @@ final class TenantRequests {
 
     /** Runs {@code work} for the tenant whose admin key is presented; {@code area} names the endpoints in logs. */
     static void asAdmin(Authenticator authenticator, String area, ServerRequest req, ServerResponse res, Work work) {
-        run(authenticator.adminTenantFor(req.headers().first(HeaderNames.AUTHORIZATION)), area,
+        run(authenticator.adminTenantFor(Authenticator.authorization(req.headers())), area,
                 "send the tenant's admin key (admin-key-hashes) as 'Authorization: Bearer <key>'; ingest keys do not open "
                         + area + " endpoints", res, work);
     }
 
     /** Runs {@code work} for the tenant whose ingest key is presented. */
     static void asIngest(Authenticator authenticator, String area, ServerRequest req, ServerResponse res, Work work) {
-        run(authenticator.tenantFor(req.headers().first(HeaderNames.AUTHORIZATION)), area,
+        run(authenticator.tenantFor(Authenticator.authorization(req.headers())), area,
                 "send a valid API key as 'Authorization: Bearer <key>'", res, work);
     }
 

@@ -194,6 +194,34 @@ class GatewayEndToEndTest {
         assertEquals(0, sluice.gateway().store().countEvents("acme"));
     }
 
+    /**
+     * JSON is UTF-8 (RFC 8259) and Sluice reads every body as UTF-8, so a body declared in another
+     * charset was read as what it is not: {@code Menlo Park, Zürich} sent as ISO-8859-1 was 400
+     * "not valid JSON", and text in another charset that happens to be valid UTF-8 was accepted
+     * and hashed as other characters. Such a body is 415 now; UTF-8, in any spelling, is read.
+     */
+    @Test
+    void aBodyDeclaredInACharsetOtherThanUtf8_is415() {
+        for (String type : List.of("application/json; charset=iso-8859-1", "application/json; charset=UTF-16",
+                "application/json;charset=windows-1252", "application/json; charset=nonsense")) {
+            HttpResponse<String> res = sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/events"))
+                    .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                    .header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString(Events.purchase("latin-" + type.length()))).build());
+            assertEquals(415, res.statusCode(), type);
+        }
+        int n = 0;
+        for (String type : List.of("application/json; charset=utf-8", "application/json;charset=UTF-8",
+                "Application/JSON; Charset=\"utf-8\"", "application/json; charset=utf8")) {
+            HttpResponse<String> res = sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/events"))
+                    .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                    .header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString(Events.purchase("utf8-" + n++))).build());
+            assertEquals(202, res.statusCode(), type);
+        }
+        assertEquals(4, sluice.gateway().store().countEvents("acme"));
+    }
+
     @Test
     void tenantsAreIsolatedAndSignedTenantNeedsAValidSignature() {
         String event = Events.purchase("shared-id");

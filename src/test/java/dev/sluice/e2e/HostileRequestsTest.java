@@ -72,6 +72,24 @@ class HostileRequestsTest {
                 "the server still accepts good events");
     }
 
+    /**
+     * The Authorization field may appear once (RFC 9110). With two, the first opened the tenant
+     * and the second was ignored, whatever it held; which credential counts must not depend on
+     * the order of the lines, so two are 401 on ingest and on the admin endpoints alike.
+     */
+    @Test
+    void twoAuthorizationHeadersAre401_evenWhenTheFirstIsTheTenantsKey() throws Exception {
+        String body = Events.purchase("two-keys");
+        String both = "Authorization: Bearer " + TestGateway.ACME_KEY + "\r\nAuthorization: Bearer nope\r\n";
+        assertEquals(401, rawStatus(request(both + "Content-Type: application/json\r\n", body)));
+        assertEquals(401, rawStatus(request(auth() + auth() + "Content-Type: application/json\r\n", body)), "the same key twice");
+        String admin = "GET /v1/admin/destinations HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Authorization: Bearer " + TestGateway.ACME_ADMIN_KEY + "\r\nAuthorization: Bearer nope\r\n\r\n";
+        assertEquals(401, rawStatus(admin));
+        assertEquals(0, sluice.gateway().store().countEvents("acme"));
+        assertEquals(202, rawStatus(request(auth() + "Content-Type: application/json\r\n", body)), "one key is still enough");
+    }
+
     @Test
     void hostileHeadersAndFramingGet4xxAndTheServerStaysUp() throws Exception {
         String body = Events.purchase("framing");

@@ -49,6 +49,9 @@ class CustomAndConsentRulesTest {
                 reject("currency a word", e -> e.set("/custom/currency", "EURO"), "/custom/currency invalid_currency"),
                 reject("currency a symbol", e -> e.set("/custom/currency", "€"), "/custom/currency invalid_currency"),
                 reject("currency empty", e -> e.set("/custom/currency", ""), "/custom/currency invalid_currency"),
+                // Upper-cased without a locale, the long s and the dotless i become S and I: uſd was USD.
+                reject("currency with a long s", e -> e.set("/custom/currency", "uſd"), "/custom/currency invalid_currency"),
+                reject("currency with a dotless i", e -> e.set("/custom/currency", "ıdr"), "/custom/currency invalid_currency"),
                 reject("currency numeric code", e -> e.set("/custom/currency", 978), "/custom/currency invalid_type"),
                 reject("value without currency", e -> e.remove("/custom/currency"), "/custom/currency required"),
                 reject("value with null currency", e -> e.setRaw("/custom/currency", "null"), "/custom/currency required"),

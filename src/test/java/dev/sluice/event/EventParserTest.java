@@ -18,6 +18,7 @@ import static dev.sluice.event.EventJson.TTCLID;
 import static dev.sluice.event.EventJson.batch;
 import static dev.sluice.event.EventJson.minimal;
 import static dev.sluice.event.EventJson.purchase;
+import static dev.sluice.event.EventJson.utf8;
 import static dev.sluice.event.Outcomes.codes;
 import static dev.sluice.event.Outcomes.events;
 import static dev.sluice.event.Outcomes.problemsOf;
@@ -94,12 +95,40 @@ class EventParserTest {
                 .event().custom().value().get().toPlainString());
     }
 
+    /**
+     * A number whose exponent is beyond an int is valid JSON (RFC 8259 bounds no exponent), but
+     * BigDecimal cannot hold it: the whole body was 400 malformed_json at the root, "not valid
+     * JSON", naming no field. It is now what it reads as, a value out of range at its field, and
+     * in a field Sluice does not know it is ignored like any other value.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1e99999999999", "1E+2147483648", "-1e99999999999", "1e-99999999999", "0.5e-2147483649"})
+    void aNumberWhoseExponentIsBeyondAnInt_isOutOfRangeAtItsField(String number) {
+        byte[] value = utf8(new String(purchase().setRaw("/custom/value", "7.77").body(), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("7.77", number));
+        assertThat(problemsOf(parser.parse(value)), contains("/custom/value out_of_range"));
+        byte[] unknown = utf8(new String(purchase().setRaw("/custom/extra", "7.77").body(), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("7.77", number));
+        assertThat(codes(valid(parser.parse(unknown)).warnings()), contains("/custom/extra unknown_field"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"1795860900", "\"1795860900\"", "\"2026-11-28T10:15:00Z\"",
             "\"2026-11-28T11:15:00+01:00\"", "\"2026-11-28T05:15:00-05:00\"", "\"2026-11-28T10:15:00.000Z\""})
     void eventTimeAcceptsUnixSecondsAndIsoInstantsWithOffset(String time) {
         byte[] body = purchase().setRaw("/event_time", time).body();
         assertEquals(EVENT_TIME, valid(parser.parse(body)).event().eventTime());
+    }
+
+    /** With max-event-age 30m the message said "must not be older than 0 hours". */
+    @Test
+    void theTooOldMessageNamesAnAgeUnderAnHourInMinutes() {
+        EventParser halfHour = new EventParser(new ParserLimits(1000, java.time.Duration.ofMinutes(30),
+                java.time.Duration.ofMinutes(5), 16, 8192, ParserLimits.DEFAULT_VALUES), EventJson.CLOCK);
+        ParsedEvent.Invalid old = Outcomes.invalid(halfHour.parse(purchase().set("/event_time", "2026-11-28T09:00:00Z").body()));
+        assertEquals("must not be older than 30 minutes", old.problems().get(0).message());
+        ParsedEvent.Invalid week = Outcomes.invalid(parser.parse(purchase().set("/event_time", "2026-11-01T09:00:00Z").body()));
+        assertEquals("must not be older than 168 hours", week.problems().get(0).message());
     }
 
     @Test

@@ -32,6 +32,14 @@ class TopLevelRulesTest {
                 reject("event_id with a newline", e -> e.set("/event_id", "order\n1"), "/event_id invalid_format"),
                 reject("event_id with NUL", e -> e.set("/event_id", "order\u00001"), "/event_id invalid_format"),
                 reject("event_id with a C1 control", e -> e.set("/event_id", "order\u00851"), "/event_id invalid_format"),
+                // Invisible or reordering characters made ids that look alike and differ, or look blank.
+                reject("event_id with a right-to-left override", e -> e.set("/event_id", "order-\u202e1"), "/event_id invalid_format"),
+                reject("event_id with a right-to-left mark", e -> e.set("/event_id", "order-\u200f1"), "/event_id invalid_format"),
+                reject("event_id with a line separator", e -> e.set("/event_id", "order\u20281"), "/event_id invalid_format"),
+                reject("event_id a zero-width space", e -> e.set("/event_id", "\u200b"), "/event_id invalid_format"),
+                reject("event_id a byte order mark", e -> e.set("/event_id", "\ufeff"), "/event_id invalid_format"),
+                reject("event_id a no-break space", e -> e.set("/event_id", "\u00a0"), "/event_id invalid_format"),
+                reject("order_id with a right-to-left override", e -> e.set("/custom/order_id", "10023\u202e"), "/custom/order_id invalid_format"),
                 reject("event_id of 129 characters", e -> e.set("/event_id", "x".repeat(129)), "/event_id too_long"),
                 reject("event_id of 129 emoji", e -> e.set("/event_id", "\ud83d\ude00".repeat(129)), "/event_id too_long"),
 
