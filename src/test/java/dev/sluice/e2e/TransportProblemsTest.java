@@ -182,6 +182,36 @@ class TransportProblemsTest {
         }
     }
 
+    /**
+     * A chunked body over ingest's limit whose request asks to close: the 413, then the end of the
+     * connection. The server used to read the rest of the body as a new request and answer it a
+     * second time (400 malformed-request) on a connection it had said it would close.
+     */
+    @Test
+    void aChunkedBodyOverTheLimitAskingToClose_getsOneAnswerAndTheConnectionIsClosed() throws IOException {
+        try (Socket socket = connect()) {
+            socket.setSoTimeout(20_000);
+            send(socket, "POST /v1/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestGateway.ACME_KEY
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+            byte[] chunk = new byte[64 * 1024];
+            Arrays.fill(chunk, (byte) ' ');
+            chunk[0] = '{';
+            OutputStream out = socket.getOutputStream();
+            for (long sent = 0; sent <= INGEST_LIMIT; sent += chunk.length) {
+                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                chunk[0] = ' ';
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Answer refused = read(socket.getInputStream());
+            assertEquals(413, refused.status(), refused.body());
+            assertTrue(refused.head().contains("connection: close"), refused.head());
+            assertEquals(-1, socket.getInputStream().read(), "nothing after the 413, and the connection closed");
+        }
+    }
+
     private Socket connect() throws IOException {
         Socket socket = new Socket(sluice.uri("/").getHost(), sluice.uri("/").getPort());
         socket.setSoTimeout(30_000);
