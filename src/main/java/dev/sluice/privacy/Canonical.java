@@ -48,6 +48,11 @@ sealed interface Canonical
                 default -> throw wrongForm(form);
             };
         }
+
+        @Override
+        public String toString() {
+            return "Country[redacted]";
+        }
     }
 
     /** A person or place name, trimmed, lower-cased and in NFC; rendered per platform. */
