@@ -60,7 +60,7 @@ sealed interface Canonical
         @Override
         public String render(Form form) {
             return switch (form) {
-                case NAME_LOWER -> lower;
+                case NAME_LOWER -> Texts.withoutTitles(lower);
                 case NAME_LETTERS -> Texts.lettersDigitsAndSpaces(lower);
                 case CITY_COMPACT -> Texts.letters(lower, false);
                 case CITY_SPACED -> Texts.letters(lower, true);
