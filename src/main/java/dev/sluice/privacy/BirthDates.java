@@ -1,5 +1,6 @@
 package dev.sluice.privacy;
 
+import java.time.LocalDate;
 import java.time.YearMonth;
 
 /**
@@ -7,6 +8,8 @@ import java.time.YearMonth;
  * {@code YYYY-MM-DD}, {@code YYYY/MM/DD}, {@code YYYYMMDD}, {@code M/D/YYYY} (US order, as in
  * Meta's example {@code 2/16/1997}) and {@code DD.MM.YYYY}. A slash with the year last is always
  * read month first: guessing day-first for some inputs would make the same string mean two dates.
+ * A date after today is no date of birth: only the year used to be checked, so any later
+ * day of the current year was hashed and sent.
  */
 final class BirthDates {
     private static final int MIN_YEAR = 1900;
@@ -14,8 +17,13 @@ final class BirthDates {
     private BirthDates() {
     }
 
-    /** Normalizes a trimmed, non-blank value; years outside 1900..{@code currentYear} are invalid. */
-    static String parse(String trimmed, int currentYear) {
+    /**
+     * Normalizes a trimmed, non-blank value; years before 1900 and dates after {@code latest} are
+     * invalid.
+     *
+     * @param latest the latest possible date of birth: the date today somewhere on Earth
+     */
+    static String parse(String trimmed, LocalDate latest) {
         int[] parts = new int[3];
         int[] widths = new int[3];
         char separator = split(trimmed, parts, widths);
@@ -41,8 +49,8 @@ final class BirthDates {
         } else {
             throw invalid();
         }
-        if (year < MIN_YEAR || year > currentYear || month < 1 || month > 12 || day < 1
-                || day > YearMonth.of(year, month).lengthOfMonth()) {
+        if (year < MIN_YEAR || year > latest.getYear() || month < 1 || month > 12 || day < 1
+                || day > YearMonth.of(year, month).lengthOfMonth() || LocalDate.of(year, month, day).isAfter(latest)) {
             throw invalid();
         }
         return new StringBuilder(8).append(year)
@@ -81,6 +89,6 @@ final class BirthDates {
 
     private static InvalidValueException invalid() {
         return new InvalidValueException("invalid_date",
-                "must be a real date between 1900 and this year, as YYYY-MM-DD, M/D/YYYY, DD.MM.YYYY or YYYYMMDD");
+                "must be a real date between 1900 and today, as YYYY-MM-DD, M/D/YYYY, DD.MM.YYYY or YYYYMMDD");
     }
 }

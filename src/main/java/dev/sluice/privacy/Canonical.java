@@ -48,6 +48,11 @@ sealed interface Canonical
                 default -> throw wrongForm(form);
             };
         }
+
+        @Override
+        public String toString() {
+            return "Country[redacted]";
+        }
     }
 
     /** A person or place name, trimmed, lower-cased and in NFC; rendered per platform. */
@@ -55,7 +60,7 @@ sealed interface Canonical
         @Override
         public String render(Form form) {
             return switch (form) {
-                case NAME_LOWER -> lower;
+                case NAME_LOWER -> Texts.withoutTitles(lower);
                 case NAME_LETTERS -> Texts.lettersDigitsAndSpaces(lower);
                 case CITY_COMPACT -> Texts.letters(lower, false);
                 case CITY_SPACED -> Texts.letters(lower, true);

@@ -1,5 +1,6 @@
 package dev.sluice.privacy;
 
+import java.time.LocalDate;
 import java.util.Locale;
 
 /**
@@ -18,10 +19,10 @@ final class FieldParser {
      * Parses a trimmed, non-blank value.
      *
      * @param region      upper-case alpha-2 region of the event, or null
-     * @param currentYear the latest plausible year of birth
+     * @param latestBirth the latest possible date of birth
      * @throws InvalidValueException with a stable code when the value cannot be normalized
      */
-    static Canonical parse(PiiField field, String trimmed, String region, int currentYear) {
+    static Canonical parse(PiiField field, String trimmed, String region, LocalDate latestBirth) {
         if (trimmed.length() > MAX_LENGTH) {
             throw new InvalidValueException("value_too_long", "must be at most " + MAX_LENGTH + " characters");
         }
@@ -38,7 +39,7 @@ final class FieldParser {
             case STATE -> new Canonical.Single(state(trimmed));
             case ZIP -> new Canonical.Single(PostalCodes.parse(trimmed, region));
             case COUNTRY -> new Canonical.Country(country(trimmed));
-            case DATE_OF_BIRTH -> new Canonical.Single(BirthDates.parse(trimmed, currentYear));
+            case DATE_OF_BIRTH -> new Canonical.Single(BirthDates.parse(trimmed, latestBirth));
             case GENDER -> new Canonical.Single(gender(trimmed));
             case EXTERNAL_ID -> new Canonical.Single(trimmed);
         };
@@ -47,6 +48,15 @@ final class FieldParser {
     /** The region a country value names, or null; used before parsing phones and ZIP codes. */
     static String regionOf(String trimmedCountry) {
         return trimmedCountry.length() > MAX_LENGTH ? null : Countries.resolve(trimmedCountry);
+    }
+
+    /**
+     * True when a trimmed value is SHA-256 of the empty string, in either case: a merchant that
+     * hashed an empty value. Such a value is empty and left out, never passed through
+     * (platforms.md §10: that digest must never leave Sluice).
+     */
+    static boolean isEmptyDigest(String trimmed) {
+        return trimmed.length() == SHA256_HEX_LENGTH && trimmed.equalsIgnoreCase(Sha256.EMPTY_HASH);
     }
 
     static boolean isSha256Hex(String s) {

@@ -20,7 +20,7 @@ enum Form {
     PHONE_TIKTOK,
     /** Lower-cased NFC letters, punctuation and symbols removed, spaces collapsed. */
     NAME_LETTERS,
-    /** Lower-cased NFC, trimmed, otherwise as given. */
+    /** Lower-cased NFC, trimmed, without courtesy titles and suffixes ({@code Mrs.}, {@code Jr.}), otherwise as given. */
     NAME_LOWER,
     /** Lower-cased letters only: {@code menlopark}. */
     CITY_COMPACT,

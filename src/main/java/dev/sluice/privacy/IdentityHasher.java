@@ -1,6 +1,7 @@
 package dev.sluice.privacy;
 
 import java.time.InstantSource;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -14,7 +15,7 @@ import java.util.Set;
  *
  * <p>Each present value is validated and parsed once ({@code FieldParser}); every platform then
  * takes the shapes its table in {@code ProfileRules} names, and each distinct string is hashed
- * once. Blank values are omitted and never hashed; values that already are a SHA-256 hex digest
+ * once. Blank values (and a digest of the empty string) are omitted and never hashed; values that already are a SHA-256 hex digest
  * pass through lower-cased (the same digest goes to every platform that hashes that field, so a
  * merchant hashing itself must follow the strictest rules it needs). The event's country, when it
  * names one, is the region for reading phone numbers and ZIP codes; otherwise the tenant's
@@ -31,7 +32,7 @@ public final class IdentityHasher {
         this.clock = clock;
     }
 
-    /** A hasher that takes the current year (the latest valid year of birth) from the system clock. */
+    /** A hasher that takes today (the latest valid date of birth) from the system clock. */
     public static IdentityHasher create() {
         return new IdentityHasher(InstantSource.system());
     }
@@ -54,7 +55,8 @@ public final class IdentityHasher {
         String country = trimmedOrNull(values.get(PiiField.COUNTRY));
         String eventRegion = country == null ? null : FieldParser.regionOf(country);
         String region = eventRegion != null ? eventRegion : data.defaultRegion();
-        int currentYear = clock.instant().atOffset(ZoneOffset.UTC).getYear();
+        // Today somewhere on Earth (UTC+14 is a day ahead of UTC at most): the latest date of birth.
+        LocalDate latestBirth = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate().plusDays(1);
 
         Canonical[] parsed = new Canonical[FIELDS.length];
         List<FieldError> errors = List.of();
@@ -64,7 +66,7 @@ public final class IdentityHasher {
                 continue;
             }
             try {
-                parsed[field.ordinal()] = FieldParser.parse(field, value, region, currentYear);
+                parsed[field.ordinal()] = FieldParser.parse(field, value, region, latestBirth);
             } catch (InvalidValueException e) {
                 if (errors.isEmpty()) {
                     errors = new ArrayList<>(2);
@@ -105,12 +107,15 @@ public final class IdentityHasher {
         return HashedIdentity.of(hex, raw, plain);
     }
 
-    /** The value without surrounding spacing ({@link Texts#stripSpace}), or null when it is absent or blank. */
+    /**
+     * The value without surrounding spacing ({@link Texts#stripSpace}), or null when it is absent,
+     * blank or the merchant's digest of an empty value ({@link FieldParser#isEmptyDigest}).
+     */
     private static String trimmedOrNull(String value) {
         if (value == null) {
             return null;
         }
         String trimmed = Texts.stripSpace(value);
-        return trimmed.isEmpty() ? null : trimmed;
+        return trimmed.isEmpty() || FieldParser.isEmptyDigest(trimmed) ? null : trimmed;
     }
 }

@@ -70,6 +70,12 @@ final class Phones {
         if (number == null) {
             number = parseWithLibrary(text, region);
         }
+        if (number == null && trimmed.startsWith("00") && region != null) {
+            // Read as "+" the "00" is not the region's whole international prefix: Australia
+            // dials 0011, Korea and Singapore 001. Only when that reading fails is the number read
+            // as dialled there, so no number read before changes.
+            number = fromRegionIdd(trimmed, region);
+        }
         if (number == null) {
             throw new InvalidValueException("invalid_phone",
                     "must be a phone number with country code, or a national number of the event's country");
@@ -158,6 +164,20 @@ final class Phones {
             return null;
         }
         return new Number(NANP, new String(digits, start, 10));
+    }
+
+    /**
+     * The number when libphonenumber reads {@code text} as dialled from {@code region} with that
+     * region's international prefix ({@code 0011 44 20 7183 8750} in Australia); null otherwise.
+     */
+    static Number fromRegionIdd(String text, String region) {
+        try {
+            PhoneNumber number = UTIL.parseAndKeepRawInput(text, region);
+            return number.getCountryCodeSource() == PhoneNumber.CountryCodeSource.FROM_NUMBER_WITH_IDD && possible(number)
+                    ? new Number(number.getCountryCode(), UTIL.getNationalSignificantNumber(number)) : null;
+        } catch (NumberParseException e) {
+            return null;
+        }
     }
 
     /** The full parser; null when the number is not possible. Also pins the fast path in tests. */

@@ -61,7 +61,8 @@ final class ProfileRules {
             // §2 (Ads enhanced conversions, addressInfo) and §3 (GA4 user_data): email, phone and
             // names hashed; city, state, postal code and country sent plain. Names only trimmed
             // and lower-cased, as the Ads docs say (GA4's "remove digits and symbols" differs:
-            // UNCONFIRMED which one Google matches on). Plain city keeps spaces (GA4 text).
+            // UNCONFIRMED which one Google matches on), without prefixes and suffixes (Mrs., Jr.)
+            // as they also say. Plain city keeps spaces (GA4 text).
             // No date of birth, gender or external id in either API.
             case GOOGLE -> List.of(
                     hash(EMAIL, Form.EMAIL_GOOGLE), hash(PHONE, Form.PHONE_E164),

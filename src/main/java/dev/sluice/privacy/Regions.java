@@ -48,7 +48,9 @@ final class Regions {
      */
     static String code(String trimmed) {
         String key = Texts.lookupKey(trimmed);
-        if (key.length() == 4 && (key.startsWith("us") || key.startsWith("ca"))
+        // The key can be longer than the text ("&" reads as "and": "c&" is "cand"), so the text's
+        // length is checked before its third character is read.
+        if (key.length() == 4 && (key.startsWith("us") || key.startsWith("ca")) && trimmed.length() > 2
                 && (trimmed.charAt(2) == '-' || trimmed.charAt(2) == ' ')) {
             key = key.substring(2);
         }

@@ -39,7 +39,8 @@ public final class SubjectDigests {
     }
 
     /**
-     * The digests of one identifier, or none when it is blank or cannot be normalized.
+     * The digests of one identifier, or none when it is blank (or the digest of an empty value) or
+     * cannot be normalized.
      *
      * @param field  {@link PiiField#EMAIL}, {@link PiiField#PHONE} or {@link PiiField#EXTERNAL_ID}
      * @param raw    the identifier as sent
@@ -47,13 +48,13 @@ public final class SubjectDigests {
      */
     public static List<String> of(PiiField field, String raw, String region) {
         Objects.requireNonNull(field, "field");
-        if (raw == null || Texts.stripSpace(raw).isEmpty()) {
+        if (raw == null || Texts.stripSpace(raw).isEmpty() || FieldParser.isEmptyDigest(Texts.stripSpace(raw))) {
             return List.of();
         }
         Canonical parsed;
         try {
-            // The year only matters for dates of birth, which are not subject identifiers.
-            parsed = FieldParser.parse(field, Texts.stripSpace(raw), region, 9999);
+            // The date only matters for dates of birth, which are not subject identifiers.
+            parsed = FieldParser.parse(field, Texts.stripSpace(raw), region, java.time.LocalDate.MAX);
         } catch (InvalidValueException e) {
             return List.of();
         }

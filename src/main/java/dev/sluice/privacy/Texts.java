@@ -2,6 +2,7 @@ package dev.sluice.privacy;
 
 import java.text.Normalizer;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Character-level normalization of names and places. Plain loops instead of regular
@@ -97,6 +98,56 @@ final class Texts {
             }
         }
         return out.toString();
+    }
+
+    /** Courtesy titles written before a name, lower case, without their period. */
+    private static final Set<String> NAME_PREFIXES = Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame");
+    /** Generational and academic suffixes written after a name, lower case, without their period. */
+    private static final Set<String> NAME_SUFFIXES = Set.of("jr", "sr", "ii", "iii", "iv", "phd", "md", "esq");
+
+    /**
+     * A lower-cased name without the courtesy titles before it and the suffixes after it
+     * ({@code mrs. jane} → {@code jane}, {@code doe, jr.} → {@code doe}), as Google asks ("no
+     * prefixes/suffixes (Mrs., Jr.)", platforms.md §2); otherwise as given. A title is a whole
+     * word, with or without its period; a lone word is the name even if it spells one, and a value
+     * of nothing but titles is kept as given, never emptied.
+     */
+    static String withoutTitles(String lower) {
+        int start = 0;
+        int end = lower.length();
+        while (true) {
+            int wordEnd = start;
+            while (wordEnd < end && !Character.isWhitespace(lower.charAt(wordEnd))) {
+                wordEnd++;
+            }
+            if (wordEnd >= end || !NAME_PREFIXES.contains(withoutPeriod(lower, start, wordEnd))) {
+                break;
+            }
+            start = wordEnd;
+            while (start < end && Character.isWhitespace(lower.charAt(start))) {
+                start++;
+            }
+        }
+        while (true) {
+            int wordStart = end;
+            while (wordStart > start && !Character.isWhitespace(lower.charAt(wordStart - 1))
+                    && lower.charAt(wordStart - 1) != ',') {
+                wordStart--;
+            }
+            if (wordStart <= start || !NAME_SUFFIXES.contains(withoutPeriod(lower, wordStart, end))) {
+                break;
+            }
+            end = wordStart;
+            while (end > start && (Character.isWhitespace(lower.charAt(end - 1)) || lower.charAt(end - 1) == ',')) {
+                end--;
+            }
+        }
+        String name = lower.substring(start, end);
+        return hasLetter(name) ? name : lower;
+    }
+
+    private static String withoutPeriod(String s, int from, int to) {
+        return to > from && s.charAt(to - 1) == '.' ? s.substring(from, to - 1) : s.substring(from, to);
     }
 
     /** Marks are kept because many scripts (Devanagari, Thai...) write vowels with them. */

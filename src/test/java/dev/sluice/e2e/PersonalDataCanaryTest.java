@@ -109,6 +109,12 @@ class PersonalDataCanaryTest {
                 .identities().values().toArray(HashedIdentity[]::new);
         for (HashedIdentity identity : all) {
             forms.addAll(identity.hashed().values());
+            for (String hex : identity.hashed().values()) {
+                byte[] raw = java.util.HexFormat.of().parseHex(hex);
+                forms.add(new String(raw, StandardCharsets.ISO_8859_1));
+                forms.add(java.util.Base64.getEncoder().withoutPadding().encodeToString(raw));
+                forms.add(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw));
+            }
         }
         assertTrue(forms.size() > 9, "hashes were computed");
         return forms;

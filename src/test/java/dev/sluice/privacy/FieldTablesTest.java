@@ -12,6 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Country, state, date, postal code and phone tables, field by field. */
 class FieldTablesTest {
+    /** The latest date of birth the tests accept. */
+    static final java.time.LocalDate TODAY = java.time.LocalDate.of(2026, 11, 28);
 
     @Test
     void everyIsoCountry_resolvesByCodeAndEnglishName() {
@@ -55,7 +57,7 @@ class FieldTablesTest {
 
     @Test
     void nonUsState_isCompacted() {
-        assertThat(FieldParser.parse(PiiField.STATE, "Île-de-France", "FR", 2026).render(Form.STATE), equalTo("îledefrance"));
+        assertThat(FieldParser.parse(PiiField.STATE, "Île-de-France", "FR", TODAY).render(Form.STATE), equalTo("îledefrance"));
     }
 
     @ParameterizedTest
@@ -63,14 +65,14 @@ class FieldTablesTest {
             "2/16/1997,19970216", "02/06/1997,19970206", "16.02.1997,19970216", "6.2.1997,19970206",
             "2000-02-29,20000229", "1900-01-01,19000101", "2026-11-28,20261128"})
     void birthDateFormats(String input, String expected) {
-        assertThat(BirthDates.parse(input, 2026), equalTo(expected));
+        assertThat(BirthDates.parse(input, TODAY), equalTo(expected));
     }
 
     @ParameterizedTest
     @CsvSource({"1900-02-29", "2027-01-01", "1997-13-01", "1997-00-10", "1997-1-0", "97-02-16", "1997-02-16-01",
-            "1997.02.16", "16-02-1997", "1997--02", "199702160", "1997-02-16T00:00"})
+            "1997.02.16", "16-02-1997", "1997--02", "199702160", "1997-02-16T00:00", "2026-11-29", "12/31/2026"})
     void birthDateRejects(String input) {
-        InvalidValueException e = assertThrows(InvalidValueException.class, () -> BirthDates.parse(input, 2026));
+        InvalidValueException e = assertThrows(InvalidValueException.class, () -> BirthDates.parse(input, TODAY));
         assertThat(e.code(), equalTo("invalid_date"));
     }
 
@@ -101,6 +103,18 @@ class FieldTablesTest {
         }
         assertThat(Phones.fromPlainE164("+1 650 555 1212 ext. 7"), nullValue());
         assertThat(Phones.fromPlainE164("(650) 555-1212"), nullValue());
+    }
+
+    /** A parsed value is personal data, whatever its field: its toString() shows none of it. */
+    @ParameterizedTest
+    @CsvSource({"EMAIL,Jane@Example.com,jane", "PHONE,+1 650 555 1212,6505551212", "FIRST_NAME,Zoë,zoë",
+            "DATE_OF_BIRTH,1990-04-01,19900401", "ZIP,94025,94025", "COUNTRY,Germany,DE", "EXTERNAL_ID,cust-42,cust-42",
+            "EMAIL,F0E4C2F76C58916EC258F246851BEA091D14D4247A2FC3E18694461B1816E13B,f0e4c2f7"})
+    void parsedValue_toStringRevealsNoValue(PiiField field, String input, String normalized) {
+        String text = FieldParser.parse(field, input, "US", TODAY).toString();
+
+        assertThat(text, text.toLowerCase(Locale.ROOT).contains(normalized.toLowerCase(Locale.ROOT)), equalTo(false));
+        assertThat(text, text.contains("redacted"), equalTo(true));
     }
 
     private static boolean hasLeadingZeroNational(Phones.Number number) {

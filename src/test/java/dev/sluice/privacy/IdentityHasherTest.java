@@ -87,6 +87,29 @@ class IdentityHasherTest {
         assertThat(Sha256.EMPTY_HASH, equalTo(java.util.HexFormat.of().formatHex(sha256(new byte[0]))));
     }
 
+    /**
+     * A merchant that hashed an empty value sends SHA-256 of the empty string: that is an empty
+     * value, left out like a blank one, never passed through (platforms.md §10: the digest must
+     * never leave Sluice). It was passed through as any other digest, to every platform.
+     */
+    @Test
+    void merchantsDigestOfTheEmptyString_isAnEmptyValue_leftOut() {
+        for (String digest : List.of(Sha256.EMPTY_HASH, " " + Sha256.EMPTY_HASH.toUpperCase() + "\u00a0")) {
+            Map<PiiField, String> values = new EnumMap<>(PiiField.class);
+            for (PiiField field : PiiField.values()) {
+                values.put(field, digest);
+            }
+            Hashed result = HASHER.hash(new PersonalData(values, "US"), ALL);
+
+            assertThat(result.ok(), equalTo(true));
+            result.identities().values().forEach(identity -> assertThat(identity.isEmpty(), equalTo(true)));
+            assertThat(result.subjectDigests(), equalTo(Map.of()));
+            for (PiiField field : SubjectDigests.FIELDS) {
+                assertThat(SubjectDigests.of(field, digest, "US"), equalTo(List.of()));
+            }
+        }
+    }
+
     @Test
     void alreadyHashed_passesThroughLowerCased_beforeNormalizing() {
         String digest = Sha256.of("jane@example.com");

@@ -133,10 +133,16 @@ class NanpFastPathTest {
         }
     }
 
-    /** libphonenumber alone, after the same "00" rewrite {@link Phones#parse} applies first. */
+    /**
+     * libphonenumber alone, after the same "00" rewrite {@link Phones#parse} applies first, and,
+     * where that reading fails, as dialled in the region with its own international prefix.
+     */
     private static String libraryOutcome(String input, String region) {
         String text = input.startsWith("00") ? "+" + input.substring(2) : input;
         Phones.Number number = Phones.parseWithLibrary(text, region);
+        if (number == null && !text.equals(input) && region != null) {
+            number = Phones.fromRegionIdd(input, region);
+        }
         return number == null ? "invalid" : number.render(Form.PHONE_E164);
     }
 

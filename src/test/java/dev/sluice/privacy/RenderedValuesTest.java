@@ -17,9 +17,9 @@ class RenderedValuesTest {
     @Test
     void everyPairGetsTheDigestOfItsRenderingKeptOrNot() {
         Canonical[] parsed = new Canonical[PiiField.values().length];
-        parsed[PiiField.EMAIL.ordinal()] = FieldParser.parse(PiiField.EMAIL, "Jane.Doe+x@GMail.com", "US", 2026);
-        parsed[PiiField.FIRST_NAME.ordinal()] = FieldParser.parse(PiiField.FIRST_NAME, "Zoë-Anne", "US", 2026);
-        parsed[PiiField.STATE.ordinal()] = FieldParser.parse(PiiField.STATE, "California", "US", 2026);
+        parsed[PiiField.EMAIL.ordinal()] = FieldParser.parse(PiiField.EMAIL, "Jane.Doe+x@GMail.com", "US", java.time.LocalDate.of(2026, 11, 28));
+        parsed[PiiField.FIRST_NAME.ordinal()] = FieldParser.parse(PiiField.FIRST_NAME, "Zoë-Anne", "US", java.time.LocalDate.of(2026, 11, 28));
+        parsed[PiiField.STATE.ordinal()] = FieldParser.parse(PiiField.STATE, "California", "US", java.time.LocalDate.of(2026, 11, 28));
         RenderedValues values = new RenderedValues(parsed);
         int checked = 0;
         for (PiiField field : new PiiField[] {PiiField.EMAIL, PiiField.FIRST_NAME, PiiField.STATE}) {
@@ -44,7 +44,7 @@ class RenderedValuesTest {
     @Test
     void aKeptDigestIsComputedOnceAndOnlyUsedPairsHaveSlots() {
         Canonical[] parsed = new Canonical[PiiField.values().length];
-        parsed[PiiField.EMAIL.ordinal()] = FieldParser.parse(PiiField.EMAIL, "jane@example.com", "US", 2026);
+        parsed[PiiField.EMAIL.ordinal()] = FieldParser.parse(PiiField.EMAIL, "jane@example.com", "US", java.time.LocalDate.of(2026, 11, 28));
         RenderedValues values = new RenderedValues(parsed);
         assertSame(values.hash(PiiField.EMAIL, Form.EMAIL_LOWER), values.hash(PiiField.EMAIL, Form.EMAIL_LOWER));
         int used = 0;
