@@ -135,13 +135,22 @@ public record SluiceConfig(String host,
         return new IngestSettings(
                 positiveLong(i, "max-body-bytes", 2L * 1024 * 1024),
                 maxEvents,
-                duration(i, "max-event-age", Duration.ofDays(7)),
+                maxEventAge(i),
                 duration(i, "max-future-skew", Duration.ofMinutes(5)),
                 duration(i, "dedup-window", Duration.ofDays(7)),
                 positiveInt(i, "commit-max-events", 4000, 1),
                 positiveLong(i, "max-in-flight-bytes", 512L * 1024),
                 bodyReadTimeout(i),
                 positiveInt(i, "max-body-values", values, IngestSettings.MIN_BODY_VALUES));
+    }
+
+    /** At least a moment: at zero every event would be too old (the parser refused it with a stack trace). */
+    private static Duration maxEventAge(Config i) {
+        Duration age = duration(i, "max-event-age", Duration.ofDays(7));
+        if (age.isZero()) {
+            throw new ConfigException(i.get("max-event-age").key().toString(), "must be positive");
+        }
+        return age;
     }
 
     private static Duration bodyReadTimeout(Config i) {

@@ -162,6 +162,17 @@ class SluiceConfigTest {
                 Map.of("sluice.ingest.dedup-window", "36500d")), Secrets.of(Map.of(), dir)).ingest().dedupWindow());
     }
 
+    /**
+     * A zero {@code max-event-age} (every event too old) passed the configuration and then ended
+     * the start in the parser's IllegalArgumentException with a stack trace and exit code 1.
+     */
+    @Test
+    void aZeroMaxEventAgeIsRefusedNamingItsKey() {
+        assertKey("sluice.ingest.max-event-age", Map.of("sluice.ingest.max-event-age", "0s"));
+        assertKey("sluice.ingest.max-event-age", Map.of("sluice.ingest.max-event-age", "PT0S"));
+        assertEquals(Duration.ZERO, load(Map.of("sluice.ingest.max-future-skew", "0s")).ingest().maxFutureSkew());
+    }
+
     @Test
     void badValuesNameTheirKey() {
         assertKey("sluice.ingest.max-events", Map.of("sluice.ingest.max-events", "-3"));
