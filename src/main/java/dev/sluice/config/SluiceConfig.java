@@ -53,7 +53,8 @@ public record SluiceConfig(String host,
 
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
-    private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
+    /** ISO 3166-1 alpha-2 codes (the JDK's list): {@code XX} passed as two capital letters and every national phone number was then refused. */
+    private static final Set<String> REGIONS = Set.of(Locale.getISOCountries());
     /** The sections under {@code sluice} (and {@code sluice} itself, ""), each a map of settings. */
     private static final List<String> SECTIONS = List.of("", "ingest", "store", "store.postgres", "crypto", "crypto.keys",
             "consent", "audit", "retention", "ledger", "delivery");
@@ -209,7 +210,7 @@ public record SluiceConfig(String host,
                 throw new ConfigException(prefix + ".api-key-hashes", "at least one API key hash is required");
             }
             String region = string(t, "default-region", "US");
-            if (!REGION.matcher(region).matches()) {
+            if (!REGIONS.contains(region)) {
                 throw new ConfigException(prefix + ".default-region", "must be an ISO 3166 alpha-2 code such as US");
             }
             Optional<Secret> signing = single(t.get("signing-secret"))

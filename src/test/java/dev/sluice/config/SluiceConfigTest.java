@@ -173,6 +173,17 @@ class SluiceConfigTest {
         assertEquals(Duration.ZERO, load(Map.of("sluice.ingest.max-future-skew", "0s")).ingest().maxFutureSkew());
     }
 
+    /**
+     * A default region that is two capital letters but no country ({@code XX}) started, and then
+     * every national phone number of the tenant was rejected as {@code invalid_phone}.
+     */
+    @Test
+    void aDefaultRegionThatIsNoCountryIsRefused() {
+        assertKey("sluice.tenants.0.default-region", Map.of("sluice.tenants.0.default-region", "XX"));
+        assertKey("sluice.tenants.0.default-region", Map.of("sluice.tenants.0.default-region", "ZZ"));
+        assertEquals("DE", load(Map.of("sluice.tenants.0.default-region", "DE")).tenants().get("demo").defaultRegion());
+    }
+
     @Test
     void badValuesNameTheirKey() {
         assertKey("sluice.ingest.max-events", Map.of("sluice.ingest.max-events", "-3"));
