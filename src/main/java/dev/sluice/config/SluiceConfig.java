@@ -95,9 +95,18 @@ public record SluiceConfig(String host,
                 Path.of(s.get("consent.policy-file").asString().orElse("conf/consent-policy.yaml")),
                 AuditSettings.load(s.get("audit"), secrets), RetentionSettings.load(s.get("retention")),
                 LedgerSettingsReader.read(s.get("ledger")), bool(s.get("delivery.enabled"), true));
-        config.checkDemoOnlyOnLoopback();
+        config.checkDemoOnlyOnLoopback(s.get("tenants"));
         return config;
     }
+
+    /**
+     * The hashes of the README's public demo keys ({@code slk_demo_local_only} and
+     * {@code slk_demo_admin_local_only}): refused off loopback whichever tenant lists them, with
+     * or without its {@code demo} switch.
+     */
+    private static final Set<String> PUBLIC_DEMO_KEY_HASHES = Set.of(
+            "sha256:002a094847e84f226490353de29ae4811b9f826b6cbae0bf7b910f97ec2397f4",
+            "sha256:59326089b688d1e40c659fe400edb52fd8bf3fc69f1a49d9a08c519324b3451c");
 
     /** Whether the server binds only to a loopback address. */
     public boolean loopbackOnly() {
@@ -108,7 +117,7 @@ public record SluiceConfig(String host,
         }
     }
 
-    private void checkDemoOnlyOnLoopback() {
+    private void checkDemoOnlyOnLoopback(Config tenantList) {
         if (loopbackOnly()) {
             return;
         }
@@ -116,6 +125,17 @@ public record SluiceConfig(String host,
             if (tenant.demo()) {
                 throw new ConfigException("sluice.tenants." + tenant.id() + ".demo",
                         "the demo tenant's key is public; it is allowed only when server.host is a loopback address");
+            }
+        }
+        // The switch alone let the public keys open a tenant on every interface once it was off.
+        for (Config t : tenantList.asNodeList().orElse(List.of())) {
+            for (String role : List.of("api-key-hashes", "admin-key-hashes")) {
+                for (Config h : t.get(role).asNodeList().orElse(List.of())) {
+                    if (PUBLIC_DEMO_KEY_HASHES.contains(h.asString().orElse("").toLowerCase(Locale.ROOT))) {
+                        throw new ConfigException(h.key().toString(), "is the hash of a public demo key (README),"
+                                + " allowed only when server.host is a loopback address; make a key with `sluice apikey new`");
+                    }
+                }
             }
         }
         if (generateDemoKey) {

@@ -184,6 +184,29 @@ class SluiceConfigTest {
         assertEquals("DE", load(Map.of("sluice.tenants.0.default-region", "DE")).tenants().get("demo").defaultRegion());
     }
 
+    /**
+     * The public demo keys (README) open a tenant only on loopback, whatever its {@code demo}
+     * switch says: with {@code demo: false} (or {@code SLUICE_TENANTS_0_DEMO=false}) they opened
+     * it on every interface.
+     */
+    @Test
+    void thePublicDemoKeysAreRefusedOffLoopback_evenWithoutTheDemoSwitch() {
+        Map<String, String> offLoopback = new HashMap<>(Map.of("server.host", "0.0.0.0",
+                "sluice.tenants.0.demo", "false", "sluice.crypto.keys.k1", "env:DATA_KEY",
+                "sluice.audit.signing-key", "env:AUDIT_KEY"));
+        Secrets secrets = Secrets.of(Map.of("DATA_KEY", "ab".repeat(32),
+                "AUDIT_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32])), dir);
+        ConfigException ingest = assertThrows(ConfigException.class, () -> SluiceConfig.load(
+                ConfigLoader.load(Path.of("conf/application.yaml"), offLoopback), secrets));
+        assertEquals("sluice.tenants.0.api-key-hashes.0", ingest.key(), ingest.getMessage());
+        offLoopback.put("sluice.tenants.0.api-key-hashes.0", HASH);
+        ConfigException admin = assertThrows(ConfigException.class, () -> SluiceConfig.load(
+                ConfigLoader.load(Path.of("conf/application.yaml"), offLoopback), secrets));
+        assertEquals("sluice.tenants.0.admin-key-hashes.0", admin.key(), admin.getMessage());
+        offLoopback.put("sluice.tenants.0.admin-key-hashes.0", "sha256:" + "cd".repeat(32));
+        assertFalse(SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), offLoopback), secrets).loopbackOnly());
+    }
+
     @Test
     void badValuesNameTheirKey() {
         assertKey("sluice.ingest.max-events", Map.of("sluice.ingest.max-events", "-3"));
