@@ -255,6 +255,32 @@ class SluiceConfigTest {
         assertEquals("server.sockets.0.max-concurrent-requests", e.key());
     }
 
+    /**
+     * An admin listener on the main listener's port and address is a configuration error naming
+     * it: it passed the port probe (each port was free before either bound) and then Helidon logged
+     * two SEVERE lines with a stack trace before the start's one line.
+     */
+    @Test
+    void aListenerOnAnotherListenersPortAndAddress_isRefusedNamingIt() throws Exception {
+        String shipped = Files.readString(Path.of("conf/application.yaml"));
+        Map<String, String> refused = Map.of(
+                "sluice.yaml", "      port: 8080\n",
+                "wildcard.yaml", "      host: 0.0.0.0\n      port: 8080\n",
+                "twice.yaml", "      port: 8081\n    - name: other\n      port: 8081\n");
+        for (Map.Entry<String, String> c : refused.entrySet()) {
+            Path file = Files.writeString(dir.resolve(c.getKey()), shipped.replaceFirst("\nserver:\n",
+                    "\nserver:\n  sockets:\n    - name: admin\n" + c.getValue()));
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)), c.getKey());
+            assertEquals(c.getKey().equals("twice.yaml") ? "server.sockets.1.port" : "server.sockets.0.port", e.key(), c.getKey());
+        }
+        for (String fine : List.of("      port: 8081\n", "      port: 0\n", "      host: 127.0.0.2\n      port: 8080\n")) {
+            Path file = Files.writeString(dir.resolve("fine.yaml"), shipped.replaceFirst("\nserver:\n",
+                    "\nserver:\n  sockets:\n    - name: admin\n" + fine));
+            SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir));
+        }
+    }
+
     @Test
     void secretsComeFromReferencesNeverLiterals() throws Exception {
         Files.writeString(dir.resolve("key"), "c2VjcmV0\n");
