@@ -95,7 +95,7 @@ public record SluiceConfig(String host,
                 Path.of(s.get("consent.policy-file").asString().orElse("conf/consent-policy.yaml")),
                 AuditSettings.load(s.get("audit"), secrets), RetentionSettings.load(s.get("retention")),
                 LedgerSettingsReader.read(s.get("ledger")), bool(s.get("delivery.enabled"), true));
-        config.checkDemoOnlyOnLoopback(s.get("tenants"));
+        config.checkDemoOnlyOnLoopback(s.get("tenants"), root.get("server.sockets"));
         return config;
     }
 
@@ -110,21 +110,29 @@ public record SluiceConfig(String host,
 
     /** Whether the server binds only to a loopback address. */
     public boolean loopbackOnly() {
+        return loopback(host);
+    }
+
+    private static boolean loopback(String address) {
         try {
-            return InetAddress.getByName(host).isLoopbackAddress();
+            return InetAddress.getByName(address).isLoopbackAddress();
         } catch (UnknownHostException e) {
             return false;
         }
     }
 
-    private void checkDemoOnlyOnLoopback(Config tenantList) {
-        if (loopbackOnly()) {
+    private void checkDemoOnlyOnLoopback(Config tenantList, Config sockets) {
+        // Every listener, the admin one included (it takes the admin keys): one on 0.0.0.0 opened
+        // the demo's public admin key to the network while server.host stayed loopback.
+        boolean everyListener = loopbackOnly() && sockets.asNodeList().orElse(List.of()).stream()
+                .allMatch(socket -> loopback(socket.get("host").asString().orElse(host)));
+        if (everyListener) {
             return;
         }
         for (TenantConfig tenant : tenants.values()) {
             if (tenant.demo()) {
                 throw new ConfigException("sluice.tenants." + tenant.id() + ".demo",
-                        "the demo tenant's key is public; it is allowed only when server.host is a loopback address");
+                        "the demo tenant's key is public; it is allowed only when server.host and every listener of server.sockets are loopback addresses");
             }
         }
         // The switch alone let the public keys open a tenant on every interface once it was off.
@@ -133,7 +141,7 @@ public record SluiceConfig(String host,
                 for (Config h : t.get(role).asNodeList().orElse(List.of())) {
                     if (PUBLIC_DEMO_KEY_HASHES.contains(h.asString().orElse("").toLowerCase(Locale.ROOT))) {
                         throw new ConfigException(h.key().toString(), "is the hash of a public demo key (README),"
-                                + " allowed only when server.host is a loopback address; make a key with `sluice apikey new`");
+                                + " allowed only when every listener (server.host, server.sockets) is on a loopback address; make a key with `sluice apikey new`");
                     }
                 }
             }

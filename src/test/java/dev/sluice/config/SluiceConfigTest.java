@@ -139,6 +139,24 @@ class SluiceConfigTest {
         assertEquals("sluice.tenants.demo.demo", e.key());
     }
 
+    /**
+     * The admin listener is a listener too: README's example puts it on 0.0.0.0, and with the demo
+     * tenant the public admin key {@code slk_demo_admin_local_only} then opened its admin, audit
+     * and privacy endpoints from the network while server.host stayed loopback.
+     */
+    @Test
+    void demoTenantIsRefusedWhenAnyListenerIsOffLoopback() throws Exception {
+        String shipped = Files.readString(Path.of("conf/application.yaml"));
+        Path file = Files.writeString(dir.resolve("admin-listener.yaml"), shipped.replaceFirst("\nserver:\n",
+                "\nserver:\n  sockets:\n    - name: admin\n      host: 0.0.0.0\n      port: 8081\n"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)));
+        assertEquals("sluice.tenants.demo.demo", e.key());
+        Path loopback = Files.writeString(dir.resolve("admin-loopback.yaml"), shipped.replaceFirst("\nserver:\n",
+                "\nserver:\n  sockets:\n    - name: admin\n      port: 8081\n"));
+        assertTrue(SluiceConfig.load(ConfigLoader.load(loopback, Map.of()), Secrets.of(Map.of(), dir)).tenants().get("demo").demo());
+    }
+
     @Test
     void overridesWinOverTheFile() {
         SluiceConfig config = SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"),
