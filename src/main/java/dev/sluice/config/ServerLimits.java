@@ -37,6 +37,40 @@ final class ServerLimits {
         for (Config socket : server.get("sockets").asNodeList().orElse(List.of())) {
             listener(socket);
         }
+        distinctPorts(server);
+    }
+
+    /**
+     * Two listeners on one port of one address (or of the wildcard address) cannot both bind: each
+     * port was free when the start probed it, and Helidon then logged two SEVERE lines with a stack
+     * trace before the start's one line. Named by the later listener's port.
+     */
+    private static void distinctPorts(Config server) {
+        String mainHost = server.get("host").asString().orElse("127.0.0.1").strip();
+        List<Config> listeners = new java.util.ArrayList<>();
+        listeners.add(server);
+        listeners.addAll(server.get("sockets").asNodeList().orElse(List.of()));
+        java.util.Map<Long, java.util.List<String>> hostsByPort = new java.util.HashMap<>();
+        for (Config listener : listeners) {
+            Config port = listener.get("port");
+            long value = whole(port);
+            if (value == 0) {
+                continue;
+            }
+            String host = listener == server ? mainHost : listener.get("host").asString().orElse(mainHost).strip();
+            List<String> earlier = hostsByPort.computeIfAbsent(value, p -> new java.util.ArrayList<>());
+            for (String other : earlier) {
+                if (other.equalsIgnoreCase(host) || wildcard(other) || wildcard(host)) {
+                    throw new ConfigException(port.key().toString(), "another listener already has port " + value
+                            + " on this address; give each listener its own port");
+                }
+            }
+            earlier.add(host);
+        }
+    }
+
+    private static boolean wildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
     }
 
     private static void listener(Config listener) {

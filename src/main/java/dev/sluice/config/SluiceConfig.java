@@ -53,7 +53,8 @@ public record SluiceConfig(String host,
 
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
-    private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
+    /** ISO 3166-1 alpha-2 codes (the JDK's list): {@code XX} passed as two capital letters and every national phone number was then refused. */
+    private static final Set<String> REGIONS = Set.of(Locale.getISOCountries());
     /** The sections under {@code sluice} (and {@code sluice} itself, ""), each a map of settings. */
     private static final List<String> SECTIONS = List.of("", "ingest", "store", "store.postgres", "crypto", "crypto.keys",
             "consent", "audit", "retention", "ledger", "delivery");
@@ -94,27 +95,55 @@ public record SluiceConfig(String host,
                 Path.of(s.get("consent.policy-file").asString().orElse("conf/consent-policy.yaml")),
                 AuditSettings.load(s.get("audit"), secrets), RetentionSettings.load(s.get("retention")),
                 LedgerSettingsReader.read(s.get("ledger")), bool(s.get("delivery.enabled"), true));
-        config.checkDemoOnlyOnLoopback();
+        config.checkDemoOnlyOnLoopback(s.get("tenants"), root.get("server.sockets"));
         return config;
     }
 
+    /**
+     * The hashes of the README's public demo keys ({@code slk_demo_local_only} and
+     * {@code slk_demo_admin_local_only}): refused off loopback whichever tenant lists them, with
+     * or without its {@code demo} switch.
+     */
+    private static final Set<String> PUBLIC_DEMO_KEY_HASHES = Set.of(
+            "sha256:002a094847e84f226490353de29ae4811b9f826b6cbae0bf7b910f97ec2397f4",
+            "sha256:59326089b688d1e40c659fe400edb52fd8bf3fc69f1a49d9a08c519324b3451c");
+
     /** Whether the server binds only to a loopback address. */
     public boolean loopbackOnly() {
+        return loopback(host);
+    }
+
+    private static boolean loopback(String address) {
         try {
-            return InetAddress.getByName(host).isLoopbackAddress();
+            return InetAddress.getByName(address).isLoopbackAddress();
         } catch (UnknownHostException e) {
             return false;
         }
     }
 
-    private void checkDemoOnlyOnLoopback() {
-        if (loopbackOnly()) {
+    private void checkDemoOnlyOnLoopback(Config tenantList, Config sockets) {
+        // Every listener, the admin one included (it takes the admin keys): one on 0.0.0.0 opened
+        // the demo's public admin key to the network while server.host stayed loopback.
+        boolean everyListener = loopbackOnly() && sockets.asNodeList().orElse(List.of()).stream()
+                .allMatch(socket -> loopback(socket.get("host").asString().orElse(host)));
+        if (everyListener) {
             return;
         }
         for (TenantConfig tenant : tenants.values()) {
             if (tenant.demo()) {
                 throw new ConfigException("sluice.tenants." + tenant.id() + ".demo",
-                        "the demo tenant's key is public; it is allowed only when server.host is a loopback address");
+                        "the demo tenant's key is public; it is allowed only when server.host and every listener of server.sockets are loopback addresses");
+            }
+        }
+        // The switch alone let the public keys open a tenant on every interface once it was off.
+        for (Config t : tenantList.asNodeList().orElse(List.of())) {
+            for (String role : List.of("api-key-hashes", "admin-key-hashes")) {
+                for (Config h : t.get(role).asNodeList().orElse(List.of())) {
+                    if (PUBLIC_DEMO_KEY_HASHES.contains(h.asString().orElse("").toLowerCase(Locale.ROOT))) {
+                        throw new ConfigException(h.key().toString(), "is the hash of a public demo key (README),"
+                                + " allowed only when every listener (server.host, server.sockets) is on a loopback address; make a key with `sluice apikey new`");
+                    }
+                }
             }
         }
         if (generateDemoKey) {
@@ -135,13 +164,22 @@ public record SluiceConfig(String host,
         return new IngestSettings(
                 positiveLong(i, "max-body-bytes", 2L * 1024 * 1024),
                 maxEvents,
-                duration(i, "max-event-age", Duration.ofDays(7)),
+                maxEventAge(i),
                 duration(i, "max-future-skew", Duration.ofMinutes(5)),
                 duration(i, "dedup-window", Duration.ofDays(7)),
                 positiveInt(i, "commit-max-events", 4000, 1),
                 positiveLong(i, "max-in-flight-bytes", 512L * 1024),
                 bodyReadTimeout(i),
                 positiveInt(i, "max-body-values", values, IngestSettings.MIN_BODY_VALUES));
+    }
+
+    /** At least a moment: at zero every event would be too old (the parser refused it with a stack trace). */
+    private static Duration maxEventAge(Config i) {
+        Duration age = duration(i, "max-event-age", Duration.ofDays(7));
+        if (age.isZero()) {
+            throw new ConfigException(i.get("max-event-age").key().toString(), "must be positive");
+        }
+        return age;
     }
 
     private static Duration bodyReadTimeout(Config i) {
@@ -200,7 +238,7 @@ public record SluiceConfig(String host,
                 throw new ConfigException(prefix + ".api-key-hashes", "at least one API key hash is required");
             }
             String region = string(t, "default-region", "US");
-            if (!REGION.matcher(region).matches()) {
+            if (!REGIONS.contains(region)) {
                 throw new ConfigException(prefix + ".default-region", "must be an ISO 3166 alpha-2 code such as US");
             }
             Optional<Secret> signing = single(t.get("signing-secret"))

@@ -42,9 +42,9 @@ final class Routes {
     /** Routes of a tenant; fails with the offending key when a destination's profile is unknown. */
     static Routes of(TenantConfig tenant) {
         Map<String, Route> byId = new LinkedHashMap<>();
-        for (int i = 0; i < tenant.destinations().size(); i++) {
-            DestinationConfig d = tenant.destinations().get(i);
-            byId.put(d.id(), new Route(d, profileOf(d, "sluice.tenants." + tenant.id() + ".destinations." + i)));
+        for (DestinationConfig d : tenant.destinations()) {
+            // Named as the connectors name a bad setting: tenant and destination by id.
+            byId.put(d.id(), new Route(d, profileOf(d, "sluice.tenants." + tenant.id() + ".destinations." + d.id())));
         }
         return new Routes(byId);
     }

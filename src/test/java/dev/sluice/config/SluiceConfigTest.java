@@ -139,6 +139,24 @@ class SluiceConfigTest {
         assertEquals("sluice.tenants.demo.demo", e.key());
     }
 
+    /**
+     * The admin listener is a listener too: README's example puts it on 0.0.0.0, and with the demo
+     * tenant the public admin key {@code slk_demo_admin_local_only} then opened its admin, audit
+     * and privacy endpoints from the network while server.host stayed loopback.
+     */
+    @Test
+    void demoTenantIsRefusedWhenAnyListenerIsOffLoopback() throws Exception {
+        String shipped = Files.readString(Path.of("conf/application.yaml"));
+        Path file = Files.writeString(dir.resolve("admin-listener.yaml"), shipped.replaceFirst("\nserver:\n",
+                "\nserver:\n  sockets:\n    - name: admin\n      host: 0.0.0.0\n      port: 8081\n"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)));
+        assertEquals("sluice.tenants.demo.demo", e.key());
+        Path loopback = Files.writeString(dir.resolve("admin-loopback.yaml"), shipped.replaceFirst("\nserver:\n",
+                "\nserver:\n  sockets:\n    - name: admin\n      port: 8081\n"));
+        assertTrue(SluiceConfig.load(ConfigLoader.load(loopback, Map.of()), Secrets.of(Map.of(), dir)).tenants().get("demo").demo());
+    }
+
     @Test
     void overridesWinOverTheFile() {
         SluiceConfig config = SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"),
@@ -160,6 +178,51 @@ class SluiceConfigTest {
         assertKey("sluice.ingest.dedup-window", Map.of("sluice.ingest.dedup-window", "P9999999999999999999D"));
         assertEquals(Duration.ofDays(36_500), SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"),
                 Map.of("sluice.ingest.dedup-window", "36500d")), Secrets.of(Map.of(), dir)).ingest().dedupWindow());
+    }
+
+    /**
+     * A zero {@code max-event-age} (every event too old) passed the configuration and then ended
+     * the start in the parser's IllegalArgumentException with a stack trace and exit code 1.
+     */
+    @Test
+    void aZeroMaxEventAgeIsRefusedNamingItsKey() {
+        assertKey("sluice.ingest.max-event-age", Map.of("sluice.ingest.max-event-age", "0s"));
+        assertKey("sluice.ingest.max-event-age", Map.of("sluice.ingest.max-event-age", "PT0S"));
+        assertEquals(Duration.ZERO, load(Map.of("sluice.ingest.max-future-skew", "0s")).ingest().maxFutureSkew());
+    }
+
+    /**
+     * A default region that is two capital letters but no country ({@code XX}) started, and then
+     * every national phone number of the tenant was rejected as {@code invalid_phone}.
+     */
+    @Test
+    void aDefaultRegionThatIsNoCountryIsRefused() {
+        assertKey("sluice.tenants.0.default-region", Map.of("sluice.tenants.0.default-region", "XX"));
+        assertKey("sluice.tenants.0.default-region", Map.of("sluice.tenants.0.default-region", "ZZ"));
+        assertEquals("DE", load(Map.of("sluice.tenants.0.default-region", "DE")).tenants().get("demo").defaultRegion());
+    }
+
+    /**
+     * The public demo keys (README) open a tenant only on loopback, whatever its {@code demo}
+     * switch says: with {@code demo: false} (or {@code SLUICE_TENANTS_0_DEMO=false}) they opened
+     * it on every interface.
+     */
+    @Test
+    void thePublicDemoKeysAreRefusedOffLoopback_evenWithoutTheDemoSwitch() {
+        Map<String, String> offLoopback = new HashMap<>(Map.of("server.host", "0.0.0.0",
+                "sluice.tenants.0.demo", "false", "sluice.crypto.keys.k1", "env:DATA_KEY",
+                "sluice.audit.signing-key", "env:AUDIT_KEY"));
+        Secrets secrets = Secrets.of(Map.of("DATA_KEY", "ab".repeat(32),
+                "AUDIT_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32])), dir);
+        ConfigException ingest = assertThrows(ConfigException.class, () -> SluiceConfig.load(
+                ConfigLoader.load(Path.of("conf/application.yaml"), offLoopback), secrets));
+        assertEquals("sluice.tenants.0.api-key-hashes.0", ingest.key(), ingest.getMessage());
+        offLoopback.put("sluice.tenants.0.api-key-hashes.0", HASH);
+        ConfigException admin = assertThrows(ConfigException.class, () -> SluiceConfig.load(
+                ConfigLoader.load(Path.of("conf/application.yaml"), offLoopback), secrets));
+        assertEquals("sluice.tenants.0.admin-key-hashes.0", admin.key(), admin.getMessage());
+        offLoopback.put("sluice.tenants.0.admin-key-hashes.0", "sha256:" + "cd".repeat(32));
+        assertFalse(SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"), offLoopback), secrets).loopbackOnly());
     }
 
     @Test
@@ -208,6 +271,32 @@ class SluiceConfigTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)));
         assertEquals("server.sockets.0.max-concurrent-requests", e.key());
+    }
+
+    /**
+     * An admin listener on the main listener's port and address is a configuration error naming
+     * it: it passed the port probe (each port was free before either bound) and then Helidon logged
+     * two SEVERE lines with a stack trace before the start's one line.
+     */
+    @Test
+    void aListenerOnAnotherListenersPortAndAddress_isRefusedNamingIt() throws Exception {
+        String shipped = Files.readString(Path.of("conf/application.yaml"));
+        Map<String, String> refused = Map.of(
+                "sluice.yaml", "      port: 8080\n",
+                "wildcard.yaml", "      host: 0.0.0.0\n      port: 8080\n",
+                "twice.yaml", "      port: 8081\n    - name: other\n      port: 8081\n");
+        for (Map.Entry<String, String> c : refused.entrySet()) {
+            Path file = Files.writeString(dir.resolve(c.getKey()), shipped.replaceFirst("\nserver:\n",
+                    "\nserver:\n  sockets:\n    - name: admin\n" + c.getValue()));
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)), c.getKey());
+            assertEquals(c.getKey().equals("twice.yaml") ? "server.sockets.1.port" : "server.sockets.0.port", e.key(), c.getKey());
+        }
+        for (String fine : List.of("      port: 8081\n", "      port: 0\n", "      host: 127.0.0.2\n      port: 8080\n")) {
+            Path file = Files.writeString(dir.resolve("fine.yaml"), shipped.replaceFirst("\nserver:\n",
+                    "\nserver:\n  sockets:\n    - name: admin\n" + fine));
+            SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir));
+        }
     }
 
     @Test
