@@ -35,11 +35,18 @@ public final class ApiKeyCommand {
             System.out.println("  " + key);
             System.out.println();
             System.out.println("Add this line under " + (admin ? "admin-key-hashes" : "api-key-hashes") + " of tenant '" + tenant
-                    + "' in conf/application.yaml:");
-            System.out.println("  - \"" + hashLine(key) + "\"");
+                    + "' in conf/application.yaml (indented as that file's entries, so it can be pasted as it is):");
+            System.out.println(ENTRY_INDENT + "- \"" + hashLine(key) + "\"");
             return 0;
         }
     }
+
+    /**
+     * The indentation of a key hash entry in the shipped conf/application.yaml (under
+     * {@code sluice.tenants[].api-key-hashes}): the printed line was indented by two spaces, and
+     * pasted as printed beside an existing entry it broke the file's YAML.
+     */
+    static final String ENTRY_INDENT = " ".repeat(8);
 
     /** The configuration form of a key's hash: {@code sha256:<hex>}. */
     public static String hashLine(String key) {

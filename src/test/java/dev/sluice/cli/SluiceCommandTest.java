@@ -32,6 +32,16 @@ class SluiceCommandTest {
         assertTrue(out.contains("- \"" + ApiKeyCommand.hashLine(key.group(1)) + "\""), out);
     }
 
+    /** The printed hash line is indented as the shipped file's entries, so it can be pasted beside them as printed. */
+    @Test
+    void apikeyNewPrintsTheHashLineIndentedAsTheShippedFilesEntries() throws Exception {
+        String out = capture(() -> assertEquals(0, SluiceCommand.run("apikey", "new")));
+        String printed = out.lines().filter(l -> l.contains("\"sha256:")).findFirst().orElseThrow();
+        String shipped = Files.readString(Path.of("conf/application.yaml")).lines()
+                .filter(l -> l.strip().startsWith("- \"sha256:")).findFirst().orElseThrow();
+        assertEquals(shipped.indexOf('-'), printed.indexOf('-'), printed);
+    }
+
     @Test
     void badConfigurationExitsWithCode2AndNamesTheKey() throws Exception {
         Path config = badConfig();
