@@ -308,17 +308,18 @@ final class AuditHandler {
             // the whole request done. Nothing is erased; the officer corrects or drops the others.
             Responses.problem(res, Problem.of(422, "unusable-identifier", "Unprocessable Content",
                     "nothing was erased: an identifier could not be normalized; correct it, or leave it out to erase by the others",
-                    unusable.stream().map(name -> new FieldProblem("/" + name, "invalid_format",
-                            "cannot be normalized as at ingest")).toList()));
+                    cannotNormalize(unusable)));
             return;
         }
         Erasure.Result result = erasure.erase(tenant, keyring.forTenant(tenant.id()), subject);
         if (result.identifierKinds().isEmpty()) {
             // Still audited above: a request was made, and found nobody. The answer names the
             // record, so that the officer can tie the two (it did not until session 40).
+            // Each identifier named, as unusable-identifier names them (the errors were empty until session 42).
             Responses.problem(res, Problem.of(422, "no-usable-identifier", "Unprocessable Content",
                     "none of the identifiers could be normalized (check the email, phone or external_id format);"
-                            + " recorded as audit record " + result.auditSeq()));
+                            + " recorded as audit record " + result.auditSeq(),
+                    cannotNormalize(unusable)));
             return;
         }
         LOG.log(System.Logger.Level.INFO, "event=erasure tenant={0} audit_seq={1} pending={2} dead={3}", tenant.id(),
@@ -350,5 +351,10 @@ final class AuditHandler {
 
     private static byte[] write(Json.Body body) {
         return Json.write(body);
+    }
+
+    /** The problems of identifiers that cannot be normalized as at ingest, by name. */
+    private static List<FieldProblem> cannotNormalize(List<String> names) {
+        return names.stream().map(name -> new FieldProblem("/" + name, "invalid_format", "cannot be normalized as at ingest")).toList();
     }
 }

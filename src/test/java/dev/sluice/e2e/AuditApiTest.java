@@ -294,6 +294,7 @@ class AuditApiTest {
         HttpResponse<String> unusable = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure", "{\"email\":\"not-an-email\"}");
         assertEquals(422, unusable.statusCode());
         assertFalse(unusable.body().contains("not-an-email"));
+        assertTrue(unusable.body().contains("\"errors\":[{\"pointer\":\"/email\",\"code\":\"invalid_format\""), unusable.body());
         // The CSV export says what the erasure did (it had no column for it until session 40).
         String erasures = get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?kind=erasure&format=csv").body();
         assertTrue(erasures.split("\r\n")[0].endsWith(",hash,counts"), erasures);
