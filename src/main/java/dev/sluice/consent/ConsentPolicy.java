@@ -51,6 +51,24 @@ public final class ConsentPolicy {
                 .orElseThrow();
     }
 
+    /** The configuration key naming the policy file. */
+    public static final String POLICY_FILE_KEY = "sluice.consent.policy-file";
+
+    /** Why a file could not be read, in words rather than an exception's class name. */
+    private static String unreadable(Exception e) {
+        Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        if (cause instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (cause instanceof java.nio.file.AccessDeniedException) {
+            return "not readable";
+        }
+        if (cause instanceof java.nio.charset.CharacterCodingException) {
+            return "not UTF-8 text";
+        }
+        return "not a readable file";
+    }
+
     /**
      * Reads and validates a policy file.
      *
@@ -61,7 +79,9 @@ public final class ConsentPolicy {
         try {
             text = Files.readString(yaml, StandardCharsets.UTF_8);
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new ConfigException(yaml.toString(), "cannot read the consent policy: " + e.getClass().getSimpleName());
+            // Named by the key that points at the file, as every other unusable setting is (the
+            // message named the file alone, and the reason as an exception's class name).
+            throw new ConfigException(POLICY_FILE_KEY, yaml + ": cannot read the consent policy (" + unreadable(e) + ")");
         }
         return parse(text, yaml.toString());
     }

@@ -36,10 +36,17 @@ class ConsentPolicyTest {
                 ConsentPolicy.parse(text + "\n# reviewed\n", "b").contentSha256());
     }
 
+    /** Named by its key and its path, and why in words (the key was the path, the reason an exception's class, until session 42). */
     @Test
-    void unreadableFileNamesThePath() {
-        ConfigException e = assertThrows(ConfigException.class, () -> ConsentPolicy.load(Path.of("no/such.yaml")));
-        assertEquals("no/such.yaml", e.key());
+    void unreadableFileNamesTheKeyThePathAndWhy(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        ConfigException missing = assertThrows(ConfigException.class, () -> ConsentPolicy.load(Path.of("no/such.yaml")));
+        assertEquals("sluice.consent.policy-file", missing.key());
+        assertTrue(missing.getMessage().contains("no/such.yaml: cannot read the consent policy (no such file)"), missing.getMessage());
+        ConfigException directory = assertThrows(ConfigException.class, () -> ConsentPolicy.load(dir));
+        assertTrue(directory.getMessage().contains("(not a readable file)"), directory.getMessage());
+        Path latin1 = Files.write(dir.resolve("latin1.yaml"), new byte[] {'v', ':', ' ', (byte) 0xE9});
+        ConfigException notUtf8 = assertThrows(ConfigException.class, () -> ConsentPolicy.load(latin1));
+        assertTrue(notUtf8.getMessage().contains("(not UTF-8 text)"), notUtf8.getMessage());
     }
 
     @ParameterizedTest(name = "{2}")
