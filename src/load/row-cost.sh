@@ -49,6 +49,11 @@
 #   subjects-per-commit  a transaction's subject keys in one audit_subjects row (each event's row
 #                   id and keys one after the other)
 #   per-commit      both of the above
+#   copies-file     the delivery log rows' copies written outside the database: each transaction
+#                   appends its events' encoded copies to a plain file and syncs it (fdatasync)
+#                   before it commits, the rows keep their key ids with empty payloads (session 42:
+#                   no faster than as shipped). Reads, erasure and retention of such a file are not
+#                   built; measurement only
 # Needs wrk, patch, and the network or a filled ~/.m2 for the build (about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -84,6 +89,7 @@ switches() {
     audit-per-commit) echo "rowcost.audit-per-commit=true" ;;
     subjects-per-commit) echo "rowcost.subjects-per-commit=true" ;;
     per-commit) echo "rowcost.audit-per-commit=true rowcost.subjects-per-commit=true" ;;
+    copies-file) echo "rowcost.copies-file=$WORK/copies.bin" ;;
     *) echo "unknown variant: $1" >&2; return 1 ;;
   esac
 }
@@ -103,5 +109,6 @@ for variant in $VARIANTS; do
   extra=""
   for item in $(switches "$variant"); do extra="$extra -D$item"; done
   echo "== $variant"
+  rm -f "$WORK/copies.bin"
   NO_BUILD=1 EXTRA_JVM="${extra# }" src/load/ingest-threads.sh | sed -n 1,7p
 done
