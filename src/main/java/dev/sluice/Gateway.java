@@ -99,6 +99,7 @@ public final class Gateway implements AutoCloseable {
         // A port in use is refused before anything is created: the data directory, database,
         // generated keys and the audit's policy record were written first until session 40.
         portsFree(root, config.host());
+        dev.sluice.ingest.IngestPipeline.checkRoutes(config.tenants().values());
         createDirectories(config.dataDir());
         // One serving gateway per SQLite database (SqliteFileLock): taken before anything opens
         // the file, released when the gateway closes or its start fails.

@@ -65,6 +65,16 @@ public final class IngestPipeline {
     private final Map<String, Routes> routes;
     private final List<CompanionSource> companionSources;
     private final PayloadWriter payloads = new PayloadWriter();
+    /**
+     * Checks every tenant's destinations as the pipeline will route them (a webhook's hashing
+     * profile, a type's profile), failing as the pipeline's constructor would, naming the key: the
+     * gateway calls this before it creates anything, so that such a start leaves no data
+     * directory, database or audit record behind (it left all three until session 42).
+     */
+    public static void checkRoutes(Collection<TenantConfig> tenants) {
+        tenants.forEach(Routes::of);
+    }
+
     /** Bytes of request bodies admitted and not yet answered; see {@link Admission}. */
     private final Semaphore inFlight;
     private final int maxInFlight;

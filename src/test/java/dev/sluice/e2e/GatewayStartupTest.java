@@ -113,6 +113,19 @@ class GatewayStartupTest {
         TestGateway.start(data).close();
     }
 
+    /**
+     * A webhook's unknown hashing profile stops startup before anything is written: the data
+     * directory, the database and a policy record in the audit chain were, until session 42.
+     */
+    @Test
+    void anUnknownHashingProfileStopsStartupBeforeAnythingIsWritten() {
+        Path data = dir.resolve("data");
+        ConfigException e = assertThrows(ConfigException.class, () -> TestGateway.start(data, InstantSource.system(),
+                Map.of("sluice.tenants.0.destinations.2.settings.hashing-profile", "myspace")));
+        assertEquals("sluice.tenants.acme.destinations.warehouse.settings.hashing-profile", e.key());
+        assertFalse(Files.exists(data), "the data directory was created");
+    }
+
     /** A data directory the gateway creates is its user's alone: keys, secrets and the database live there. */
     @Test
     void aNewDataDirectoryIsTheOwnersAlone() throws IOException {
