@@ -96,6 +96,12 @@ public record SluiceConfig(String host,
                 AuditSettings.load(s.get("audit"), secrets), RetentionSettings.load(s.get("retention")),
                 LedgerSettingsReader.read(s.get("ledger")), bool(s.get("delivery.enabled"), true));
         config.checkDemoOnlyOnLoopback(s.get("tenants"), root.get("server.sockets"));
+        for (String tenant : config.ledger().tenantCurrencies().keySet()) {
+            // A misspelt tenant id left that tenant's reports in the default currency, silently.
+            if (!tenants.containsKey(tenant)) {
+                throw new ConfigException("sluice.ledger.tenant-currencies." + tenant, "names no tenant under sluice.tenants");
+            }
+        }
         return config;
     }
 

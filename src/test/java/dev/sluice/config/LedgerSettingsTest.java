@@ -59,6 +59,8 @@ final class LedgerSettingsTest {
         assertThat(error("sluice.ledger.customer-fold-interval", "often"), is("sluice.ledger.customer-fold-interval"));
         assertThat(error("sluice.ledger.import-wait", "0s"), is("sluice.ledger.import-wait"));
         assertThat(error("sluice.ledger.import-wait", "-5s"), is("sluice.ledger.import-wait"));
+        // A tenant id that names no tenant was ignored, the tenant's reports left in the default currency.
+        assertThat(error("sluice.ledger.tenant-currencies.demoo", "USD"), is("sluice.ledger.tenant-currencies.demoo"));
     }
 
     private static String error(String key, String value) {
