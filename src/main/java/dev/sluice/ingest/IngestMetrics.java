@@ -31,6 +31,16 @@ public final class IngestMetrics {
         counter(tenant, "malformed", "malformed").increment();
     }
 
+    /**
+     * A request whose commit failed (answered 503): its events were received and none of them got
+     * an answer of its own, counted under {@code unavailable} (they were counted nowhere but the
+     * store's error count until session 42).
+     */
+    void unavailable(String tenant, int events) {
+        counter(tenant, "received", "none").increment(events);
+        counter(tenant, "unavailable", "store_error").increment(events);
+    }
+
     void record(String tenant, IngestOutcome.Processed processed) {
         counter(tenant, "received", "none").increment(processed.results().size());
         Map<Labels, Integer> counts = new HashMap<>(4);
@@ -50,7 +60,7 @@ public final class IngestMetrics {
 
     private Counter counter(Labels labels) {
         return counters.computeIfAbsent(labels, l -> Counter.builder("sluice.events")
-                .description("Events by tenant, outcome (received, accepted, duplicate, rejected, malformed) and reason")
+                .description("Events by tenant, outcome (received, accepted, duplicate, rejected, unavailable, malformed) and reason")
                 .tags("tenant", l.tenant(), "outcome", l.outcome(), "reason", l.reason())
                 .register(registry));
     }

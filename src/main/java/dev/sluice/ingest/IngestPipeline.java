@@ -196,7 +196,13 @@ public final class IngestPipeline {
             parsed = null;
             events = null;
             body = null;
-            List<WriteOutcome> outcomes = writer.write(records);
+            List<WriteOutcome> outcomes;
+            try {
+                outcomes = writer.write(records);
+            } catch (RuntimeException notCommitted) {
+                metrics.unavailable(tenant.id(), results.length);
+                throw notCommitted;
+            }
             for (int r = 0; r < outcomes.size(); r++) {
                 if (outcomes.get(r) == WriteOutcome.DUPLICATE) {
                     int index = recordIndex.get(r);

@@ -514,6 +514,10 @@ class GatewayEndToEndTest {
         assertEquals("urn:sluice:problem:store-unavailable", JSON.readTree(res.body()).get("type").asText());
         assertTrue(res.headers().firstValue("Retry-After").isPresent());
         assertEquals(503, sluice.get("/health/ready").statusCode());
+        // Received and unanswered, in the events' own count (only the store's error count had them).
+        String metrics = sluice.get("/metrics").body();
+        assertTrue(metrics.contains("sluice_events_total{outcome=\"unavailable\",reason=\"store_error\",tenant=\"acme\"} 1.0"), metrics);
+        assertTrue(metrics.contains("sluice_events_total{outcome=\"received\",reason=\"none\",tenant=\"acme\"} 1.0"), metrics);
     }
 
     private HttpResponse<String> signed(String body, long timestamp, String secret) {

@@ -44,4 +44,12 @@ class IngestMetricsTest {
         assertEquals(1, count("globex", "accepted", "none"));
         assertEquals(2, count("acme", "malformed", "malformed"));
     }
+
+    @Test
+    void aRequestWhoseCommitFailed_countsItsEventsReceivedAndUnavailable() {
+        metrics.unavailable("acme", 3);
+
+        assertEquals(3, count("acme", "received", "none"));
+        assertEquals(3, count("acme", "unavailable", "store_error"));
+    }
 }
