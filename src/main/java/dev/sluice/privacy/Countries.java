@@ -34,7 +34,16 @@ final class Countries {
             Map.entry("Iran, Islamic Republic of", "IR"),
             Map.entry("Syrian Arab Republic", "SY"), Map.entry("Brunei Darussalam", "BN"),
             Map.entry("Moldova, Republic of", "MD"), Map.entry("Tanzania, United Republic of", "TZ"),
-            Map.entry("Falkland Islands", "FK"), Map.entry("Faroe Islands", "FO"));
+            Map.entry("Falkland Islands", "FK"), Map.entry("Faroe Islands", "FO"),
+            // ISO 3166's own "name, qualifier" forms, as exported by many shop systems and CRMs.
+            Map.entry("Korea, Republic of", "KR"), Map.entry("Korea, South", "KR"),
+            Map.entry("Korea, Democratic People's Republic of", "KP"), Map.entry("Korea, North", "KP"),
+            Map.entry("Republic of Ireland", "IE"), Map.entry("Taiwan, Province of China", "TW"),
+            Map.entry("Venezuela, Bolivarian Republic of", "VE"), Map.entry("Bolivia, Plurinational State of", "BO"),
+            Map.entry("Congo, The Democratic Republic of the", "CD"), Map.entry("Micronesia, Federated States of", "FM"),
+            Map.entry("Lao People's Democratic Republic", "LA"), Map.entry("Palestine, State of", "PS"),
+            Map.entry("Virgin Islands, British", "VG"), Map.entry("Virgin Islands, U.S.", "VI"),
+            Map.entry("Macedonia, the Former Yugoslav Republic of", "MK"));
 
     private static final Map<String, String> BY_KEY = build();
     private static final Map<String, String> LOWER = BY_KEY.values().stream().distinct()
