@@ -172,7 +172,7 @@ public record SluiceConfig(String host,
                 maxEvents,
                 maxEventAge(i),
                 duration(i, "max-future-skew", Duration.ofMinutes(5)),
-                duration(i, "dedup-window", Duration.ofDays(7)),
+                dedupWindow(i),
                 positiveInt(i, "commit-max-events", 4000, 1),
                 positiveLong(i, "max-in-flight-bytes", 512L * 1024),
                 bodyReadTimeout(i),
@@ -186,6 +186,18 @@ public record SluiceConfig(String host,
             throw new ConfigException(i.get("max-event-age").key().toString(), "must be positive");
         }
         return age;
+    }
+
+    /**
+     * At least a moment: at zero a key is past its window the moment it is written, so the same
+     * event id twice in one batch was accepted twice.
+     */
+    private static Duration dedupWindow(Config i) {
+        Duration window = duration(i, "dedup-window", Duration.ofDays(7));
+        if (window.isZero()) {
+            throw new ConfigException(i.get("dedup-window").key().toString(), "must be positive");
+        }
+        return window;
     }
 
     private static Duration bodyReadTimeout(Config i) {

@@ -192,6 +192,18 @@ class SluiceConfigTest {
     }
 
     /**
+     * A zero {@code dedup-window} started, and then the same event id sent twice in one batch (or
+     * twice in the same millisecond) was accepted each time: each copy found the key just
+     * written already past its window, superseded it and went out again.
+     */
+    @Test
+    void aZeroDedupWindowIsRefusedNamingItsKey() {
+        assertKey("sluice.ingest.dedup-window", Map.of("sluice.ingest.dedup-window", "0s"));
+        assertKey("sluice.ingest.dedup-window", Map.of("sluice.ingest.dedup-window", "PT0S"));
+        assertEquals(Duration.ofMillis(1), load(Map.of("sluice.ingest.dedup-window", "1ms")).ingest().dedupWindow());
+    }
+
+    /**
      * A default region that is two capital letters but no country ({@code XX}) started, and then
      * every national phone number of the tenant was rejected as {@code invalid_phone}.
      */
