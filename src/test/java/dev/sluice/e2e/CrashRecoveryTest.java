@@ -69,6 +69,26 @@ class CrashRecoveryTest {
         }
         assertTrue(acknowledged.size() >= 100, "load reached the server before the kill: " + acknowledged.size());
 
+        // Restarted on the same data directory (the test opened the file itself until session 42):
+        // it serves, and what it acknowledged before the kill is known to it (answered duplicate).
+        int again = ChildGateway.freePort();
+        Process restarted = ChildGateway.start(List.of("-Xmx256m"), again, dir, dir.resolve("restart.log"), Map.of());
+        try {
+            ChildGateway.awaitReady(again, restarted);
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            for (String id : acknowledged.stream().sorted().limit(50).toList()) {
+                assertTrue(send(client, again, id).body().contains("\"duplicate\""), "acknowledged " + id + " is a duplicate after the restart");
+            }
+            HttpResponse<String> fresh = send(client, again, "after-restart");
+            assertEquals(202, fresh.statusCode(), fresh.body());
+            assertTrue(fresh.body().contains("\"accepted\""), fresh.body());
+        } finally {
+            restarted.destroy();
+            restarted.waitFor(20, TimeUnit.SECONDS);
+            restarted.destroyForcibly();
+        }
+        acknowledged.add("after-restart");
+
         try (Store store = Stores.open(new StoreConfig("sqlite", dir.resolve("sluice.db"), "", "", Optional.empty(), 1))) {
             List<OutboxRow> rows = store.outbox("acme", Integer.MAX_VALUE);
             Map<String, Long> rowsPerEvent = rows.stream().collect(Collectors.groupingBy(OutboxRow::eventId, Collectors.counting()));
@@ -78,6 +98,14 @@ class CrashRecoveryTest {
             rowsPerEvent.forEach((id, count) -> assertEquals(DESTINATIONS, count, "event " + id + " is not half-written"));
             assertEquals(rowsPerEvent.size(), store.countEvents("acme"), "each event row has its outbox rows");
         }
+    }
+
+    private static HttpResponse<String> send(HttpClient client, int port, String id) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TestGateway.ACME_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Events.purchase(id))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void post(HttpClient client, int port, int thread, AtomicBoolean stop, Set<String> acknowledged) {
