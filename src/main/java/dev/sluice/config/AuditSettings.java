@@ -52,11 +52,7 @@ public record AuditSettings(Optional<Secret> signingKey, long checkpointEvery, D
                 throw new ConfigException(e.key().toString(), "must be a positive number");
             }
         }
-        Config i = audit.get("checkpoint-interval");
-        Duration interval = i.exists() ? Durations.parse(i.key().toString(), i.asString().get()) : Duration.ofMinutes(5);
-        if (interval.isNegative() || interval.isZero()) {
-            throw new ConfigException(i.key().toString(), "must be positive");
-        }
+        Duration interval = Durations.positive(audit.get("checkpoint-interval"), Duration.ofMinutes(5));
         List<PublicKeyText> previous = new ArrayList<>();
         List<Config> nodes = audit.get("previous-public-keys").asNodeList().orElse(List.of());
         for (Config node : nodes) {

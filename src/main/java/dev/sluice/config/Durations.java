@@ -1,5 +1,7 @@
 package dev.sluice.config;
 
+import io.helidon.config.Config;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
@@ -23,6 +25,22 @@ final class Durations {
         }
         if (d.compareTo(MAX) > 0) {
             throw new ConfigException(key, "must be at most " + MAX.toDays() + " days");
+        }
+        return d;
+    }
+
+    /**
+     * A setting that must be more than zero ({@code fallback} when absent): at zero an interval
+     * would spin, and a window or an age would hold nothing (a zero {@code dedup-window} accepted
+     * the same event id twice in one batch).
+     */
+    static Duration positive(Config node, Duration fallback) {
+        if (!node.exists()) {
+            return fallback;
+        }
+        Duration d = parse(node.key().toString(), node.asString().get());
+        if (d.isZero()) {
+            throw new ConfigException(node.key().toString(), "must be positive");
         }
         return d;
     }

@@ -40,20 +40,10 @@ final class LedgerSettingsReader {
                 names(ledger.get("purchase-events"), defaults.purchaseEvents()),
                 names(ledger.get("lead-events"), defaults.leadEvents()),
                 rates(ledger.get("fx-rates")),
-                positive(ledger.get("customer-fold-interval"), defaults.customerFoldInterval()),
-                positive(ledger.get("import-wait"), defaults.importWait()));
+                Durations.positive(ledger.get("customer-fold-interval"), defaults.customerFoldInterval()),
+                Durations.positive(ledger.get("import-wait"), defaults.importWait()));
     }
 
-    private static Duration positive(Config node, Duration fallback) {
-        if (!node.exists()) {
-            return fallback;
-        }
-        Duration interval = Durations.parse(node.key().toString(), node.asString().get());
-        if (interval.isNegative() || interval.isZero()) {
-            throw new ConfigException(node.key().toString(), "must be positive");
-        }
-        return interval;
-    }
 
     private static Set<String> names(Config node, Set<String> fallback) {
         if (!node.exists()) {

@@ -170,34 +170,14 @@ public record SluiceConfig(String host,
         return new IngestSettings(
                 positiveLong(i, "max-body-bytes", 2L * 1024 * 1024),
                 maxEvents,
-                maxEventAge(i),
+                // At zero every event would be too old; a zero dedup window accepted one id twice in a batch.
+                Durations.positive(i.get("max-event-age"), Duration.ofDays(7)),
                 duration(i, "max-future-skew", Duration.ofMinutes(5)),
-                dedupWindow(i),
+                Durations.positive(i.get("dedup-window"), Duration.ofDays(7)),
                 positiveInt(i, "commit-max-events", 4000, 1),
                 positiveLong(i, "max-in-flight-bytes", 512L * 1024),
                 bodyReadTimeout(i),
                 positiveInt(i, "max-body-values", values, IngestSettings.MIN_BODY_VALUES));
-    }
-
-    /** At least a moment: at zero every event would be too old (the parser refused it with a stack trace). */
-    private static Duration maxEventAge(Config i) {
-        Duration age = duration(i, "max-event-age", Duration.ofDays(7));
-        if (age.isZero()) {
-            throw new ConfigException(i.get("max-event-age").key().toString(), "must be positive");
-        }
-        return age;
-    }
-
-    /**
-     * At least a moment: at zero a key is past its window the moment it is written, so the same
-     * event id twice in one batch was accepted twice.
-     */
-    private static Duration dedupWindow(Config i) {
-        Duration window = duration(i, "dedup-window", Duration.ofDays(7));
-        if (window.isZero()) {
-            throw new ConfigException(i.get("dedup-window").key().toString(), "must be positive");
-        }
-        return window;
     }
 
     private static Duration bodyReadTimeout(Config i) {

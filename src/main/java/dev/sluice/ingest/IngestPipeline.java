@@ -199,7 +199,7 @@ public final class IngestPipeline {
             List<WriteOutcome> outcomes;
             try {
                 outcomes = writer.write(records);
-            } catch (RuntimeException notCommitted) {
+            } catch (dev.sluice.store.StoreException notCommitted) {
                 metrics.unavailable(tenant.id(), results.length);
                 throw notCommitted;
             }
