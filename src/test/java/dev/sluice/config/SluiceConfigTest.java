@@ -203,6 +203,13 @@ class SluiceConfigTest {
         assertEquals(Duration.ofMillis(1), load(Map.of("sluice.ingest.dedup-window", "1ms")).ingest().dedupWindow());
     }
 
+    /** The audit's checkpoint interval is read as the other positive durations are (Durations.positive). */
+    @Test
+    void aZeroAuditCheckpointIntervalIsRefusedNamingItsKey() {
+        assertKey("sluice.audit.checkpoint-interval", Map.of("sluice.audit.checkpoint-interval", "0s"));
+        assertEquals(Duration.ofMinutes(2), load(Map.of("sluice.audit.checkpoint-interval", "2m")).audit().checkpointInterval());
+    }
+
     /**
      * A default region that is two capital letters but no country ({@code XX}) started, and then
      * every national phone number of the tenant was rejected as {@code invalid_phone}.
