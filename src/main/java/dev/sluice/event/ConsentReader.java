@@ -16,7 +16,7 @@ final class ConsentReader {
 
     static final int MAX_TCF_LENGTH = 4096;
 
-    private static final Set<String> KNOWN = Set.of(
+    static final Set<String> KNOWN = Set.of(
             "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "tcf", "gpc", "us_privacy",
             "opt_out", "jurisdiction");
     // A TC string is base64url segments joined by dots.

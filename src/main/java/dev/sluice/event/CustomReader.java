@@ -33,7 +33,7 @@ final class CustomReader {
     static final int MAX_NUM_ITEMS = 1_000_000;
     static final String REFUND = "Refund";
 
-    private static final Set<String> KNOWN = Set.of("value", "currency", "order_id", "content_ids", "num_items");
+    static final Set<String> KNOWN = Set.of("value", "currency", "order_id", "content_ids", "num_items");
     private static final Pattern DECIMAL_TEXT = Pattern.compile("-?[0-9]{1,64}(?:\\.[0-9]{1,64})?");
     private static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
             .map(Currency::getCurrencyCode)

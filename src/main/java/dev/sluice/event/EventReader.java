@@ -19,7 +19,7 @@ final class EventReader {
     static final int MAX_EVENT_ID_LENGTH = 128;
     static final int MAX_URL_LENGTH = 2048;
 
-    private static final Set<String> KNOWN = Set.of(
+    static final Set<String> KNOWN = Set.of(
             "event_id", "event_name", "event_time", "action_source", "event_source_url", "user", "custom",
             "attribution", "consent", "destinations");
 

@@ -16,7 +16,7 @@ final class UserReader {
     static final int MAX_LENGTH = 256;
     static final int MAX_USER_AGENT_LENGTH = 1024;
 
-    private static final Set<String> KNOWN = Set.of(
+    static final Set<String> KNOWN = Set.of(
             "email", "phone", "first_name", "last_name", "date_of_birth", "gender", "city", "state", "zip",
             "country", "external_id", "client_ip", "user_agent", "click_ids");
 

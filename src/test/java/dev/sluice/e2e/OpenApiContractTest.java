@@ -1,0 +1,231 @@
+package dev.sluice.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.consent.Decision;
+import dev.sluice.event.ActionSource;
+import dev.sluice.event.EventNames;
+import dev.sluice.event.ProblemCode;
+import dev.sluice.ingest.EventResult;
+import dev.sluice.testing.Events;
+import dev.sluice.testing.OpenApiSpec;
+import dev.sluice.testing.TestGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code docs/openapi.yaml} against the real gateway: its request examples are valid by its own
+ * schemas and accepted, every answer of {@code POST /v1/events} and the probes matches the schema
+ * the file gives for its status, and its lists are the code's. A field, code or answer member
+ * added to one and not the other fails here.
+ */
+class OpenApiContractTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final OpenApiSpec SPEC = OpenApiSpec.load();
+    private static final String EVENTS = "/v1/events";
+    private static final int MAX_BODY_BYTES = 8192;
+
+    @TempDir
+    Path dir;
+    private TestGateway sluice;
+    private final Set<Integer> seen = new TreeSet<>();
+
+    @AfterEach
+    void stop() {
+        if (sluice != null) {
+            sluice.close();
+        }
+    }
+
+    @Test
+    void theRequestExamplesAreValidByTheSchemaAndAccepted() throws IOException {
+        start(Map.of());
+        Map<String, JsonNode> examples = SPEC.requestExamples(EVENTS, "post");
+        assertEquals(Set.of("single", "batch"), examples.keySet());
+        for (Map.Entry<String, JsonNode> example : examples.entrySet()) {
+            assertEquals(List.of(), SPEC.problemsAgainst(SPEC.requestSchema(EVENTS, "post"), example.getValue()),
+                    example.getKey());
+            HttpResponse<String> res = sluice.postEvents(TestGateway.ACME_KEY, recent(example.getValue()).toString());
+            assertAnswer(EVENTS, "post", res, 202);
+            JsonNode results = JSON.readTree(res.body()).get("results");
+            results.forEach(r -> assertEquals("accepted", r.get("status").asText(), example.getKey() + ": " + res.body()));
+            results.forEach(r -> assertFalse(r.has("warnings"), example.getKey() + ": " + res.body()));
+        }
+    }
+
+    @Test
+    void theSchemaRefusesWhatTheGatewayRejects() {
+        JsonNode request = SPEC.requestSchema(EVENTS, "post");
+        ObjectNode event = (ObjectNode) recent(SPEC.requestExamples(EVENTS, "post").get("single"));
+        assertEquals(List.of(), SPEC.problemsAgainst(request, event));
+        for (String field : List.of("event_id", "event_name", "event_time", "action_source", "event_source_url")) {
+            ObjectNode without = event.deepCopy();
+            without.remove(field);
+            assertFalse(SPEC.problemsAgainst(request, without).isEmpty(), "without " + field);
+        }
+        ObjectNode app = event.deepCopy().put("action_source", "app");
+        app.remove("event_source_url");
+        assertEquals(List.of(), SPEC.problemsAgainst(request, app), "an app event needs no URL");
+        for (Map.Entry<String, String> wrong : Map.of("/action_source", "\"web\"", "/event_name", "\"9lives\"",
+                "/event_time", "\"yesterday\"", "/custom/value", "\"12,50\"", "/consent/ad_user_data", "\"yes\"",
+                "/custom/num_items", "-1", "/destinations", "[]", "/consent/jurisdiction", "\"de\"").entrySet()) {
+            ObjectNode changed = event.deepCopy();
+            set(changed, wrong.getKey(), wrong.getValue());
+            assertFalse(SPEC.problemsAgainst(request, changed).isEmpty(), wrong.getKey() + " = " + wrong.getValue());
+        }
+        ObjectNode batch = JSON.createObjectNode();
+        batch.putArray("events");
+        assertFalse(SPEC.problemsAgainst(request, batch).isEmpty(), "an empty batch");
+    }
+
+    @Test
+    void everyAnswerOfTheIngestEndpointMatchesTheSchemaOfItsStatus() {
+        start(Map.of("sluice.ingest.max-body-bytes", Integer.toString(MAX_BODY_BYTES)));
+        assertAnswer(EVENTS, "post", sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("oa-1")), 202);
+        String unknownField = Events.purchase("oa-2").replaceFirst("\\{", "{\"colour\":\"red\",");
+        String rejected = "{\"event_id\":\"oa-3\",\"event_name\":\"Purchase\",\"event_time\":\"yesterday\",\"action_source\":\"website\"}";
+        assertAnswer(EVENTS, "post", sluice.postEvents(TestGateway.ACME_KEY,
+                Events.batch(Events.purchase("oa-1"), unknownField, rejected)), 202);
+        assertAnswer(EVENTS, "post", sluice.postEvents(TestGateway.ACME_KEY, Events.batch(rejected, "[]")), 422);
+        for (String malformed : List.of("{\"event_id\":", "{\"event_id\":\"a\",\"event_id\":\"b\"}", "{\"events\":[]}", "[1]")) {
+            assertAnswer(EVENTS, "post", sluice.postEvents(TestGateway.ACME_KEY, malformed), 400);
+        }
+        assertAnswer(EVENTS, "post", sluice.postEvents("slk_wrong", Events.purchase("oa-4")), 401);
+        assertAnswer(EVENTS, "post", sluice.postEvents(TestGateway.GLOBEX_KEY, Events.purchase("oa-5")), 401);
+        assertAnswer(EVENTS, "post", sluice.send(post().POST(HttpRequest.BodyPublishers.ofString("{}")).build()), 401);
+        assertAnswer(EVENTS, "post", sluice.send(HttpRequest.newBuilder(sluice.uri(EVENTS)).GET().build()), 405);
+        assertAnswer(EVENTS, "post", sluice.postEvents(TestGateway.ACME_KEY,
+                Events.purchase("x".repeat(MAX_BODY_BYTES))), 413);
+        assertAnswer(EVENTS, "post", sluice.send(authorized().header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(Events.purchase("oa-6"))).build()), 415);
+        assertAnswer(EVENTS, "post", sluice.send(authorized().header("Content-Type", "application/json")
+                .header("Content-Encoding", "br").POST(HttpRequest.BodyPublishers.ofString(Events.purchase("oa-7"))).build()), 415);
+        assertAnswer(EVENTS, "post", sluice.send(authorized().header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofString(Events.purchase("oa-8"))).build()), 400);
+        assertAnswer("/health/live", "get", sluice.get("/health/live"), 200);
+        assertAnswer("/health/ready", "get", sluice.get("/health/ready"), 200);
+        HttpResponse<String> metrics = sluice.get("/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith(SPEC.mediaType("/metrics", "get", 200)),
+                metrics.headers().toString());
+
+        // A database file deleted under the gateway: every commit is refused and readiness goes down.
+        deleteDatabase();
+        assertAnswer(EVENTS, "post", sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("oa-9")), 503);
+        assertAnswer("/health/ready", "get", sluice.get("/health/ready"), 503);
+
+        Set<Integer> documented = new TreeSet<>(SPEC.statuses(EVENTS, "post"));
+        documented.removeAll(Set.of(408, 429)); // a body that stalls (TransportProblemsTest), a rate limit (below)
+        assertTrue(seen.containsAll(documented), "documented " + documented + ", seen " + seen);
+    }
+
+    @Test
+    void aRateLimitedAnswerMatchesItsSchema() {
+        start(Map.of("sluice.tenants.0.rate-limit-per-second", "1"));
+        for (int i = 0; i < 10 && !seen.contains(429); i++) {
+            HttpResponse<String> res = sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("rl-" + i));
+            if (res.statusCode() == 429) {
+                assertAnswer(EVENTS, "post", res, 429);
+                assertTrue(res.headers().firstValue("Retry-After").orElse("").matches("[0-9]+"), res.headers().toString());
+            }
+        }
+        assertTrue(seen.contains(429), "one request a second: ten in a row meet the limit");
+    }
+
+    @Test
+    void theListsAreTheCodes() {
+        assertEquals(codes(Arrays.stream(ProblemCode.values()).map(ProblemCode::code)), SPEC.enumValues("ProblemCode", ""));
+        assertEquals(codes(Arrays.stream(ActionSource.values()).map(ActionSource::wireName)),
+                SPEC.enumValues("ActionSource", ""));
+        assertEquals(codes(Arrays.stream(EventResult.Status.values()).map(EventResult.Status::wireName)),
+                SPEC.enumValues("EventResult", "/properties/status"));
+        assertEquals(codes(Arrays.stream(Decision.values()).map(d -> d.name().toLowerCase(Locale.ROOT))),
+                SPEC.enumValues("ConsentDecision", "/properties/decision"));
+        Set<String> standardNames = new TreeSet<>();
+        SPEC.root().at("/components/schemas/Event/properties/event_name/examples").forEach(n -> standardNames.add(n.asText()));
+        assertEquals(new TreeSet<>(EventNames.STANDARD), standardNames);
+    }
+
+    /** Sends nothing itself: checks an answer's status, media type and body against the file. */
+    private void assertAnswer(String path, String method, HttpResponse<String> res, int status) {
+        assertEquals(status, res.statusCode(), path + ": " + res.body());
+        seen.add(status);
+        String mediaType = SPEC.mediaType(path, method, status);
+        assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith(mediaType),
+                path + " " + status + ": " + res.headers().firstValue("Content-Type"));
+        JsonNode body;
+        try {
+            body = JSON.readTree(res.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + " " + status + " is not JSON: " + res.body(), e);
+        }
+        assertEquals(List.of(), SPEC.problemsAgainst(SPEC.answerSchema(path, method, status), body),
+                path + " " + status + ": " + res.body());
+    }
+
+    private void start(Map<String, String> overrides) {
+        sluice = TestGateway.start(dir, InstantSource.system(), overrides);
+    }
+
+    private HttpRequest.Builder post() {
+        return HttpRequest.newBuilder(sluice.uri(EVENTS)).header("Content-Type", "application/json");
+    }
+
+    private HttpRequest.Builder authorized() {
+        return HttpRequest.newBuilder(sluice.uri(EVENTS)).header("Authorization", "Bearer " + TestGateway.ACME_KEY);
+    }
+
+    private void deleteDatabase() {
+        try {
+            Files.delete(dir.resolve("sluice.db"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The example with every event's time a minute ago (the examples' own times are past the 7-day age). */
+    private static JsonNode recent(JsonNode example) {
+        JsonNode copy = example.deepCopy();
+        long now = System.currentTimeMillis() / 1000 - 60;
+        if (copy.has("events")) {
+            copy.get("events").forEach(e -> ((ObjectNode) e).put("event_time", now));
+        } else {
+            ((ObjectNode) copy).put("event_time", now);
+        }
+        return copy;
+    }
+
+    private static void set(ObjectNode event, String pointer, String json) {
+        int slash = pointer.lastIndexOf('/');
+        try {
+            ((ObjectNode) event.at(pointer.substring(0, slash))).set(pointer.substring(slash + 1), JSON.readTree(json));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Set<String> codes(java.util.stream.Stream<String> codes) {
+        return codes.collect(Collectors.toCollection(TreeSet::new));
+    }
+}
