@@ -100,6 +100,13 @@ public final class OpenApiSpec {
         return types.get(0);
     }
 
+    /** The headers an answer documents, by name, with their schemas. */
+    public Map<String, JsonNode> answerHeaders(String path, String method, int status) {
+        Map<String, JsonNode> headers = new java.util.LinkedHashMap<>();
+        answer(path, method, status).path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().get("schema")));
+        return headers;
+    }
+
     /** The body schema of an answer. */
     public JsonNode answerSchema(String path, String method, int status) {
         return answer(path, method, status).get("content").elements().next().get("schema");
