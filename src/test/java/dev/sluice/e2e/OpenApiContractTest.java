@@ -153,6 +153,60 @@ class OpenApiContractTest {
     }
 
     @Test
+    void theAdminAnswersMatchTheSchemasOfTheirStatuses() throws Exception {
+        try (FakePlatforms platforms = new FakePlatforms()) {
+            platforms.poisonId = "oa-poison";
+            start(Map.of("sluice.delivery.enabled", "true",
+                    "sluice.tenants.0.destinations.0.settings.base-url", platforms.metaBase(),
+                    "sluice.tenants.0.destinations.0.settings.poll-interval", "20ms",
+                    "sluice.tenants.0.destinations.2.settings.url", platforms.hookUrl(),
+                    "sluice.tenants.0.destinations.2.settings.poll-interval", "20ms"));
+            assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY,
+                    Events.batch(Events.purchase("oa-delivered"), Events.purchase("oa-poison"))).statusCode());
+            String deadLetters = "/v1/admin/dead-letters";
+            HttpResponse<String> page = admin(deadLetters, TestGateway.ACME_ADMIN_KEY);
+            for (long deadline = System.nanoTime() + 15_000_000_000L; JSON.readTree(page.body()).path("dead_letters").isEmpty(); ) {
+                assertTrue(System.nanoTime() < deadline, "no dead letter after 15 s: " + page.body());
+                Thread.sleep(20);
+                page = admin(deadLetters, TestGateway.ACME_ADMIN_KEY);
+            }
+            assertAnswer(deadLetters, "get", page, 200);
+            long id = JSON.readTree(page.body()).at("/dead_letters/0/id").asLong();
+            HttpResponse<String> elsewhere = admin(deadLetters + "?destination=nowhere", TestGateway.ACME_ADMIN_KEY);
+            assertAnswer(deadLetters, "get", elsewhere, 200);
+            assertTrue(elsewhere.headers().firstValue("Sluice-Warning").isPresent() && elsewhere.body().contains("\"warnings\""),
+                    elsewhere.body());
+            assertAnswer(deadLetters, "get", admin(deadLetters + "?limit=abc&after=-1", TestGateway.ACME_ADMIN_KEY), 400);
+            assertAnswer(deadLetters, "get", admin(deadLetters, TestGateway.ACME_KEY), 401);
+
+            String destinations = "/v1/admin/destinations";
+            HttpResponse<String> view = admin(destinations, TestGateway.ACME_ADMIN_KEY);
+            assertAnswer(destinations, "get", view, 200);
+            assertTrue(view.body().contains("\"circuit\"") && view.body().contains("\"last_error\"")
+                    && view.body().contains("\"last_delivery_at\""), view.body());
+            assertAnswer(destinations, "get", admin(destinations + "?destination=meta", TestGateway.ACME_ADMIN_KEY), 400);
+            assertAnswer(destinations, "get", admin(destinations, "slk_wrong"), 401);
+
+            String replay = "/v1/admin/dead-letters/replay";
+            HttpResponse<String> replayed = replay("{\"ids\":[" + id + ",999999]}", "application/json", TestGateway.ACME_ADMIN_KEY);
+            assertAnswer(replay, "post", replayed, 200);
+            assertEquals("{\"replayed\":1,\"not_replayed\":[{\"id\":999999,\"code\":\"not_a_dead_letter\"}]}", replayed.body());
+            for (String wrong : List.of("{}", "{\"ids\":[]}", "{\"destination\":\"nowhere\"}", "{\"ids\":[1.5]}", "{\"destinaton\":\"meta\"}")) {
+                assertAnswer(replay, "post", replay(wrong, "application/json", TestGateway.ACME_ADMIN_KEY), 400);
+            }
+            assertAnswer(replay, "post", replay("{\"ids\":[1]}", "text/plain", TestGateway.ACME_ADMIN_KEY), 415);
+            assertAnswer(replay, "post", replay("{\"reason\":\"" + "x".repeat(300_000) + "\"}", "application/json",
+                    TestGateway.ACME_ADMIN_KEY), 413);
+            assertAnswer(replay, "post", replay("{\"ids\":[1]}", "application/json", TestGateway.ACME_KEY), 401);
+            for (String request : SPEC.requestExamples(replay, "post").keySet()) {
+                assertEquals(List.of(), SPEC.problemsAgainst(SPEC.requestSchema(replay, "post"),
+                        SPEC.requestExamples(replay, "post").get(request)), request);
+            }
+            assertTrue(seen.containsAll(SPEC.statuses(replay, "post")), "seen " + seen);
+        }
+    }
+
+    @Test
     void theListsAreTheCodes() {
         assertEquals(codes(Arrays.stream(ProblemCode.values()).map(ProblemCode::code)), SPEC.enumValues("ProblemCode", ""));
         assertEquals(codes(Arrays.stream(ActionSource.values()).map(ActionSource::wireName)),
@@ -173,8 +227,16 @@ class OpenApiContractTest {
         String mediaType = SPEC.mediaType(path, method, status);
         assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith(mediaType),
                 path + " " + status + ": " + res.headers().firstValue("Content-Type"));
-        SPEC.answerHeaders(path, method, status).forEach((name, schema) -> {
-            String value = res.headers().firstValue(name).orElseThrow(() -> new AssertionError(path + " " + status + " without " + name));
+        SPEC.answerHeaders(path, method, status).forEach((name, header) -> {
+            java.util.Optional<String> sent = res.headers().firstValue(name);
+            if (header.path("required").asBoolean(false)) {
+                assertTrue(sent.isPresent(), path + " " + status + " without " + name);
+            }
+            if (sent.isEmpty()) {
+                return;
+            }
+            String value = sent.get();
+            JsonNode schema = header.get("schema");
             JsonNode typed = schema.path("type").asText().equals("integer") && value.matches("[0-9]{1,18}")
                     ? JSON.getNodeFactory().numberNode(Long.parseLong(value)) : JSON.getNodeFactory().textNode(value);
             assertEquals(List.of(), SPEC.problemsAgainst(schema, typed), path + " " + status + " " + name + ": " + value);
@@ -187,6 +249,16 @@ class OpenApiContractTest {
         }
         assertEquals(List.of(), SPEC.problemsAgainst(SPEC.answerSchema(path, method, status), body),
                 path + " " + status + ": " + res.body());
+    }
+
+    private HttpResponse<String> admin(String path, String key) {
+        return sluice.send(HttpRequest.newBuilder(sluice.uri(path)).header("Authorization", "Bearer " + key).GET().build());
+    }
+
+    private HttpResponse<String> replay(String body, String contentType, String key) {
+        return sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/admin/dead-letters/replay"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     private void start(Map<String, String> overrides) {

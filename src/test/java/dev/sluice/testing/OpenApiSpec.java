@@ -100,10 +100,10 @@ public final class OpenApiSpec {
         return types.get(0);
     }
 
-    /** The headers an answer documents, by name, with their schemas. */
+    /** The headers an answer documents, by name: OpenAPI header objects ({@code required}, {@code schema}). */
     public Map<String, JsonNode> answerHeaders(String path, String method, int status) {
         Map<String, JsonNode> headers = new java.util.LinkedHashMap<>();
-        answer(path, method, status).path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().get("schema")));
+        answer(path, method, status).path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue()));
         return headers;
     }
 
