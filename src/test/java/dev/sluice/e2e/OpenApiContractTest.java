@@ -246,6 +246,38 @@ class OpenApiContractTest {
     }
 
     @Test
+    void theLedgerAnswersMatchTheSchemasOfTheirStatuses() throws Exception {
+        start(Map.of());
+        String spend = "/v1/spend";
+        for (Map.Entry<String, JsonNode> example : SPEC.requestExamples(spend, "post").entrySet()) {
+            assertEquals(List.of(), SPEC.problemsAgainst(SPEC.requestSchema(spend, "post"), example.getValue()), example.getKey());
+            assertAnswer(spend, "post", importSpend("", example.getValue().toString(), "application/json", TestGateway.ACME_KEY), 200);
+        }
+        String csv = "date,platform,campaign_id,campaign_name,spend,currency,clicks,impressions\n"
+                + "2026-11-03,meta,c1,BF,35.50,EUR,90,9000\n2026-11-03,google_ads,g7,Search,12.00,USD,40,800\n";
+        assertAnswer(spend, "post", importSpend("", csv, "text/csv", TestGateway.ACME_KEY), 200);
+        assertAnswer(spend, "post", importSpend("", "{\"rows\":[],\"colour\":1}", "application/json", TestGateway.ACME_KEY), 400);
+        assertAnswer(spend, "post", importSpend("?layout=meta", "{\"rows\":[]}", "application/json", TestGateway.ACME_KEY), 400);
+        String badRow = "{\"rows\":[{\"date\":\"2026-11-31\",\"platform\":\"Meta!\",\"campaign_id\":\"c1\",\"spend\":\"12,50\",\"currency\":\"EUR\"}]}";
+        assertAnswer(spend, "post", importSpend("", badRow, "application/json", TestGateway.ACME_KEY), 422);
+        assertFalse(SPEC.problemsAgainst(SPEC.requestSchema(spend, "post"), JSON.readTree(badRow)).isEmpty());
+        assertAnswer(spend, "post", importSpend("", csv, "text/plain", TestGateway.ACME_KEY), 415);
+        assertAnswer(spend, "post", importSpend("", csv, "text/csv", TestGateway.ACME_ADMIN_KEY), 401);
+
+        assertEquals(202, sluice.postEvents(TestGateway.ACME_KEY, Events.purchase("oa-l1")).statusCode());
+        String kpis = "/v1/reports/kpis";
+        for (String groupBy : List.of("platform", "campaign", "day")) {
+            HttpResponse<String> report = admin(kpis + "?from=2026-11-01&to=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                    + "&group_by=" + groupBy, TestGateway.ACME_ADMIN_KEY);
+            assertAnswer(kpis, "get", report, 200);
+            assertTrue(JSON.readTree(report.body()).path("rows").size() > 1, report.body());
+        }
+        assertAnswer(kpis, "get", admin(kpis + "?from=2026-11-01&to=2026-11-30&format=csv", TestGateway.ACME_ADMIN_KEY), 200);
+        assertAnswer(kpis, "get", admin(kpis + "?from=yesterday&group_by=week", TestGateway.ACME_ADMIN_KEY), 400);
+        assertAnswer(kpis, "get", admin(kpis + "?from=2026-11-01&to=2026-11-30", TestGateway.ACME_KEY), 401);
+    }
+
+    @Test
     void theListsAreTheCodes() {
         assertEquals(codes(Arrays.stream(ProblemCode.values()).map(ProblemCode::code)), SPEC.enumValues("ProblemCode", ""));
         assertEquals(codes(Arrays.stream(ActionSource.values()).map(ActionSource::wireName)),
@@ -306,6 +338,12 @@ class OpenApiContractTest {
 
     private HttpResponse<String> erase(String body, String contentType, String key) {
         return sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/privacy/erasure"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private HttpResponse<String> importSpend(String query, String body, String contentType, String key) {
+        return sluice.send(HttpRequest.newBuilder(sluice.uri("/v1/spend" + query))
                 .header("Authorization", "Bearer " + key).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
