@@ -175,6 +175,45 @@ class IdentityHasherTest {
         assertThat(framed.identities().get(META).hashed().get(PiiField.EMAIL), equalTo(Sha256.of("jane@example.com")));
     }
 
+    /**
+     * A name is hashed as typed without its invisible characters and with single spaces: until
+     * session 43 Google's names kept a soft hyphen, a zero-width joiner, a tab or a NUL in the digest.
+     */
+    @Test
+    void names_dropInvisibleCharacters_collapseSpacing_andRefuseControlCharacters() {
+        Map<PiiField, String> values = new EnumMap<>(PiiField.class);
+        values.put(PiiField.FIRST_NAME, "Ma\u00ADry\u200D \t\u3000Ann");
+        values.put(PiiField.LAST_NAME, "\u202EDoe");
+        values.put(PiiField.CITY, "San\u2028Jos\u00E9");
+        Hashed hashed = HASHER.hash(new PersonalData(values, "US"), ALL);
+        assertThat(hashed.ok(), equalTo(true));
+        HashedIdentity google = hashed.identities().get(GOOGLE);
+        assertThat(google.hashed().get(PiiField.FIRST_NAME), equalTo(Sha256.of("mary ann")));
+        assertThat(google.hashed().get(PiiField.LAST_NAME), equalTo(Sha256.of("doe")));
+        assertThat(google.plain().get(PiiField.CITY), equalTo("san jos\u00E9"));
+
+        for (String name : List.of("Jane\u0000", "Ja\u001Bne", "Jane\u007F", "Jane\u0090")) {
+            Hashed refused = HASHER.hash(new PersonalData(Map.of(PiiField.FIRST_NAME, name, PiiField.CITY, name), "US"), ALL);
+            assertThat(refused.errors().stream().map(FieldError::code).toList(), equalTo(List.of("invalid_name", "invalid_city")));
+            assertThat(refused.errors().getFirst().message(), equalTo("first_name must not contain control characters"));
+        }
+    }
+
+    /**
+     * Punctuation dropped between a letter and its combining mark leaves them side by side: the
+     * digest is of the composed letter, as for the name typed without it (until session 43 the
+     * mark stayed apart and the digest matched nobody).
+     */
+    @Test
+    void droppedPunctuation_letsALetterAndItsMarkCompose() {
+        Map<PiiField, String> values = Map.of(PiiField.FIRST_NAME, "Rene-\u0301", PiiField.CITY, "Montre'\u0301al");
+        Hashed hashed = HASHER.hash(new PersonalData(values, "CA"), ALL);
+        HashedIdentity meta = hashed.identities().get(META);
+        assertThat(meta.hashed().get(PiiField.FIRST_NAME), equalTo(Sha256.of("ren\u00E9")));
+        assertThat(meta.hashed().get(PiiField.CITY), equalTo(Sha256.of("montr\u00E9al")));
+        assertThat(hashed.identities().get(GOOGLE).plain().get(PiiField.CITY), equalTo("montr\u00E9al"));
+    }
+
     @Test
     void invalidField_isReported_andOtherFieldsStillHashed() {
         Map<PiiField, String> values = new HashMap<>(typicalEvent());
