@@ -85,6 +85,9 @@ final class FieldParser {
     }
 
     private static String state(String trimmed) {
+        if (Texts.cleanWords(trimmed) == null) {
+            throw new InvalidValueException("invalid_state", "must not contain control characters");
+        }
         String code = Regions.code(trimmed);
         if (code != null) {
             return code;

@@ -210,7 +210,10 @@ final class Texts {
                 || type == Character.ENCLOSING_MARK;
     }
 
-    /** Letters only, accents removed, lower case, for lookup keys ({@code Côte d’Ivoire} → {@code cotedivoire}). */
+    /**
+     * Letters only, accents removed, lower case, for lookup keys ({@code Côte d’Ivoire} →
+     * {@code cotedivoire}); an {@code &} after a letter reads as {@code and}.
+     */
     static String lookupKey(String s) {
         String lower = s.strip().toLowerCase(Locale.ROOT);
         if (!isAscii(lower)) {
@@ -224,7 +227,9 @@ final class Texts {
             char c = lower.charAt(i);
             if (c >= 'a' && c <= 'z') {
                 out.append(c);
-            } else if (c == '&') {
+            } else if (c == '&' && !out.isEmpty()) {
+                // Only between words ("Bosnia & Herzegovina"): alone, "&" would read as "and",
+                // Andorra's alpha-3 code (until session 43 it did).
                 out.append("and");
             }
         }

@@ -199,6 +199,16 @@ class IdentityHasherTest {
         }
     }
 
+    /** A control character is no part of a state, postal code or country (until session 43 it was dropped and the rest hashed). */
+    @Test
+    void controlCharacters_inPlaceFields_areRefused() {
+        Map<PiiField, String> values = Map.of(PiiField.STATE, "C\u0000A", PiiField.ZIP, "9402\u001B5",
+                PiiField.COUNTRY, "U\u0007S");
+        Hashed hashed = HASHER.hash(new PersonalData(values, "US"), ALL);
+        assertThat(hashed.errors().stream().map(FieldError::code).toList(),
+                equalTo(List.of("invalid_state", "invalid_zip", "invalid_country")));
+    }
+
     /**
      * Punctuation dropped between a letter and its combining mark leaves them side by side: the
      * digest is of the composed letter, as for the name typed without it (until session 43 the
