@@ -199,6 +199,20 @@ class IdentityHasherTest {
         }
     }
 
+    /**
+     * An email is hashed in NFC, and an invisible character in it is refused: until session 43
+     * {@code e\u0301@} was hashed decomposed and a zero-width space or a bidirectional mark kept.
+     */
+    @Test
+    void emails_areHashedInNfc_andInvisibleCharactersAreRefused() {
+        Hashed decomposed = HASHER.hash(new PersonalData(Map.of(PiiField.EMAIL, "Rene\u0301@Example.com"), "US"), ALL);
+        assertThat(decomposed.identities().get(META).hashed().get(PiiField.EMAIL), equalTo(Sha256.of("ren\u00E9@example.com")));
+        for (String email : List.of("ja\u200Bne@example.com", "\u202Ejane@example.com", "jane\u00AD@example.com")) {
+            Hashed refused = HASHER.hash(new PersonalData(Map.of(PiiField.EMAIL, email), "US"), ALL);
+            assertThat(refused.errors().stream().map(FieldError::code).toList(), equalTo(List.of("invalid_email")));
+        }
+    }
+
     /** A control character is no part of a state, postal code or country (until session 43 it was dropped and the rest hashed). */
     @Test
     void controlCharacters_inPlaceFields_areRefused() {

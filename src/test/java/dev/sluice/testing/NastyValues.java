@@ -91,6 +91,8 @@ public final class NastyValues {
             "jane@localhost", "\u01C5ane@example.com", "\u0130@example.com", "JANE@EXAMPLE.COM\u0301",
             "jane@example.com\u0000", "j\u00E4ne@b\u00FCcher.de", "\uFF4A\uFF41\uFF4E\uFF45@example.com", "jane@example.c",
             "jane@@", "@@example.com", "jane@.com", "jane@example.com.", "+.+@gmail.com", "\u00DF@stra\u00DFe.de",
+            "ja\u200Bne@example.com", "\u202Ejane@example.com", "jane\u00AD@example.com", "jane@exa\u200Dmple.com",
+            "e\u0301@example.com", "\u0130\u0131@example.com", "jane@b\u00FCcher.de\u0301", "\"ja\u0000ne\"@example.com",
             // Dates and times.
             "1990-02-30", "1899-12-31", "1900-01-01", "2099-01-01", "9999-12-31", "0000-00-00", "1990-04-01T00:00:00Z",
             "19900401", "04/01/1990", "1990-4-1", "\u0661\u0669\u0669\u0660-\u0660\u0664-\u0660\u0661", "-1990-04-01",
