@@ -213,6 +213,24 @@ class IdentityHasherTest {
         }
     }
 
+    /**
+     * A national phone number is read in the event's country: when the country names none, only
+     * the country is refused, not the phone as well (until session 43 it was read in the tenant's
+     * region and refused, naming a field that was not at fault); a digest of the country is no error.
+     */
+    @Test
+    void anUnknownCountry_isRefusedAlone_notTheNationalPhoneReadInIt() {
+        Hashed refused = HASHER.hash(new PersonalData(Map.of(PiiField.PHONE, "030 123456", PiiField.COUNTRY, "Atlantis"), "US"), ALL);
+        assertThat(refused.errors().stream().map(FieldError::field).toList(), equalTo(List.of(PiiField.COUNTRY)));
+
+        Hashed garbled = HASHER.hash(new PersonalData(Map.of(PiiField.PHONE, "+49 30 123456", PiiField.COUNTRY, "Atlantis"), "US"), ALL);
+        assertThat(garbled.errors().stream().map(FieldError::field).toList(), equalTo(List.of(PiiField.COUNTRY)));
+
+        Hashed digest = HASHER.hash(new PersonalData(Map.of(PiiField.PHONE, "+49 30 123456", PiiField.COUNTRY, Sha256.of("de")), "US"), ALL);
+        assertThat(digest.ok(), equalTo(true));
+        assertThat(digest.identities().get(META).hashed().get(PiiField.PHONE), equalTo(Sha256.of("4930123456")));
+    }
+
     /** A control character is no part of a state, postal code or country (until session 43 it was dropped and the rest hashed). */
     @Test
     void controlCharacters_inPlaceFields_areRefused() {
