@@ -509,6 +509,9 @@ class FieldFuzzTest {
                     }
                     checkPointer(problem, c, prefix);
                     checkMessage(problem, c);
+                    if (problem.pointer().equals(prefix + "/event_id") && result.eventId().isPresent()) {
+                        failure("a refused event id is echoed for " + c);
+                    }
                 }
             }
         }
