@@ -461,7 +461,8 @@ class FieldFuzzTest {
         try {
             return pipeline.ingest(ACME, body.getBytes(StandardCharsets.UTF_8), IngestPipeline.RequestContext.NONE);
         } catch (RuntimeException | Error e) {
-            StackTraceElement at = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
+            StackTraceElement at = java.util.Arrays.stream(e.getStackTrace())
+                    .filter(frame -> frame.getClassName().startsWith("dev.sluice.")).findFirst().orElse(null);
             failure("ingest threw " + e + " at " + at + " for " + description);
             return null;
         }
