@@ -5,9 +5,10 @@ package dev.sluice.privacy;
  * as given; Google's gmail canonical form; and the alias-free form of Reddit and Microsoft.
  *
  * <p>Validation is a shape check, not RFC 5322: one {@code @}, a local part without whitespace
- * or RFC 5322 specials (unless quoted), control or invisible format characters, a domain of at least two dot-separated labels of
- * letters, digits and hyphens. That rejects what the platforms' own SDKs reject ({@code TEST},
- * {@code a@b}, {@code @b.c}) while keeping unusual but real addresses.
+ * or RFC 5322 specials (unless quoted) and without control or invisible format characters, a
+ * domain of at least two dot-separated labels of letters, digits and hyphens. That rejects what
+ * the platforms' own SDKs reject ({@code TEST}, {@code a@b}, {@code @b.c}) while keeping unusual
+ * but real addresses. The address is lower-cased in NFC.
  */
 final class Emails {
     private static final int MAX_LOCAL = 64;

@@ -2,10 +2,9 @@ package dev.sluice.privacy;
 
 /**
  * Postal codes (platforms.md §1 {@code zp}): lower case, letters and digits only (no spaces or
- * dashes); a US ZIP or ZIP+4 is cut to its first five digits. A code has a digit and at most twelve
- * letters and digits, and no control character. Meta's written rule removes dashes
- * rather than cutting at the first one as its SDKs do, so {@code 1000-001} (Lisbon) keeps all
- * seven digits.
+ * dashes); a US ZIP or ZIP+4 is cut to its first five digits. A code has a digit, at most
+ * twelve letters and digits, and no control character. Meta's written rule removes dashes rather
+ * than cutting at the first one as its SDKs do, so {@code 1000-001} (Lisbon) keeps all seven digits.
  */
 final class PostalCodes {
     private static final int MIN_LENGTH = 2;
@@ -60,6 +59,7 @@ final class PostalCodes {
     }
 
     private static InvalidValueException invalid() {
-        return new InvalidValueException("invalid_zip", "must be a postal code of 2 to 12 letters and digits, at least one of them a digit");
+        return new InvalidValueException("invalid_zip",
+                "must be a postal code of 2 to 12 letters and digits, at least one of them a digit");
     }
 }
