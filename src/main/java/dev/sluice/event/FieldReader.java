@@ -169,6 +169,23 @@ final class FieldReader {
         return visible;
     }
 
+    /**
+     * True when {@code text} has nothing visible and no control character: only spaces of any
+     * kind and invisible format characters (zero-width spaces, the byte order mark). Such a value
+     * is blank where blank values are left out.
+     */
+    static boolean isInvisible(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int type = Character.getType(c);
+            if (Character.isISOControl(c) || isBidiControl(c)
+                    || !(Character.isWhitespace(c) || type == Character.SPACE_SEPARATOR || type == Character.FORMAT)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069: Unicode's Bidi_Control characters. */
     private static boolean isBidiControl(char c) {
         return c == '\u061C' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E')

@@ -41,7 +41,7 @@ final class UserReader {
                 personal(user, "state", "/user/state", fields),
                 personal(user, "zip", "/user/zip", fields),
                 personal(user, "country", "/user/country", fields),
-                personal(user, "external_id", "/user/external_id", fields),
+                externalId(user, fields),
                 clientIp(user.get("client_ip"), fields),
                 nonBlank(fields.string(user.get("user_agent"), "/user/user_agent", MAX_USER_AGENT_LENGTH)),
                 ClickIdReader.read(user.get("click_ids"), fields));
@@ -49,6 +49,24 @@ final class UserReader {
 
     private static Optional<String> personal(ObjectNode user, String key, String pointer, FieldReader fields) {
         return nonBlank(fields.string(user.get(key), pointer, MAX_LENGTH));
+    }
+
+    /**
+     * The merchant's own id for the shopper, hashed as given (case kept). Held to the rules of an
+     * event id: no control characters, bidirectional controls or line separators, which would be
+     * hashed into a digest no platform matches (until session 43 an id of a lone U+200E was);
+     * nothing but invisible characters is blank, and left out.
+     */
+    private static Optional<String> externalId(ObjectNode user, FieldReader fields) {
+        Optional<String> id = personal(user, "external_id", "/user/external_id", fields);
+        if (id.isEmpty() || FieldReader.isCleanToken(id.get())) {
+            return id;
+        }
+        if (FieldReader.isInvisible(id.get())) {
+            return Optional.empty();
+        }
+        fields.error("/user/external_id", ProblemCode.INVALID_FORMAT, "must contain no control characters");
+        return Optional.empty();
     }
 
     /** A phone may also be sent as a JSON integer; its digits are then the value. */

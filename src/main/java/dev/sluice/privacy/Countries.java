@@ -52,8 +52,18 @@ final class Countries {
     private Countries() {
     }
 
-    /** The upper-case alpha-2 code for a name or code, or null when it names no country. */
+    /**
+     * The upper-case alpha-2 code for a name or code, or null when it names no country. A text
+     * with a digit or a control character names none: its letters alone could spell a code (a
+     * date's {@code T} and {@code Z} made Tanzania, {@code 1.2.3.4%eth0} Ethiopia, until session 43).
+     */
     static String resolve(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isDigit(c) || Character.isISOControl(c)) {
+                return null;
+            }
+        }
         return BY_KEY.get(Texts.lookupKey(text));
     }
 

@@ -1,15 +1,14 @@
 package dev.sluice.privacy;
 
-import java.util.Locale;
-
 /**
  * Email validation and the three email shapes the platforms hash (platforms.md §0): lower-cased
  * as given; Google's gmail canonical form; and the alias-free form of Reddit and Microsoft.
  *
  * <p>Validation is a shape check, not RFC 5322: one {@code @}, a local part without whitespace
- * or RFC 5322 specials (unless quoted) or control characters, a domain of at least two dot-separated labels of
- * letters, digits and hyphens. That rejects what the platforms' own SDKs reject ({@code TEST},
- * {@code a@b}, {@code @b.c}) while keeping unusual but real addresses.
+ * or RFC 5322 specials (unless quoted) and without control or invisible format characters, a
+ * domain of at least two dot-separated labels of letters, digits and hyphens. That rejects what
+ * the platforms' own SDKs reject ({@code TEST}, {@code a@b}, {@code @b.c}) while keeping unusual
+ * but real addresses. The address is lower-cased in NFC.
  */
 final class Emails {
     private static final int MAX_LOCAL = 64;
@@ -66,7 +65,9 @@ final class Emails {
 
     /** Parses a trimmed, non-blank value. */
     static Address parse(String trimmed) {
-        String lower = trimmed.toLowerCase(Locale.ROOT);
+        // In NFC, as names are: "e\u0301@" and "\u00e9@" are one address (until session 43 the
+        // decomposed one was hashed as sent).
+        String lower = Texts.lowerNfc(trimmed);
         int at = lower.lastIndexOf('@');
         if (at <= 0 || at > MAX_LOCAL || at == lower.length() - 1
                 || !validLocal(lower, at) || !validDomain(lower, at + 1)) {
@@ -80,7 +81,9 @@ final class Emails {
         boolean quoted = end >= 2 && s.charAt(0) == '"' && s.charAt(end - 1) == '"';
         for (int i = 0; i < end; i++) {
             char c = s.charAt(i);
-            if (Character.isISOControl(c) || c == '@'
+            // Invisible format characters (zero-width, bidirectional marks, soft hyphen) are no
+            // part of a mailbox: hashed, they made a digest that matches nobody (until session 43).
+            if (Character.isISOControl(c) || c == '@' || Character.getType(c) == Character.FORMAT
                     || (!quoted && (Character.isWhitespace(c) || SPECIALS.indexOf(c) >= 0))) {
                 return false;
             }

@@ -73,7 +73,11 @@ final class FieldParser {
     }
 
     private static Canonical.Words words(String trimmed, String code, String message) {
-        String lower = Texts.lowerNfc(trimmed);
+        String clean = Texts.cleanWords(trimmed);
+        if (clean == null) {
+            throw new InvalidValueException(code, "must not contain control characters");
+        }
+        String lower = Texts.lowerNfc(clean);
         if (!Texts.hasLetter(lower)) {
             throw new InvalidValueException(code, message);
         }
@@ -81,6 +85,9 @@ final class FieldParser {
     }
 
     private static String state(String trimmed) {
+        if (Texts.cleanWords(trimmed) == null) {
+            throw new InvalidValueException("invalid_state", "must not contain control characters");
+        }
         String code = Regions.code(trimmed);
         if (code != null) {
             return code;

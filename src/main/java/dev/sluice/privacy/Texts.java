@@ -13,10 +13,6 @@ final class Texts {
     }
 
     /**
-     * Lower case (root locale) in Unicode NFC. NFC runs after lower-casing because case mapping
-     * can decompose characters; ASCII input skips it, which is the common case.
-     */
-    /**
      * {@code s} without the spacing around it: whitespace as {@link String#strip} knows it, and
      * also the no-break spaces ({@code U+00A0}, {@code U+2007}, {@code U+202F}) and the zero-width
      * characters ({@code U+200B}-{@code U+200D}, {@code U+2060}, the byte order mark {@code U+FEFF})
@@ -40,6 +36,55 @@ final class Texts {
                 || (c >= '\u200B' && c <= '\u200D') || c == '\u2060' || c == '\uFEFF';
     }
 
+    /**
+     * A name or place as typed, without what makes its digest match nobody: the invisible format
+     * characters (zero-width and bidirectional marks, soft hyphens, the byte order mark) are
+     * dropped, and each run of spacing (any Unicode space, tabs and line breaks) becomes one
+     * {@code U+0020}. Null when the text holds any other control character (NUL, ESC, DEL, C1):
+     * no name or place holds one, and a digest of it would be garbage. Until session 43 Google's
+     * names kept all of these ({@code "Jane\u0000"} was hashed with its NUL).
+     */
+    static String cleanWords(String trimmed) {
+        if (isPlainAscii(trimmed)) {
+            return trimmed;
+        }
+        StringBuilder out = new StringBuilder(trimmed.length());
+        boolean pendingSpace = false;
+        for (int i = 0; i < trimmed.length(); ) {
+            int cp = trimmed.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == 0x85) {
+                pendingSpace = true;
+            } else if (Character.isISOControl(cp)) {
+                return null;
+            } else if (Character.getType(cp) != Character.FORMAT) {
+                if (pendingSpace && !out.isEmpty()) {
+                    out.append(' ');
+                }
+                pendingSpace = false;
+                out.appendCodePoint(cp);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Printable ASCII without two spaces in a row: {@link #cleanWords} would return it unchanged. */
+    private static boolean isPlainAscii(String s) {
+        char previous = 'x';
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7F || (c == ' ' && previous == ' ')) {
+                return false;
+            }
+            previous = c;
+        }
+        return true;
+    }
+
+    /**
+     * Lower case (root locale) in Unicode NFC. NFC runs after lower-casing because case mapping
+     * can decompose characters; ASCII input skips it, which is the common case.
+     */
     static String lowerNfc(String trimmed) {
         String lower = trimmed.toLowerCase(Locale.ROOT);
         return isAscii(lower) || Normalizer.isNormalized(lower, Normalizer.Form.NFC)
@@ -97,7 +142,12 @@ final class Texts {
                 pendingSpace = true;
             }
         }
-        return out.toString();
+        // What was dropped may have stood between a letter and its mark ("e\u200d\u0301"): the
+        // two now compose, and the digest must be of the composed form, as for the text typed
+        // without it (until session 43 it was not).
+        String kept = out.toString();
+        return isAscii(kept) || Normalizer.isNormalized(kept, Normalizer.Form.NFC)
+                ? kept : Normalizer.normalize(kept, Normalizer.Form.NFC);
     }
 
     /** Courtesy titles written before a name, lower case, without their period. */
@@ -160,7 +210,10 @@ final class Texts {
                 || type == Character.ENCLOSING_MARK;
     }
 
-    /** Letters only, accents removed, lower case, for lookup keys ({@code Côte d’Ivoire} → {@code cotedivoire}). */
+    /**
+     * Letters only, accents removed, lower case, for lookup keys ({@code Côte d’Ivoire} →
+     * {@code cotedivoire}); an {@code &} after a letter reads as {@code and}.
+     */
     static String lookupKey(String s) {
         String lower = s.strip().toLowerCase(Locale.ROOT);
         if (!isAscii(lower)) {
@@ -174,7 +227,9 @@ final class Texts {
             char c = lower.charAt(i);
             if (c >= 'a' && c <= 'z') {
                 out.append(c);
-            } else if (c == '&') {
+            } else if (c == '&' && !out.isEmpty()) {
+                // Only between words ("Bosnia & Herzegovina"): alone, "&" would read as "and",
+                // Andorra's alpha-3 code (until session 43 it did).
                 out.append("and");
             }
         }

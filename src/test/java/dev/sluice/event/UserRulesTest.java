@@ -54,7 +54,11 @@ class UserRulesTest {
                 reject("gclid with a quote", e -> e.set("/user/click_ids/gclid", "EAIa\"IQ"), "/user/click_ids/gclid invalid_click_id"),
                 reject("ttclid with unicode", e -> e.set("/user/click_ids/ttclid", "E.C.P.ü"), "/user/click_ids/ttclid invalid_click_id"),
                 reject("msclkid over 512", e -> e.set("/user/click_ids/msclkid", "a".repeat(513)), "/user/click_ids/msclkid too_long"),
-                reject("epik an object", e -> e.set("/user/click_ids/epik", Map.of()), "/user/click_ids/epik invalid_type"));
+                reject("epik an object", e -> e.set("/user/click_ids/epik", Map.of()), "/user/click_ids/epik invalid_type"),
+                // Hashed as given, these were digests no platform matches (until session 43).
+                reject("external_id a lone bidi mark", e -> e.set("/user/external_id", "\u200E"), "/user/external_id invalid_format"),
+                reject("external_id with a NUL", e -> e.set("/user/external_id", "cust-42\u0000"), "/user/external_id invalid_format"),
+                reject("external_id with a line break", e -> e.set("/user/external_id", "cust\n42"), "/user/external_id invalid_format"));
         return Stream.concat(personal, others);
     }
 
@@ -92,6 +96,15 @@ class UserRulesTest {
     void personalFieldsAreOnlyTypeAndLengthCheckedHere(String anything) {
         Rules.assertAccepted(e -> e.set("/user/email", anything).set("/user/date_of_birth", anything)
                 .set("/user/gender", anything).set("/user/country", anything));
+    }
+
+    /** Invisible characters alone are blank, as spaces are: left out, not hashed (until session 43 U+2062 was). */
+    @Test
+    void anExternalIdOfInvisibleCharactersIsLeftOut() {
+        UserData user = Rules.assertAccepted(e -> e.set("/user/external_id", "\u2062\u00A0\u200B")).event().user();
+        assertEquals(Optional.empty(), user.externalId());
+        assertEquals(Optional.of("Cust\u200D42"), Rules.assertAccepted(e -> e.set("/user/external_id", "Cust\u200D42"))
+                .event().user().externalId(), "otherwise kept as sent");
     }
 
     @Test

@@ -175,6 +175,87 @@ class IdentityHasherTest {
         assertThat(framed.identities().get(META).hashed().get(PiiField.EMAIL), equalTo(Sha256.of("jane@example.com")));
     }
 
+    /**
+     * A name is hashed as typed without its invisible characters and with single spaces: until
+     * session 43 Google's names kept a soft hyphen, a zero-width joiner, a tab or a NUL in the digest.
+     */
+    @Test
+    void names_dropInvisibleCharacters_collapseSpacing_andRefuseControlCharacters() {
+        Map<PiiField, String> values = new EnumMap<>(PiiField.class);
+        values.put(PiiField.FIRST_NAME, "Ma\u00ADry\u200D \t\u3000Ann");
+        values.put(PiiField.LAST_NAME, "\u202EDoe");
+        values.put(PiiField.CITY, "San\u2028Jos\u00E9");
+        Hashed hashed = HASHER.hash(new PersonalData(values, "US"), ALL);
+        assertThat(hashed.ok(), equalTo(true));
+        HashedIdentity google = hashed.identities().get(GOOGLE);
+        assertThat(google.hashed().get(PiiField.FIRST_NAME), equalTo(Sha256.of("mary ann")));
+        assertThat(google.hashed().get(PiiField.LAST_NAME), equalTo(Sha256.of("doe")));
+        assertThat(google.plain().get(PiiField.CITY), equalTo("san jos\u00E9"));
+
+        for (String name : List.of("Jane\u0000", "Ja\u001Bne", "Jane\u007F", "Jane\u0090")) {
+            Hashed refused = HASHER.hash(new PersonalData(Map.of(PiiField.FIRST_NAME, name, PiiField.CITY, name), "US"), ALL);
+            assertThat(refused.errors().stream().map(FieldError::code).toList(), equalTo(List.of("invalid_name", "invalid_city")));
+            assertThat(refused.errors().getFirst().message(), equalTo("first_name must not contain control characters"));
+        }
+    }
+
+    /**
+     * An email is hashed in NFC, and an invisible character in it is refused: until session 43
+     * {@code e\u0301@} was hashed decomposed and a zero-width space or a bidirectional mark kept.
+     */
+    @Test
+    void emails_areHashedInNfc_andInvisibleCharactersAreRefused() {
+        Hashed decomposed = HASHER.hash(new PersonalData(Map.of(PiiField.EMAIL, "Rene\u0301@Example.com"), "US"), ALL);
+        assertThat(decomposed.identities().get(META).hashed().get(PiiField.EMAIL), equalTo(Sha256.of("ren\u00E9@example.com")));
+        for (String email : List.of("ja\u200Bne@example.com", "\u202Ejane@example.com", "jane\u00AD@example.com")) {
+            Hashed refused = HASHER.hash(new PersonalData(Map.of(PiiField.EMAIL, email), "US"), ALL);
+            assertThat(refused.errors().stream().map(FieldError::code).toList(), equalTo(List.of("invalid_email")));
+        }
+    }
+
+    /**
+     * A national phone number is read in the event's country: when the country names none, only
+     * the country is refused, not the phone as well (until session 43 it was read in the tenant's
+     * region and refused, naming a field that was not at fault); a digest of the country is no error.
+     */
+    @Test
+    void anUnknownCountry_isRefusedAlone_notTheNationalPhoneReadInIt() {
+        Hashed refused = HASHER.hash(new PersonalData(Map.of(PiiField.PHONE, "030 123456", PiiField.COUNTRY, "Atlantis"), "US"), ALL);
+        assertThat(refused.errors().stream().map(FieldError::field).toList(), equalTo(List.of(PiiField.COUNTRY)));
+
+        Hashed garbled = HASHER.hash(new PersonalData(Map.of(PiiField.PHONE, "+49 30 123456", PiiField.COUNTRY, "Atlantis"), "US"), ALL);
+        assertThat(garbled.errors().stream().map(FieldError::field).toList(), equalTo(List.of(PiiField.COUNTRY)));
+
+        Hashed digest = HASHER.hash(new PersonalData(Map.of(PiiField.PHONE, "+49 30 123456", PiiField.COUNTRY, Sha256.of("de")), "US"), ALL);
+        assertThat(digest.ok(), equalTo(true));
+        assertThat(digest.identities().get(META).hashed().get(PiiField.PHONE), equalTo(Sha256.of("4930123456")));
+    }
+
+    /** A control character is no part of a state, postal code or country (until session 43 it was dropped and the rest hashed). */
+    @Test
+    void controlCharacters_inPlaceFields_areRefused() {
+        Map<PiiField, String> values = Map.of(PiiField.STATE, "C\u0000A", PiiField.ZIP, "9402\u001B5",
+                PiiField.COUNTRY, "U\u0007S");
+        Hashed hashed = HASHER.hash(new PersonalData(values, "US"), ALL);
+        assertThat(hashed.errors().stream().map(FieldError::code).toList(),
+                equalTo(List.of("invalid_state", "invalid_zip", "invalid_country")));
+    }
+
+    /**
+     * Punctuation dropped between a letter and its combining mark leaves them side by side: the
+     * digest is of the composed letter, as for the name typed without it (until session 43 the
+     * mark stayed apart and the digest matched nobody).
+     */
+    @Test
+    void droppedPunctuation_letsALetterAndItsMarkCompose() {
+        Map<PiiField, String> values = Map.of(PiiField.FIRST_NAME, "Rene-\u0301", PiiField.CITY, "Montre'\u0301al");
+        Hashed hashed = HASHER.hash(new PersonalData(values, "CA"), ALL);
+        HashedIdentity meta = hashed.identities().get(META);
+        assertThat(meta.hashed().get(PiiField.FIRST_NAME), equalTo(Sha256.of("ren\u00E9")));
+        assertThat(meta.hashed().get(PiiField.CITY), equalTo(Sha256.of("montr\u00E9al")));
+        assertThat(hashed.identities().get(GOOGLE).plain().get(PiiField.CITY), equalTo("montr\u00E9al"));
+    }
+
     @Test
     void invalidField_isReported_andOtherFieldsStillHashed() {
         Map<PiiField, String> values = new HashMap<>(typicalEvent());
