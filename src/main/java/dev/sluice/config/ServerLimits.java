@@ -74,6 +74,12 @@ final class ServerLimits {
     }
 
     private static void listener(Config listener) {
+        // Written as a list or map, the host read as "not set" (loopback, to the demo tenant's
+        // check) while Helidon bound the listener to every interface.
+        Config host = listener.get("host");
+        if (host.exists() && !host.isLeaf()) {
+            throw new ConfigException(host.key().toString(), ConfigException.SINGLE_VALUE);
+        }
         Config port = listener.get("port");
         long value = whole(port);
         if (port.exists() && (value < 0 || value > 65535)) {

@@ -157,6 +157,89 @@ class SluiceConfigTest {
         assertTrue(SluiceConfig.load(ConfigLoader.load(loopback, Map.of()), Secrets.of(Map.of(), dir)).tenants().get("demo").demo());
     }
 
+    /**
+     * A listener's {@code host} written as a list ({@code host: [127.0.0.1]}) read as "not set"
+     * here, so the demo tenant counted as on loopback, while Helidon, finding no single value,
+     * bound the listener to every interface: the public demo keys were open to the network.
+     */
+    @Test
+    void aListenerHostWrittenAsAListOrMap_isRefusedNamingIt() throws Exception {
+        String shipped = Files.readString(Path.of("conf/application.yaml"));
+        assertSingleValue("server.host", shipped.replace("  host: 127.0.0.1\n", "  host: [127.0.0.1]\n"));
+        assertSingleValue("server.sockets.0.host", shipped.replaceFirst("\nserver:\n",
+                "\nserver:\n  sockets:\n    - name: admin\n      host: {a: 127.0.0.1}\n      port: 8081\n"));
+    }
+
+    /**
+     * Single values read with a default: written as a list or map they read as "not set" and the
+     * default was used without a word (the shipped consent policy, UTC, an empty database URL),
+     * where README promises a refusal naming the key.
+     */
+    @Test
+    void otherSingleValuesWrittenAsAListOrMap_areRefusedNamingThem() throws Exception {
+        String shipped = Files.readString(Path.of("conf/application.yaml"));
+        assertSingleValue("sluice.consent.policy-file",
+                shipped.replace("\n  delivery:\n", "\n  consent:\n    policy-file: [a.yaml]\n  delivery:\n"));
+        assertSingleValue("sluice.ledger.time-zone", shipped.replace("time-zone: UTC", "time-zone: [Europe/Berlin]"));
+        assertSingleValue("sluice.store.postgres.url",
+                shipped.replace("url: jdbc:postgresql://127.0.0.1:5432/sluice", "url: {a: b}"));
+        assertSingleValue("sluice.store.postgres.user", shipped.replace("user: sluice", "user: [sluice]"));
+        assertSingleValue("sluice.crypto.active-key",
+                shipped.replace("    generate-demo-key: true\n", "    generate-demo-key: true\n    active-key: [k1]\n"));
+    }
+
+    /**
+     * An event-name list written as one value ({@code purchase-events: Purchase, Lead}) was split
+     * at the commas into {@code "Purchase"} and {@code " Lead"}, which no event is named, so leads
+     * were not booked, with only a warning that the key was unknown.
+     */
+    @Test
+    void anEventNameListWrittenAsOneValue_isRefusedNamingIt() throws Exception {
+        String shipped = Files.readString(Path.of("conf/application.yaml"));
+        Path file = Files.writeString(dir.resolve("names.yaml"),
+                shipped.replace("purchase-events: [Purchase]", "purchase-events: Purchase, Lead"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)));
+        assertEquals("sluice.ledger.purchase-events", e.key());
+        assertTrue(e.getMessage().contains("must be a list"), e.getMessage());
+    }
+
+    /**
+     * Whole numbers read into an int: beyond its range they were cut down, so a
+     * {@code rate-limit-per-second} of 3000000000 ended the start in an IllegalArgumentException's
+     * stack trace naming no key, and 4294967297 became a limit of 1 request a second.
+     */
+    @Test
+    void requestRatesAndPoolSizesBeyondAnInt_areRefusedNamingTheirKey() {
+        for (String big : List.of("3000000000", "4294967297")) {
+            assertKey("sluice.tenants.0.rate-limit-per-second", Map.of("sluice.tenants.0.rate-limit-per-second", big));
+            assertKey("sluice.store.postgres.pool-size", Map.of("sluice.store.postgres.pool-size", big));
+        }
+        assertEquals(2147483647, load(Map.of("sluice.tenants.0.rate-limit-per-second", "2147483647"))
+                .tenants().get("demo").requestsPerSecond());
+        assertEquals(16, load(Map.of("sluice.store.postgres.pool-size", "16")).store().poolSize());
+    }
+
+    /**
+     * A signature carries whole seconds, so a tolerance under one second refused nearly every
+     * signed request (0s: all of them) as 401 bad-signature, with nothing at startup.
+     */
+    @Test
+    void aSignatureToleranceUnderOneSecond_isRefusedNamingItsKey() {
+        assertKey("sluice.tenants.0.signature-tolerance", Map.of("sluice.tenants.0.signature-tolerance", "0s"));
+        assertKey("sluice.tenants.0.signature-tolerance", Map.of("sluice.tenants.0.signature-tolerance", "500ms"));
+        assertEquals(Duration.ofSeconds(1), load(Map.of("sluice.tenants.0.signature-tolerance", "1s"))
+                .tenants().get("demo").signatureTolerance());
+    }
+
+    private void assertSingleValue(String key, String yaml) throws Exception {
+        Path file = Files.writeString(dir.resolve("single-value.yaml"), yaml);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)), key);
+        assertEquals(key, e.key(), e.getMessage());
+        assertTrue(e.getMessage().contains("must be a single value"), e.getMessage());
+    }
+
     @Test
     void overridesWinOverTheFile() {
         SluiceConfig config = SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"),
