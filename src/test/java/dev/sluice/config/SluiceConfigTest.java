@@ -232,6 +232,17 @@ class SluiceConfigTest {
                 .tenants().get("demo").signatureTolerance());
     }
 
+    /**
+     * {@code off} keeps a kind of data, but the purge's {@code interval} is no kind: written
+     * {@code interval: off} (to stop purging), it read as the default hour and purged on.
+     */
+    @Test
+    void aRetentionIntervalOfOffOrZero_isRefusedNamingItsKey() {
+        assertKey("sluice.retention.interval", Map.of("sluice.retention.interval", "off"));
+        assertKey("sluice.retention.interval", Map.of("sluice.retention.interval", "0s"));
+        assertEquals(Duration.ofMinutes(10), load(Map.of("sluice.retention.interval", "10m")).retention().interval());
+    }
+
     private void assertSingleValue(String key, String yaml) throws Exception {
         Path file = Files.writeString(dir.resolve("single-value.yaml"), yaml);
         ConfigException e = assertThrows(ConfigException.class,
