@@ -102,6 +102,8 @@ final class TransportProblems implements DirectHandler {
                     "the body is over the server's limit of " + maxPayloadBytes + " bytes");
             case 400 -> Problem.of(code, "malformed-request", "Bad Request",
                     "the HTTP request could not be parsed (request line, headers or framing)");
+            case 414 -> Problem.of(code, "uri-too-long", "URI Too Long",
+                    "the request line is longer than the server takes (server.protocols.http_1_1.max-prologue-length)");
             case 403 -> Problem.of(code, "forbidden", "Forbidden", "the request is not allowed");
             // Helidon's only 503: the listener already serves server.max-concurrent-requests.
             // Nothing failed (its problem read "internal-error" before); the request may be retried.

@@ -152,6 +152,23 @@ class TransportProblemsTest {
     }
 
     /**
+     * A request line over {@code max-prologue-length} is answered 414 by the server itself; its
+     * problem was the catch-all {@code transport-error} ("refused ... (bad_request)"), which
+     * names neither the request line nor the setting.
+     */
+    @Test
+    void aRequestLineOverTheLimit_isA414NamingIt() throws IOException {
+        try (Socket socket = connect()) {
+            send(socket, "GET /health/live?" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            Answer answer = read(socket.getInputStream());
+            assertEquals(414, answer.status(), answer.body());
+            assertTrue(answer.body().contains("urn:sluice:problem:uri-too-long"), answer.body());
+            assertTrue(answer.body().contains("max-prologue-length"), answer.body());
+            assertFalse(answer.body().contains("aaaa"), "never echoes the request: " + answer.body());
+        }
+    }
+
+    /**
      * A request beyond {@code server.max-concurrent-requests} is answered 503 by the server
      * itself; its problem body called that an {@code internal-error} ("the server failed to
      * process the request") without a {@code Retry-After}, though nothing failed: the listener was
