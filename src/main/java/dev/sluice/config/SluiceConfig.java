@@ -168,7 +168,7 @@ public record SluiceConfig(String host,
         // batches of the size configured are not refused by a limit nobody set.
         int values = (int) Math.min(Integer.MAX_VALUE, Math.max(IngestSettings.DEFAULT_BODY_VALUES, 128L * maxEvents));
         return new IngestSettings(
-                positiveLong(i, "max-body-bytes", 2L * 1024 * 1024),
+                maxBodyBytes(i),
                 maxEvents,
                 // At zero every event would be too old; a zero dedup window accepted one id twice in a batch.
                 Durations.positive(i.get("max-event-age"), Duration.ofDays(7)),
@@ -178,6 +178,18 @@ public record SluiceConfig(String host,
                 positiveLong(i, "max-in-flight-bytes", 512L * 1024),
                 bodyReadTimeout(i),
                 positiveInt(i, "max-body-values", values, IngestSettings.MIN_BODY_VALUES));
+    }
+
+    /**
+     * At most 1 GiB: a body is read into one array, and the server-wide limit, four times this,
+     * overflowed to a negative number for the largest values (every request then got 413).
+     */
+    private static long maxBodyBytes(Config i) {
+        long bytes = positiveLong(i, "max-body-bytes", 2L * 1024 * 1024);
+        if (bytes > IngestSettings.MAX_BODY_BYTES) {
+            throw new ConfigException(i.get("max-body-bytes").key().toString(), "must be at most 1073741824 (1 GiB)");
+        }
+        return bytes;
     }
 
     private static Duration bodyReadTimeout(Config i) {

@@ -243,6 +243,18 @@ class SluiceConfigTest {
         assertEquals(Duration.ofMinutes(10), load(Map.of("sluice.retention.interval", "10m")).retention().interval());
     }
 
+    /**
+     * The server-wide body limit is four times {@code max-body-bytes}: at 9223372036854775807 it
+     * overflowed to -4, and the gateway started and answered every request 413 "over the server's
+     * limit of -4 bytes". A body is held as one array, so more than 1 GiB cannot be read anyway.
+     */
+    @Test
+    void aMaxBodySizeOverOneGibibyte_isRefusedNamingItsKey() {
+        assertKey("sluice.ingest.max-body-bytes", Map.of("sluice.ingest.max-body-bytes", "9223372036854775807"));
+        assertKey("sluice.ingest.max-body-bytes", Map.of("sluice.ingest.max-body-bytes", "1073741825"));
+        assertEquals(1L << 30, load(Map.of("sluice.ingest.max-body-bytes", "1073741824")).ingest().maxBodyBytes());
+    }
+
     private void assertSingleValue(String key, String yaml) throws Exception {
         Path file = Files.writeString(dir.resolve("single-value.yaml"), yaml);
         ConfigException e = assertThrows(ConfigException.class,
