@@ -84,11 +84,17 @@ final class LedgerSettingsReader {
         return rates;
     }
 
+    /**
+     * The currency code a rate is keyed by, in any case: an environment variable's name reaches
+     * the configuration lower-cased ({@code SLUICE_LEDGER_FX_dash_RATES_USD_EUR} is
+     * {@code fx-rates.usd.eur}), which was refused as no currency code.
+     */
     private static String code(Config node) {
-        if (!isCurrency(node.name())) {
+        String code = node.name().toUpperCase(java.util.Locale.ROOT);
+        if (!isCurrency(code)) {
             throw new ConfigException(node.key().toString(), "must be keyed by an ISO 4217 currency code such as EUR");
         }
-        return node.name();
+        return code;
     }
 
     private static BigDecimal rate(Config node) {
