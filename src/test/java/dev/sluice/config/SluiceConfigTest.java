@@ -573,6 +573,25 @@ class SluiceConfigTest {
                 acrossTenants.getMessage());
     }
 
+    /**
+     * An override that gives a list or section of the file one value
+     * ({@code SLUICE_TENANTS_0_API_dash_KEY_dash_HASHES=sha256:...} to rotate a key,
+     * {@code SLUICE_LEDGER_PURCHASE_dash_EVENTS=Lead}, {@code SLUICE_STORE=postgres}) was dropped
+     * by the merge without a word: the file's list or section stayed in force.
+     */
+    @Test
+    void anOverrideGivingAListOrSectionOneValue_isRefusedNamingItsKey() {
+        for (String key : List.of("sluice.tenants.0.api-key-hashes", "sluice.ledger.purchase-events", "sluice.store")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(Path.of("conf/application.yaml"), Map.of(key, "secret-value")), key);
+            assertEquals(key, e.key(), e.getMessage());
+            assertTrue(e.getMessage().contains("set its entries"), e.getMessage());
+            assertFalse(e.getMessage().contains("secret-value"), "the value is not quoted");
+        }
+        // An entry of the list, or a setting of the section, is an override like any other.
+        assertEquals(List.of("Lead"), List.copyOf(load(Map.of("sluice.ledger.purchase-events.0", "Lead")).ledger().purchaseEvents()));
+    }
+
     @Test
     void anOverrideAddingAListEntryTheFileDoesNotHave_isNamedByItsKey_notBlamedOnTheFile() {
         // SLUICE_TENANTS_1_ID=shop with the file's one tenant: until session 35 "conf/application.yaml
