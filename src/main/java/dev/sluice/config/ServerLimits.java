@@ -38,6 +38,15 @@ final class ServerLimits {
             listener(socket);
         }
         distinctPorts(server);
+        for (Config socket : server.get("sockets").asNodeList().orElse(List.of())) {
+            // The one named listener Sluice routes: another name (admn) started a listener that
+            // answered 404 to everything and left the admin endpoints on the main listener.
+            Config name = socket.get("name");
+            if (!name.isLeaf() || !"admin".equals(name.asString().orElse(""))) {
+                throw new ConfigException(name.key().toString(), "must be admin, the only named listener Sluice has"
+                        + " (README, A separate admin listener)");
+            }
+        }
     }
 
     /**

@@ -171,6 +171,20 @@ class SluiceConfigTest {
     }
 
     /**
+     * Sluice routes one named listener, {@code admin}; a listener named otherwise ({@code admn})
+     * started and answered 404 to everything, the admin endpoints left on the main listener.
+     */
+    @Test
+    void aListenerNamedOtherThanAdmin_isRefusedNamingIt() throws Exception {
+        String shipped = Files.readString(Path.of("conf/application.yaml"));
+        Path file = Files.writeString(dir.resolve("admn.yaml"), shipped.replaceFirst("\nserver:\n",
+                "\nserver:\n  sockets:\n    - name: admn\n      port: 8081\n"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)));
+        assertEquals("server.sockets.0.name", e.key(), e.getMessage());
+    }
+
+    /**
      * Single values read with a default: written as a list or map they read as "not set" and the
      * default was used without a word (the shipped consent policy, UTC, an empty database URL),
      * where README promises a refusal naming the key.
