@@ -282,10 +282,24 @@ public final class Gateway implements AutoCloseable {
                 .contentEncoding(HttpApi.contentEncoding());
         // Listeners from server.sockets (the admin listener) get the same limit, problem bodies
         // and content codings.
+        // A listener without a host listens where server.host does: Helidon's own default is every
+        // interface, which served the demo's public admin key to the network while the demo check
+        // (SluiceConfig) took the listener for loopback.
+        java.util.Set<String> hosted = root.get("server.sockets").asNodeList().orElse(List.of()).stream()
+                .filter(socket -> socket.get("host").exists())
+                .map(socket -> socket.get("name").asString().orElse(""))
+                .collect(java.util.stream.Collectors.toSet());
         Map<String, ListenerConfig> sockets = new LinkedHashMap<>(builder.sockets());
-        sockets.forEach((name, socket) -> builder.putSocket(name, ListenerConfig.builder().from(socket)
-                .maxPayloadSize(maxPayloadBytes).directHandlers(transportProblems)
-                .contentEncoding(HttpApi.contentEncoding()).build()));
+        sockets.forEach((name, socket) -> {
+            ListenerConfig.Builder listener = ListenerConfig.builder().from(socket)
+                    .maxPayloadSize(maxPayloadBytes).directHandlers(transportProblems)
+                    .contentEncoding(HttpApi.contentEncoding());
+            if (!hosted.contains(name)) {
+                // The address Helidon resolved from its default host is kept by from(): set both.
+                listener.host(config.host()).address(listenerAddress(config.host()));
+            }
+            builder.putSocket(name, listener.build());
+        });
         if (adminListener) {
             builder.routing(HttpApi.ADMIN_SOCKET, r -> HttpApi.adminRouting(r, tenants, registry,
                     () -> writer.isRunning() && store.ping(), clock, delivery, store.delivery(), audit, keyring,
@@ -322,6 +336,14 @@ public final class Gateway implements AutoCloseable {
      * 39 they came before Sluice's one line). Another process binding between this probe and the
      * start still ends in the check after it.
      */
+    private static java.net.InetAddress listenerAddress(String host) {
+        try {
+            return java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigException("server.host", "is not an address or a name this machine can resolve");
+        }
+    }
+
     private static void portsFree(Config root, String host) {
         List<Config> listeners = new java.util.ArrayList<>();
         listeners.add(root.get("server"));

@@ -35,7 +35,7 @@ public final class ConfigLoader {
             throw new ConfigException("--config", "configuration file " + file + " " + unusable.get());
         }
         try {
-            return Config.builder()
+            Config config = Config.builder()
                     .disableEnvironmentVariablesSource()
                     .disableSystemPropertiesSource()
                     .sources(List.of(
@@ -44,6 +44,12 @@ public final class ConfigLoader {
                             ConfigSources.systemProperties(),
                             ConfigSources.file(file).mediaType(YAML)))
                     .build();
+            refuseDroppedOverrides(Config.builder()
+                    .disableEnvironmentVariablesSource()
+                    .disableSystemPropertiesSource()
+                    .sources(ConfigSources.file(file).mediaType(YAML))
+                    .build(), overrides);
+            return config;
         } catch (io.helidon.config.ConfigException e) {
             Optional<ConfigException> conflict = overrideConflict(e);
             if (conflict.isPresent()) {
@@ -89,6 +95,31 @@ public final class ConfigLoader {
         return Optional.of(new ConfigException(list + "." + first, "an environment variable or system property sets this"
                 + " entry, which the configuration file's list " + list + " does not have: overrides can change the"
                 + " entries of a list but not add to it; add the entry to the file"));
+    }
+
+    /**
+     * An override that gives one value to a key the file holds a list or section under
+     * ({@code SLUICE_LEDGER_PURCHASE_dash_EVENTS=Lead}, {@code SLUICE_TENANTS_0_API_dash_KEY_dash_HASHES=sha256:...}
+     * to rotate a key): the merge keeps the file's list or section and drops the value without a
+     * word, so the override did nothing. Named by its key, the value never quoted.
+     */
+    private static void refuseDroppedOverrides(Config fileOnly, Map<String, String> overrides) {
+        java.util.Set<String> keys = new java.util.TreeSet<>(overrides.keySet());
+        keys.addAll(io.helidon.config.EnvironmentVariables.expand().keySet());
+        keys.addAll(System.getProperties().stringPropertyNames());
+        for (String key : keys) {
+            Config node;
+            try {
+                node = fileOnly.get(key);
+            } catch (RuntimeException notAKey) {
+                continue; // an environment variable or property whose name is no configuration key
+            }
+            if (node.exists() && !node.isLeaf()) {
+                throw new ConfigException(key, "an environment variable or system property gives this one value, but the"
+                        + " configuration file has a list or section here, which keeps it and ignores the value: set its"
+                        + " entries instead (" + key + ".0, or e.g. SLUICE_..._0 and SLUICE_..._1 as environment variables)");
+            }
+        }
     }
 
     /** The parser's "line N, column M" of the first problem, from the exception chain; nothing else of its text. */

@@ -24,6 +24,8 @@ import java.time.Duration;
 public record IngestSettings(long maxBodyBytes, int maxEvents, Duration maxEventAge, Duration maxFutureSkew,
                              Duration dedupWindow, int commitMaxEvents, long maxInFlightBytes,
                              Duration bodyReadTimeout, int maxBodyValues) {
+    /** The largest {@link #maxBodyBytes} accepted: 1 GiB (a body is held as one array). */
+    public static final long MAX_BODY_BYTES = 1L << 30;
     /** The default {@link #maxBodyValues}: about 130 values for each event of a full batch of 1000. */
     public static final int DEFAULT_BODY_VALUES = 131_072;
     /** The fewest {@link #maxBodyValues} accepted: room for one large event. */

@@ -22,7 +22,8 @@ public record RetentionSettings(Optional<Duration> events, Optional<Duration> de
                                 Optional<Duration> deadLetters, Optional<Duration> audit, Duration interval) {
 
     static RetentionSettings load(Config r) {
-        Duration interval = kept(r, "interval").orElse(Duration.ofHours(1));
+        // Not a kind of data: `interval: off` read as the default hour, and purging went on.
+        Duration interval = Durations.positive(r.get("interval"), Duration.ofHours(1));
         return new RetentionSettings(kept(r, "events"), kept(r, "delivered"), kept(r, "dead-letters"),
                 kept(r, "audit"), interval);
     }

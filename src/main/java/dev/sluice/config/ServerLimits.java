@@ -38,6 +38,15 @@ final class ServerLimits {
             listener(socket);
         }
         distinctPorts(server);
+        for (Config socket : server.get("sockets").asNodeList().orElse(List.of())) {
+            // The one named listener Sluice routes: another name (admn) started a listener that
+            // answered 404 to everything and left the admin endpoints on the main listener.
+            Config name = socket.get("name");
+            if (!name.isLeaf() || !"admin".equals(name.asString().orElse(""))) {
+                throw new ConfigException(name.key().toString(), "must be admin, the only named listener Sluice has"
+                        + " (README, A separate admin listener)");
+            }
+        }
     }
 
     /**
@@ -74,6 +83,12 @@ final class ServerLimits {
     }
 
     private static void listener(Config listener) {
+        // Written as a list or map, the host read as "not set" (loopback, to the demo tenant's
+        // check) while Helidon bound the listener to every interface.
+        Config host = listener.get("host");
+        if (host.exists() && !host.isLeaf()) {
+            throw new ConfigException(host.key().toString(), ConfigException.SINGLE_VALUE);
+        }
         Config port = listener.get("port");
         long value = whole(port);
         if (port.exists() && (value < 0 || value > 65535)) {

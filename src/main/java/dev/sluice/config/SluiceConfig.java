@@ -61,8 +61,8 @@ public record SluiceConfig(String host,
 
     /** Reads and validates the configuration. */
     public static SluiceConfig load(Config root, Secrets secrets) {
-        String host = root.get("server.host").asString().orElse("127.0.0.1");
         ServerLimits.check(root.get("server"));
+        String host = single(root.get("server.host")).orElse("127.0.0.1");
         Config s = root.get("sluice");
         // A section written as a single value (`store: postgres`) read as a section with nothing
         // set, every default in force, without a word (until session 38).
@@ -82,7 +82,7 @@ public record SluiceConfig(String host,
             keys.put(key.name(), secrets.resolve(key.key().toString(), key.asString().get()));
         }
         boolean generateDemoKey = bool(c.get("generate-demo-key"), false);
-        String activeKey = c.get("active-key").asString().orElse(keys.isEmpty() ? "demo" : keys.keySet().iterator().next());
+        String activeKey = single(c.get("active-key")).orElse(keys.isEmpty() ? "demo" : keys.keySet().iterator().next());
         if (!keys.isEmpty() && !keys.containsKey(activeKey)) {
             throw new ConfigException("sluice.crypto.active-key", "names no key under sluice.crypto.keys");
         }
@@ -92,7 +92,7 @@ public record SluiceConfig(String host,
         Map<String, TenantConfig> tenants = tenants(s.get("tenants"), secrets);
         SluiceConfig config = new SluiceConfig(host, dataDir, ingest, store, new CryptoSettings(keys, activeKey),
                 generateDemoKey && keys.isEmpty(), tenants,
-                Path.of(s.get("consent.policy-file").asString().orElse("conf/consent-policy.yaml")),
+                Path.of(string(s, "consent.policy-file", "conf/consent-policy.yaml")),
                 AuditSettings.load(s.get("audit"), secrets), RetentionSettings.load(s.get("retention")),
                 LedgerSettingsReader.read(s.get("ledger")), bool(s.get("delivery.enabled"), true));
         config.checkDemoOnlyOnLoopback(s.get("tenants"), root.get("server.sockets"));
@@ -168,7 +168,7 @@ public record SluiceConfig(String host,
         // batches of the size configured are not refused by a limit nobody set.
         int values = (int) Math.min(Integer.MAX_VALUE, Math.max(IngestSettings.DEFAULT_BODY_VALUES, 128L * maxEvents));
         return new IngestSettings(
-                positiveLong(i, "max-body-bytes", 2L * 1024 * 1024),
+                maxBodyBytes(i),
                 maxEvents,
                 // At zero every event would be too old; a zero dedup window accepted one id twice in a batch.
                 Durations.positive(i.get("max-event-age"), Duration.ofDays(7)),
@@ -178,6 +178,18 @@ public record SluiceConfig(String host,
                 positiveLong(i, "max-in-flight-bytes", 512L * 1024),
                 bodyReadTimeout(i),
                 positiveInt(i, "max-body-values", values, IngestSettings.MIN_BODY_VALUES));
+    }
+
+    /**
+     * At most 1 GiB: a body is read into one array, and the server-wide limit, four times this,
+     * overflowed to a negative number for the largest values (every request then got 413).
+     */
+    private static long maxBodyBytes(Config i) {
+        long bytes = positiveLong(i, "max-body-bytes", 2L * 1024 * 1024);
+        if (bytes > IngestSettings.MAX_BODY_BYTES) {
+            throw new ConfigException(i.get("max-body-bytes").key().toString(), "must be at most 1073741824 (1 GiB)");
+        }
+        return bytes;
     }
 
     private static Duration bodyReadTimeout(Config i) {
@@ -196,7 +208,7 @@ public record SluiceConfig(String host,
         }
         Path sqliteFile = dataDir.resolve(string(st, "sqlite-file", "sluice.db"));
         Config pg = st.get("postgres");
-        String url = pg.get("url").asString().orElse("");
+        String url = string(pg, "url", "");
         if (kind.equals("postgres") && !url.startsWith("jdbc:postgresql:")) {
             throw new ConfigException(pg.get("url").key().toString(), "a jdbc:postgresql: URL is required when store.kind is postgres");
         }
@@ -213,8 +225,8 @@ public record SluiceConfig(String host,
         if (problem != null) {
             throw new ConfigException(wal.get("backstop-bytes").key().toString(), problem);
         }
-        return new StoreSettings(kind, sqliteFile, url, pg.get("user").asString().orElse(""), password,
-                (int) positiveLong(pg, "pool-size", 8), new SqliteLogSizes(restart, backstop));
+        return new StoreSettings(kind, sqliteFile, url, string(pg, "user", ""), password,
+                positiveInt(pg, "pool-size", 8, 1), new SqliteLogSizes(restart, backstop));
     }
 
     private static Map<String, TenantConfig> tenants(Config list, Secrets secrets) {
@@ -242,16 +254,30 @@ public record SluiceConfig(String host,
             Optional<Secret> signing = single(t.get("signing-secret"))
                     .map(ref -> secrets.resolve(prefix + ".signing-secret", ref));
             tenants.put(id, new TenantConfig(id, hashes, region, signing,
-                    duration(t, "signature-tolerance", Duration.ofMinutes(5)),
+                    signatureTolerance(t),
                     destinations(t.get("destinations"), prefix + ".destinations"),
                     bool(t.get("demo"), false),
-                    t.get("rate-limit-per-second").exists() ? (int) positiveLong(t, "rate-limit-per-second", 0) : 0,
+                    t.get("rate-limit-per-second").exists() ? positiveInt(t, "rate-limit-per-second", 0, 1) : 0,
                     keyHashes(t.get("admin-key-hashes"), keys)));
         }
         if (tenants.isEmpty()) {
             throw new ConfigException("sluice.tenants", "at least one tenant is required");
         }
         return Map.copyOf(tenants);
+    }
+
+    /**
+     * How far a signed request's timestamp may be from the clock: at least a second, since the
+     * timestamp carries whole seconds and a shorter tolerance refused nearly every signed request
+     * (at 0s, all of them) as 401 without a word at startup.
+     */
+    private static Duration signatureTolerance(Config t) {
+        Duration tolerance = duration(t, "signature-tolerance", Duration.ofMinutes(5));
+        if (tolerance.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigException(t.get("signature-tolerance").key().toString(),
+                    "must be at least 1s (a signature's timestamp is in whole seconds)");
+        }
+        return tolerance;
     }
 
     /**

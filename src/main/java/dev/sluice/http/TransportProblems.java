@@ -63,6 +63,9 @@ final class TransportProblems implements DirectHandler {
             status = Status.BAD_REQUEST_400;
             problem = problem(EventType.BAD_REQUEST, status);
         }
+        if (status.code() == 503) {
+            headers.set(HeaderNames.RETRY_AFTER, "1");
+        }
         headers.set(HeaderNames.CONTENT_TYPE, Responses.PROBLEM_JSON);
         headers.set(HeaderNames.CACHE_CONTROL, "no-store");
         return TransportResponse.builder()
@@ -99,7 +102,13 @@ final class TransportProblems implements DirectHandler {
                     "the body is over the server's limit of " + maxPayloadBytes + " bytes");
             case 400 -> Problem.of(code, "malformed-request", "Bad Request",
                     "the HTTP request could not be parsed (request line, headers or framing)");
+            case 414 -> Problem.of(code, "uri-too-long", "URI Too Long",
+                    "the request line is longer than the server takes (server.protocols.http_1_1.max-prologue-length)");
             case 403 -> Problem.of(code, "forbidden", "Forbidden", "the request is not allowed");
+            // Helidon's only 503: the listener already serves server.max-concurrent-requests.
+            // Nothing failed (its problem read "internal-error" before); the request may be retried.
+            case 503 -> Problem.of(code, "server-busy", "Service Unavailable",
+                    "the server is serving as many requests as it takes at once (server.max-concurrent-requests); retry shortly");
             case 505 -> Problem.of(code, "http-version-not-supported", "HTTP Version Not Supported",
                     "send HTTP/1.1 (this server does not serve HTTP/1.0 or HTTP/2)");
             default -> code >= 500

@@ -48,6 +48,18 @@ final class LedgerSettingsTest {
         assertThat(ledger.currencyOf("other"), is("EUR"));
     }
 
+    /**
+     * An environment variable's name reaches the configuration lower-cased
+     * ({@code SLUICE_LEDGER_FX_dash_RATES_USD_EUR} is {@code sluice.ledger.fx-rates.usd.eur}), so a
+     * rate set that way was refused as "must be keyed by an ISO 4217 currency code".
+     */
+    @Test
+    void ratesKeyedByLowerCaseCodes_asEnvironmentVariablesGiveThem_areRead() {
+        LedgerSettings ledger = load(Map.of("sluice.ledger.fx-rates.usd.eur", "0.92")).ledger();
+        assertThat(ledger.fxRates().stream().map(r -> r.from() + ">" + r.to() + " " + r.rate()).toList(),
+                contains("USD>EUR 0.92"));
+    }
+
     @Test
     void badValues_nameTheirKey() {
         assertThat(error("sluice.ledger.reporting-currency", "EURO"), is("sluice.ledger.reporting-currency"));

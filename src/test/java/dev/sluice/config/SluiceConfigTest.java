@@ -157,6 +157,126 @@ class SluiceConfigTest {
         assertTrue(SluiceConfig.load(ConfigLoader.load(loopback, Map.of()), Secrets.of(Map.of(), dir)).tenants().get("demo").demo());
     }
 
+    /**
+     * A listener's {@code host} written as a list ({@code host: [127.0.0.1]}) read as "not set"
+     * here, so the demo tenant counted as on loopback, while Helidon, finding no single value,
+     * bound the listener to every interface: the public demo keys were open to the network.
+     */
+    @Test
+    void aListenerHostWrittenAsAListOrMap_isRefusedNamingIt() throws Exception {
+        String shipped = Files.readString(Path.of("conf/application.yaml"));
+        assertSingleValue("server.host", shipped.replace("  host: 127.0.0.1\n", "  host: [127.0.0.1]\n"));
+        assertSingleValue("server.sockets.0.host", shipped.replaceFirst("\nserver:\n",
+                "\nserver:\n  sockets:\n    - name: admin\n      host: {a: 127.0.0.1}\n      port: 8081\n"));
+    }
+
+    /**
+     * Sluice routes one named listener, {@code admin}; a listener named otherwise ({@code admn})
+     * started and answered 404 to everything, the admin endpoints left on the main listener.
+     */
+    @Test
+    void aListenerNamedOtherThanAdmin_isRefusedNamingIt() throws Exception {
+        String shipped = Files.readString(Path.of("conf/application.yaml"));
+        Path file = Files.writeString(dir.resolve("admn.yaml"), shipped.replaceFirst("\nserver:\n",
+                "\nserver:\n  sockets:\n    - name: admn\n      port: 8081\n"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)));
+        assertEquals("server.sockets.0.name", e.key(), e.getMessage());
+    }
+
+    /**
+     * Single values read with a default: written as a list or map they read as "not set" and the
+     * default was used without a word (the shipped consent policy, UTC, an empty database URL),
+     * where README promises a refusal naming the key.
+     */
+    @Test
+    void otherSingleValuesWrittenAsAListOrMap_areRefusedNamingThem() throws Exception {
+        String shipped = Files.readString(Path.of("conf/application.yaml"));
+        assertSingleValue("sluice.consent.policy-file",
+                shipped.replace("\n  delivery:\n", "\n  consent:\n    policy-file: [a.yaml]\n  delivery:\n"));
+        assertSingleValue("sluice.ledger.time-zone", shipped.replace("time-zone: UTC", "time-zone: [Europe/Berlin]"));
+        assertSingleValue("sluice.store.postgres.url",
+                shipped.replace("url: jdbc:postgresql://127.0.0.1:5432/sluice", "url: {a: b}"));
+        assertSingleValue("sluice.store.postgres.user", shipped.replace("user: sluice", "user: [sluice]"));
+        assertSingleValue("sluice.crypto.active-key",
+                shipped.replace("    generate-demo-key: true\n", "    generate-demo-key: true\n    active-key: [k1]\n"));
+    }
+
+    /**
+     * An event-name list written as one value ({@code purchase-events: Purchase, Lead}) was split
+     * at the commas into {@code "Purchase"} and {@code " Lead"}, which no event is named, so leads
+     * were not booked, with only a warning that the key was unknown.
+     */
+    @Test
+    void anEventNameListWrittenAsOneValue_isRefusedNamingIt() throws Exception {
+        String shipped = Files.readString(Path.of("conf/application.yaml"));
+        Path file = Files.writeString(dir.resolve("names.yaml"),
+                shipped.replace("purchase-events: [Purchase]", "purchase-events: Purchase, Lead"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)));
+        assertEquals("sluice.ledger.purchase-events", e.key());
+        assertTrue(e.getMessage().contains("must be a list"), e.getMessage());
+    }
+
+    /**
+     * Whole numbers read into an int: beyond its range they were cut down, so a
+     * {@code rate-limit-per-second} of 3000000000 ended the start in an IllegalArgumentException's
+     * stack trace naming no key, and 4294967297 became a limit of 1 request a second.
+     */
+    @Test
+    void requestRatesAndPoolSizesBeyondAnInt_areRefusedNamingTheirKey() {
+        for (String big : List.of("3000000000", "4294967297")) {
+            assertKey("sluice.tenants.0.rate-limit-per-second", Map.of("sluice.tenants.0.rate-limit-per-second", big));
+            assertKey("sluice.store.postgres.pool-size", Map.of("sluice.store.postgres.pool-size", big));
+        }
+        assertEquals(2147483647, load(Map.of("sluice.tenants.0.rate-limit-per-second", "2147483647"))
+                .tenants().get("demo").requestsPerSecond());
+        assertEquals(16, load(Map.of("sluice.store.postgres.pool-size", "16")).store().poolSize());
+    }
+
+    /**
+     * A signature carries whole seconds, so a tolerance under one second refused nearly every
+     * signed request (0s: all of them) as 401 bad-signature, with nothing at startup.
+     */
+    @Test
+    void aSignatureToleranceUnderOneSecond_isRefusedNamingItsKey() {
+        assertKey("sluice.tenants.0.signature-tolerance", Map.of("sluice.tenants.0.signature-tolerance", "0s"));
+        assertKey("sluice.tenants.0.signature-tolerance", Map.of("sluice.tenants.0.signature-tolerance", "500ms"));
+        assertEquals(Duration.ofSeconds(1), load(Map.of("sluice.tenants.0.signature-tolerance", "1s"))
+                .tenants().get("demo").signatureTolerance());
+    }
+
+    /**
+     * {@code off} keeps a kind of data, but the purge's {@code interval} is no kind: written
+     * {@code interval: off} (to stop purging), it read as the default hour and purged on.
+     */
+    @Test
+    void aRetentionIntervalOfOffOrZero_isRefusedNamingItsKey() {
+        assertKey("sluice.retention.interval", Map.of("sluice.retention.interval", "off"));
+        assertKey("sluice.retention.interval", Map.of("sluice.retention.interval", "0s"));
+        assertEquals(Duration.ofMinutes(10), load(Map.of("sluice.retention.interval", "10m")).retention().interval());
+    }
+
+    /**
+     * The server-wide body limit is four times {@code max-body-bytes}: at 9223372036854775807 it
+     * overflowed to -4, and the gateway started and answered every request 413 "over the server's
+     * limit of -4 bytes". A body is held as one array, so more than 1 GiB cannot be read anyway.
+     */
+    @Test
+    void aMaxBodySizeOverOneGibibyte_isRefusedNamingItsKey() {
+        assertKey("sluice.ingest.max-body-bytes", Map.of("sluice.ingest.max-body-bytes", "9223372036854775807"));
+        assertKey("sluice.ingest.max-body-bytes", Map.of("sluice.ingest.max-body-bytes", "1073741825"));
+        assertEquals(1L << 30, load(Map.of("sluice.ingest.max-body-bytes", "1073741824")).ingest().maxBodyBytes());
+    }
+
+    private void assertSingleValue(String key, String yaml) throws Exception {
+        Path file = Files.writeString(dir.resolve("single-value.yaml"), yaml);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SluiceConfig.load(ConfigLoader.load(file, Map.of()), Secrets.of(Map.of(), dir)), key);
+        assertEquals(key, e.key(), e.getMessage());
+        assertTrue(e.getMessage().contains("must be a single value"), e.getMessage());
+    }
+
     @Test
     void overridesWinOverTheFile() {
         SluiceConfig config = SluiceConfig.load(ConfigLoader.load(Path.of("conf/application.yaml"),
@@ -465,6 +585,25 @@ class SluiceConfigTest {
         assertEquals("sluice.tenants.1.api-key-hashes.0", acrossTenants.key());
         assertTrue(acrossTenants.getMessage().contains("the same key hash as sluice.tenants.0.api-key-hashes.0"),
                 acrossTenants.getMessage());
+    }
+
+    /**
+     * An override that gives a list or section of the file one value
+     * ({@code SLUICE_TENANTS_0_API_dash_KEY_dash_HASHES=sha256:...} to rotate a key,
+     * {@code SLUICE_LEDGER_PURCHASE_dash_EVENTS=Lead}, {@code SLUICE_STORE=postgres}) was dropped
+     * by the merge without a word: the file's list or section stayed in force.
+     */
+    @Test
+    void anOverrideGivingAListOrSectionOneValue_isRefusedNamingItsKey() {
+        for (String key : List.of("sluice.tenants.0.api-key-hashes", "sluice.ledger.purchase-events", "sluice.store")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(Path.of("conf/application.yaml"), Map.of(key, "secret-value")), key);
+            assertEquals(key, e.key(), e.getMessage());
+            assertTrue(e.getMessage().contains("set its entries"), e.getMessage());
+            assertFalse(e.getMessage().contains("secret-value"), "the value is not quoted");
+        }
+        // An entry of the list, or a setting of the section, is an override like any other.
+        assertEquals(List.of("Lead"), List.copyOf(load(Map.of("sluice.ledger.purchase-events.0", "Lead")).ledger().purchaseEvents()));
     }
 
     @Test

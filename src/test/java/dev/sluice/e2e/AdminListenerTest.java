@@ -63,6 +63,30 @@ class AdminListenerTest {
         }
     }
 
+    /**
+     * A listener of {@code server.sockets} without a {@code host} listens where {@code server.host}
+     * does. Helidon's own default is every interface: the configuration's check took such a
+     * listener for loopback (the demo tenant allowed) while it served the demo's public admin key
+     * to the network.
+     */
+    @Test
+    void anAdminListenerWithoutAHost_listensOnTheMainListenersAddress() throws IOException {
+        java.util.Optional<java.net.InetAddress> external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+                .stream().flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+                .findFirst();
+        org.junit.jupiter.api.Assumptions.assumeTrue(external.isPresent(), "no non-loopback address to try");
+        try (TestGateway sluice = TestGateway.start(dir, InstantSource.system(), Map.of(
+                "server.sockets.0.name", "admin",
+                "server.sockets.0.port", "0"))) {
+            int admin = sluice.gateway().port("admin");
+            assertEquals(200, get(sluice, admin, "/health/ready").statusCode(), "on loopback, as server.host");
+            org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class,
+                    () -> new Socket(external.get(), admin).close(),
+                    "not reachable on " + external.get().getHostAddress());
+        }
+    }
+
     private static HttpResponse<String> get(TestGateway sluice, int port, String path) {
         return sluice.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Bearer " + TestGateway.ACME_ADMIN_KEY).GET().build());

@@ -152,6 +152,51 @@ class TransportProblemsTest {
     }
 
     /**
+     * A request line over {@code max-prologue-length} is answered 414 by the server itself; its
+     * problem was the catch-all {@code transport-error} ("refused ... (bad_request)"), which
+     * names neither the request line nor the setting.
+     */
+    @Test
+    void aRequestLineOverTheLimit_isA414NamingIt() throws IOException {
+        try (Socket socket = connect()) {
+            send(socket, "GET /health/live?" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            Answer answer = read(socket.getInputStream());
+            assertEquals(414, answer.status(), answer.body());
+            assertTrue(answer.body().contains("urn:sluice:problem:uri-too-long"), answer.body());
+            assertTrue(answer.body().contains("max-prologue-length"), answer.body());
+            assertFalse(answer.body().contains("aaaa"), "never echoes the request: " + answer.body());
+        }
+    }
+
+    /**
+     * A request beyond {@code server.max-concurrent-requests} is answered 503 by the server
+     * itself; its problem body called that an {@code internal-error} ("the server failed to
+     * process the request") without a {@code Retry-After}, though nothing failed: the listener was
+     * busy, and the same request succeeds once a slot is free.
+     */
+    @Test
+    void aRequestBeyondTheConcurrentRequestLimit_isAServerBusyProblemWithRetryAfter() throws IOException {
+        sluice.close();
+        sluice = TestGateway.start(dir, java.time.InstantSource.system(), java.util.Map.of("server.max-concurrent-requests", "1"));
+        try (Socket slow = connect(); Socket next = connect()) {
+            // Holds the one slot: its body never arrives within this test.
+            send(slow, post("/v1/events", "application/json", 100) + "{");
+            Answer busy = null;
+            for (int attempt = 0; attempt < 50 && busy == null; attempt++) {
+                send(next, "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                Answer answer = read(next.getInputStream());
+                if (answer.status() == 503) {
+                    busy = answer;
+                }
+            }
+            assertTrue(busy != null, "a second request while the first holds the only slot gets 503");
+            assertTrue(busy.body().contains("urn:sluice:problem:server-busy"), busy.body());
+            assertFalse(busy.body().contains("internal-error"), busy.body());
+            assertTrue(busy.head().contains("retry-after: 1"), busy.head());
+        }
+    }
+
+    /**
      * A request that asks for its connection to be closed ({@code Connection: close}, a token of
      * the header in any case) is answered and then the connection is closed: Helidon 4.5.0 said
      * {@code Connection: close} in the answer and kept the socket open until the idle timeout
