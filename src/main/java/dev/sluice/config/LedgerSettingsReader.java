@@ -32,7 +32,7 @@ final class LedgerSettingsReader {
         }
         ZoneId zone;
         try {
-            zone = ZoneId.of(SluiceConfig.single(ledger.get("time-zone")).orElse("UTC"));
+            zone = ZoneId.of(ledger.get("time-zone").asString().orElse("UTC"));
         } catch (DateTimeException e) {
             throw new ConfigException(ledger.get("time-zone").key().toString(), "must be a time zone id such as UTC or Europe/Berlin");
         }
@@ -49,25 +49,29 @@ final class LedgerSettingsReader {
         if (!node.exists()) {
             return fallback;
         }
-        // One value (`purchase-events: Purchase, Lead`) was split at its commas into "Purchase"
-        // and " Lead", a name no event has.
-        if (node.isLeaf()) {
-            throw new ConfigException(node.key().toString(), "must be a list or a map, not a single value (e.g. [Purchase, Lead])");
-        }
         List<String> names = node.asList(String.class).orElseThrow(
                 () -> new ConfigException(node.key().toString(), "must be a list of event names"));
         return new LinkedHashSet<>(names);
     }
 
-    /** {@code fx-rates.<FROM>.<TO>}: a fixed rate, or a map of effective date to rate. */
+    /**
+     * {@code fx-rates.<FROM>.<TO>}: a fixed rate, or a map of effective date to rate. Currency keys
+     * are read in any case: an environment variable's name reaches the configuration lower-cased
+     * ({@code SLUICE_LEDGER_FX_dash_RATES_USD_EUR} is {@code fx-rates.usd.eur}), which stopped
+     * startup as no currency code until session 42. Such a rate replaces the file's rate for the
+     * same pair (and day), as an environment variable replaces any other key of the file.
+     */
     private static List<LedgerSettings.FxRate> rates(Config node) {
-        List<LedgerSettings.FxRate> rates = new ArrayList<>();
+        Map<String, LedgerSettings.FxRate> rates = new LinkedHashMap<>();
+        Map<String, Boolean> fromEnvironment = new LinkedHashMap<>();
         for (Config from : node.asNodeList().orElse(List.of())) {
             String fromCode = code(from);
             for (Config to : from.asNodeList().orElse(List.of())) {
                 String toCode = code(to);
+                boolean environment = !from.name().equals(fromCode) || !to.name().equals(toCode);
                 if (to.isLeaf()) {
-                    rates.add(new LedgerSettings.FxRate(fromCode, toCode, Optional.empty(), rate(to)));
+                    put(rates, fromEnvironment, environment,
+                            new LedgerSettings.FxRate(fromCode, toCode, Optional.empty(), rate(to)));
                     continue;
                 }
                 for (Config dated : to.asNodeList().orElse(List.of())) {
@@ -77,18 +81,25 @@ final class LedgerSettingsReader {
                     } catch (DateTimeParseException e) {
                         throw new ConfigException(dated.key().toString(), "must be keyed by an ISO date such as 2026-01-01");
                     }
-                    rates.add(new LedgerSettings.FxRate(fromCode, toCode, Optional.of(day), rate(dated)));
+                    put(rates, fromEnvironment, environment,
+                            new LedgerSettings.FxRate(fromCode, toCode, Optional.of(day), rate(dated)));
                 }
             }
         }
-        return rates;
+        return new ArrayList<>(rates.values());
     }
 
-    /**
-     * The currency code a rate is keyed by, in any case: an environment variable's name reaches
-     * the configuration lower-cased ({@code SLUICE_LEDGER_FX_dash_RATES_USD_EUR} is
-     * {@code fx-rates.usd.eur}), which was refused as no currency code.
-     */
+    /** Keeps one rate per pair and day: the environment's over the file's. */
+    private static void put(Map<String, LedgerSettings.FxRate> rates, Map<String, Boolean> fromEnvironment,
+                            boolean environment, LedgerSettings.FxRate rate) {
+        String key = rate.from() + ">" + rate.to() + " " + rate.effective().map(LocalDate::toString).orElse("fixed");
+        if (!rates.containsKey(key) || (environment && !fromEnvironment.get(key))) {
+            rates.put(key, rate);
+            fromEnvironment.put(key, environment);
+        }
+    }
+
+    /** The currency code a key names, upper-cased (see {@link #rates}). */
     private static String code(Config node) {
         String code = node.name().toUpperCase(java.util.Locale.ROOT);
         if (!isCurrency(code)) {

@@ -289,7 +289,15 @@ final class AuditHandler {
         Erasure.Subject subject = new Erasure.Subject(text(body, "email"), text(body, "phone"), text(body, "external_id"),
                 text(body, "country"));
         if (subject.isEmpty()) {
-            badRequest(res, "name the subject by email, phone and/or external_id (strings)");
+            // Named like the replay's selectors ({}, or only null, empty or blank identifiers, got a
+            // 400 with no errors until session 42): null and blank count as not given, as at ingest.
+            List<FieldProblem> none = new java.util.ArrayList<>();
+            for (String name : List.of("email", "phone", "external_id")) {
+                none.add(new FieldProblem("/" + name, "required",
+                        "name the subject by email, phone and/or external_id (null, empty and blank count as not given)"));
+            }
+            Responses.problem(res, Problem.of(400, "bad-request", "Bad Request",
+                    "nothing was erased: no identifier names the subject", none));
             return;
         }
         if (!dev.sluice.privacy.SubjectDigests.readableCountry(subject.country())) {
@@ -343,10 +351,6 @@ final class AuditHandler {
 
     private static Optional<String> text(JsonNode body, String name) {
         return Json.text(body, name);
-    }
-
-    private static void badRequest(ServerResponse res, String detail) {
-        Responses.badRequest(res, detail);
     }
 
     private static byte[] write(Json.Body body) {

@@ -49,15 +49,23 @@ final class LedgerSettingsTest {
     }
 
     /**
-     * An environment variable's name reaches the configuration lower-cased
-     * ({@code SLUICE_LEDGER_FX_dash_RATES_USD_EUR} is {@code sluice.ledger.fx-rates.usd.eur}), so a
-     * rate set that way was refused as "must be keyed by an ISO 4217 currency code".
+     * Rates set by environment variable (as on Kubernetes) stopped startup: the variable's name
+     * reaches the configuration lower-cased, {@code fx-rates.usd.eur}, which was no currency code.
+     * Helidon's own expansion of the variables makes the keys here, as at startup.
      */
     @Test
-    void ratesKeyedByLowerCaseCodes_asEnvironmentVariablesGiveThem_areRead() {
-        LedgerSettings ledger = load(Map.of("sluice.ledger.fx-rates.usd.eur", "0.92")).ledger();
-        assertThat(ledger.fxRates().stream().map(r -> r.from() + ">" + r.to() + " " + r.rate()).toList(),
-                contains("USD>EUR 0.92"));
+    void ratesByEnvironmentVariable_areRead_andReplaceTheFilesRateForThatPairAndDay() {
+        Map<String, String> environment = io.helidon.config.EnvironmentVariables.expand(Map.of(
+                "SLUICE_LEDGER_FX_dash_RATES_USD_EUR", "0.95",
+                "SLUICE_LEDGER_FX_dash_RATES_GBP_EUR_2026_dash_11_dash_15", "1.1"));
+        Map<String, String> overrides = new HashMap<>(environment);
+        overrides.put("sluice.ledger.fx-rates.USD.EUR", "0.92");   // the file's spelling
+        overrides.put("sluice.ledger.fx-rates.GBP.EUR.2026-11-01", "1.2");
+        LedgerSettings ledger = load(overrides).ledger();
+
+        assertThat(ledger.fxRates().stream().map(r -> r.from() + ">" + r.to() + " " + r.rate() + " "
+                + r.effective().map(Object::toString).orElse("fixed")).sorted().toList(),
+                contains("GBP>EUR 1.1 2026-11-15", "GBP>EUR 1.2 2026-11-01", "USD>EUR 0.95 fixed"));
     }
 
     @Test

@@ -381,6 +381,25 @@ class AuditApiTest {
         }
     }
 
+    /**
+     * An erasure that names nobody ({}, or only null, empty or blank identifiers, which count as
+     * not given, as at ingest) was a 400 whose errors were empty: it now names the identifiers it
+     * takes, as a replay without selectors does, and erases and audits nothing.
+     */
+    @Test
+    void anErasureThatNamesNoIdentifier_is400NamingTheIdentifiers() throws Exception {
+        for (String body : List.of("{}", "{\"email\":null}", "{\"email\":\"\",\"phone\":\"  \"}", "{\"country\":\"US\"}")) {
+            HttpResponse<String> answer = post(TestGateway.ACME_ADMIN_KEY, "/v1/privacy/erasure", body);
+            assertEquals(400, answer.statusCode(), body + ": " + answer.body());
+            JsonNode errors = JSON.readTree(answer.body()).get("errors");
+            assertEquals(List.of("/email required", "/phone required", "/external_id required"),
+                    java.util.stream.StreamSupport.stream(errors.spliterator(), false)
+                            .map(e -> e.get("pointer").asText() + " " + e.get("code").asText()).toList(), body);
+        }
+        assertEquals(0, JSON.readTree(get(TestGateway.ACME_ADMIN_KEY, "/v1/audit/consent?kind=erasure").body())
+                .get("records").size(), "nothing audited");
+    }
+
     private HttpResponse<String> get(String key, String path) {
         return sluice.send(HttpRequest.newBuilder(sluice.uri(path)).header("Authorization", "Bearer " + key).GET().build());
     }

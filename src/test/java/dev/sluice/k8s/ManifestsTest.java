@@ -252,6 +252,23 @@ class ManifestsTest {
         }
     }
 
+    /**
+     * The shipped workloads gave the tenant no admin key: on Kubernetes the privacy officer could
+     * not query the audit log or erase, nor the operator read dead letters, all answered 401.
+     */
+    @Test
+    void theTenantsAdminKeyHashComesFromItsSecretToo() {
+        assertTrue(secretKeys().getOrDefault("sluice-api-key-hashes", Set.of()).contains("shop-admin-0"),
+                "a placeholder for the admin key hash, refused at startup until it is filled");
+        for (Workload w : workloads()) {
+            Map<String, Object> admin = env(w.sluice()).stream()
+                    .filter(e -> "SLUICE_TENANTS_0_ADMIN_dash_KEY_dash_HASHES_0".equals(e.get("name")))
+                    .findFirst().orElseThrow(() -> new AssertionError(w + ": the tenant's admin key hash from its Secret"));
+            Map<String, Object> ref = map(map(admin, "valueFrom"), "secretKeyRef");
+            assertEquals("sluice-api-key-hashes shop-admin-0", str(ref, "name") + " " + str(ref, "key"), w.toString());
+        }
+    }
+
     // ---------------------------------------------------------------- workloads
 
     @Test
