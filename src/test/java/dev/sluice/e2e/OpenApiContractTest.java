@@ -123,6 +123,9 @@ class OpenApiContractTest {
                 .header("Content-Encoding", "br").POST(HttpRequest.BodyPublishers.ofString(Events.purchase("oa-7"))).build()), 415);
         assertAnswer(EVENTS, "post", sluice.send(authorized().header("Content-Type", "application/json")
                 .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofString(Events.purchase("oa-8"))).build()), 400);
+        assertAnswer(EVENTS, "post", sluice.send(authorized().header("Content-Type", "application/json")
+                .uri(sluice.uri(EVENTS + "?" + "q".repeat(40_000)))
+                .POST(HttpRequest.BodyPublishers.ofString(Events.purchase("oa-10"))).build()), 414);
         assertAnswer("/health/live", "get", sluice.get("/health/live"), 200);
         assertAnswer("/health/ready", "get", sluice.get("/health/ready"), 200);
         assertAnswer("/metrics", "get", sluice.get("/metrics"), 200);
