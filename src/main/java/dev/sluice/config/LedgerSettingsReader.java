@@ -32,7 +32,7 @@ final class LedgerSettingsReader {
         }
         ZoneId zone;
         try {
-            zone = ZoneId.of(ledger.get("time-zone").asString().orElse("UTC"));
+            zone = ZoneId.of(SluiceConfig.single(ledger.get("time-zone")).orElse("UTC"));
         } catch (DateTimeException e) {
             throw new ConfigException(ledger.get("time-zone").key().toString(), "must be a time zone id such as UTC or Europe/Berlin");
         }
@@ -48,6 +48,11 @@ final class LedgerSettingsReader {
     private static Set<String> names(Config node, Set<String> fallback) {
         if (!node.exists()) {
             return fallback;
+        }
+        // One value (`purchase-events: Purchase, Lead`) was split at its commas into "Purchase"
+        // and " Lead", a name no event has.
+        if (node.isLeaf()) {
+            throw new ConfigException(node.key().toString(), "must be a list or a map, not a single value (e.g. [Purchase, Lead])");
         }
         List<String> names = node.asList(String.class).orElseThrow(
                 () -> new ConfigException(node.key().toString(), "must be a list of event names"));
