@@ -156,34 +156,33 @@ final class FieldReader {
      * mark) as spaces, so that an id cannot look empty.
      */
     static boolean isCleanToken(String text) {
+        return ink(text) == Ink.VISIBLE;
+    }
+
+    /**
+     * True when {@code text} has nothing visible and no control character (as {@link #isCleanToken}
+     * counts them): only spaces of any kind and invisible format characters (zero-width spaces, the
+     * byte order mark). Such a value is blank where blank values are left out.
+     */
+    static boolean isInvisible(String text) {
+        return ink(text) == Ink.INVISIBLE;
+    }
+
+    private enum Ink { CONTROL, INVISIBLE, VISIBLE }
+
+    /** One pass for both checks above: a control character anywhere, else whether anything shows. */
+    private static Ink ink(String text) {
         boolean visible = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             int type = Character.getType(c);
             if (Character.isISOControl(c) || isBidiControl(c)
                     || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
-                return false;
+                return Ink.CONTROL;
             }
             visible |= !(Character.isWhitespace(c) || type == Character.SPACE_SEPARATOR || type == Character.FORMAT);
         }
-        return visible;
-    }
-
-    /**
-     * True when {@code text} has nothing visible and no control character: only spaces of any
-     * kind and invisible format characters (zero-width spaces, the byte order mark). Such a value
-     * is blank where blank values are left out.
-     */
-    static boolean isInvisible(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            int type = Character.getType(c);
-            if (Character.isISOControl(c) || isBidiControl(c)
-                    || !(Character.isWhitespace(c) || type == Character.SPACE_SEPARATOR || type == Character.FORMAT)) {
-                return false;
-            }
-        }
-        return true;
+        return visible ? Ink.VISIBLE : Ink.INVISIBLE;
     }
 
     /** U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069: Unicode's Bidi_Control characters. */
